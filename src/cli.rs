@@ -1,0 +1,181 @@
+//! The command line: what the user typed. `config.rs` turns it into what the program uses.
+
+use crate::io::read::mapping::parse_map;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+
+/// Clearance planner for merchants: finds slow-moving stock in catalog and sales exports and
+/// proposes clearance discounts that never break the margin floor.
+#[derive(Debug, Parser)]
+#[command(name = "clearance", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute the clearance plan: print the top candidates, write plan.json, plan.csv and plan.xlsx.
+    ///
+    /// Examples:
+    ///   clearance plan catalog.xlsx --sales orders.csv --out plan/
+    ///   clearance plan products_export.csv --sales orders_export.csv --as-of 2026-11-22
+    ///   clearance plan catalog.csv --sku A-1,B-2 --discount 25
+    #[command(verbatim_doc_comment)]
+    Plan(PlanArgs),
+    /// Show which sheet, header row and column mapping would be used, and the first rows as parsed.
+    ///
+    /// Example:
+    ///   clearance inspect catalog.xlsx --sheet Stock
+    #[command(verbatim_doc_comment)]
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table of the top candidates and the totals.
+    Table,
+    /// plan.json
+    Json,
+    /// plan.csv
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarginRuleArg {
+    /// discount <= margin - floor (percentage points)
+    Points,
+    /// the margin at the discounted price stays at or above the floor
+    Effective,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BasisArg {
+    /// sum of quantities sold (returns netted)
+    Units,
+    /// count of distinct order ids
+    Orders,
+}
+
+/// Options for reading input files, shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Read this sheet of a workbook instead of the first one.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Name the column of a field when its header is not recognised (repeatable),
+    /// e.g. --map quantity="On hand". Fields: sku, name, category, quantity, price, cost,
+    /// margin, orders, location, currency, category_id, product_id, date, order_id, customer.
+    #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_map)]
+    pub maps: Vec<(String, String)>,
+    /// Numbers use a decimal comma (1.234,50). Default: detected (`;`-delimited files use it).
+    #[arg(long)]
+    pub decimal_comma: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// The catalog: CSV, XLSX, XLS or ODS, one row per product (or product and location).
+    #[arg(value_name = "CATALOG")]
+    pub catalog: PathBuf,
+    /// Sales order lines (sku, quantity, date) or aggregated sales (sku, orders); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub sales: Vec<PathBuf>,
+    /// Active discounts already running: a Wix query-discount-rules JSON or a CSV
+    /// scope_type,scope_id,percentage[,active].
+    #[arg(long, value_name = "FILE")]
+    pub existing: Option<PathBuf>,
+    /// Folder for plan.json, plan.csv and plan.xlsx (created when missing).
+    #[arg(long, short, value_name = "DIR", default_value = "clearance-plan")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Policy flags; each overrides the clearance.toml key of the same meaning.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PolicyArgs {
+    /// Largest discount in percent (cap_pct, default 25); recorded as an override in the plan.
+    #[arg(long, value_name = "N", help_heading = "Policy")]
+    pub cap: Option<Decimal>,
+    /// Margin floor in percent (min_margin_pct, default 15).
+    #[arg(long, value_name = "N", help_heading = "Policy")]
+    pub min_margin: Option<Decimal>,
+    /// How the floor limits a discount (margin_rule, default points).
+    #[arg(long, value_enum, help_heading = "Policy")]
+    pub margin_rule: Option<MarginRuleArg>,
+    /// Discounts are rounded down to a multiple of this (step_pct, default 1; 5 gives 5/10/15/20/25).
+    #[arg(long, value_name = "N", help_heading = "Policy")]
+    pub step: Option<Decimal>,
+    /// Smaller discounts are not planned (min_discount_pct, default 5).
+    #[arg(long, value_name = "N", help_heading = "Policy")]
+    pub min_discount: Option<Decimal>,
+    /// Never discount this sku (repeatable, or comma-separated).
+    #[arg(long, value_name = "SKU", value_delimiter = ',', help_heading = "Policy")]
+    pub exclude_sku: Vec<String>,
+    /// Never discount this category (repeatable).
+    #[arg(long, value_name = "NAME", help_heading = "Policy")]
+    pub exclude_category: Vec<String>,
+    /// Sales window in days ending at --as-of (window_days, default 90).
+    #[arg(long, value_name = "DAYS", help_heading = "Policy")]
+    pub window: Option<u32>,
+    /// What counts as sold: units, or distinct orders (the Wix ordersCount meaning).
+    #[arg(long, value_enum, help_heading = "Policy")]
+    pub basis: Option<BasisArg>,
+    /// Plan exactly these skus (comma-separated, repeatable) at --discount.
+    #[arg(long, value_name = "A,B", value_delimiter = ',', requires = "discount", help_heading = "Policy")]
+    pub sku: Vec<String>,
+    /// The discount in percent for the skus of --sku.
+    #[arg(long, value_name = "N", requires = "sku", help_heading = "Policy")]
+    pub discount: Option<Decimal>,
+    /// Let a --sku request go below the margin floor (recorded in the plan and every why).
+    #[arg(long, requires = "sku", help_heading = "Policy")]
+    pub allow_below_floor: bool,
+}
+
+/// Flags every command shares.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// The day the plan is for (sales window end), YYYY-MM-DD. Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+    /// Policy file. Default: clearance.toml in the current folder, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What goes to stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// No warnings or progress on stderr (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// The file to look at: a catalog or a sales file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// How many data rows to show.
+    #[arg(long, default_value_t = 5)]
+    pub rows: usize,
+    /// Read it as a sales file rather than a catalog.
+    #[arg(long)]
+    pub sales: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a date as YYYY-MM-DD (e.g. 2026-11-22), got \"{s}\""))
+}

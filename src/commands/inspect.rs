@@ -1,0 +1,139 @@
+//! `clearance inspect`: which sheet, header row and column mapping would be used, and the first
+//! rows as parsed, so a user can see why a column was or was not recognised.
+
+use crate::Output;
+use crate::cli::InspectArgs;
+use crate::error::Result;
+use crate::io::read::ReadOptions;
+use crate::io::read::catalog::{detect_layout, read_catalog, CATALOG_REQUIRED};
+use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, locate_header};
+use crate::io::read::table::{Cell, Kind, Table, column_letters};
+use crate::model::DataIssue;
+use crate::model::num::{money, plain};
+use comfy_table::{Table as TextTable, presets};
+
+pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
+    let opts = ReadOptions {
+        sheet: args.input.sheet.clone(),
+        decimal_comma: args.input.decimal_comma.then_some(true),
+    };
+    let mut table = Table::open(&args.file, &opts)?;
+    let mut text = String::new();
+    text.push_str(&format!("File:       {}\n", table.display));
+    match &table.kind {
+        Kind::Csv { delimiter, encoding } => {
+            let d = match delimiter {
+                b'\t' => "tab".to_string(),
+                other => format!("'{}'", *other as char),
+            };
+            let comma = opts.decimal_comma.unwrap_or(table.decimal_comma_hint);
+            text.push_str(&format!(
+                "Format:     CSV, delimiter {d}, encoding {encoding}, decimal {}\n",
+                if comma { "comma" } else { "point" }
+            ));
+        }
+        Kind::Spreadsheet => {
+            text.push_str(&format!("Format:     spreadsheet, sheet \"{}\"\n", table.sheet.clone().unwrap_or_default()));
+        }
+    }
+    let (specs, required): (&[FieldSpec], &[&[&str]]) = if args.sales {
+        (SALES_FIELDS, &[&["sku", "name", "plain_name"], &["quantity", "orders"]])
+    } else {
+        (CATALOG_FIELDS, CATALOG_REQUIRED)
+    };
+    let what = if args.sales { "sales" } else { "catalog" };
+    let header = locate_header(&mut table, specs, required, &args.input.maps, what)?;
+    text.push_str(&format!("Header row: {}\n", header.row));
+    if !args.sales {
+        text.push_str(&format!("Layout:     {}\n", detect_layout(&header).as_str()));
+    }
+    text.push_str("\nColumns used:\n");
+    text.push_str(&mapping_lines(&header, specs, table.col_offset));
+    let used: Vec<usize> = header.fields(specs).map(|(_, c)| c).collect();
+    let unused: Vec<String> = header
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !used.contains(i) && !h.is_empty())
+        .map(|(_, h)| format!("\"{h}\""))
+        .collect();
+    if !unused.is_empty() {
+        text.push_str(&format!("\nNot used: {}\n", unused.join(", ")));
+    }
+    drop(table);
+
+    if args.sales {
+        let mut table = Table::open(&args.file, &opts)?;
+        let header = locate_header(&mut table, specs, required, &args.input.maps, what)?;
+        text.push_str(&format!("\nFirst {} row(s):\n", args.rows));
+        let mut t = TextTable::new();
+        t.load_style(presets::UTF8_FULL_CONDENSED);
+        let fields: Vec<(&str, usize)> = header.fields(specs).collect();
+        let mut head = vec!["row".to_string()];
+        head.extend(fields.iter().map(|(f, _)| f.to_string()));
+        t.set_header(head);
+        for _ in 0..args.rows {
+            let Some(raw) = table.next_row()? else { break };
+            let mut row = vec![raw.row.to_string()];
+            row.extend(fields.iter().map(|(_, c)| raw.cells.get(*c).and_then(Cell::text).unwrap_or_default()));
+            t.add_row(row);
+        }
+        text.push_str(&t.to_string());
+        text.push('\n');
+    } else {
+        let catalog = read_catalog(&args.file, &opts, &args.input.maps)?;
+        text.push_str(&format!(
+            "\n{} data row(s), {} catalog line(s). First {} as parsed:\n",
+            catalog.rows,
+            catalog.lines.len(),
+            args.rows.min(catalog.lines.len())
+        ));
+        let mut t = TextTable::new();
+        t.load_style(presets::UTF8_FULL_CONDENSED);
+        t.set_header(vec!["row", "sku", "name", "category", "location", "quantity", "price", "cost", "sold", "note"]);
+        for l in catalog.lines.iter().take(args.rows) {
+            t.add_row(vec![
+                l.row.to_string(),
+                l.sku.clone(),
+                l.name.clone().unwrap_or_default(),
+                l.category.clone().unwrap_or_default(),
+                l.location.clone().unwrap_or_default(),
+                l.quantity.map(plain).unwrap_or_default(),
+                l.price.map(money).unwrap_or_default(),
+                l.cost.map(money).unwrap_or_default(),
+                l.sold.map(plain).unwrap_or_default(),
+                match l.issue {
+                    Some(DataIssue::BadData) => "bad data".into(),
+                    Some(DataIssue::Untracked) => "untracked".into(),
+                    None => String::new(),
+                },
+            ]);
+        }
+        text.push_str(&t.to_string());
+        text.push('\n');
+        if !catalog.warnings.is_empty() {
+            text.push_str(&format!("\n{} warning(s):\n", catalog.warnings.len()));
+            for w in catalog.warnings.iter().take(10) {
+                text.push_str(&format!("  {}\n", crate::format_warning(w)));
+            }
+        }
+    }
+    out.stdout(&text);
+    Ok(())
+}
+
+fn mapping_lines(header: &HeaderMap, specs: &[FieldSpec], offset: usize) -> String {
+    let mut s = String::new();
+    for (field, col) in header.fields(specs) {
+        if !crate::io::read::mapping::USER_FIELDS.contains(&field) && !matches!(field, "handle" | "option1" | "option2" | "option3" | "tracker" | "handle_id" | "field_type" | "parent" | "product_type" | "surcharge") {
+            continue;
+        }
+        let by = if header.mapped_by_user.contains(&field) { "  (--map)" } else { "" };
+        s.push_str(&format!(
+            "  {field:<12} <- \"{}\" (column {}){by}\n",
+            header.headers.get(col).cloned().unwrap_or_default(),
+            column_letters(col + offset)
+        ));
+    }
+    s
+}

@@ -1,0 +1,215 @@
+//! `clearance plan`: read → rules → plan → files and a terminal summary.
+
+use crate::cli::{OutputFormat, PlanArgs};
+use crate::config::{PlanConfig, resolve_plan};
+use crate::error::{Error, Result};
+use crate::io::read::catalog::read_catalog;
+use crate::io::read::existing::read_existing;
+use crate::io::read::sales::{Basis, SalesIndex, Window, aggregate_sales};
+use crate::io::read::{ReadOptions, hex, sha256_file};
+use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
+use crate::io::write::{csv_out, json, terminal, xlsx};
+use crate::model::num::plain;
+use crate::model::{CampaignHeader, InputFile, PLAN_SCHEMA, Plan, PolicyRecord, Request, Warning};
+use crate::rules;
+use crate::{Output, print_warnings};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+pub const PLAN_FILES: [&str; 3] = ["plan.json", "plan.csv", "plan.xlsx"];
+
+pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
+    let today = chrono::Local::now().date_naive();
+    let cfg = resolve_plan(args, today)?;
+    let targets: Vec<PathBuf> = PLAN_FILES.iter().map(|f| args.out.join(f)).collect();
+    // Check that outputs can be written before the heavy work.
+    check_overwrite(&targets, args.common.force)?;
+    if args.out.is_file() {
+        return Err(Error::output(&args.out, "is a file; --out takes a folder"));
+    }
+
+    let plan = build_plan(args, &cfg)?;
+
+    ensure_dir(&args.out)?;
+    let mut staged = Staged::new();
+    staged.write(&targets[0], |w| json::write_plan(&plan, w, &targets[0]))?;
+    staged.write(&targets[1], |w| csv_out::write_plan(&plan, w, &targets[1]))?;
+    staged.write_with_path(&targets[2], |tmp| xlsx::write_plan(&plan, &targets[2], tmp))?;
+    staged.commit()?;
+
+    if !args.common.quiet {
+        print_warnings(&plan.warnings, out);
+    }
+    match args.common.format {
+        OutputFormat::Table => out.stdout(&terminal::render(&plan, None)),
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(&plan).map_err(|e| Error::Internal(e.to_string()))?;
+            out.stdout(&text);
+            out.stdout("\n");
+        }
+        OutputFormat::Csv => {
+            let mut buf = Vec::new();
+            csv_out::write_plan(&plan, &mut buf, Path::new("-"))?;
+            out.stdout(&String::from_utf8_lossy(&buf));
+        }
+    }
+    if !args.common.quiet {
+        out.stderr(&format!(
+            "Wrote {} ({}) for {} line(s).\n",
+            args.out.display(),
+            PLAN_FILES.join(", "),
+            plan.summary.lines
+        ));
+    }
+    Ok(())
+}
+
+/// Read every input and compute the plan (no output written).
+pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
+    let opts = ReadOptions {
+        sheet: args.input.sheet.clone(),
+        decimal_comma: args.input.decimal_comma.then_some(true),
+    };
+    let maps = &args.input.maps;
+    let catalog = read_catalog(&args.catalog, &opts, maps)?;
+    let mut warnings: Vec<Warning> = catalog.warnings;
+    let mut lines = catalog.lines;
+    let mut inputs = vec![InputFile {
+        path: args.catalog.display().to_string(),
+        role: "catalog".into(),
+        sheet: catalog.sheet.clone(),
+        rows: catalog.rows,
+        sha256: sha256_file(&args.catalog)?,
+    }];
+
+    if !args.sales.is_empty() {
+        if catalog.has_orders {
+            warnings.push(Warning {
+                file: args.catalog.display().to_string(),
+                sheet: catalog.sheet.clone(),
+                row: None,
+                column: catalog.header.header_of("orders").map(str::to_string),
+                message: "the catalog's own orders column is ignored because --sales is given".into(),
+            });
+        }
+        let window = Window::new(cfg.as_of, cfg.window_days);
+        let index = SalesIndex::new(&lines);
+        let mut sold = vec![Decimal::ZERO; lines.len()];
+        let mut orders: Vec<HashSet<String>> = match cfg.basis {
+            Basis::Orders => vec![HashSet::new(); lines.len()],
+            Basis::Units => Vec::new(),
+        };
+        // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
+        let sales_opts = ReadOptions { sheet: None, decimal_comma: opts.decimal_comma };
+        for path in &args.sales {
+            let read = aggregate_sales(
+                path, &sales_opts, maps, &lines, &index, window, cfg.basis, &mut sold, &mut orders, &mut warnings,
+            )?;
+            inputs.push(InputFile {
+                path: path.display().to_string(),
+                role: "sales".into(),
+                sheet: read.sheet,
+                rows: read.rows,
+                sha256: sha256_file(path)?,
+            });
+        }
+        for (i, line) in lines.iter_mut().enumerate() {
+            let total = match cfg.basis {
+                Basis::Units => sold[i],
+                Basis::Orders => sold[i] + Decimal::from(orders[i].len()),
+            };
+            line.sold = Some(total.max(Decimal::ZERO));
+        }
+    }
+
+    let existing = match &args.existing {
+        Some(path) => {
+            let found = read_existing(path)?;
+            inputs.push(InputFile {
+                path: path.display().to_string(),
+                role: "existing".into(),
+                sheet: None,
+                rows: found.len() as u64,
+                sha256: sha256_file(path)?,
+            });
+            found
+        }
+        None => Vec::new(),
+    };
+
+    if let Some(req) = &cfg.policy.request {
+        let known: HashSet<&str> = lines.iter().map(|l| l.sku.trim()).collect();
+        for sku in &req.skus {
+            if !known.contains(sku.as_str()) {
+                warnings.push(Warning {
+                    file: args.catalog.display().to_string(),
+                    sheet: catalog.sheet.clone(),
+                    row: None,
+                    column: Some("sku".into()),
+                    message: format!("requested sku \"{sku}\" is not in the catalog"),
+                });
+            }
+        }
+    }
+
+    let policy = &cfg.policy;
+    let record = PolicyRecord {
+        min_margin_pct: policy.min_margin_pct,
+        cap_pct: policy.cap_pct,
+        step_pct: policy.step_pct,
+        min_discount_pct: policy.min_discount_pct,
+        margin_rule: policy.margin_rule.as_str().into(),
+        window_days: cfg.window_days,
+        cap_overridden: policy.cap_pct != Decimal::from(25),
+        no_cost_cap_pct: policy.no_cost_cap_pct,
+        basis: cfg.basis.as_str().into(),
+        price_endings: policy.price_endings.iter().map(|d| plain(*d)).collect(),
+        excluded_skus: sorted(policy.excluded_skus.iter().cloned()),
+        excluded_categories: sorted(policy.excluded_categories.iter().cloned()),
+        request: policy.request.as_ref().map(|r| Request { skus: r.skus.clone(), discount_pct: r.discount_pct }),
+        allow_below_floor: policy.allow_below_floor,
+    };
+    let plan_lines = rules::build_lines(lines.drain(..).collect(), policy, &existing);
+    let summary = rules::summarise(&plan_lines);
+    let as_of = cfg.as_of.to_string();
+    let plan_id = plan_id(&inputs, &record, &as_of)?;
+    Ok(Plan {
+        schema: PLAN_SCHEMA,
+        plan_id,
+        generated_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        as_of: as_of.clone(),
+        policy: record,
+        campaign: CampaignHeader {
+            name: format!("Clearance {as_of}"),
+            owner: None,
+            start: as_of.clone(),
+            end: (cfg.as_of + chrono::Duration::days(28)).to_string(),
+            regions: Vec::new(),
+            status: "draft".into(),
+        },
+        inputs,
+        warnings,
+        summary,
+        lines: plan_lines,
+    })
+}
+
+fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = it.collect();
+    v.sort();
+    v
+}
+
+/// A short hash of the inputs' contents, the policy and the as-of date.
+fn plan_id(inputs: &[InputFile], policy: &PolicyRecord, as_of: &str) -> Result<String> {
+    let mut h = Sha256::new();
+    for i in inputs {
+        h.update(i.role.as_bytes());
+        h.update(i.sha256.as_bytes());
+    }
+    h.update(serde_json::to_vec(policy).map_err(|e| Error::Internal(e.to_string()))?);
+    h.update(as_of.as_bytes());
+    Ok(hex(&h.finalize())[..12].to_string())
+}

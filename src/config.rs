@@ -1,0 +1,212 @@
+//! `clearance.toml` and the command-line flags, resolved once into a checked configuration.
+//! Nothing after this reads clap, the environment or the clock.
+
+use crate::cli::{BasisArg, MarginRuleArg, PlanArgs};
+use crate::error::{Error, Result};
+use crate::io::read::number::decimal_from_f64;
+use crate::io::read::sales::Basis;
+use crate::rules::{ExplicitRequest, MarginRule, Policy};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// A number in the TOML file: `15`, `15.5` or `"15.5"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Num {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Num {
+    fn decimal(&self, key: &str, file: &Path) -> Result<Decimal> {
+        let bad = || Error::Data(format!("{}: {key} must be a number", file.display()));
+        match self {
+            Num::Int(i) => Ok(Decimal::from(*i)),
+            Num::Float(f) => decimal_from_f64(*f).map_err(|_| bad()),
+            Num::Text(s) => s.trim().parse().map_err(|_| bad()),
+        }
+    }
+}
+
+/// The keys of clearance.toml (all optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    min_margin_pct: Option<Num>,
+    cap_pct: Option<Num>,
+    step_pct: Option<Num>,
+    min_discount_pct: Option<Num>,
+    no_cost_cap_pct: Option<Num>,
+    margin_rule: Option<String>,
+    window_days: Option<u32>,
+    basis: Option<String>,
+    currency: Option<String>,
+    price_endings: Option<Vec<Num>>,
+    exclude_skus: Option<Vec<String>>,
+    exclude_categories: Option<Vec<String>>,
+    /// Read by the campaign commands (template and apply); accepted here.
+    campaign: Option<toml::Value>,
+    segments: Option<toml::Value>,
+    tiers: Option<toml::Value>,
+}
+
+/// Everything `plan` needs, checked.
+#[derive(Debug, Clone)]
+pub struct PlanConfig {
+    pub policy: Policy,
+    pub window_days: u32,
+    pub basis: Basis,
+    pub as_of: NaiveDate,
+    /// The config file that was read, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+fn load_file(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>)> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = PathBuf::from("clearance.toml");
+            if !default.is_file() {
+                return Ok((FileConfig::default(), None));
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::from_io_input(&path, &e))?;
+    let cfg: FileConfig = toml::from_str(&text).map_err(|e| {
+        Error::Data(format!(
+            "{}: not a valid clearance.toml: {}",
+            path.display(),
+            e.to_string().trim()
+        ))
+    })?;
+    if cfg.tiers.is_some() {
+        return Err(Error::Data(format!(
+            "{}: a custom tier table is not supported yet; remove [tiers] to use the standard tiers (SPEC rule 4)",
+            path.display()
+        )));
+    }
+    let _ = (&cfg.campaign, &cfg.segments);
+    Ok((cfg, Some(path)))
+}
+
+fn pct_in(name: &str, v: Decimal, lo: Decimal, hi: Decimal, lo_incl: bool) -> Result<Decimal> {
+    let ok = if lo_incl { v >= lo } else { v > lo } && v <= hi;
+    if !ok {
+        return Err(Error::Usage(format!(
+            "{name} {} is out of range; expected a percentage {} {} and at most {}",
+            v.normalize(),
+            if lo_incl { "from" } else { "above" },
+            lo.normalize(),
+            hi.normalize()
+        )));
+    }
+    Ok(v)
+}
+
+pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
+    let (file, config_file) = load_file(args.common.config.as_deref())?;
+    let fpath = config_file.clone().unwrap_or_default();
+    let num = |flag: Option<Decimal>, key: &Option<Num>, name: &str| -> Result<Option<Decimal>> {
+        match (flag, key) {
+            (Some(v), _) => Ok(Some(v)),
+            (None, Some(n)) => n.decimal(name, &fpath).map(Some),
+            (None, None) => Ok(None),
+        }
+    };
+    let p = &args.policy;
+    let mut policy = Policy::default();
+    let hundred = Decimal::ONE_HUNDRED;
+    if let Some(v) = num(p.min_margin, &file.min_margin_pct, "min_margin_pct")? {
+        policy.min_margin_pct = pct_in("min margin", v, Decimal::ZERO, Decimal::from(99), true)?;
+    }
+    if let Some(v) = num(p.cap, &file.cap_pct, "cap_pct")? {
+        policy.cap_pct = pct_in("cap", v, Decimal::ZERO, Decimal::from(95), true)?;
+    }
+    if let Some(v) = num(p.step, &file.step_pct, "step_pct")? {
+        policy.step_pct = pct_in("step", v, Decimal::ZERO, hundred, false)?;
+    }
+    if let Some(v) = num(p.min_discount, &file.min_discount_pct, "min_discount_pct")? {
+        policy.min_discount_pct = pct_in("min discount", v, Decimal::ZERO, hundred, true)?;
+    }
+    if let Some(v) = num(None, &file.no_cost_cap_pct, "no_cost_cap_pct")? {
+        policy.no_cost_cap_pct = pct_in("no_cost_cap_pct", v, Decimal::ZERO, hundred, true)?;
+    }
+    policy.margin_rule = match (p.margin_rule, file.margin_rule.as_deref()) {
+        (Some(MarginRuleArg::Points), _) => MarginRule::Points,
+        (Some(MarginRuleArg::Effective), _) => MarginRule::Effective,
+        (None, Some("points")) | (None, None) => MarginRule::Points,
+        (None, Some("effective")) => MarginRule::Effective,
+        (None, Some(other)) => {
+            return Err(Error::Data(format!(
+                "{}: margin_rule = \"{other}\" is not known; use \"points\" or \"effective\"",
+                fpath.display()
+            )));
+        }
+    };
+    let window_days = p.window.or(file.window_days).unwrap_or(90);
+    if window_days == 0 || window_days > 3660 {
+        return Err(Error::Usage(format!("window {window_days} is out of range; expected 1 to 3660 days")));
+    }
+    let basis = match (p.basis, file.basis.as_deref()) {
+        (Some(BasisArg::Units), _) => Basis::Units,
+        (Some(BasisArg::Orders), _) => Basis::Orders,
+        (None, None) | (None, Some("units")) => Basis::Units,
+        (None, Some("orders")) => Basis::Orders,
+        (None, Some(other)) => {
+            return Err(Error::Data(format!(
+                "{}: basis = \"{other}\" is not known; use \"units\" or \"orders\"",
+                fpath.display()
+            )));
+        }
+    };
+    policy.currency = file.currency.clone();
+    if let Some(endings) = &file.price_endings {
+        for e in endings {
+            let d = e.decimal("price_endings", &fpath)?;
+            if d < Decimal::ZERO || d >= Decimal::ONE {
+                return Err(Error::Data(format!(
+                    "{}: price_endings values are the cents part of a price, from 0 to below 1 (e.g. 0.99); got {}",
+                    fpath.display(),
+                    d.normalize()
+                )));
+            }
+            policy.price_endings.push(d);
+        }
+    }
+    policy.excluded_skus = file
+        .exclude_skus
+        .iter()
+        .flatten()
+        .chain(p.exclude_sku.iter())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    policy.excluded_categories = file
+        .exclude_categories
+        .iter()
+        .flatten()
+        .chain(p.exclude_category.iter())
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(d) = p.discount {
+        let d = pct_in("--discount", d, Decimal::ZERO, Decimal::from(95), false)?;
+        let skus: Vec<String> = p.sku.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        if skus.is_empty() {
+            return Err(Error::Usage("--sku needs at least one sku, e.g. --sku A-1,B-2 --discount 25".into()));
+        }
+        policy.request = Some(ExplicitRequest { skus, discount_pct: d });
+        policy.allow_below_floor = p.allow_below_floor;
+    }
+    Ok(PlanConfig {
+        policy,
+        window_days,
+        basis,
+        as_of: args.common.as_of.unwrap_or(today),
+        config_file,
+    })
+}

@@ -1,0 +1,288 @@
+//! Sales files streamed line by line into a sold figure per catalog line: memory grows with the
+//! number of skus, never with the number of sales lines.
+
+use super::dates::{from_excel_serial, parse_date};
+use super::mapping::{SALES_FIELDS, locate_header};
+use super::number::{decimal_from_f64, parse_number};
+use super::table::{Cell, ReadOptions, Table};
+use crate::error::{Error, Result};
+use crate::model::{CatalogLine, Warning};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// What counts as "sold" (`--basis`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Sum of quantities, returns netted.
+    Units,
+    /// Distinct order ids (Wix `ordersCount`).
+    Orders,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Units => "units",
+            Basis::Orders => "orders",
+        }
+    }
+}
+
+/// The sales window: `as_of - (days - 1)` to `as_of`, both ends included.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Window {
+    pub fn new(as_of: NaiveDate, days: u32) -> Window {
+        let back = i64::from(days.max(1)) - 1;
+        Window {
+            start: as_of - chrono::Duration::days(back),
+            end: as_of,
+        }
+    }
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        d >= self.start && d <= self.end
+    }
+}
+
+/// Looks up the catalog line a sales line belongs to.
+pub struct SalesIndex {
+    by_sku: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Option<usize>>,
+    has_locations: bool,
+}
+
+impl SalesIndex {
+    pub fn new(lines: &[CatalogLine]) -> SalesIndex {
+        let mut by_sku: HashMap<String, Vec<usize>> = HashMap::with_capacity(lines.len());
+        let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            by_sku.entry(l.sku.trim().to_string()).or_default().push(i);
+            for alias in &l.aliases {
+                let key = alias.trim().to_lowercase();
+                by_name
+                    .entry(key)
+                    .and_modify(|v| {
+                        if *v != Some(i) {
+                            *v = None; // ambiguous name: never guess
+                        }
+                    })
+                    .or_insert(Some(i));
+            }
+        }
+        SalesIndex {
+            by_sku,
+            by_name,
+            has_locations: lines.iter().any(|l| l.location.is_some()),
+        }
+    }
+
+    fn find(&self, lines: &[CatalogLine], sku: Option<&str>, name: Option<&str>, location: Option<&str>) -> Option<usize> {
+        let candidates: Vec<usize> = match sku.and_then(|s| self.by_sku.get(s.trim())) {
+            Some(c) => c.clone(),
+            None => match name.and_then(|n| self.by_name.get(&n.trim().to_lowercase())) {
+                Some(Some(i)) => vec![*i],
+                _ => return None,
+            },
+        };
+        if !self.has_locations {
+            return candidates.first().copied();
+        }
+        let location = location.map(str::trim).filter(|l| !l.is_empty());
+        candidates
+            .into_iter()
+            .find(|&i| lines[i].location.as_deref().map(str::trim) == location)
+    }
+}
+
+/// Totals from one sales file, for plan.json's `inputs` and the warnings.
+pub struct SalesRead {
+    pub sheet: Option<String>,
+    pub rows: u64,
+}
+
+/// Add one sales file's sold figures into `sold` (one slot per catalog line).
+#[allow(clippy::too_many_arguments)]
+pub fn aggregate_sales(
+    path: &Path,
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+    lines: &[CatalogLine],
+    index: &SalesIndex,
+    window: Window,
+    basis: Basis,
+    sold: &mut [Decimal],
+    orders_seen: &mut [HashSet<String>],
+    warnings: &mut Vec<Warning>,
+) -> Result<SalesRead> {
+    let mut table = Table::open(path, opts)?;
+    let mut header = locate_header(
+        &mut table,
+        SALES_FIELDS,
+        &[&["sku", "name", "plain_name"], &["quantity", "orders"]],
+        maps,
+        "sales",
+    )?;
+    // Shopify orders: `Name` is the order number (`#1001`) when line items have their own name.
+    if header.has("plain_name") {
+        let plain = header.col("plain_name").unwrap_or(0);
+        if header.has("name") || header.has("sku") {
+            if !header.has("order_id") {
+                header.set("order_id", plain);
+            }
+        } else {
+            header.set("name", plain);
+        }
+    }
+    let place = table.where_();
+    let decimal_comma = opts.decimal_comma.unwrap_or(table.decimal_comma_hint);
+    let dated = header.has("date");
+    let aggregated = !dated;
+    if basis == Basis::Orders && !header.has("order_id") && !(aggregated && header.has("orders")) {
+        return Err(Error::Data(format!(
+            "{place}: --basis orders counts distinct order ids, but the sales file has no order id column (like order_id, Order ID, InvoiceNo); name it with --map order_id=\"COLUMN\" or use --basis units"
+        )));
+    }
+    let col = |f: &str| header.col(f);
+    let (c_sku, c_name, c_qty, c_orders, c_date, c_order, c_loc, c_cancel) = (
+        col("sku"),
+        col("name"),
+        col("quantity"),
+        col("orders"),
+        col("date"),
+        col("order_id"),
+        col("location"),
+        col("cancelled_at"),
+    );
+    let width = header.headers.len();
+    let mut rows = 0u64;
+    let mut unknown_lines = 0u64;
+    let mut unknown_examples: Vec<String> = Vec::new();
+    let mut bad_dates = 0u64;
+    let mut first_bad_date: Option<usize> = None;
+    let mut bad_numbers = 0u64;
+    let mut first_bad_number: Option<usize> = None;
+    let mut cancelled_order: Option<String> = None;
+    let text = |cells: &[Cell], c: Option<usize>| -> Option<String> { c.and_then(|c| cells.get(c)).and_then(Cell::text) };
+    while let Some(raw) = table.next_row()? {
+        if raw.cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty()) {
+            return Err(Error::Data(format!(
+                "{place}, row {}: the row has more fields than the header ({width}); quote fields that contain the delimiter",
+                raw.row
+            )));
+        }
+        rows += 1;
+        let order_id = text(&raw.cells, c_order);
+        // Cancelled orders (Shopify writes `Cancelled at` on the order's first row only).
+        if c_cancel.is_some() {
+            if let Some(id) = &order_id {
+                if text(&raw.cells, c_cancel).is_some() {
+                    cancelled_order = Some(id.clone());
+                }
+                if cancelled_order.as_deref() == Some(id.as_str()) {
+                    continue;
+                }
+            }
+        }
+        if dated {
+            let date = match c_date.and_then(|c| raw.cells.get(c)) {
+                Some(Cell::Date(serial)) => from_excel_serial(*serial),
+                Some(Cell::Number(n)) => from_excel_serial(*n),
+                Some(Cell::Text(s)) => parse_date(s),
+                _ => None,
+            };
+            match date {
+                Some(d) if window.contains(d) => {}
+                Some(_) => continue,
+                None => {
+                    bad_dates += 1;
+                    first_bad_date.get_or_insert(raw.row);
+                    continue;
+                }
+            }
+        }
+        let amount_col = if aggregated && c_orders.is_some() { c_orders } else { c_qty.or(c_orders) };
+        let amount = match amount_col.and_then(|c| raw.cells.get(c)) {
+            Some(Cell::Text(s)) => parse_number(s, decimal_comma).ok().flatten(),
+            Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
+            Some(Cell::Empty) | None => Some(Decimal::ZERO),
+            _ => None,
+        };
+        let Some(amount) = amount else {
+            bad_numbers += 1;
+            first_bad_number.get_or_insert(raw.row);
+            continue;
+        };
+        let sku = text(&raw.cells, c_sku);
+        let name = text(&raw.cells, c_name);
+        let location = text(&raw.cells, c_loc);
+        let Some(i) = index.find(lines, sku.as_deref(), name.as_deref(), location.as_deref()) else {
+            unknown_lines += 1;
+            if unknown_examples.len() < 5 {
+                let label = sku.or(name).unwrap_or_else(|| format!("row {}", raw.row));
+                let label = match location {
+                    Some(l) if index.has_locations => format!("{label}@{l}"),
+                    _ => label,
+                };
+                if !unknown_examples.contains(&label) {
+                    unknown_examples.push(label);
+                }
+            }
+            continue;
+        };
+        match basis {
+            Basis::Units => sold[i] += amount,
+            Basis::Orders if aggregated => sold[i] += amount,
+            Basis::Orders => {
+                if amount > Decimal::ZERO {
+                    if let Some(id) = order_id {
+                        orders_seen[i].insert(id);
+                    }
+                }
+            }
+        }
+    }
+    let warn = |row: Option<usize>, column: Option<&str>, message: String| Warning {
+        file: table.display.clone(),
+        sheet: table.sheet.clone(),
+        row,
+        column: column.map(str::to_string),
+        message,
+    };
+    if unknown_lines > 0 {
+        warnings.push(warn(
+            None,
+            header.header_of("sku").or(header.header_of("name")),
+            format!(
+                "{unknown_lines} sales line(s) for skus not in the catalog were ignored (e.g. {})",
+                unknown_examples.join(", ")
+            ),
+        ));
+    }
+    if bad_dates > 0 {
+        warnings.push(warn(
+            first_bad_date,
+            header.header_of("date"),
+            format!("{bad_dates} sales line(s) have no readable date (first on row {}); ignored. Dates like 2026-11-22, 11/22/2026 or 22.11.2026 are read", first_bad_date.unwrap_or(0)),
+        ));
+    }
+    if bad_numbers > 0 {
+        warnings.push(warn(
+            first_bad_number,
+            header.header_of("quantity").or(header.header_of("orders")),
+            format!("{bad_numbers} sales line(s) have a quantity that is not a number (first on row {}); ignored", first_bad_number.unwrap_or(0)),
+        ));
+    }
+    if rows == 0 {
+        warnings.push(warn(None, None, "the sales file has a header but no sales lines".into()));
+    }
+    Ok(SalesRead { sheet: table.sheet.clone(), rows })
+}

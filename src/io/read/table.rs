@@ -1,0 +1,455 @@
+//! A file as rows of cells, whatever it is: CSV (any of `,` `;` tab `|`, UTF-8 with or without
+//! BOM, UTF-16, Windows-1252) streamed record by record, or a spreadsheet sheet read through
+//! calamine (XLSX, XLS, ODS, XLSB), sniffed by content rather than trusted by extension.
+
+use crate::error::{Error, Result};
+use calamine::{Data, Reader};
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// One spreadsheet or CSV cell as read, before any field knows what it should hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// A date or date-time cell, as an Excel serial day number.
+    Date(f64),
+    /// An error cell (`#N/A`, `#DIV/0!`).
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text (numbers without a trailing `.0`, dates as ISO dates).
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Cell::Empty => None,
+            Cell::Text(s) => {
+                let t = s.trim();
+                (!t.is_empty()).then(|| t.to_string())
+            }
+            Cell::Number(f) => Some(format!("{f}")),
+            Cell::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
+            Cell::Date(serial) => Some(
+                crate::io::read::dates::from_excel_serial(*serial)
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| format!("{serial}")),
+            ),
+            Cell::Error(e) => Some(e.clone()),
+        }
+    }
+}
+
+/// A row with its number as a spreadsheet (or, for CSV, a text editor) shows it.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub row: usize,
+    pub cells: Vec<Cell>,
+}
+
+/// What kind of file it turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Csv { delimiter: u8, encoding: &'static str },
+    Spreadsheet,
+}
+
+enum Source {
+    Csv {
+        reader: Box<csv::Reader<Box<dyn Read>>>,
+        record: csv::ByteRecord,
+        windows_1252: bool,
+    },
+    Sheet {
+        rows: std::vec::IntoIter<RawRow>,
+    },
+}
+
+/// An opened input file.
+pub struct Table {
+    pub path: PathBuf,
+    /// The path as the user typed it (used in messages and plan.json).
+    pub display: String,
+    pub sheet: Option<String>,
+    pub kind: Kind,
+    /// First column of the sheet's used range (0 = A), for naming cells.
+    pub col_offset: usize,
+    /// `;`-delimited files default to decimal commas.
+    pub decimal_comma_hint: bool,
+    source: Source,
+    buffer: VecDeque<RawRow>,
+}
+
+/// Input options shared by every reader.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub sheet: Option<String>,
+    /// `Some(true)`: decimal commas; `Some(false)`: decimal points; `None`: detect.
+    pub decimal_comma: Option<bool>,
+}
+
+const SNIFF_BYTES: usize = 64 * 1024;
+
+impl Table {
+    pub fn open(path: &Path, opts: &ReadOptions) -> Result<Table> {
+        let display = path.display().to_string();
+        let mut file = File::open(path).map_err(|e| Error::from_io_input(path, &e))?;
+        if path.is_dir() {
+            return Err(Error::input(path, "is a folder, expected a file"));
+        }
+        let mut head = vec![0u8; SNIFF_BYTES];
+        let n = read_up_to(&mut file, &mut head).map_err(|e| Error::from_io_input(path, &e))?;
+        head.truncate(n);
+        file.seek(SeekFrom::Start(0)).map_err(|e| Error::from_io_input(path, &e))?;
+        if n == 0 {
+            return Err(Error::Data(format!(
+                "{display}: the file is empty; expected a header row (sku, quantity, price, ...) and data rows"
+            )));
+        }
+        if is_zip(&head) || is_ole(&head) {
+            return Self::open_sheet(path, display, file, opts);
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "xlsb") {
+            return Err(Error::Data(format!(
+                "{display}: not a valid {} file (its content is not a spreadsheet); re-save it from the spreadsheet program, or export it as CSV",
+                ext.to_ascii_uppercase()
+            )));
+        }
+        if head.contains(&0) && !is_utf16(&head) {
+            return Err(Error::Data(format!(
+                "{display}: looks like a binary file, not CSV or a spreadsheet; export the data as CSV or XLSX"
+            )));
+        }
+        Self::open_csv(path, display, file, &head)
+    }
+
+    fn open_csv(path: &Path, display: String, file: File, head: &[u8]) -> Result<Table> {
+        let (reader, sample, encoding): (Box<dyn Read>, Vec<u8>, &'static str) = if is_utf16(head) {
+            // Excel's "Unicode text": UTF-16 with a BOM. Small enough to decode whole.
+            let mut bytes = Vec::new();
+            BufReader::new(file)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::from_io_input(path, &e))?;
+            let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
+            let text = text.into_owned().into_bytes();
+            let sample = text[..text.len().min(SNIFF_BYTES)].to_vec();
+            (Box::new(Cursor::new(text)), sample, "UTF-16")
+        } else {
+            let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+            let mut reader = BufReader::with_capacity(256 * 1024, file);
+            if bom {
+                let mut skip = [0u8; 3];
+                reader.read_exact(&mut skip).map_err(|e| Error::from_io_input(path, &e))?;
+            }
+            let sample = if bom { head[3..].to_vec() } else { head.to_vec() };
+            let enc = if valid_utf8_prefix(&sample) {
+                if bom { "UTF-8 (BOM)" } else { "UTF-8" }
+            } else {
+                "Windows-1252"
+            };
+            (Box::new(reader), sample, enc)
+        };
+        let delimiter = sniff_delimiter(&sample);
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(256 * 1024)
+            .from_reader(reader);
+        Ok(Table {
+            path: path.to_path_buf(),
+            display,
+            sheet: None,
+            kind: Kind::Csv { delimiter, encoding },
+            col_offset: 0,
+            decimal_comma_hint: delimiter == b';',
+            source: Source::Csv {
+                reader: Box::new(reader),
+                record: csv::ByteRecord::new(),
+                windows_1252: encoding == "Windows-1252",
+            },
+            buffer: VecDeque::new(),
+        })
+    }
+
+    fn open_sheet(path: &Path, display: String, file: File, opts: &ReadOptions) -> Result<Table> {
+        let mut bytes = Vec::new();
+        BufReader::new(file)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::from_io_input(path, &e))?;
+        let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+            Error::Data(format!(
+                "{display}: cannot open the spreadsheet ({e}); the file may be damaged or truncated: re-save it from the spreadsheet program, or export it as CSV"
+            ))
+        })?;
+        let names = workbook.sheet_names();
+        if names.is_empty() {
+            return Err(Error::Data(format!("{display}: the workbook has no sheets")));
+        }
+        let sheet = match &opts.sheet {
+            Some(wanted) => names
+                .iter()
+                .find(|n| n.as_str() == wanted.as_str())
+                .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
+                .cloned()
+                .ok_or_else(|| {
+                    Error::Data(format!(
+                        "{display}: there is no sheet named \"{wanted}\"; the sheets are: {}",
+                        names.join(", ")
+                    ))
+                })?,
+            None => names[0].clone(),
+        };
+        let range = workbook.worksheet_range(&sheet).map_err(|e| {
+            Error::Data(format!(
+                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV"
+            ))
+        })?;
+        let (row0, col0) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
+        let mut rows = Vec::with_capacity(range.height());
+        for (i, r) in range.rows().enumerate() {
+            let cells: Vec<Cell> = r.iter().map(cell_from_data).collect();
+            rows.push(RawRow { row: row0 + i + 1, cells });
+        }
+        Ok(Table {
+            path: path.to_path_buf(),
+            display,
+            sheet: Some(sheet),
+            kind: Kind::Spreadsheet,
+            col_offset: col0,
+            decimal_comma_hint: false,
+            source: Source::Sheet { rows: rows.into_iter() },
+            buffer: VecDeque::new(),
+        })
+    }
+
+    fn read_raw(&mut self) -> Result<Option<RawRow>> {
+        match &mut self.source {
+            Source::Sheet { rows } => Ok(rows.next()),
+            Source::Csv { reader, record, windows_1252 } => {
+                let ok = reader.read_byte_record(record).map_err(|e| {
+                    let at = e
+                        .position()
+                        .map(|p| format!(", line {}", p.line()))
+                        .unwrap_or_default();
+                    match e.kind() {
+                        csv::ErrorKind::Io(io) => Error::Data(format!(
+                            "{}{at}: cannot read the file: {io}",
+                            self.display
+                        )),
+                        _ => Error::Data(format!("{}{at}: not valid CSV: {e}", self.display)),
+                    }
+                })?;
+                if !ok {
+                    return Ok(None);
+                }
+                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let cells = record
+                    .iter()
+                    .map(|field| {
+                        if field.is_empty() {
+                            return Cell::Empty;
+                        }
+                        Cell::Text(decode_field(field, *windows_1252))
+                    })
+                    .collect();
+                Ok(Some(RawRow { row: line, cells }))
+            }
+        }
+    }
+
+    /// The next row, or `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<RawRow>> {
+        if let Some(r) = self.buffer.pop_front() {
+            return Ok(Some(r));
+        }
+        self.read_raw()
+    }
+
+    /// Look at up to `n` rows ahead without consuming them.
+    pub fn peek(&mut self, n: usize) -> Result<&VecDeque<RawRow>> {
+        while self.buffer.len() < n {
+            match self.read_raw()? {
+                Some(r) => self.buffer.push_back(r),
+                None => break,
+            }
+        }
+        Ok(&self.buffer)
+    }
+
+    /// A cell's name for messages: `D14` in a spreadsheet, `row 14, column "price"` in CSV.
+    pub fn cell_name(&self, row: usize, col: usize) -> String {
+        format!("{}{}", column_letters(col + self.col_offset), row)
+    }
+
+    /// "file", "file, sheet \"S\"" for messages.
+    pub fn where_(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}, sheet \"{s}\"", self.display),
+            None => self.display.clone(),
+        }
+    }
+}
+
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut total = 0;
+    while total < buf.len() {
+        let n = file.read(&mut buf[total..])?;
+        if n == 0 {
+            break;
+        }
+        total += n;
+    }
+    Ok(total)
+}
+
+fn is_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04")
+}
+
+fn is_ole(head: &[u8]) -> bool {
+    head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+fn is_utf16(head: &[u8]) -> bool {
+    head.starts_with(&[0xFF, 0xFE])
+}
+
+/// UTF-8, allowing a character cut at the end of the sample.
+fn valid_utf8_prefix(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+fn decode_field(field: &[u8], windows_1252: bool) -> String {
+    if !windows_1252 {
+        if let Ok(s) = std::str::from_utf8(field) {
+            return s.to_string();
+        }
+    }
+    // Not UTF-8: Windows-1252, the encoding of Excel's "CSV" on Western Windows.
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
+    text.into_owned()
+}
+
+/// Pick the delimiter that splits the sample's records into the most consistent field counts.
+fn sniff_delimiter(sample: &[u8]) -> u8 {
+    let mut best = (b',', 0usize, 0usize);
+    for delimiter in [b',', b';', b'\t', b'|'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(sample);
+        let mut counts: Vec<usize> = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while counts.len() < 60 {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => counts.push(record.len()),
+                _ => break,
+            }
+        }
+        // The last record may be cut by the sample's end.
+        if counts.len() > 1 {
+            counts.pop();
+        }
+        let mut freq: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for &c in counts.iter().filter(|&&c| c > 1) {
+            *freq.entry(c).or_default() += 1;
+        }
+        if let Some((&fields, &times)) = freq.iter().max_by_key(|(f, t)| (**t, **f)) {
+            if (times, fields) > (best.2, best.1) {
+                best = (delimiter, fields, times);
+            }
+        }
+    }
+    best.0
+}
+
+fn cell_from_data(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => {
+            if s.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.clone())
+            }
+        }
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => {
+            if dt.is_duration() {
+                Cell::Number(dt.as_f64())
+            } else {
+                Cell::Date(dt.as_f64())
+            }
+        }
+        Data::DateTimeIso(s) => match crate::io::read::dates::parse_date(s) {
+            Some(date) => Cell::Date(crate::io::read::dates::to_excel_serial(date)),
+            None => Cell::Text(s.clone()),
+        },
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(format!("{e}")),
+    }
+}
+
+/// `0` → `A`, `27` → `AB`.
+pub fn column_letters(mut col: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(16383), "XFD");
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2,5;3\n4;5;6\n"), b';');
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n"), b'|');
+        // PrestaShop: commas inside header names of a `;` file.
+        assert_eq!(
+            sniff_delimiter(b"ID;Name *;Categories (x,y,z...);Price\n1;A;x,y;10\n2;B;z;11\n"),
+            b';'
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! Atomic output: every file is first written to a temporary file in its target folder; only
+//! when all of them are complete are they renamed into place. A failed run leaves the previous
+//! files as they were and no half-written file behind.
+
+use crate::error::{Error, Result};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
+
+/// A set of output files committed together.
+pub struct Staged {
+    files: Vec<(NamedTempFile, PathBuf)>,
+}
+
+impl Staged {
+    pub fn new() -> Staged {
+        Staged { files: Vec::new() }
+    }
+
+    /// Write `target` through `fill` into a temporary file beside it.
+    pub fn write(&mut self, target: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".clearance-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::output(target, format!("cannot create a file in {}: {e}", dir.display())))?;
+        {
+            let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+            fill(&mut w)?;
+            w.flush().map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
+        }
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
+        self.files.push((tmp, target.to_path_buf()));
+        Ok(())
+    }
+
+    /// Take a file written by another library (the XLSX writer saves to a path).
+    pub fn write_with_path(&mut self, target: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".clearance-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::output(target, format!("cannot create a file in {}: {e}", dir.display())))?;
+        fill(tmp.path())?;
+        self.files.push((tmp, target.to_path_buf()));
+        Ok(())
+    }
+
+    /// Rename every staged file into place.
+    pub fn commit(self) -> Result<Vec<PathBuf>> {
+        let mut done = Vec::new();
+        for (tmp, target) in self.files {
+            tmp.persist(&target)
+                .map_err(|e| Error::output(&target, format!("cannot write: {}", e.error)))?;
+            done.push(target);
+        }
+        Ok(done)
+    }
+}
+
+impl Default for Staged {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Create the output folder when missing.
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, format!("cannot create the output folder: {e}")))
+}
+
+/// Refuse to overwrite existing outputs unless `force` (exit 73).
+pub fn check_overwrite(targets: &[PathBuf], force: bool) -> Result<()> {
+    if force {
+        return Ok(());
+    }
+    let existing: Vec<String> = targets
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if let Some(first) = targets.iter().find(|p| p.exists()) {
+        return Err(Error::output(
+            first,
+            format!(
+                "output file(s) already exist: {}; use --force to overwrite, or choose another --out folder",
+                existing.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn io_err(target: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::output(target, format!("cannot write: {e}"))
+}

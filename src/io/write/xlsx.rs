@@ -1,0 +1,289 @@
+//! `plan.xlsx`: a workbook for people, values only (no formulas). Sheets: Plan (planned lines,
+//! frozen header, filters, number formats, a colour per class), Skipped (the skipped lines a
+//! person must look at), Data issues (warnings), Summary (totals and native Excel charts).
+//! Row sheets are written in constant-memory mode.
+
+use crate::error::{Error, Result};
+use crate::model::{Class, LineStatus, Plan, PlanLine};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+struct Formats {
+    header: Format,
+    money: Format,
+    pct: Format,
+    ratio: Format,
+    qty: Format,
+    wrap: Format,
+    severe: Format,
+    moderate: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0x1F4E78))
+                .set_font_color(Color::White)
+                .set_align(FormatAlign::Center),
+            money: Format::new().set_num_format("#,##0.00"),
+            pct: Format::new().set_num_format("0.0#\"%\""),
+            ratio: Format::new().set_num_format("0.000"),
+            qty: Format::new().set_num_format("#,##0.##"),
+            wrap: Format::new(),
+            severe: Format::new().set_background_color(Color::RGB(0xF8CBAD)),
+            moderate: Format::new().set_background_color(Color::RGB(0xFFE699)),
+        }
+    }
+}
+
+const LINE_COLUMNS: &[(&str, f64)] = &[
+    ("Rank", 6.0),
+    ("SKU", 18.0),
+    ("Name", 32.0),
+    ("Category", 18.0),
+    ("Location", 10.0),
+    ("On hand", 9.0),
+    ("Sold", 8.0),
+    ("Velocity", 9.0),
+    ("Class", 10.0),
+    ("Tier %", 8.0),
+    ("Discount %", 10.0),
+    ("Max %", 8.0),
+    ("Limit", 12.0),
+    ("Price", 10.0),
+    ("Cost", 10.0),
+    ("Clearance price", 14.0),
+    ("Margin %", 9.0),
+    ("Margin after %", 13.0),
+    ("Existing %", 10.0),
+    ("Flags", 16.0),
+    ("Reason", 16.0),
+    ("Why", 90.0),
+];
+
+fn header_row(ws: &mut Worksheet, names: &[(&str, f64)], fm: &Formats) -> Result<(), XlsxError> {
+    for (c, (name, width)) in names.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+        ws.write_string_with_format(0, c as u16, *name, &fm.header)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn opt_num(ws: &mut Worksheet, r: u32, c: u16, v: Option<Decimal>, fmt: &Format) -> Result<(), XlsxError> {
+    if let Some(v) = v {
+        ws.write_number_with_format(r, c, f(v), fmt)?;
+    }
+    Ok(())
+}
+
+fn opt_text(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>) -> Result<(), XlsxError> {
+    if let Some(v) = v {
+        // Always a string cell, never a formula, whatever the text starts with.
+        ws.write_string(r, c, v)?;
+    }
+    Ok(())
+}
+
+fn line_row(ws: &mut Worksheet, r: u32, rank: Option<usize>, l: &PlanLine, fm: &Formats) -> Result<(), XlsxError> {
+    if let Some(rank) = rank {
+        ws.write_number(r, 0, rank as f64)?;
+    }
+    ws.write_string(r, 1, &l.sku)?;
+    opt_text(ws, r, 2, l.name.as_deref())?;
+    opt_text(ws, r, 3, l.category.as_deref())?;
+    opt_text(ws, r, 4, l.location.as_deref())?;
+    opt_num(ws, r, 5, l.quantity, &fm.qty)?;
+    opt_num(ws, r, 6, l.sold, &fm.qty)?;
+    opt_num(ws, r, 7, l.velocity_ratio, &fm.ratio)?;
+    match l.class {
+        Some(Class::Severe) => ws.write_string_with_format(r, 8, "severe", &fm.severe)?,
+        Some(Class::Moderate) => ws.write_string_with_format(r, 8, "moderate", &fm.moderate)?,
+        Some(c) => ws.write_string(r, 8, c.as_str())?,
+        None => ws,
+    };
+    opt_num(ws, r, 9, l.tier_discount_pct, &fm.pct)?;
+    opt_num(ws, r, 10, l.discount_pct, &fm.pct)?;
+    opt_num(ws, r, 11, l.max_discount_pct, &fm.pct)?;
+    opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
+    opt_num(ws, r, 13, l.price, &fm.money)?;
+    opt_num(ws, r, 14, l.cost, &fm.money)?;
+    opt_num(ws, r, 15, l.clearance_price, &fm.money)?;
+    opt_num(ws, r, 16, l.margin_pct, &fm.pct)?;
+    opt_num(ws, r, 17, l.margin_after_pct, &fm.pct)?;
+    opt_num(ws, r, 18, l.existing_discount_pct, &fm.pct)?;
+    if !l.flags.is_empty() {
+        ws.write_string(r, 19, l.flags.join(", "))?;
+    }
+    opt_text(ws, r, 20, l.reason.map(|x| x.as_str()))?;
+    ws.write_string_with_format(r, 21, &l.why, &fm.wrap)?;
+    Ok(())
+}
+
+pub fn write_plan(plan: &Plan, target: &Path, path: &Path) -> Result<()> {
+    build(plan, path).map_err(|e| Error::output(target, format!("cannot write the workbook: {e}")))
+}
+
+fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
+    let fm = Formats::new();
+    let mut wb = Workbook::new();
+    let planned: Vec<&PlanLine> = plan.lines.iter().filter(|l| l.status == LineStatus::Planned).collect();
+    let attention: Vec<&PlanLine> = plan
+        .lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Skipped && l.reason.is_some_and(|r| r.needs_attention()))
+        .collect();
+
+    // Summary first, so it opens on the overview.
+    let summary = wb.add_worksheet();
+    summary.set_name("Summary")?;
+    write_summary(summary, plan, &fm)?;
+
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("Plan")?;
+    header_row(ws, LINE_COLUMNS, &fm)?;
+    for (i, l) in planned.iter().enumerate() {
+        line_row(ws, i as u32 + 1, Some(i + 1), l, &fm)?;
+    }
+    ws.autofilter(0, 0, planned.len().max(1) as u32, LINE_COLUMNS.len() as u16 - 1)?;
+
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("Skipped")?;
+    header_row(ws, LINE_COLUMNS, &fm)?;
+    for (i, l) in attention.iter().enumerate() {
+        line_row(ws, i as u32 + 1, None, l, &fm)?;
+    }
+    ws.autofilter(0, 0, attention.len().max(1) as u32, LINE_COLUMNS.len() as u16 - 1)?;
+
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("Data issues")?;
+    let cols = [("File", 30.0), ("Sheet", 14.0), ("Row", 8.0), ("Column", 20.0), ("Message", 100.0)];
+    header_row(ws, &cols, &fm)?;
+    for (i, w) in plan.warnings.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, &w.file)?;
+        opt_text(ws, r, 1, w.sheet.as_deref())?;
+        if let Some(row) = w.row {
+            ws.write_number(r, 2, row as f64)?;
+        }
+        opt_text(ws, r, 3, w.column.as_deref())?;
+        ws.write_string(r, 4, &w.message)?;
+    }
+    ws.autofilter(0, 0, plan.warnings.len().max(1) as u32, 4)?;
+
+    wb.save(path)
+}
+
+fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), XlsxError> {
+    let s = &plan.summary;
+    let bold = Format::new().set_bold();
+    ws.set_column_width(0, 34.0)?;
+    ws.set_column_width(1, 16.0)?;
+    ws.set_column_width(2, 18.0)?;
+    ws.write_string_with_format(0, 0, "Clearance plan", &Format::new().set_bold().set_font_size(14))?;
+    let rows: Vec<(&str, String)> = vec![
+        ("Plan id", plan.plan_id.clone()),
+        ("As of", plan.as_of.clone()),
+        ("Lines", s.lines.to_string()),
+        ("Planned", s.planned.to_string()),
+        ("Skipped", s.skipped.to_string()),
+    ];
+    let mut r = 2u32;
+    for (k, v) in rows {
+        ws.write_string_with_format(r, 0, k, &bold)?;
+        ws.write_string(r, 1, v)?;
+        r += 1;
+    }
+    for (k, v, fmt) in [
+        ("Average discount %", Some(s.avg_discount_pct), &fm.pct),
+        ("Stock value at cost", s.stock_value_at_cost, &fm.money),
+        ("Capital in slow movers", s.capital_in_slow_movers, &fm.money),
+        ("Planned markdown cost", s.planned_markdown_cost, &fm.money),
+    ] {
+        ws.write_string_with_format(r, 0, k, &bold)?;
+        opt_num(ws, r, 1, v, fmt)?;
+        r += 1;
+    }
+    // Skipped lines by reason (not_slow and no_stock lines are counted here, listed in plan.csv).
+    r += 1;
+    ws.write_string_with_format(r, 0, "Skipped by reason", &fm.header)?;
+    ws.write_string_with_format(r, 1, "Lines", &fm.header)?;
+    r += 1;
+    for (reason, n) in &s.skipped_by_reason {
+        ws.write_string(r, 0, reason)?;
+        ws.write_number(r, 1, *n as f64)?;
+        r += 1;
+    }
+
+    // Stock value by class.
+    r += 1;
+    let class_top = r;
+    ws.write_string_with_format(r, 0, "Class", &fm.header)?;
+    ws.write_string_with_format(r, 1, "Lines", &fm.header)?;
+    ws.write_string_with_format(r, 2, "Stock value", &fm.header)?;
+    let mut value_by_class: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for l in &plan.lines {
+        if let Some(c) = l.class {
+            *value_by_class.entry(c.as_str()).or_default() += l.capital;
+        }
+    }
+    for class in ["severe", "moderate", "balanced", "fast"] {
+        r += 1;
+        ws.write_string(r, 0, class)?;
+        ws.write_number(r, 1, s.by_class.get(class).copied().unwrap_or(0) as f64)?;
+        ws.write_number_with_format(r, 2, f(value_by_class.get(class).copied().unwrap_or_default()), &fm.money)?;
+    }
+    let class_bottom = r;
+
+    // Capital in slow movers by category (top 15).
+    r += 2;
+    let cat_top = r;
+    ws.write_string_with_format(r, 0, "Category", &fm.header)?;
+    ws.write_string_with_format(r, 1, "Capital in slow movers", &fm.header)?;
+    let mut by_cat: BTreeMap<String, Decimal> = BTreeMap::new();
+    for l in plan.lines.iter().filter(|l| l.class.is_some_and(Class::is_slow)) {
+        let cat = l.category.clone().unwrap_or_else(|| "(none)".into());
+        *by_cat.entry(cat).or_default() += l.capital;
+    }
+    let mut cats: Vec<(String, Decimal)> = by_cat.into_iter().collect();
+    cats.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    cats.truncate(15);
+    for (cat, v) in &cats {
+        r += 1;
+        ws.write_string(r, 0, cat)?;
+        ws.write_number_with_format(r, 1, f(*v), &fm.money)?;
+    }
+    let cat_bottom = r;
+
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name("Stock value")
+        .set_categories(("Summary", class_top + 1, 0, class_bottom, 0))
+        .set_values(("Summary", class_top + 1, 2, class_bottom, 2));
+    chart.title().set_name("Stock value by velocity class");
+    chart.legend().set_hidden();
+    ws.insert_chart(2, 4, &chart)?;
+
+    if !cats.is_empty() {
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_name("Capital in slow movers")
+            .set_categories(("Summary", cat_top + 1, 0, cat_bottom, 0))
+            .set_values(("Summary", cat_top + 1, 1, cat_bottom, 1));
+        chart.title().set_name("Capital in slow movers by category");
+        chart.legend().set_hidden();
+        ws.insert_chart(18, 4, &chart)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! `clearance`: a command-line clearance planner for merchants.
+//!
+//! Data flows one way: read (`io::read`) → model → rules (`rules`, pure) → plan → writers
+//! (`io::write`). `main.rs` only parses the command line and maps errors to exit statuses.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod io;
+pub mod model;
+pub mod rules;
+
+use error::Result;
+use model::Warning;
+use std::io::Write;
+
+/// Where results (stdout) and chatter (stderr) go. A closed stdout (`| head`) is not an error.
+pub struct Output {
+    stdout: std::io::BufWriter<std::io::Stdout>,
+    broken: bool,
+}
+
+impl Output {
+    pub fn new() -> Output {
+        Output {
+            stdout: std::io::BufWriter::new(std::io::stdout()),
+            broken: false,
+        }
+    }
+    pub fn stdout(&mut self, s: &str) {
+        if self.broken {
+            return;
+        }
+        if self.stdout.write_all(s.as_bytes()).is_err() {
+            self.broken = true;
+        }
+    }
+    pub fn stderr(&mut self, s: &str) {
+        let _ = self.stdout.flush();
+        let _ = std::io::stderr().write_all(s.as_bytes());
+    }
+    pub fn flush(&mut self) {
+        if !self.broken {
+            let _ = self.stdout.flush();
+        }
+    }
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `file, sheet "S", row 14, column "price": message`
+pub fn format_warning(w: &Warning) -> String {
+    let mut s = w.file.clone();
+    if let Some(sheet) = &w.sheet {
+        s.push_str(&format!(", sheet \"{sheet}\""));
+    }
+    if let Some(row) = w.row {
+        s.push_str(&format!(", row {row}"));
+    }
+    if let Some(col) = &w.column {
+        s.push_str(&format!(", column {col}"));
+    }
+    format!("{s}: {}", w.message)
+}
+
+/// How many warnings are printed on stderr; all of them are in plan.json and plan.xlsx.
+const MAX_PRINTED_WARNINGS: usize = 20;
+
+pub fn print_warnings(warnings: &[Warning], out: &mut Output) {
+    for w in warnings.iter().take(MAX_PRINTED_WARNINGS) {
+        out.stderr(&format!("warning: {}\n", format_warning(w)));
+    }
+    if warnings.len() > MAX_PRINTED_WARNINGS {
+        out.stderr(&format!(
+            "warning: ... and {} more; all warnings are in plan.json and the Data issues sheet of plan.xlsx\n",
+            warnings.len() - MAX_PRINTED_WARNINGS
+        ));
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
+    let result = match &cli.command {
+        cli::Command::Plan(args) => commands::plan::run(args, out),
+        cli::Command::Inspect(args) => commands::inspect::run(args, out),
+    };
+    out.flush();
+    result
+}

@@ -1,0 +1,79 @@
+//! What the readers hand to the rules.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Why a line could not even be looked at by the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataIssue {
+    /// A quantity, price or cost cell could not be read as a number.
+    BadData,
+    /// Stock is not tracked (Wix `InStock`, Shopify without an inventory tracker).
+    Untracked,
+}
+
+/// One catalog line: a product (or variant) at one location.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogLine {
+    /// Row in the source file (1-based, as a spreadsheet shows it).
+    pub row: usize,
+    pub sku: String,
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub location: Option<String>,
+    /// Units on hand; `None` when untracked or unreadable.
+    pub quantity: Option<Decimal>,
+    pub price: Option<Decimal>,
+    pub cost: Option<Decimal>,
+    /// Profit margin in percent, when the file gives it instead of a cost.
+    pub margin: Option<Decimal>,
+    /// Sales count from the catalog itself (Wix `ordersCount`), or filled from `--sales`.
+    pub sold: Option<Decimal>,
+    pub currency: Option<String>,
+    pub category_id: Option<String>,
+    pub product_id: Option<String>,
+    /// Names other files may use for this line (Shopify orders name line items
+    /// "Title - Option / Option").
+    pub aliases: Vec<String>,
+    pub issue: Option<DataIssue>,
+}
+
+impl CatalogLine {
+    /// The line's key: its sku, or `sku@location`.
+    pub fn key(&self) -> String {
+        match &self.location {
+            Some(loc) => format!("{}@{}", self.sku, loc),
+            None => self.sku.clone(),
+        }
+    }
+}
+
+/// A data problem worth telling the merchant about; the run goes on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Warning {
+    /// The input file, as given on the command line.
+    pub file: String,
+    /// The sheet, for spreadsheets.
+    pub sheet: Option<String>,
+    /// The row as a spreadsheet shows it (1-based), when one row is concerned.
+    pub row: Option<usize>,
+    /// The field or column concerned.
+    pub column: Option<String>,
+    /// What is wrong and what was done about it.
+    pub message: String,
+}
+
+/// What an existing discount covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Sku(String),
+    Category(String),
+    Site,
+}
+
+/// An active discount already running in the shop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExistingDiscount {
+    pub scope: Scope,
+    pub percentage: Decimal,
+}

@@ -1,0 +1,281 @@
+//! The plan: the machine contract of `plan.json` (schema `clearance.plan/v1`, SPEC section 4).
+//! Field order here is the order in the file.
+
+use super::num::{ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
+use super::Warning;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    Severe,
+    Moderate,
+    Balanced,
+    Fast,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Severe => "severe",
+            Class::Moderate => "moderate",
+            Class::Balanced => "balanced",
+            Class::Fast => "fast",
+        }
+    }
+    pub fn is_slow(self) -> bool {
+        matches!(self, Class::Severe | Class::Moderate)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineStatus {
+    Planned,
+    Skipped,
+}
+
+/// Why a line was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    NoStock,
+    BadPrice,
+    BadData,
+    Untracked,
+    Excluded,
+    NotSlow,
+    MarginFloor,
+    Stacking,
+    BelowMinDiscount,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoStock => "no_stock",
+            Reason::BadPrice => "bad_price",
+            Reason::BadData => "bad_data",
+            Reason::Untracked => "untracked",
+            Reason::Excluded => "excluded",
+            Reason::NotSlow => "not_slow",
+            Reason::MarginFloor => "margin_floor",
+            Reason::Stacking => "stacking",
+            Reason::BelowMinDiscount => "below_min_discount",
+        }
+    }
+    /// Skipped lines a person must look at (they go to the Skipped sheet of plan.xlsx).
+    pub fn needs_attention(self) -> bool {
+        matches!(
+            self,
+            Reason::MarginFloor
+                | Reason::Stacking
+                | Reason::BadData
+                | Reason::BelowMinDiscount
+                | Reason::Excluded
+        )
+    }
+}
+
+/// The smallest of the limits on a discount (rule 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BindingLimit {
+    Tier,
+    Cap,
+    MarginFloor,
+    Stacking,
+    Request,
+}
+
+impl BindingLimit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BindingLimit::Tier => "tier",
+            BindingLimit::Cap => "cap",
+            BindingLimit::MarginFloor => "margin_floor",
+            BindingLimit::Stacking => "stacking",
+            BindingLimit::Request => "request",
+        }
+    }
+}
+
+/// One catalog line with the planner's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanLine {
+    /// Product or variant identifier.
+    pub sku: String,
+    pub name: Option<String>,
+    pub category: Option<String>,
+    /// Warehouse, shop or region code; null in a single-location catalog.
+    pub location: Option<String>,
+    /// Units on hand (null when stock is not tracked or unreadable).
+    #[serde(serialize_with = "ser_opt_num")]
+    pub quantity: Option<Decimal>,
+    /// Units (or orders, with `--basis orders`) sold in the window.
+    #[serde(serialize_with = "ser_opt_num")]
+    pub sold: Option<Decimal>,
+    /// sold / quantity, rounded to 4 decimals for display (the rules use the exact value).
+    #[serde(serialize_with = "ser_opt_float")]
+    pub velocity_ratio: Option<Decimal>,
+    /// Velocity class; null when the line was skipped before classification.
+    pub class: Option<Class>,
+    pub status: LineStatus,
+    /// The exact tier discount, rounded to 2 decimals.
+    #[serde(serialize_with = "ser_opt_num")]
+    pub tier_discount_pct: Option<Decimal>,
+    /// The planned discount; null when skipped.
+    #[serde(serialize_with = "ser_opt_num")]
+    pub discount_pct: Option<Decimal>,
+    /// The deepest discount cap, floor and stacking allow, floored to the step.
+    #[serde(serialize_with = "ser_opt_num")]
+    pub max_discount_pct: Option<Decimal>,
+    pub binding_limit: Option<BindingLimit>,
+    #[serde(serialize_with = "ser_opt_money")]
+    pub price: Option<Decimal>,
+    #[serde(serialize_with = "ser_opt_money")]
+    pub cost: Option<Decimal>,
+    #[serde(serialize_with = "ser_opt_money")]
+    pub clearance_price: Option<Decimal>,
+    /// Margin at the current price, percent, 2 decimals.
+    #[serde(serialize_with = "ser_opt_float")]
+    pub margin_pct: Option<Decimal>,
+    /// Margin at the price the customer finally pays, percent, 2 decimals.
+    #[serde(serialize_with = "ser_opt_float")]
+    pub margin_after_pct: Option<Decimal>,
+    #[serde(serialize_with = "ser_opt_num")]
+    pub existing_discount_pct: Option<Decimal>,
+    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`.
+    pub flags: Vec<String>,
+    pub reason: Option<Reason>,
+    /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
+    pub why: String,
+    /// Source row (not serialised; used for data-issue listings).
+    #[serde(skip)]
+    pub row: usize,
+    /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
+    #[serde(skip)]
+    pub capital: Decimal,
+    /// The exact velocity ratio (ranking uses it, not the rounded display value).
+    #[serde(skip)]
+    pub velocity: Option<Decimal>,
+    /// The platform ids, carried for discount-rule payloads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+impl PlanLine {
+    pub fn key(&self) -> String {
+        match &self.location {
+            Some(loc) => format!("{}@{}", self.sku, loc),
+            None => self.sku.clone(),
+        }
+    }
+}
+
+/// The policy the plan was computed with.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRecord {
+    #[serde(serialize_with = "ser_num")]
+    pub min_margin_pct: Decimal,
+    #[serde(serialize_with = "ser_num")]
+    pub cap_pct: Decimal,
+    #[serde(serialize_with = "ser_num")]
+    pub step_pct: Decimal,
+    #[serde(serialize_with = "ser_num")]
+    pub min_discount_pct: Decimal,
+    /// `points` or `effective`.
+    pub margin_rule: String,
+    pub window_days: u32,
+    /// True whenever the cap differs from 25 (flag or config).
+    pub cap_overridden: bool,
+    /// Allowance used when a line has no cost and no margin.
+    #[serde(serialize_with = "ser_num")]
+    pub no_cost_cap_pct: Decimal,
+    /// `units` or `orders`.
+    pub basis: String,
+    /// Price endings tried when rounding clearance prices down.
+    pub price_endings: Vec<String>,
+    pub excluded_skus: Vec<String>,
+    pub excluded_categories: Vec<String>,
+    /// An explicit `--sku ... --discount N` request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
+    /// True when `--allow-below-floor` let a request break the margin floor.
+    pub allow_below_floor: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Request {
+    pub skus: Vec<String>,
+    #[serde(serialize_with = "ser_num")]
+    pub discount_pct: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CampaignHeader {
+    pub name: String,
+    pub owner: Option<String>,
+    pub start: String,
+    pub end: String,
+    pub regions: Vec<String>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    /// The path as given on the command line.
+    pub path: String,
+    /// `catalog`, `sales` or `existing`.
+    pub role: String,
+    pub sheet: Option<String>,
+    /// Data rows read (not counting title and header rows).
+    pub rows: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub lines: usize,
+    pub planned: usize,
+    pub skipped: usize,
+    /// Sum of quantity × cost over lines in stock with a known cost.
+    #[serde(serialize_with = "ser_opt_money")]
+    pub stock_value_at_cost: Option<Decimal>,
+    /// Capital tied up in severe and moderate lines (quantity × cost, or × price without cost).
+    #[serde(serialize_with = "ser_opt_money")]
+    pub capital_in_slow_movers: Option<Decimal>,
+    /// Mean planned discount, 2 decimals.
+    #[serde(serialize_with = "ser_num")]
+    pub avg_discount_pct: Decimal,
+    /// Lines per class (severe, moderate, balanced, fast, unclassified).
+    pub by_class: std::collections::BTreeMap<String, usize>,
+    /// Skipped lines per reason.
+    pub skipped_by_reason: std::collections::BTreeMap<String, usize>,
+    /// Markdown cost of the plan: (price − clearance price) × quantity over planned lines.
+    #[serde(serialize_with = "ser_opt_money")]
+    pub planned_markdown_cost: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub schema: &'static str,
+    /// Short hash of the inputs' contents, the policy and the as-of date.
+    pub plan_id: String,
+    pub generated_at: String,
+    pub as_of: String,
+    pub policy: PolicyRecord,
+    pub campaign: CampaignHeader,
+    pub inputs: Vec<InputFile>,
+    pub warnings: Vec<Warning>,
+    pub summary: Summary,
+    /// Planned lines in ranking order, then skipped lines in input order.
+    pub lines: Vec<PlanLine>,
+}
+
+pub const PLAN_SCHEMA: &str = "clearance.plan/v1";

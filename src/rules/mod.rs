@@ -1,0 +1,306 @@
+//! The pricing rules of SPEC section 3 as pure functions: no I/O, no clock, no environment.
+//! Every value is a `Decimal`, so rule boundaries are exact (3 sold for 10 on hand is 0.3).
+
+mod plan;
+mod why;
+
+pub use plan::{build_lines, summarise};
+
+use crate::model::{BindingLimit, Class};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashSet;
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+/// How the margin floor limits a discount (rule 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarginRule {
+    /// `discount <= margin - floor` (percentage points; the seed's rule, the default).
+    Points,
+    /// The margin at the discounted price stays at or above the floor.
+    Effective,
+}
+
+impl MarginRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarginRule::Points => "points",
+            MarginRule::Effective => "effective",
+        }
+    }
+}
+
+/// The checked policy the rules run with (config file and flags resolved once).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub min_margin_pct: Decimal,
+    pub cap_pct: Decimal,
+    pub step_pct: Decimal,
+    pub min_discount_pct: Decimal,
+    pub margin_rule: MarginRule,
+    /// Allowance when neither cost nor margin is known (the seed's "cap at 15%").
+    pub no_cost_cap_pct: Decimal,
+    /// Allowed fractional endings for clearance prices (`0.99`, `0.49`); empty: none.
+    pub price_endings: Vec<Decimal>,
+    /// Currency used when a line has none (decides the minor unit).
+    pub currency: Option<String>,
+    pub excluded_skus: HashSet<String>,
+    /// Lower-cased, trimmed category names.
+    pub excluded_categories: HashSet<String>,
+    /// An explicit `--sku A,B --discount N` request.
+    pub request: Option<ExplicitRequest>,
+    pub allow_below_floor: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExplicitRequest {
+    pub skus: Vec<String>,
+    pub discount_pct: Decimal,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            min_margin_pct: Decimal::from(15),
+            cap_pct: Decimal::from(25),
+            step_pct: Decimal::ONE,
+            min_discount_pct: Decimal::from(5),
+            margin_rule: MarginRule::Points,
+            no_cost_cap_pct: Decimal::from(15),
+            price_endings: Vec::new(),
+            currency: None,
+            excluded_skus: HashSet::new(),
+            excluded_categories: HashSet::new(),
+            request: None,
+            allow_below_floor: false,
+        }
+    }
+}
+
+/// Rule 2: `v = sold / quantity`; no sales at all is 0. `quantity` must be positive.
+pub fn velocity(sold: Decimal, quantity: Decimal) -> Decimal {
+    if sold <= Decimal::ZERO || quantity <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    sold.checked_div(quantity).unwrap_or(Decimal::MAX)
+}
+
+/// Rule 3: the velocity class.
+pub fn classify(v: Decimal) -> Class {
+    let tenth = Decimal::new(1, 1);
+    if v < tenth {
+        Class::Severe
+    } else if v < Decimal::new(3, 1) {
+        Class::Moderate
+    } else if v <= Decimal::new(7, 1) {
+        Class::Balanced
+    } else {
+        Class::Fast
+    }
+}
+
+/// Rule 4: the tier discount in percent, deeper for slower stock; `None` for balanced and fast.
+pub fn tier_discount(v: Decimal) -> Option<Decimal> {
+    let fifty = Decimal::from(50);
+    if v.is_zero() {
+        Some(Decimal::from(25))
+    } else if v < Decimal::new(1, 1) {
+        Some(Decimal::from(20) - fifty * v)
+    } else if v < Decimal::new(2, 1) {
+        Some(Decimal::from(15) - fifty * (v - Decimal::new(1, 1)))
+    } else if v < Decimal::new(3, 1) {
+        Some(Decimal::from(10) - fifty * (v - Decimal::new(2, 1)))
+    } else {
+        None
+    }
+}
+
+/// What is known about a line's cost, as the ratio `cost / price`.
+/// A cost of 0 counts as unknown; cost wins over a margin column.
+pub fn cost_ratio(price: Decimal, cost: Option<Decimal>, margin: Option<Decimal>) -> Option<Decimal> {
+    if price <= Decimal::ZERO {
+        return None;
+    }
+    match (cost, margin) {
+        (Some(c), _) if c > Decimal::ZERO => c.checked_div(price),
+        (_, Some(m)) => Some(Decimal::ONE - m / HUNDRED),
+        _ => None,
+    }
+}
+
+/// Rule 5: margin in percent from the cost ratio.
+pub fn margin_pct(ratio: Decimal) -> Decimal {
+    HUNDRED * (Decimal::ONE - ratio)
+}
+
+/// Rule 5: the deepest discount the margin floor allows, or the no-cost allowance when the
+/// cost is unknown. May be negative (the line is already below the floor).
+pub fn floor_allowance(policy: &Policy, ratio: Option<Decimal>) -> Decimal {
+    let floor = policy.min_margin_pct;
+    match ratio {
+        None => policy.no_cost_cap_pct,
+        Some(r) => match policy.margin_rule {
+            MarginRule::Points => margin_pct(r) - floor,
+            MarginRule::Effective => {
+                let keep = Decimal::ONE - floor / HUNDRED;
+                if keep <= Decimal::ZERO {
+                    // A floor of 100% or more allows nothing.
+                    return -HUNDRED;
+                }
+                HUNDRED * (Decimal::ONE - r / keep)
+            }
+        },
+    }
+}
+
+/// Rule 6: with an existing discount `e`, the new discount `d` may be at most this, so that
+/// the combined depth `1 - (1 - e)(1 - d)` stays within `a` (the smaller of cap and floor).
+pub fn stacking_allowance(a: Decimal, existing: Decimal) -> Decimal {
+    let rest = Decimal::ONE - existing / HUNDRED;
+    if rest <= Decimal::ZERO {
+        return -HUNDRED;
+    }
+    HUNDRED * (Decimal::ONE - (Decimal::ONE - a / HUNDRED) / rest)
+}
+
+/// Combined depth of two successive discounts, in percent.
+pub fn combined_depth(existing: Decimal, d: Decimal) -> Decimal {
+    HUNDRED * (Decimal::ONE - (Decimal::ONE - existing / HUNDRED) * (Decimal::ONE - d / HUNDRED))
+}
+
+/// Rule 7: round down to a multiple of `step` (never up).
+pub fn floor_to_step(x: Decimal, step: Decimal) -> Decimal {
+    if step <= Decimal::ZERO {
+        return x;
+    }
+    let q = (x / step).round_dp_with_strategy(0, RoundingStrategy::ToNegativeInfinity);
+    (q * step).normalize()
+}
+
+/// The limits on one line's discount, before rounding (rule 7).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The tier discount, or the requested depth for an explicit request.
+    pub wanted: Decimal,
+    pub wanted_is_request: bool,
+    pub cap: Decimal,
+    /// `None` when `--allow-below-floor` lifted the floor for a request.
+    pub floor: Option<Decimal>,
+    pub stacking: Option<Decimal>,
+}
+
+impl Limits {
+    /// The smallest limit and which one it is; ties go to tier (request), cap, floor, stacking.
+    pub fn binding(&self) -> (BindingLimit, Decimal) {
+        let first = if self.wanted_is_request {
+            BindingLimit::Request
+        } else {
+            BindingLimit::Tier
+        };
+        let mut best = (first, self.wanted);
+        let others = [
+            (BindingLimit::Cap, Some(self.cap)),
+            (BindingLimit::MarginFloor, self.floor),
+            (BindingLimit::Stacking, self.stacking),
+        ];
+        for (limit, value) in others {
+            if let Some(v) = value {
+                if v < best.1 {
+                    best = (limit, v);
+                }
+            }
+        }
+        best
+    }
+
+    /// The deepest discount cap, floor and stacking allow (unrounded).
+    pub fn allowed(&self) -> Decimal {
+        let mut a = self.cap;
+        if let Some(f) = self.floor {
+            a = a.min(f);
+        }
+        if let Some(s) = self.stacking {
+            a = a.min(s);
+        }
+        a
+    }
+}
+
+/// Compute the limits for a line. `existing` is the deepest active discount covering it.
+pub fn limits(
+    policy: &Policy,
+    wanted: Decimal,
+    wanted_is_request: bool,
+    ratio: Option<Decimal>,
+    existing: Option<Decimal>,
+) -> Limits {
+    let floor_allow = floor_allowance(policy, ratio);
+    let floor = if wanted_is_request && policy.allow_below_floor {
+        None
+    } else {
+        Some(floor_allow)
+    };
+    let stacking = existing.map(|e| {
+        let a = match floor {
+            Some(f) => policy.cap_pct.min(f),
+            None => policy.cap_pct,
+        };
+        stacking_allowance(a, e)
+    });
+    Limits {
+        wanted,
+        wanted_is_request,
+        cap: policy.cap_pct,
+        floor,
+        stacking,
+    }
+}
+
+/// Decimals of a currency's minor unit (ISO 4217); 2 when unknown.
+pub fn minor_unit_digits(currency: Option<&str>) -> u32 {
+    match currency.map(|c| c.trim().to_ascii_uppercase()) {
+        Some(c) => match c.as_str() {
+            "JPY" | "KRW" | "ISK" | "CLP" | "VND" | "PYG" | "UGX" | "XAF" | "XOF" | "HUF_NONE" => 0,
+            "BHD" | "KWD" | "OMR" | "JOD" | "TND" | "IQD" | "LYD" => 3,
+            _ => 2,
+        },
+        None => 2,
+    }
+}
+
+/// Rule 8: `price (1 - d/100)` rounded down to the minor unit.
+pub fn clearance_price(price: Decimal, d: Decimal, digits: u32) -> Decimal {
+    (price * (Decimal::ONE - d / HUNDRED)).round_dp_with_strategy(digits, RoundingStrategy::ToZero)
+}
+
+/// Rule 8 with `price_endings`: the highest price at or below `plain` whose fractional part is
+/// one of the endings, if `ok` accepts it (floor and cap still hold); else `plain`.
+pub fn apply_price_ending(
+    plain: Decimal,
+    endings: &[Decimal],
+    ok: impl Fn(Decimal) -> bool,
+) -> Decimal {
+    if endings.is_empty() {
+        return plain;
+    }
+    let whole = plain.trunc();
+    let mut best: Option<Decimal> = None;
+    for base in [whole, whole - Decimal::ONE] {
+        if base < Decimal::ZERO {
+            continue;
+        }
+        for e in endings {
+            let candidate = base + e.fract();
+            if candidate <= plain && candidate > Decimal::ZERO && best.is_none_or(|b| candidate > b) {
+                best = Some(candidate);
+            }
+        }
+    }
+    match best {
+        Some(c) if ok(c) => c,
+        _ => plain,
+    }
+}
+
+#[cfg(test)]
+mod tests;

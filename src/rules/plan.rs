@@ -1,0 +1,323 @@
+//! From catalog lines to plan lines: skip reasons, classification, the discount decision and the
+//! ranking (SPEC rules 1-12).
+
+use super::why;
+use super::{
+    Policy, apply_price_ending, classify, clearance_price, cost_ratio, floor_to_step,
+    limits, margin_pct, minor_unit_digits, tier_discount, velocity,
+};
+use crate::model::num::round;
+use crate::model::{
+    BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, LineStatus, PlanLine, Reason,
+    Scope, Summary,
+};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashSet};
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+/// Every catalog line once: planned lines in ranking order (rule 9), then skipped lines in
+/// input order.
+pub fn build_lines(
+    catalog: Vec<CatalogLine>,
+    policy: &Policy,
+    existing: &[ExistingDiscount],
+) -> Vec<PlanLine> {
+    let requested: Option<HashSet<&str>> = policy
+        .request
+        .as_ref()
+        .map(|r| r.skus.iter().map(|s| s.as_str()).collect());
+    let mut planned = Vec::new();
+    let mut skipped = Vec::new();
+    for line in catalog {
+        let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
+        let existing_pct = existing_for(&line, existing);
+        let out = decide(line, policy, existing_pct, in_request);
+        match out.status {
+            LineStatus::Planned => planned.push(out),
+            LineStatus::Skipped => skipped.push(out),
+        }
+    }
+    planned.sort_by(|a, b| {
+        let va = a.velocity.unwrap_or(Decimal::MAX);
+        let vb = b.velocity.unwrap_or(Decimal::MAX);
+        va.cmp(&vb)
+            .then_with(|| b.capital.cmp(&a.capital))
+            .then_with(|| a.sku.cmp(&b.sku))
+            .then_with(|| a.location.cmp(&b.location))
+    });
+    planned.extend(skipped);
+    planned
+}
+
+
+/// The deepest active existing discount covering a line (rule 6); 0% covers nothing.
+fn existing_for(line: &CatalogLine, existing: &[ExistingDiscount]) -> Option<Decimal> {
+    let sku = line.sku.trim();
+    let category = line.category.as_deref().map(|c| c.trim().to_lowercase());
+    let category_id = line.category_id.as_deref().map(str::trim);
+    existing
+        .iter()
+        .filter(|d| d.percentage > Decimal::ZERO)
+        .filter(|d| match &d.scope {
+            Scope::Site => true,
+            Scope::Sku(s) => s.trim() == sku,
+            Scope::Category(c) => {
+                let c = c.trim();
+                category_id == Some(c) || category.as_deref() == Some(c.to_lowercase().as_str())
+            }
+        })
+        .map(|d| d.percentage)
+        .max()
+}
+
+fn skipped_line(line: CatalogLine, reason: Reason, why: String) -> PlanLine {
+    let mut out = base_line(line);
+    out.status = LineStatus::Skipped;
+    out.reason = Some(reason);
+    out.why = why;
+    out
+}
+
+fn base_line(line: CatalogLine) -> PlanLine {
+    let capital = match (line.quantity, line.cost, line.price) {
+        (Some(q), Some(c), _) if c > Decimal::ZERO && q > Decimal::ZERO => q * c,
+        (Some(q), _, Some(p)) if q > Decimal::ZERO && p > Decimal::ZERO => q * p,
+        _ => Decimal::ZERO,
+    };
+    PlanLine {
+        sku: line.sku,
+        name: line.name,
+        category: line.category,
+        location: line.location,
+        quantity: line.quantity,
+        sold: line.sold,
+        velocity_ratio: None,
+        class: None,
+        status: LineStatus::Skipped,
+        tier_discount_pct: None,
+        discount_pct: None,
+        max_discount_pct: None,
+        binding_limit: None,
+        price: line.price,
+        cost: line.cost.filter(|c| *c > Decimal::ZERO),
+        clearance_price: None,
+        margin_pct: None,
+        margin_after_pct: None,
+        existing_discount_pct: None,
+        flags: Vec::new(),
+        reason: None,
+        why: String::new(),
+        row: line.row,
+        capital,
+        velocity: None,
+        product_id: line.product_id,
+        category_id: line.category_id,
+        currency: line.currency,
+    }
+}
+
+/// The verdict for one line.
+fn decide(
+    line: CatalogLine,
+    policy: &Policy,
+    existing: Option<Decimal>,
+    in_request: Option<bool>,
+) -> PlanLine {
+    // Rule 1: skip reasons, the first that applies.
+    match line.issue {
+        Some(DataIssue::BadData) => {
+            return skipped_line(
+                line,
+                Reason::BadData,
+                "a quantity, price or cost cell could not be read as a number; see the data issues".into(),
+            );
+        }
+        Some(DataIssue::Untracked) if in_request != Some(true) => {
+            return skipped_line(
+                line,
+                Reason::Untracked,
+                "stock is not tracked for this item, so its velocity cannot be measured".into(),
+            );
+        }
+        _ => {}
+    }
+    let untracked_request = line.issue == Some(DataIssue::Untracked);
+    let quantity = line.quantity.unwrap_or(Decimal::ZERO);
+    if !untracked_request && quantity <= Decimal::ZERO {
+        let why = format!("no stock on hand ({}); nothing to clear", quantity.normalize());
+        return skipped_line(line, Reason::NoStock, why);
+    }
+    let price = match line.price {
+        Some(p) if p > Decimal::ZERO => p,
+        _ => {
+            return skipped_line(
+                line,
+                Reason::BadPrice,
+                "the price is missing or not above zero; fix the price to plan this line".into(),
+            );
+        }
+    };
+    if in_request == Some(false) {
+        return skipped_line(line, Reason::Excluded, "not among the skus of the --sku request".into());
+    }
+    let category_excluded = line
+        .category
+        .as_deref()
+        .is_some_and(|c| policy.excluded_categories.contains(&c.trim().to_lowercase()));
+    if policy.excluded_skus.contains(line.sku.trim()) || category_excluded {
+        let why = if category_excluded {
+            "its category is excluded (--exclude-category or exclude_categories)"
+        } else {
+            "the sku is excluded (--exclude-sku or exclude_skus)"
+        };
+        return skipped_line(line, Reason::Excluded, why.into());
+    }
+
+    // Rules 2-4: velocity, class, tier.
+    let sold = line.sold.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+    let ratio = cost_ratio(price, line.cost, line.margin);
+    let mut out = base_line(line);
+    out.sold = Some(sold);
+    out.existing_discount_pct = existing.map(|e| e.normalize());
+    out.margin_pct = ratio.map(|r| round(margin_pct(r), 2));
+    if ratio.is_some_and(|r| r > Decimal::ONE) {
+        out.flags.push("cost_above_price".into());
+    }
+    let v = if untracked_request { None } else { Some(velocity(sold, quantity)) };
+    let class = v.map(classify);
+    out.velocity_ratio = v.map(|v| round(v, 4));
+    out.velocity = v;
+    out.class = class;
+    let facts = why::Facts {
+        sold,
+        quantity: if untracked_request { None } else { Some(quantity) },
+        velocity: v,
+        class,
+    };
+
+    let request = policy.request.as_ref().filter(|_| in_request == Some(true));
+    let tier = v.and_then(tier_discount);
+    let (wanted, is_request) = match (request, tier) {
+        (Some(r), _) => (r.discount_pct, true),
+        (None, Some(t)) => (t, false),
+        (None, None) => {
+            out.status = LineStatus::Skipped;
+            out.reason = Some(Reason::NotSlow);
+            out.why = why::not_slow(&facts);
+            return out;
+        }
+    };
+    out.tier_discount_pct = tier.map(|t| round(t, 2));
+
+    // Rules 5-7: the limits and the final discount.
+    let lim = limits(policy, wanted, is_request, ratio, existing);
+    let (binding, raw) = lim.binding();
+    let d = floor_to_step(raw, policy.step_pct);
+    let max = floor_to_step(lim.allowed(), policy.step_pct).max(Decimal::ZERO);
+    out.max_discount_pct = Some(max);
+    if ratio.is_none() {
+        out.flags.push("no_cost_data".into());
+    }
+    if existing.is_some() {
+        out.flags.push("stacked".into());
+    }
+    if d < policy.min_discount_pct || d <= Decimal::ZERO {
+        out.status = LineStatus::Skipped;
+        out.binding_limit = Some(binding);
+        out.reason = Some(match binding {
+            BindingLimit::MarginFloor => Reason::MarginFloor,
+            BindingLimit::Stacking => Reason::Stacking,
+            _ => Reason::BelowMinDiscount,
+        });
+        out.why = why::too_small(&facts, policy, &lim, binding, d, existing, out.margin_pct);
+        return out;
+    }
+
+    // Rule 8: the clearance price.
+    let digits = minor_unit_digits(out.currency.as_deref().or(policy.currency.as_deref()));
+    let plain = clearance_price(price, d, digits);
+    let allowed = lim.allowed();
+    let e = existing.unwrap_or(Decimal::ZERO);
+    let final_price = apply_price_ending(plain, &policy.price_endings, |candidate| {
+        let depth = HUNDRED * (Decimal::ONE - candidate / price);
+        depth <= allowed
+    });
+    out.clearance_price = Some(final_price);
+    let paid_factor = if final_price == plain {
+        (Decimal::ONE - e / HUNDRED) * (Decimal::ONE - d / HUNDRED)
+    } else {
+        (Decimal::ONE - e / HUNDRED) * final_price / price
+    };
+    let margin_after = ratio.and_then(|r| {
+        if paid_factor <= Decimal::ZERO {
+            return None;
+        }
+        Some(HUNDRED * (Decimal::ONE - r / paid_factor))
+    });
+    out.margin_after_pct = margin_after.map(|m| round(m, 2));
+    if is_request && policy.allow_below_floor && margin_after.is_some_and(|m| m < policy.min_margin_pct) {
+        out.flags.push("below_floor_allowed".into());
+    }
+    if ratio.is_none() && is_request && policy.allow_below_floor && d > policy.no_cost_cap_pct {
+        out.flags.push("below_floor_allowed".into());
+    }
+    out.status = LineStatus::Planned;
+    out.discount_pct = Some(d);
+    out.binding_limit = Some(binding);
+    out.why = why::planned(&facts, policy, &lim, binding, d, existing, margin_after);
+    out
+}
+
+/// The plan's totals.
+pub fn summarise(lines: &[PlanLine]) -> Summary {
+    let mut planned = 0;
+    let mut discount_sum = Decimal::ZERO;
+    let mut stock_at_cost: Option<Decimal> = None;
+    let mut slow_capital: Option<Decimal> = None;
+    let mut markdown: Option<Decimal> = None;
+    let mut by_class: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
+    for line in lines {
+        let class = line.class.map(Class::as_str).unwrap_or("unclassified");
+        *by_class.entry(class.to_string()).or_default() += 1;
+        if let (Some(q), Some(c)) = (line.quantity, line.cost) {
+            if q > Decimal::ZERO {
+                *stock_at_cost.get_or_insert(Decimal::ZERO) += q * c;
+            }
+        }
+        if line.class.is_some_and(Class::is_slow) {
+            *slow_capital.get_or_insert(Decimal::ZERO) += line.capital;
+        }
+        match line.status {
+            LineStatus::Planned => {
+                planned += 1;
+                discount_sum += line.discount_pct.unwrap_or_default();
+                if let (Some(p), Some(cp), Some(q)) = (line.price, line.clearance_price, line.quantity) {
+                    *markdown.get_or_insert(Decimal::ZERO) += (p - cp) * q;
+                }
+            }
+            LineStatus::Skipped => {
+                if let Some(r) = line.reason {
+                    *by_reason.entry(r.as_str().to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let avg = if planned > 0 {
+        round(discount_sum / Decimal::from(planned), 2)
+    } else {
+        Decimal::ZERO
+    };
+    Summary {
+        lines: lines.len(),
+        planned,
+        skipped: lines.len() - planned,
+        stock_value_at_cost: stock_at_cost,
+        capital_in_slow_movers: slow_capital,
+        avg_discount_pct: avg,
+        by_class,
+        skipped_by_reason: by_reason,
+        planned_markdown_cost: markdown,
+    }
+}
