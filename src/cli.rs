@@ -118,7 +118,12 @@ pub struct PolicyArgs {
     #[arg(long, value_name = "N", help_heading = "Policy")]
     pub min_discount: Option<Decimal>,
     /// Never discount this sku (repeatable, or comma-separated).
-    #[arg(long, value_name = "SKU", value_delimiter = ',', help_heading = "Policy")]
+    #[arg(
+        long,
+        value_name = "SKU",
+        value_delimiter = ',',
+        help_heading = "Policy"
+    )]
     pub exclude_sku: Vec<String>,
     /// Never discount this category (repeatable).
     #[arg(long, value_name = "NAME", help_heading = "Policy")]
@@ -130,7 +135,13 @@ pub struct PolicyArgs {
     #[arg(long, value_enum, help_heading = "Policy")]
     pub basis: Option<BasisArg>,
     /// Plan exactly these skus (comma-separated, repeatable) at --discount.
-    #[arg(long, value_name = "A,B", value_delimiter = ',', requires = "discount", help_heading = "Policy")]
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        requires = "discount",
+        help_heading = "Policy"
+    )]
     pub sku: Vec<String>,
     /// The discount in percent for the skus of --sku.
     #[arg(long, value_name = "N", requires = "sku", help_heading = "Policy")]

@@ -149,7 +149,9 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
     };
     let window_days = p.window.or(file.window_days).unwrap_or(90);
     if window_days == 0 || window_days > 3660 {
-        return Err(Error::Usage(format!("window {window_days} is out of range; expected 1 to 3660 days")));
+        return Err(Error::Usage(format!(
+            "window {window_days} is out of range; expected 1 to 3660 days"
+        )));
     }
     let basis = match (p.basis, file.basis.as_deref()) {
         (Some(BasisArg::Units), _) => Basis::Units,
@@ -195,11 +197,21 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
         .collect();
     if let Some(d) = p.discount {
         let d = pct_in("--discount", d, Decimal::ZERO, Decimal::from(95), false)?;
-        let skus: Vec<String> = p.sku.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let skus: Vec<String> = p
+            .sku
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
         if skus.is_empty() {
-            return Err(Error::Usage("--sku needs at least one sku, e.g. --sku A-1,B-2 --discount 25".into()));
+            return Err(Error::Usage(
+                "--sku needs at least one sku, e.g. --sku A-1,B-2 --discount 25".into(),
+            ));
         }
-        policy.request = Some(ExplicitRequest { skus, discount_pct: d });
+        policy.request = Some(ExplicitRequest {
+            skus,
+            discount_pct: d,
+        });
         policy.allow_below_floor = p.allow_below_floor;
     }
     Ok(PlanConfig {

@@ -5,7 +5,7 @@ use crate::Output;
 use crate::cli::InspectArgs;
 use crate::error::Result;
 use crate::io::read::ReadOptions;
-use crate::io::read::catalog::{detect_layout, read_catalog, CATALOG_REQUIRED};
+use crate::io::read::catalog::{CATALOG_REQUIRED, detect_layout, read_catalog};
 use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, locate_header};
 use crate::io::read::table::{Cell, Kind, Table, column_letters};
 use crate::model::DataIssue;
@@ -21,7 +21,10 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
     let mut text = String::new();
     text.push_str(&format!("File:       {}\n", table.display));
     match &table.kind {
-        Kind::Csv { delimiter, encoding } => {
+        Kind::Csv {
+            delimiter,
+            encoding,
+        } => {
             let d = match delimiter {
                 b'\t' => "tab".to_string(),
                 other => format!("'{}'", *other as char),
@@ -33,11 +36,17 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
             ));
         }
         Kind::Spreadsheet => {
-            text.push_str(&format!("Format:     spreadsheet, sheet \"{}\"\n", table.sheet.clone().unwrap_or_default()));
+            text.push_str(&format!(
+                "Format:     spreadsheet, sheet \"{}\"\n",
+                table.sheet.clone().unwrap_or_default()
+            ));
         }
     }
     let (specs, required): (&[FieldSpec], &[&[&str]]) = if args.sales {
-        (SALES_FIELDS, &[&["sku", "name", "plain_name"], &["quantity", "orders"]])
+        (
+            SALES_FIELDS,
+            &[&["sku", "name", "plain_name"], &["quantity", "orders"]],
+        )
     } else {
         (CATALOG_FIELDS, CATALOG_REQUIRED)
     };
@@ -45,7 +54,10 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
     let header = locate_header(&mut table, specs, required, &args.input.maps, what)?;
     text.push_str(&format!("Header row: {}\n", header.row));
     if !args.sales {
-        text.push_str(&format!("Layout:     {}\n", detect_layout(&header).as_str()));
+        text.push_str(&format!(
+            "Layout:     {}\n",
+            detect_layout(&header).as_str()
+        ));
     }
     text.push_str("\nColumns used:\n");
     text.push_str(&mapping_lines(&header, specs, table.col_offset));
@@ -75,7 +87,11 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         for _ in 0..args.rows {
             let Some(raw) = table.next_row()? else { break };
             let mut row = vec![raw.row.to_string()];
-            row.extend(fields.iter().map(|(_, c)| raw.cells.get(*c).and_then(Cell::text).unwrap_or_default()));
+            row.extend(
+                fields
+                    .iter()
+                    .map(|(_, c)| raw.cells.get(*c).and_then(Cell::text).unwrap_or_default()),
+            );
             t.add_row(row);
         }
         text.push_str(&t.to_string());
@@ -90,7 +106,10 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         ));
         let mut t = TextTable::new();
         t.load_style(presets::UTF8_FULL_CONDENSED);
-        t.set_header(vec!["row", "sku", "name", "category", "location", "quantity", "price", "cost", "sold", "note"]);
+        t.set_header(vec![
+            "row", "sku", "name", "category", "location", "quantity", "price", "cost", "sold",
+            "note",
+        ]);
         for l in catalog.lines.iter().take(args.rows) {
             t.add_row(vec![
                 l.row.to_string(),
@@ -125,10 +144,28 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
 fn mapping_lines(header: &HeaderMap, specs: &[FieldSpec], offset: usize) -> String {
     let mut s = String::new();
     for (field, col) in header.fields(specs) {
-        if !crate::io::read::mapping::USER_FIELDS.contains(&field) && !matches!(field, "handle" | "option1" | "option2" | "option3" | "tracker" | "handle_id" | "field_type" | "parent" | "product_type" | "surcharge") {
+        if !crate::io::read::mapping::USER_FIELDS.contains(&field)
+            && !matches!(
+                field,
+                "handle"
+                    | "option1"
+                    | "option2"
+                    | "option3"
+                    | "tracker"
+                    | "handle_id"
+                    | "field_type"
+                    | "parent"
+                    | "product_type"
+                    | "surcharge"
+            )
+        {
             continue;
         }
-        let by = if header.mapped_by_user.contains(&field) { "  (--map)" } else { "" };
+        let by = if header.mapped_by_user.contains(&field) {
+            "  (--map)"
+        } else {
+            ""
+        };
         s.push_str(&format!(
             "  {field:<12} <- \"{}\" (column {}){by}\n",
             header.headers.get(col).cloned().unwrap_or_default(),

@@ -45,7 +45,8 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     match args.common.format {
         OutputFormat::Table => out.stdout(&terminal::render(&plan, None)),
         OutputFormat::Json => {
-            let text = serde_json::to_string_pretty(&plan).map_err(|e| Error::Internal(e.to_string()))?;
+            let text =
+                serde_json::to_string_pretty(&plan).map_err(|e| Error::Internal(e.to_string()))?;
             out.stdout(&text);
             out.stdout("\n");
         }
@@ -91,7 +92,8 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 sheet: catalog.sheet.clone(),
                 row: None,
                 column: catalog.header.header_of("orders").map(str::to_string),
-                message: "the catalog's own orders column is ignored because --sales is given".into(),
+                message: "the catalog's own orders column is ignored because --sales is given"
+                    .into(),
             });
         }
         let window = Window::new(cfg.as_of, cfg.window_days);
@@ -102,10 +104,22 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             Basis::Units => Vec::new(),
         };
         // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
-        let sales_opts = ReadOptions { sheet: None, decimal_comma: opts.decimal_comma };
+        let sales_opts = ReadOptions {
+            sheet: None,
+            decimal_comma: opts.decimal_comma,
+        };
         for path in &args.sales {
             let read = aggregate_sales(
-                path, &sales_opts, maps, &lines, &index, window, cfg.basis, &mut sold, &mut orders, &mut warnings,
+                path,
+                &sales_opts,
+                maps,
+                &lines,
+                &index,
+                window,
+                cfg.basis,
+                &mut sold,
+                &mut orders,
+                &mut warnings,
             )?;
             inputs.push(InputFile {
                 path: path.display().to_string(),
@@ -168,7 +182,10 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         price_endings: policy.price_endings.iter().map(|d| plain(*d)).collect(),
         excluded_skus: sorted(policy.excluded_skus.iter().cloned()),
         excluded_categories: sorted(policy.excluded_categories.iter().cloned()),
-        request: policy.request.as_ref().map(|r| Request { skus: r.skus.clone(), discount_pct: r.discount_pct }),
+        request: policy.request.as_ref().map(|r| Request {
+            skus: r.skus.clone(),
+            discount_pct: r.discount_pct,
+        }),
         allow_below_floor: policy.allow_below_floor,
     };
     let plan_lines = rules::build_lines(lines.drain(..).collect(), policy, &existing);

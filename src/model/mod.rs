@@ -2,11 +2,11 @@
 //! what the rules produce (the plan). No I/O here.
 
 mod catalog;
-pub mod plan;
 pub mod num;
+pub mod plan;
 
 pub use catalog::{CatalogLine, DataIssue, ExistingDiscount, Scope, Warning};
 pub use plan::{
-    BindingLimit, Class, InputFile, LineStatus, Plan, PlanLine, PolicyRecord, Reason, Request,
-    Summary, CampaignHeader, PLAN_SCHEMA,
+    BindingLimit, CampaignHeader, Class, InputFile, LineStatus, PLAN_SCHEMA, Plan, PlanLine,
+    PolicyRecord, Reason, Request, Summary,
 };

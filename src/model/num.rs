@@ -26,7 +26,10 @@ pub fn ser_num<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
 
 /// A decimal as a JSON float (`0.0`, `26.67`): for ratios and margins, which are never counts.
 pub fn ser_opt_float<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match d.and_then(|d| d.to_string().parse::<f64>().ok()).filter(|f| f.is_finite()) {
+    match d
+        .and_then(|d| d.to_string().parse::<f64>().ok())
+        .filter(|f| f.is_finite())
+    {
         Some(f) => s.serialize_f64(f),
         None => s.serialize_none(),
     }
@@ -58,6 +61,26 @@ pub fn ser_opt_money<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, 
 /// A plain number for text: no trailing zeros (`25.00` → `25`, `12.50` → `12.5`).
 pub fn plain(d: Decimal) -> String {
     d.normalize().to_string()
+}
+
+/// `a × b`, saturating at the largest decimal instead of panicking (quantities and prices are
+/// each capped at 1e15, so their product can exceed what a `Decimal` holds).
+pub fn sat_mul(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_mul(b)
+        .unwrap_or(if a.is_sign_negative() != b.is_sign_negative() {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        })
+}
+
+/// `a + b`, saturating.
+pub fn sat_add(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or(if b.is_sign_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
 }
 
 /// Round half away from zero to `dp` decimals.

@@ -1,8 +1,8 @@
 //! The plan: the machine contract of `plan.json` (schema `clearance.plan/v1`, SPEC section 4).
 //! Field order here is the order in the file.
 
-use super::num::{ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
 use super::Warning;
+use super::num::{ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
 use rust_decimal::Decimal;
 use serde::Serialize;
 

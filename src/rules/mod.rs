@@ -117,13 +117,20 @@ pub fn tier_discount(v: Decimal) -> Option<Decimal> {
 
 /// What is known about a line's cost, as the ratio `cost / price`.
 /// A cost of 0 counts as unknown; cost wins over a margin column.
-pub fn cost_ratio(price: Decimal, cost: Option<Decimal>, margin: Option<Decimal>) -> Option<Decimal> {
+pub fn cost_ratio(
+    price: Decimal,
+    cost: Option<Decimal>,
+    margin: Option<Decimal>,
+) -> Option<Decimal> {
     if price <= Decimal::ZERO {
         return None;
     }
+    // A cost a million times the price is as far below any floor as it gets; capping the ratio
+    // keeps the arithmetic below within `Decimal`'s range.
+    let cap = Decimal::from(1_000_000);
     match (cost, margin) {
-        (Some(c), _) if c > Decimal::ZERO => c.checked_div(price),
-        (_, Some(m)) => Some(Decimal::ONE - m / HUNDRED),
+        (Some(c), _) if c > Decimal::ZERO => Some(c.checked_div(price).unwrap_or(cap).min(cap)),
+        (_, Some(m)) => Some((Decimal::ONE - m / HUNDRED).min(cap)),
         _ => None,
     }
 }
@@ -291,7 +298,8 @@ pub fn apply_price_ending(
         }
         for e in endings {
             let candidate = base + e.fract();
-            if candidate <= plain && candidate > Decimal::ZERO && best.is_none_or(|b| candidate > b) {
+            if candidate <= plain && candidate > Decimal::ZERO && best.is_none_or(|b| candidate > b)
+            {
                 best = Some(candidate);
             }
         }

@@ -3,10 +3,10 @@
 
 use super::why;
 use super::{
-    Policy, apply_price_ending, classify, clearance_price, cost_ratio, floor_to_step,
-    limits, margin_pct, minor_unit_digits, tier_discount, velocity,
+    Policy, apply_price_ending, classify, clearance_price, cost_ratio, floor_to_step, limits,
+    margin_pct, minor_unit_digits, tier_discount, velocity,
 };
-use crate::model::num::round;
+use crate::model::num::{round, sat_add, sat_mul};
 use crate::model::{
     BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, LineStatus, PlanLine, Reason,
     Scope, Summary,
@@ -50,7 +50,6 @@ pub fn build_lines(
     planned
 }
 
-
 /// The deepest active existing discount covering a line (rule 6); 0% covers nothing.
 fn existing_for(line: &CatalogLine, existing: &[ExistingDiscount]) -> Option<Decimal> {
     let sku = line.sku.trim();
@@ -61,7 +60,9 @@ fn existing_for(line: &CatalogLine, existing: &[ExistingDiscount]) -> Option<Dec
         .filter(|d| d.percentage > Decimal::ZERO)
         .filter(|d| match &d.scope {
             Scope::Site => true,
-            Scope::Sku(s) => s.trim() == sku,
+            Scope::Sku(s) => {
+                s.trim() == sku || line.product_id.as_deref().map(str::trim) == Some(s.trim())
+            }
             Scope::Category(c) => {
                 let c = c.trim();
                 category_id == Some(c) || category.as_deref() == Some(c.to_lowercase().as_str())
@@ -81,8 +82,8 @@ fn skipped_line(line: CatalogLine, reason: Reason, why: String) -> PlanLine {
 
 fn base_line(line: CatalogLine) -> PlanLine {
     let capital = match (line.quantity, line.cost, line.price) {
-        (Some(q), Some(c), _) if c > Decimal::ZERO && q > Decimal::ZERO => q * c,
-        (Some(q), _, Some(p)) if q > Decimal::ZERO && p > Decimal::ZERO => q * p,
+        (Some(q), Some(c), _) if c > Decimal::ZERO && q > Decimal::ZERO => sat_mul(q, c),
+        (Some(q), _, Some(p)) if q > Decimal::ZERO && p > Decimal::ZERO => sat_mul(q, p),
         _ => Decimal::ZERO,
     };
     PlanLine {
@@ -130,7 +131,8 @@ fn decide(
             return skipped_line(
                 line,
                 Reason::BadData,
-                "a quantity, price or cost cell could not be read as a number; see the data issues".into(),
+                "a quantity, price or cost cell could not be read as a number; see the data issues"
+                    .into(),
             );
         }
         Some(DataIssue::Untracked) if in_request != Some(true) => {
@@ -145,7 +147,10 @@ fn decide(
     let untracked_request = line.issue == Some(DataIssue::Untracked);
     let quantity = line.quantity.unwrap_or(Decimal::ZERO);
     if !untracked_request && quantity <= Decimal::ZERO {
-        let why = format!("no stock on hand ({}); nothing to clear", quantity.normalize());
+        let why = format!(
+            "no stock on hand ({}); nothing to clear",
+            quantity.normalize()
+        );
         return skipped_line(line, Reason::NoStock, why);
     }
     let price = match line.price {
@@ -159,12 +164,17 @@ fn decide(
         }
     };
     if in_request == Some(false) {
-        return skipped_line(line, Reason::Excluded, "not among the skus of the --sku request".into());
+        return skipped_line(
+            line,
+            Reason::Excluded,
+            "not among the skus of the --sku request".into(),
+        );
     }
-    let category_excluded = line
-        .category
-        .as_deref()
-        .is_some_and(|c| policy.excluded_categories.contains(&c.trim().to_lowercase()));
+    let category_excluded = line.category.as_deref().is_some_and(|c| {
+        policy
+            .excluded_categories
+            .contains(&c.trim().to_lowercase())
+    });
     if policy.excluded_skus.contains(line.sku.trim()) || category_excluded {
         let why = if category_excluded {
             "its category is excluded (--exclude-category or exclude_categories)"
@@ -184,14 +194,22 @@ fn decide(
     if ratio.is_some_and(|r| r > Decimal::ONE) {
         out.flags.push("cost_above_price".into());
     }
-    let v = if untracked_request { None } else { Some(velocity(sold, quantity)) };
+    let v = if untracked_request {
+        None
+    } else {
+        Some(velocity(sold, quantity))
+    };
     let class = v.map(classify);
     out.velocity_ratio = v.map(|v| round(v, 4));
     out.velocity = v;
     out.class = class;
     let facts = why::Facts {
         sold,
-        quantity: if untracked_request { None } else { Some(quantity) },
+        quantity: if untracked_request {
+            None
+        } else {
+            Some(quantity)
+        },
         velocity: v,
         class,
     };
@@ -256,7 +274,10 @@ fn decide(
         Some(HUNDRED * (Decimal::ONE - r / paid_factor))
     });
     out.margin_after_pct = margin_after.map(|m| round(m, 2));
-    if is_request && policy.allow_below_floor && margin_after.is_some_and(|m| m < policy.min_margin_pct) {
+    if is_request
+        && policy.allow_below_floor
+        && margin_after.is_some_and(|m| m < policy.min_margin_pct)
+    {
         out.flags.push("below_floor_allowed".into());
     }
     if ratio.is_none() && is_request && policy.allow_below_floor && d > policy.no_cost_cap_pct {
@@ -283,18 +304,23 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
         *by_class.entry(class.to_string()).or_default() += 1;
         if let (Some(q), Some(c)) = (line.quantity, line.cost) {
             if q > Decimal::ZERO {
-                *stock_at_cost.get_or_insert(Decimal::ZERO) += q * c;
+                let v = stock_at_cost.get_or_insert(Decimal::ZERO);
+                *v = sat_add(*v, sat_mul(q, c));
             }
         }
         if line.class.is_some_and(Class::is_slow) {
-            *slow_capital.get_or_insert(Decimal::ZERO) += line.capital;
+            let v = slow_capital.get_or_insert(Decimal::ZERO);
+            *v = sat_add(*v, line.capital);
         }
         match line.status {
             LineStatus::Planned => {
                 planned += 1;
-                discount_sum += line.discount_pct.unwrap_or_default();
-                if let (Some(p), Some(cp), Some(q)) = (line.price, line.clearance_price, line.quantity) {
-                    *markdown.get_or_insert(Decimal::ZERO) += (p - cp) * q;
+                discount_sum = sat_add(discount_sum, line.discount_pct.unwrap_or_default());
+                if let (Some(p), Some(cp), Some(q)) =
+                    (line.price, line.clearance_price, line.quantity)
+                {
+                    let v = markdown.get_or_insert(Decimal::ZERO);
+                    *v = sat_add(*v, sat_mul(p - cp, q));
                 }
             }
             LineStatus::Skipped => {

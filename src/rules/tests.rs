@@ -1,0 +1,458 @@
+//! Rule boundaries (SPEC section 3) and invariants.
+
+use super::*;
+use crate::model::num::d;
+use crate::model::{CatalogLine, ExistingDiscount, LineStatus, PlanLine, Reason, Scope};
+use proptest::prelude::*;
+
+fn line(sku: &str, qty: &str, sold: &str, price: &str, cost: Option<&str>) -> CatalogLine {
+    CatalogLine {
+        row: 2,
+        sku: sku.into(),
+        category: Some("Shoes".into()),
+        quantity: Some(d(qty)),
+        sold: Some(d(sold)),
+        price: Some(d(price)),
+        cost: cost.map(d),
+        ..CatalogLine::default()
+    }
+}
+
+fn plan_one(l: CatalogLine, policy: &Policy, existing: &[ExistingDiscount]) -> PlanLine {
+    build_lines(vec![l], policy, existing).remove(0)
+}
+
+#[test]
+fn velocity_boundaries_are_exact() {
+    assert_eq!(velocity(d("3"), d("10")), d("0.3"));
+    assert_eq!(classify(d("0")), Class::Severe);
+    assert_eq!(classify(d("0.0999")), Class::Severe);
+    assert_eq!(classify(velocity(d("1"), d("10"))), Class::Moderate);
+    assert_eq!(classify(d("0.2999")), Class::Moderate);
+    assert_eq!(classify(velocity(d("3"), d("10"))), Class::Balanced);
+    assert_eq!(classify(velocity(d("7"), d("10"))), Class::Balanced);
+    assert_eq!(classify(d("0.7001")), Class::Fast);
+}
+
+#[test]
+fn tiers_are_linear_and_deeper_for_slower_stock() {
+    assert_eq!(tier_discount(d("0")), Some(d("25")));
+    assert_eq!(tier_discount(d("0.02")), Some(d("19")));
+    assert_eq!(tier_discount(d("0.1")), Some(d("15")));
+    assert_eq!(tier_discount(d("0.15")), Some(d("12.5")));
+    assert_eq!(tier_discount(d("0.2")), Some(d("10")));
+    assert_eq!(tier_discount(d("0.25")), Some(d("7.5")));
+    assert_eq!(tier_discount(d("0.3")), None);
+    // Just below each boundary: the formula's end value, never a jump upwards.
+    assert_eq!(tier_discount(d("0.0999")), Some(d("15.005")));
+    assert_eq!(tier_discount(d("0.1999")), Some(d("10.005")));
+    assert_eq!(tier_discount(d("0.2999")), Some(d("5.005")));
+}
+
+#[test]
+fn floor_allowance_under_each_margin_rule() {
+    let mut p = Policy::default();
+    // price 40, cost 22: margin 45%.
+    let r = cost_ratio(d("40"), Some(d("22")), None);
+    assert_eq!(floor_allowance(&p, r), d("30"));
+    p.margin_rule = MarginRule::Effective;
+    // 100 (1 - 22 / (40 * 0.85)) = 35.294...
+    let eff = floor_allowance(&p, r);
+    assert!(eff > d("35.29") && eff < d("35.30"), "{eff}");
+    // No cost: the no-cost allowance.
+    assert_eq!(floor_allowance(&p, None), d("15"));
+    // Cost 0 counts as unknown; a margin column gives the ratio.
+    assert_eq!(cost_ratio(d("40"), Some(d("0")), None), None);
+    assert_eq!(cost_ratio(d("40"), None, Some(d("45"))), Some(d("0.55")));
+    // Cost wins over margin.
+    assert_eq!(
+        cost_ratio(d("40"), Some(d("30")), Some(d("45"))),
+        Some(d("0.75"))
+    );
+}
+
+#[test]
+fn floor_binds_and_rounds_down() {
+    let p = Policy::default();
+    // margin 30% → allowance 15; tier 25 → 15, binding margin_floor.
+    let out = plan_one(line("A", "100", "0", "100", Some("70")), &p, &[]);
+    assert_eq!(out.status, LineStatus::Planned);
+    assert_eq!(out.discount_pct, Some(d("15")));
+    assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
+    assert!(
+        out.why
+            .contains("reduced to 15% to hold the 15% margin floor"),
+        "{}",
+        out.why
+    );
+    // margin 33.5% → allowance 18.5 → 18 (floored, never rounded up).
+    let out = plan_one(line("A", "100", "0", "100", Some("66.5")), &p, &[]);
+    assert_eq!(out.discount_pct, Some(d("18")));
+    assert_eq!(out.max_discount_pct, Some(d("18")));
+}
+
+#[test]
+fn effective_rule_keeps_the_effective_margin() {
+    let p = Policy {
+        margin_rule: MarginRule::Effective,
+        ..Policy::default()
+    };
+    let out = plan_one(line("A", "100", "0", "100", Some("70")), &p, &[]);
+    // 100 (1 - 0.7/0.85) = 17.6 → 17
+    assert_eq!(out.discount_pct, Some(d("17")));
+    assert!(out.margin_after_pct.unwrap() >= d("15"));
+}
+
+#[test]
+fn below_minimum_is_skipped_with_the_binding_limit() {
+    let p = Policy::default();
+    // margin 18% → allowance 3 < 5.
+    let out = plan_one(line("A", "100", "0", "100", Some("82")), &p, &[]);
+    assert_eq!(out.status, LineStatus::Skipped);
+    assert_eq!(out.reason, Some(Reason::MarginFloor));
+    assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
+    assert_eq!(out.discount_pct, None);
+    // v = 0.29 → tier 5.5 → 5: planned at exactly the minimum.
+    let out = plan_one(line("A", "100", "29", "100", Some("10")), &p, &[]);
+    assert_eq!(out.discount_pct, Some(d("5")));
+    // v = 0.299 → tier 5.05 → 5.
+    let out = plan_one(line("A", "1000", "299", "100", Some("10")), &p, &[]);
+    assert_eq!(out.discount_pct, Some(d("5")));
+    // Minimum 6: the tier itself is too small.
+    let p6 = Policy {
+        min_discount_pct: d("6"),
+        ..Policy::default()
+    };
+    let out = plan_one(line("A", "100", "29", "100", Some("10")), &p6, &[]);
+    assert_eq!(out.reason, Some(Reason::BelowMinDiscount));
+    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+}
+
+#[test]
+fn cap_override_and_ties() {
+    let p = Policy {
+        cap_pct: d("20"),
+        ..Policy::default()
+    };
+    let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &[]);
+    assert_eq!(out.discount_pct, Some(d("20")));
+    assert_eq!(out.binding_limit, Some(BindingLimit::Cap));
+    // Tier 25 = cap 25: the tie goes to tier.
+    let out = plan_one(
+        line("A", "100", "0", "100", Some("10")),
+        &Policy::default(),
+        &[],
+    );
+    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+    // Tier 25 = cap 25 = floor allowance 25 (margin 40): tier first.
+    let out = plan_one(
+        line("A", "100", "0", "100", Some("60")),
+        &Policy::default(),
+        &[],
+    );
+    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+    // Cap 20 = floor allowance 20 (margin 35) below tier 25: cap before margin_floor.
+    let out = plan_one(line("A", "100", "0", "100", Some("65")), &p, &[]);
+    assert_eq!(out.binding_limit, Some(BindingLimit::Cap));
+    assert_eq!(out.discount_pct, Some(d("20")));
+}
+
+#[test]
+fn step_rounds_down_to_multiples() {
+    let p = Policy {
+        step_pct: d("5"),
+        ..Policy::default()
+    };
+    // tier 19 → 15.
+    let out = plan_one(line("A", "100", "2", "100", Some("10")), &p, &[]);
+    assert_eq!(out.tier_discount_pct, Some(d("19")));
+    assert_eq!(out.discount_pct, Some(d("15")));
+    assert_eq!(floor_to_step(d("24.99"), d("5")), d("20"));
+    assert_eq!(floor_to_step(d("25"), d("5")), d("25"));
+    assert_eq!(floor_to_step(d("7.5"), d("0.5")), d("7.5"));
+    assert_eq!(floor_to_step(d("-3.2"), d("1")), d("-4"));
+}
+
+#[test]
+fn stacking_by_sku_category_and_site() {
+    let p = Policy::default();
+    let cases = [
+        ExistingDiscount {
+            scope: Scope::Sku("A".into()),
+            percentage: d("10"),
+        },
+        ExistingDiscount {
+            scope: Scope::Category(" shoes ".into()),
+            percentage: d("10"),
+        },
+        ExistingDiscount {
+            scope: Scope::Site,
+            percentage: d("10"),
+        },
+    ];
+    for e in cases {
+        let out = plan_one(
+            line("A", "100", "0", "100", Some("10")),
+            &p,
+            std::slice::from_ref(&e),
+        );
+        // A = 25; 100 (1 - 0.75 / 0.9) = 16.67 → 16.
+        assert_eq!(out.discount_pct, Some(d("16")), "{e:?}");
+        assert_eq!(out.binding_limit, Some(BindingLimit::Stacking));
+        assert!(out.flags.contains(&"stacked".to_string()));
+        assert_eq!(out.existing_discount_pct, Some(d("10")));
+        assert!(combined_depth(d("10"), d("16")) <= d("25"));
+    }
+    // The deepest covering discount applies; 0% covers nothing; another sku is not covered.
+    let several = [
+        ExistingDiscount {
+            scope: Scope::Site,
+            percentage: d("5"),
+        },
+        ExistingDiscount {
+            scope: Scope::Sku("A".into()),
+            percentage: d("20"),
+        },
+        ExistingDiscount {
+            scope: Scope::Sku("B".into()),
+            percentage: d("50"),
+        },
+    ];
+    let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &several);
+    assert_eq!(out.existing_discount_pct, Some(d("20")));
+    // 100 (1 - 0.75/0.8) = 6.25 → 6.
+    assert_eq!(out.discount_pct, Some(d("6")));
+    let zero = [ExistingDiscount {
+        scope: Scope::Site,
+        percentage: d("0"),
+    }];
+    let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &zero);
+    assert_eq!(out.existing_discount_pct, None);
+    assert_eq!(out.discount_pct, Some(d("25")));
+    // An existing 22% leaves 3.8%: skipped as stacking.
+    let deep = [ExistingDiscount {
+        scope: Scope::Site,
+        percentage: d("22"),
+    }];
+    let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &deep);
+    assert_eq!(out.reason, Some(Reason::Stacking));
+}
+
+#[test]
+fn skip_reasons_in_order() {
+    let p = Policy {
+        excluded_skus: ["A".to_string()].into(),
+        ..Policy::default()
+    };
+    let mut l = line("A", "0", "0", "0", None);
+    assert_eq!(plan_one(l.clone(), &p, &[]).reason, Some(Reason::NoStock));
+    l.quantity = Some(d("5"));
+    assert_eq!(plan_one(l.clone(), &p, &[]).reason, Some(Reason::BadPrice));
+    l.price = Some(d("10"));
+    assert_eq!(plan_one(l.clone(), &p, &[]).reason, Some(Reason::Excluded));
+    let p = Policy {
+        excluded_categories: ["shoes".to_string()].into(),
+        ..Policy::default()
+    };
+    assert_eq!(plan_one(l.clone(), &p, &[]).reason, Some(Reason::Excluded));
+    let fast = line("F", "10", "8", "10", Some("5"));
+    let out = plan_one(fast, &Policy::default(), &[]);
+    assert_eq!(out.reason, Some(Reason::NotSlow));
+    assert_eq!(out.class, Some(Class::Fast));
+    assert_eq!(out.discount_pct, None);
+}
+
+#[test]
+fn no_cost_is_capped_at_15_and_flagged() {
+    let out = plan_one(line("A", "100", "0", "40", None), &Policy::default(), &[]);
+    assert_eq!(out.discount_pct, Some(d("15")));
+    assert!(out.flags.contains(&"no_cost_data".to_string()));
+    assert_eq!(out.margin_after_pct, None);
+    assert!(out.why.contains("no cost data"), "{}", out.why);
+}
+
+#[test]
+fn clearance_price_rounds_down_to_the_minor_unit() {
+    assert_eq!(clearance_price(d("19.99"), d("17"), 2), d("16.59"));
+    assert_eq!(clearance_price(d("40"), d("25"), 2), d("30"));
+    assert_eq!(clearance_price(d("1999"), d("17"), 0), d("1659"));
+    assert_eq!(minor_unit_digits(Some("JPY")), 0);
+    assert_eq!(minor_unit_digits(Some("eur")), 2);
+}
+
+#[test]
+fn price_endings_only_when_limits_hold() {
+    let endings = [d("0.99"), d("0.49")];
+    assert_eq!(
+        apply_price_ending(d("30.20"), &endings, |_| true),
+        d("29.99")
+    );
+    assert_eq!(
+        apply_price_ending(d("30.60"), &endings, |_| true),
+        d("30.49")
+    );
+    assert_eq!(
+        apply_price_ending(d("30.20"), &endings, |_| false),
+        d("30.20")
+    );
+    // Through the planner: 40 at 25% is 30.00; 29.99 would be 25.03% > cap 25 → kept plain.
+    let p = Policy {
+        price_endings: endings.to_vec(),
+        ..Policy::default()
+    };
+    let out = plan_one(line("A", "100", "0", "40", Some("10")), &p, &[]);
+    assert_eq!(out.clearance_price, Some(d("30.00")));
+    // A 19% tier: 81.00 moves to 80.99 (19.01%), still within cap and floor.
+    let out = plan_one(line("B", "100", "2", "100", Some("10")), &p, &[]);
+    assert_eq!(out.discount_pct, Some(d("19")));
+    assert_eq!(out.clearance_price, Some(d("80.99")));
+    // Floor allowance 19 (margin 34%): 80.99 would break the floor → kept at 81.00.
+    let out = plan_one(line("C", "100", "2", "100", Some("66")), &p, &[]);
+    assert_eq!(out.discount_pct, Some(d("19")));
+    assert_eq!(out.clearance_price, Some(d("81.00")));
+}
+
+#[test]
+fn ranking_by_velocity_then_capital_then_sku() {
+    let lines = vec![
+        line("C", "100", "5", "10", Some("5")),
+        line("B", "100", "0", "10", Some("5")),
+        line("A", "100", "0", "10", Some("5")),
+        line("D", "200", "0", "10", Some("5")),
+        line("E", "10", "9", "10", Some("5")),
+    ];
+    let out = build_lines(lines, &Policy::default(), &[]);
+    let order: Vec<&str> = out.iter().map(|l| l.sku.as_str()).collect();
+    assert_eq!(order, ["D", "A", "B", "C", "E"]);
+}
+
+#[test]
+fn explicit_request_plans_exactly_those_skus() {
+    let p = Policy {
+        request: Some(ExplicitRequest {
+            skus: vec!["A".into()],
+            discount_pct: d("20"),
+        }),
+        ..Policy::default()
+    };
+    let lines = vec![
+        line("A", "10", "9", "100", Some("50")),
+        line("B", "100", "0", "100", Some("10")),
+    ];
+    let out = build_lines(lines, &p, &[]);
+    assert_eq!(out[0].sku, "A");
+    assert_eq!(out[0].discount_pct, Some(d("20")));
+    assert_eq!(out[0].binding_limit, Some(BindingLimit::Request));
+    assert_eq!(out[1].reason, Some(Reason::Excluded));
+    // The floor still applies (margin 30 → 15) unless --allow-below-floor.
+    let mut p2 = p.clone();
+    p2.request = Some(ExplicitRequest {
+        skus: vec!["A".into()],
+        discount_pct: d("25"),
+    });
+    let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
+    assert_eq!(out.discount_pct, Some(d("15")));
+    assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
+    p2.allow_below_floor = true;
+    let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
+    assert_eq!(out.discount_pct, Some(d("25")));
+    assert!(out.flags.contains(&"below_floor_allowed".to_string()));
+    assert!(out.why.contains("--allow-below-floor"), "{}", out.why);
+}
+
+#[test]
+fn why_names_velocity_tier_and_floor() {
+    let out = plan_one(
+        line("A", "120", "0", "40", Some("22")),
+        &Policy::default(),
+        &[],
+    );
+    assert_eq!(
+        out.why,
+        "0 sold for 120 on hand (velocity 0.00, severely overstocked): 25% tier; margin after discount 26.7%, above the 15% floor."
+    );
+}
+
+fn arb_policy() -> impl Strategy<Value = Policy> {
+    (0u32..40, 5u32..=40, prop::bool::ANY, 1u32..=5, 0u32..8).prop_map(
+        |(floor, cap, eff, step, min)| Policy {
+            min_margin_pct: Decimal::from(floor),
+            cap_pct: Decimal::from(cap),
+            margin_rule: if eff {
+                MarginRule::Effective
+            } else {
+                MarginRule::Points
+            },
+            step_pct: Decimal::from(step),
+            min_discount_pct: Decimal::from(min),
+            price_endings: if step % 2 == 0 {
+                vec![d("0.99"), d("0.49")]
+            } else {
+                vec![]
+            },
+            ..Policy::default()
+        },
+    )
+}
+
+proptest! {
+    /// Never above the cap, never below the floor (after stacking and price endings), and never
+    /// shallower for slower stock with everything else equal.
+    #[test]
+    fn discounts_respect_cap_floor_and_order(
+        policy in arb_policy(),
+        qty in 1u32..5000,
+        sold_a in 0u32..5000,
+        sold_b in 0u32..5000,
+        price_cents in 100u32..100_000,
+        cost_pct in 1u32..120,
+        existing in prop::option::of(1u32..40),
+    ) {
+        let price = Decimal::new(i64::from(price_cents), 2);
+        let cost = (price * Decimal::from(cost_pct) / Decimal::ONE_HUNDRED).round_dp(2);
+        let ex: Vec<ExistingDiscount> = existing
+            .map(|e| ExistingDiscount { scope: Scope::Site, percentage: Decimal::from(e) })
+            .into_iter()
+            .collect();
+        let mk = |sold: u32| CatalogLine {
+            row: 2,
+            sku: "X".into(),
+            quantity: Some(Decimal::from(qty)),
+            sold: Some(Decimal::from(sold)),
+            price: Some(price),
+            cost: Some(cost),
+            ..CatalogLine::default()
+        };
+        let a = plan_one(mk(sold_a), &policy, &ex);
+        let b = plan_one(mk(sold_b), &policy, &ex);
+        for out in [&a, &b] {
+            if let Some(dd) = out.discount_pct {
+                let e = existing.map(Decimal::from).unwrap_or_default();
+                let paid = out.clearance_price.unwrap();
+                let depth = Decimal::ONE_HUNDRED * (Decimal::ONE - paid / price);
+                let combined = combined_depth(e, depth);
+                // Rule 8 rounds the price down to the cent, which may add up to one cent of depth.
+                let cent = Decimal::ONE_HUNDRED * d("0.01") / price + d("0.0000001");
+                prop_assert!(dd <= policy.cap_pct);
+                prop_assert!(combined <= policy.cap_pct + cent, "combined {combined}");
+                let final_price = paid * (Decimal::ONE - e / Decimal::ONE_HUNDRED);
+                let margin_after = Decimal::ONE_HUNDRED * (final_price - cost) / final_price;
+                let floor_ok = match policy.margin_rule {
+                    MarginRule::Effective => margin_after >= policy.min_margin_pct - cent * d("1.5"),
+                    MarginRule::Points => {
+                        let m = Decimal::ONE_HUNDRED * (price - cost) / price;
+                        combined <= m - policy.min_margin_pct + cent
+                    }
+                };
+                prop_assert!(floor_ok, "margin after {margin_after}, line {:?}", out.why);
+                prop_assert!(dd >= policy.min_discount_pct);
+            }
+        }
+        // Slower (fewer sold) never gets a shallower discount.
+        let (slow, fast) = if sold_a <= sold_b { (&a, &b) } else { (&b, &a) };
+        if let Some(fd) = fast.discount_pct {
+            prop_assert!(slow.discount_pct.unwrap_or_default() >= fd,
+                "slow {:?} fast {:?}", slow.discount_pct, fast.discount_pct);
+        }
+    }
+}

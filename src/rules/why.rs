@@ -33,7 +33,10 @@ fn opening(f: &Facts) -> String {
             trunc(v, 2),
             class_words(c)
         ),
-        _ => format!("{} sold, stock not tracked (velocity unknown)", plain(f.sold)),
+        _ => format!(
+            "{} sold, stock not tracked (velocity unknown)",
+            plain(f.sold)
+        ),
     }
 }
 
@@ -77,7 +80,10 @@ pub fn planned(
             pct(policy.no_cost_cap_pct)
         ),
         BindingLimit::MarginFloor => {
-            format!("{wanted} reduced to {} to hold the {floor} margin floor", pct(d))
+            format!(
+                "{wanted} reduced to {} to hold the {floor} margin floor",
+                pct(d)
+            )
         }
         BindingLimit::Stacking => {
             let e = existing.unwrap_or_default();
@@ -103,9 +109,15 @@ pub fn planned(
             round(m, 1)
         ),
         Some(m) if m == policy.min_margin_pct => {
-            format!("margin after discount {:.1}%, at the {floor} floor", round(m, 1))
+            format!(
+                "margin after discount {:.1}%, at the {floor} floor",
+                round(m, 1)
+            )
         }
-        Some(m) => format!("margin after discount {:.1}%, above the {floor} floor", round(m, 1)),
+        Some(m) => format!(
+            "margin after discount {:.1}%, above the {floor} floor",
+            round(m, 1)
+        ),
         None if policy.allow_below_floor && lim.wanted_is_request => format!(
             "no cost data, so the {floor} margin floor cannot be checked (--allow-below-floor)"
         ),
@@ -138,7 +150,10 @@ pub fn too_small(
                 pct(m),
                 pct(d)
             ),
-            None => format!("{wanted}, but the no-cost allowance leaves only {}, below the {min} minimum discount", pct(d)),
+            None => format!(
+                "{wanted}, but the no-cost allowance leaves only {}, below the {min} minimum discount",
+                pct(d)
+            ),
         },
         BindingLimit::Stacking => format!(
             "{wanted}, but an existing {} discount leaves room for only {} within the cap and the {floor} margin floor, below the {min} minimum discount",
@@ -151,7 +166,9 @@ pub fn too_small(
             pct(d)
         ),
         BindingLimit::Tier | BindingLimit::Request => {
-            format!("{wanted} is below the {min} minimum discount (the {floor} margin floor was not the limit)")
+            format!(
+                "{wanted} is below the {min} minimum discount (the {floor} margin floor was not the limit)"
+            )
         }
     };
     format!("{}: {detail}; not discounted.", opening(f))

@@ -56,12 +56,23 @@ pub fn detect_layout(header: &HeaderMap) -> Layout {
     }
 }
 
-pub const CATALOG_REQUIRED: &[&[&str]] = &[&["sku", "handle", "handle_id"], &["quantity"], &["price"]];
+pub const CATALOG_REQUIRED: &[&[&str]] =
+    &[&["sku", "handle", "handle_id"], &["quantity"], &["price"]];
 
 /// Open a catalog and map its header.
-pub fn open_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) -> Result<(Table, HeaderMap)> {
+pub fn open_catalog(
+    path: &Path,
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+) -> Result<(Table, HeaderMap)> {
     let mut table = Table::open(path, opts)?;
-    let header = locate_header(&mut table, CATALOG_FIELDS, CATALOG_REQUIRED, maps, "catalog")?;
+    let header = locate_header(
+        &mut table,
+        CATALOG_FIELDS,
+        CATALOG_REQUIRED,
+        maps,
+        "catalog",
+    )?;
     Ok((table, header))
 }
 
@@ -108,7 +119,10 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     }
     check_duplicates(&lines, &reader.table_where)?;
     let mut warnings = reader.warnings;
-    let untracked = lines.iter().filter(|l| l.issue == Some(DataIssue::Untracked)).count();
+    let untracked = lines
+        .iter()
+        .filter(|l| l.issue == Some(DataIssue::Untracked))
+        .count();
     if untracked > 0 && untracked < lines.len() {
         let example = lines.iter().find(|l| l.issue == Some(DataIssue::Untracked));
         warnings.push(Warning {
@@ -148,7 +162,11 @@ fn check_ragged(raw: &RawRow, width: usize, r: &RowReader) -> Result<()> {
             "{}, row {}: the row has {} fields but the header has {}; a field may contain an unquoted delimiter. Quote that field or remove the extra values",
             r.table_where,
             raw.row,
-            raw.cells.iter().rposition(|c| !c.is_empty()).map(|p| p + 1).unwrap_or(raw.cells.len()),
+            raw.cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map(|p| p + 1)
+                .unwrap_or(raw.cells.len()),
             width
         )));
     }
@@ -162,7 +180,11 @@ fn check_duplicates(lines: &[CatalogLine], place: &str) -> Result<()> {
             continue;
         }
         if let Some(first) = seen.insert((l.sku.as_str(), l.location.as_deref()), l.row) {
-            let loc = l.location.as_deref().map(|x| format!(" at location \"{x}\"")).unwrap_or_default();
+            let loc = l
+                .location
+                .as_deref()
+                .map(|x| format!(" at location \"{x}\""))
+                .unwrap_or_default();
             return Err(Error::Data(format!(
                 "{place}: sku \"{}\"{loc} appears on rows {first} and {}; each sku (and location) must appear once. Remove or merge one of the rows",
                 l.sku, l.row
@@ -243,7 +265,9 @@ impl RowReader<'_> {
 
     /// A number field: `Ok(None)` when empty, `Err(())` when unreadable (warning recorded).
     fn number(&mut self, raw: &RawRow, field: &str) -> std::result::Result<Option<Decimal>, ()> {
-        let Some(cell) = self.cell(raw, field) else { return Ok(None) };
+        let Some(cell) = self.cell(raw, field) else {
+            return Ok(None);
+        };
         let parsed = match cell {
             Cell::Empty => Ok(None),
             Cell::Text(s) => parse_number(s, self.decimal_comma),
@@ -251,7 +275,11 @@ impl RowReader<'_> {
             Cell::Bool(_) => Err(NumError::NotANumber),
             Cell::Date(_) => {
                 let shown = cell.text().unwrap_or_default();
-                self.warn(raw, field, format!("a date ({shown}) where a {field} number was expected; line skipped"));
+                self.warn(
+                    raw,
+                    field,
+                    format!("a date ({shown}) where a {field} number was expected; line skipped"),
+                );
                 return Err(());
             }
             Cell::Error(e) => {
@@ -333,7 +361,11 @@ impl RowReader<'_> {
         }
         if let Some(q) = line.quantity {
             if q < Decimal::ZERO {
-                self.warn(raw, "quantity", format!("negative stock {}; line skipped", q.normalize()));
+                self.warn(
+                    raw,
+                    "quantity",
+                    format!("negative stock {}; line skipped", q.normalize()),
+                );
             }
         }
         if let (Some(c), Some(p)) = (line.cost, line.price) {
@@ -351,7 +383,14 @@ impl RowReader<'_> {
         }
         if let Some(m) = line.margin {
             if m >= Decimal::ONE_HUNDRED {
-                self.warn(raw, "margin", format!("margin {}% is 100% or more; expected a percentage below 100", m.normalize()));
+                self.warn(
+                    raw,
+                    "margin",
+                    format!(
+                        "margin {}% is 100% or more; expected a percentage below 100",
+                        m.normalize()
+                    ),
+                );
                 line.margin = None;
                 line.issue = Some(DataIssue::BadData);
             }
@@ -361,7 +400,11 @@ impl RowReader<'_> {
     fn generic(&mut self, raw: &RawRow) -> Option<CatalogLine> {
         let mut line = self.common(raw, true);
         if line.sku.is_empty() {
-            self.warn(raw, "sku", "the row has data but no sku; line skipped (give it a sku)".into());
+            self.warn(
+                raw,
+                "sku",
+                "the row has data but no sku; line skipped (give it a sku)".into(),
+            );
             line.issue = Some(DataIssue::BadData);
             line.sku = format!("(row {})", raw.row);
         }
@@ -376,7 +419,9 @@ impl RowReader<'_> {
         if handle != st.handle {
             st.handle = handle.clone();
             st.title = self.text(raw, "name");
-            st.category = self.text(raw, "category").or_else(|| self.text(raw, "product_type"));
+            st.category = self
+                .text(raw, "category")
+                .or_else(|| self.text(raw, "product_type"));
         }
         let options: Vec<String> = ["option1", "option2", "option3"]
             .iter()
@@ -419,7 +464,10 @@ impl RowReader<'_> {
 
     fn wix(&mut self, raw: &RawRow, st: &mut PlatformState) -> Vec<CatalogLine> {
         let handle = self.text(raw, "handle_id").unwrap_or_default();
-        let kind = self.text(raw, "field_type").unwrap_or_default().to_ascii_lowercase();
+        let kind = self
+            .text(raw, "field_type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let untracked_word = self
             .text(raw, "quantity")
             .is_some_and(|q| matches!(q.to_ascii_lowercase().as_str(), "instock" | "outofstock"));
@@ -455,21 +503,32 @@ impl RowReader<'_> {
                 line.price = line.price.or(base.price).map(|p| p + surcharge);
                 line.cost = line.cost.or(base.cost);
                 line.name = match &base.name {
-                    Some(n) if !options.is_empty() => Some(format!("{} - {}", n.trim(), options.join(" / "))),
+                    Some(n) if !options.is_empty() => {
+                        Some(format!("{} - {}", n.trim(), options.join(" / ")))
+                    }
                     Some(n) => Some(n.trim().to_string()),
                     None => line.name,
                 };
                 line.category = base.category.clone();
                 line.product_id = base.product_id.clone();
                 if line.sku.is_empty() {
-                    line.sku = std::iter::once(handle.clone()).chain(options).collect::<Vec<_>>().join("/");
+                    line.sku = std::iter::once(handle.clone())
+                        .chain(options)
+                        .collect::<Vec<_>>()
+                        .join("/");
                 }
                 if let Some(n) = &line.name {
                     line.aliases.push(n.clone());
                 }
                 out.push(line);
             } else {
-                self.warn(raw, "sku", format!("a Variant row whose product ({handle}) was not seen above it; line skipped"));
+                self.warn(
+                    raw,
+                    "sku",
+                    format!(
+                        "a Variant row whose product ({handle}) was not seen above it; line skipped"
+                    ),
+                );
                 line.issue = Some(DataIssue::BadData);
                 if line.sku.is_empty() {
                     line.sku = format!("(row {})", raw.row);
@@ -489,7 +548,9 @@ impl RowReader<'_> {
         if line.product_id.is_none() {
             line.product_id = handle
                 .strip_prefix("product_")
-                .filter(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+                .filter(|id| {
+                    id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+                })
                 .map(str::to_string);
         }
         if line.sku.is_empty() {
@@ -498,12 +559,19 @@ impl RowReader<'_> {
         if let Some(n) = &line.name {
             line.aliases.push(n.clone());
         }
-        st.wix_product = Some(WixProduct { handle, line, has_variants: false });
+        st.wix_product = Some(WixProduct {
+            handle,
+            line,
+            has_variants: false,
+        });
         out
     }
 
     fn woo(&mut self, raw: &RawRow, st: &mut PlatformState) -> Option<CatalogLine> {
-        let kind = self.text(raw, "product_type").unwrap_or_default().to_ascii_lowercase();
+        let kind = self
+            .text(raw, "product_type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let sku = self.text(raw, "sku");
         let id = self.text(raw, "row_id");
         let category = self.text(raw, "category").map(|c| first_category(&c));
@@ -537,7 +605,11 @@ impl RowReader<'_> {
             match &id {
                 Some(i) => line.sku = format!("id:{i}"),
                 None => {
-                    self.warn(raw, "sku", "the row has data but no sku; line skipped (give it a sku)".into());
+                    self.warn(
+                        raw,
+                        "sku",
+                        "the row has data but no sku; line skipped (give it a sku)".into(),
+                    );
                     line.issue = Some(DataIssue::BadData);
                     line.sku = format!("(row {})", raw.row);
                 }
@@ -556,7 +628,11 @@ impl RowReader<'_> {
 
 /// `Clothing > Hoodies, Decor` → `Clothing > Hoodies`.
 fn first_category(c: &str) -> String {
-    c.split(',').map(str::trim).find(|s| !s.is_empty()).unwrap_or(c).to_string()
+    c.split(',')
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .unwrap_or(c)
+        .to_string()
 }
 
 fn shorten(s: &str) -> String {

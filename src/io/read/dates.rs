@@ -15,7 +15,11 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
         return None;
     }
     let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let n: Vec<i64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
@@ -26,7 +30,11 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let (y, m, d) = if parts[0].len() == 4 {
         (n[0], n[1], n[2])
     } else if parts[2].len() == 4 || parts[2].len() == 2 {
-        let year = if parts[2].len() == 2 { 2000 + n[2] } else { n[2] };
+        let year = if parts[2].len() == 2 {
+            2000 + n[2]
+        } else {
+            n[2]
+        };
         match sep {
             '/' if n[0] <= 12 => (year, n[0], n[1]),
             _ => (year, n[1], n[0]),
@@ -34,7 +42,11 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     } else {
         return None;
     };
-    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+    NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        u32::try_from(m).ok()?,
+        u32::try_from(d).ok()?,
+    )
 }
 
 fn excel_epoch() -> NaiveDate {
@@ -70,7 +82,10 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(parse_date("2026-11-22"), Some(ymd(2026, 11, 22)));
-        assert_eq!(parse_date("2025-05-11 09:55:16 -0400"), Some(ymd(2025, 5, 11)));
+        assert_eq!(
+            parse_date("2025-05-11 09:55:16 -0400"),
+            Some(ymd(2025, 5, 11))
+        );
         assert_eq!(parse_date("2026-11-22T08:00:00Z"), Some(ymd(2026, 11, 22)));
         assert_eq!(parse_date("11/8/2016"), Some(ymd(2016, 11, 8)));
         assert_eq!(parse_date("10/31/2011 10:42"), Some(ymd(2011, 10, 31)));

@@ -48,16 +48,19 @@ fn scope_of(kind: &str, id: String) -> Option<Scope> {
 fn from_csv(path: &Path) -> Result<Vec<ExistingDiscount>> {
     let mut table = Table::open(path, &ReadOptions::default())?;
     let place = table.where_();
-    let header = table
-        .next_row()?
-        .ok_or_else(|| Error::Data(format!("{place}: empty file; expected scope_type,scope_id,percentage[,active]")))?;
+    let header = table.next_row()?.ok_or_else(|| {
+        Error::Data(format!(
+            "{place}: empty file; expected scope_type,scope_id,percentage[,active]"
+        ))
+    })?;
     let names: Vec<String> = header
         .cells
         .iter()
         .map(|c| super::mapping::normalise(&c.text().unwrap_or_default()))
         .collect();
     let find = |n: &str| names.iter().position(|h| h == n);
-    let (Some(c_type), Some(c_pct)) = (find("scopetype"), find("percentage").or(find("discount"))) else {
+    let (Some(c_type), Some(c_pct)) = (find("scopetype"), find("percentage").or(find("discount")))
+    else {
         return Err(Error::Data(format!(
             "{place}: expected the columns scope_type, scope_id, percentage (and optionally active); the header (row {}) has other names",
             header.row
@@ -72,7 +75,10 @@ fn from_csv(path: &Path) -> Result<Vec<ExistingDiscount>> {
         }
         let get = |c: Option<usize>| c.and_then(|c| raw.cells.get(c)).and_then(Cell::text);
         if let Some(active) = get(c_active) {
-            if matches!(active.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "n" | "inactive") {
+            if matches!(
+                active.to_ascii_lowercase().as_str(),
+                "false" | "0" | "no" | "n" | "inactive"
+            ) {
                 continue;
             }
         }
@@ -85,7 +91,10 @@ fn from_csv(path: &Path) -> Result<Vec<ExistingDiscount>> {
             )));
         };
         if id.is_empty() && scope != Scope::Site {
-            return Err(Error::Data(format!("{place}, row {}: scope_id is empty; give the sku or category", raw.row)));
+            return Err(Error::Data(format!(
+                "{place}, row {}: scope_id is empty; give the sku or category",
+                raw.row
+            )));
         }
         let pct_text = get(Some(c_pct)).unwrap_or_default();
         let pct = match parse_number(&pct_text, false) {
@@ -98,7 +107,10 @@ fn from_csv(path: &Path) -> Result<Vec<ExistingDiscount>> {
             }
         };
         let pct = percentage(path, &format!("row {}", raw.row), pct)?;
-        out.push(ExistingDiscount { scope, percentage: pct });
+        out.push(ExistingDiscount {
+            scope,
+            percentage: pct,
+        });
     }
     Ok(out)
 }
@@ -150,7 +162,10 @@ fn from_wix(path: &Path, v: &Value) -> Result<Vec<ExistingDiscount>> {
             let Some(pct) = pct else { continue };
             let pct = percentage(path, &where_, pct)?;
             if d.get("targetType").and_then(Value::as_str) == Some("ALL_ITEMS") {
-                out.push(ExistingDiscount { scope: Scope::Site, percentage: pct });
+                out.push(ExistingDiscount {
+                    scope: Scope::Site,
+                    percentage: pct,
+                });
                 continue;
             }
             let mut scopes: Vec<&Value> = Vec::new();
@@ -160,7 +175,8 @@ fn from_wix(path: &Path, v: &Value) -> Result<Vec<ExistingDiscount>> {
             if let Some(Value::Array(a)) = d.get("scopes") {
                 scopes.extend(a.iter());
             }
-            if let Some(Value::Array(a)) = d.get("specificItemsInfo").and_then(|x| x.get("scopes")) {
+            if let Some(Value::Array(a)) = d.get("specificItemsInfo").and_then(|x| x.get("scopes"))
+            {
                 scopes.extend(a.iter());
             }
             for s in scopes {
@@ -169,7 +185,10 @@ fn from_wix(path: &Path, v: &Value) -> Result<Vec<ExistingDiscount>> {
                 if let Some(id) = s.get("id").and_then(Value::as_str) {
                     ids.push(id.to_string());
                 }
-                if let Some(Value::Array(a)) = s.get("catalogItemFilter").and_then(|x| x.get("catalogItemIds")) {
+                if let Some(Value::Array(a)) = s
+                    .get("catalogItemFilter")
+                    .and_then(|x| x.get("catalogItemIds"))
+                {
                     ids.extend(a.iter().filter_map(Value::as_str).map(str::to_string));
                 }
                 if let Some(Value::Array(a)) = s
@@ -178,16 +197,25 @@ fn from_wix(path: &Path, v: &Value) -> Result<Vec<ExistingDiscount>> {
                     .and_then(|x| x.get("collectionIds"))
                 {
                     for id in a.iter().filter_map(Value::as_str) {
-                        out.push(ExistingDiscount { scope: Scope::Category(id.to_string()), percentage: pct });
+                        out.push(ExistingDiscount {
+                            scope: Scope::Category(id.to_string()),
+                            percentage: pct,
+                        });
                     }
                 }
                 if kind.eq_ignore_ascii_case("SITE") || kind.eq_ignore_ascii_case("ALL_ITEMS") {
-                    out.push(ExistingDiscount { scope: Scope::Site, percentage: pct });
+                    out.push(ExistingDiscount {
+                        scope: Scope::Site,
+                        percentage: pct,
+                    });
                     continue;
                 }
                 for id in ids {
                     if let Some(scope) = scope_of(kind, id) {
-                        out.push(ExistingDiscount { scope, percentage: pct });
+                        out.push(ExistingDiscount {
+                            scope,
+                            percentage: pct,
+                        });
                     }
                 }
             }

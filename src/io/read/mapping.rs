@@ -112,7 +112,11 @@ pub fn normalise(header: &str) -> String {
     }
     if out.is_empty() {
         // A header that is only a note, such as `(x,y,z)`: keep its letters.
-        return header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        return header
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
     }
     out
 }
@@ -137,10 +141,15 @@ impl HeaderMap {
         self.columns.contains_key(field)
     }
     pub fn header_of(&self, field: &str) -> Option<&str> {
-        self.col(field).and_then(|c| self.headers.get(c)).map(String::as_str)
+        self.col(field)
+            .and_then(|c| self.headers.get(c))
+            .map(String::as_str)
     }
     /// Field name → column, in spec order (for `inspect`).
-    pub fn fields<'a>(&'a self, specs: &'a [FieldSpec]) -> impl Iterator<Item = (&'static str, usize)> + 'a {
+    pub fn fields<'a>(
+        &'a self,
+        specs: &'a [FieldSpec],
+    ) -> impl Iterator<Item = (&'static str, usize)> + 'a {
         specs
             .iter()
             .filter_map(|s| self.columns.get(s.field).map(|c| (s.field, *c)))
@@ -165,12 +174,18 @@ fn match_headers(
     let mut by_user = Vec::new();
     let mut missing_user_columns = Vec::new();
     for (field, column) in overrides {
-        let Some(spec) = specs.iter().find(|s| s.field == field) else { continue };
+        let Some(spec) = specs.iter().find(|s| s.field == field) else {
+            continue;
+        };
         let wanted = column.trim();
         let idx = headers
             .iter()
             .position(|h| h.trim() == wanted)
-            .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(wanted)))
+            .or_else(|| {
+                headers
+                    .iter()
+                    .position(|h| h.trim().eq_ignore_ascii_case(wanted))
+            })
             .or_else(|| normalised.iter().position(|h| *h == normalise(wanted)));
         match idx {
             Some(i) => {
@@ -212,18 +227,29 @@ pub fn locate_header(
         return Err(Error::Data(format!(
             "{}: the file has no rows; expected a header row ({}) and data rows",
             table.where_(),
-            required.iter().map(|alts| alts[0]).collect::<Vec<_>>().join(", ")
+            required
+                .iter()
+                .map(|alts| alts[0])
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let mut best: Option<(usize, usize)> = None; // (index in buffer, fields found)
     let mut chosen = None;
     for (i, r) in rows.iter().enumerate() {
-        let headers: Vec<String> = r.cells.iter().map(|c| c.text().unwrap_or_default()).collect();
+        let headers: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| c.text().unwrap_or_default())
+            .collect();
         if headers.iter().all(|h| h.is_empty()) {
             continue;
         }
         let (cols, _, _) = match_headers(&headers, specs, overrides);
-        if required.iter().all(|alts| alts.iter().any(|f| cols.contains_key(f))) {
+        if required
+            .iter()
+            .all(|alts| alts.iter().any(|f| cols.contains_key(f)))
+        {
             chosen = Some(i);
             break;
         }
@@ -237,8 +263,13 @@ pub fn locate_header(
     for _ in 0..=index {
         header_row = table.next_row()?;
     }
-    let header_row = header_row.ok_or_else(|| Error::Data(format!("{}: no header row", table.where_())))?;
-    let headers: Vec<String> = header_row.cells.iter().map(|c| c.text().unwrap_or_default()).collect();
+    let header_row =
+        header_row.ok_or_else(|| Error::Data(format!("{}: no header row", table.where_())))?;
+    let headers: Vec<String> = header_row
+        .cells
+        .iter()
+        .map(|c| c.text().unwrap_or_default())
+        .collect();
     let (columns, by_user, missing_user) = match_headers(&headers, specs, overrides);
     if !missing_user.is_empty() {
         return Err(Error::Data(format!(
@@ -261,12 +292,23 @@ pub fn locate_header(
                 let example = specs
                     .iter()
                     .find(|s| s.field == *f)
-                    .map(|s| s.names.iter().take(4).copied().collect::<Vec<_>>().join(", "))
+                    .map(|s| {
+                        s.names
+                            .iter()
+                            .take(4)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
                     .unwrap_or_default();
                 format!("{f} (a column named like: {example})")
             })
             .collect();
-        let guess = headers.iter().find(|h| !h.is_empty()).cloned().unwrap_or_else(|| "Column".into());
+        let guess = headers
+            .iter()
+            .find(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or_else(|| "Column".into());
         return Err(Error::Data(format!(
             "{}: missing required {what} column{}: {}. The header (row {}) has: {}. Rename the column, or name it with --map, e.g. --map {}=\"{}\"",
             table.where_(),
@@ -316,7 +358,11 @@ fn list_headers(headers: &[String]) -> String {
         .take(40)
         .map(|h| format!("\"{h}\""))
         .collect();
-    let more = headers.iter().filter(|h| !h.is_empty()).count().saturating_sub(40);
+    let more = headers
+        .iter()
+        .filter(|h| !h.is_empty())
+        .count()
+        .saturating_sub(40);
     if more > 0 {
         format!("{} and {more} more", shown.join(", "))
     } else if shown.is_empty() {
@@ -339,7 +385,10 @@ pub fn parse_map(s: &str) -> std::result::Result<(String, String), String> {
         .filter(|f| USER_FIELDS.contains(f))
         .collect();
     if !known.contains(&field.as_str()) {
-        return Err(format!("unknown field \"{field}\"; the fields are: {}", USER_FIELDS.join(", ")));
+        return Err(format!(
+            "unknown field \"{field}\"; the fields are: {}",
+            USER_FIELDS.join(", ")
+        ));
     }
     let column = column.trim().trim_matches('"').to_string();
     if column.is_empty() {
@@ -350,8 +399,21 @@ pub fn parse_map(s: &str) -> std::result::Result<(String, String), String> {
 
 /// Fields a user can name with `--map`.
 pub const USER_FIELDS: &[&str] = &[
-    "sku", "name", "category", "quantity", "price", "cost", "margin", "orders", "location",
-    "currency", "category_id", "product_id", "date", "order_id", "customer",
+    "sku",
+    "name",
+    "category",
+    "quantity",
+    "price",
+    "cost",
+    "margin",
+    "orders",
+    "location",
+    "currency",
+    "category_id",
+    "product_id",
+    "date",
+    "order_id",
+    "customer",
 ];
 
 #[cfg(test)]
@@ -384,9 +446,15 @@ mod tests {
 
     #[test]
     fn user_map_overrides() {
-        let headers: Vec<String> = ["sku", "qty", "Bestand neu", "price"].iter().map(|s| s.to_string()).collect();
-        let (cols, by_user, missing) =
-            match_headers(&headers, CATALOG_FIELDS, &[("quantity".into(), "Bestand neu".into())]);
+        let headers: Vec<String> = ["sku", "qty", "Bestand neu", "price"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (cols, by_user, missing) = match_headers(
+            &headers,
+            CATALOG_FIELDS,
+            &[("quantity".into(), "Bestand neu".into())],
+        );
         assert_eq!(cols["quantity"], 2);
         assert_eq!(by_user, vec!["quantity"]);
         assert!(missing.is_empty());

@@ -21,7 +21,25 @@ pub fn limit() -> Decimal {
 fn is_currency_char(c: char) -> bool {
     matches!(
         c,
-        '€' | '$' | '£' | '¥' | '₹' | '₽' | '₺' | '₩' | '₪' | '₫' | '₴' | '₦' | '฿' | '¢' | '₱' | '₡' | '₲' | '₵' | '₸' | '%'
+        '€' | '$'
+            | '£'
+            | '¥'
+            | '₹'
+            | '₽'
+            | '₺'
+            | '₩'
+            | '₪'
+            | '₫'
+            | '₴'
+            | '₦'
+            | '฿'
+            | '¢'
+            | '₱'
+            | '₡'
+            | '₲'
+            | '₵'
+            | '₸'
+            | '%'
     ) || c.is_alphabetic()
         || c.is_whitespace()
         || c == '\u{a0}'
@@ -229,7 +247,10 @@ mod tests {
         assert_eq!(parse_number("NaN", false), Err(NumError::OutOfRange));
         assert_eq!(parse_number("-inf", false), Err(NumError::OutOfRange));
         assert_eq!(parse_number("1e308", false), Err(NumError::OutOfRange));
-        assert_eq!(parse_number("2000000000000000", false), Err(NumError::OutOfRange));
+        assert_eq!(
+            parse_number("2000000000000000", false),
+            Err(NumError::OutOfRange)
+        );
         assert_eq!(parse_number("1.2.3,4,5", false), Err(NumError::NotANumber));
         assert_eq!(parse_number("12abc34", false), Err(NumError::NotANumber));
     }

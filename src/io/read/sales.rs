@@ -82,7 +82,13 @@ impl SalesIndex {
         }
     }
 
-    fn find(&self, lines: &[CatalogLine], sku: Option<&str>, name: Option<&str>, location: Option<&str>) -> Option<usize> {
+    fn find(
+        &self,
+        lines: &[CatalogLine],
+        sku: Option<&str>,
+        name: Option<&str>,
+        location: Option<&str>,
+    ) -> Option<usize> {
         let candidates: Vec<usize> = match sku.and_then(|s| self.by_sku.get(s.trim())) {
             Some(c) => c.clone(),
             None => match name.and_then(|n| self.by_name.get(&n.trim().to_lowercase())) {
@@ -168,7 +174,9 @@ pub fn aggregate_sales(
     let mut bad_numbers = 0u64;
     let mut first_bad_number: Option<usize> = None;
     let mut cancelled_order: Option<String> = None;
-    let text = |cells: &[Cell], c: Option<usize>| -> Option<String> { c.and_then(|c| cells.get(c)).and_then(Cell::text) };
+    let text = |cells: &[Cell], c: Option<usize>| -> Option<String> {
+        c.and_then(|c| cells.get(c)).and_then(Cell::text)
+    };
     while let Some(raw) = table.next_row()? {
         if raw.cells.iter().all(Cell::is_empty) {
             continue;
@@ -209,7 +217,11 @@ pub fn aggregate_sales(
                 }
             }
         }
-        let amount_col = if aggregated && c_orders.is_some() { c_orders } else { c_qty.or(c_orders) };
+        let amount_col = if aggregated && c_orders.is_some() {
+            c_orders
+        } else {
+            c_qty.or(c_orders)
+        };
         let amount = match amount_col.and_then(|c| raw.cells.get(c)) {
             Some(Cell::Text(s)) => parse_number(s, decimal_comma).ok().flatten(),
             Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
@@ -224,7 +236,8 @@ pub fn aggregate_sales(
         let sku = text(&raw.cells, c_sku);
         let name = text(&raw.cells, c_name);
         let location = text(&raw.cells, c_loc);
-        let Some(i) = index.find(lines, sku.as_deref(), name.as_deref(), location.as_deref()) else {
+        let Some(i) = index.find(lines, sku.as_deref(), name.as_deref(), location.as_deref())
+        else {
             unknown_lines += 1;
             if unknown_examples.len() < 5 {
                 let label = sku.or(name).unwrap_or_else(|| format!("row {}", raw.row));
@@ -239,8 +252,8 @@ pub fn aggregate_sales(
             continue;
         };
         match basis {
-            Basis::Units => sold[i] += amount,
-            Basis::Orders if aggregated => sold[i] += amount,
+            Basis::Units => sold[i] = crate::model::num::sat_add(sold[i], amount),
+            Basis::Orders if aggregated => sold[i] = crate::model::num::sat_add(sold[i], amount),
             Basis::Orders => {
                 if amount > Decimal::ZERO {
                     if let Some(id) = order_id {
@@ -282,7 +295,14 @@ pub fn aggregate_sales(
         ));
     }
     if rows == 0 {
-        warnings.push(warn(None, None, "the sales file has a header but no sales lines".into()));
+        warnings.push(warn(
+            None,
+            None,
+            "the sales file has a header but no sales lines".into(),
+        ));
     }
-    Ok(SalesRead { sheet: table.sheet.clone(), rows })
+    Ok(SalesRead {
+        sheet: table.sheet.clone(),
+        rows,
+    })
 }

@@ -61,7 +61,10 @@ pub struct RawRow {
 /// What kind of file it turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    Csv { delimiter: u8, encoding: &'static str },
+    Csv {
+        delimiter: u8,
+        encoding: &'static str,
+    },
     Spreadsheet,
 }
 
@@ -111,7 +114,8 @@ impl Table {
         let mut head = vec![0u8; SNIFF_BYTES];
         let n = read_up_to(&mut file, &mut head).map_err(|e| Error::from_io_input(path, &e))?;
         head.truncate(n);
-        file.seek(SeekFrom::Start(0)).map_err(|e| Error::from_io_input(path, &e))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::from_io_input(path, &e))?;
         if n == 0 {
             return Err(Error::Data(format!(
                 "{display}: the file is empty; expected a header row (sku, quantity, price, ...) and data rows"
@@ -155,9 +159,15 @@ impl Table {
             let mut reader = BufReader::with_capacity(256 * 1024, file);
             if bom {
                 let mut skip = [0u8; 3];
-                reader.read_exact(&mut skip).map_err(|e| Error::from_io_input(path, &e))?;
+                reader
+                    .read_exact(&mut skip)
+                    .map_err(|e| Error::from_io_input(path, &e))?;
             }
-            let sample = if bom { head[3..].to_vec() } else { head.to_vec() };
+            let sample = if bom {
+                head[3..].to_vec()
+            } else {
+                head.to_vec()
+            };
             let enc = if valid_utf8_prefix(&sample) {
                 if bom { "UTF-8 (BOM)" } else { "UTF-8" }
             } else {
@@ -176,7 +186,10 @@ impl Table {
             path: path.to_path_buf(),
             display,
             sheet: None,
-            kind: Kind::Csv { delimiter, encoding },
+            kind: Kind::Csv {
+                delimiter,
+                encoding,
+            },
             col_offset: 0,
             decimal_comma_hint: delimiter == b';',
             source: Source::Csv {
@@ -200,7 +213,9 @@ impl Table {
         })?;
         let names = workbook.sheet_names();
         if names.is_empty() {
-            return Err(Error::Data(format!("{display}: the workbook has no sheets")));
+            return Err(Error::Data(format!(
+                "{display}: the workbook has no sheets"
+            )));
         }
         let sheet = match &opts.sheet {
             Some(wanted) => names
@@ -221,11 +236,17 @@ impl Table {
                 "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV"
             ))
         })?;
-        let (row0, col0) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
+        let (row0, col0) = range
+            .start()
+            .map(|(r, c)| (r as usize, c as usize))
+            .unwrap_or((0, 0));
         let mut rows = Vec::with_capacity(range.height());
         for (i, r) in range.rows().enumerate() {
             let cells: Vec<Cell> = r.iter().map(cell_from_data).collect();
-            rows.push(RawRow { row: row0 + i + 1, cells });
+            rows.push(RawRow {
+                row: row0 + i + 1,
+                cells,
+            });
         }
         Ok(Table {
             path: path.to_path_buf(),
@@ -234,7 +255,9 @@ impl Table {
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
-            source: Source::Sheet { rows: rows.into_iter() },
+            source: Source::Sheet {
+                rows: rows.into_iter(),
+            },
             buffer: VecDeque::new(),
         })
     }
@@ -242,17 +265,20 @@ impl Table {
     fn read_raw(&mut self) -> Result<Option<RawRow>> {
         match &mut self.source {
             Source::Sheet { rows } => Ok(rows.next()),
-            Source::Csv { reader, record, windows_1252 } => {
+            Source::Csv {
+                reader,
+                record,
+                windows_1252,
+            } => {
                 let ok = reader.read_byte_record(record).map_err(|e| {
                     let at = e
                         .position()
                         .map(|p| format!(", line {}", p.line()))
                         .unwrap_or_default();
                     match e.kind() {
-                        csv::ErrorKind::Io(io) => Error::Data(format!(
-                            "{}{at}: cannot read the file: {io}",
-                            self.display
-                        )),
+                        csv::ErrorKind::Io(io) => {
+                            Error::Data(format!("{}{at}: cannot read the file: {io}", self.display))
+                        }
                         _ => Error::Data(format!("{}{at}: not valid CSV: {e}", self.display)),
                     }
                 })?;

@@ -18,17 +18,30 @@ impl Staged {
     }
 
     /// Write `target` through `fill` into a temporary file beside it.
-    pub fn write(&mut self, target: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    pub fn write(
+        &mut self,
+        target: &Path,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = tempfile::Builder::new()
             .prefix(".clearance-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| Error::output(target, format!("cannot create a file in {}: {e}", dir.display())))?;
+            .map_err(|e| {
+                Error::output(
+                    target,
+                    format!("cannot create a file in {}: {e}", dir.display()),
+                )
+            })?;
         {
             let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
             fill(&mut w)?;
-            w.flush().map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
+            w.flush()
+                .map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
         }
         tmp.as_file()
             .sync_all()
@@ -38,13 +51,25 @@ impl Staged {
     }
 
     /// Take a file written by another library (the XLSX writer saves to a path).
-    pub fn write_with_path(&mut self, target: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    pub fn write_with_path(
+        &mut self,
+        target: &Path,
+        fill: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<()> {
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = tempfile::Builder::new()
             .prefix(".clearance-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| Error::output(target, format!("cannot create a file in {}: {e}", dir.display())))?;
+            .map_err(|e| {
+                Error::output(
+                    target,
+                    format!("cannot create a file in {}: {e}", dir.display()),
+                )
+            })?;
         fill(tmp.path())?;
         self.files.push((tmp, target.to_path_buf()));
         Ok(())
@@ -70,7 +95,8 @@ impl Default for Staged {
 
 /// Create the output folder when missing.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, format!("cannot create the output folder: {e}")))
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::output(dir, format!("cannot create the output folder: {e}")))
 }
 
 /// Refuse to overwrite existing outputs unless `force` (exit 73).

@@ -11,9 +11,27 @@ use std::io::Write;
 use std::path::Path;
 
 pub const COLUMNS: &[&str] = &[
-    "sku", "name", "category", "location", "quantity", "sold", "velocity_ratio", "class", "status",
-    "tier_discount_pct", "discount_pct", "max_discount_pct", "binding_limit", "price", "cost",
-    "clearance_price", "margin_pct", "margin_after_pct", "existing_discount_pct", "flags", "reason",
+    "sku",
+    "name",
+    "category",
+    "location",
+    "quantity",
+    "sold",
+    "velocity_ratio",
+    "class",
+    "status",
+    "tier_discount_pct",
+    "discount_pct",
+    "max_discount_pct",
+    "binding_limit",
+    "price",
+    "cost",
+    "clearance_price",
+    "margin_pct",
+    "margin_after_pct",
+    "existing_discount_pct",
+    "flags",
+    "reason",
     "why",
 ];
 
@@ -26,7 +44,11 @@ fn cash(d: Option<Decimal>) -> String {
 }
 
 fn record(l: &PlanLine) -> [String; 22] {
-    let text = |s: &Option<String>| s.as_deref().map(|s| inert_csv(s).into_owned()).unwrap_or_default();
+    let text = |s: &Option<String>| {
+        s.as_deref()
+            .map(|s| inert_csv(s).into_owned())
+            .unwrap_or_default()
+    };
     [
         inert_csv(&l.sku).into_owned(),
         text(&l.name),
@@ -43,7 +65,10 @@ fn record(l: &PlanLine) -> [String; 22] {
         num(l.tier_discount_pct),
         num(l.discount_pct),
         num(l.max_discount_pct),
-        l.binding_limit.map(|b| b.as_str()).unwrap_or_default().to_string(),
+        l.binding_limit
+            .map(|b| b.as_str())
+            .unwrap_or_default()
+            .to_string(),
         cash(l.price),
         cash(l.cost),
         cash(l.clearance_price),

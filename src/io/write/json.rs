@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn write_plan(plan: &Plan, w: &mut dyn Write, target: &Path) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *w, plan).map_err(|e| io_err(target)(std::io::Error::other(e)))?;
+    serde_json::to_writer_pretty(&mut *w, plan)
+        .map_err(|e| io_err(target)(std::io::Error::other(e)))?;
     w.write_all(b"\n").map_err(io_err(target))
 }

@@ -10,8 +10,13 @@ pub const TOP: usize = 20;
 pub fn render(plan: &Plan, width: Option<u16>) -> String {
     let s = &plan.summary;
     let mut out = String::new();
-    let planned: Vec<_> = plan.lines.iter().filter(|l| l.status == LineStatus::Planned).collect();
-    let slow = s.by_class.get("severe").copied().unwrap_or(0) + s.by_class.get("moderate").copied().unwrap_or(0);
+    let planned: Vec<_> = plan
+        .lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Planned)
+        .collect();
+    let slow = s.by_class.get("severe").copied().unwrap_or(0)
+        + s.by_class.get("moderate").copied().unwrap_or(0);
     if slow == 0 && plan.policy.request.is_none() {
         out.push_str("Inventory is balanced; no clearance needed.\n");
     } else if planned.is_empty() {
@@ -27,7 +32,16 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
             t.set_width(w);
         }
         t.set_header(vec![
-            "#", "SKU", "Name", "Class", "Sold/On hand", "Velocity", "Discount", "Price", "Clearance", "Limit",
+            "#",
+            "SKU",
+            "Name",
+            "Class",
+            "Sold/On hand",
+            "Velocity",
+            "Discount",
+            "Price",
+            "Clearance",
+            "Limit",
         ]);
         for (i, l) in planned.iter().take(TOP).enumerate() {
             let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
@@ -41,8 +55,15 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
                     l.sold.map(plain).unwrap_or_default(),
                     l.quantity.map(plain).unwrap_or_else(|| "?".into())
                 )),
-                right(l.velocity_ratio.map(|v| format!("{:.2}", crate::model::num::trunc(v, 2))).unwrap_or_default()),
-                right(format!("{}%", l.discount_pct.map(plain).unwrap_or_default())),
+                right(
+                    l.velocity_ratio
+                        .map(|v| format!("{:.2}", crate::model::num::trunc(v, 2)))
+                        .unwrap_or_default(),
+                ),
+                right(format!(
+                    "{}%",
+                    l.discount_pct.map(plain).unwrap_or_default()
+                )),
                 right(l.price.map(money).unwrap_or_default()),
                 right(l.clearance_price.map(money).unwrap_or_default()),
                 Cell::new(l.binding_limit.map(|b| b.as_str()).unwrap_or_default()),
@@ -51,7 +72,10 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
         out.push_str(&t.to_string());
         out.push('\n');
         if planned.len() > TOP {
-            out.push_str(&format!("... and {} more planned line(s) in the plan files.\n", planned.len() - TOP));
+            out.push_str(&format!(
+                "... and {} more planned line(s) in the plan files.\n",
+                planned.len() - TOP
+            ));
         }
     }
     out.push_str(&format!(
@@ -69,7 +93,11 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
     }
     out.push('\n');
     if !s.skipped_by_reason.is_empty() {
-        let parts: Vec<String> = s.skipped_by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let parts: Vec<String> = s
+            .skipped_by_reason
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
         out.push_str(&format!("Skipped: {}\n", parts.join(", ")));
     }
     out

@@ -7,7 +7,9 @@ use crate::error::{Error, Result};
 use crate::model::{Class, LineStatus, Plan, PlanLine};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -79,7 +81,13 @@ fn header_row(ws: &mut Worksheet, names: &[(&str, f64)], fm: &Formats) -> Result
     Ok(())
 }
 
-fn opt_num(ws: &mut Worksheet, r: u32, c: u16, v: Option<Decimal>, fmt: &Format) -> Result<(), XlsxError> {
+fn opt_num(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: Option<Decimal>,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
     if let Some(v) = v {
         ws.write_number_with_format(r, c, f(v), fmt)?;
     }
@@ -94,7 +102,13 @@ fn opt_text(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>) -> Result<(), X
     Ok(())
 }
 
-fn line_row(ws: &mut Worksheet, r: u32, rank: Option<usize>, l: &PlanLine, fm: &Formats) -> Result<(), XlsxError> {
+fn line_row(
+    ws: &mut Worksheet,
+    r: u32,
+    rank: Option<usize>,
+    l: &PlanLine,
+    fm: &Formats,
+) -> Result<(), XlsxError> {
     if let Some(rank) = rank {
         ws.write_number(r, 0, rank as f64)?;
     }
@@ -136,11 +150,17 @@ pub fn write_plan(plan: &Plan, target: &Path, path: &Path) -> Result<()> {
 fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     let fm = Formats::new();
     let mut wb = Workbook::new();
-    let planned: Vec<&PlanLine> = plan.lines.iter().filter(|l| l.status == LineStatus::Planned).collect();
+    let planned: Vec<&PlanLine> = plan
+        .lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Planned)
+        .collect();
     let attention: Vec<&PlanLine> = plan
         .lines
         .iter()
-        .filter(|l| l.status == LineStatus::Skipped && l.reason.is_some_and(|r| r.needs_attention()))
+        .filter(|l| {
+            l.status == LineStatus::Skipped && l.reason.is_some_and(|r| r.needs_attention())
+        })
         .collect();
 
     // Summary first, so it opens on the overview.
@@ -154,7 +174,12 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     for (i, l) in planned.iter().enumerate() {
         line_row(ws, i as u32 + 1, Some(i + 1), l, &fm)?;
     }
-    ws.autofilter(0, 0, planned.len().max(1) as u32, LINE_COLUMNS.len() as u16 - 1)?;
+    ws.autofilter(
+        0,
+        0,
+        planned.len().max(1) as u32,
+        LINE_COLUMNS.len() as u16 - 1,
+    )?;
 
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Skipped")?;
@@ -162,11 +187,22 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     for (i, l) in attention.iter().enumerate() {
         line_row(ws, i as u32 + 1, None, l, &fm)?;
     }
-    ws.autofilter(0, 0, attention.len().max(1) as u32, LINE_COLUMNS.len() as u16 - 1)?;
+    ws.autofilter(
+        0,
+        0,
+        attention.len().max(1) as u32,
+        LINE_COLUMNS.len() as u16 - 1,
+    )?;
 
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Data issues")?;
-    let cols = [("File", 30.0), ("Sheet", 14.0), ("Row", 8.0), ("Column", 20.0), ("Message", 100.0)];
+    let cols = [
+        ("File", 30.0),
+        ("Sheet", 14.0),
+        ("Row", 8.0),
+        ("Column", 20.0),
+        ("Message", 100.0),
+    ];
     header_row(ws, &cols, &fm)?;
     for (i, w) in plan.warnings.iter().enumerate() {
         let r = i as u32 + 1;
@@ -189,7 +225,12 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     ws.set_column_width(0, 34.0)?;
     ws.set_column_width(1, 16.0)?;
     ws.set_column_width(2, 18.0)?;
-    ws.write_string_with_format(0, 0, "Clearance plan", &Format::new().set_bold().set_font_size(14))?;
+    ws.write_string_with_format(
+        0,
+        0,
+        "Clearance plan",
+        &Format::new().set_bold().set_font_size(14),
+    )?;
     let rows: Vec<(&str, String)> = vec![
         ("Plan id", plan.plan_id.clone()),
         ("As of", plan.as_of.clone()),
@@ -206,7 +247,11 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     for (k, v, fmt) in [
         ("Average discount %", Some(s.avg_discount_pct), &fm.pct),
         ("Stock value at cost", s.stock_value_at_cost, &fm.money),
-        ("Capital in slow movers", s.capital_in_slow_movers, &fm.money),
+        (
+            "Capital in slow movers",
+            s.capital_in_slow_movers,
+            &fm.money,
+        ),
         ("Planned markdown cost", s.planned_markdown_cost, &fm.money),
     ] {
         ws.write_string_with_format(r, 0, k, &bold)?;
@@ -240,7 +285,12 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         r += 1;
         ws.write_string(r, 0, class)?;
         ws.write_number(r, 1, s.by_class.get(class).copied().unwrap_or(0) as f64)?;
-        ws.write_number_with_format(r, 2, f(value_by_class.get(class).copied().unwrap_or_default()), &fm.money)?;
+        ws.write_number_with_format(
+            r,
+            2,
+            f(value_by_class.get(class).copied().unwrap_or_default()),
+            &fm.money,
+        )?;
     }
     let class_bottom = r;
 
@@ -250,7 +300,11 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     ws.write_string_with_format(r, 0, "Category", &fm.header)?;
     ws.write_string_with_format(r, 1, "Capital in slow movers", &fm.header)?;
     let mut by_cat: BTreeMap<String, Decimal> = BTreeMap::new();
-    for l in plan.lines.iter().filter(|l| l.class.is_some_and(Class::is_slow)) {
+    for l in plan
+        .lines
+        .iter()
+        .filter(|l| l.class.is_some_and(Class::is_slow))
+    {
         let cat = l.category.clone().unwrap_or_else(|| "(none)".into());
         *by_cat.entry(cat).or_default() += l.capital;
     }
