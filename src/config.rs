@@ -127,7 +127,7 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
         policy.cap_pct = pct_in("cap", v, Decimal::ZERO, Decimal::from(95), true)?;
     }
     if let Some(v) = num(p.step, &file.step_pct, "step_pct")? {
-        policy.step_pct = pct_in("step", v, Decimal::ZERO, hundred, false)?;
+        policy.step_pct = pct_in("step", v, Decimal::new(1, 2), hundred, true)?;
     }
     if let Some(v) = num(p.min_discount, &file.min_discount_pct, "min_discount_pct")? {
         policy.min_discount_pct = pct_in("min discount", v, Decimal::ZERO, hundred, true)?;

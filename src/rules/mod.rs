@@ -180,8 +180,12 @@ pub fn floor_to_step(x: Decimal, step: Decimal) -> Decimal {
     if step <= Decimal::ZERO {
         return x;
     }
-    let q = (x / step).round_dp_with_strategy(0, RoundingStrategy::ToNegativeInfinity);
-    (q * step).normalize()
+    // Far out of range (a cost a million times the price): nothing to round.
+    let Some(q) = x.checked_div(step) else {
+        return x;
+    };
+    let q = q.round_dp_with_strategy(0, RoundingStrategy::ToNegativeInfinity);
+    q.checked_mul(step).unwrap_or(x).normalize()
 }
 
 /// The limits on one line's discount, before rounding (rule 7).
@@ -285,9 +289,11 @@ pub fn clearance_price(price: Decimal, d: Decimal, digits: u32) -> Decimal {
 pub fn apply_price_ending(
     plain: Decimal,
     endings: &[Decimal],
+    digits: u32,
     ok: impl Fn(Decimal) -> bool,
 ) -> Decimal {
-    if endings.is_empty() {
+    // Endings are cents; a currency without a minor unit (JPY) has none.
+    if endings.is_empty() || digits == 0 {
         return plain;
     }
     let whole = plain.trunc();

@@ -81,7 +81,12 @@ fn skipped_line(line: CatalogLine, reason: Reason, why: String) -> PlanLine {
 }
 
 fn base_line(line: CatalogLine) -> PlanLine {
-    let capital = match (line.quantity, line.cost, line.price) {
+    // Capital at cost; a margin column gives the cost too.
+    let cost = line.cost.filter(|c| *c > Decimal::ZERO).or_else(|| {
+        let (p, m) = (line.price?, line.margin?);
+        Some(sat_mul(p, Decimal::ONE - m / HUNDRED)).filter(|c| *c > Decimal::ZERO)
+    });
+    let capital = match (line.quantity, cost, line.price) {
         (Some(q), Some(c), _) if c > Decimal::ZERO && q > Decimal::ZERO => sat_mul(q, c),
         (Some(q), _, Some(p)) if q > Decimal::ZERO && p > Decimal::ZERO => sat_mul(q, p),
         _ => Decimal::ZERO,
@@ -240,7 +245,9 @@ fn decide(
     if existing.is_some() {
         out.flags.push("stacked".into());
     }
-    if d < policy.min_discount_pct || d <= Decimal::ZERO {
+    // An explicit request is planned at its depth even below the minimum discount.
+    let below_min = !is_request && d < policy.min_discount_pct;
+    if below_min || d <= Decimal::ZERO {
         out.status = LineStatus::Skipped;
         out.binding_limit = Some(binding);
         out.reason = Some(match binding {
@@ -257,7 +264,16 @@ fn decide(
     let plain = clearance_price(price, d, digits);
     let allowed = lim.allowed();
     let e = existing.unwrap_or(Decimal::ZERO);
-    let final_price = apply_price_ending(plain, &policy.price_endings, |candidate| {
+    if plain <= Decimal::ZERO {
+        out.status = LineStatus::Skipped;
+        out.reason = Some(Reason::BadPrice);
+        out.why = format!(
+            "the price {} is too small to discount in whole minor units of the currency",
+            price.normalize()
+        );
+        return out;
+    }
+    let final_price = apply_price_ending(plain, &policy.price_endings, digits, |candidate| {
         let depth = HUNDRED * (Decimal::ONE - candidate / price);
         depth <= allowed
     });

@@ -284,16 +284,20 @@ fn clearance_price_rounds_down_to_the_minor_unit() {
 fn price_endings_only_when_limits_hold() {
     let endings = [d("0.99"), d("0.49")];
     assert_eq!(
-        apply_price_ending(d("30.20"), &endings, |_| true),
+        apply_price_ending(d("30.20"), &endings, 2, |_| true),
         d("29.99")
     );
     assert_eq!(
-        apply_price_ending(d("30.60"), &endings, |_| true),
+        apply_price_ending(d("30.60"), &endings, 2, |_| true),
         d("30.49")
     );
     assert_eq!(
-        apply_price_ending(d("30.20"), &endings, |_| false),
+        apply_price_ending(d("30.20"), &endings, 2, |_| false),
         d("30.20")
+    );
+    assert_eq!(
+        apply_price_ending(d("810"), &endings, 0, |_| true),
+        d("810")
     );
     // Through the planner: 40 at 25% is 30.00; 29.99 would be 25.03% > cap 25 → kept plain.
     let p = Policy {

@@ -368,6 +368,17 @@ impl RowReader<'_> {
                 );
             }
         }
+        if let Some(c) = line.cost.filter(|c| *c < Decimal::ZERO) {
+            self.warn(
+                raw,
+                "cost",
+                format!(
+                    "negative cost {}; treated as unknown (no cost data)",
+                    c.normalize()
+                ),
+            );
+            line.cost = None;
+        }
         if let (Some(c), Some(p)) = (line.cost, line.price) {
             if c > p && p > Decimal::ZERO {
                 self.warn(

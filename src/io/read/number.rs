@@ -40,10 +40,49 @@ fn is_currency_char(c: char) -> bool {
             | '₵'
             | '₸'
             | '%'
-    ) || c.is_alphabetic()
-        || c.is_whitespace()
+    ) || c.is_whitespace()
         || c == '\u{a0}'
         || c == '\u{202f}'
+}
+
+/// Currency codes and words that may stand before or after an amount.
+const CURRENCY_WORDS: &[&str] = &[
+    "eur", "usd", "gbp", "chf", "sek", "nok", "dkk", "pln", "czk", "huf", "jpy", "cad", "aud",
+    "nzd", "brl", "mxn", "zar", "inr", "cny", "rmb", "ron", "bgn", "try", "isk", "r", "r$", "kr",
+    "kr.", "zł", "zl", "kč", "kc", "fr", "fr.", "sfr", "lei", "ft", "us$", "c$", "a$", "rs", "rs.",
+];
+
+fn strip_currency_words(s: &str) -> Result<&str, NumError> {
+    let is_word = |c: char| c.is_alphabetic() || c == '$' || c == '.';
+    let mut body = s;
+    // Leading word.
+    let lead: usize = body
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map(|(i, _)| i)
+        .unwrap_or(body.len());
+    if lead > 0 && body[..lead].chars().any(char::is_alphabetic) {
+        if !CURRENCY_WORDS.contains(&body[..lead].to_lowercase().as_str()) {
+            return Err(NumError::NotANumber);
+        }
+        body = body[lead..].trim_matches(is_currency_char);
+    }
+    // Trailing word.
+    let tail = body
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map(|(i, _)| i)
+        .unwrap_or(body.len());
+    if tail < body.len() && body[tail..].chars().any(char::is_alphabetic) {
+        let word = body[tail..].trim_start_matches('.');
+        if !CURRENCY_WORDS.contains(&word.to_lowercase().as_str()) {
+            return Err(NumError::NotANumber);
+        }
+        body = body[..tail].trim_matches(is_currency_char);
+    }
+    Ok(body)
 }
 
 /// Parse a number cell. `Ok(None)` is an empty cell. `decimal_comma` settles the ambiguous
@@ -60,8 +99,9 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Result<Option<Decimal>, N
     ) {
         return Err(NumError::OutOfRange);
     }
-    // Strip currency symbols and codes around the number, keep an exponent inside it.
-    let mut body = s.trim_matches(is_currency_char);
+    // Strip currency symbols and codes around the number, keep an exponent inside it. Only
+    // known currency words are stripped: `1O` or `12abc` is a typo, not a number.
+    let mut body = strip_currency_words(s.trim_matches(is_currency_char))?;
     let mut negative = false;
     if body.starts_with('(') && body.ends_with(')') && body.len() > 2 {
         negative = true;
@@ -253,6 +293,10 @@ mod tests {
         );
         assert_eq!(parse_number("1.2.3,4,5", false), Err(NumError::NotANumber));
         assert_eq!(parse_number("12abc34", false), Err(NumError::NotANumber));
+        assert_eq!(parse_number("1O", false), Err(NumError::NotANumber));
+        assert_eq!(parse_number("12abc", false), Err(NumError::NotANumber));
+        assert_eq!(parse_number("e5", false), Err(NumError::NotANumber));
+        assert_eq!(parse_number("lots", false), Err(NumError::NotANumber));
     }
 
     #[test]

@@ -217,10 +217,10 @@ pub fn aggregate_sales(
                 }
             }
         }
-        let amount_col = if aggregated && c_orders.is_some() {
-            c_orders
-        } else {
-            c_qty.or(c_orders)
+        // Units count quantities; an aggregate's `orders` column serves the orders basis.
+        let amount_col = match basis {
+            Basis::Orders if aggregated => c_orders.or(c_qty),
+            _ => c_qty.or(c_orders),
         };
         let amount = match amount_col.and_then(|c| raw.cells.get(c)) {
             Some(Cell::Text(s)) => parse_number(s, decimal_comma).ok().flatten(),

@@ -4,6 +4,7 @@
 //! Row sheets are written in constant-memory mode.
 
 use crate::error::{Error, Result};
+use crate::model::num::sat_add;
 use crate::model::{Class, LineStatus, Plan, PlanLine};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -278,7 +279,8 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     let mut value_by_class: BTreeMap<&str, Decimal> = BTreeMap::new();
     for l in &plan.lines {
         if let Some(c) = l.class {
-            *value_by_class.entry(c.as_str()).or_default() += l.capital;
+            let v = value_by_class.entry(c.as_str()).or_default();
+            *v = sat_add(*v, l.capital);
         }
     }
     for class in ["severe", "moderate", "balanced", "fast"] {
@@ -306,7 +308,8 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         .filter(|l| l.class.is_some_and(Class::is_slow))
     {
         let cat = l.category.clone().unwrap_or_else(|| "(none)".into());
-        *by_cat.entry(cat).or_default() += l.capital;
+        let v = by_cat.entry(cat).or_default();
+        *v = sat_add(*v, l.capital);
     }
     let mut cats: Vec<(String, Decimal)> = by_cat.into_iter().collect();
     cats.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
