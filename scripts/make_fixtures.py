@@ -48,16 +48,17 @@ def write_bytes(rel, data):
         f.write(data)
 
 
-def csv_text(rows, delimiter=",", lineterminator="\n"):
+def csv_text(rows, delimiter=",", lineterminator="\n", quote_all=False):
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=delimiter, lineterminator=lineterminator)
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    w = csv.writer(buf, delimiter=delimiter, lineterminator=lineterminator, quoting=quoting)
     for r in rows:
         w.writerow(r)
     return buf.getvalue()
 
 
-def write_csv(rel, rows, delimiter=",", encoding="utf-8", bom=False):
-    data = csv_text(rows, delimiter).encode(encoding)
+def write_csv(rel, rows, delimiter=",", encoding="utf-8", bom=False, quote_all=False):
+    data = csv_text(rows, delimiter, quote_all=quote_all).encode(encoding)
     if bom:
         data = b"\xef\xbb\xbf" + data
     write_bytes(rel, data)
@@ -764,7 +765,8 @@ def make_injection():
             ["\tTAB5", "\tTabbed name", "Bath", 10, "20.00", "5.00", 0],
             ["\rCR6", "\rCarriage return name", "Bath", 10, "20.00", "5.00", 0],
             ["SAFE-7", "Plain name", "Bath", 10, "20.00", "5.00", 0]]
-    write_csv("fixtures/injection.csv", rows)
+    # Quoted: a field starting with CR must not split the row.
+    write_csv("fixtures/injection.csv", rows, quote_all=True)
 
 
 def make_ods_xls():

@@ -32,7 +32,7 @@ pub const CATALOG_FIELDS: &[FieldSpec] = fields![
                    "soh", "unitsonhand", "available", "estoque", "bestand", "lagerbestand",
                    "existencias", "cantidad"],
     "price" => ["price", "variantprice", "regularprice", "sellingprice", "retailprice",
-                "listprice", "unitprice", "pricetaxexcluded", "pricetaxincluded", "salesprice",
+                "listprice", "pricetaxexcluded", "pricetaxincluded", "unitprice", "salesprice",
                 "preco", "preis", "prix", "precio", "vkpreis", "verkaufspreis"],
     "cost" => ["cost", "costperitem", "unitcost", "costprice", "wholesaleprice", "purchaseprice",
                "buyingprice", "landedcost", "cogs", "einkaufspreis", "ekpreis", "custo", "coste"],
@@ -304,11 +304,13 @@ pub fn locate_header(
                 format!("{f} (a column named like: {example})")
             })
             .collect();
+        // Suggest a column nothing else reads (never the sku column for the quantity).
         let guess = headers
             .iter()
-            .find(|h| !h.is_empty())
-            .cloned()
-            .unwrap_or_else(|| "Column".into());
+            .enumerate()
+            .find(|(i, h)| !h.is_empty() && !columns.values().any(|c| c == i))
+            .map(|(_, h)| h.clone())
+            .unwrap_or_else(|| "COLUMN".into());
         return Err(Error::Data(format!(
             "{}: missing required {what} column{}: {}. The header (row {}) has: {}. Rename the column, or name it with --map, e.g. --map {}=\"{}\"",
             table.where_(),

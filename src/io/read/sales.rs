@@ -255,10 +255,8 @@ pub fn aggregate_sales(
             Basis::Units => sold[i] = crate::model::num::sat_add(sold[i], amount),
             Basis::Orders if aggregated => sold[i] = crate::model::num::sat_add(sold[i], amount),
             Basis::Orders => {
-                if amount > Decimal::ZERO {
-                    if let Some(id) = order_id {
-                        orders_seen[i].insert(id);
-                    }
+                if let Some(id) = order_id {
+                    orders_seen[i].insert(id);
                 }
             }
         }
