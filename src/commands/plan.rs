@@ -33,10 +33,35 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let plan = build_plan(args, &cfg)?;
 
     ensure_dir(&args.out)?;
-    let mut staged = Staged::new();
-    staged.write(&targets[0], |w| json::write_plan(&plan, w, &targets[0]))?;
-    staged.write(&targets[1], |w| csv_out::write_plan(&plan, w, &targets[1]))?;
-    staged.write_with_path(&targets[2], |tmp| xlsx::write_plan(&plan, &targets[2], tmp))?;
+    // The XLSX on its own thread while JSON and CSV are written; all renamed into place together.
+    let plan_ref = &plan;
+    let targets_ref = &targets;
+    let (staged_xlsx, staged) = std::thread::scope(|scope| {
+        let xlsx_job = scope.spawn(move || -> Result<Staged> {
+            let mut st = Staged::new();
+            st.write_with_path(&targets_ref[2], |tmp| {
+                xlsx::write_plan(plan_ref, &targets_ref[2], tmp)
+            })?;
+            Ok(st)
+        });
+        let text = (|| -> Result<Staged> {
+            let mut st = Staged::new();
+            st.write(&targets_ref[0], |w| {
+                json::write_plan(plan_ref, w, &targets_ref[0])
+            })?;
+            st.write(&targets_ref[1], |w| {
+                csv_out::write_plan(plan_ref, w, &targets_ref[1])
+            })?;
+            Ok(st)
+        })();
+        let xlsx = xlsx_job
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the XLSX writer panicked".into())));
+        (xlsx, text)
+    });
+    let staged_xlsx = staged_xlsx?;
+    let mut staged = staged?;
+    staged.merge(staged_xlsx);
     staged.commit()?;
 
     if !args.common.quiet {

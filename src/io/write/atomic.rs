@@ -43,9 +43,6 @@ impl Staged {
             w.flush()
                 .map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
         }
-        tmp.as_file()
-            .sync_all()
-            .map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
         self.files.push((tmp, target.to_path_buf()));
         Ok(())
     }
@@ -75,10 +72,20 @@ impl Staged {
         Ok(())
     }
 
+    /// Add the files staged elsewhere (another thread).
+    pub fn merge(&mut self, other: Staged) {
+        self.files.extend(other.files);
+    }
+
     /// Rename every staged file into place.
     pub fn commit(self) -> Result<Vec<PathBuf>> {
         let mut done = Vec::new();
         for (tmp, target) in self.files {
+            // Flush to disk before the rename, so a crash leaves the old file or the new one.
+            tmp.as_file()
+                .sync_all()
+                .map_err(|e| Error::output(&target, format!("cannot write: {e}")))?;
+            set_readable(tmp.as_file());
             tmp.persist(&target)
                 .map_err(|e| Error::output(&target, format!("cannot write: {}", e.error)))?;
             done.push(target);
@@ -92,6 +99,16 @@ impl Default for Staged {
         Self::new()
     }
 }
+
+/// Temporary files are created private (0600); outputs get the usual 0644.
+#[cfg(unix)]
+fn set_readable(file: &std::fs::File) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+}
+
+#[cfg(not(unix))]
+fn set_readable(_file: &std::fs::File) {}
 
 /// Create the output folder when missing.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
