@@ -23,20 +23,7 @@ impl Staged {
         target: &Path,
         fill: impl FnOnce(&mut dyn Write) -> Result<()>,
     ) -> Result<()> {
-        let dir = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".clearance-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| {
-                Error::output(
-                    target,
-                    format!("cannot create a file in {}: {e}", dir.display()),
-                )
-            })?;
+        let tmp = temp_beside(target)?;
         {
             let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
             fill(&mut w)?;
@@ -53,20 +40,7 @@ impl Staged {
         target: &Path,
         fill: impl FnOnce(&Path) -> Result<()>,
     ) -> Result<()> {
-        let dir = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".clearance-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| {
-                Error::output(
-                    target,
-                    format!("cannot create a file in {}: {e}", dir.display()),
-                )
-            })?;
+        let tmp = temp_beside(target)?;
         fill(tmp.path())?;
         self.files.push((tmp, target.to_path_buf()));
         Ok(())
@@ -98,6 +72,24 @@ impl Default for Staged {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A temporary file in the target's folder, so the final rename stays on one file system.
+fn temp_beside(target: &Path) -> Result<NamedTempFile> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::Builder::new()
+        .prefix(".clearance-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            Error::output(
+                target,
+                format!("cannot create a file in {}: {e}", dir.display()),
+            )
+        })
 }
 
 /// Temporary files are created private (0600); outputs get the usual 0644.
