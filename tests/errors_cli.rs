@@ -34,7 +34,6 @@ fn missing_quantity_column_suggests_map() {
 }
 
 #[test]
-
 fn missing_quantity_suggestion_does_not_reuse_the_sku_column() {
     let run = plan(&["fixtures/bad/missing_quantity.csv"]);
     run.expect_code(65);
@@ -288,16 +287,9 @@ fn injection_xlsx_cells_are_strings() {
             "Plan sheet contains formulas"
         );
     }
-    // the number that a formula would have produced never appears
-    assert!(
-        !range
-            .used_cells()
-            .any(|(_, _, c)| matches!(c, Data::Float(f) if *f == 2.0) && false)
-    );
 }
 
 #[test]
-
 fn injection_cr_row_read_as_one_line() {
     let plan = plan_ok(&["fixtures/injection.csv"]).plan();
     assert_eq!(lines(&plan).len(), 7);

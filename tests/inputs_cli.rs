@@ -224,7 +224,6 @@ fn basis_orders_counts_distinct_orders() {
 }
 
 #[test]
-
 fn basis_orders_counts_every_distinct_order_id() {
     let plan = plan_ok(&[
         "fixtures/basic_nosales.csv",
@@ -413,7 +412,6 @@ fn nothing_tracked_says_how_to_fix() {
 }
 
 #[test]
-
 fn prestashop_semicolon_export() {
     let plan = plan_ok(&["fixtures/prestashop/products_import.csv"]).plan();
     assert_eq!(lines(&plan).len(), 7);
