@@ -213,7 +213,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         }),
         allow_below_floor: policy.allow_below_floor,
     };
-    let plan_lines = rules::build_lines(lines.drain(..).collect(), policy, &existing);
+    let plan_lines = rules::build_lines(std::mem::take(&mut lines), policy, &existing);
     let summary = rules::summarise(&plan_lines);
     let as_of = cfg.as_of.to_string();
     let plan_id = plan_id(&inputs, &record, &as_of)?;

@@ -9,10 +9,10 @@ use serde::Serializer;
 /// the same digits (the value has at most a few decimals, so nothing is lost).
 pub fn to_json_number(d: Decimal) -> serde_json::Value {
     let d = d.normalize();
-    if d.scale() == 0 {
-        if let Some(i) = d.to_i64() {
-            return serde_json::Value::from(i);
-        }
+    if d.scale() == 0
+        && let Some(i) = d.to_i64()
+    {
+        return serde_json::Value::from(i);
     }
     match d.to_string().parse::<f64>() {
         Ok(f) if f.is_finite() => serde_json::Value::from(f),

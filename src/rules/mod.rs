@@ -215,10 +215,10 @@ impl Limits {
             (BindingLimit::Stacking, self.stacking),
         ];
         for (limit, value) in others {
-            if let Some(v) = value {
-                if v < best.1 {
-                    best = (limit, v);
-                }
+            if let Some(v) = value
+                && v < best.1
+            {
+                best = (limit, v);
             }
         }
         best

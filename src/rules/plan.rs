@@ -318,11 +318,11 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
     for line in lines {
         let class = line.class.map(Class::as_str).unwrap_or("unclassified");
         *by_class.entry(class.to_string()).or_default() += 1;
-        if let (Some(q), Some(c)) = (line.quantity, line.cost) {
-            if q > Decimal::ZERO {
-                let v = stock_at_cost.get_or_insert(Decimal::ZERO);
-                *v = sat_add(*v, sat_mul(q, c));
-            }
+        if let (Some(q), Some(c)) = (line.quantity, line.cost)
+            && q > Decimal::ZERO
+        {
+            let v = stock_at_cost.get_or_insert(Decimal::ZERO);
+            *v = sat_add(*v, sat_mul(q, c));
         }
         if line.class.is_some_and(Class::is_slow) {
             let v = slow_capital.get_or_insert(Decimal::ZERO);

@@ -359,14 +359,14 @@ impl RowReader<'_> {
         if line.issue.is_some() {
             return;
         }
-        if let Some(q) = line.quantity {
-            if q < Decimal::ZERO {
-                self.warn(
-                    raw,
-                    "quantity",
-                    format!("negative stock {}; line skipped", q.normalize()),
-                );
-            }
+        if let Some(q) = line.quantity
+            && q < Decimal::ZERO
+        {
+            self.warn(
+                raw,
+                "quantity",
+                format!("negative stock {}; line skipped", q.normalize()),
+            );
         }
         if let Some(c) = line.cost.filter(|c| *c < Decimal::ZERO) {
             self.warn(
@@ -379,32 +379,33 @@ impl RowReader<'_> {
             );
             line.cost = None;
         }
-        if let (Some(c), Some(p)) = (line.cost, line.price) {
-            if c > p && p > Decimal::ZERO {
-                self.warn(
-                    raw,
-                    "cost",
-                    format!(
-                        "cost {} is above the price {}; the line is already below the margin floor",
-                        c.normalize(),
-                        p.normalize()
-                    ),
-                );
-            }
+        if let (Some(c), Some(p)) = (line.cost, line.price)
+            && c > p
+            && p > Decimal::ZERO
+        {
+            self.warn(
+                raw,
+                "cost",
+                format!(
+                    "cost {} is above the price {}; the line is already below the margin floor",
+                    c.normalize(),
+                    p.normalize()
+                ),
+            );
         }
-        if let Some(m) = line.margin {
-            if m >= Decimal::ONE_HUNDRED {
-                self.warn(
-                    raw,
-                    "margin",
-                    format!(
-                        "margin {}% is 100% or more; expected a percentage below 100",
-                        m.normalize()
-                    ),
-                );
-                line.margin = None;
-                line.issue = Some(DataIssue::BadData);
-            }
+        if let Some(m) = line.margin
+            && m >= Decimal::ONE_HUNDRED
+        {
+            self.warn(
+                raw,
+                "margin",
+                format!(
+                    "margin {}% is 100% or more; expected a percentage below 100",
+                    m.normalize()
+                ),
+            );
+            line.margin = None;
+            line.issue = Some(DataIssue::BadData);
         }
     }
 
@@ -599,10 +600,10 @@ impl RowReader<'_> {
         let mut line = self.common(raw, true);
         line.category = category.clone();
         if kind.contains("variation") {
-            if let Some(parent) = self.text(raw, "parent") {
-                if line.category.is_none() {
-                    line.category = st.woo_parents.get(&parent).cloned().flatten();
-                }
+            if let Some(parent) = self.text(raw, "parent")
+                && line.category.is_none()
+            {
+                line.category = st.woo_parents.get(&parent).cloned().flatten();
             }
         } else {
             if let Some(s) = &sku {

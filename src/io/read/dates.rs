@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 /// unless the first number is above 12 (`22/11/2026`).
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let s = raw.trim();
-    let date_part = s.split(|c: char| c == ' ' || c == 'T').next()?;
+    let date_part = s.split([' ', 'T']).next()?;
     if date_part.len() < 6 {
         return None;
     }

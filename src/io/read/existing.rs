@@ -74,13 +74,13 @@ fn from_csv(path: &Path) -> Result<Vec<ExistingDiscount>> {
             continue;
         }
         let get = |c: Option<usize>| c.and_then(|c| raw.cells.get(c)).and_then(Cell::text);
-        if let Some(active) = get(c_active) {
-            if matches!(
+        if let Some(active) = get(c_active)
+            && matches!(
                 active.to_ascii_lowercase().as_str(),
                 "false" | "0" | "no" | "n" | "inactive"
-            ) {
-                continue;
-            }
+            )
+        {
+            continue;
         }
         let kind = get(Some(c_type)).unwrap_or_default();
         let id = get(c_id).unwrap_or_default();

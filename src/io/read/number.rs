@@ -140,7 +140,7 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Result<Option<Decimal>, N
         None => Decimal::from_str(&normalised).map_err(|_| NumError::OutOfRange)?,
         Some(exp) => {
             let exp: i32 = exp.parse().map_err(|_| NumError::NotANumber)?;
-            if exp > 15 || exp < -28 {
+            if !(-28..=15).contains(&exp) {
                 // Too large for any quantity or price (or too small to matter).
                 let mantissa = Decimal::from_str(&normalised).map_err(|_| NumError::NotANumber)?;
                 if mantissa.is_zero() {

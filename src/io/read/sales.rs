@@ -190,14 +190,14 @@ pub fn aggregate_sales(
         rows += 1;
         let order_id = text(&raw.cells, c_order);
         // Cancelled orders (Shopify writes `Cancelled at` on the order's first row only).
-        if c_cancel.is_some() {
-            if let Some(id) = &order_id {
-                if text(&raw.cells, c_cancel).is_some() {
-                    cancelled_order = Some(id.clone());
-                }
-                if cancelled_order.as_deref() == Some(id.as_str()) {
-                    continue;
-                }
+        if c_cancel.is_some()
+            && let Some(id) = &order_id
+        {
+            if text(&raw.cells, c_cancel).is_some() {
+                cancelled_order = Some(id.clone());
+            }
+            if cancelled_order.as_deref() == Some(id.as_str()) {
+                continue;
             }
         }
         if dated {

@@ -366,10 +366,8 @@ fn valid_utf8_prefix(bytes: &[u8]) -> bool {
 }
 
 fn decode_field(field: &[u8], windows_1252: bool) -> String {
-    if !windows_1252 {
-        if let Ok(s) = std::str::from_utf8(field) {
-            return s.to_string();
-        }
+    if !windows_1252 && let Ok(s) = std::str::from_utf8(field) {
+        return s.to_string();
     }
     // Not UTF-8: Windows-1252, the encoding of Excel's "CSV" on Western Windows.
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
@@ -401,10 +399,10 @@ fn sniff_delimiter(sample: &[u8]) -> u8 {
         for &c in counts.iter().filter(|&&c| c > 1) {
             *freq.entry(c).or_default() += 1;
         }
-        if let Some((&fields, &times)) = freq.iter().max_by_key(|(f, t)| (**t, **f)) {
-            if (times, fields) > (best.2, best.1) {
-                best = (delimiter, fields, times);
-            }
+        if let Some((&fields, &times)) = freq.iter().max_by_key(|(f, t)| (**t, **f))
+            && (times, fields) > (best.2, best.1)
+        {
+            best = (delimiter, fields, times);
         }
     }
     best.0
