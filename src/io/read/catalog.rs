@@ -4,7 +4,7 @@
 
 use super::mapping::{CATALOG_FIELDS, HeaderMap, locate_header};
 use super::number::{NumError, decimal_from_f64, parse_number};
-use super::table::{Cell, RawRow, ReadOptions, Table};
+use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged};
 use crate::error::{Error, Result};
 use crate::model::{CatalogLine, DataIssue, Warning};
 use rust_decimal::Decimal;
@@ -98,7 +98,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         if raw.cells.iter().all(Cell::is_empty) {
             continue;
         }
-        check_ragged(&raw, width, &reader)?;
+        check_ragged(&raw, width, &reader.table_where)?;
         rows += 1;
         let produced = match layout {
             Layout::Generic => reader.generic(&raw).into_iter().collect::<Vec<_>>(),
@@ -154,23 +154,6 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         layout,
         rows,
     })
-}
-
-fn check_ragged(raw: &RawRow, width: usize, r: &RowReader) -> Result<()> {
-    if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty()) {
-        return Err(Error::Data(format!(
-            "{}, row {}: the row has {} fields but the header has {}; a field may contain an unquoted delimiter. Quote that field or remove the extra values",
-            r.table_where,
-            raw.row,
-            raw.cells
-                .iter()
-                .rposition(|c| !c.is_empty())
-                .map(|p| p + 1)
-                .unwrap_or(raw.cells.len()),
-            width
-        )));
-    }
-    Ok(())
 }
 
 fn check_duplicates(lines: &[CatalogLine], place: &str) -> Result<()> {
@@ -324,28 +307,23 @@ impl RowReader<'_> {
             product_id: self.text(raw, "product_id"),
             ..CatalogLine::default()
         };
+        // Every unreadable number is reported (not only the first); any one makes the line bad.
+        let fields: [(&str, &mut Option<Decimal>); 5] = [
+            ("quantity", &mut line.quantity),
+            ("price", &mut line.price),
+            ("cost", &mut line.cost),
+            ("margin", &mut line.margin),
+            ("orders", &mut line.sold),
+        ];
         let mut bad = false;
-        if with_quantity {
-            match self.number(raw, "quantity") {
-                Ok(q) => line.quantity = q,
+        for (field, slot) in fields {
+            if field == "quantity" && !with_quantity {
+                continue;
+            }
+            match self.number(raw, field) {
+                Ok(v) => *slot = v,
                 Err(()) => bad = true,
             }
-        }
-        match self.number(raw, "price") {
-            Ok(p) => line.price = p,
-            Err(()) => bad = true,
-        }
-        match self.number(raw, "cost") {
-            Ok(c) => line.cost = c,
-            Err(()) => bad = true,
-        }
-        match self.number(raw, "margin") {
-            Ok(m) => line.margin = m,
-            Err(()) => bad = true,
-        }
-        match self.number(raw, "orders") {
-            Ok(o) => line.sold = o,
-            Err(()) => bad = true,
         }
         if bad {
             line.issue = Some(DataIssue::BadData);

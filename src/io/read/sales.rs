@@ -4,7 +4,7 @@
 use super::dates::{from_excel_serial, parse_date};
 use super::mapping::{SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
-use super::table::{Cell, ReadOptions, Table};
+use super::table::{Cell, ReadOptions, Table, check_ragged};
 use crate::error::{Error, Result};
 use crate::model::{CatalogLine, Warning};
 use chrono::NaiveDate;
@@ -181,12 +181,7 @@ pub fn aggregate_sales(
         if raw.cells.iter().all(Cell::is_empty) {
             continue;
         }
-        if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty()) {
-            return Err(Error::Data(format!(
-                "{place}, row {}: the row has more fields than the header ({width}); quote fields that contain the delimiter",
-                raw.row
-            )));
-        }
+        check_ragged(&raw, width, &place)?;
         rows += 1;
         let order_id = text(&raw.cells, c_order);
         // Cancelled orders (Shopify writes `Cancelled at` on the order's first row only).

@@ -437,6 +437,23 @@ fn cell_from_data(d: &Data) -> Cell {
     }
 }
 
+/// A row with more fields than the header is ambiguous (SPEC section 7) unless the extra fields
+/// are empty; `place` is the file (and sheet) for the message.
+pub fn check_ragged(raw: &RawRow, width: usize, place: &str) -> Result<()> {
+    if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty()) {
+        let used = raw
+            .cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(raw.cells.len(), |p| p + 1);
+        return Err(Error::Data(format!(
+            "{place}, row {}: the row has {used} fields but the header has {width}; a field may contain an unquoted delimiter. Quote that field or remove the extra values",
+            raw.row
+        )));
+    }
+    Ok(())
+}
+
 /// `0` → `A`, `27` → `AB`.
 pub fn column_letters(mut col: usize) -> String {
     let mut out = Vec::new();
