@@ -245,6 +245,13 @@ pub fn limits(
     ratio: Option<Decimal>,
     existing: Option<Decimal>,
 ) -> Limits {
+    // An explicit request is the merchant's own override of the cap ("25% off these 3 items":
+    // honour the request); the floor still holds unless --allow-below-floor.
+    let cap = if wanted_is_request {
+        policy.cap_pct.max(wanted)
+    } else {
+        policy.cap_pct
+    };
     let floor_allow = floor_allowance(policy, ratio);
     let floor = if wanted_is_request && policy.allow_below_floor {
         None
@@ -253,15 +260,15 @@ pub fn limits(
     };
     let stacking = existing.map(|e| {
         let a = match floor {
-            Some(f) => policy.cap_pct.min(f),
-            None => policy.cap_pct,
+            Some(f) => cap.min(f),
+            None => cap,
         };
         stacking_allowance(a, e)
     });
     Limits {
         wanted,
         wanted_is_request,
-        cap: policy.cap_pct,
+        cap,
         floor,
         stacking,
     }

@@ -357,6 +357,15 @@ fn explicit_request_plans_exactly_those_skus() {
     let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
     assert_eq!(out.discount_pct, Some(d("15")));
     assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
+    // A request deeper than the cap is honoured (the merchant's override), floor permitting.
+    let mut p3 = p.clone();
+    p3.request = Some(ExplicitRequest {
+        skus: vec!["A".into()],
+        discount_pct: d("30"),
+    });
+    let out = plan_one(line("A", "10", "0", "100", Some("10")), &p3, &[]);
+    assert_eq!(out.discount_pct, Some(d("30")));
+    assert_eq!(out.binding_limit, Some(BindingLimit::Request));
     p2.allow_below_floor = true;
     let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
     assert_eq!(out.discount_pct, Some(d("25")));

@@ -73,11 +73,6 @@ pub fn planned(
         BindingLimit::Tier | BindingLimit::Request => {
             format!("{wanted}, rounded down to {}", pct(d))
         }
-        BindingLimit::Cap if lim.wanted_is_request => format!(
-            "{wanted} capped at {} by the {} cap (raise it with --cap)",
-            pct(d),
-            pct(lim.cap)
-        ),
         BindingLimit::Cap => format!("{wanted} capped at {} by the {} cap", pct(d), pct(lim.cap)),
         BindingLimit::MarginFloor if margin_after.is_none() => format!(
             "{wanted} held to {} because there is no cost data (the no-cost allowance is {})",
