@@ -25,6 +25,19 @@ pub enum Command {
     ///   clearance plan catalog.csv --sku A-1,B-2 --discount 25
     #[command(verbatim_doc_comment)]
     Plan(PlanArgs),
+    /// Write the editable XLSX upload template for a plan, or a blank one for a hand-made list.
+    ///
+    /// Examples:
+    ///   clearance template --plan plan/plan.json
+    ///   clearance template --blank --out my-list.xlsx
+    #[command(verbatim_doc_comment)]
+    Template(TemplateArgs),
+    /// Check an edited upload template against its plan; list every problem with its cell.
+    ///
+    /// Example:
+    ///   clearance validate upload-template.xlsx --plan plan/plan.json
+    #[command(verbatim_doc_comment)]
+    Validate(ValidateArgs),
     /// Show which sheet, header row and column mapping would be used, and the first rows as parsed.
     ///
     /// Example:
@@ -87,7 +100,7 @@ pub struct PlanArgs {
     /// scope_type,scope_id,percentage[,active].
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
-    /// Folder for plan.json, plan.csv and plan.xlsx (created when missing).
+    /// Folder for plan.json, plan.csv, plan.xlsx and upload-template.xlsx (created when missing).
     #[arg(long, short, value_name = "DIR", default_value = "clearance-plan")]
     pub out: PathBuf,
 
@@ -184,6 +197,48 @@ pub struct InspectArgs {
     pub sales: bool,
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    /// The plan.json the template is for.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "blank",
+        conflicts_with = "blank"
+    )]
+    pub plan: Option<PathBuf>,
+    /// Write the layout with no rows, for a hand-made list (location code + sku).
+    #[arg(long)]
+    pub blank: bool,
+    /// Where to write it. Default: upload-template.xlsx beside the plan, or in the current folder.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// The edited template (XLSX as saved by Excel or LibreOffice, or the same columns as CSV).
+    #[arg(value_name = "TEMPLATE")]
+    pub template: PathBuf,
+    /// The plan.json the template was made from.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// How to print the problems.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One line per problem: `Sheet!Cell: what is wrong (what is allowed)`.
+    Text,
+    /// A JSON list of problems.
+    Json,
 }
 
 fn parse_as_of(s: &str) -> Result<NaiveDate, String> {

@@ -3,6 +3,7 @@
 //! Data flows one way: read (`io::read`) → model → rules (`rules`, pure) → plan → writers
 //! (`io::write`). `main.rs` only parses the command line and maps errors to exit statuses.
 
+pub mod campaign;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -88,6 +89,8 @@ pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
     let result = match &cli.command {
         cli::Command::Plan(args) => commands::plan::run(args, out),
         cli::Command::Inspect(args) => commands::inspect::run(args, out),
+        cli::Command::Template(args) => commands::template::run(args, out),
+        cli::Command::Validate(args) => commands::validate::run(args, out),
     };
     out.flush();
     result

@@ -2,3 +2,5 @@
 
 pub mod inspect;
 pub mod plan;
+pub mod template;
+pub mod validate;

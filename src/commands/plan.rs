@@ -8,7 +8,7 @@ use crate::io::read::existing::read_existing;
 use crate::io::read::sales::{Basis, SalesIndex, Window, aggregate_sales};
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
-use crate::io::write::{csv_out, json, terminal, xlsx};
+use crate::io::write::{csv_out, json, template, terminal, xlsx};
 use crate::model::num::plain;
 use crate::model::{CampaignHeader, InputFile, PLAN_SCHEMA, Plan, PolicyRecord, Request, Warning};
 use crate::rules;
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-pub const PLAN_FILES: [&str; 3] = ["plan.json", "plan.csv", "plan.xlsx"];
+pub const PLAN_FILES: [&str; 4] = ["plan.json", "plan.csv", "plan.xlsx", "upload-template.xlsx"];
 
 pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let today = chrono::Local::now().date_naive();
@@ -41,6 +41,9 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
             let mut st = Staged::new();
             st.write_with_path(&targets_ref[2], |tmp| {
                 xlsx::write_plan(plan_ref, &targets_ref[2], tmp)
+            })?;
+            st.write_with_path(&targets_ref[3], |tmp| {
+                template::write_template(Some(plan_ref), &targets_ref[3], tmp)
             })?;
             Ok(st)
         });
@@ -218,7 +221,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let as_of = cfg.as_of.to_string();
     let plan_id = plan_id(&inputs, &record, &as_of)?;
     Ok(Plan {
-        schema: PLAN_SCHEMA,
+        schema: PLAN_SCHEMA.to_string(),
         plan_id,
         generated_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         as_of: as_of.clone(),

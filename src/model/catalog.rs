@@ -1,7 +1,7 @@
 //! What the readers hand to the rules.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a line could not even be looked at by the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ impl CatalogLine {
 }
 
 /// A data problem worth telling the merchant about; the run goes on.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Warning {
     /// The input file, as given on the command line.
     pub file: String,

@@ -42,6 +42,35 @@ pub fn ser_opt_num<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S:
     }
 }
 
+/// Read back a number written by `ser_num`/`ser_opt_float`, or a decimal string (`"40.00"`).
+fn value_to_decimal<E: serde::de::Error>(v: serde_json::Value) -> Result<Option<Decimal>, E> {
+    match v {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Number(n) => n
+            .to_string()
+            .parse::<Decimal>()
+            .or_else(|_| Decimal::from_scientific(&n.to_string()))
+            .map(Some)
+            .map_err(|_| E::custom(format!("{n} is not a decimal number"))),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse::<Decimal>()
+            .map(Some)
+            .map_err(|_| E::custom(format!("\"{s}\" is not a decimal number"))),
+        other => Err(E::custom(format!("expected a number, got {other}"))),
+    }
+}
+
+pub fn de_opt_dec<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    value_to_decimal(v)
+}
+
+pub fn de_dec<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    value_to_decimal(v)?.ok_or_else(|| serde::de::Error::custom("expected a number, got null"))
+}
+
 /// Money as a decimal string with at least two decimals (`40` → `"40.00"`), never rounded.
 pub fn money(d: Decimal) -> String {
     let mut d = d.normalize();

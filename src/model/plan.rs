@@ -2,11 +2,11 @@
 //! Field order here is the order in the file.
 
 use super::Warning;
-use super::num::{ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
+use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     Severe,
@@ -29,7 +29,7 @@ impl Class {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineStatus {
     Planned,
@@ -37,7 +37,7 @@ pub enum LineStatus {
 }
 
 /// Why a line was skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     NoStock,
@@ -79,7 +79,7 @@ impl Reason {
 }
 
 /// The smallest of the limits on a discount (rule 7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BindingLimit {
     Tier,
@@ -102,7 +102,7 @@ impl BindingLimit {
 }
 
 /// One catalog line with the planner's verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanLine {
     /// Product or variant identifier.
     pub sku: String,
@@ -111,40 +111,88 @@ pub struct PlanLine {
     /// Warehouse, shop or region code; null in a single-location catalog.
     pub location: Option<String>,
     /// Units on hand (null when stock is not tracked or unreadable).
-    #[serde(serialize_with = "ser_opt_num")]
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub quantity: Option<Decimal>,
     /// Units (or orders, with `--basis orders`) sold in the window.
-    #[serde(serialize_with = "ser_opt_num")]
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub sold: Option<Decimal>,
     /// sold / quantity, rounded to 4 decimals for display (the rules use the exact value).
-    #[serde(serialize_with = "ser_opt_float")]
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub velocity_ratio: Option<Decimal>,
     /// Velocity class; null when the line was skipped before classification.
     pub class: Option<Class>,
     pub status: LineStatus,
     /// The exact tier discount, rounded to 2 decimals.
-    #[serde(serialize_with = "ser_opt_num")]
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub tier_discount_pct: Option<Decimal>,
     /// The planned discount; null when skipped.
-    #[serde(serialize_with = "ser_opt_num")]
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub discount_pct: Option<Decimal>,
     /// The deepest discount cap, floor and stacking allow, floored to the step.
-    #[serde(serialize_with = "ser_opt_num")]
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub max_discount_pct: Option<Decimal>,
     pub binding_limit: Option<BindingLimit>,
-    #[serde(serialize_with = "ser_opt_money")]
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub price: Option<Decimal>,
-    #[serde(serialize_with = "ser_opt_money")]
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub cost: Option<Decimal>,
-    #[serde(serialize_with = "ser_opt_money")]
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub clearance_price: Option<Decimal>,
     /// Margin at the current price, percent, 2 decimals.
-    #[serde(serialize_with = "ser_opt_float")]
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub margin_pct: Option<Decimal>,
     /// Margin at the price the customer finally pays, percent, 2 decimals.
-    #[serde(serialize_with = "ser_opt_float")]
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub margin_after_pct: Option<Decimal>,
-    #[serde(serialize_with = "ser_opt_num")]
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub existing_discount_pct: Option<Decimal>,
     /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`.
     pub flags: Vec<String>,
@@ -152,20 +200,20 @@ pub struct PlanLine {
     /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
     pub why: String,
     /// Source row (not serialised; used for data-issue listings).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub row: usize,
     /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub capital: Decimal,
     /// The exact velocity ratio (ranking uses it, not the rounded display value).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub velocity: Option<Decimal>,
     /// The platform ids, carried for discount-rule payloads.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub product_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub category_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub currency: Option<String>,
 }
 
@@ -179,15 +227,15 @@ impl PlanLine {
 }
 
 /// The policy the plan was computed with.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PolicyRecord {
-    #[serde(serialize_with = "ser_num")]
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
     pub min_margin_pct: Decimal,
-    #[serde(serialize_with = "ser_num")]
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
     pub cap_pct: Decimal,
-    #[serde(serialize_with = "ser_num")]
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
     pub step_pct: Decimal,
-    #[serde(serialize_with = "ser_num")]
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
     pub min_discount_pct: Decimal,
     /// `points` or `effective`.
     pub margin_rule: String,
@@ -195,7 +243,7 @@ pub struct PolicyRecord {
     /// True whenever the cap differs from 25 (flag or config).
     pub cap_overridden: bool,
     /// Allowance used when a line has no cost and no margin.
-    #[serde(serialize_with = "ser_num")]
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
     pub no_cost_cap_pct: Decimal,
     /// `units` or `orders`.
     pub basis: String,
@@ -204,20 +252,20 @@ pub struct PolicyRecord {
     pub excluded_skus: Vec<String>,
     pub excluded_categories: Vec<String>,
     /// An explicit `--sku ... --discount N` request.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request: Option<Request>,
     /// True when `--allow-below-floor` let a request break the margin floor.
     pub allow_below_floor: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Request {
     pub skus: Vec<String>,
-    #[serde(serialize_with = "ser_num")]
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
     pub discount_pct: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct CampaignHeader {
     pub name: String,
     pub owner: Option<String>,
@@ -227,7 +275,7 @@ pub struct CampaignHeader {
     pub status: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputFile {
     /// The path as given on the command line.
     pub path: String,
@@ -239,32 +287,44 @@ pub struct InputFile {
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub lines: usize,
     pub planned: usize,
     pub skipped: usize,
     /// Sum of quantity × cost over lines in stock with a known cost.
-    #[serde(serialize_with = "ser_opt_money")]
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub stock_value_at_cost: Option<Decimal>,
     /// Capital tied up in severe and moderate lines (quantity × cost, or × price without cost).
-    #[serde(serialize_with = "ser_opt_money")]
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub capital_in_slow_movers: Option<Decimal>,
     /// Mean planned discount, 2 decimals.
-    #[serde(serialize_with = "ser_num")]
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
     pub avg_discount_pct: Decimal,
     /// Lines per class (severe, moderate, balanced, fast, unclassified).
     pub by_class: std::collections::BTreeMap<String, usize>,
     /// Skipped lines per reason.
     pub skipped_by_reason: std::collections::BTreeMap<String, usize>,
     /// Markdown cost of the plan: (price − clearance price) × quantity over planned lines.
-    #[serde(serialize_with = "ser_opt_money")]
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
     pub planned_markdown_cost: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
-    pub schema: &'static str,
+    pub schema: String,
     /// Short hash of the inputs' contents, the policy and the as-of date.
     pub plan_id: String,
     pub generated_at: String,

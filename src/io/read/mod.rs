@@ -6,8 +6,10 @@ pub mod dates;
 pub mod existing;
 pub mod mapping;
 pub mod number;
+pub mod plan_file;
 pub mod sales;
 pub mod table;
+pub mod template;
 
 pub use table::ReadOptions;
 

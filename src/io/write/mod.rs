@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod csv_out;
 pub mod json;
+pub mod template;
 pub mod terminal;
 pub mod xlsx;
 

@@ -1,0 +1,267 @@
+//! The upload template's layout (SPEC section 5), shared by the writer and the reader.
+
+use crate::model::num::{plain, round};
+use crate::model::{LineStatus, Plan, PlanLine};
+use crate::rules::{self, MarginRule, Policy};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+/// The sheet people edit.
+pub const SHEET: &str = "Template";
+/// The hidden sheet with the plan id, the schema and the row fingerprints.
+pub const META_SHEET: &str = "_clearance";
+pub const TEMPLATE_SCHEMA: &str = "clearance.template/v1";
+
+/// A template column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Sku,
+    Location,
+    Name,
+    Category,
+    OnHand,
+    Sold,
+    Velocity,
+    Class,
+    Price,
+    Suggested,
+    Max,
+    Projected,
+    LeftAtEnd,
+    Include,
+    Discount,
+    PromoQty,
+    DisplayQty,
+    Note,
+}
+
+pub const COLUMNS: [Column; 18] = [
+    Column::Sku,
+    Column::Location,
+    Column::Name,
+    Column::Category,
+    Column::OnHand,
+    Column::Sold,
+    Column::Velocity,
+    Column::Class,
+    Column::Price,
+    Column::Suggested,
+    Column::Max,
+    Column::Projected,
+    Column::LeftAtEnd,
+    Column::Include,
+    Column::Discount,
+    Column::PromoQty,
+    Column::DisplayQty,
+    Column::Note,
+];
+
+impl Column {
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::Sku => "SKU",
+            Column::Location => "Location",
+            Column::Name => "Name",
+            Column::Category => "Category",
+            Column::OnHand => "On hand",
+            Column::Sold => "Sold",
+            Column::Velocity => "Velocity",
+            Column::Class => "Class",
+            Column::Price => "Price",
+            Column::Suggested => "Suggested %",
+            Column::Max => "Max %",
+            Column::Projected => "Projected sold",
+            Column::LeftAtEnd => "Left at end",
+            Column::Include => "Include",
+            Column::Discount => "Discount %",
+            Column::PromoQty => "Promo qty",
+            Column::DisplayQty => "Display qty",
+            Column::Note => "Note",
+        }
+    }
+
+    /// White columns a person edits (in a blank template SKU and Location are white too).
+    pub fn editable(self, blank: bool) -> bool {
+        matches!(
+            self,
+            Column::Include
+                | Column::Discount
+                | Column::PromoQty
+                | Column::DisplayQty
+                | Column::Note
+        ) || (blank && matches!(self, Column::Sku | Column::Location))
+    }
+
+    pub fn width(self) -> f64 {
+        match self {
+            Column::Name => 34.0,
+            Column::Category => 20.0,
+            Column::Sku => 20.0,
+            Column::Note => 30.0,
+            Column::Location => 10.0,
+            _ => 11.0,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        COLUMNS.iter().position(|c| *c == self).unwrap_or(0)
+    }
+}
+
+/// What the planner computed for one row: the grey, locked cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LockedValues {
+    pub sku: String,
+    pub location: Option<String>,
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub on_hand: Option<Decimal>,
+    pub sold: Option<Decimal>,
+    pub velocity: Option<Decimal>,
+    pub class: Option<String>,
+    pub price: Option<Decimal>,
+    pub suggested: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub projected: Option<Decimal>,
+    pub left_at_end: Option<Decimal>,
+}
+
+/// Campaign length in days (end included) from the plan's header; 28 when unreadable.
+pub fn campaign_days(plan: &Plan) -> Decimal {
+    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    match (parse(&plan.campaign.start), parse(&plan.campaign.end)) {
+        (Some(a), Some(b)) if b >= a => Decimal::from((b - a).num_days() + 1),
+        _ => Decimal::from(28),
+    }
+}
+
+/// Units the line is expected to sell during the campaign at its past pace:
+/// sold per day over the window × campaign days (STOCK-M's "average sales" promo quantity).
+pub fn projected_units(line: &PlanLine, window_days: u32, days: Decimal) -> Option<Decimal> {
+    let sold = line.sold?;
+    let per_day = sold / Decimal::from(window_days.max(1));
+    Some(round(per_day * days, 1))
+}
+
+impl LockedValues {
+    pub fn of(line: &PlanLine, plan: &Plan) -> LockedValues {
+        let projected = projected_units(line, plan.policy.window_days, campaign_days(plan));
+        LockedValues {
+            sku: line.sku.clone(),
+            location: line.location.clone(),
+            name: line.name.clone(),
+            category: line.category.clone(),
+            on_hand: line.quantity,
+            sold: line.sold,
+            velocity: line.velocity_ratio,
+            class: line.class.map(|c| c.as_str().to_string()),
+            price: line.price,
+            suggested: line.discount_pct,
+            max: line.max_discount_pct,
+            projected,
+            left_at_end: match (line.quantity, projected) {
+                (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
+                _ => None,
+            },
+        }
+    }
+
+    /// The value shown in a locked column, as text (for fingerprints and comparisons).
+    pub fn text(&self, col: Column) -> Option<String> {
+        let n = |d: &Option<Decimal>| d.map(plain);
+        match col {
+            Column::Sku => Some(self.sku.clone()),
+            Column::Location => self.location.clone(),
+            Column::Name => self.name.clone(),
+            Column::Category => self.category.clone(),
+            Column::OnHand => n(&self.on_hand),
+            Column::Sold => n(&self.sold),
+            Column::Velocity => n(&self.velocity),
+            Column::Class => self.class.clone(),
+            Column::Price => n(&self.price),
+            Column::Suggested => n(&self.suggested),
+            Column::Max => n(&self.max),
+            Column::Projected => n(&self.projected),
+            Column::LeftAtEnd => n(&self.left_at_end),
+            _ => None,
+        }
+    }
+
+    /// A short hash of the locked values, stored in the hidden sheet.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
+            h.update(self.text(*col).unwrap_or_default().as_bytes());
+            h.update([0x1f]);
+        }
+        crate::io::read::hex(&h.finalize())[..16].to_string()
+    }
+}
+
+/// The key of a row: `sku` or `sku@location`.
+pub fn key(sku: &str, location: Option<&str>) -> String {
+    match location.map(str::trim).filter(|l| !l.is_empty()) {
+        Some(l) => format!("{}@{}", sku.trim(), l),
+        None => sku.trim().to_string(),
+    }
+}
+
+/// The planned lines that become template rows, in ranking order.
+pub fn template_lines(plan: &Plan) -> impl Iterator<Item = &PlanLine> {
+    plan.lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Planned)
+}
+
+/// The policy a plan was made with, as the rules use it.
+pub fn policy_of(plan: &Plan) -> Policy {
+    let p = &plan.policy;
+    Policy {
+        min_margin_pct: p.min_margin_pct,
+        cap_pct: p.cap_pct,
+        step_pct: p.step_pct,
+        min_discount_pct: p.min_discount_pct,
+        margin_rule: if p.margin_rule == "effective" {
+            MarginRule::Effective
+        } else {
+            MarginRule::Points
+        },
+        no_cost_cap_pct: p.no_cost_cap_pct,
+        allow_below_floor: p.allow_below_floor,
+        ..Policy::default()
+    }
+}
+
+/// What sets a line's maximum, for messages: "margin floor 15%", "cap 25%", "existing 10% discount".
+pub fn max_reason(line: &PlanLine, plan: &Plan) -> String {
+    let policy = policy_of(plan);
+    let Some(price) = line.price else {
+        return format!("cap {}%", plain(policy.cap_pct));
+    };
+    let ratio = rules::cost_ratio(price, line.cost, line.margin_pct);
+    let lim = rules::limits(
+        &policy,
+        policy.cap_pct,
+        false,
+        ratio,
+        line.existing_discount_pct,
+    );
+    let floor = lim.floor.unwrap_or(Decimal::MAX);
+    let stacking = lim.stacking.unwrap_or(Decimal::MAX);
+    if stacking < lim.cap && stacking < floor {
+        format!(
+            "an existing {}% discount already applies; cap {}% and margin floor {}% count the combined depth",
+            plain(line.existing_discount_pct.unwrap_or_default()),
+            plain(policy.cap_pct),
+            plain(policy.min_margin_pct)
+        )
+    } else if floor < lim.cap {
+        if ratio.is_none() {
+            format!("no cost data: at most {}%", plain(policy.no_cost_cap_pct))
+        } else {
+            format!("margin floor {}%", plain(policy.min_margin_pct))
+        }
+    } else {
+        format!("cap {}%", plain(lim.cap))
+    }
+}

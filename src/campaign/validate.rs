@@ -1,0 +1,328 @@
+//! The checks `validate` runs on an edited template against its plan (SPEC section 5). Every
+//! problem is collected, not only the first.
+
+use super::template::{COLUMNS, Column, LockedValues, TEMPLATE_SCHEMA, key, max_reason};
+use crate::io::read::number::{decimal_from_f64, parse_number};
+use crate::io::read::table::Cell;
+use crate::io::read::template::{TemplateFile, TemplateRow};
+use crate::model::num::plain;
+use crate::model::{LineStatus, Plan, PlanLine};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One problem, located by cell.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Problem {
+    /// `Template!O14`
+    pub cell: String,
+    pub row: usize,
+    /// The template column's header.
+    pub column: String,
+    pub sku: Option<String>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.cell, self.message)
+    }
+}
+
+/// A template row as the merchandiser left it, matched to its plan line.
+#[derive(Debug, Clone)]
+pub struct EditedLine {
+    pub line: PlanLine,
+    pub row: usize,
+    pub include: bool,
+    pub discount_pct: Decimal,
+    pub promo_qty: Option<Decimal>,
+    pub display_qty: Option<Decimal>,
+    pub note: Option<String>,
+}
+
+enum Num {
+    Empty,
+    Value(Decimal),
+    Bad(String),
+}
+
+fn number(cell: &Cell) -> Num {
+    match cell {
+        Cell::Empty => Num::Empty,
+        Cell::Number(f) => decimal_from_f64(*f)
+            .map(Num::Value)
+            .unwrap_or_else(|_| Num::Bad(format!("{f}"))),
+        Cell::Text(s) if s.trim().is_empty() => Num::Empty,
+        Cell::Text(s) => match parse_number(s, s.contains(',') && !s.contains('.')) {
+            Ok(Some(d)) => Num::Value(d),
+            Ok(None) => Num::Empty,
+            Err(_) => Num::Bad(s.trim().to_string()),
+        },
+        other => Num::Bad(other.text().unwrap_or_default()),
+    }
+}
+
+/// Check the template; return every problem and the rows as edited.
+pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>) {
+    let mut problems = Vec::new();
+    let mut edited = Vec::new();
+    let mut at = |row: usize, col: Column, sku: Option<&str>, message: String| Problem {
+        cell: file.cell_name(row, col),
+        row,
+        column: col.header().to_string(),
+        sku: sku.map(str::to_string),
+        message,
+    };
+    match &file.meta {
+        Some(meta) => {
+            let id = meta.plan_id.as_deref().unwrap_or("");
+            if !id.is_empty() && id != plan.plan_id {
+                problems.push(Problem {
+                    cell: format!("{}!B1", super::template::META_SHEET),
+                    row: 1,
+                    column: "plan_id".into(),
+                    sku: None,
+                    message: format!(
+                        "template from another plan (its plan id is {id}, this plan's is {}); make a new template with `clearance template --plan` for this plan",
+                        plan.plan_id
+                    ),
+                });
+            }
+            if meta.schema.as_deref().is_some_and(|s| s != TEMPLATE_SCHEMA) {
+                problems.push(Problem {
+                    cell: format!("{}!B2", super::template::META_SHEET),
+                    row: 2,
+                    column: "schema".into(),
+                    sku: None,
+                    message: format!("template schema is not {TEMPLATE_SCHEMA}"),
+                });
+            }
+        }
+        None => {}
+    }
+
+    let by_key: HashMap<String, &PlanLine> = plan.lines.iter().map(|l| (l.key(), l)).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for row in &file.rows {
+        let r = row.row;
+        let Some(sku) = row.text(Column::Sku) else {
+            problems.push(at(
+                r,
+                Column::Sku,
+                None,
+                "the row has no sku (fill in SKU, or clear the row)".into(),
+            ));
+            continue;
+        };
+        let location = row.text(Column::Location);
+        let k = key(&sku, location.as_deref());
+        if let Some(first) = seen.insert(k.clone(), r) {
+            problems.push(at(r, Column::Sku, Some(&sku), format!("duplicate row: {k} is already on row {first} (keep one row per sku and location)")));
+            continue;
+        }
+        let Some(line) = by_key.get(&k).copied() else {
+            let hint = if location.is_none() && plan.lines.iter().any(|l| l.sku == sku.trim()) {
+                " without a location; the plan has it per location, fill in Location"
+            } else {
+                " (not in the plan; only skus of the plan can be uploaded)"
+            };
+            problems.push(at(
+                r,
+                Column::Sku,
+                Some(&sku),
+                format!("unknown sku {k}{hint}"),
+            ));
+            continue;
+        };
+        if line.status != LineStatus::Planned {
+            let reason = line.reason.map(|x| x.as_str()).unwrap_or("skipped");
+            problems.push(at(
+                r,
+                Column::Sku,
+                Some(&sku),
+                format!("sku {k} is not a clearance candidate in the plan (skipped: {reason})"),
+            ));
+            continue;
+        }
+        locked_changes(row, line, plan, &mut problems, &mut at, &sku);
+        if let Some(e) = editable(row, line, plan, &mut problems, &mut at, &sku) {
+            edited.push(e);
+        }
+    }
+    problems.sort_by_key(|p| p.row);
+    (problems, edited)
+}
+
+fn locked_changes(
+    row: &TemplateRow,
+    line: &PlanLine,
+    plan: &Plan,
+    problems: &mut Vec<Problem>,
+    at: &mut impl FnMut(usize, Column, Option<&str>, String) -> Problem,
+    sku: &str,
+) {
+    let expected = LockedValues::of(line, plan);
+    for col in COLUMNS
+        .iter()
+        .filter(|c| !c.editable(false) && !matches!(c, Column::Sku | Column::Location))
+    {
+        let cell = row.cell(*col);
+        if cell.is_empty() {
+            continue; // a hand-added row leaves the grey columns empty
+        }
+        let want = expected.text(*col);
+        let same = match (
+            number(cell),
+            want.as_deref().and_then(|w| w.parse::<Decimal>().ok()),
+        ) {
+            (Num::Value(got), Some(w)) => (got - w).abs() < Decimal::new(5, 5),
+            _ => {
+                cell.text().map(|t| t.trim().to_string())
+                    == want.as_ref().map(|w| w.trim().to_string())
+            }
+        };
+        if !same {
+            problems.push(at(
+                row.row,
+                *col,
+                Some(sku),
+                format!(
+                    "locked value changed: {} is \"{}\", the plan says \"{}\" (grey columns come from the plan; edit only the white ones)",
+                    col.header(),
+                    cell.text().unwrap_or_default(),
+                    want.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+}
+
+fn editable(
+    row: &TemplateRow,
+    line: &PlanLine,
+    plan: &Plan,
+    problems: &mut Vec<Problem>,
+    at: &mut impl FnMut(usize, Column, Option<&str>, String) -> Problem,
+    sku: &str,
+) -> Option<EditedLine> {
+    let r = row.row;
+    let before = problems.len();
+    let include = match row.text(Column::Include).map(|s| s.trim().to_string()) {
+        Some(s) if s.eq_ignore_ascii_case("Y") => true,
+        Some(s) if s.eq_ignore_ascii_case("N") => false,
+        Some(other) => {
+            problems.push(at(
+                r,
+                Column::Include,
+                Some(sku),
+                format!("Include \"{other}\" is not Y or N"),
+            ));
+            false
+        }
+        None => {
+            problems.push(at(
+                r,
+                Column::Include,
+                Some(sku),
+                "Include is empty (Y or N)".into(),
+            ));
+            false
+        }
+    };
+    let max = line.max_discount_pct.unwrap_or_default();
+    let discount = match number(row.cell(Column::Discount)) {
+        Num::Value(d) if d < Decimal::ZERO => {
+            problems.push(at(
+                r,
+                Column::Discount,
+                Some(sku),
+                format!(
+                    "discount {}% is below 0 (0 to {}% allowed)",
+                    plain(d),
+                    plain(max)
+                ),
+            ));
+            Decimal::ZERO
+        }
+        Num::Value(d) if d > max => {
+            problems.push(at(
+                r,
+                Column::Discount,
+                Some(sku),
+                format!(
+                    "discount {}% is above the allowed {}% for sku {} ({})",
+                    plain(d),
+                    plain(max),
+                    line.key(),
+                    max_reason(line, plan)
+                ),
+            ));
+            d
+        }
+        Num::Value(d) => d,
+        Num::Empty if !include => Decimal::ZERO,
+        Num::Empty => {
+            problems.push(at(
+                r,
+                Column::Discount,
+                Some(sku),
+                format!("Discount % is empty (a number from 0 to {}%)", plain(max)),
+            ));
+            Decimal::ZERO
+        }
+        Num::Bad(text) => {
+            problems.push(at(
+                r,
+                Column::Discount,
+                Some(sku),
+                format!(
+                    "\"{text}\" is not a number (a discount from 0 to {}%)",
+                    plain(max)
+                ),
+            ));
+            Decimal::ZERO
+        }
+    };
+    let mut qty = |col: Column| match number(row.cell(col)) {
+        Num::Empty => None,
+        Num::Value(q) if q >= Decimal::ZERO => Some(q),
+        Num::Value(q) => {
+            problems.push(at(
+                r,
+                col,
+                Some(sku),
+                format!(
+                    "{} {} is below 0 (a quantity of 0 or more)",
+                    col.header(),
+                    plain(q)
+                ),
+            ));
+            None
+        }
+        Num::Bad(text) => {
+            problems.push(at(
+                r,
+                col,
+                Some(sku),
+                format!(
+                    "\"{text}\" is not a number ({} is a quantity of 0 or more)",
+                    col.header()
+                ),
+            ));
+            None
+        }
+    };
+    let promo_qty = qty(Column::PromoQty);
+    let display_qty = qty(Column::DisplayQty);
+    (problems.len() == before).then(|| EditedLine {
+        line: line.clone(),
+        row: r,
+        include,
+        discount_pct: discount,
+        promo_qty,
+        display_qty,
+        note: row.text(Column::Note),
+    })
+}

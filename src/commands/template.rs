@@ -1,0 +1,34 @@
+//! `clearance template`: the editable upload template, for a plan or blank.
+
+use crate::Output;
+use crate::cli::TemplateArgs;
+use crate::error::Result;
+use crate::io::read::plan_file::read_plan;
+use crate::io::write::atomic::{Staged, check_overwrite};
+use crate::io::write::template::write_template;
+use std::path::PathBuf;
+
+pub fn run(args: &TemplateArgs, out: &mut Output) -> Result<()> {
+    let plan = match &args.plan {
+        Some(p) => Some(read_plan(p)?),
+        None => None,
+    };
+    let target = match (&args.out, &args.plan) {
+        (Some(o), _) => o.clone(),
+        (None, Some(p)) => p
+            .parent()
+            .map(|d| d.join("upload-template.xlsx"))
+            .unwrap_or_else(|| "upload-template.xlsx".into()),
+        (None, None) => PathBuf::from("upload-template.xlsx"),
+    };
+    check_overwrite(std::slice::from_ref(&target), args.force)?;
+    let mut staged = Staged::new();
+    staged.write_with_path(&target, |tmp| write_template(plan.as_ref(), &target, tmp))?;
+    staged.commit()?;
+    let rows = plan
+        .as_ref()
+        .map(|p| crate::campaign::template::template_lines(p).count())
+        .unwrap_or(0);
+    out.stderr(&format!("Wrote {} ({rows} row(s)).\n", target.display()));
+    Ok(())
+}

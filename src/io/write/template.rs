@@ -1,0 +1,187 @@
+//! `upload-template.xlsx`: one row per planned line; grey locked columns with what the planner
+//! computed, white unlocked columns a person edits (Include as a Y/N list, Discount % validated
+//! between 0 and the row's maximum with an input message saying why, Promo qty, Display qty,
+//! Note). The sheet is protected without a password; a hidden sheet holds the plan id, the
+//! schema and a fingerprint of each row's locked values.
+
+use crate::campaign::template::{
+    COLUMNS, Column, LockedValues, META_SHEET, SHEET, TEMPLATE_SCHEMA, max_reason, template_lines,
+};
+use crate::error::{Error, Result};
+use crate::model::Plan;
+use crate::model::num::plain;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationRule, Format, FormatBorder, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
+};
+use std::path::Path;
+
+/// Write the template for `plan`, or a blank one (`plan` = None) for hand-made lists.
+pub fn write_template(plan: Option<&Plan>, target: &Path, path: &Path) -> Result<()> {
+    build(plan, path).map_err(|e| Error::output(target, format!("cannot write the template: {e}")))
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
+    let blank = plan.is_none();
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(Color::RGB(0x1F4E78))
+        .set_font_color(Color::White)
+        .set_border(FormatBorder::Thin);
+    let grey = Format::new()
+        .set_background_color(Color::RGB(0xE7E6E6))
+        .set_border(FormatBorder::Thin);
+    let white = Format::new().set_unlocked().set_border(FormatBorder::Thin);
+
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET)?;
+    for col in COLUMNS {
+        let c = col.index() as u16;
+        ws.set_column_width(c, col.width())?;
+        ws.write_string_with_format(0, c, col.header(), &header)?;
+    }
+    ws.set_row_height(0, 30)?;
+    ws.set_freeze_panes(1, 2)?;
+
+    let mut fingerprints: Vec<(String, String)> = Vec::new();
+    let mut rows = 0u32;
+    if let Some(plan) = plan {
+        for line in template_lines(plan) {
+            rows += 1;
+            let r = rows;
+            let locked = LockedValues::of(line, plan);
+            write_locked(ws, r, &locked, &grey)?;
+            ws.write_string_with_format(r, Column::Include.index() as u16, "Y", &white)?;
+            let suggested = line.discount_pct.unwrap_or_default();
+            ws.write_number_with_format(r, Column::Discount.index() as u16, f(suggested), &white)?;
+            for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
+                ws.write_blank(r, col.index() as u16, &white)?;
+            }
+            let max = line.max_discount_pct.unwrap_or(suggested);
+            let why = max_reason(line, plan);
+            let message = format!(
+                "{} {} planned {}%; allowed 0 to {}% ({why}).",
+                line.key(),
+                line.class.map(|c| c.as_str()).unwrap_or(""),
+                plain(suggested),
+                plain(max)
+            );
+            let dv = DataValidation::new()
+                .allow_decimal_number(DataValidationRule::Between(0.0, f(max)))
+                .set_input_title("Discount %")?
+                .set_input_message(truncate(&message, 250))?
+                .set_error_title("Discount above the maximum")?
+                .set_error_message(truncate(
+                    &format!("Enter a discount from 0 to {}% ({why}).", plain(max)),
+                    250,
+                ))?;
+            ws.add_data_validation(
+                r,
+                Column::Discount.index() as u16,
+                r,
+                Column::Discount.index() as u16,
+                &dv,
+            )?;
+            fingerprints.push((line.key(), locked.fingerprint()));
+        }
+    }
+    // Room for hand-added rows: white cells in the editable columns below the plan's rows.
+    let extra = if blank { 500 } else { 50 };
+    for r in rows + 1..=rows + extra {
+        for col in COLUMNS.iter().filter(|c| c.editable(blank)) {
+            ws.write_blank(r, col.index() as u16, &white)?;
+        }
+    }
+    let last = rows + extra;
+    let yn = DataValidation::new()
+        .allow_list_strings(&["Y", "N"])?
+        .set_input_title("Include")?
+        .set_input_message("Y to include the line in the campaign, N to leave it out.")?;
+    let inc = Column::Include.index() as u16;
+    ws.add_data_validation(1, inc, last.max(1), inc, &yn)?;
+    if blank {
+        let dv = DataValidation::new()
+            .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
+            .set_input_title("Discount %")?
+            .set_input_message("The discount in percent; validate checks it against the plan's maximum for the sku.")?;
+        let c = Column::Discount.index() as u16;
+        ws.add_data_validation(1, c, last, c, &dv)?;
+    }
+    for col in [Column::PromoQty, Column::DisplayQty] {
+        let c = col.index() as u16;
+        let dv = DataValidation::new()
+            .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0));
+        ws.add_data_validation(1, c, last, c, &dv)?;
+    }
+    let options = ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        use_autofilter: true,
+        sort: true,
+        ..ProtectionOptions::default()
+    };
+    ws.protect_with_options(&options);
+
+    let meta = wb.add_worksheet();
+    meta.set_name(META_SHEET)?;
+    meta.write_string(0, 0, "plan_id")?;
+    meta.write_string(0, 1, plan.map(|p| p.plan_id.as_str()).unwrap_or(""))?;
+    meta.write_string(1, 0, "schema")?;
+    meta.write_string(1, 1, TEMPLATE_SCHEMA)?;
+    meta.write_string(2, 0, "as_of")?;
+    meta.write_string(2, 1, plan.map(|p| p.as_of.as_str()).unwrap_or(""))?;
+    meta.write_string(3, 0, "key")?;
+    meta.write_string(3, 1, "fingerprint")?;
+    for (i, (k, fp)) in fingerprints.iter().enumerate() {
+        meta.write_string(i as u32 + 4, 0, k)?;
+        meta.write_string(i as u32 + 4, 1, fp)?;
+    }
+    meta.set_hidden(true);
+    meta.protect();
+    wb.save(path)
+}
+
+fn write_locked(
+    ws: &mut Worksheet,
+    r: u32,
+    v: &LockedValues,
+    grey: &Format,
+) -> Result<(), XlsxError> {
+    for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
+        let c = col.index() as u16;
+        let number = match col {
+            Column::OnHand => v.on_hand,
+            Column::Sold => v.sold,
+            Column::Velocity => v.velocity,
+            Column::Price => v.price,
+            Column::Suggested => v.suggested,
+            Column::Max => v.max,
+            Column::Projected => v.projected,
+            Column::LeftAtEnd => v.left_at_end,
+            _ => None,
+        };
+        match (number, v.text(*col)) {
+            (Some(n), _) => ws.write_number_with_format(r, c, f(n), grey)?,
+            // Always a string cell: text from the inputs never becomes a formula.
+            (None, Some(t)) => ws.write_string_with_format(r, c, t, grey)?,
+            (None, None) => ws.write_blank(r, c, grey)?,
+        };
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
+    }
+}
