@@ -38,6 +38,14 @@ pub enum Command {
     ///   clearance validate upload-template.xlsx --plan plan/plan.json
     #[command(verbatim_doc_comment)]
     Validate(ValidateArgs),
+    /// Turn a valid template into the campaign package (price list, revert file, discount rules, ...).
+    ///
+    /// Examples:
+    ///   clearance apply upload-template.xlsx --plan plan/plan.json --out campaigns/
+    ///   clearance apply upload-template.xlsx --plan plan/plan.json --out campaigns/ \
+    ///       --name "Winter clearance" --start 2026-12-01 --end 2026-12-31 --approve --by "A. Buyer"
+    #[command(verbatim_doc_comment)]
+    Apply(ApplyArgs),
     /// Show which sheet, header row and column mapping would be used, and the first rows as parsed.
     ///
     /// Example:
@@ -231,6 +239,69 @@ pub struct ValidateArgs {
     /// How to print the problems.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    /// The edited, valid template.
+    #[arg(value_name = "TEMPLATE")]
+    pub template: PathBuf,
+    /// The plan.json the template was made from.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// The campaigns folder; the package goes into DIR/<campaign name as a slug>/.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Campaign name (unique in the folder). Default: "Clearance <start>".
+    #[arg(long, help_heading = "Campaign")]
+    pub name: Option<String>,
+    /// Who runs the campaign.
+    #[arg(long, help_heading = "Campaign")]
+    pub owner: Option<String>,
+    /// First day, today or later. Default: --as-of.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of, help_heading = "Campaign")]
+    pub start: Option<NaiveDate>,
+    /// Last day, on or after the start. Default: start + 28 days.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of, help_heading = "Campaign")]
+    pub end: Option<NaiveDate>,
+    /// Date by which the first delivery must arrive, between today and the start.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of, help_heading = "Campaign")]
+    pub first_delivery: Option<NaiveDate>,
+    /// Limit the campaign to these locations (repeatable).
+    #[arg(long, value_name = "CODE", help_heading = "Campaign")]
+    pub region: Vec<String>,
+    /// Customer segment that gets a coupon code (repeatable); writes coupons.csv.
+    #[arg(long, value_name = "NAME", help_heading = "Campaign")]
+    pub segment: Vec<String>,
+    /// Free text for the campaign header.
+    #[arg(long, help_heading = "Campaign")]
+    pub notes: Option<String>,
+    /// Write boosts.csv (sku and boost weight for search and category listings).
+    #[arg(long, help_heading = "Campaign")]
+    pub boosts: bool,
+    /// Days at the start the average-sales promo quantity leaves out (STOCK-M conversion delay).
+    #[arg(long, value_name = "DAYS", help_heading = "Campaign")]
+    pub conversion_delay: Option<u32>,
+    /// Mark the campaign approved (discount rules become active).
+    #[arg(long, requires = "by", help_heading = "Campaign")]
+    pub approve: bool,
+    /// Who approves it.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "approve",
+        help_heading = "Campaign"
+    )]
+    pub by: Option<String>,
+    /// Today, for the header checks (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+    /// Policy file with a [campaign] table. Default: clearance.toml in the current folder.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No warnings on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -47,10 +47,37 @@ struct FileConfig {
     price_endings: Option<Vec<Num>>,
     exclude_skus: Option<Vec<String>>,
     exclude_categories: Option<Vec<String>>,
-    /// Read by the campaign commands (template and apply); accepted here.
-    campaign: Option<toml::Value>,
-    segments: Option<toml::Value>,
+    /// Campaign header defaults, read by `apply`.
+    campaign: Option<CampaignConfig>,
+    /// Customer segments that get coupons (also `[campaign] segments`).
+    segments: Option<Vec<String>>,
     tiers: Option<toml::Value>,
+}
+
+/// `[campaign]` in clearance.toml: header defaults for `apply`; flags override them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignConfig {
+    pub name: Option<String>,
+    pub owner: Option<String>,
+    /// Campaign length when --end is not given (default 28 days after the start).
+    pub duration_days: Option<u32>,
+    pub regions: Option<Vec<String>>,
+    pub segments: Option<Vec<String>>,
+    pub notes: Option<String>,
+    /// Write boosts.csv.
+    pub boosts: Option<bool>,
+    pub conversion_delay_days: Option<u32>,
+}
+
+/// The `[campaign]` table (with top-level `segments` merged in), or defaults without a file.
+pub fn load_campaign_config(explicit: Option<&Path>) -> Result<CampaignConfig> {
+    let (file, _) = load_file(explicit)?;
+    let mut c = file.campaign.unwrap_or_default();
+    if c.segments.is_none() {
+        c.segments = file.segments;
+    }
+    Ok(c)
 }
 
 /// Everything `plan` needs, checked.
@@ -89,7 +116,6 @@ fn load_file(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>)> {
             path.display()
         )));
     }
-    let _ = (&cfg.campaign, &cfg.segments);
     Ok((cfg, Some(path)))
 }
 

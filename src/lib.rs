@@ -91,6 +91,7 @@ pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
         cli::Command::Inspect(args) => commands::inspect::run(args, out),
         cli::Command::Template(args) => commands::template::run(args, out),
         cli::Command::Validate(args) => commands::validate::run(args, out),
+        cli::Command::Apply(args) => commands::apply::run(args, out),
     };
     out.flush();
     result

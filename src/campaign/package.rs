@@ -1,1 +1,383 @@
-//! The campaign package.
+//! The campaign package `apply` writes (SPEC section 5): the campaign file, the price list and
+//! its revert file, Wix discount-rule request bodies, and the optional coupons and boosts.
+
+use super::header::Header;
+use super::template::projected_units;
+use super::validate::EditedLine;
+use crate::model::num::{money, plain, round};
+use crate::model::{Plan, Warning};
+use crate::rules::{clearance_price, minor_unit_digits};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+
+pub const CAMPAIGN_SCHEMA: &str = "clearance.campaign/v1";
+/// Wix allows at most this many product scopes in one discount rule.
+pub const MAX_PRODUCTS_PER_RULE: usize = 5;
+/// ... and this many collection (category) scopes.
+pub const MAX_COLLECTIONS_PER_RULE: usize = 3;
+
+/// One line of a campaign.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CampaignLine {
+    pub sku: String,
+    pub location: Option<String>,
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub product_id: Option<String>,
+    pub category_id: Option<String>,
+    pub currency: Option<String>,
+    pub on_hand: Option<String>,
+    /// The price before the campaign (restored by revert.csv).
+    pub list_price: String,
+    pub discount_pct: String,
+    pub clearance_price: String,
+    pub existing_discount_pct: Option<String>,
+    /// Promo quantity (STOCK-M PQ): typed in the template, or from average sales.
+    pub promo_qty: Option<String>,
+    /// `template` or `average_sales`.
+    pub promo_qty_source: Option<String>,
+    /// Display (safety) quantity, fixed for the campaign.
+    pub display_qty: Option<String>,
+    /// Units expected to sell during the campaign at the window's pace.
+    pub projected_units: Option<String>,
+    /// Stock expected to be left at the end.
+    pub stock_left: Option<String>,
+    pub note: Option<String>,
+    /// The template row it came from.
+    pub template_row: usize,
+}
+
+/// `campaign.json`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Campaign {
+    pub schema: String,
+    pub name: String,
+    pub slug: String,
+    pub plan_id: String,
+    /// `draft`, or `approved` with `--approve --by NAME`.
+    pub status: String,
+    pub owner: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub first_delivery_till: Option<NaiveDate>,
+    pub regions: Vec<String>,
+    pub segments: Vec<String>,
+    pub notes: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub created_at: String,
+    pub lines: Vec<CampaignLine>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Options of the package beyond the header.
+#[derive(Debug, Clone, Default)]
+pub struct PackageOptions {
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub created_at: String,
+    /// Days at the campaign's start that the average-sales promo quantity leaves out.
+    pub conversion_delay_days: u32,
+}
+
+fn ceil(d: Decimal) -> Decimal {
+    d.ceil()
+}
+
+/// Build the campaign from the validated template rows.
+pub fn build(
+    plan: &Plan,
+    header: &Header,
+    edited: &[EditedLine],
+    opts: &PackageOptions,
+    slug: &str,
+) -> Campaign {
+    let mut warnings = Vec::new();
+    let regions: HashSet<String> = header
+        .regions
+        .iter()
+        .map(|r| r.trim().to_lowercase())
+        .collect();
+    let days = Decimal::from((header.end - header.start).num_days() + 1);
+    let mut lines = Vec::new();
+    for e in edited
+        .iter()
+        .filter(|e| e.include && e.discount_pct > Decimal::ZERO)
+    {
+        let l = &e.line;
+        if !regions.is_empty() {
+            if let Some(loc) = &l.location {
+                if !regions.contains(&loc.trim().to_lowercase()) {
+                    continue;
+                }
+            }
+        }
+        let Some(price) = l.price else { continue };
+        let digits = minor_unit_digits(l.currency.as_deref());
+        let cp = if Some(e.discount_pct) == l.discount_pct {
+            l.clearance_price
+                .unwrap_or_else(|| clearance_price(price, e.discount_pct, digits))
+        } else {
+            clearance_price(price, e.discount_pct, digits)
+        };
+        let projected = projected_units(l, plan.policy.window_days, days);
+        let (promo_qty, source) = match e.promo_qty {
+            Some(q) => (Some(q), Some("template")),
+            None => {
+                let effective =
+                    (days - Decimal::from(opts.conversion_delay_days)).max(Decimal::ZERO);
+                (
+                    projected_units(l, plan.policy.window_days, effective).map(ceil),
+                    Some("average_sales"),
+                )
+            }
+        };
+        let stock_left = match (l.quantity, projected) {
+            (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
+            _ => None,
+        };
+        lines.push(CampaignLine {
+            sku: l.sku.clone(),
+            location: l.location.clone(),
+            name: l.name.clone(),
+            category: l.category.clone(),
+            product_id: l.product_id.clone(),
+            category_id: l.category_id.clone(),
+            currency: l.currency.clone(),
+            on_hand: l.quantity.map(plain),
+            list_price: money(price),
+            discount_pct: plain(e.discount_pct),
+            clearance_price: money(cp),
+            existing_discount_pct: l.existing_discount_pct.map(plain),
+            promo_qty: promo_qty.map(plain),
+            promo_qty_source: source.map(str::to_string),
+            display_qty: e.display_qty.map(plain),
+            projected_units: projected.map(|p| plain(round(p, 1))),
+            stock_left: stock_left.map(|s| plain(round(s, 1))),
+            note: e.note.clone(),
+            template_row: e.row,
+        });
+    }
+    let without_id: Vec<&CampaignLine> = lines.iter().filter(|l| l.product_id.is_none()).collect();
+    if let Some(first) = without_id.first() {
+        let examples: Vec<String> = without_id.iter().take(5).map(|l| l.sku.clone()).collect();
+        warnings.push(Warning {
+            file: "discount-rules.json".into(),
+            sheet: None,
+            row: Some(first.template_row),
+            column: Some("product_id".into()),
+            message: format!(
+                "{} line(s) have no product_id (e.g. {}); their discount-rule scopes use the sku. Add the platform's product id to the catalog (a product_id column, or --map product_id=COLUMN) before loading the rules into Wix",
+                without_id.len(),
+                examples.join(", ")
+            ),
+        });
+    }
+    Campaign {
+        schema: CAMPAIGN_SCHEMA.into(),
+        name: header.name.clone(),
+        slug: slug.to_string(),
+        plan_id: plan.plan_id.clone(),
+        status: if opts.approved_by.is_some() {
+            "approved"
+        } else {
+            "draft"
+        }
+        .into(),
+        owner: header.owner.clone(),
+        start: header.start,
+        end: header.end,
+        first_delivery_till: header.first_delivery_till,
+        regions: header.regions.clone(),
+        segments: header.segments.clone(),
+        notes: header.notes.clone(),
+        approved_by: opts.approved_by.clone(),
+        approved_at: opts.approved_at.clone(),
+        created_at: opts.created_at.clone(),
+        lines,
+        warnings,
+    }
+}
+
+/// The price-list rows: valid during the campaign at the clearance price.
+pub fn price_list(c: &Campaign) -> Vec<[String; 7]> {
+    c.lines
+        .iter()
+        .map(|l| {
+            [
+                l.sku.clone(),
+                l.location.clone().unwrap_or_default(),
+                l.currency.clone().unwrap_or_default(),
+                l.list_price.clone(),
+                l.clearance_price.clone(),
+                c.start.to_string(),
+                c.end.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The revert rows: the same skus and locations at their list prices, from the day after the end.
+pub fn revert(c: &Campaign) -> Vec<[String; 7]> {
+    let from = c.end.succ_opt().unwrap_or(c.end).to_string();
+    c.lines
+        .iter()
+        .map(|l| {
+            [
+                l.sku.clone(),
+                l.location.clone().unwrap_or_default(),
+                l.currency.clone().unwrap_or_default(),
+                l.list_price.clone(),
+                l.list_price.clone(),
+                from.clone(),
+                String::new(),
+            ]
+        })
+        .collect()
+}
+
+pub const PRICE_COLUMNS: [&str; 7] = [
+    "sku",
+    "location",
+    "currency",
+    "list_price",
+    "price",
+    "valid_from",
+    "valid_to",
+];
+
+/// Wix create-discount-rule request bodies: per percentage, COLLECTION scopes for categories
+/// (by id, never by name) whose every catalog line is in the campaign at that percentage, at
+/// most 3 per rule; SPECIFIC_PRODUCTS scopes for the rest, at most 5 per rule; never site-wide.
+/// `active` is false until the campaign is approved.
+pub fn discount_rules(c: &Campaign, plan: &Plan) -> Vec<Value> {
+    let active = c.status == "approved";
+    let mut by_pct: BTreeMap<Decimal, Vec<&CampaignLine>> = BTreeMap::new();
+    for l in &c.lines {
+        if let Ok(p) = l.discount_pct.parse::<Decimal>() {
+            by_pct.entry(p).or_default().push(l);
+        }
+    }
+    let mut rules = Vec::new();
+    for (pct, lines) in by_pct.iter().rev() {
+        // Categories fully covered at this percentage.
+        let mut collections: Vec<String> = Vec::new();
+        let ids: HashSet<&str> = lines
+            .iter()
+            .filter_map(|l| l.category_id.as_deref())
+            .collect();
+        let mut ids: Vec<&str> = ids.into_iter().collect();
+        ids.sort();
+        for id in ids {
+            let in_category = plan
+                .lines
+                .iter()
+                .filter(|pl| pl.category_id.as_deref() == Some(id));
+            let all_in = in_category.clone().count() > 0
+                && in_category.into_iter().all(|pl| {
+                    lines
+                        .iter()
+                        .any(|l| l.sku == pl.sku && l.location == pl.location)
+                });
+            if all_in {
+                collections.push(id.to_string());
+            }
+        }
+        let mut products: Vec<String> = Vec::new();
+        for l in lines {
+            if l.category_id
+                .as_deref()
+                .is_some_and(|id| collections.iter().any(|c| c == id))
+            {
+                continue;
+            }
+            let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
+            if !products.contains(&id) {
+                products.push(id);
+            }
+        }
+        let chunks: Vec<(&str, Vec<String>)> = collections
+            .chunks(MAX_COLLECTIONS_PER_RULE)
+            .map(|c| ("COLLECTION", c.to_vec()))
+            .chain(
+                products
+                    .chunks(MAX_PRODUCTS_PER_RULE)
+                    .map(|c| ("SPECIFIC_PRODUCTS", c.to_vec())),
+            )
+            .collect();
+        let n = chunks.len();
+        for (i, (kind, ids)) in chunks.into_iter().enumerate() {
+            let name = if n > 1 {
+                format!("{} - {}% off ({}/{})", c.name, plain(*pct), i + 1, n)
+            } else {
+                format!("{} - {}% off", c.name, plain(*pct))
+            };
+            let discounts: Vec<Value> = ids
+                .iter()
+                .map(|id| {
+                    json!({
+                        "discount": {"discountType": "PERCENTAGE", "percentage": crate::model::num::to_json_number(*pct)},
+                        "scope": {"id": id, "type": kind}
+                    })
+                })
+                .collect();
+            rules.push(
+                json!({"discountRule": {"name": name, "active": active, "discounts": discounts}}),
+            );
+        }
+    }
+    rules
+}
+
+/// One unique coupon code per customer segment.
+pub fn coupons(c: &Campaign) -> Vec<[String; 4]> {
+    let prefix: String = c
+        .slug
+        .chars()
+        .filter(|ch| ch.is_ascii_alphanumeric())
+        .take(8)
+        .collect::<String>()
+        .to_uppercase();
+    c.segments
+        .iter()
+        .map(|segment| {
+            let mut h = Sha256::new();
+            h.update(c.plan_id.as_bytes());
+            h.update(c.name.as_bytes());
+            h.update(segment.as_bytes());
+            let tag = crate::io::read::hex(&h.finalize())[..6].to_uppercase();
+            [
+                segment.clone(),
+                format!("CLR-{prefix}-{tag}"),
+                c.start.to_string(),
+                c.end.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// Boost weights for search and category listings: 10 for unsold stock, down to 1 at velocity 0.3.
+pub fn boosts(c: &Campaign, plan: &Plan) -> Vec<[String; 3]> {
+    c.lines
+        .iter()
+        .map(|l| {
+            let v = plan
+                .lines
+                .iter()
+                .find(|pl| pl.sku == l.sku && pl.location == l.location)
+                .and_then(|pl| pl.velocity_ratio)
+                .unwrap_or_default();
+            let w = Decimal::ONE + Decimal::from(9) * (Decimal::ONE - v / Decimal::new(3, 1));
+            let w = w.round().max(Decimal::ONE).min(Decimal::from(10));
+            [
+                l.sku.clone(),
+                l.location.clone().unwrap_or_default(),
+                plain(w),
+            ]
+        })
+        .collect()
+}

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod apply;
 pub mod inspect;
 pub mod plan;
 pub mod template;

@@ -1,0 +1,255 @@
+//! `clearance apply`: a valid template becomes the campaign package in
+//! `DIR/<campaign name as a slug>/`, built in a temporary folder beside it and renamed into
+//! place, so the folder is either complete or absent.
+
+use crate::Output;
+use crate::campaign::header::{self, Header, overlaps, slug};
+use crate::campaign::package::{self, Campaign, PRICE_COLUMNS, PackageOptions};
+use crate::campaign::validate::check;
+use crate::cli::ApplyArgs;
+use crate::config::load_campaign_config;
+use crate::error::{Error, Result};
+use crate::io::read::plan_file::read_plan;
+use crate::io::read::template::read_template;
+use crate::io::write::atomic::ensure_dir;
+use crate::io::write::inert_csv;
+use crate::model::Warning;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
+    let today = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let cfg = load_campaign_config(args.config.as_deref())?;
+    let plan = read_plan(&args.plan)?;
+    let file = read_template(&args.template)?;
+    let (problems, edited) = check(&plan, &file);
+    if !problems.is_empty() {
+        for p in &problems {
+            out.stdout(&format!("{p}\n"));
+        }
+        return Err(Error::Data(format!(
+            "{}: {} problem(s) in the template; nothing was written. Fix them (clearance validate lists them) and apply again",
+            args.template.display(),
+            problems.len()
+        )));
+    }
+
+    let start = args.start.unwrap_or(today);
+    let end = args.end.unwrap_or_else(|| {
+        start + chrono::Duration::days(i64::from(cfg.duration_days.unwrap_or(28)))
+    });
+    let name = args
+        .name
+        .clone()
+        .or(cfg.name.clone())
+        .unwrap_or_else(|| format!("Clearance {start}"));
+    let header = Header {
+        name,
+        owner: args.owner.clone().or(cfg.owner.clone()),
+        start,
+        end,
+        first_delivery_till: args.first_delivery,
+        regions: if args.region.is_empty() {
+            cfg.regions.clone().unwrap_or_default()
+        } else {
+            args.region.clone()
+        },
+        segments: if args.segment.is_empty() {
+            cfg.segments.clone().unwrap_or_default()
+        } else {
+            args.segment.clone()
+        },
+        notes: args.notes.clone().or(cfg.notes.clone()),
+    };
+    let others = existing_campaigns(&args.out);
+    let names: Vec<String> = others.iter().map(|(_, c)| c.name.clone()).collect();
+    let header_problems = header::check(&header, today, &names);
+    let slug = slug(&header.name);
+    let target = args.out.join(&slug);
+    let mut header_problems = header_problems;
+    if target.exists() && !names.iter().any(|n| n.eq_ignore_ascii_case(&header.name)) {
+        header_problems.push(format!(
+            "{} already exists; choose another --name",
+            target.display()
+        ));
+    }
+    if !header_problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "campaign header: {}",
+            header_problems.join("; ")
+        )));
+    }
+
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let opts = PackageOptions {
+        approved_by: args.approve.then(|| args.by.clone()).flatten(),
+        approved_at: args.approve.then(|| now.clone()),
+        created_at: now,
+        conversion_delay_days: args
+            .conversion_delay
+            .or(cfg.conversion_delay_days)
+            .unwrap_or(0),
+    };
+    let mut campaign = package::build(&plan, &header, &edited, &opts, &slug);
+    overlap_warnings(&mut campaign, &others);
+    if campaign.lines.is_empty() {
+        return Err(Error::Data(format!(
+            "{}: no row is included with a discount above 0{}; nothing to apply",
+            args.template.display(),
+            if header.regions.is_empty() {
+                ""
+            } else {
+                " in the chosen regions"
+            }
+        )));
+    }
+    let boosts = args.boosts || cfg.boosts.unwrap_or(false);
+    write_package(&args.out, &target, &campaign, &plan, boosts)?;
+
+    if !args.quiet {
+        crate::print_warnings(&campaign.warnings, out);
+    }
+    out.stdout(&format!(
+        "Campaign \"{}\" ({}, {} to {}): {} line(s) written to {}\n",
+        campaign.name,
+        campaign.status,
+        campaign.start,
+        campaign.end,
+        campaign.lines.len(),
+        target.display()
+    ));
+    Ok(())
+}
+
+/// The campaigns already in the folder (folder name, campaign).
+fn existing_campaigns(dir: &Path) -> Vec<(PathBuf, Campaign)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, Campaign)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| {
+            let text = std::fs::read(p.join("campaign.json")).ok()?;
+            let c: Campaign = serde_json::from_slice(&text).ok()?;
+            Some((p, c))
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+/// A sku in another campaign of the folder with overlapping dates is a warning naming both.
+fn overlap_warnings(c: &mut Campaign, others: &[(PathBuf, Campaign)]) {
+    for (_, other) in others {
+        if !overlaps((c.start, c.end), (other.start, other.end)) {
+            continue;
+        }
+        for l in &c.lines {
+            if other
+                .lines
+                .iter()
+                .any(|o| o.sku == l.sku && o.location == l.location)
+            {
+                c.warnings.push(Warning {
+                    file: "campaign.json".into(),
+                    sheet: None,
+                    row: Some(l.template_row),
+                    column: Some("SKU".into()),
+                    message: format!(
+                        "sku {} is in campaign \"{}\" ({} to {}) and in campaign \"{}\" ({} to {}), with overlapping dates",
+                        l.sku, c.name, c.start, c.end, other.name, other.start, other.end
+                    ),
+                });
+            }
+        }
+    }
+}
+
+fn write_csv<const N: usize>(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: &[[String; N]],
+) -> Result<()> {
+    let path = dir.join(name);
+    let err = |e: csv::Error| Error::output(&path, format!("cannot write: {e}"));
+    let mut w = csv::Writer::from_path(&path).map_err(err)?;
+    w.write_record(header).map_err(err)?;
+    for r in rows {
+        w.write_record(r.iter().map(|c| inert_csv(c).into_owned()))
+            .map_err(err)?;
+    }
+    w.flush()
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
+}
+
+fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
+    let path = dir.join(name);
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut f = std::fs::File::create(&path)
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.write_all(b"\n"))
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
+}
+
+/// Build the package in a temporary folder inside `out`, then rename it to `target`.
+fn write_package(
+    out: &Path,
+    target: &Path,
+    c: &Campaign,
+    plan: &crate::model::Plan,
+    boosts: bool,
+) -> Result<()> {
+    ensure_dir(out)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".clearance-campaign-")
+        .tempdir_in(out)
+        .map_err(|e| Error::output(out, format!("cannot create a folder: {e}")))?;
+    let dir = tmp.path();
+    write_json(dir, "campaign.json", c)?;
+    write_csv(
+        dir,
+        "price-list.csv",
+        &PRICE_COLUMNS,
+        &package::price_list(c),
+    )?;
+    write_csv(dir, "revert.csv", &PRICE_COLUMNS, &package::revert(c))?;
+    write_json(
+        dir,
+        "discount-rules.json",
+        &package::discount_rules(c, plan),
+    )?;
+    if !c.segments.is_empty() {
+        write_csv(
+            dir,
+            "coupons.csv",
+            &["segment", "code", "valid_from", "valid_to"],
+            &package::coupons(c),
+        )?;
+    }
+    if boosts {
+        write_csv(
+            dir,
+            "boosts.csv",
+            &["sku", "location", "boost"],
+            &package::boosts(c, plan),
+        )?;
+    }
+    let kept = tmp.keep();
+    std::fs::rename(&kept, target).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&kept);
+        Error::output(target, format!("cannot move the package into place: {e}"))
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o755));
+    }
+    Ok(())
+}
