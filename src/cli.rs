@@ -282,6 +282,10 @@ pub struct ApplyArgs {
     /// Days at the start the average-sales promo quantity leaves out (STOCK-M conversion delay).
     #[arg(long, value_name = "DAYS", help_heading = "Campaign")]
     pub conversion_delay: Option<u32>,
+    /// Sales files with customer ids: write quotes.csv, a draft quote per customer who bought a
+    /// campaign sku or its category within the plan's window (repeatable).
+    #[arg(long, value_name = "FILE", help_heading = "Campaign")]
+    pub sales: Vec<PathBuf>,
     /// Mark the campaign approved (discount rules become active).
     #[arg(long, requires = "by", help_heading = "Campaign")]
     pub approve: bool,

@@ -381,3 +381,62 @@ pub fn boosts(c: &Campaign, plan: &Plan) -> Vec<[String; 3]> {
         })
         .collect()
 }
+
+/// Draft quotes (Emporix "prepare sales quotes"): for each customer who bought a campaign sku,
+/// or another sku of a campaign line's category, in the window, one quote listing those campaign
+/// lines at the clearance price.
+pub fn quotes(
+    c: &Campaign,
+    plan: &Plan,
+    purchases: &crate::io::read::sales::Purchases,
+) -> Vec<[String; 9]> {
+    let category_of: std::collections::HashMap<&str, &str> = plan
+        .lines
+        .iter()
+        .filter_map(|l| l.category.as_deref().map(|cat| (l.sku.as_str(), cat)))
+        .collect();
+    let mut rows = Vec::new();
+    for (n, (customer, skus)) in purchases.iter().enumerate() {
+        let bought_categories: HashSet<&str> = skus
+            .iter()
+            .filter_map(|s| category_of.get(s.as_str()).copied())
+            .collect();
+        for l in &c.lines {
+            let why = if skus.contains(&l.sku) {
+                "bought this sku".to_string()
+            } else if let Some(cat) = l
+                .category
+                .as_deref()
+                .filter(|cat| bought_categories.contains(cat))
+            {
+                format!("bought in category {cat}")
+            } else {
+                continue;
+            };
+            rows.push([
+                format!("Q-{}-{:04}", c.slug, n + 1),
+                customer.clone(),
+                l.sku.clone(),
+                l.location.clone().unwrap_or_default(),
+                l.name.clone().unwrap_or_default(),
+                l.list_price.clone(),
+                l.clearance_price.clone(),
+                c.end.to_string(),
+                why,
+            ]);
+        }
+    }
+    rows
+}
+
+pub const QUOTE_COLUMNS: [&str; 9] = [
+    "quote_id",
+    "customer",
+    "sku",
+    "location",
+    "name",
+    "list_price",
+    "clearance_price",
+    "valid_to",
+    "why",
+];

@@ -9,11 +9,14 @@ use crate::campaign::validate::check;
 use crate::cli::ApplyArgs;
 use crate::config::load_campaign_config;
 use crate::error::{Error, Result};
+use crate::io::read::ReadOptions;
 use crate::io::read::plan_file::read_plan;
+use crate::io::read::sales::{Purchases, Window, customer_purchases};
 use crate::io::read::template::read_template;
 use crate::io::write::atomic::ensure_dir;
 use crate::io::write::inert_csv;
-use crate::model::Warning;
+use crate::model::{Plan, Warning};
+use chrono::NaiveDate;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -106,7 +109,15 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         )));
     }
     let boosts = args.boosts || cfg.boosts.unwrap_or(false);
-    write_package(&args.out, &target, &campaign, &plan, boosts)?;
+    let purchases = read_purchases(args, &plan, today, &mut campaign)?;
+    write_package(
+        &args.out,
+        &target,
+        &campaign,
+        &plan,
+        boosts,
+        purchases.as_ref(),
+    )?;
 
     if !args.quiet {
         crate::print_warnings(&campaign.warnings, out);
@@ -199,12 +210,47 @@ fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<(
 }
 
 /// Build the package in a temporary folder inside `out`, then rename it to `target`.
+/// Customers' purchases from `--sales`, over the plan's window ending at its as-of date.
+fn read_purchases(
+    args: &ApplyArgs,
+    plan: &Plan,
+    today: NaiveDate,
+    c: &mut Campaign,
+) -> Result<Option<Purchases>> {
+    if args.sales.is_empty() {
+        return Ok(None);
+    }
+    let as_of = plan.as_of.parse::<NaiveDate>().unwrap_or(today);
+    let window = Window::new(as_of, plan.policy.window_days);
+    let mut all = Purchases::new();
+    for path in &args.sales {
+        match customer_purchases(path, &ReadOptions::default(), &[], window)? {
+            Some(p) => {
+                for (customer, skus) in p {
+                    all.entry(customer).or_default().extend(skus);
+                }
+            }
+            None => c.warnings.push(Warning {
+                file: path.display().to_string(),
+                sheet: None,
+                row: None,
+                column: Some("customer".into()),
+                message:
+                    "no customer id column (customer, customer_id, email); no quotes from this file"
+                        .into(),
+            }),
+        }
+    }
+    Ok(Some(all))
+}
+
 fn write_package(
     out: &Path,
     target: &Path,
     c: &Campaign,
-    plan: &crate::model::Plan,
+    plan: &Plan,
     boosts: bool,
+    purchases: Option<&Purchases>,
 ) -> Result<()> {
     ensure_dir(out)?;
     let tmp = tempfile::Builder::new()
@@ -239,6 +285,14 @@ fn write_package(
             "boosts.csv",
             &["sku", "location", "boost"],
             &package::boosts(c, plan),
+        )?;
+    }
+    if let Some(p) = purchases {
+        write_csv(
+            dir,
+            "quotes.csv",
+            &package::QUOTE_COLUMNS,
+            &package::quotes(c, plan, p),
         )?;
     }
     let kept = tmp.keep();

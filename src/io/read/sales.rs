@@ -299,3 +299,59 @@ pub fn aggregate_sales(
         rows,
     })
 }
+
+/// What each customer bought in the window: skus, for the B2B quotes of `apply`.
+pub type Purchases = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+/// Stream a sales file and collect, per customer id, the skus bought in the window (returns and
+/// lines without a customer are left out). `Ok(None)` when the file has no customer column.
+pub fn customer_purchases(
+    path: &Path,
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+    window: Window,
+) -> Result<Option<Purchases>> {
+    let mut table = Table::open(path, opts)?;
+    let header = locate_header(
+        &mut table,
+        SALES_FIELDS,
+        &[&["sku", "name", "plain_name"], &["quantity", "orders"]],
+        maps,
+        "sales",
+    )?;
+    let (Some(c_customer), Some(c_sku)) = (header.col("customer"), header.col("sku")) else {
+        return Ok(None);
+    };
+    let c_date = header.col("date");
+    let c_qty = header.col("quantity");
+    let decimal_comma = opts.decimal_comma.unwrap_or(table.decimal_comma_hint);
+    let mut out = Purchases::new();
+    while let Some(raw) = table.next_row()? {
+        let text = |c: usize| raw.cells.get(c).and_then(Cell::text);
+        let Some(customer) = text(c_customer).filter(|c| !c.eq_ignore_ascii_case("NA")) else {
+            continue;
+        };
+        let Some(sku) = text(c_sku) else { continue };
+        if let Some(c) = c_date {
+            let date = match raw.cells.get(c) {
+                Some(Cell::Date(serial)) | Some(Cell::Number(serial)) => from_excel_serial(*serial),
+                Some(Cell::Text(s)) => parse_date(s),
+                _ => None,
+            };
+            if !date.is_some_and(|d| window.contains(d)) {
+                continue;
+            }
+        }
+        let qty = match c_qty.and_then(|c| raw.cells.get(c)) {
+            Some(Cell::Text(s)) => parse_number(s, decimal_comma).ok().flatten(),
+            Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
+            _ => Some(Decimal::ONE),
+        };
+        if qty.is_some_and(|q| q > Decimal::ZERO) {
+            out.entry(customer)
+                .or_default()
+                .insert(sku.trim().to_string());
+        }
+    }
+    Ok(Some(out))
+}
