@@ -108,6 +108,9 @@ pub struct PlanArgs {
     /// scope_type,scope_id,percentage[,active].
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
+    /// Start from an earlier campaign: plan only the skus of its campaign.json.
+    #[arg(long, value_name = "FILE")]
+    pub from_campaign: Option<PathBuf>,
     /// Folder for plan.json, plan.csv, plan.xlsx and upload-template.xlsx (created when missing).
     #[arg(long, short, value_name = "DIR", default_value = "clearance-plan")]
     pub out: PathBuf,

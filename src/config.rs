@@ -240,6 +240,22 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
         });
         policy.allow_below_floor = p.allow_below_floor;
     }
+    if let Some(path) = &args.from_campaign {
+        let bytes = std::fs::read(path).map_err(|e| Error::from_io_input(path, &e))?;
+        let campaign: crate::campaign::package::Campaign =
+            serde_json::from_slice(&bytes).map_err(|e| {
+                Error::Data(format!(
+                    "{}: not a campaign.json written by `clearance apply` ({e})",
+                    path.display()
+                ))
+            })?;
+        let skus = campaign
+            .lines
+            .iter()
+            .map(|l| l.sku.trim().to_string())
+            .collect();
+        policy.only_skus = Some((campaign.name, skus));
+    }
     Ok(PlanConfig {
         policy,
         window_days,

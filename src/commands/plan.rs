@@ -215,7 +215,21 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             discount_pct: r.discount_pct,
         }),
         allow_below_floor: policy.allow_below_floor,
+        from_campaign: policy.only_skus.as_ref().map(|(name, _)| name.clone()),
     };
+    if let Some(path) = &args.from_campaign {
+        inputs.push(InputFile {
+            path: path.display().to_string(),
+            role: "campaign".into(),
+            sheet: None,
+            rows: policy
+                .only_skus
+                .as_ref()
+                .map(|(_, s)| s.len() as u64)
+                .unwrap_or(0),
+            sha256: sha256_file(path)?,
+        });
+    }
     let plan_lines = rules::build_lines(std::mem::take(&mut lines), policy, &existing);
     let summary = rules::summarise(&plan_lines);
     let as_of = cfg.as_of.to_string();

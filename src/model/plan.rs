@@ -256,6 +256,9 @@ pub struct PolicyRecord {
     pub request: Option<Request>,
     /// True when `--allow-below-floor` let a request break the margin floor.
     pub allow_below_floor: bool,
+    /// The campaign whose skus `--from-campaign` limited the plan to.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub from_campaign: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

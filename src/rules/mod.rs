@@ -50,6 +50,9 @@ pub struct Policy {
     /// An explicit `--sku A,B --discount N` request.
     pub request: Option<ExplicitRequest>,
     pub allow_below_floor: bool,
+    /// `--from-campaign`: only these skus are planned (STOCK-M's "copy a promotion"); the
+    /// campaign's name is kept for the why of the others.
+    pub only_skus: Option<(String, HashSet<String>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +76,7 @@ impl Default for Policy {
             excluded_categories: HashSet::new(),
             request: None,
             allow_below_floor: false,
+            only_skus: None,
         }
     }
 }
