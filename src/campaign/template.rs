@@ -126,12 +126,15 @@ pub struct LockedValues {
     pub left_at_end: Option<Decimal>,
 }
 
-/// Campaign length in days (end included) from the plan's header; 28 when unreadable.
+/// A campaign ends this many days after its start unless told otherwise (SPEC section 5).
+pub const DEFAULT_CAMPAIGN_DAYS: u32 = 28;
+
+/// Campaign length in days (end included) from the plan's header.
 pub fn campaign_days(plan: &Plan) -> Decimal {
     let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     match (parse(&plan.campaign.start), parse(&plan.campaign.end)) {
         (Some(a), Some(b)) if b >= a => Decimal::from((b - a).num_days() + 1),
-        _ => Decimal::from(28),
+        _ => Decimal::from(DEFAULT_CAMPAIGN_DAYS + 1),
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::Output;
 use crate::campaign::header::{self, Header, overlaps, slug};
 use crate::campaign::package::{self, Campaign, PRICE_COLUMNS, PackageOptions};
+use crate::campaign::template::DEFAULT_CAMPAIGN_DAYS;
 use crate::campaign::validate::check;
 use crate::cli::ApplyArgs;
 use crate::config::load_campaign_config;
@@ -41,7 +42,10 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
 
     let start = args.start.unwrap_or(today);
     let end = args.end.unwrap_or_else(|| {
-        start + chrono::Duration::days(i64::from(cfg.duration_days.unwrap_or(28)))
+        start
+            + chrono::Duration::days(i64::from(
+                cfg.duration_days.unwrap_or(DEFAULT_CAMPAIGN_DAYS),
+            ))
     });
     let name = args
         .name

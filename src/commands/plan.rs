@@ -1,5 +1,6 @@
 //! `clearance plan`: read → rules → plan → files and a terminal summary.
 
+use crate::campaign::template::DEFAULT_CAMPAIGN_DAYS;
 use crate::cli::{OutputFormat, PlanArgs};
 use crate::config::{PlanConfig, resolve_plan};
 use crate::error::{Error, Result};
@@ -230,7 +231,20 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             sha256: sha256_file(path)?,
         });
     }
-    let plan_lines = rules::build_lines(std::mem::take(&mut lines), policy, &existing);
+    let mut plan_lines = rules::build_lines(std::mem::take(&mut lines), policy, &existing);
+    // Projection over the default campaign (as-of to as-of + 28 days, both included).
+    let days = Decimal::from(DEFAULT_CAMPAIGN_DAYS + 1);
+    for line in plan_lines
+        .iter_mut()
+        .filter(|l| l.status == crate::model::LineStatus::Planned)
+    {
+        let projected = crate::campaign::template::projected_units(line, cfg.window_days, days);
+        line.projected_units_sold = projected;
+        line.stock_left_at_end = match (line.quantity, projected) {
+            (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
+            _ => None,
+        };
+    }
     let summary = rules::summarise(&plan_lines);
     let as_of = cfg.as_of.to_string();
     let plan_id = plan_id(&inputs, &record, &as_of)?;
@@ -244,7 +258,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             name: format!("Clearance {as_of}"),
             owner: None,
             start: as_of.clone(),
-            end: (cfg.as_of + chrono::Duration::days(28)).to_string(),
+            end: (cfg.as_of + chrono::Duration::days(i64::from(DEFAULT_CAMPAIGN_DAYS))).to_string(),
             regions: Vec::new(),
             status: "draft".into(),
         },

@@ -194,6 +194,20 @@ pub struct PlanLine {
         default
     )]
     pub existing_discount_pct: Option<Decimal>,
+    /// Units expected to sell during the campaign at the window's pace (planned lines).
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    pub projected_units_sold: Option<Decimal>,
+    /// Stock expected to be left when the campaign ends (planned lines).
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    pub stock_left_at_end: Option<Decimal>,
     /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`.
     pub flags: Vec<String>,
     pub reason: Option<Reason>,

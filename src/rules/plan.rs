@@ -111,6 +111,8 @@ fn base_line(line: CatalogLine) -> PlanLine {
         margin_pct: None,
         margin_after_pct: None,
         existing_discount_pct: None,
+        projected_units_sold: None,
+        stock_left_at_end: None,
         flags: Vec::new(),
         reason: None,
         why: String::new(),

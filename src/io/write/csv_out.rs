@@ -30,6 +30,8 @@ pub const COLUMNS: &[&str] = &[
     "margin_pct",
     "margin_after_pct",
     "existing_discount_pct",
+    "projected_units_sold",
+    "stock_left_at_end",
     "flags",
     "reason",
     "why",
@@ -43,7 +45,7 @@ fn cash(d: Option<Decimal>) -> String {
     d.map(money).unwrap_or_default()
 }
 
-fn record(l: &PlanLine) -> [String; 22] {
+fn record(l: &PlanLine) -> [String; 24] {
     let text = |s: &Option<String>| {
         s.as_deref()
             .map(|s| inert_csv(s).into_owned())
@@ -75,6 +77,8 @@ fn record(l: &PlanLine) -> [String; 22] {
         num(l.margin_pct),
         num(l.margin_after_pct),
         num(l.existing_discount_pct),
+        num(l.projected_units_sold),
+        num(l.stock_left_at_end),
         l.flags.join(";"),
         l.reason.map(|r| r.as_str()).unwrap_or_default().to_string(),
         inert_csv(&l.why).into_owned(),

@@ -68,6 +68,8 @@ const LINE_COLUMNS: &[(&str, f64)] = &[
     ("Margin %", 9.0),
     ("Margin after %", 13.0),
     ("Existing %", 10.0),
+    ("Projected sold", 12.0),
+    ("Left at end", 11.0),
     ("Flags", 16.0),
     ("Reason", 16.0),
     ("Why", 90.0),
@@ -136,11 +138,13 @@ fn line_row(
     opt_num(ws, r, 16, l.margin_pct, &fm.pct)?;
     opt_num(ws, r, 17, l.margin_after_pct, &fm.pct)?;
     opt_num(ws, r, 18, l.existing_discount_pct, &fm.pct)?;
+    opt_num(ws, r, 19, l.projected_units_sold, &fm.qty)?;
+    opt_num(ws, r, 20, l.stock_left_at_end, &fm.qty)?;
     if !l.flags.is_empty() {
-        ws.write_string(r, 19, l.flags.join(", "))?;
+        ws.write_string(r, 21, l.flags.join(", "))?;
     }
-    opt_text(ws, r, 20, l.reason.map(|x| x.as_str()))?;
-    ws.write_string_with_format(r, 21, &l.why, &fm.wrap)?;
+    opt_text(ws, r, 22, l.reason.map(|x| x.as_str()))?;
+    ws.write_string_with_format(r, 23, &l.why, &fm.wrap)?;
     Ok(())
 }
 
