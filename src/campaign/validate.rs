@@ -246,6 +246,21 @@ fn editable(
             ));
             Decimal::ZERO
         }
+        // Typing "20%" into an Excel cell stores 0.2: never read that as 0.2 percent.
+        Num::Value(d) if d > Decimal::ZERO && d < Decimal::ONE => {
+            problems.push(at(
+                r,
+                Column::Discount,
+                Some(sku),
+                format!(
+                    "discount {}% is below 1%; if you typed it with a % sign Excel stored a fraction: type the number of percent, e.g. {} (0 to {}% allowed)",
+                    plain(d),
+                    plain(d * Decimal::ONE_HUNDRED),
+                    plain(max)
+                ),
+            ));
+            d
+        }
         Num::Value(d) if d > max => {
             problems.push(at(
                 r,
