@@ -117,7 +117,8 @@ pub fn build(
             }
         }
         let Some(price) = l.price else { continue };
-        let digits = minor_unit_digits(l.currency.as_deref());
+        let currency = l.currency.clone().or_else(|| plan.policy.currency.clone());
+        let digits = minor_unit_digits(currency.as_deref());
         let cp = if Some(e.discount_pct) == l.discount_pct {
             l.clearance_price
                 .unwrap_or_else(|| clearance_price(price, e.discount_pct, digits))
@@ -147,7 +148,7 @@ pub fn build(
             category: l.category.clone(),
             product_id: l.product_id.clone(),
             category_id: l.category_id.clone(),
-            currency: l.currency.clone(),
+            currency,
             on_hand: l.quantity.map(plain),
             list_price: money(price),
             discount_pct: plain(e.discount_pct),

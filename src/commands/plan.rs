@@ -208,6 +208,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         cap_overridden: policy.cap_pct != Decimal::from(25),
         no_cost_cap_pct: policy.no_cost_cap_pct,
         basis: cfg.basis.as_str().into(),
+        currency: policy.currency.clone(),
         price_endings: policy.price_endings.iter().map(|d| plain(*d)).collect(),
         excluded_skus: sorted(policy.excluded_skus.iter().cloned()),
         excluded_categories: sorted(policy.excluded_categories.iter().cloned()),

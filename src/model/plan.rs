@@ -261,6 +261,9 @@ pub struct PolicyRecord {
     pub no_cost_cap_pct: Decimal,
     /// `units` or `orders`.
     pub basis: String,
+    /// Currency of lines whose catalog row names none (clearance.toml `currency`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub currency: Option<String>,
     /// Price endings tried when rounding clearance prices down.
     pub price_endings: Vec<String>,
     pub excluded_skus: Vec<String>,
