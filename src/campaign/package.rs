@@ -163,6 +163,18 @@ pub fn build(
             template_row: e.row,
         });
     }
+    if !regions.is_empty() && edited.iter().all(|e| e.line.location.is_none()) {
+        warnings.push(Warning {
+            file: "campaign.json".into(),
+            sheet: None,
+            row: None,
+            column: Some("location".into()),
+            message: format!(
+                "regions {} are recorded, but the plan has no locations, so no line is left out by region",
+                header.regions.join(", ")
+            ),
+        });
+    }
     let without_id: Vec<&CampaignLine> = lines.iter().filter(|l| l.product_id.is_none()).collect();
     if let Some(first) = without_id.first() {
         let examples: Vec<String> = without_id.iter().take(5).map(|l| l.sku.clone()).collect();

@@ -217,7 +217,7 @@ fn editable(
                 r,
                 Column::Include,
                 Some(sku),
-                format!("Include \"{other}\" is not Y or N"),
+                format!("Include \"{other}\" is not Y or N (Y or N)"),
             ));
             false
         }
