@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::io::read::ReadOptions;
 use crate::io::read::catalog::{CATALOG_REQUIRED, detect_layout, read_catalog};
 use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, locate_header};
+use crate::io::read::sales::{SALES_REQUIRED, open_sales};
 use crate::io::read::table::{Cell, Kind, Table, column_letters};
 use crate::model::DataIssue;
 use crate::model::num::{money, plain};
@@ -43,10 +44,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         }
     }
     let (specs, required): (&[FieldSpec], &[&[&str]]) = if args.sales {
-        (
-            SALES_FIELDS,
-            &[&["sku", "name", "plain_name"], &["quantity", "orders"]],
-        )
+        (SALES_FIELDS, SALES_REQUIRED)
     } else {
         (CATALOG_FIELDS, CATALOG_REQUIRED)
     };
@@ -75,8 +73,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
     drop(table);
 
     if args.sales {
-        let mut table = Table::open(&args.file, &opts)?;
-        let header = locate_header(&mut table, specs, required, &args.input.maps, what)?;
+        let (mut table, header) = open_sales(&args.file, &opts, &args.input.maps)?;
         text.push_str(&format!("\nFirst {} row(s):\n", args.rows));
         let mut t = TextTable::new();
         t.load_style(presets::UTF8_FULL_CONDENSED);

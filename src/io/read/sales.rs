@@ -2,7 +2,7 @@
 //! number of skus, never with the number of sales lines.
 
 use super::dates::{from_excel_serial, parse_date};
-use super::mapping::{SALES_FIELDS, locate_header};
+use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
 use super::table::{Cell, ReadOptions, Table, check_ragged};
 use crate::error::{Error, Result};
@@ -106,6 +106,32 @@ impl SalesIndex {
     }
 }
 
+/// The fields a sales file must have (either of each).
+pub const SALES_REQUIRED: &[&[&str]] = &[&["sku", "name", "plain_name"], &["quantity", "orders"]];
+
+/// Open a sales file and map its header. Shopify orders: `Name` is the order number (`#1001`)
+/// when line items have their own name or sku; elsewhere it is the product name.
+pub fn open_sales(
+    path: &Path,
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+) -> Result<(Table, HeaderMap)> {
+    let mut table = Table::open(path, opts)?;
+    let mut header = locate_header(&mut table, SALES_FIELDS, SALES_REQUIRED, maps, "sales")?;
+    // Shopify orders: `Name` is the order number (`#1001`) when line items have their own name.
+    if header.has("plain_name") {
+        let plain = header.col("plain_name").unwrap_or(0);
+        if header.has("name") || header.has("sku") {
+            if !header.has("order_id") {
+                header.set("order_id", plain);
+            }
+        } else {
+            header.set("name", plain);
+        }
+    }
+    Ok((table, header))
+}
+
 /// Totals from one sales file, for plan.json's `inputs` and the warnings.
 pub struct SalesRead {
     pub sheet: Option<String>,
@@ -126,25 +152,7 @@ pub fn aggregate_sales(
     orders_seen: &mut [HashSet<String>],
     warnings: &mut Vec<Warning>,
 ) -> Result<SalesRead> {
-    let mut table = Table::open(path, opts)?;
-    let mut header = locate_header(
-        &mut table,
-        SALES_FIELDS,
-        &[&["sku", "name", "plain_name"], &["quantity", "orders"]],
-        maps,
-        "sales",
-    )?;
-    // Shopify orders: `Name` is the order number (`#1001`) when line items have their own name.
-    if header.has("plain_name") {
-        let plain = header.col("plain_name").unwrap_or(0);
-        if header.has("name") || header.has("sku") {
-            if !header.has("order_id") {
-                header.set("order_id", plain);
-            }
-        } else {
-            header.set("name", plain);
-        }
-    }
+    let (mut table, header) = open_sales(path, opts, maps)?;
     let place = table.where_();
     let decimal_comma = opts.decimal_comma.unwrap_or(table.decimal_comma_hint);
     let dated = header.has("date");
@@ -311,14 +319,7 @@ pub fn customer_purchases(
     maps: &[(String, String)],
     window: Window,
 ) -> Result<Option<Purchases>> {
-    let mut table = Table::open(path, opts)?;
-    let header = locate_header(
-        &mut table,
-        SALES_FIELDS,
-        &[&["sku", "name", "plain_name"], &["quantity", "orders"]],
-        maps,
-        "sales",
-    )?;
+    let (mut table, header) = open_sales(path, opts, maps)?;
     let (Some(c_customer), Some(c_sku)) = (header.col("customer"), header.col("sku")) else {
         return Ok(None);
     };
