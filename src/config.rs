@@ -254,7 +254,7 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
             .iter()
             .map(|l| l.sku.trim().to_string())
             .collect();
-        policy.only_skus = Some((campaign.name, skus));
+        policy.only_skus = Some((campaign.header.name, skus));
     }
     Ok(PlanConfig {
         policy,

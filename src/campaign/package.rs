@@ -7,7 +7,6 @@ use super::validate::EditedLine;
 use crate::model::num::{money, plain, round};
 use crate::model::{Plan, Warning};
 use crate::rules::{clearance_price, minor_unit_digits};
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -55,18 +54,13 @@ pub struct CampaignLine {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Campaign {
     pub schema: String,
-    pub name: String,
+    /// Name, owner, dates, regions, segments and notes.
+    #[serde(flatten)]
+    pub header: Header,
     pub slug: String,
     pub plan_id: String,
     /// `draft`, or `approved` with `--approve --by NAME`.
     pub status: String,
-    pub owner: Option<String>,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub first_delivery_till: Option<NaiveDate>,
-    pub regions: Vec<String>,
-    pub segments: Vec<String>,
-    pub notes: Option<String>,
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,
     pub created_at: String,
@@ -192,7 +186,7 @@ pub fn build(
     }
     Campaign {
         schema: CAMPAIGN_SCHEMA.into(),
-        name: header.name.clone(),
+        header: header.clone(),
         slug: slug.to_string(),
         plan_id: plan.plan_id.clone(),
         status: if opts.approved_by.is_some() {
@@ -201,13 +195,6 @@ pub fn build(
             "draft"
         }
         .into(),
-        owner: header.owner.clone(),
-        start: header.start,
-        end: header.end,
-        first_delivery_till: header.first_delivery_till,
-        regions: header.regions.clone(),
-        segments: header.segments.clone(),
-        notes: header.notes.clone(),
         approved_by: opts.approved_by.clone(),
         approved_at: opts.approved_at.clone(),
         created_at: opts.created_at.clone(),
@@ -227,8 +214,8 @@ pub fn price_list(c: &Campaign) -> Vec<[String; 7]> {
                 l.currency.clone().unwrap_or_default(),
                 l.list_price.clone(),
                 l.clearance_price.clone(),
-                c.start.to_string(),
-                c.end.to_string(),
+                c.header.start.to_string(),
+                c.header.end.to_string(),
             ]
         })
         .collect()
@@ -236,7 +223,7 @@ pub fn price_list(c: &Campaign) -> Vec<[String; 7]> {
 
 /// The revert rows: the same skus and locations at their list prices, from the day after the end.
 pub fn revert(c: &Campaign) -> Vec<[String; 7]> {
-    let from = c.end.succ_opt().unwrap_or(c.end).to_string();
+    let from = c.header.end.succ_opt().unwrap_or(c.header.end).to_string();
     c.lines
         .iter()
         .map(|l| {
@@ -325,9 +312,9 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> Vec<Value> {
         let n = chunks.len();
         for (i, (kind, ids)) in chunks.into_iter().enumerate() {
             let name = if n > 1 {
-                format!("{} - {}% off ({}/{})", c.name, plain(*pct), i + 1, n)
+                format!("{} - {}% off ({}/{})", c.header.name, plain(*pct), i + 1, n)
             } else {
-                format!("{} - {}% off", c.name, plain(*pct))
+                format!("{} - {}% off", c.header.name, plain(*pct))
             };
             let discounts: Vec<Value> = ids
                 .iter()
@@ -355,19 +342,20 @@ pub fn coupons(c: &Campaign) -> Vec<[String; 4]> {
         .take(8)
         .collect::<String>()
         .to_uppercase();
-    c.segments
+    c.header
+        .segments
         .iter()
         .map(|segment| {
             let mut h = Sha256::new();
             h.update(c.plan_id.as_bytes());
-            h.update(c.name.as_bytes());
+            h.update(c.header.name.as_bytes());
             h.update(segment.as_bytes());
             let tag = crate::io::read::hex(&h.finalize())[..6].to_uppercase();
             [
                 segment.clone(),
                 format!("CLR-{prefix}-{tag}"),
-                c.start.to_string(),
-                c.end.to_string(),
+                c.header.start.to_string(),
+                c.header.end.to_string(),
             ]
         })
         .collect()
@@ -434,7 +422,7 @@ pub fn quotes(
                 l.name.clone().unwrap_or_default(),
                 l.list_price.clone(),
                 l.clearance_price.clone(),
-                c.end.to_string(),
+                c.header.end.to_string(),
                 why,
             ]);
         }

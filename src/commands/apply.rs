@@ -71,7 +71,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         notes: args.notes.clone().or(cfg.notes.clone()),
     };
     let others = existing_campaigns(&args.out);
-    let names: Vec<String> = others.iter().map(|(_, c)| c.name.clone()).collect();
+    let names: Vec<String> = others.iter().map(|(_, c)| c.header.name.clone()).collect();
     let header_problems = header::check(&header, today, &names);
     let slug = slug(&header.name);
     let target = args.out.join(&slug);
@@ -128,10 +128,10 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     }
     out.stdout(&format!(
         "Campaign \"{}\" ({}, {} to {}): {} line(s) written to {}\n",
-        campaign.name,
+        campaign.header.name,
         campaign.status,
-        campaign.start,
-        campaign.end,
+        campaign.header.start,
+        campaign.header.end,
         campaign.lines.len(),
         target.display()
     ));
@@ -160,7 +160,10 @@ fn existing_campaigns(dir: &Path) -> Vec<(PathBuf, Campaign)> {
 /// A sku in another campaign of the folder with overlapping dates is a warning naming both.
 fn overlap_warnings(c: &mut Campaign, others: &[(PathBuf, Campaign)]) {
     for (_, other) in others {
-        if !overlaps((c.start, c.end), (other.start, other.end)) {
+        if !overlaps(
+            (c.header.start, c.header.end),
+            (other.header.start, other.header.end),
+        ) {
             continue;
         }
         for l in &c.lines {
@@ -176,7 +179,7 @@ fn overlap_warnings(c: &mut Campaign, others: &[(PathBuf, Campaign)]) {
                     column: Some("SKU".into()),
                     message: format!(
                         "sku {} is in campaign \"{}\" ({} to {}) and in campaign \"{}\" ({} to {}), with overlapping dates",
-                        l.sku, c.name, c.start, c.end, other.name, other.start, other.end
+                        l.sku, c.header.name, c.header.start, c.header.end, other.header.name, other.header.start, other.header.end
                     ),
                 });
             }
@@ -275,7 +278,7 @@ fn write_package(
         "discount-rules.json",
         &package::discount_rules(c, plan),
     )?;
-    if !c.segments.is_empty() {
+    if !c.header.segments.is_empty() {
         write_csv(
             dir,
             "coupons.csv",
