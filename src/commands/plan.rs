@@ -6,7 +6,7 @@ use crate::config::{PlanConfig, resolve_plan};
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::existing::read_existing;
-use crate::io::read::sales::{Basis, SalesIndex, Window, aggregate_sales};
+use crate::io::read::sales::{SalesIndex, SalesTotals, Window, aggregate_sales};
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
 use crate::io::write::{csv_out, json, template, terminal, xlsx};
@@ -127,11 +127,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         }
         let window = Window::new(cfg.as_of, cfg.window_days);
         let index = SalesIndex::new(&lines);
-        let mut sold = vec![Decimal::ZERO; lines.len()];
-        let mut orders: Vec<HashSet<String>> = match cfg.basis {
-            Basis::Orders => vec![HashSet::new(); lines.len()],
-            Basis::Units => Vec::new(),
-        };
+        let mut totals = SalesTotals::new(lines.len(), cfg.basis);
         // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
         let sales_opts = ReadOptions {
             sheet: None,
@@ -146,8 +142,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 &index,
                 window,
                 cfg.basis,
-                &mut sold,
-                &mut orders,
+                &mut totals,
                 &mut warnings,
             )?;
             inputs.push(InputFile {
@@ -159,11 +154,8 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             });
         }
         for (i, line) in lines.iter_mut().enumerate() {
-            let total = match cfg.basis {
-                Basis::Units => sold[i],
-                Basis::Orders => sold[i] + Decimal::from(orders[i].len()),
-            };
-            line.sold = Some(total.max(Decimal::ZERO));
+            line.sold = Some(totals.sold(i, cfg.basis));
+            line.last_sale = totals.last_sale[i];
         }
     }
 

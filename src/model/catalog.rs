@@ -35,6 +35,8 @@ pub struct CatalogLine {
     /// Names other files may use for this line (Shopify orders name line items
     /// "Title - Option / Option").
     pub aliases: Vec<String>,
+    /// The last day it sold, from dated sales files.
+    pub last_sale: Option<chrono::NaiveDate>,
     pub issue: Option<DataIssue>,
 }
 

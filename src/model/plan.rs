@@ -208,6 +208,9 @@ pub struct PlanLine {
         default
     )]
     pub stock_left_at_end: Option<Decimal>,
+    /// The last day it sold, when dated sales files were given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub last_sale: Option<chrono::NaiveDate>,
     /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`.
     pub flags: Vec<String>,
     pub reason: Option<Reason>,

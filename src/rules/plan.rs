@@ -112,6 +112,7 @@ fn base_line(line: CatalogLine) -> PlanLine {
         margin_after_pct: None,
         existing_discount_pct: None,
         projected_units_sold: None,
+        last_sale: line.last_sale,
         stock_left_at_end: None,
         flags: Vec::new(),
         reason: None,

@@ -132,6 +132,43 @@ pub fn open_sales(
     Ok((table, header))
 }
 
+/// What the sales files add up to, one slot per catalog line.
+pub struct SalesTotals {
+    pub sold: Vec<Decimal>,
+    /// Distinct order ids (only with `--basis orders`).
+    pub orders: Vec<HashSet<String>>,
+    /// The last day the line sold (any date up to as-of, window or not).
+    pub last_sale: Vec<Option<NaiveDate>>,
+}
+
+impl SalesTotals {
+    pub fn new(lines: usize, basis: Basis) -> SalesTotals {
+        SalesTotals {
+            sold: vec![Decimal::ZERO; lines],
+            orders: match basis {
+                Basis::Orders => vec![HashSet::new(); lines],
+                Basis::Units => Vec::new(),
+            },
+            last_sale: vec![None; lines],
+        }
+    }
+
+    fn saw_sale(&mut self, i: usize, d: NaiveDate) {
+        if self.last_sale[i].is_none_or(|last| d > last) {
+            self.last_sale[i] = Some(d);
+        }
+    }
+
+    /// The sold figure of line `i` under `basis`, never below 0.
+    pub fn sold(&self, i: usize, basis: Basis) -> Decimal {
+        let total = match basis {
+            Basis::Units => self.sold[i],
+            Basis::Orders => self.sold[i] + Decimal::from(self.orders[i].len()),
+        };
+        total.max(Decimal::ZERO)
+    }
+}
+
 /// Totals from one sales file, for plan.json's `inputs` and the warnings.
 pub struct SalesRead {
     pub sheet: Option<String>,
@@ -148,8 +185,7 @@ pub fn aggregate_sales(
     index: &SalesIndex,
     window: Window,
     basis: Basis,
-    sold: &mut [Decimal],
-    orders_seen: &mut [HashSet<String>],
+    totals: &mut SalesTotals,
     warnings: &mut Vec<Warning>,
 ) -> Result<SalesRead> {
     let (mut table, header) = open_sales(path, opts, maps)?;
@@ -203,6 +239,7 @@ pub fn aggregate_sales(
                 continue;
             }
         }
+        let mut sale_date = None;
         if dated {
             let date = match c_date.and_then(|c| raw.cells.get(c)) {
                 Some(Cell::Date(serial)) => from_excel_serial(*serial),
@@ -211,8 +248,21 @@ pub fn aggregate_sales(
                 _ => None,
             };
             match date {
-                Some(d) if window.contains(d) => {}
-                Some(_) => continue,
+                Some(d) if window.contains(d) => sale_date = Some(d),
+                Some(d) => {
+                    // Outside the window: only the last sale date is kept (for aging).
+                    if d <= window.end {
+                        let sku = text(&raw.cells, c_sku);
+                        let name = text(&raw.cells, c_name);
+                        let location = text(&raw.cells, c_loc);
+                        if let Some(i) =
+                            index.find(lines, sku.as_deref(), name.as_deref(), location.as_deref())
+                        {
+                            totals.saw_sale(i, d);
+                        }
+                    }
+                    continue;
+                }
                 None => {
                     bad_dates += 1;
                     first_bad_date.get_or_insert(raw.row);
@@ -254,12 +304,17 @@ pub fn aggregate_sales(
             }
             continue;
         };
+        if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
+            totals.saw_sale(i, d);
+        }
         match basis {
-            Basis::Units => sold[i] = crate::model::num::sat_add(sold[i], amount),
-            Basis::Orders if aggregated => sold[i] = crate::model::num::sat_add(sold[i], amount),
+            Basis::Units => totals.sold[i] = crate::model::num::sat_add(totals.sold[i], amount),
+            Basis::Orders if aggregated => {
+                totals.sold[i] = crate::model::num::sat_add(totals.sold[i], amount)
+            }
             Basis::Orders => {
                 if let Some(id) = order_id {
-                    orders_seen[i].insert(id);
+                    totals.orders[i].insert(id);
                 }
             }
         }
