@@ -46,6 +46,13 @@ pub enum Command {
     ///       --name "Winter clearance" --start 2026-12-01 --end 2026-12-31 --approve --by "A. Buyer"
     #[command(verbatim_doc_comment)]
     Apply(ApplyArgs),
+    /// Weekly report for unattended runs: DIR/<ISO year>-W<week>/ with report.html, report.xlsx,
+    /// report.md and summary.json, with week-over-week deltas.
+    ///
+    /// Example (crontab, Mondays 06:00):
+    ///   0 6 * * 1  cd /srv/shop && clearance report catalog.xlsx --sales orders.csv --out reports/ --quiet
+    #[command(verbatim_doc_comment)]
+    Report(ReportArgs),
     /// Show which sheet, header row and column mapping would be used, and the first rows as parsed.
     ///
     /// Example:
@@ -242,6 +249,32 @@ pub struct ValidateArgs {
     /// How to print the problems.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The catalog (as for `plan`).
+    #[arg(value_name = "CATALOG")]
+    pub catalog: PathBuf,
+    /// Sales order lines or aggregated sales; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub sales: Vec<PathBuf>,
+    /// Active discounts already running.
+    #[arg(long, value_name = "FILE")]
+    pub existing: Option<PathBuf>,
+    /// The reports folder; each week goes into DIR/<ISO year>-W<week>/.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// How long to wait for another run on the same folder to finish, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub lock_wait: u64,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod report;
 pub mod rules;
 
 use error::Result;
@@ -92,6 +93,7 @@ pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
         cli::Command::Template(args) => commands::template::run(args, out),
         cli::Command::Validate(args) => commands::validate::run(args, out),
         cli::Command::Apply(args) => commands::apply::run(args, out),
+        cli::Command::Report(args) => commands::report::run(args, out),
     };
     out.flush();
     result

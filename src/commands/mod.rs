@@ -3,5 +3,6 @@
 pub mod apply;
 pub mod inspect;
 pub mod plan;
+pub mod report;
 pub mod template;
 pub mod validate;

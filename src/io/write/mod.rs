@@ -4,6 +4,8 @@
 pub mod atomic;
 pub mod csv_out;
 pub mod json;
+pub mod report_text;
+pub mod report_xlsx;
 pub mod template;
 pub mod terminal;
 pub mod xlsx;

@@ -1,0 +1,244 @@
+//! `clearance report`: the weekly report for cron. The week's folder is built beside its final
+//! place and renamed into it, so a rerun replaces it whole and a failed run leaves the previous
+//! one as it was. A lock file keeps two runs on one folder from interleaving.
+
+use crate::Output;
+use crate::cli::{OutputFormat, PlanArgs, ReportArgs};
+use crate::config::resolve_plan;
+use crate::error::{Error, Result};
+use crate::io::read::dates::iso_week;
+use crate::io::write::atomic::ensure_dir;
+use crate::io::write::report_text::{self, Chart};
+use crate::io::write::report_xlsx;
+use crate::model::Plan;
+use crate::report::{self, Summary};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const LOCK_FILE: &str = ".clearance-report.lock";
+
+pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
+    let today = chrono::Local::now().date_naive();
+    let plan_args = PlanArgs {
+        catalog: args.catalog.clone(),
+        sales: args.sales.clone(),
+        existing: args.existing.clone(),
+        from_campaign: None,
+        out: args.out.clone(),
+        policy: args.policy.clone(),
+        input: args.input.clone(),
+        common: args.common.clone(),
+    };
+    let cfg = resolve_plan(&plan_args, today)?;
+    let as_of = cfg.as_of;
+    let week = iso_week(as_of);
+    if args.out.is_file() {
+        return Err(Error::output(
+            &args.out,
+            "is a file; --out takes the reports folder",
+        ));
+    }
+    ensure_dir(&args.out)?;
+    let _lock = Lock::take(&args.out, Duration::from_secs(args.lock_wait))?;
+
+    let plan = crate::commands::plan::build_plan(&plan_args, &cfg)?;
+    let previous_week = iso_week(as_of - chrono::Duration::days(7));
+    let previous = read_summary(&args.out.join(&previous_week).join("summary.json"));
+    let dated = plan.lines.iter().any(|l| l.last_sale.is_some());
+    let summary = report::summarise(&plan, as_of, &week, dated, previous.as_ref());
+    let charts = charts(&plan);
+    let target = args.out.join(&week);
+    write_week(&args.out, &target, &summary, &charts)?;
+
+    if !args.common.quiet {
+        crate::print_warnings(&plan.warnings, out);
+    }
+    match args.common.format {
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(&summary)
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            out.stdout(&text);
+            out.stdout("\n");
+        }
+        _ => out.stdout(&format!(
+            "Report {week} written to {} (report.html, report.xlsx, report.md, summary.json){}\n",
+            target.display(),
+            summary
+                .previous_week
+                .as_ref()
+                .map(|p| format!("; compared with {p}"))
+                .unwrap_or_default()
+        )),
+    }
+    Ok(())
+}
+
+fn read_summary(path: &Path) -> Option<Summary> {
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn charts(plan: &Plan) -> Vec<Chart> {
+    let value_by_class = {
+        let mut v = Vec::new();
+        for class in ["severe", "moderate", "balanced", "fast"] {
+            let total = plan
+                .lines
+                .iter()
+                .filter(|l| {
+                    l.class.map(|c| c.as_str()) == Some(class)
+                        && l.quantity.is_some_and(|q| q > rust_decimal::Decimal::ZERO)
+                })
+                .fold(rust_decimal::Decimal::ZERO, |acc, l| {
+                    crate::model::num::sat_add(acc, l.capital)
+                });
+            v.push((class.to_string(), total));
+        }
+        v
+    };
+    vec![
+        ("Stock value by class".to_string(), value_by_class),
+        (
+            "Capital in slow movers by category".to_string(),
+            report::capital_by_category(plan, 10),
+        ),
+        (
+            "Candidates by tier (%)".to_string(),
+            report::candidates_by_tier(plan)
+                .into_iter()
+                .map(|(b, n)| (b.to_string(), rust_decimal::Decimal::from(n)))
+                .collect(),
+        ),
+    ]
+}
+
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
+    let path = dir.join(name);
+    let mut f = std::fs::File::create(&path)
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    fail_point(&path)
+}
+
+/// Test hook: `CLEARANCE_FAIL_AFTER=report.md` makes the run fail right after writing that file,
+/// so tests can show that a failed run leaves the previous report untouched.
+fn fail_point(path: &Path) -> Result<()> {
+    match std::env::var("CLEARANCE_FAIL_AFTER") {
+        Ok(name)
+            if path
+                .file_name()
+                .is_some_and(|f| f.to_string_lossy() == name) =>
+        {
+            Err(Error::output(
+                path,
+                "failure injected by CLEARANCE_FAIL_AFTER",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Build the week in a temporary folder inside `out`, then swap it into place.
+fn write_week(out: &Path, target: &Path, summary: &Summary, charts: &[Chart]) -> Result<()> {
+    let tmp = tempfile::Builder::new()
+        .prefix(".clearance-report-")
+        .tempdir_in(out)
+        .map_err(|e| Error::output(out, format!("cannot create a folder: {e}")))?;
+    let dir = tmp.path();
+    let json =
+        serde_json::to_string_pretty(summary).map_err(|e| Error::Internal(e.to_string()))? + "\n";
+    write_file(dir, "summary.json", &json)?;
+    write_file(dir, "report.md", &report_text::markdown(summary))?;
+    write_file(dir, "report.html", &report_text::html(summary, charts))?;
+    let xlsx = dir.join("report.xlsx");
+    report_xlsx::write(summary, charts, &target.join("report.xlsx"), &xlsx)?;
+    fail_point(&xlsx)?;
+
+    let fresh = tmp.keep();
+    let old: Option<PathBuf> = if target.exists() {
+        let aside = out.join(format!(
+            ".clearance-old-{}-{}",
+            summary.week,
+            std::process::id()
+        ));
+        std::fs::rename(target, &aside).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&fresh);
+            Error::output(target, format!("cannot replace the previous report: {e}"))
+        })?;
+        Some(aside)
+    } else {
+        None
+    };
+    if let Err(e) = std::fs::rename(&fresh, target) {
+        if let Some(aside) = &old {
+            let _ = std::fs::rename(aside, target);
+        }
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(Error::output(
+            target,
+            format!("cannot move the report into place: {e}"),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o755));
+    }
+    if let Some(aside) = old {
+        let _ = std::fs::remove_dir_all(aside);
+    }
+    Ok(())
+}
+
+/// An exclusive lock on the reports folder: a file created with create-new, removed on drop.
+struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    fn take(dir: &Path, wait: Duration) -> Result<Lock> {
+        let path = dir.join(LOCK_FILE);
+        let start = Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if start.elapsed() >= wait {
+                        let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                        return Err(Error::output(
+                            &path,
+                            format!(
+                                "another clearance report run (process {}) is writing this folder; waited {} s. If no run is active, delete the lock file",
+                                holder.trim(),
+                                wait.as_secs()
+                            ),
+                        ));
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(e) => {
+                    return Err(Error::output(
+                        &path,
+                        format!("cannot create the lock file: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}

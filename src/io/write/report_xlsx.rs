@@ -1,0 +1,160 @@
+//! `report.xlsx`: a KPI summary with native Excel charts (stock value by class, capital in slow
+//! movers by category, candidates by tier) and the top 20 slow movers. Values only.
+
+use super::report_text::{Chart, KPI_ROWS};
+use crate::error::{Error, Result};
+use crate::report::Summary;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Chart as XChart, ChartType, Color, Format, Workbook, Worksheet, XlsxError};
+use serde_json::Value;
+use std::path::Path;
+
+pub fn write(summary: &Summary, charts: &[Chart], target: &Path, path: &Path) -> Result<()> {
+    build(summary, charts, path)
+        .map_err(|e| Error::output(target, format!("cannot write the workbook: {e}")))
+}
+
+fn f(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn number(ws: &mut Worksheet, r: u32, c: u16, v: &Value, fmt: &Format) -> Result<(), XlsxError> {
+    if let Some(x) = f(v) {
+        ws.write_number_with_format(r, c, x, fmt)?;
+    }
+    Ok(())
+}
+
+fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0x1F4E78))
+        .set_font_color(Color::White);
+    let num = Format::new().set_num_format("#,##0.00");
+    let ws = wb.add_worksheet();
+    ws.set_name("KPIs")?;
+    ws.set_column_width(0, 30)?;
+    ws.set_column_width(1, 16)?;
+    ws.set_column_width(2, 16)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("Clearance report {}", summary.week),
+        &Format::new().set_bold().set_font_size(14),
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!("As of {} · plan {}", summary.as_of, summary.plan_id),
+    )?;
+    ws.write_string_with_format(3, 0, "KPI", &header)?;
+    ws.write_string_with_format(3, 1, "This week", &header)?;
+    ws.write_string_with_format(3, 2, "Change", &header)?;
+    let mut r = 4u32;
+    for (label, key) in KPI_ROWS {
+        ws.write_string(r, 0, label)?;
+        number(ws, r, 1, &summary.kpis[key], &num)?;
+        number(ws, r, 2, &summary.deltas[key], &num)?;
+        r += 1;
+    }
+    // One table per chart, then the chart beside it.
+    let mut chart_row = 3u32;
+    for (i, (title, data)) in charts.iter().enumerate() {
+        r += 2;
+        let top = r;
+        ws.write_string_with_format(r, 0, title.as_str(), &header)?;
+        ws.write_string_with_format(r, 1, "Value", &header)?;
+        for (label, v) in data {
+            r += 1;
+            ws.write_string(r, 0, label.as_str())?;
+            ws.write_number_with_format(r, 1, v.to_f64().unwrap_or(0.0), &num)?;
+        }
+        if data.is_empty() {
+            continue;
+        }
+        let mut chart = XChart::new(if i == 1 {
+            ChartType::Bar
+        } else {
+            ChartType::Column
+        });
+        chart
+            .add_series()
+            .set_name(title.as_str())
+            .set_categories(("KPIs", top + 1, 0, r, 0))
+            .set_values(("KPIs", top + 1, 1, r, 1));
+        chart.title().set_name(title.as_str());
+        chart.legend().set_hidden();
+        ws.insert_chart(chart_row, 4, &chart)?;
+        chart_row += 16;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "New slow movers", &header)?;
+    ws.write_string(r, 1, summary.new_slow_movers.join(", "))?;
+    ws.write_string_with_format(r + 1, 0, "Recovered", &header)?;
+    ws.write_string(r + 1, 1, summary.recovered.join(", "))?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name("Top slow movers")?;
+    let cols = [
+        ("SKU", 18.0),
+        ("Name", 30.0),
+        ("Category", 18.0),
+        ("Class", 10.0),
+        ("Velocity", 9.0),
+        ("On hand", 9.0),
+        ("Capital", 12.0),
+        ("Discount %", 10.0),
+        ("Clearance price", 14.0),
+        ("Break-even lift %", 16.0),
+        ("Days since sale", 14.0),
+    ];
+    for (c, (name, w)) in cols.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+        ws.write_string_with_format(0, c as u16, *name, &header)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (i, t) in summary.top_slow_movers.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, &t.key)?;
+        ws.write_string(r, 1, t.name.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 2, t.category.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 3, t.class.as_deref().unwrap_or(""))?;
+        number(
+            ws,
+            r,
+            4,
+            &t.velocity_ratio,
+            &Format::new().set_num_format("0.000"),
+        )?;
+        number(ws, r, 5, &t.quantity, &Format::new())?;
+        number(ws, r, 6, &t.capital, &num)?;
+        number(ws, r, 7, &t.discount_pct, &Format::new())?;
+        if let Some(cp) = t
+            .clearance_price
+            .as_deref()
+            .and_then(|p| p.parse::<Decimal>().ok())
+        {
+            ws.write_number_with_format(r, 8, cp.to_f64().unwrap_or(0.0), &num)?;
+        }
+        number(ws, r, 9, &t.break_even_lift_pct, &num)?;
+        match t.days_since_last_sale {
+            Some(d) => ws.write_number(r, 10, d as f64)?,
+            None => ws.write_string(r, 10, "never")?,
+        };
+    }
+    if !summary.top_slow_movers.is_empty() {
+        let n = summary.top_slow_movers.len() as u32;
+        let mut chart = XChart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_name("Capital tied up")
+            .set_categories(("Top slow movers", 1, 0, n, 0))
+            .set_values(("Top slow movers", 1, 6, n, 6));
+        chart.title().set_name("Top slow movers: capital tied up");
+        chart.legend().set_hidden();
+        ws.insert_chart(n + 3, 0, &chart)?;
+    }
+    wb.save(path)
+}
