@@ -228,7 +228,8 @@ pub fn kpis(plan: &Plan, as_of: NaiveDate, dated_sales: bool) -> Value {
 /// Current minus previous, key by key; null where either side is null or missing.
 pub fn deltas(current: &Value, previous: &Value) -> Value {
     match (current, previous) {
-        (Value::Object(c), Value::Object(p)) => Value::Object(
+        // Same keys as the current KPIs; a missing previous side gives nulls.
+        (Value::Object(c), p) => Value::Object(
             c.iter()
                 .map(|(k, v)| (k.clone(), deltas(v, p.get(k).unwrap_or(&Value::Null))))
                 .collect(),
