@@ -32,12 +32,16 @@ BIN = os.path.join("target", "debug", "clearance")
 FIXED_DATE = "2026-11-22T00:00:00Z"
 
 # Column letters of the template (see src/campaign/template.rs).
-COL = {
-    "SKU": "A", "Location": "B", "Name": "C", "Category": "D", "On hand": "E", "Sold": "F",
-    "Velocity": "G", "Class": "H", "Price": "I", "Suggested %": "J", "Max %": "K",
-    "Projected sold": "L", "Left at end": "M", "Include": "N", "Discount %": "O",
-    "Promo qty": "P", "Display qty": "Q", "Note": "R",
-}
+HEADERS = [
+    "SKU", "Location", "Name", "Category", "On hand", "Sold", "Velocity", "Class", "Price",
+    "Suggested %", "Max %", "Max set by", "Projected sold", "Left at end", "Include",
+    "Discount %", "Promo qty", "Display qty", "Note",
+]
+# Column letters by header, as the template writes them.
+COL = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(HEADERS)}
+INC, DISC, PROMO, DISP, NOTE, ONHAND = (
+    COL["Include"], COL["Discount %"], COL["Promo qty"], COL["Display qty"], COL["Note"], COL["On hand"],
+)
 EXPECTED_ORDER = ["B-FLOOR", "B-ZERO", "B-NOCOST", "B-V005", "B-V010", "B-V015", "B-V025", "B-V029"]
 
 
@@ -93,35 +97,35 @@ def save(wb, name):
 
 def edited_valid(template):
     wb, ws = load(template)
-    ws["N9"] = "N"  # B-V029 left out
-    ws["O5"] = 10  # B-V005 lowered from 17
-    ws["P6"] = 5  # B-V010 promo qty
-    ws["Q6"] = 2  # B-V010 display qty
-    ws["R3"] = "Front window"  # B-ZERO note
+    ws[f"{INC}9"] = "N"  # B-V029 left out
+    ws[f"{DISC}5"] = 10  # B-V005 lowered from 17
+    ws[f"{PROMO}6"] = 5  # B-V010 promo qty
+    ws[f"{DISP}6"] = 2  # B-V010 display qty
+    ws[f"{NOTE}3"] = "Front window"  # B-ZERO note
     # B-V025 (row 8) removed above and added again by hand at the bottom, grey columns empty.
     for letter in COL.values():
         ws[f"{letter}8"] = None
     ws["A10"] = "B-V025"
-    ws["N10"] = "Y"
-    ws["O10"] = 6
-    ws["R10"] = "added by hand"
+    ws[f"{INC}10"] = "Y"
+    ws[f"{DISC}10"] = 6
+    ws[f"{NOTE}10"] = "added by hand"
     return save(wb, "edited_valid.xlsx")
 
 
 def edited_errors(template):
     wb, ws = load(template)
-    ws["O3"] = 40  # B-ZERO: above the row max 25 (cap 25%)
-    ws["O2"] = -5  # B-FLOOR: below 0
-    ws["O4"] = "abc"  # B-NOCOST: not a number
-    ws["N5"] = "maybe"  # B-V005: Include not Y/N
-    ws["E6"] = 12  # B-V010: locked On hand changed (plan says 10)
-    ws["P7"] = -3  # B-V015: negative promo qty
+    ws[f"{DISC}3"] = 40  # B-ZERO: above the row max 25 (cap 25%)
+    ws[f"{DISC}2"] = -5  # B-FLOOR: below 0
+    ws[f"{DISC}4"] = "abc"  # B-NOCOST: not a number
+    ws[f"{INC}5"] = "maybe"  # B-V005: Include not Y/N
+    ws[f"{ONHAND}6"] = 12  # B-V010: locked On hand changed (plan says 10)
+    ws[f"{PROMO}7"] = -3  # B-V015: negative promo qty
     ws["A10"] = "B-NOPE"  # unknown sku
-    ws["N10"] = "Y"
-    ws["O10"] = 5
+    ws[f"{INC}10"] = "Y"
+    ws[f"{DISC}10"] = 5
     ws["A11"] = "B-V025"  # duplicate of row 8
-    ws["N11"] = "Y"
-    ws["O11"] = 7
+    ws[f"{INC}11"] = "Y"
+    ws[f"{DISC}11"] = 7
     return save(wb, "edited_errors.xlsx")
 
 

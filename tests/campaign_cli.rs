@@ -20,7 +20,7 @@ const CATALOG: &str = "fixtures/basic_ids.csv";
 const PLAN_ID: &str = "792791e6f880";
 const CAMPAIGN: &str = "clearance-2026-11-22";
 
-const HEADERS: [&str; 18] = [
+const HEADERS: [&str; 19] = [
     "SKU",
     "Location",
     "Name",
@@ -32,6 +32,7 @@ const HEADERS: [&str; 18] = [
     "Price",
     "Suggested %",
     "Max %",
+    "Max set by",
     "Projected sold",
     "Left at end",
     "Include",
@@ -40,8 +41,8 @@ const HEADERS: [&str; 18] = [
     "Display qty",
     "Note",
 ];
-const INCLUDE: usize = 13;
-const DISCOUNT: usize = 14;
+const INCLUDE: usize = 14;
+const DISCOUNT: usize = 15;
 
 // ---------------------------------------------------------------- helpers
 
@@ -353,7 +354,7 @@ fn plan_writes_the_upload_template_with_one_row_per_planned_line() {
             line["max_discount_pct"].as_f64(),
             "Max %"
         );
-        for c in 15..18 {
+        for c in 16..19 {
             assert!(
                 matches!(row[c], Data::Empty),
                 "white cells start empty: {row:?}"
@@ -413,28 +414,26 @@ assert meta.sheet_state == "hidden", meta.sheet_state
 assert ws.protection.sheet, "sheet not protected"
 assert not ws.protection.password, "protected with a password"
 assert ws.freeze_panes and ws.freeze_panes.endswith("2"), ws.freeze_panes
-maxes = {r: ws.cell(r, 11).value for r in range(2, 10)}
-dv_disc = {}
+limits = {r: ws.cell(r, 12).value for r in range(2, 10)}
 include_ok = False
+disc_ok = False
 for dv in ws.data_validations.dataValidation:
     cells = [c for rng in dv.sqref.ranges for c in rng.cells]
     cols = {c[1] for c in cells}
-    if cols == {14} and dv.type == "list" and dv.formula1 == '"Y,N"':
-        include_ok = {(r, 14) for r in range(2, 10)} <= set(cells)
-    if cols == {15} and dv.type == "decimal":
-        for (r, c) in cells:
-            dv_disc[r] = dv
+    if cols == {15} and dv.type == "list" and dv.formula1 == '"Y,N"':
+        include_ok = {(r, 15) for r in range(2, 10)} <= set(cells)
+    if cols == {16} and dv.type == "decimal":
+        # One rule for the column: 0 to the row's own Max % (column K, relative row).
+        assert float(dv.formula1) == 0, dv.formula1
+        assert dv.formula2.replace("$", "") == "K2", dv.formula2
+        assert dv.showInputMessage and "Max set by" in (dv.prompt or ""), dv.prompt
+        disc_ok = {(r, 16) for r in range(2, 10)} <= set(cells)
 assert include_ok, "Include has no Y/N list on every row"
+assert disc_ok, "Discount % has no validation on every row"
 for r in range(2, 10):
-    dv = dv_disc.get(r)
-    assert dv is not None, f"no Discount % validation on row {r}"
-    assert dv.operator in (None, "between"), dv.operator
-    assert float(dv.formula1) == 0, dv.formula1
-    assert float(dv.formula2) == maxes[r], (r, dv.formula2, maxes[r])
-    assert dv.showInputMessage and dv.prompt, f"row {r}: no input message"
-    assert any(w in dv.prompt for w in ("margin floor", "cap", "cost")), dv.prompt
-grey = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
-white = [14, 15, 16, 17, 18]
+    assert any(w in (limits[r] or "") for w in ("margin floor", "cap", "cost")), limits[r]
+grey = list(range(1, 15))
+white = [15, 16, 17, 18, 19]
 for r in range(2, 10):
     for c in grey:
         assert ws.cell(r, c).protection.locked, f"({r},{c}) not locked"
@@ -548,12 +547,12 @@ fn libreoffice_saved_fixture_keeps_the_hidden_sheet() {
 }
 
 const ERROR_LINES: [&str; 8] = [
-    "Template!O2: discount -5% is below 0 (0 to 7% allowed)",
-    "Template!O3: discount 40% is above the allowed 25% for sku B-ZERO (cap 25%)",
-    "Template!O4: \"abc\" is not a number (a discount from 0 to 15%)",
-    "Template!N5: Include \"maybe\" is not Y or N (Y or N)",
+    "Template!P2: discount -5% is below 0 (0 to 7% allowed)",
+    "Template!P3: discount 40% is above the allowed 25% for sku B-ZERO (cap 25%)",
+    "Template!P4: \"abc\" is not a number (a discount from 0 to 15%)",
+    "Template!O5: Include \"maybe\" is not Y or N (Y or N)",
     "Template!E6: locked value changed: On hand is \"12\", the plan says \"10\" (grey columns come from the plan; edit only the white ones)",
-    "Template!P7: Promo qty -3 is below 0 (a quantity of 0 or more)",
+    "Template!Q7: Promo qty -3 is below 0 (a quantity of 0 or more)",
     "Template!A10: unknown sku B-NOPE (not in the plan; only skus of the plan can be uploaded)",
     "Template!A11: duplicate row: B-V025 is already on row 8 (keep one row per sku and location)",
 ];

@@ -26,6 +26,7 @@ pub enum Column {
     Price,
     Suggested,
     Max,
+    Limit,
     Projected,
     LeftAtEnd,
     Include,
@@ -35,7 +36,7 @@ pub enum Column {
     Note,
 }
 
-pub const COLUMNS: [Column; 18] = [
+pub const COLUMNS: [Column; 19] = [
     Column::Sku,
     Column::Location,
     Column::Name,
@@ -47,6 +48,7 @@ pub const COLUMNS: [Column; 18] = [
     Column::Price,
     Column::Suggested,
     Column::Max,
+    Column::Limit,
     Column::Projected,
     Column::LeftAtEnd,
     Column::Include,
@@ -70,6 +72,7 @@ impl Column {
             Column::Price => "Price",
             Column::Suggested => "Suggested %",
             Column::Max => "Max %",
+            Column::Limit => "Max set by",
             Column::Projected => "Projected sold",
             Column::LeftAtEnd => "Left at end",
             Column::Include => "Include",
@@ -98,6 +101,7 @@ impl Column {
             Column::Category => 20.0,
             Column::Sku => 20.0,
             Column::Note => 30.0,
+            Column::Limit => 24.0,
             Column::Location => 10.0,
             _ => 11.0,
         }
@@ -122,6 +126,8 @@ pub struct LockedValues {
     pub price: Option<Decimal>,
     pub suggested: Option<Decimal>,
     pub max: Option<Decimal>,
+    /// What sets the maximum (`margin floor 15%`, `cap 25%`, ...).
+    pub limit: Option<String>,
     pub projected: Option<Decimal>,
     pub left_at_end: Option<Decimal>,
 }
@@ -161,6 +167,7 @@ impl LockedValues {
             price: line.price,
             suggested: line.discount_pct,
             max: line.max_discount_pct,
+            limit: Some(max_reason(line, plan)),
             projected,
             left_at_end: match (line.quantity, projected) {
                 (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
@@ -184,6 +191,7 @@ impl LockedValues {
             Column::Price => n(&self.price),
             Column::Suggested => n(&self.suggested),
             Column::Max => n(&self.max),
+            Column::Limit => self.limit.clone(),
             Column::Projected => n(&self.projected),
             Column::LeftAtEnd => n(&self.left_at_end),
             _ => None,

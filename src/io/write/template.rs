@@ -5,16 +5,15 @@
 //! schema and a fingerprint of each row's locked values.
 
 use crate::campaign::template::{
-    COLUMNS, Column, LockedValues, META_SHEET, SHEET, TEMPLATE_SCHEMA, max_reason, template_lines,
+    COLUMNS, Column, LockedValues, META_SHEET, SHEET, TEMPLATE_SCHEMA, template_lines,
 };
 use crate::error::{Error, Result};
 use crate::model::Plan;
-use crate::model::num::plain;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationRule, Format, FormatBorder, ProtectionOptions, Workbook,
-    Worksheet, XlsxError,
+    Color, DataValidation, DataValidationRule, Format, FormatBorder, Formula, ProtectionOptions,
+    Workbook, Worksheet, XlsxError,
 };
 use std::path::Path;
 
@@ -41,7 +40,8 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         .set_border(FormatBorder::Thin);
     let white = Format::new().set_unlocked().set_border(FormatBorder::Thin);
 
-    let ws = wb.add_worksheet();
+    // Constant memory: a million-line catalog can plan hundreds of thousands of rows.
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(SHEET)?;
     for col in COLUMNS {
         let c = col.index() as u16;
@@ -65,31 +65,6 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
                 ws.write_blank(r, col.index() as u16, &white)?;
             }
-            let max = line.max_discount_pct.unwrap_or(suggested);
-            let why = max_reason(line, plan);
-            let message = format!(
-                "{} {} planned {}%; allowed 0 to {}% ({why}).",
-                line.key(),
-                line.class.map(|c| c.as_str()).unwrap_or(""),
-                plain(suggested),
-                plain(max)
-            );
-            let dv = DataValidation::new()
-                .allow_decimal_number(DataValidationRule::Between(0.0, f(max)))
-                .set_input_title("Discount %")?
-                .set_input_message(truncate(&message, 250))?
-                .set_error_title("Discount above the maximum")?
-                .set_error_message(truncate(
-                    &format!("Enter a discount from 0 to {}% ({why}).", plain(max)),
-                    250,
-                ))?;
-            ws.add_data_validation(
-                r,
-                Column::Discount.index() as u16,
-                r,
-                Column::Discount.index() as u16,
-                &dv,
-            )?;
             fingerprints.push((line.key(), locked.fingerprint()));
         }
     }
@@ -107,14 +82,29 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         .set_input_message("Y to include the line in the campaign, N to leave it out.")?;
     let inc = Column::Include.index() as u16;
     ws.add_data_validation(1, inc, last.max(1), inc, &yn)?;
-    if blank {
-        let dv = DataValidation::new()
+    // One rule for the whole column: 0 to the row's own Max % (a relative reference), so the
+    // file stays small however many rows the plan has.
+    let c = Column::Discount.index() as u16;
+    let dv = if blank {
+        DataValidation::new()
             .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
             .set_input_title("Discount %")?
-            .set_input_message("The discount in percent; validate checks it against the plan's maximum for the sku.")?;
-        let c = Column::Discount.index() as u16;
-        ws.add_data_validation(1, c, last, c, &dv)?;
-    }
+            .set_input_message("The discount in percent; validate checks it against the plan's maximum for the sku.")?
+    } else {
+        let max_col = crate::io::read::table::column_letters(Column::Max.index());
+        DataValidation::new()
+            .allow_decimal_number_formula(DataValidationRule::Between(
+                Formula::new("0"),
+                Formula::new(format!("${max_col}2")),
+            ))
+            .set_input_title("Discount %")?
+            .set_input_message(
+                "From 0 to this row's Max %: the deepest discount the cap, the margin floor and any discount already running allow. \"Max set by\" says which one sets it.",
+            )?
+            .set_error_title("Discount above the maximum")?
+            .set_error_message("Enter a discount from 0 to this row's Max % (see \"Max set by\").")?
+    };
+    ws.add_data_validation(1, c, last.max(1), c, &dv)?;
     for col in [Column::PromoQty, Column::DisplayQty] {
         let c = col.index() as u16;
         let dv = DataValidation::new()
@@ -176,12 +166,4 @@ fn write_locked(
         };
     }
     Ok(())
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
-    }
 }
