@@ -34,7 +34,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let plan = build_plan(args, &cfg)?;
 
     ensure_dir(&args.out)?;
-    // The XLSX on its own thread while JSON and CSV are written; all renamed into place together.
+    // Each workbook on its own thread while JSON and CSV are written; all renamed into place together.
     let plan_ref = &plan;
     let targets_ref = &targets;
     let (staged_xlsx, staged) = std::thread::scope(|scope| {
@@ -43,6 +43,10 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
             st.write_with_path(&targets_ref[2], |tmp| {
                 xlsx::write_plan(plan_ref, &targets_ref[2], tmp)
             })?;
+            Ok(st)
+        });
+        let template_job = scope.spawn(move || -> Result<Staged> {
+            let mut st = Staged::new();
             st.write_with_path(&targets_ref[3], |tmp| {
                 template::write_template(Some(plan_ref), &targets_ref[3], tmp)
             })?;
@@ -58,9 +62,17 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
             })?;
             Ok(st)
         })();
-        let xlsx = xlsx_job
-            .join()
-            .unwrap_or_else(|_| Err(Error::Internal("the XLSX writer panicked".into())));
+        let joined = |job: std::thread::ScopedJoinHandle<'_, Result<Staged>>| {
+            job.join()
+                .unwrap_or_else(|_| Err(Error::Internal("an XLSX writer panicked".into())))
+        };
+        let mut xlsx = joined(xlsx_job);
+        if let (Ok(st), template) = (&mut xlsx, joined(template_job)) {
+            match template {
+                Ok(t) => st.merge(t),
+                Err(e) => return (Err(e), text),
+            }
+        }
         (xlsx, text)
     });
     let staged_xlsx = staged_xlsx?;

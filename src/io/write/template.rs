@@ -29,6 +29,8 @@ fn f(d: Decimal) -> f64 {
 fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     let blank = plan.is_none();
     let mut wb = Workbook::new();
+    // Level 1: the files are a few percent larger and written several times faster.
+    wb.set_zip_compression_level(1);
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
