@@ -45,9 +45,13 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     // Constant memory: a million-line catalog can plan hundreds of thousands of rows.
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(SHEET)?;
+    // Column formats (grey and locked, or white and unlocked) reach every cell written without
+    // a format of its own and every empty cell: cheaper than a format per cell, and the rows
+    // below the plan's stay editable where the columns are white.
     for col in COLUMNS {
         let c = col.index() as u16;
         ws.set_column_width(c, col.width())?;
+        ws.set_column_format(c, if col.editable(blank) { &white } else { &grey })?;
         ws.write_string_with_format(0, c, col.header(), &header)?;
     }
     ws.set_row_height(0, 30)?;
@@ -60,21 +64,25 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             rows += 1;
             let r = rows;
             let locked = LockedValues::of(line, plan);
-            write_locked(ws, r, &locked, &grey)?;
-            ws.write_string_with_format(r, Column::Include.index() as u16, "Y", &white)?;
+            write_locked(ws, r, &locked)?;
+            ws.write_string(r, Column::Include.index() as u16, "Y")?;
             let suggested = line.discount_pct.unwrap_or_default();
-            ws.write_number_with_format(r, Column::Discount.index() as u16, f(suggested), &white)?;
+            ws.write_number(r, Column::Discount.index() as u16, f(suggested))?;
+            // Empty white cells written too, so every reader (not only Excel) sees them unlocked.
             for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
                 ws.write_blank(r, col.index() as u16, &white)?;
             }
             fingerprints.push((line.key(), locked.fingerprint()));
         }
     }
-    // Room for hand-added rows: white cells in the editable columns below the plan's rows.
+    // Room for hand-added rows (STOCK-M: add items at the bottom, fill the white columns): the
+    // white columns are white all the way down; SKU and Location are made white here too.
     let extra = if blank { 500 } else { 50 };
-    for r in rows + 1..=rows + extra {
-        for col in COLUMNS.iter().filter(|c| c.editable(blank)) {
-            ws.write_blank(r, col.index() as u16, &white)?;
+    if !blank {
+        for r in rows + 1..=rows + extra {
+            for col in [Column::Sku, Column::Location] {
+                ws.write_blank(r, col.index() as u16, &white)?;
+            }
         }
     }
     let last = rows + extra;
@@ -141,12 +149,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     wb.save(path)
 }
 
-fn write_locked(
-    ws: &mut Worksheet,
-    r: u32,
-    v: &LockedValues,
-    grey: &Format,
-) -> Result<(), XlsxError> {
+fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), XlsxError> {
     for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
         let c = col.index() as u16;
         let number = match col {
@@ -161,10 +164,10 @@ fn write_locked(
             _ => None,
         };
         match (number, v.text(*col)) {
-            (Some(n), _) => ws.write_number_with_format(r, c, f(n), grey)?,
+            (Some(n), _) => ws.write_number(r, c, f(n))?,
             // Always a string cell: text from the inputs never becomes a formula.
-            (None, Some(t)) => ws.write_string_with_format(r, c, t, grey)?,
-            (None, None) => ws.write_blank(r, c, grey)?,
+            (None, Some(t)) => ws.write_string(r, c, t)?,
+            (None, None) => ws,
         };
     }
     Ok(())

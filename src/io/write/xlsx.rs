@@ -24,7 +24,6 @@ struct Formats {
     pct: Format,
     ratio: Format,
     qty: Format,
-    wrap: Format,
     severe: Format,
     moderate: Format,
 }
@@ -41,46 +40,78 @@ impl Formats {
             pct: Format::new().set_num_format("0.0#\"%\""),
             ratio: Format::new().set_num_format("0.000"),
             qty: Format::new().set_num_format("#,##0.##"),
-            wrap: Format::new(),
             severe: Format::new().set_background_color(Color::RGB(0xF8CBAD)),
             moderate: Format::new().set_background_color(Color::RGB(0xFFE699)),
         }
     }
 }
 
-const LINE_COLUMNS: &[(&str, f64)] = &[
-    ("Rank", 6.0),
-    ("SKU", 18.0),
-    ("Name", 32.0),
-    ("Category", 18.0),
-    ("Location", 10.0),
-    ("On hand", 9.0),
-    ("Sold", 8.0),
-    ("Velocity", 9.0),
-    ("Class", 10.0),
-    ("Tier %", 8.0),
-    ("Discount %", 10.0),
-    ("Max %", 8.0),
-    ("Limit", 12.0),
-    ("Price", 10.0),
-    ("Cost", 10.0),
-    ("Clearance price", 14.0),
-    ("Margin %", 9.0),
-    ("Margin after %", 13.0),
-    ("Existing %", 10.0),
-    ("Projected sold", 12.0),
-    ("Left at end", 11.0),
-    ("Flags", 16.0),
-    ("Reason", 16.0),
-    ("Why", 90.0),
+/// How a column's numbers are shown; set once per column, so cells need no format of their own.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Qty,
+    Ratio,
+    Pct,
+    Money,
+}
+
+const LINE_COLUMNS: &[(&str, f64, Kind)] = &[
+    ("Rank", 6.0, Kind::Text),
+    ("SKU", 18.0, Kind::Text),
+    ("Name", 32.0, Kind::Text),
+    ("Category", 18.0, Kind::Text),
+    ("Location", 10.0, Kind::Text),
+    ("On hand", 9.0, Kind::Qty),
+    ("Sold", 8.0, Kind::Qty),
+    ("Velocity", 9.0, Kind::Ratio),
+    ("Class", 10.0, Kind::Text),
+    ("Tier %", 8.0, Kind::Pct),
+    ("Discount %", 10.0, Kind::Pct),
+    ("Max %", 8.0, Kind::Pct),
+    ("Limit", 12.0, Kind::Text),
+    ("Price", 10.0, Kind::Money),
+    ("Cost", 10.0, Kind::Money),
+    ("Clearance price", 14.0, Kind::Money),
+    ("Margin %", 9.0, Kind::Pct),
+    ("Margin after %", 13.0, Kind::Pct),
+    ("Existing %", 10.0, Kind::Pct),
+    ("Projected sold", 12.0, Kind::Qty),
+    ("Left at end", 11.0, Kind::Qty),
+    ("Flags", 16.0, Kind::Text),
+    ("Reason", 16.0, Kind::Text),
+    ("Why", 90.0, Kind::Text),
 ];
 
-fn header_row(ws: &mut Worksheet, names: &[(&str, f64)], fm: &Formats) -> Result<(), XlsxError> {
-    for (c, (name, width)) in names.iter().enumerate() {
-        ws.set_column_width(c as u16, *width)?;
-        ws.write_string_with_format(0, c as u16, *name, &fm.header)?;
+fn header_row(
+    ws: &mut Worksheet,
+    names: &[(&str, f64, Kind)],
+    fm: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, (name, width, kind)) in names.iter().enumerate() {
+        let c = c as u16;
+        ws.set_column_width(c, *width)?;
+        let format = match kind {
+            Kind::Text => None,
+            Kind::Qty => Some(&fm.qty),
+            Kind::Ratio => Some(&fm.ratio),
+            Kind::Pct => Some(&fm.pct),
+            Kind::Money => Some(&fm.money),
+        };
+        if let Some(format) = format {
+            ws.set_column_format(c, format)?;
+        }
+        ws.write_string_with_format(0, c, *name, &fm.header)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// A number in a column whose format was set by `header_row`.
+fn num(ws: &mut Worksheet, r: u32, c: u16, v: Option<Decimal>) -> Result<(), XlsxError> {
+    if let Some(v) = v {
+        ws.write_number(r, c, f(v))?;
+    }
     Ok(())
 }
 
@@ -119,32 +150,32 @@ fn line_row(
     opt_text(ws, r, 2, l.name.as_deref())?;
     opt_text(ws, r, 3, l.category.as_deref())?;
     opt_text(ws, r, 4, l.location.as_deref())?;
-    opt_num(ws, r, 5, l.quantity, &fm.qty)?;
-    opt_num(ws, r, 6, l.sold, &fm.qty)?;
-    opt_num(ws, r, 7, l.velocity_ratio, &fm.ratio)?;
+    num(ws, r, 5, l.quantity)?;
+    num(ws, r, 6, l.sold)?;
+    num(ws, r, 7, l.velocity_ratio)?;
     match l.class {
         Some(Class::Severe) => ws.write_string_with_format(r, 8, "severe", &fm.severe)?,
         Some(Class::Moderate) => ws.write_string_with_format(r, 8, "moderate", &fm.moderate)?,
         Some(c) => ws.write_string(r, 8, c.as_str())?,
         None => ws,
     };
-    opt_num(ws, r, 9, l.tier_discount_pct, &fm.pct)?;
-    opt_num(ws, r, 10, l.discount_pct, &fm.pct)?;
-    opt_num(ws, r, 11, l.max_discount_pct, &fm.pct)?;
+    num(ws, r, 9, l.tier_discount_pct)?;
+    num(ws, r, 10, l.discount_pct)?;
+    num(ws, r, 11, l.max_discount_pct)?;
     opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
-    opt_num(ws, r, 13, l.price, &fm.money)?;
-    opt_num(ws, r, 14, l.cost, &fm.money)?;
-    opt_num(ws, r, 15, l.clearance_price, &fm.money)?;
-    opt_num(ws, r, 16, l.margin_pct, &fm.pct)?;
-    opt_num(ws, r, 17, l.margin_after_pct, &fm.pct)?;
-    opt_num(ws, r, 18, l.existing_discount_pct, &fm.pct)?;
-    opt_num(ws, r, 19, l.projected_units_sold, &fm.qty)?;
-    opt_num(ws, r, 20, l.stock_left_at_end, &fm.qty)?;
+    num(ws, r, 13, l.price)?;
+    num(ws, r, 14, l.cost)?;
+    num(ws, r, 15, l.clearance_price)?;
+    num(ws, r, 16, l.margin_pct)?;
+    num(ws, r, 17, l.margin_after_pct)?;
+    num(ws, r, 18, l.existing_discount_pct)?;
+    num(ws, r, 19, l.projected_units_sold)?;
+    num(ws, r, 20, l.stock_left_at_end)?;
     if !l.flags.is_empty() {
         ws.write_string(r, 21, l.flags.join(", "))?;
     }
     opt_text(ws, r, 22, l.reason.map(|x| x.as_str()))?;
-    ws.write_string_with_format(r, 23, &l.why, &fm.wrap)?;
+    ws.write_string(r, 23, &l.why)?;
     Ok(())
 }
 
@@ -204,11 +235,11 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Data issues")?;
     let cols = [
-        ("File", 30.0),
-        ("Sheet", 14.0),
-        ("Row", 8.0),
-        ("Column", 20.0),
-        ("Message", 100.0),
+        ("File", 30.0, Kind::Text),
+        ("Sheet", 14.0, Kind::Text),
+        ("Row", 8.0, Kind::Text),
+        ("Column", 20.0, Kind::Text),
+        ("Message", 100.0, Kind::Text),
     ];
     header_row(ws, &cols, &fm)?;
     for (i, w) in plan.warnings.iter().enumerate() {
