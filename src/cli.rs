@@ -101,6 +101,20 @@ pub struct InputArgs {
     /// Numbers use a decimal comma (1.234,50). Default: detected (`;`-delimited files use it).
     #[arg(long)]
     pub decimal_comma: bool,
+    /// Refuse XLSX/ODS files whose sheets expand to more than this many MiB of XML (zip bombs).
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub max_sheet_mb: u64,
+}
+
+impl InputArgs {
+    /// The reading options these flags ask for.
+    pub fn read_options(&self) -> crate::io::read::ReadOptions {
+        crate::io::read::ReadOptions {
+            sheet: self.sheet.clone(),
+            decimal_comma: self.decimal_comma.then_some(true),
+            max_sheet_bytes: self.max_sheet_mb.saturating_mul(1 << 20),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,7 +4,6 @@
 use crate::Output;
 use crate::cli::InspectArgs;
 use crate::error::Result;
-use crate::io::read::ReadOptions;
 use crate::io::read::catalog::{CATALOG_REQUIRED, detect_layout, read_catalog};
 use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, locate_header};
 use crate::io::read::sales::{SALES_REQUIRED, open_sales};
@@ -14,10 +13,7 @@ use crate::model::num::{money, plain};
 use comfy_table::{Table as TextTable, presets};
 
 pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
-    let opts = ReadOptions {
-        sheet: args.input.sheet.clone(),
-        decimal_comma: args.input.decimal_comma.then_some(true),
-    };
+    let opts = args.input.read_options();
     let mut table = Table::open(&args.file, &opts)?;
     let mut text = String::new();
     text.push_str(&format!("File:       {}\n", table.display));

@@ -110,10 +110,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 
 /// Read every input and compute the plan (no output written).
 pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
-    let opts = ReadOptions {
-        sheet: args.input.sheet.clone(),
-        decimal_comma: args.input.decimal_comma.then_some(true),
-    };
+    let opts = args.input.read_options();
     let maps = &args.input.maps;
     let catalog = read_catalog(&args.catalog, &opts, maps)?;
     let mut warnings: Vec<Warning> = catalog.warnings;
@@ -143,7 +140,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
         let sales_opts = ReadOptions {
             sheet: None,
-            decimal_comma: opts.decimal_comma,
+            ..opts.clone()
         };
         for path in &args.sales {
             let read = aggregate_sales(

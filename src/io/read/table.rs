@@ -100,7 +100,13 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// `Some(true)`: decimal commas; `Some(false)`: decimal points; `None`: detect.
     pub decimal_comma: Option<bool>,
+    /// Largest uncompressed sheet XML accepted from an XLSX/ODS, in bytes (0: the default).
+    pub max_sheet_bytes: u64,
 }
+
+/// Default limit on a workbook's uncompressed sheet XML: far above any real export (a
+/// million-row sheet is about 0.5 GiB), far below what a zip bomb expands to.
+pub const DEFAULT_MAX_SHEET_BYTES: u64 = 1 << 30;
 
 const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -201,7 +207,20 @@ impl Table {
         })
     }
 
-    fn open_sheet(path: &Path, display: String, file: File, opts: &ReadOptions) -> Result<Table> {
+    fn open_sheet(
+        path: &Path,
+        display: String,
+        mut file: File,
+        opts: &ReadOptions,
+    ) -> Result<Table> {
+        // The zip's directory first: a zip bomb is refused before anything is read or inflated.
+        let mut head = [0u8; 4];
+        let n = read_up_to(&mut file, &mut head).map_err(|e| Error::from_io_input(path, &e))?;
+        if n == 4 && is_zip(&head) {
+            check_expanded_size(&display, &mut file, opts.max_sheet_bytes)?;
+        }
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::from_io_input(path, &e))?;
         let mut bytes = Vec::new();
         BufReader::new(file)
             .read_to_end(&mut bytes)
@@ -331,6 +350,42 @@ impl Table {
             None => self.display.clone(),
         }
     }
+}
+
+/// Refuse a workbook whose sheets would expand beyond the limit (a zip bomb), before any XML is
+/// inflated: the sizes come from the zip's central directory.
+fn check_expanded_size(display: &str, file: &mut File, limit: u64) -> Result<()> {
+    let limit = if limit == 0 {
+        DEFAULT_MAX_SHEET_BYTES
+    } else {
+        limit
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return Ok(()); // calamine reports the damaged file with its own message
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let Ok(name) = entry.name() else { continue };
+        let name = name.to_ascii_lowercase();
+        if name.starts_with("xl/worksheets/")
+            || name.ends_with("sharedstrings.xml")
+            || name == "content.xml"
+        {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > limit {
+        return Err(Error::Data(format!(
+            "{display}: the workbook's sheets expand to {} MiB of XML, above the {} MiB limit (a damaged file or a zip bomb). If the file is genuine, raise the limit with --max-sheet-mb {}",
+            total >> 20,
+            limit >> 20,
+            (total >> 20) + 1
+        )));
+    }
+    Ok(())
 }
 
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {

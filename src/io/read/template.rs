@@ -69,7 +69,7 @@ pub fn read_template(path: &Path) -> Result<TemplateFile> {
         path,
         &ReadOptions {
             sheet: Some(SHEET.into()),
-            decimal_comma: None,
+            ..ReadOptions::default()
         },
     ) {
         Ok(t) => t,
