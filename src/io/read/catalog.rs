@@ -270,6 +270,15 @@ impl RowReader<'_> {
                 self.warn(raw, field, format!("error cell {e} where a {field} number was expected; fix the formula in the source; line skipped"));
                 return Err(());
             }
+            Cell::Formula(f) => {
+                let f = f.clone();
+                self.warn(
+                    raw,
+                    field,
+                    format!("formula ={f} has no saved result (the file was written without calculating); open and save it in Excel or LibreOffice; line skipped"),
+                );
+                return Err(());
+            }
         };
         match parsed {
             Ok(v) => Ok(v),

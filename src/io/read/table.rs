@@ -20,6 +20,9 @@ pub enum Cell {
     Date(f64),
     /// An error cell (`#N/A`, `#DIV/0!`).
     Error(String),
+    /// A formula saved without its result (the workbook was written by a program that does not
+    /// calculate): there is no value to read.
+    Formula(String),
 }
 
 impl Cell {
@@ -47,6 +50,7 @@ impl Cell {
                     .unwrap_or_else(|| format!("{serial}")),
             ),
             Cell::Error(e) => Some(e.clone()),
+            Cell::Formula(_) => None,
         }
     }
 }
@@ -266,6 +270,31 @@ impl Table {
                 row: row0 + i + 1,
                 cells,
             });
+        }
+        // A formula whose result was never saved reads as an empty cell; mark it, so the
+        // reader can say so instead of taking it for a missing value.
+        if let Ok(formulas) = workbook.worksheet_formula(&sheet) {
+            for (r, c, f) in formulas.used_cells() {
+                if f.is_empty() {
+                    continue;
+                }
+                let (fr, fc) = formulas
+                    .start()
+                    .map(|(a, b)| (a as usize, b as usize))
+                    .unwrap_or((0, 0));
+                let (abs_r, abs_c) = (fr + r, fc + c);
+                if abs_r < row0 || abs_c < col0 {
+                    continue;
+                }
+                if let Some(cell) = rows
+                    .get_mut(abs_r - row0)
+                    .and_then(|row| row.cells.get_mut(abs_c - col0))
+                {
+                    if *cell == Cell::Empty {
+                        *cell = Cell::Formula(f.clone());
+                    }
+                }
+            }
         }
         Ok(Table {
             path: path.to_path_buf(),
