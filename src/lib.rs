@@ -55,6 +55,38 @@ impl Default for Output {
     }
 }
 
+/// A spinner on stderr for long runs: only when both stdout and stderr are terminals, `NO_COLOR`
+/// is not set and `--quiet` was not given; otherwise every call does nothing.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        let wanted = !quiet
+            && std::env::var_os("NO_COLOR").is_none()
+            && std::io::stdout().is_terminal()
+            && std::io::stderr().is_terminal();
+        let bar = wanted.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+    pub fn step(&self, message: impl Into<String>) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message.into());
+        }
+    }
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// `file, sheet "S", row 14, column "price": message`
 pub fn format_warning(w: &Warning) -> String {
     let mut s = w.file.clone();

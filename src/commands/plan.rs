@@ -31,7 +31,14 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
         return Err(Error::output(&args.out, "is a file; --out takes a folder"));
     }
 
+    let progress = crate::Progress::new(args.common.quiet);
+    progress.step(format!("reading {}", args.catalog.display()));
     let plan = build_plan(args, &cfg)?;
+    progress.step(format!(
+        "writing {} lines to {}",
+        plan.summary.lines,
+        args.out.display()
+    ));
 
     ensure_dir(&args.out)?;
     // Each workbook on its own thread while JSON and CSV are written; all renamed into place together.
@@ -79,6 +86,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let mut staged = staged?;
     staged.merge(staged_xlsx);
     staged.commit()?;
+    progress.finish();
 
     if !args.common.quiet {
         print_warnings(&plan.warnings, out);

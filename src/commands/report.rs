@@ -42,7 +42,10 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     ensure_dir(&args.out)?;
     let _lock = Lock::take(&args.out, Duration::from_secs(args.lock_wait))?;
 
+    let progress = crate::Progress::new(args.common.quiet);
+    progress.step(format!("reading {}", args.catalog.display()));
     let plan = crate::commands::plan::build_plan(&plan_args, &cfg)?;
+    progress.step(format!("writing the {week} report"));
     let previous_week = iso_week(as_of - chrono::Duration::days(7));
     let previous = read_summary(&args.out.join(&previous_week).join("summary.json"));
     let dated = plan.lines.iter().any(|l| l.last_sale.is_some());
@@ -50,6 +53,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let charts = charts(&plan);
     let target = args.out.join(&week);
     write_week(&args.out, &target, &summary, &charts)?;
+    progress.finish();
 
     if !args.common.quiet {
         crate::print_warnings(&plan.warnings, out);
