@@ -179,8 +179,11 @@ fn locked_changes(
         ) {
             (Num::Value(got), Some(w)) => (got - w).abs() < Decimal::new(5, 5),
             _ => {
+                // The template holds text cut to Excel's cell limit.
                 cell.text().map(|t| t.trim().to_string())
-                    == want.as_ref().map(|w| w.trim().to_string())
+                    == want
+                        .as_ref()
+                        .map(|w| crate::io::write::excel_text(w).trim().to_string())
             }
         };
         if !same {

@@ -76,7 +76,6 @@ enum Source {
     Csv {
         reader: Box<csv::Reader<Box<dyn Read>>>,
         record: csv::ByteRecord,
-        windows_1252: bool,
     },
     Sheet {
         rows: std::vec::IntoIter<RawRow>,
@@ -205,7 +204,6 @@ impl Table {
             source: Source::Csv {
                 reader: Box::new(reader),
                 record: csv::ByteRecord::new(),
-                windows_1252: encoding == "Windows-1252",
             },
             buffer: VecDeque::new(),
         })
@@ -220,8 +218,9 @@ impl Table {
         // The zip's directory first: a zip bomb is refused before anything is read or inflated.
         let mut head = [0u8; 4];
         let n = read_up_to(&mut file, &mut head).map_err(|e| Error::from_io_input(path, &e))?;
+        let mut is_xlsx = false;
         if n == 4 && is_zip(&head) {
-            check_expanded_size(&display, &mut file, opts.max_sheet_bytes)?;
+            is_xlsx = check_expanded_size(&display, &mut file, opts.max_sheet_bytes)?;
         }
         file.seek(SeekFrom::Start(0))
             .map_err(|e| Error::from_io_input(path, &e))?;
@@ -229,6 +228,11 @@ impl Table {
         BufReader::new(file)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::from_io_input(path, &e))?;
+        if is_xlsx {
+            if let Some(table) = Self::open_xlsx(path, &display, &bytes, opts)? {
+                return Ok(table);
+            }
+        }
         let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
             Error::Data(format!(
                 "{display}: cannot open the spreadsheet ({e}); the file may be damaged or truncated: re-save it from the spreadsheet program, or export it as CSV"
@@ -240,20 +244,7 @@ impl Table {
                 "{display}: the workbook has no sheets"
             )));
         }
-        let sheet = match &opts.sheet {
-            Some(wanted) => names
-                .iter()
-                .find(|n| n.as_str() == wanted.as_str())
-                .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
-                .cloned()
-                .ok_or_else(|| {
-                    Error::Data(format!(
-                        "{display}: there is no sheet named \"{wanted}\"; the sheets are: {}",
-                        names.join(", ")
-                    ))
-                })?,
-            None => names[0].clone(),
-        };
+        let sheet = pick_sheet(&display, &names, opts.sheet.as_deref())?;
         let range = workbook.worksheet_range(&sheet).map_err(|e| {
             Error::Data(format!(
                 "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV"
@@ -310,14 +301,102 @@ impl Table {
         })
     }
 
+    /// XLSX read cell by cell: only the cells present are kept, so a sheet whose used range
+    /// claims the whole grid (one cell at XFD1048576) costs what it holds, not 17 billion cells;
+    /// values and formulas come in one pass. `None` when calamine cannot open it this way.
+    fn open_xlsx(
+        path: &Path,
+        display: &str,
+        bytes: &[u8],
+        opts: &ReadOptions,
+    ) -> Result<Option<Table>> {
+        use calamine::{DataRef, Reader};
+        let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) else {
+            return Ok(None);
+        };
+        let names = xlsx.sheet_names();
+        if names.is_empty() {
+            return Err(Error::Data(format!(
+                "{display}: the workbook has no sheets"
+            )));
+        }
+        let sheet = pick_sheet(display, &names, opts.sheet.as_deref())?;
+        let unreadable = |e: calamine::XlsxError| {
+            Error::Data(format!(
+                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV"
+            ))
+        };
+        let mut reader = xlsx.worksheet_cells_reader(&sheet).map_err(unreadable)?;
+        let mut by_row: std::collections::BTreeMap<u32, Vec<(u32, Cell)>> =
+            std::collections::BTreeMap::new();
+        let mut col0 = u32::MAX;
+        while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
+            let cell = match (&rec.value, rec.formula) {
+                (DataRef::Empty, Some(f)) if !f.is_empty() => Cell::Formula(f),
+                (DataRef::SharedString(s), _) => {
+                    if s.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(s.to_string())
+                    }
+                }
+                (DataRef::Int(i), _) => Cell::Number(*i as f64),
+                (DataRef::Float(f), _) => Cell::Number(*f),
+                (DataRef::String(s), _) => cell_from_data(&calamine::Data::String(s.clone())),
+                (DataRef::Bool(b), _) => Cell::Bool(*b),
+                (DataRef::DateTime(dt), _) => cell_from_data(&calamine::Data::DateTime(*dt)),
+                (DataRef::DateTimeIso(s), _) => {
+                    cell_from_data(&calamine::Data::DateTimeIso(s.clone()))
+                }
+                (DataRef::DurationIso(s), _) => Cell::Text(s.clone()),
+                (DataRef::Error(e), _) => Cell::Error(format!("{e}")),
+                (DataRef::Empty, _) => Cell::Empty,
+            };
+            if cell == Cell::Empty {
+                continue;
+            }
+            let (r, c) = rec.pos;
+            col0 = col0.min(c);
+            by_row.entry(r).or_default().push((c, cell));
+        }
+        drop(reader);
+        let col0 = if col0 == u32::MAX { 0 } else { col0 };
+        let rows: Vec<RawRow> = by_row
+            .into_iter()
+            .map(|(r, cells)| {
+                let width = cells
+                    .iter()
+                    .map(|(c, _)| (c - col0) as usize + 1)
+                    .max()
+                    .unwrap_or(0);
+                let mut row = vec![Cell::Empty; width];
+                for (c, cell) in cells {
+                    row[(c - col0) as usize] = cell;
+                }
+                RawRow {
+                    row: r as usize + 1,
+                    cells: row,
+                }
+            })
+            .collect();
+        Ok(Some(Table {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            sheet: Some(sheet),
+            kind: Kind::Spreadsheet,
+            col_offset: col0 as usize,
+            decimal_comma_hint: false,
+            source: Source::Sheet {
+                rows: rows.into_iter(),
+            },
+            buffer: VecDeque::new(),
+        }))
+    }
+
     fn read_raw(&mut self) -> Result<Option<RawRow>> {
         match &mut self.source {
             Source::Sheet { rows } => Ok(rows.next()),
-            Source::Csv {
-                reader,
-                record,
-                windows_1252,
-            } => {
+            Source::Csv { reader, record } => {
                 let ok = reader.read_byte_record(record).map_err(|e| {
                     let at = e
                         .position()
@@ -340,7 +419,7 @@ impl Table {
                         if field.is_empty() {
                             return Cell::Empty;
                         }
-                        Cell::Text(decode_field(field, *windows_1252))
+                        Cell::Text(decode_field(field))
                     })
                     .collect();
                 Ok(Some(RawRow { row: line, cells }))
@@ -383,22 +462,25 @@ impl Table {
 
 /// Refuse a workbook whose sheets would expand beyond the limit (a zip bomb), before any XML is
 /// inflated: the sizes come from the zip's central directory.
-fn check_expanded_size(display: &str, file: &mut File, limit: u64) -> Result<()> {
+/// Returns whether the zip is an XLSX workbook (it has `xl/workbook.xml`).
+fn check_expanded_size(display: &str, file: &mut File, limit: u64) -> Result<bool> {
     let limit = if limit == 0 {
         DEFAULT_MAX_SHEET_BYTES
     } else {
         limit
     };
     let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
-        return Ok(()); // calamine reports the damaged file with its own message
+        return Ok(false); // calamine reports the damaged file with its own message
     };
     let mut total: u64 = 0;
+    let mut xlsx = false;
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index_raw(i) else {
             continue;
         };
         let Ok(name) = entry.name() else { continue };
         let name = name.to_ascii_lowercase();
+        xlsx |= name == "xl/workbook.xml";
         if name.starts_with("xl/worksheets/")
             || name.ends_with("sharedstrings.xml")
             || name == "content.xml"
@@ -414,7 +496,7 @@ fn check_expanded_size(display: &str, file: &mut File, limit: u64) -> Result<()>
             (total >> 20) + 1
         )));
     }
-    Ok(())
+    Ok(xlsx)
 }
 
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -449,13 +531,16 @@ fn valid_utf8_prefix(bytes: &[u8]) -> bool {
     }
 }
 
-fn decode_field(field: &[u8], windows_1252: bool) -> String {
-    if !windows_1252 && let Ok(s) = std::str::from_utf8(field) {
-        return s.to_string();
+/// A field as text: UTF-8 when it is valid UTF-8, else Windows-1252 (the encoding of Excel's
+/// "CSV" on Western Windows). Decided per field, so one stray byte never garbles the rest.
+fn decode_field(field: &[u8]) -> String {
+    match std::str::from_utf8(field) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(field)
+            .0
+            .into_owned(),
     }
-    // Not UTF-8: Windows-1252, the encoding of Excel's "CSV" on Western Windows.
-    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
-    text.into_owned()
 }
 
 /// Pick the delimiter that splits the sample's records into the most consistent field counts.
@@ -536,6 +621,24 @@ pub fn check_ragged(raw: &RawRow, width: usize, place: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The sheet to read: `--sheet` (exact, then ignoring case), else the first.
+fn pick_sheet(display: &str, names: &[String], wanted: Option<&str>) -> Result<String> {
+    match wanted {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
+            .cloned()
+            .ok_or_else(|| {
+                Error::Data(format!(
+                    "{display}: there is no sheet named \"{wanted}\"; the sheets are: {}",
+                    names.join(", ")
+                ))
+            }),
+        None => Ok(names[0].clone()),
+    }
 }
 
 /// `0` → `A`, `27` → `AB`.

@@ -3,6 +3,7 @@
 
 use super::report_text::{Chart, KPI_ROWS};
 use crate::error::{Error, Result};
+use crate::io::write::TextCells;
 use crate::report::Summary;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -38,23 +39,23 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
     ws.set_column_width(0, 30)?;
     ws.set_column_width(1, 16)?;
     ws.set_column_width(2, 16)?;
-    ws.write_string_with_format(
+    ws.text_with_format(
         0,
         0,
         format!("Clearance report {}", summary.week),
         &Format::new().set_bold().set_font_size(14),
     )?;
-    ws.write_string(
+    ws.text(
         1,
         0,
         format!("As of {} · plan {}", summary.as_of, summary.plan_id),
     )?;
-    ws.write_string_with_format(3, 0, "KPI", &header)?;
-    ws.write_string_with_format(3, 1, "This week", &header)?;
-    ws.write_string_with_format(3, 2, "Change", &header)?;
+    ws.text_with_format(3, 0, "KPI", &header)?;
+    ws.text_with_format(3, 1, "This week", &header)?;
+    ws.text_with_format(3, 2, "Change", &header)?;
     let mut r = 4u32;
     for (label, key) in KPI_ROWS {
-        ws.write_string(r, 0, label)?;
+        ws.text(r, 0, label)?;
         number(ws, r, 1, &summary.kpis[key], &num)?;
         number(ws, r, 2, &summary.deltas[key], &num)?;
         r += 1;
@@ -64,11 +65,11 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
     for (i, (title, data)) in charts.iter().enumerate() {
         r += 2;
         let top = r;
-        ws.write_string_with_format(r, 0, title.as_str(), &header)?;
-        ws.write_string_with_format(r, 1, "Value", &header)?;
+        ws.text_with_format(r, 0, title.as_str(), &header)?;
+        ws.text_with_format(r, 1, "Value", &header)?;
         for (label, v) in data {
             r += 1;
-            ws.write_string(r, 0, label.as_str())?;
+            ws.text(r, 0, label.as_str())?;
             ws.write_number_with_format(r, 1, v.to_f64().unwrap_or(0.0), &num)?;
         }
         if data.is_empty() {
@@ -90,10 +91,10 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
         chart_row += 16;
     }
     r += 2;
-    ws.write_string_with_format(r, 0, "New slow movers", &header)?;
-    ws.write_string(r, 1, summary.new_slow_movers.join(", "))?;
-    ws.write_string_with_format(r + 1, 0, "Recovered", &header)?;
-    ws.write_string(r + 1, 1, summary.recovered.join(", "))?;
+    ws.text_with_format(r, 0, "New slow movers", &header)?;
+    ws.text(r, 1, summary.new_slow_movers.join(", "))?;
+    ws.text_with_format(r + 1, 0, "Recovered", &header)?;
+    ws.text(r + 1, 1, summary.recovered.join(", "))?;
 
     let ws = wb.add_worksheet();
     ws.set_name("Top slow movers")?;
@@ -112,15 +113,15 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
     ];
     for (c, (name, w)) in cols.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
-        ws.write_string_with_format(0, c as u16, *name, &header)?;
+        ws.text_with_format(0, c as u16, *name, &header)?;
     }
     ws.set_freeze_panes(1, 0)?;
     for (i, t) in summary.top_slow_movers.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, &t.key)?;
-        ws.write_string(r, 1, t.name.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 2, t.category.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 3, t.class.as_deref().unwrap_or(""))?;
+        ws.text(r, 0, &t.key)?;
+        ws.text(r, 1, t.name.as_deref().unwrap_or(""))?;
+        ws.text(r, 2, t.category.as_deref().unwrap_or(""))?;
+        ws.text(r, 3, t.class.as_deref().unwrap_or(""))?;
         number(
             ws,
             r,
@@ -141,7 +142,7 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
         number(ws, r, 9, &t.break_even_lift_pct, &num)?;
         match t.days_since_last_sale {
             Some(d) => ws.write_number(r, 10, d as f64)?,
-            None => ws.write_string(r, 10, "never")?,
+            None => ws.text(r, 10, "never")?,
         };
     }
     if !summary.top_slow_movers.is_empty() {

@@ -8,6 +8,7 @@ use crate::campaign::template::{
     COLUMNS, Column, LockedValues, META_SHEET, SHEET, TEMPLATE_SCHEMA, template_lines,
 };
 use crate::error::{Error, Result};
+use crate::io::write::TextCells;
 use crate::model::Plan;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -52,7 +53,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         let c = col.index() as u16;
         ws.set_column_width(c, col.width())?;
         ws.set_column_format(c, if col.editable(blank) { &white } else { &grey })?;
-        ws.write_string_with_format(0, c, col.header(), &header)?;
+        ws.text_with_format(0, c, col.header(), &header)?;
     }
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 2)?;
@@ -65,7 +66,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             let r = rows;
             let locked = LockedValues::of(line, plan);
             write_locked(ws, r, &locked)?;
-            ws.write_string(r, Column::Include.index() as u16, "Y")?;
+            ws.text(r, Column::Include.index() as u16, "Y")?;
             let suggested = line.discount_pct.unwrap_or_default();
             ws.write_number(r, Column::Discount.index() as u16, f(suggested))?;
             // Empty white cells written too, so every reader (not only Excel) sees them unlocked.
@@ -132,17 +133,17 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
 
     let meta = wb.add_worksheet();
     meta.set_name(META_SHEET)?;
-    meta.write_string(0, 0, "plan_id")?;
-    meta.write_string(0, 1, plan.map(|p| p.plan_id.as_str()).unwrap_or(""))?;
-    meta.write_string(1, 0, "schema")?;
-    meta.write_string(1, 1, TEMPLATE_SCHEMA)?;
-    meta.write_string(2, 0, "as_of")?;
-    meta.write_string(2, 1, plan.map(|p| p.as_of.as_str()).unwrap_or(""))?;
-    meta.write_string(3, 0, "key")?;
-    meta.write_string(3, 1, "fingerprint")?;
+    meta.text(0, 0, "plan_id")?;
+    meta.text(0, 1, plan.map(|p| p.plan_id.as_str()).unwrap_or(""))?;
+    meta.text(1, 0, "schema")?;
+    meta.text(1, 1, TEMPLATE_SCHEMA)?;
+    meta.text(2, 0, "as_of")?;
+    meta.text(2, 1, plan.map(|p| p.as_of.as_str()).unwrap_or(""))?;
+    meta.text(3, 0, "key")?;
+    meta.text(3, 1, "fingerprint")?;
     for (i, (k, fp)) in fingerprints.iter().enumerate() {
-        meta.write_string(i as u32 + 4, 0, k)?;
-        meta.write_string(i as u32 + 4, 1, fp)?;
+        meta.text(i as u32 + 4, 0, k)?;
+        meta.text(i as u32 + 4, 1, fp)?;
     }
     meta.set_hidden(true);
     meta.protect();
@@ -166,7 +167,7 @@ fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), Xlsx
         match (number, v.text(*col)) {
             (Some(n), _) => ws.write_number(r, c, f(n))?,
             // Always a string cell: text from the inputs never becomes a formula.
-            (None, Some(t)) => ws.write_string(r, c, t)?,
+            (None, Some(t)) => ws.text(r, c, t)?,
             (None, None) => ws,
         };
     }

@@ -4,6 +4,7 @@
 //! Row sheets are written in constant-memory mode.
 
 use crate::error::{Error, Result};
+use crate::io::write::TextCells;
 use crate::model::num::sat_add;
 use crate::model::{Class, LineStatus, Plan, PlanLine};
 use rust_decimal::Decimal;
@@ -101,7 +102,7 @@ fn header_row(
         if let Some(format) = format {
             ws.set_column_format(c, format)?;
         }
-        ws.write_string_with_format(0, c, *name, &fm.header)?;
+        ws.text_with_format(0, c, *name, &fm.header)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
@@ -131,7 +132,7 @@ fn opt_num(
 fn opt_text(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>) -> Result<(), XlsxError> {
     if let Some(v) = v {
         // Always a string cell, never a formula, whatever the text starts with.
-        ws.write_string(r, c, v)?;
+        ws.text(r, c, v)?;
     }
     Ok(())
 }
@@ -146,7 +147,7 @@ fn line_row(
     if let Some(rank) = rank {
         ws.write_number(r, 0, rank as f64)?;
     }
-    ws.write_string(r, 1, &l.sku)?;
+    ws.text(r, 1, &l.sku)?;
     opt_text(ws, r, 2, l.name.as_deref())?;
     opt_text(ws, r, 3, l.category.as_deref())?;
     opt_text(ws, r, 4, l.location.as_deref())?;
@@ -154,9 +155,9 @@ fn line_row(
     num(ws, r, 6, l.sold)?;
     num(ws, r, 7, l.velocity_ratio)?;
     match l.class {
-        Some(Class::Severe) => ws.write_string_with_format(r, 8, "severe", &fm.severe)?,
-        Some(Class::Moderate) => ws.write_string_with_format(r, 8, "moderate", &fm.moderate)?,
-        Some(c) => ws.write_string(r, 8, c.as_str())?,
+        Some(Class::Severe) => ws.text_with_format(r, 8, "severe", &fm.severe)?,
+        Some(Class::Moderate) => ws.text_with_format(r, 8, "moderate", &fm.moderate)?,
+        Some(c) => ws.text(r, 8, c.as_str())?,
         None => ws,
     };
     num(ws, r, 9, l.tier_discount_pct)?;
@@ -172,10 +173,10 @@ fn line_row(
     num(ws, r, 19, l.projected_units_sold)?;
     num(ws, r, 20, l.stock_left_at_end)?;
     if !l.flags.is_empty() {
-        ws.write_string(r, 21, l.flags.join(", "))?;
+        ws.text(r, 21, l.flags.join(", "))?;
     }
     opt_text(ws, r, 22, l.reason.map(|x| x.as_str()))?;
-    ws.write_string(r, 23, &l.why)?;
+    ws.text(r, 23, &l.why)?;
     Ok(())
 }
 
@@ -244,13 +245,13 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     header_row(ws, &cols, &fm)?;
     for (i, w) in plan.warnings.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, &w.file)?;
+        ws.text(r, 0, &w.file)?;
         opt_text(ws, r, 1, w.sheet.as_deref())?;
         if let Some(row) = w.row {
             ws.write_number(r, 2, row as f64)?;
         }
         opt_text(ws, r, 3, w.column.as_deref())?;
-        ws.write_string(r, 4, &w.message)?;
+        ws.text(r, 4, &w.message)?;
     }
     ws.autofilter(0, 0, plan.warnings.len().max(1) as u32, 4)?;
 
@@ -263,7 +264,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     ws.set_column_width(0, 34.0)?;
     ws.set_column_width(1, 16.0)?;
     ws.set_column_width(2, 18.0)?;
-    ws.write_string_with_format(
+    ws.text_with_format(
         0,
         0,
         "Clearance plan",
@@ -278,8 +279,8 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     ];
     let mut r = 2u32;
     for (k, v) in rows {
-        ws.write_string_with_format(r, 0, k, &bold)?;
-        ws.write_string(r, 1, v)?;
+        ws.text_with_format(r, 0, k, &bold)?;
+        ws.text(r, 1, v)?;
         r += 1;
     }
     for (k, v, fmt) in [
@@ -292,17 +293,17 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         ),
         ("Planned markdown cost", s.planned_markdown_cost, &fm.money),
     ] {
-        ws.write_string_with_format(r, 0, k, &bold)?;
+        ws.text_with_format(r, 0, k, &bold)?;
         opt_num(ws, r, 1, v, fmt)?;
         r += 1;
     }
     // Skipped lines by reason (not_slow and no_stock lines are counted here, listed in plan.csv).
     r += 1;
-    ws.write_string_with_format(r, 0, "Skipped by reason", &fm.header)?;
-    ws.write_string_with_format(r, 1, "Lines", &fm.header)?;
+    ws.text_with_format(r, 0, "Skipped by reason", &fm.header)?;
+    ws.text_with_format(r, 1, "Lines", &fm.header)?;
     r += 1;
     for (reason, n) in &s.skipped_by_reason {
-        ws.write_string(r, 0, reason)?;
+        ws.text(r, 0, reason)?;
         ws.write_number(r, 1, *n as f64)?;
         r += 1;
     }
@@ -310,9 +311,9 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     // Stock value by class.
     r += 1;
     let class_top = r;
-    ws.write_string_with_format(r, 0, "Class", &fm.header)?;
-    ws.write_string_with_format(r, 1, "Lines", &fm.header)?;
-    ws.write_string_with_format(r, 2, "Stock value", &fm.header)?;
+    ws.text_with_format(r, 0, "Class", &fm.header)?;
+    ws.text_with_format(r, 1, "Lines", &fm.header)?;
+    ws.text_with_format(r, 2, "Stock value", &fm.header)?;
     let mut value_by_class: BTreeMap<&str, Decimal> = BTreeMap::new();
     for l in &plan.lines {
         if let Some(c) = l.class {
@@ -322,7 +323,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     }
     for class in ["severe", "moderate", "balanced", "fast"] {
         r += 1;
-        ws.write_string(r, 0, class)?;
+        ws.text(r, 0, class)?;
         ws.write_number(r, 1, s.by_class.get(class).copied().unwrap_or(0) as f64)?;
         ws.write_number_with_format(
             r,
@@ -336,8 +337,8 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     // Capital in slow movers by category (top 15).
     r += 2;
     let cat_top = r;
-    ws.write_string_with_format(r, 0, "Category", &fm.header)?;
-    ws.write_string_with_format(r, 1, "Capital in slow movers", &fm.header)?;
+    ws.text_with_format(r, 0, "Category", &fm.header)?;
+    ws.text_with_format(r, 1, "Capital in slow movers", &fm.header)?;
     let mut by_cat: BTreeMap<String, Decimal> = BTreeMap::new();
     for l in plan
         .lines
@@ -353,7 +354,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     cats.truncate(15);
     for (cat, v) in &cats {
         r += 1;
-        ws.write_string(r, 0, cat)?;
+        ws.text(r, 0, cat)?;
         ws.write_number_with_format(r, 1, f(*v), &fm.money)?;
     }
     let cat_bottom = r;

@@ -1,0 +1,1158 @@
+//! Hostile inputs (SPEC sections 2 and 7): every input ends in a clear error (exit 65 naming the
+//! file, and row/column where it applies) or is accepted (exit 0) with a named warning and the
+//! line skipped; never a panic (exit 70/101 or a signal), a hang (60 s deadline) or runaway memory
+//! (the binary runs under `ulimit -v` ~2 GB and `/usr/bin/time -v`; peak RSS must stay below 2 GB).
+//!
+//! Small fixtures live in tests/fixtures/hostile/ (regenerate with
+//! `python3 scripts/make_hostile_fixtures.py`); the big ones (10 MB cell, 10,000 columns, a
+//! million blank lines, 1.1 GiB zip bombs) are generated here into a temporary folder.
+//!
+//! Each run appends `case, command, exit, stderr first line, peak RSS, wall time` to
+//! `$CARGO_TARGET_TMPDIR/hostile-report.tsv` (or `$HOSTILE_REPORT`) and prints it to stderr
+//! (`cargo test --test hostile_cli -- --nocapture`). `HOSTILE_BIN=target/release/clearance`
+//! measures the release binary instead of the test build.
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+const AS_OF: &str = "2026-11-22";
+const DEADLINE: Duration = Duration::from_secs(60);
+/// Address-space limit for the child (`ulimit -v`, KiB) and the peak-RSS ceiling.
+const MEM_LIMIT_KB: u64 = 2_000_000;
+const HOSTILE: &str = "tests/fixtures/hostile";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fx(name: &str) -> String {
+    format!("{HOSTILE}/{name}")
+}
+
+fn clearance_bin() -> PathBuf {
+    match std::env::var_os("HOSTILE_BIN") {
+        Some(p) => {
+            let p = PathBuf::from(p);
+            if p.is_absolute() { p } else { root().join(p) }
+        }
+        None => PathBuf::from(env!("CARGO_BIN_EXE_clearance")),
+    }
+}
+
+// ------------------------------------------------------------------------------------ runner
+
+struct Outcome {
+    case: String,
+    cmd: String,
+    /// Exit status of clearance itself (None: killed by a signal or timed out).
+    code: Option<i32>,
+    signal: Option<i32>,
+    timed_out: bool,
+    stdout: String,
+    stderr: String,
+    wall: Duration,
+    max_rss_kb: Option<u64>,
+    dir: TempDir,
+}
+
+impl Outcome {
+    fn out_dir(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+    fn first_line(&self) -> &str {
+        self.stderr
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+    }
+    fn describe(&self) -> String {
+        let tail: String = {
+            let s = &self.stderr;
+            let cut = s.len().min(2000);
+            let mut end = cut;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s[..end].to_string()
+        };
+        format!(
+            "case {}: `{}`\nexit {:?} signal {:?} timed_out {} rss {:?} KB wall {:.2}s\n--- stderr (first 2000 bytes) ---\n{}",
+            self.case,
+            self.cmd,
+            self.code,
+            self.signal,
+            self.timed_out,
+            self.max_rss_kb,
+            self.wall.as_secs_f64(),
+            tail
+        )
+    }
+
+    /// Never a hang, a signal (abort on OOM, segfault), a panic (70/101) or > 2 GB resident.
+    fn assert_sane(&self) {
+        assert!(
+            !self.timed_out,
+            "HANG (> {DEADLINE:?})\n{}",
+            self.describe()
+        );
+        assert!(
+            self.signal.is_none(),
+            "killed by signal\n{}",
+            self.describe()
+        );
+        assert!(
+            !matches!(self.code, Some(70) | Some(101) | Some(134) | Some(137)),
+            "internal error / panic\n{}",
+            self.describe()
+        );
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("memory allocation of"),
+            "panic or allocation failure\n{}",
+            self.describe()
+        );
+        if let Some(kb) = self.max_rss_kb {
+            assert!(
+                kb < MEM_LIMIT_KB,
+                "RUNAWAY MEMORY {kb} KB\n{}",
+                self.describe()
+            );
+        }
+    }
+
+    /// Exit 65, the message names every needle (file, row, column ...), nothing written.
+    fn expect_error(&self, needles: &[&str]) -> &Self {
+        self.assert_sane();
+        assert_eq!(self.code, Some(65), "expected exit 65\n{}", self.describe());
+        assert!(
+            self.first_line().starts_with("error"),
+            "first stderr line is not an error\n{}",
+            self.describe()
+        );
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "stderr lacks {n:?}\n{}",
+                self.describe()
+            );
+        }
+        assert!(
+            self.stdout.trim().is_empty(),
+            "stdout on error: {}",
+            self.stdout
+        );
+        assert!(
+            !self.out_dir().join("plan.json").exists(),
+            "plan written on error"
+        );
+        self
+    }
+
+    /// Exit 0 and a readable plan.json.
+    fn expect_ok(&self) -> Value {
+        self.assert_sane();
+        assert_eq!(self.code, Some(0), "expected exit 0\n{}", self.describe());
+        let p = self.out_dir().join("plan.json");
+        let text = std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("read {}: {e}\n{}", p.display(), self.describe()));
+        serde_json::from_str(&text).expect("plan.json is JSON")
+    }
+
+    /// A warning line on stderr that contains every needle.
+    fn expect_warning(&self, needles: &[&str]) {
+        let hit = self
+            .stderr
+            .lines()
+            .any(|l| l.contains("warning") && needles.iter().all(|n| l.contains(n)));
+        assert!(
+            hit,
+            "no stderr warning with {needles:?}\n{}",
+            self.describe()
+        );
+    }
+}
+
+fn report_line(o: &Outcome) {
+    let first: String = o.first_line().chars().take(300).collect();
+    let status = if o.timed_out {
+        "TIMEOUT".to_string()
+    } else if let Some(s) = o.signal {
+        format!("signal {s}")
+    } else {
+        format!("{}", o.code.unwrap_or(-1))
+    };
+    let line = format!(
+        "{}\t{}\t{}\t{}\t{}\t{:.2}s\n",
+        o.case,
+        o.cmd,
+        status,
+        first.replace('\t', " "),
+        o.max_rss_kb
+            .map(|k| format!("{k} KB"))
+            .unwrap_or_else(|| "n/a".into()),
+        o.wall.as_secs_f64()
+    );
+    eprint!("HOSTILE {line}");
+    let path = std::env::var_os("HOSTILE_REPORT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hostile-report.tsv"));
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
+/// Runs `clearance ARGS...` (cwd = crate root) under `ulimit -v` and `/usr/bin/time -v`, with a
+/// 60 s deadline after which the whole process group is killed. `{out}` in an argument is
+/// replaced by the run's output folder.
+fn run(case: &str, args: &[OsString]) -> Outcome {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("out");
+    let args: Vec<OsString> = args
+        .iter()
+        .map(|a| {
+            if a == "{out}" {
+                out_dir.clone().into_os_string()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let time_file = dir.path().join("time.txt");
+    let stdout_file = dir.path().join("stdout");
+    let stderr_file = dir.path().join("stderr");
+    let have_time = Path::new("/usr/bin/time").exists();
+    let bin = clearance_bin();
+
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -v {MEM_LIMIT_KB} 2>/dev/null; exec \"$@\""))
+        .arg("sh");
+    if have_time {
+        cmd.arg("/usr/bin/time").arg("-v").arg("-o").arg(&time_file);
+    }
+    cmd.arg(&bin).args(&args);
+    cmd.current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_file).unwrap())
+        .stderr(std::fs::File::create(&stderr_file).unwrap())
+        .process_group(0);
+
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| {
+            let s = a.to_string_lossy().into_owned();
+            s.replace(&dir.path().to_string_lossy().into_owned(), "$TMP")
+        })
+        .collect();
+    let cmd_text = format!("clearance {}", shown.join(" "));
+
+    let start = Instant::now();
+    let mut child = cmd.spawn().expect("spawn sh");
+    let pgid = child.id();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        if start.elapsed() > DEADLINE {
+            timed_out = true;
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(format!("-{pgid}"))
+                .status();
+            break child.wait().expect("wait after kill");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let wall = start.elapsed();
+
+    let read = |p: &Path| {
+        let mut b = Vec::new();
+        if let Ok(mut f) = std::fs::File::open(p) {
+            let _ = f.read_to_end(&mut b);
+        }
+        String::from_utf8_lossy(&b).into_owned()
+    };
+    let stdout = read(&stdout_file);
+    let stderr = read(&stderr_file);
+    let time_text = read(&time_file);
+
+    let mut max_rss_kb = None;
+    let mut signal = status.signal();
+    let mut code = status.code();
+    if have_time && !timed_out {
+        for l in time_text.lines() {
+            let l = l.trim();
+            if let Some(v) = l.strip_prefix("Maximum resident set size (kbytes):") {
+                max_rss_kb = v.trim().parse().ok();
+            }
+            if let Some(v) = l.strip_prefix("Command terminated by signal") {
+                signal = v.trim().parse().ok();
+                code = None;
+            }
+            if let Some(v) = l.strip_prefix("Exit status:")
+                && signal.is_none()
+            {
+                code = v.trim().parse().ok();
+            }
+        }
+    }
+    if timed_out {
+        code = None;
+    }
+    let o = Outcome {
+        case: case.to_string(),
+        cmd: cmd_text,
+        code,
+        signal,
+        timed_out,
+        stdout,
+        stderr,
+        wall,
+        max_rss_kb,
+        dir,
+    };
+    report_line(&o);
+    o
+}
+
+fn os(args: &[&str]) -> Vec<OsString> {
+    args.iter().map(OsString::from).collect()
+}
+
+/// `clearance plan FILE --as-of 2026-11-22 --out <tmp>/out [EXTRA...]`
+fn plan(case: &str, file: &str, extra: &[&str]) -> Outcome {
+    let mut a = os(&["plan", file, "--as-of", AS_OF, "--out", "{out}"]);
+    a.extend(os(extra));
+    run(case, &a)
+}
+
+fn line<'a>(plan: &'a Value, sku: &str) -> &'a Value {
+    let found: Vec<&Value> = plan["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["sku"] == sku)
+        .collect();
+    assert_eq!(found.len(), 1, "one line for {sku:?}: {found:?}");
+    found[0]
+}
+
+fn assert_skipped(plan: &Value, sku: &str, reason: &str) {
+    let l = line(plan, sku);
+    assert_eq!(l["status"], "skipped", "{sku}: {l}");
+    assert_eq!(l["reason"], reason, "{sku}: {l}");
+    assert!(l["discount_pct"].is_null(), "{sku}: {l}");
+}
+
+fn assert_planned(plan: &Value, sku: &str) {
+    let l = line(plan, sku);
+    assert_eq!(l["status"], "planned", "{sku}: {l}");
+}
+
+/// plan.json `warnings` has one for this row whose column mentions `col`.
+fn assert_plan_warning(plan: &Value, file_part: &str, row: u64, col: &str) {
+    let w = plan["warnings"].as_array().expect("warnings");
+    assert!(
+        w.iter().any(|w| w["row"] == row
+            && w["column"].as_str().unwrap_or("").contains(col)
+            && w["file"].as_str().unwrap_or("").contains(file_part)),
+        "plan.json warnings lack row {row} column {col}: {w:?}"
+    );
+}
+
+// ------------------------------------------------------------------ structural errors (65)
+
+#[test]
+fn empty_file() {
+    plan("empty", &fx("empty.csv"), &[]).expect_error(&[&fx("empty.csv"), "empty"]);
+}
+
+#[test]
+fn header_only() {
+    plan("header_only", &fx("header_only.csv"), &[])
+        .expect_error(&[&fx("header_only.csv"), "no data rows"]);
+}
+
+#[test]
+fn missing_required_column() {
+    let f = fx("missing_required_column_price.csv");
+    plan("missing_required_column", &f, &[]).expect_error(&[&f, "price", "--map price="]);
+}
+
+#[test]
+fn duplicate_sku_names_both_rows() {
+    let f = fx("duplicate_sku.csv");
+    plan("duplicate_sku", &f, &[]).expect_error(&[&f, "D-2", "rows 3 and 5"]);
+}
+
+#[test]
+fn ragged_rows_long() {
+    let f = fx("ragged_rows.csv");
+    plan("ragged_rows", &f, &[]).expect_error(&[&f, "row 3"]);
+}
+
+/// A short row (fields missing at the end) is not "beyond trailing empty fields": accepted with
+/// the row named in a warning and the line skipped, or refused naming the row.
+#[test]
+fn ragged_short_row() {
+    let f = fx("ragged_short_row.csv");
+    let o = plan("ragged_short_row", &f, &[]);
+    o.assert_sane();
+    match o.code {
+        Some(0) => {
+            o.expect_warning(&[&f, "row 3"]);
+            let p = o.expect_ok();
+            assert_eq!(line(&p, "S-2")["status"], "skipped");
+            assert_planned(&p, "S-1");
+        }
+        _ => {
+            o.expect_error(&[&f, "row 3"]);
+        }
+    }
+}
+
+#[test]
+fn truncated_xlsx() {
+    let f = fx("truncated_mid_zip.xlsx");
+    plan("truncated_xlsx", &f, &[]).expect_error(&[&f]);
+}
+
+#[test]
+fn pdf_renamed_xlsx() {
+    let f = fx("not_a_spreadsheet_pdf.xlsx");
+    plan("pdf_renamed_xlsx", &f, &[]).expect_error(&[&f]);
+}
+
+#[test]
+fn plain_zip_renamed_xlsx() {
+    let f = fx("not_a_spreadsheet_plain_zip.xlsx");
+    plan("plain_zip_renamed_xlsx", &f, &[]).expect_error(&[&f]);
+}
+
+// ------------------------------------------------------------- bad numbers: warning + skip
+
+fn bad_quantity(case: &str, file: &str, shown: &str, reason: &str) {
+    let f = fx(file);
+    let o = plan(case, &f, &[]);
+    let p = o.expect_ok();
+    o.expect_warning(&[&f, "row 3", "quantity", shown]);
+    assert_plan_warning(&p, &f, 3, "quantity");
+    assert_skipped(&p, "H-BAD", reason);
+    assert_planned(&p, "H-OK");
+    assert_planned(&p, "H-OK2");
+}
+
+#[test]
+fn negative_quantity() {
+    // Rule 1: quantity <= 0 is `no_stock`; section 7: "negative stock" is a named warning.
+    bad_quantity(
+        "negative_quantity",
+        "negative_quantity.csv",
+        "-5",
+        "no_stock",
+    );
+}
+
+#[test]
+fn nan_quantity() {
+    bad_quantity("nan_quantity", "nan_quantity.csv", "NaN", "bad_data");
+}
+
+#[test]
+fn infinite_quantity() {
+    bad_quantity(
+        "infinite_quantity",
+        "infinite_quantity.csv",
+        "inf",
+        "bad_data",
+    );
+}
+
+#[test]
+fn minus_infinity_word_quantity() {
+    bad_quantity(
+        "minus_infinity_quantity",
+        "infinity_word_quantity.csv",
+        "-Infinity",
+        "bad_data",
+    );
+}
+
+#[test]
+fn quantity_1e308() {
+    bad_quantity("quantity_1e308", "quantity_1e308.csv", "1e308", "bad_data");
+}
+
+#[test]
+fn quantity_1e309_overflows_f64() {
+    bad_quantity(
+        "quantity_1e309",
+        "quantity_1e309_overflow.csv",
+        "1e309",
+        "bad_data",
+    );
+}
+
+#[test]
+fn text_quantity() {
+    bad_quantity("text_quantity", "text_quantity.csv", "plenty", "bad_data");
+}
+
+#[test]
+fn price_below_cost() {
+    let f = fx("price_below_cost.csv");
+    let o = plan("price_below_cost", &f, &[]);
+    let p = o.expect_ok();
+    o.expect_warning(&[&f, "row 3", "cost"]);
+    assert_plan_warning(&p, &f, 3, "cost");
+    // plannable but below the floor: never discounted
+    assert_skipped(&p, "P-LOSS", "margin_floor");
+    assert_planned(&p, "P-OK");
+}
+
+// ------------------------------------------------------------------------------- encoding
+
+/// 0xFF 0xFE inside one name of an otherwise UTF-8 file: the run goes on, and the valid UTF-8
+/// names around it are not turned into mojibake (`CafÃ©`).
+#[test]
+fn invalid_utf8_in_a_name() {
+    let f = fx("invalid_utf8_ff_fe_in_name.csv");
+    let o = plan("invalid_utf8_ff_fe", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().unwrap().len(), 3);
+    assert_eq!(line(&p, "U-1")["name"], "Café crème");
+    assert_eq!(line(&p, "U-1")["category"], "Küche");
+    assert_eq!(line(&p, "U-3")["name"], "Ünïcödé ✓");
+    let bad = line(&p, "U-2")["name"].as_str().unwrap().to_string();
+    assert!(bad.starts_with("Bad ") && bad.ends_with(" name"), "{bad:?}");
+}
+
+/// The same defect past the 64 KB the encoding sniffer looks at.
+#[test]
+fn invalid_utf8_after_64k() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("invalid_utf8_after_64k.csv");
+    let mut data = b"sku,name,category,quantity,price,cost\n".to_vec();
+    for i in 0..3000 {
+        data.extend(format!("U-{i},Café crème {i},Küche,10,20.00,5.00\n").as_bytes());
+    }
+    data.extend(b"U-BAD,Bad \xff\xfe name,Garden,10,20.00,5.00\n");
+    std::fs::write(&path, &data).unwrap();
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("invalid_utf8_after_64k", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(line(&p, "U-0")["name"], "Café crème 0");
+    let bad = line(&p, "U-BAD")["name"].as_str().unwrap().to_string();
+    assert!(bad.starts_with("Bad ") && bad.ends_with(" name"), "{bad:?}");
+}
+
+// ------------------------------------------------------------------------ size: generated
+
+fn write_tmp(dir: &TempDir, name: &str, data: &[u8]) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, data).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+const TEN_MB: usize = 10 * 1024 * 1024;
+
+#[test]
+fn ten_mb_cell_in_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = b"sku,name,category,quantity,price,cost\n".to_vec();
+    d.extend(b"BIG-1,");
+    d.extend(std::iter::repeat_n(b'x', TEN_MB));
+    d.extend(b",Garden,10,20.00,5.00\nOK-2,Small,Garden,10,20.00,5.00\n");
+    let f = write_tmp(&dir, "ten_mb_cell_in_name.csv", &d);
+    let o = plan("ten_mb_cell_name", &f, &[]);
+    let p = o.expect_ok();
+    assert_planned(&p, "BIG-1");
+    assert_planned(&p, "OK-2");
+    assert_eq!(line(&p, "BIG-1")["name"].as_str().unwrap().len(), TEN_MB);
+}
+
+/// Any text cell over Excel's 32,767-character limit (here 40,000): the plan must still be
+/// written (truncated or split in the XLSX, with a warning) or refused as input (65 naming row 2).
+#[test]
+fn name_longer_than_excel_cell_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = b"sku,name,category,quantity,price,cost\n".to_vec();
+    d.extend(b"LONG-1,");
+    d.extend(std::iter::repeat_n(b'x', 40_000));
+    d.extend(b",Garden,10,20.00,5.00\n");
+    let f = write_tmp(&dir, "name_40000_chars.csv", &d);
+    let o = plan("name_40000_chars", &f, &[]);
+    o.assert_sane();
+    match o.code {
+        Some(0) => {
+            let p = o.expect_ok();
+            assert_planned(&p, "LONG-1");
+            assert!(o.out_dir().join("plan.xlsx").exists());
+        }
+        _ => {
+            o.expect_error(&[&f, "row 2"]);
+        }
+    }
+}
+
+#[test]
+fn ten_mb_cell_in_quantity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d =
+        b"sku,name,category,quantity,price,cost\nOK-1,Small,Garden,10,20.00,5.00\n".to_vec();
+    d.extend(b"BIG-2,Huge number,Garden,");
+    d.extend(std::iter::repeat_n(b'9', TEN_MB));
+    d.extend(b",20.00,5.00\n");
+    let f = write_tmp(&dir, "ten_mb_cell_in_quantity.csv", &d);
+    let o = plan("ten_mb_cell_quantity", &f, &[]);
+    let p = o.expect_ok();
+    o.expect_warning(&[&f, "row 3", "quantity"]);
+    assert_skipped(&p, "BIG-2", "bad_data");
+    assert_planned(&p, "OK-1");
+    eprintln!("ten_mb_cell_quantity: stderr is {} bytes", o.stderr.len());
+}
+
+#[test]
+fn ten_thousand_columns_header_and_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut header = vec!["sku", "name", "category", "quantity", "price", "cost"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    for i in header.len()..10_000 {
+        header.push(format!("extra{i}"));
+    }
+    let mut d = header.join(",");
+    d.push('\n');
+    for sku in ["WIDE-1", "WIDE-2"] {
+        let mut row = vec![
+            sku.to_string(),
+            "Wide".into(),
+            "Garden".into(),
+            "10".into(),
+            "20.00".into(),
+            "5.00".into(),
+        ];
+        for i in row.len()..10_000 {
+            row.push(format!("v{i}"));
+        }
+        d.push_str(&row.join(","));
+        d.push('\n');
+    }
+    let f = write_tmp(&dir, "ten_thousand_columns.csv", d.as_bytes());
+    let p = plan("10000_columns_everywhere", &f, &[]).expect_ok();
+    assert_planned(&p, "WIDE-1");
+    assert_planned(&p, "WIDE-2");
+}
+
+/// One row of 10,000 non-empty fields under a 6-column header: ragged, exit 65 naming the row.
+#[test]
+fn one_row_of_ten_thousand_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d =
+        String::from("sku,name,category,quantity,price,cost\nOK-1,Small,Garden,10,20.00,5.00\n");
+    let mut row = vec![
+        "WIDE-2".to_string(),
+        "Wide".into(),
+        "Garden".into(),
+        "10".into(),
+        "20.00".into(),
+        "5.00".into(),
+    ];
+    for i in row.len()..10_000 {
+        row.push(format!("v{i}"));
+    }
+    d.push_str(&row.join(","));
+    d.push('\n');
+    let f = write_tmp(&dir, "one_row_10000_columns.csv", d.as_bytes());
+    plan("one_row_10000_columns", &f, &[]).expect_error(&[&f, "row 3"]);
+}
+
+/// A row with 9,994 trailing empty fields is fine (SPEC: ragged means beyond trailing empties).
+#[test]
+fn one_row_of_ten_thousand_trailing_empty_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d =
+        String::from("sku,name,category,quantity,price,cost\nOK-1,Small,Garden,10,20.00,5.00\n");
+    d.push_str("WIDE-2,Wide,Garden,10,20.00,5.00");
+    d.push_str(&",".repeat(9_994));
+    d.push('\n');
+    let f = write_tmp(&dir, "one_row_10000_trailing_empty.csv", d.as_bytes());
+    let p = plan("one_row_10000_trailing_empty", &f, &[]).expect_ok();
+    assert_planned(&p, "WIDE-2");
+}
+
+/// Header, 1,000,000 blank lines, then a good row and a bad row: accepted, the bad row is named
+/// by its true line number.
+#[test]
+fn million_blank_lines_then_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = b"sku,name,category,quantity,price,cost\n".to_vec();
+    d.extend(std::iter::repeat_n(b'\n', 1_000_000));
+    d.extend(b"BL-1,After the gap,Garden,10,20.00,5.00\nBL-2,Bad,Garden,lots,20.00,5.00\n");
+    let f = write_tmp(&dir, "million_blank_lines.csv", &d);
+    let o = plan("million_blank_lines", &f, &[]);
+    let p = o.expect_ok();
+    assert_planned(&p, "BL-1");
+    assert_skipped(&p, "BL-2", "bad_data");
+    o.expect_warning(&[&f, "row 1000003", "quantity"]);
+}
+
+/// Same with CRLF blank lines and lines of bare delimiters.
+#[test]
+fn million_blank_crlf_and_delimiter_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = b"sku,name,category,quantity,price,cost\r\n".to_vec();
+    for _ in 0..500_000 {
+        d.extend(b"\r\n,,,,,\r\n");
+    }
+    d.extend(b"BL-1,After the gap,Garden,10,20.00,5.00\r\n");
+    let f = write_tmp(&dir, "million_blank_crlf.csv", &d);
+    let p = plan("million_blank_crlf_and_commas", &f, &[]).expect_ok();
+    assert_planned(&p, "BL-1");
+}
+
+// -------------------------------------------------------------------------------- XLSX
+
+#[test]
+fn dimension_claims_whole_sheet() {
+    let f = fx("dimension_whole_sheet_A1_XFD1048576.xlsx");
+    let o = plan("dimension_A1_XFD1048576", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().unwrap().len(), 3);
+    for s in ["W-1", "W-2", "W-3"] {
+        assert_planned(&p, s);
+    }
+    assert!(o.max_rss_kb.unwrap_or(0) < 200_000, "{}", o.describe());
+}
+
+/// A real cell at XFD1048576 (a note far below and right of the data): the sheet's used range is
+/// 16,384 x 1,048,576. Expected: read sparsely (exit 0), or refused naming the file and cell (65).
+#[test]
+fn far_cell_at_xfd1048576() {
+    let f = fx("far_cell_at_XFD1048576.xlsx");
+    let o = plan("far_cell_XFD1048576", &f, &[]);
+    o.assert_sane();
+    match o.code {
+        Some(0) => {
+            let p = o.expect_ok();
+            assert_planned(&p, "FAR-1");
+            assert_planned(&p, "FAR-2");
+        }
+        _ => {
+            o.expect_error(&[&f]);
+        }
+    }
+}
+
+#[test]
+fn far_cell_at_xfd1048576_inspect() {
+    let f = fx("far_cell_at_XFD1048576.xlsx");
+    let o = run("inspect_far_cell_XFD1048576", &os(&["inspect", &f]));
+    o.assert_sane();
+    assert!(matches!(o.code, Some(0) | Some(65)), "{}", o.describe());
+}
+
+/// SPEC 7: "formula cells without a cached value" are a warning naming file, row and column; the
+/// cell is not a number, so the line is skipped as `bad_data` (not `untracked`).
+#[test]
+fn formula_without_cached_value() {
+    let f = fx("formula_without_cached_value.xlsx");
+    let o = plan("formula_no_cache", &f, &[]);
+    let p = o.expect_ok();
+    o.expect_warning(&[&f, "row 3", "quantity", "formula"]);
+    assert_plan_warning(&p, &f, 3, "quantity");
+    assert_skipped(&p, "F-NOCACHE", "bad_data");
+    assert_planned(&p, "F-OK");
+}
+
+/// Outcome-only half of the case above, which passes today: accepted, warned, skipped.
+#[test]
+fn formula_without_cached_value_is_not_fatal() {
+    let f = fx("formula_without_cached_value.xlsx");
+    let o = plan("formula_no_cache_outcome", &f, &[]);
+    let p = o.expect_ok();
+    o.expect_warning(&[&f, "row 3", "quantity"]);
+    assert_eq!(line(&p, "F-NOCACHE")["status"], "skipped");
+    assert!(line(&p, "F-NOCACHE")["discount_pct"].is_null());
+    assert_planned(&p, "F-OK");
+}
+
+#[test]
+fn formula_with_cached_value_uses_the_value() {
+    let f = fx("formula_with_cached_value.xlsx");
+    let o = plan("formula_cached", &f, &[]);
+    let p = o.expect_ok();
+    let l = line(&p, "F-CACHED");
+    assert_eq!(l["status"], "planned", "{l}");
+    assert_eq!(l["quantity"].as_f64(), Some(10.0), "{l}");
+    assert!(!o.stderr.contains("warning"), "{}", o.describe());
+}
+
+#[test]
+fn date_in_quantity_column() {
+    let f = fx("date_in_quantity_column.xlsx");
+    let o = plan("date_in_quantity", &f, &[]);
+    let p = o.expect_ok();
+    o.expect_warning(&[&f, "row 3", "quantity"]);
+    assert_plan_warning(&p, &f, 3, "quantity");
+    assert_skipped(&p, "DT-DATE", "bad_data");
+    assert_planned(&p, "DT-OK");
+}
+
+#[test]
+fn merged_title_row_and_merged_data_cell() {
+    let f = fx("merged_title_and_data_cells.xlsx");
+    let o = plan("merged_cells", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().unwrap().len(), 3);
+    for s in ["MG-1", "MG-2", "MG-3"] {
+        assert_planned(&p, s);
+    }
+    assert_eq!(line(&p, "MG-1")["category"], "Decor");
+    eprintln!(
+        "merged C3:C4: MG-2 category = {}",
+        line(&p, "MG-2")["category"]
+    );
+}
+
+// ---------------------------------------------------------------------------- zip bombs
+
+/// Builds an XLSX from three_rows.xlsx whose sheet1.xml has `fill` repeated `reps` times inserted
+/// right after `<sheetData>`. With `lie`, the zip's local and central headers then claim the
+/// sheet is 4 KB uncompressed.
+fn make_bomb(path: &Path, fill: &[u8], reps: usize, lie: bool) {
+    use zip::write::SimpleFileOptions;
+    let src = std::fs::File::open(root().join(HOSTILE).join("three_rows.xlsx")).unwrap();
+    let mut zin = zip::ZipArchive::new(src).unwrap();
+    let out = std::fs::File::create(path).unwrap();
+    let mut zout = zip::ZipWriter::new(out);
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .large_file(false);
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        zout.start_file(name.as_str(), opts).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(data).unwrap();
+            let at = text.find("<sheetData>").unwrap() + "<sheetData>".len();
+            zout.write_all(text[..at].as_bytes()).unwrap();
+            let chunk: Vec<u8> = fill.repeat((1 << 20) / fill.len().max(1));
+            let mut left = reps * fill.len();
+            while left > 0 {
+                let n = left.min(chunk.len());
+                zout.write_all(&chunk[..n]).unwrap();
+                left -= n;
+            }
+            zout.write_all(text[at..].as_bytes()).unwrap();
+        } else {
+            zout.write_all(&data).unwrap();
+        }
+    }
+    zout.finish().unwrap();
+    if lie {
+        let mut b = std::fs::read(path).unwrap();
+        let name = b"xl/worksheets/sheet1.xml";
+        let fake = 4096u32.to_le_bytes();
+        let mut i = 0;
+        while i + 46 < b.len() {
+            if b[i..i + 4] == [0x50, 0x4b, 0x03, 0x04] {
+                let n = u16::from_le_bytes([b[i + 26], b[i + 27]]) as usize;
+                if b.get(i + 30..i + 30 + n) == Some(&name[..]) {
+                    b[i + 22..i + 26].copy_from_slice(&fake);
+                }
+            } else if b[i..i + 4] == [0x50, 0x4b, 0x01, 0x02] {
+                let n = u16::from_le_bytes([b[i + 28], b[i + 29]]) as usize;
+                if b.get(i + 46..i + 46 + n) == Some(&name[..]) {
+                    b[i + 24..i + 28].copy_from_slice(&fake);
+                }
+            }
+            i += 1;
+        }
+        std::fs::write(path, b).unwrap();
+    }
+}
+
+const GIB_1_1: usize = 1_181_116_006; // 1.1 GiB
+
+/// sheet1.xml of ~1.1 GiB of whitespace, deflated to ~1 MB, sizes honest: refused before it is
+/// inflated, exit 65 naming the file.
+#[test]
+fn zip_bomb_whitespace_honest_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zip_bomb_1_1_gib_whitespace.xlsx");
+    make_bomb(&path, b" ", GIB_1_1, false);
+    eprintln!(
+        "bomb: {} bytes on disk",
+        std::fs::metadata(&path).unwrap().len()
+    );
+    let f = path.to_string_lossy().into_owned();
+    plan("zip_bomb_whitespace_honest", &f, &[]).expect_error(&[&f, "limit"]);
+}
+
+/// ~1.1 GiB of real cells (`<row><c><v>1</v></c></row>` repeated) while the zip headers claim the
+/// sheet is 4 KB: the size check is fooled, so the reader itself must stay bounded. Accepted or
+/// refused (65 naming the file), but never > 2 GB, a hang or a crash.
+#[test]
+fn zip_bomb_cells_lying_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zip_bomb_1_1_gib_cells_lying.xlsx");
+    let fill = br#"<row><c t="n"><v>1</v></c></row>"#;
+    make_bomb(&path, fill, GIB_1_1 / fill.len(), true);
+    eprintln!(
+        "bomb: {} bytes on disk",
+        std::fs::metadata(&path).unwrap().len()
+    );
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("zip_bomb_cells_lying_sizes", &f, &[]);
+    o.assert_sane();
+    match o.code {
+        Some(0) => {
+            o.expect_ok();
+        }
+        _ => {
+            o.expect_error(&[&f]);
+        }
+    }
+}
+
+/// Whitespace bomb whose headers lie: calamine streams through 1.1 GiB of blanks; bounded memory.
+#[test]
+fn zip_bomb_whitespace_lying_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zip_bomb_1_1_gib_whitespace_lying.xlsx");
+    make_bomb(&path, b" ", GIB_1_1, true);
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("zip_bomb_whitespace_lying_sizes", &f, &[]);
+    o.assert_sane();
+    match o.code {
+        Some(0) => {
+            let p = o.expect_ok();
+            assert_planned(&p, "X-1");
+        }
+        _ => {
+            o.expect_error(&[&f]);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------- injection
+
+const DANGER: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Text cells of the hostile catalog (sku, name, category) as the program keeps them.
+const INJECTED: [&str; 9] = [
+    "=1+1",
+    "=HYPERLINK(\"http://x\",\"click\")",
+    "=cmd|' /C calc'!A0",
+    "+SKU2",
+    "+1+1",
+    "-SKU3",
+    "-2+3",
+    "@SKU4",
+    "@SUM(A1)",
+];
+
+fn check_csv_quoted(csv_text: &str, what: &str) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let mut cells = Vec::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        for (i, c) in r.iter().enumerate() {
+            let h = headers.get(i).unwrap_or("");
+            if ["sku", "name", "category"].contains(&h) {
+                assert!(
+                    !c.starts_with(DANGER),
+                    "{what}: unquoted dangerous cell {c:?} in column {h}"
+                );
+            }
+            cells.push(c.to_string());
+        }
+    }
+    for want in INJECTED {
+        let q = format!("'{want}");
+        assert!(cells.iter().any(|c| *c == q), "{what}: no cell {q:?}");
+    }
+    // tab / CR: either trimmed away or quoted
+    for base in ["SKU5", "SKU6"] {
+        assert!(
+            cells
+                .iter()
+                .any(|c| c == base || c == &format!("'\t{base}") || c == &format!("'\r{base}")),
+            "{what}: {base} missing"
+        );
+    }
+}
+
+/// Every cell holding one of the injected strings is a string cell, and no formula exists in
+/// that workbook sheet (when `values_only`) or at that cell.
+fn check_xlsx_strings(path: &Path, values_only: bool, need_all: bool) -> usize {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(path)
+        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let mut found = std::collections::BTreeSet::new();
+    for sheet in wb.sheet_names() {
+        let range = wb.worksheet_range(&sheet).unwrap();
+        let formulas = wb.worksheet_formula(&sheet).ok();
+        if let Some(f) = &formulas {
+            let bad: Vec<String> = f
+                .used_cells()
+                .filter(|(_, _, s)| !s.is_empty())
+                .filter(|(_, _, s)| {
+                    values_only
+                        || INJECTED
+                            .iter()
+                            .any(|w| w.contains(s.as_str()) || s.contains(&w[1..]))
+                })
+                .map(|(r, c, s)| format!("{sheet}!({r},{c}) = {s}"))
+                .collect();
+            assert!(bad.is_empty(), "{}: formulas {bad:?}", path.display());
+        }
+        for (_, _, c) in range.used_cells() {
+            if let Data::String(s) = c {
+                let t = s.trim_start_matches('\'');
+                if INJECTED.contains(&t) {
+                    found.insert(t.to_string());
+                }
+            }
+        }
+    }
+    if need_all {
+        for w in INJECTED {
+            assert!(
+                found.contains(w),
+                "{}: no string cell {w:?}",
+                path.display()
+            );
+        }
+    }
+    found.len()
+}
+
+fn injection_checks(case: &str, file: &str) {
+    let f = fx(file);
+    let o = plan(case, &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(
+        line(&p, "=1+1")["name"],
+        "=HYPERLINK(\"http://x\",\"click\")"
+    );
+    let planned = p["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["status"] == "planned")
+        .count();
+    assert_eq!(planned, 8, "all 8 hostile lines are planned");
+
+    let csv_text = std::fs::read_to_string(o.out_dir().join("plan.csv")).unwrap();
+    check_csv_quoted(&csv_text, "plan.csv");
+    check_xlsx_strings(&o.out_dir().join("plan.xlsx"), true, true);
+    check_xlsx_strings(&o.out_dir().join("upload-template.xlsx"), false, true);
+
+    let o2 = plan(&format!("{case}_stdout_csv"), &f, &["--format", "csv"]);
+    o2.expect_ok();
+    check_csv_quoted(&o2.stdout, "stdout --format csv");
+}
+
+#[test]
+fn injection_csv_input() {
+    injection_checks("injection_csv", "formula_injection.csv");
+}
+
+#[test]
+fn injection_xlsx_input_text_cells() {
+    injection_checks("injection_xlsx", "formula_injection_text_cells.xlsx");
+}
+
+#[test]
+fn injection_report_html_escaped_and_xlsx_strings() {
+    let f = fx("formula_injection.csv");
+    let o = run(
+        "injection_report",
+        &os(&["report", &f, "--as-of", AS_OF, "--out", "{out}"]),
+    );
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    let week = o.out_dir().join("2026-W47");
+    let html = std::fs::read_to_string(week.join("report.html")).unwrap();
+    assert!(
+        !html.contains("<script>alert(1)</script>"),
+        "raw <script> in report.html"
+    );
+    assert!(!html.contains("<b>bold</b>"), "raw <b> in report.html");
+    assert!(
+        !html.contains("=HYPERLINK(\"http://x\",\"click\")\"")
+            && !html.contains("href=\"http://x\""),
+        "attribute injection in report.html"
+    );
+    eprintln!(
+        "report.html escaped script present: {}, escaped HYPERLINK present: {}",
+        html.contains("&lt;script&gt;"),
+        html.contains("HYPERLINK")
+    );
+    let n = check_xlsx_strings(&week.join("report.xlsx"), false, false);
+    eprintln!("report.xlsx holds {n} injected strings (all as strings)");
+}
+
+// ------------------------------------------------------------- inspect: sweep all fixtures
+
+/// `inspect` on every committed hostile fixture: exit 0 or 65, never a panic/abort/hang.
+#[test]
+fn inspect_never_crashes_on_the_corpus() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join(HOSTILE))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("far_cell")) // covered by its own (ignored) test
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    for n in names {
+        let f = fx(&n);
+        let o = run(&format!("inspect_{n}"), &os(&["inspect", &f]));
+        let sane = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| o.assert_sane()));
+        if sane.is_err() || !matches!(o.code, Some(0) | Some(65)) {
+            failures.push(o.describe());
+        } else if o.code == Some(65) && !o.stderr.contains(&f) {
+            failures.push(format!("error does not name the file\n{}", o.describe()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The weekly report (cron) with a 40,000-character name: must still produce the report.
+#[test]
+fn report_with_name_longer_than_excel_cell_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = b"sku,name,category,quantity,price,cost\n".to_vec();
+    d.extend(b"LONG-1,");
+    d.extend(std::iter::repeat_n(b'x', 40_000));
+    d.extend(b",Garden,10,20.00,5.00\nOK-2,Short,Garden,10,20.00,5.00\n");
+    let f = write_tmp(&dir, "name_40000_chars.csv", &d);
+    let o = run(
+        "report_name_40000_chars",
+        &os(&["report", &f, "--as-of", AS_OF, "--out", "{out}"]),
+    );
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    assert!(o.out_dir().join("2026-W47").join("report.xlsx").exists());
+}
