@@ -7,7 +7,7 @@ use crate::cli::{OutputFormat, PlanArgs, ReportArgs};
 use crate::config::resolve_plan;
 use crate::error::{Error, Result};
 use crate::io::read::dates::iso_week;
-use crate::io::write::atomic::ensure_dir;
+use crate::io::write::atomic::{ensure_dir, fail_point};
 use crate::io::write::report_text::{self, Chart};
 use crate::io::write::report_xlsx;
 use crate::model::Plan;
@@ -125,24 +125,6 @@ fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
         .and_then(|_| f.sync_all())
         .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
     fail_point(&path)
-}
-
-/// Test hook: `CLEARANCE_FAIL_AFTER=report.md` makes the run fail right after writing that file,
-/// so tests can show that a failed run leaves the previous report untouched.
-fn fail_point(path: &Path) -> Result<()> {
-    match std::env::var("CLEARANCE_FAIL_AFTER") {
-        Ok(name)
-            if path
-                .file_name()
-                .is_some_and(|f| f.to_string_lossy() == name) =>
-        {
-            Err(Error::output(
-                path,
-                "failure injected by CLEARANCE_FAIL_AFTER",
-            ))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// Build the week in a temporary folder inside `out`, then swap it into place.

@@ -52,19 +52,71 @@ impl Staged {
     }
 
     /// Rename every staged file into place.
+    /// Rename every staged file into place, all or nothing: the files it replaces are set
+    /// aside first and put back if any rename fails, so a failed run leaves the previous
+    /// outputs as they were and no half-written file.
     pub fn commit(self) -> Result<Vec<PathBuf>> {
-        let mut done = Vec::new();
-        for (tmp, target) in self.files {
-            // Flush to disk before the rename, so a crash leaves the old file or the new one.
+        // Everything on disk before the first rename.
+        for (tmp, target) in &self.files {
             tmp.as_file()
                 .sync_all()
-                .map_err(|e| Error::output(&target, format!("cannot write: {e}")))?;
+                .map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
             set_readable(tmp.as_file());
-            tmp.persist(&target)
-                .map_err(|e| Error::output(&target, format!("cannot write: {}", e.error)))?;
-            done.push(target);
         }
-        Ok(done)
+        let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new(); // (target, its previous version)
+        let mut placed: Vec<PathBuf> = Vec::new();
+        let result = (|| -> Result<()> {
+            for (tmp, target) in self.files {
+                if target.exists() {
+                    let backup = backup_name(&target);
+                    std::fs::rename(&target, &backup)
+                        .map_err(|e| Error::output(&target, format!("cannot replace: {e}")))?;
+                    aside.push((target.clone(), backup));
+                }
+                fail_point(&target)?;
+                tmp.persist(&target)
+                    .map_err(|e| Error::output(&target, format!("cannot write: {}", e.error)))?;
+                placed.push(target);
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => {
+                for (_, backup) in &aside {
+                    let _ = std::fs::remove_file(backup);
+                }
+                Ok(placed)
+            }
+            Err(e) => {
+                for target in &placed {
+                    let _ = std::fs::remove_file(target);
+                }
+                for (target, backup) in &aside {
+                    let _ = std::fs::rename(backup, target);
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+fn backup_name(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.clearance-previous-{}", std::process::id()))
+}
+
+/// Test hook: `CLEARANCE_FAIL_AFTER=<file name>` makes writing fail at that file, so tests can
+/// show that a failed run leaves the previous outputs as they were. Unset, it does nothing.
+pub fn fail_point(path: &Path) -> Result<()> {
+    match std::env::var_os("CLEARANCE_FAIL_AFTER") {
+        Some(name) if path.file_name() == Some(name.as_os_str()) => Err(Error::output(
+            path,
+            "failure injected by CLEARANCE_FAIL_AFTER",
+        )),
+        _ => Ok(()),
     }
 }
 
