@@ -45,13 +45,13 @@ pub fn check(header: &Header, today: NaiveDate, existing_names: &[String]) -> Ve
             header.end, header.start
         ));
     }
-    if let Some(fd) = header.first_delivery_till {
-        if fd < today || fd > header.start {
-            problems.push(format!(
+    if let Some(fd) = header.first_delivery_till
+        && (fd < today || fd > header.start)
+    {
+        problems.push(format!(
                 "first delivery till {fd} must be between today ({today}) and the start ({}) (--first-delivery)",
                 header.start
             ));
-        }
     }
     problems
 }

@@ -103,12 +103,11 @@ pub fn build(
         .filter(|e| e.include && e.discount_pct > Decimal::ZERO)
     {
         let l = &e.line;
-        if !regions.is_empty() {
-            if let Some(loc) = &l.location {
-                if !regions.contains(&loc.trim().to_lowercase()) {
-                    continue;
-                }
-            }
+        if !regions.is_empty()
+            && let Some(loc) = &l.location
+            && !regions.contains(&loc.trim().to_lowercase())
+        {
+            continue;
         }
         let Some(price) = l.price else { continue };
         let currency = l.currency.clone().or_else(|| plan.policy.currency.clone());

@@ -75,32 +75,29 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
         sku: sku.map(str::to_string),
         message,
     };
-    match &file.meta {
-        Some(meta) => {
-            let id = meta.plan_id.as_deref().unwrap_or("");
-            if !id.is_empty() && id != plan.plan_id {
-                problems.push(Problem {
-                    cell: format!("{}!B1", super::template::META_SHEET),
-                    row: 1,
-                    column: "plan_id".into(),
-                    sku: None,
-                    message: format!(
-                        "template from another plan (its plan id is {id}, this plan's is {}); make a new template with `clearance template --plan` for this plan",
-                        plan.plan_id
-                    ),
-                });
-            }
-            if meta.schema.as_deref().is_some_and(|s| s != TEMPLATE_SCHEMA) {
-                problems.push(Problem {
-                    cell: format!("{}!B2", super::template::META_SHEET),
-                    row: 2,
-                    column: "schema".into(),
-                    sku: None,
-                    message: format!("template schema is not {TEMPLATE_SCHEMA}"),
-                });
-            }
+    if let Some(meta) = &file.meta {
+        let id = meta.plan_id.as_deref().unwrap_or("");
+        if !id.is_empty() && id != plan.plan_id {
+            problems.push(Problem {
+                cell: format!("{}!B1", super::template::META_SHEET),
+                row: 1,
+                column: "plan_id".into(),
+                sku: None,
+                message: format!(
+                    "template from another plan (its plan id is {id}, this plan's is {}); make a new template with `clearance template --plan` for this plan",
+                    plan.plan_id
+                ),
+            });
         }
-        None => {}
+        if meta.schema.as_deref().is_some_and(|s| s != TEMPLATE_SCHEMA) {
+            problems.push(Problem {
+                cell: format!("{}!B2", super::template::META_SHEET),
+                row: 2,
+                column: "schema".into(),
+                sku: None,
+                message: format!("template schema is not {TEMPLATE_SCHEMA}"),
+            });
+        }
     }
 
     let by_key: HashMap<String, &PlanLine> = plan.lines.iter().map(|l| (l.key(), l)).collect();

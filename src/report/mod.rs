@@ -154,10 +154,10 @@ pub fn kpis(plan: &Plan, as_of: NaiveDate, dated_sales: bool) -> Value {
         let bucket = aging.entry(aging_bucket(days_since(l, as_of))).or_default();
         bucket.0 += 1;
         bucket.1 = sat_add(bucket.1, l.capital);
-        if l.status == LineStatus::Planned {
-            if let Some(lift) = break_even_lift_pct(l) {
-                lifts.push(lift);
-            }
+        if l.status == LineStatus::Planned
+            && let Some(lift) = break_even_lift_pct(l)
+        {
+            lifts.push(lift);
         }
     }
     let window = Decimal::from(plan.policy.window_days.max(1));

@@ -171,11 +171,11 @@ fn decide(
             );
         }
     };
-    if let Some((campaign, skus)) = &policy.only_skus {
-        if !skus.contains(line.sku.trim()) {
-            let why = format!("not in campaign \"{campaign}\" (--from-campaign)");
-            return skipped_line(line, Reason::Excluded, why);
-        }
+    if let Some((campaign, skus)) = &policy.only_skus
+        && !skus.contains(line.sku.trim())
+    {
+        let why = format!("not in campaign \"{campaign}\" (--from-campaign)");
+        return skipped_line(line, Reason::Excluded, why);
     }
     if in_request == Some(false) {
         return skipped_line(

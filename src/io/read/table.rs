@@ -228,10 +228,8 @@ impl Table {
         BufReader::new(file)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::from_io_input(path, &e))?;
-        if is_xlsx {
-            if let Some(table) = Self::open_xlsx(path, &display, &bytes, opts)? {
-                return Ok(table);
-            }
+        if is_xlsx && let Some(table) = Self::open_xlsx(path, &display, &bytes, opts)? {
+            return Ok(table);
         }
         let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
             Error::Data(format!(
@@ -280,10 +278,9 @@ impl Table {
                 if let Some(cell) = rows
                     .get_mut(abs_r - row0)
                     .and_then(|row| row.cells.get_mut(abs_c - col0))
+                    && *cell == Cell::Empty
                 {
-                    if *cell == Cell::Empty {
-                        *cell = Cell::Formula(f.clone());
-                    }
+                    *cell = Cell::Formula(f.clone());
                 }
             }
         }

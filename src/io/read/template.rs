@@ -129,10 +129,10 @@ pub fn read_template(path: &Path) -> Result<TemplateFile> {
     while let Some(raw) = table.next_row()? {
         let mut cells = HashMap::new();
         for (&col, &pos) in &positions {
-            if let Some(c) = raw.cells.get(pos) {
-                if !c.is_empty() {
-                    cells.insert(col, c.clone());
-                }
+            if let Some(c) = raw.cells.get(pos)
+                && !c.is_empty()
+            {
+                cells.insert(col, c.clone());
             }
         }
         if cells.is_empty() {

@@ -198,9 +198,9 @@ figcaption{{font-weight:600;margin-bottom:.3em}}@media print{{body{{margin:0}}}}
                 .unwrap_or_else(|| "never".into())
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "</table><h2>Week over week</h2><p><strong>New slow movers:</strong> {}</p><p><strong>Recovered:</strong> {}</p></body></html>\n",
+        "</table><h2>Week over week</h2><p><strong>New slow movers:</strong> {}</p><p><strong>Recovered:</strong> {}</p></body></html>",
         list(&summary.new_slow_movers),
         list(&summary.recovered)
     );
