@@ -367,6 +367,13 @@ pub enum ReportFormat {
 }
 
 fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a date as YYYY-MM-DD (e.g. 2026-11-22), got \"{s}\""))
+    use chrono::Datelike;
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a date as YYYY-MM-DD (e.g. 2026-11-22), got \"{s}\""))?;
+    if !(1900..=9999).contains(&d.year()) {
+        return Err(format!(
+            "the date {d} is out of range; expected a year from 1900 to 9999"
+        ));
+    }
+    Ok(d)
 }

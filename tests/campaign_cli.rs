@@ -425,7 +425,7 @@ for dv in ws.data_validations.dataValidation:
     if cols == {16} and dv.type == "decimal":
         # One rule for the column: 0 to the row's own Max % (column K, relative row).
         assert float(dv.formula1) == 0, dv.formula1
-        assert dv.formula2.replace("$", "") == "K2", dv.formula2
+        assert dv.formula2.replace("$", "") == 'IF(K2="",100,K2)', dv.formula2
         assert dv.showInputMessage and "Max set by" in (dv.prompt or ""), dv.prompt
         disc_ok = {(r, 16) for r in range(2, 10)} <= set(cells)
 assert include_ok, "Include has no Y/N list on every row"

@@ -531,7 +531,8 @@ fn lock_held_by_another_run_fails_with_73_then_succeeds_once_removed() {
     let out = tmp.path().join("reports");
     fs::create_dir_all(&out).unwrap();
     let lock = out.join(".clearance-report.lock");
-    fs::write(&lock, "999999\n").unwrap();
+    // Held by a live process (this test).
+    fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
 
     let start = Instant::now();
     let o = report(&out, W47, &["--lock-wait", "1"]);
@@ -852,4 +853,21 @@ fn out_is_a_file_is_73_and_missing_sales_is_66() {
         .unwrap();
     assert_eq!(code(&o), 66, "stderr: {}", text(&o.stderr));
     assert!(!out.join("2026-W47").exists());
+}
+
+/// A lock left by a run that was killed (its process is gone) is taken over.
+#[test]
+fn stale_lock_of_a_dead_process_is_taken_over() {
+    if !std::path::Path::new("/proc/self").exists() {
+        eprintln!("SKIPPED: no /proc to tell whether a process is alive");
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("reports");
+    fs::create_dir_all(&out).unwrap();
+    let lock = out.join(".clearance-report.lock");
+    fs::write(&lock, "999999999\n").unwrap();
+    let o = report(&out, W47, &["--lock-wait", "1"]);
+    assert_eq!(code(&o), 0, "stderr: {}", text(&o.stderr));
+    assert!(!lock.exists(), "the lock is released after the run");
 }

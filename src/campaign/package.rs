@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub const CAMPAIGN_SCHEMA: &str = "clearance.campaign/v1";
 /// Wix allows at most this many product scopes in one discount rule.
@@ -165,6 +165,49 @@ pub fn build(
             message: format!(
                 "regions {} are recorded, but the plan has no locations, so no line is left out by region",
                 header.regions.join(", ")
+            ),
+        });
+    }
+    // A region that names no location of the plan is almost always a typo.
+    let locations: HashSet<String> = plan
+        .lines
+        .iter()
+        .filter_map(|l| l.location.as_deref().map(|x| x.trim().to_lowercase()))
+        .collect();
+    if !locations.is_empty() {
+        for region in &header.regions {
+            if !locations.contains(&region.trim().to_lowercase()) {
+                warnings.push(Warning {
+                    file: "campaign.json".into(),
+                    sheet: None,
+                    row: None,
+                    column: Some("location".into()),
+                    message: format!(
+                        "region \"{region}\" matches no location of the plan; check --region"
+                    ),
+                });
+            }
+        }
+    }
+    // Wix discount rules apply shop-wide: one product at two depths (two locations) conflicts.
+    let mut depth_of: std::collections::BTreeMap<String, BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for l in &lines {
+        let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
+        depth_of
+            .entry(id)
+            .or_default()
+            .insert(l.discount_pct.clone());
+    }
+    for (id, depths) in depth_of.iter().filter(|(_, d)| d.len() > 1) {
+        warnings.push(Warning {
+            file: "discount-rules.json".into(),
+            sheet: None,
+            row: None,
+            column: Some("discount_pct".into()),
+            message: format!(
+                "product {id} is in the campaign at {}% in different locations, but a discount rule applies shop-wide: it lands in several rules; use the price list per location, or one depth",
+                depths.iter().cloned().collect::<Vec<_>>().join("%, ")
             ),
         });
     }

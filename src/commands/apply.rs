@@ -41,12 +41,20 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     }
 
     let start = args.start.unwrap_or(today);
-    let end = args.end.unwrap_or_else(|| {
-        start
-            + chrono::Duration::days(i64::from(
-                cfg.duration_days.unwrap_or(DEFAULT_CAMPAIGN_DAYS),
-            ))
-    });
+    let end = match args.end {
+        Some(end) => end,
+        None => {
+            let days = cfg.duration_days.unwrap_or(DEFAULT_CAMPAIGN_DAYS);
+            start
+                .checked_add_days(chrono::Days::new(u64::from(days)))
+                .filter(|_| days <= 3660)
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "campaign header: a campaign of {days} days from {start} is out of range; set --end or a duration_days of at most 3660"
+                    ))
+                })?
+        }
+    };
     let name = args
         .name
         .clone()

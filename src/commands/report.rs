@@ -199,6 +199,11 @@ impl Lock {
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    // A lock whose process is gone (a run killed by a cron timeout) is stale.
+                    if holder_is_gone(&path) {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
                     if start.elapsed() >= wait {
                         let holder = std::fs::read_to_string(&path).unwrap_or_default();
                         return Err(Error::output(
@@ -221,6 +226,18 @@ impl Lock {
             }
         }
     }
+}
+
+/// True when the lock names a process id and this system shows no such process (Linux /proc).
+fn holder_is_gone(lock: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(lock) else {
+        return false;
+    };
+    let Ok(pid) = text.trim().parse::<u32>() else {
+        return false;
+    };
+    let proc_root = Path::new("/proc");
+    proc_root.join("self").exists() && !proc_root.join(pid.to_string()).exists()
 }
 
 impl Drop for Lock {

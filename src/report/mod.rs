@@ -24,19 +24,26 @@ pub struct Summary {
     pub as_of: String,
     /// ISO week, `2026-W47`.
     pub week: String,
+    #[serde(default)]
     pub plan_id: String,
     pub kpis: Value,
     /// The week the deltas compare against, when its summary.json was found.
+    #[serde(default)]
     pub previous_week: Option<String>,
     /// Current minus previous, key by key (null where either is null).
+    #[serde(default)]
     pub deltas: Value,
     /// Skus that are slow movers now and were not last week.
+    #[serde(default)]
     pub new_slow_movers: Vec<String>,
     /// Skus that were slow movers last week and are not now.
+    #[serde(default)]
     pub recovered: Vec<String>,
     /// Every slow mover (severe or moderate) this week, by key.
+    #[serde(default)]
     pub slow_movers: Vec<String>,
     /// The 20 slowest planned lines.
+    #[serde(default)]
     pub top_slow_movers: Vec<TopLine>,
 }
 
@@ -73,7 +80,7 @@ pub fn break_even_lift_pct(line: &PlanLine) -> Option<Decimal> {
     if after <= Decimal::ZERO || before <= Decimal::ZERO {
         return None;
     }
-    Some(Decimal::ONE_HUNDRED * (before / after - Decimal::ONE))
+    (before.checked_div(after)? - Decimal::ONE).checked_mul(Decimal::ONE_HUNDRED)
 }
 
 fn days_since(line: &PlanLine, as_of: NaiveDate) -> Option<i64> {
@@ -130,20 +137,23 @@ pub fn kpis(plan: &Plan, as_of: NaiveDate, dated_sales: bool) -> Value {
     for l in &plan.lines {
         let class = l.class.map(Class::as_str).unwrap_or("unclassified");
         *skus_by_class.entry(class).or_default() += 1;
+        // Sales count for every line, sold-out ones included (they sold through).
+        let s = l.sold.unwrap_or_default();
+        sold = sat_add(sold, s);
+        if let (Some(p), Some(c)) = (l.price.filter(|p| *p > Decimal::ZERO), l.cost) {
+            let gm = gross_margin.get_or_insert(Decimal::ZERO);
+            *gm = sat_add(*gm, sat_mul(s, p - c));
+        }
         if !in_stock(l) {
             continue;
         }
         let q = l.quantity.unwrap_or_default();
         on_hand = sat_add(on_hand, q);
-        let s = l.sold.unwrap_or_default();
-        sold = sat_add(sold, s);
         if let Some(p) = l.price.filter(|p| *p > Decimal::ZERO) {
             at_price = sat_add(at_price, sat_mul(q, p));
             if let Some(c) = l.cost {
                 let v = at_cost.get_or_insert(Decimal::ZERO);
                 *v = sat_add(*v, sat_mul(q, c));
-                let gm = gross_margin.get_or_insert(Decimal::ZERO);
-                *gm = sat_add(*gm, sat_mul(s, p - c));
             }
         }
         let v = value_by_class.entry(class).or_default();
@@ -161,18 +171,28 @@ pub fn kpis(plan: &Plan, as_of: NaiveDate, dated_sales: bool) -> Value {
         }
     }
     let window = Decimal::from(plan.policy.window_days.max(1));
+    // Checked arithmetic: figures near the 1e15 input limit give null, never a crash.
     let weekly = sold / window * Decimal::from(7);
-    let weeks_of_supply = (weekly > Decimal::ZERO).then(|| on_hand / weekly);
-    let sell_through =
-        (sold + on_hand > Decimal::ZERO).then(|| Decimal::ONE_HUNDRED * sold / (sold + on_hand));
+    let weeks_of_supply = (weekly > Decimal::ZERO)
+        .then(|| on_hand.checked_div(weekly))
+        .flatten();
+    let total = sat_add(sold, on_hand);
+    let sell_through = (total > Decimal::ZERO)
+        .then(|| {
+            sold.checked_div(total)
+                .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+        })
+        .flatten();
     let gmroi = match (gross_margin, at_cost) {
-        (Some(gm), Some(inv)) if inv > Decimal::ZERO => {
-            Some(gm * Decimal::from(365) / window / inv)
-        }
+        (Some(gm), Some(inv)) if inv > Decimal::ZERO => gm
+            .checked_mul(Decimal::from(365))
+            .and_then(|x| x.checked_div(window))
+            .and_then(|x| x.checked_div(inv)),
         _ => None,
     };
-    let avg_lift = (!lifts.is_empty())
-        .then(|| lifts.iter().copied().sum::<Decimal>() / Decimal::from(lifts.len()));
+    let avg_lift = (!lifts.is_empty()).then(|| {
+        lifts.iter().fold(Decimal::ZERO, |a, b| sat_add(a, *b)) / Decimal::from(lifts.len())
+    });
     let mut k = Map::new();
     k.insert("stock_value_at_cost".into(), opt(at_cost));
     k.insert("stock_value_at_price".into(), num(at_price));

@@ -208,7 +208,10 @@ figcaption{{font-weight:600;margin-bottom:.3em}}@media print{{body{{margin:0}}}}
 }
 
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn markdown(summary: &Summary) -> String {

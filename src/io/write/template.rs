@@ -106,7 +106,8 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         DataValidation::new()
             .allow_decimal_number_formula(DataValidationRule::Between(
                 Formula::new("0"),
-                Formula::new(format!("${max_col}2")),
+                // A hand-added row has no Max %: allow up to 100 there, validate checks the plan's.
+                Formula::new(format!("IF(${max_col}2=\"\",100,${max_col}2)")),
             ))
             .set_input_title("Discount %")?
             .set_input_message(
