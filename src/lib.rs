@@ -87,6 +87,15 @@ impl Progress {
     }
 }
 
+/// The text of a caught panic.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown failure".into())
+}
+
 /// `file, sheet "S", row 14, column "price": message`
 pub fn format_warning(w: &Warning) -> String {
     let mut s = w.file.clone();

@@ -14,6 +14,9 @@ fn main() {
             std::process::exit(code);
         }
     };
+    // Panics are caught and reported as one line (a damaged file, or exit 70 for a bug); the
+    // default hook's backtrace would only be noise in a merchant's terminal or a cron mail.
+    std::panic::set_hook(Box::new(|_| {}));
     let mut out = clearance::Output::new();
     let code = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         clearance::run(cli, &mut out)
@@ -23,10 +26,11 @@ fn main() {
             out.stderr(&format!("error: {e}\n"));
             e.status()
         }
-        Err(_) => {
-            out.stderr(
-                "error: internal error (a bug); please report it with the input that caused it\n",
-            );
+        Err(panic) => {
+            out.stderr(&format!(
+                "error: internal error (a bug: {}); please report it with the input that caused it\n",
+                clearance::panic_message(panic.as_ref())
+            ));
             ExitStatus::Internal
         }
     };

@@ -1156,3 +1156,16 @@ fn report_with_name_longer_than_excel_cell_limit() {
     assert_eq!(o.code, Some(0), "{}", o.describe());
     assert!(o.out_dir().join("2026-W47").join("report.xlsx").exists());
 }
+
+/// Found by `scripts/fuzz.sh` (sheet_reader): a cell reference too long for the spreadsheet
+/// library's arithmetic made it panic in debug builds. A damaged file: exit 65 naming it.
+#[test]
+fn fuzz_cell_reference_overflow() {
+    let f = fx("fuzz_cell_reference_overflow.xlsx");
+    let o = plan("fuzz_cell_reference_overflow", &f, &[]);
+    o.assert_sane();
+    assert!(matches!(o.code, Some(0) | Some(65)), "{}", o.describe());
+    if o.code == Some(65) {
+        o.expect_error(&[&f]);
+    }
+}

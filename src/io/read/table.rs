@@ -131,7 +131,18 @@ impl Table {
             )));
         }
         if is_zip(&head) || is_ole(&head) {
-            return Self::open_sheet(path, display, file, opts);
+            // The spreadsheet library has panicked on malformed files (a cell reference too long
+            // for its arithmetic, found by fuzzing): such a file is damaged input, not a bug here.
+            let shown = display.clone();
+            return match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Self::open_sheet(path, display, file, opts)
+            })) {
+                Ok(result) => result,
+                Err(panic) => Err(Error::Data(format!(
+                    "{shown}: cannot read the spreadsheet, the file is damaged ({}); re-save it from the spreadsheet program, or export it as CSV",
+                    crate::panic_message(panic.as_ref())
+                ))),
+            };
         }
         let ext = path
             .extension()
