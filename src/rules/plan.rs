@@ -27,16 +27,57 @@ pub fn build_lines(
         .request
         .as_ref()
         .map(|r| r.skus.iter().map(|s| s.as_str()).collect());
+    // Lines are independent: decide them in chunks on all cores, keeping input order.
+    let decide_all = |chunk: Vec<CatalogLine>| {
+        let mut planned = Vec::new();
+        let mut skipped = Vec::new();
+        for line in chunk {
+            let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
+            let existing_pct = existing_for(&line, existing);
+            let out = decide(line, policy, existing_pct, in_request);
+            match out.status {
+                LineStatus::Planned => planned.push(out),
+                LineStatus::Skipped => skipped.push(out),
+            }
+        }
+        (planned, skipped)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunks: Vec<Vec<CatalogLine>> = if catalog.len() < 50_000 || threads < 2 {
+        vec![catalog]
+    } else {
+        let size = catalog.len().div_ceil(threads);
+        let mut rest = catalog;
+        let mut chunks = Vec::new();
+        while rest.len() > size {
+            let tail = rest.split_off(size);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        chunks
+    };
+    let results: Vec<(Vec<PlanLine>, Vec<PlanLine>)> = if chunks.len() == 1 {
+        chunks.into_iter().map(decide_all).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|c| scope.spawn(|| decide_all(c)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
     let mut planned = Vec::new();
     let mut skipped = Vec::new();
-    for line in catalog {
-        let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
-        let existing_pct = existing_for(&line, existing);
-        let out = decide(line, policy, existing_pct, in_request);
-        match out.status {
-            LineStatus::Planned => planned.push(out),
-            LineStatus::Skipped => skipped.push(out),
-        }
+    for (p, s) in results {
+        planned.extend(p);
+        skipped.extend(s);
     }
     planned.sort_by(|a, b| {
         let va = a.velocity.unwrap_or(Decimal::MAX);

@@ -165,12 +165,17 @@ fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), Xlsx
             Column::LeftAtEnd => v.left_at_end,
             _ => None,
         };
-        match (number, v.text(*col)) {
-            (Some(n), _) => ws.write_number(r, c, f(n))?,
+        match number {
+            Some(n) => {
+                ws.write_number(r, c, f(n))?;
+            }
             // Always a string cell: text from the inputs never becomes a formula.
-            (None, Some(t)) => ws.text(r, c, t)?,
-            (None, None) => ws,
-        };
+            None => {
+                if let Some(t) = v.text(*col) {
+                    ws.text(r, c, t)?;
+                }
+            }
+        }
     }
     Ok(())
 }
