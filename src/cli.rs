@@ -17,7 +17,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compute the clearance plan: print the top candidates, write plan.json, plan.csv and plan.xlsx.
+    /// Compute the clearance plan: print the top candidates, write plan.json, plan.csv, plan.xlsx
+    /// and upload-template.xlsx.
     ///
     /// Examples:
     ///   clearance plan catalog.xlsx --sales orders.csv --out plan/
@@ -117,8 +118,9 @@ impl InputArgs {
     }
 }
 
+/// The files a plan is made from (shared by `plan` and `report`).
 #[derive(Debug, Clone, Args)]
-pub struct PlanArgs {
+pub struct PlanInputs {
     /// The catalog: CSV, XLSX, XLS or ODS, one row per product (or product and location).
     #[arg(value_name = "CATALOG")]
     pub catalog: PathBuf,
@@ -129,6 +131,12 @@ pub struct PlanArgs {
     /// scope_type,scope_id,percentage[,active].
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub files: PlanInputs,
     /// Start from an earlier campaign: plan only the skus of its campaign.json.
     #[arg(long, value_name = "FILE")]
     pub from_campaign: Option<PathBuf>,
@@ -267,15 +275,8 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// The catalog (as for `plan`).
-    #[arg(value_name = "CATALOG")]
-    pub catalog: PathBuf,
-    /// Sales order lines or aggregated sales; repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub sales: Vec<PathBuf>,
-    /// Active discounts already running.
-    #[arg(long, value_name = "FILE")]
-    pub existing: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: PlanInputs,
     /// The reports folder; each week goes into DIR/<ISO year>-W<week>/.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,

@@ -32,7 +32,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     }
 
     let progress = crate::Progress::new(args.common.quiet);
-    progress.step(format!("reading {}", args.catalog.display()));
+    progress.step(format!("reading {}", args.files.catalog.display()));
     let plan = build_plan(args, &cfg)?;
     progress.step(format!(
         "writing {} lines to {}",
@@ -120,21 +120,21 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let opts = args.input.read_options();
     let maps = &args.input.maps;
-    let catalog = read_catalog(&args.catalog, &opts, maps)?;
+    let catalog = read_catalog(&args.files.catalog, &opts, maps)?;
     let mut warnings: Vec<Warning> = catalog.warnings;
     let mut lines = catalog.lines;
     let mut inputs = vec![InputFile {
-        path: args.catalog.display().to_string(),
+        path: args.files.catalog.display().to_string(),
         role: "catalog".into(),
         sheet: catalog.sheet.clone(),
         rows: catalog.rows,
-        sha256: sha256_file(&args.catalog)?,
+        sha256: sha256_file(&args.files.catalog)?,
     }];
 
-    if !args.sales.is_empty() {
+    if !args.files.sales.is_empty() {
         if catalog.has_orders {
             warnings.push(Warning {
-                file: args.catalog.display().to_string(),
+                file: args.files.catalog.display().to_string(),
                 sheet: catalog.sheet.clone(),
                 row: None,
                 column: catalog.header.header_of("orders").map(str::to_string),
@@ -150,7 +150,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             sheet: None,
             ..opts.clone()
         };
-        for path in &args.sales {
+        for path in &args.files.sales {
             let read = aggregate_sales(
                 path,
                 &sales_opts,
@@ -176,7 +176,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         }
     }
 
-    let existing = match &args.existing {
+    let existing = match &args.files.existing {
         Some(path) => {
             let found = read_existing(path)?;
             inputs.push(InputFile {
@@ -196,7 +196,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         for sku in &req.skus {
             if !known.contains(sku.as_str()) {
                 warnings.push(Warning {
-                    file: args.catalog.display().to_string(),
+                    file: args.files.catalog.display().to_string(),
                     sheet: catalog.sheet.clone(),
                     row: None,
                     column: Some("sku".into()),

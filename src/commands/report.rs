@@ -21,9 +21,7 @@ const LOCK_FILE: &str = ".clearance-report.lock";
 pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let today = chrono::Local::now().date_naive();
     let plan_args = PlanArgs {
-        catalog: args.catalog.clone(),
-        sales: args.sales.clone(),
-        existing: args.existing.clone(),
+        files: args.files.clone(),
         from_campaign: None,
         out: args.out.clone(),
         policy: args.policy.clone(),
@@ -43,7 +41,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let _lock = Lock::take(&args.out, Duration::from_secs(args.lock_wait))?;
 
     let progress = crate::Progress::new(args.common.quiet);
-    progress.step(format!("reading {}", args.catalog.display()));
+    progress.step(format!("reading {}", args.files.catalog.display()));
     let plan = crate::commands::plan::build_plan(&plan_args, &cfg)?;
     progress.step(format!("writing the {week} report"));
     let previous_week = iso_week(as_of - chrono::Duration::days(7));
