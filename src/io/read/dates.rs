@@ -10,6 +10,22 @@ use chrono::{Datelike, NaiveDate};
 /// unless the first number is above 12 (`22/11/2026`).
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let s = raw.trim();
+    // Fast path for ISO `YYYY-MM-DD...`, what most order exports write (millions of lines).
+    let b = s.as_bytes();
+    if b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && (b.len() == 10 || matches!(b[10], b' ' | b'T'))
+        && b[..4]
+            .iter()
+            .chain(&b[5..7])
+            .chain(&b[8..10])
+            .all(u8::is_ascii_digit)
+    {
+        let n =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+        return NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10));
+    }
     let date_part = s.split([' ', 'T']).next()?;
     if date_part.len() < 6 {
         return None;

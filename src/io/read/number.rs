@@ -92,6 +92,14 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Result<Option<Decimal>, N
     if s.is_empty() {
         return Ok(None);
     }
+    // Fast path: a plain whole number (sales quantities, stock), no allocation.
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let n = digits
+            .bytes()
+            .fold(0i64, |a, d| a * 10 + i64::from(d - b'0'));
+        return Ok(Some(Decimal::from(if s.starts_with('-') { -n } else { n })));
+    }
     let lower = s.to_ascii_lowercase();
     if matches!(
         lower.trim_start_matches(['-', '+']),

@@ -218,9 +218,9 @@ pub fn aggregate_sales(
     let mut bad_numbers = 0u64;
     let mut first_bad_number: Option<usize> = None;
     let mut cancelled_order: Option<String> = None;
-    let text = |cells: &[Cell], c: Option<usize>| -> Option<String> {
-        c.and_then(|c| cells.get(c)).and_then(Cell::text)
-    };
+    fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
+        c.and_then(|c| cells.get(c)).and_then(Cell::text_cow)
+    }
     while let Some(raw) = table.next_row()? {
         if raw.cells.iter().all(Cell::is_empty) {
             continue;
@@ -233,9 +233,9 @@ pub fn aggregate_sales(
             && let Some(id) = &order_id
         {
             if text(&raw.cells, c_cancel).is_some() {
-                cancelled_order = Some(id.clone());
+                cancelled_order = Some(id.to_string());
             }
-            if cancelled_order.as_deref() == Some(id.as_str()) {
+            if cancelled_order.as_deref() == Some(id.as_ref()) {
                 continue;
             }
         }
@@ -293,7 +293,10 @@ pub fn aggregate_sales(
         else {
             unknown_lines += 1;
             if unknown_examples.len() < 5 {
-                let label = sku.or(name).unwrap_or_else(|| format!("row {}", raw.row));
+                let label = sku
+                    .or(name)
+                    .map(|l| l.into_owned())
+                    .unwrap_or_else(|| format!("row {}", raw.row));
                 let label = match location {
                     Some(l) if index.has_locations => format!("{label}@{l}"),
                     _ => label,
@@ -314,7 +317,7 @@ pub fn aggregate_sales(
             }
             Basis::Orders => {
                 if let Some(id) = order_id {
-                    totals.orders[i].insert(id);
+                    totals.orders[i].insert(id.into_owned());
                 }
             }
         }

@@ -34,6 +34,17 @@ impl Cell {
         }
     }
 
+    /// The cell as text, borrowed when it already is text (the hot path of sales files).
+    pub fn text_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Cell::Text(s) => {
+                let t = s.trim();
+                (!t.is_empty()).then_some(std::borrow::Cow::Borrowed(t))
+            }
+            other => other.text().map(std::borrow::Cow::Owned),
+        }
+    }
+
     /// The cell as text (numbers without a trailing `.0`, dates as ISO dates).
     pub fn text(&self) -> Option<String> {
         match self {
