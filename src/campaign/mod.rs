@@ -4,5 +4,6 @@
 
 pub mod header;
 pub mod package;
+pub mod review;
 pub mod template;
 pub mod validate;

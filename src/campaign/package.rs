@@ -2,9 +2,9 @@
 //! its revert file, Wix discount-rule request bodies, and the optional coupons and boosts.
 
 use super::header::Header;
-use super::template::projected_units;
+use super::template::{floor_limit, projected_units};
 use super::validate::EditedLine;
-use crate::model::num::{money, plain, round};
+use crate::model::num::{de_dec, money, plain, round, ser_num};
 use crate::model::{Plan, Warning};
 use crate::rules::{clearance_price, minor_unit_digits};
 use rust_decimal::Decimal;
@@ -48,6 +48,73 @@ pub struct CampaignLine {
     pub note: Option<String>,
     /// The template row it came from.
     pub template_row: usize,
+    /// Unit cost from the plan (money), for the margin floor of later steps.
+    #[serde(default)]
+    pub cost: Option<String>,
+    /// The deepest discount the plan allowed (cap, margin floor and stacking), percent.
+    #[serde(default)]
+    pub max_discount_pct: Option<String>,
+    /// The deepest discount the margin floor and stacking allow whatever the cap, floored to the
+    /// step: how far `review` may deepen the line when the cap is raised.
+    #[serde(default)]
+    pub floor_max_pct: Option<String>,
+    /// What sets `floor_max_pct`: "margin floor 15%", "no cost data: at most 15%", ...
+    #[serde(default)]
+    pub floor_set_by: Option<String>,
+    /// Every depth the line has had, oldest first (revision 1 is the approved template).
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// The day a review ended the line (stock cleared), with why.
+    #[serde(default)]
+    pub ended_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub ended_why: Option<String>,
+}
+
+/// One depth of a campaign line: from `date`, in campaign revision `revision`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Step {
+    pub revision: u32,
+    pub date: chrono::NaiveDate,
+    pub discount_pct: String,
+    pub clearance_price: String,
+}
+
+impl CampaignLine {
+    /// The day the current depth started: the last step's date, else the campaign's start.
+    pub fn depth_since(&self, start: chrono::NaiveDate) -> chrono::NaiveDate {
+        self.steps.last().map(|s| s.date).unwrap_or(start)
+    }
+}
+
+/// The policy a campaign was applied under (what `review` needs to deepen within the rules).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CampaignPolicy {
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
+    pub cap_pct: Decimal,
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
+    pub min_margin_pct: Decimal,
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
+    pub step_pct: Decimal,
+    pub window_days: u32,
+}
+
+/// One change a revision makes (`review --apply`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Change {
+    pub sku: String,
+    pub location: Option<String>,
+    /// `deepen` or `end`.
+    pub action: String,
+    pub from_pct: String,
+    /// The new depth (`deepen`); null for `end`.
+    pub to_pct: Option<String>,
+    pub date: chrono::NaiveDate,
+    pub why: String,
+}
+
+fn first_revision() -> u32 {
+    1
 }
 
 /// `campaign.json`
@@ -64,6 +131,18 @@ pub struct Campaign {
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,
     pub created_at: String,
+    /// 1 for the campaign `apply` wrote; each `review --apply` writes the next one.
+    #[serde(default = "first_revision")]
+    pub revision: u32,
+    /// The policy of the plan it was applied from.
+    #[serde(default)]
+    pub policy: Option<CampaignPolicy>,
+    /// When this revision was written (revisions after the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_at: Option<String>,
+    /// What this revision changed (revisions after the first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
     pub lines: Vec<CampaignLine>,
     pub warnings: Vec<Warning>,
 }
@@ -134,6 +213,7 @@ pub fn build(
             (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
             _ => None,
         };
+        let (floor_max, floor_set_by) = floor_limit(l, plan);
         lines.push(CampaignLine {
             sku: l.sku.clone(),
             location: l.location.clone(),
@@ -154,6 +234,18 @@ pub fn build(
             stock_left: stock_left.map(|s| plain(round(s, 1))),
             note: e.note.clone(),
             template_row: e.row,
+            cost: l.cost.map(money),
+            max_discount_pct: l.max_discount_pct.map(plain),
+            floor_max_pct: floor_max.map(plain),
+            floor_set_by,
+            steps: vec![Step {
+                revision: 1,
+                date: header.start,
+                discount_pct: plain(e.discount_pct),
+                clearance_price: money(cp),
+            }],
+            ended_on: None,
+            ended_why: None,
         });
     }
     if !regions.is_empty() && edited.iter().all(|e| e.line.location.is_none()) {
@@ -240,6 +332,15 @@ pub fn build(
         approved_by: opts.approved_by.clone(),
         approved_at: opts.approved_at.clone(),
         created_at: opts.created_at.clone(),
+        revision: 1,
+        policy: Some(CampaignPolicy {
+            cap_pct: plan.policy.cap_pct,
+            min_margin_pct: plan.policy.min_margin_pct,
+            step_pct: plan.policy.step_pct,
+            window_days: plan.policy.window_days,
+        }),
+        revised_at: None,
+        changes: Vec::new(),
         lines,
         warnings,
     }

@@ -276,3 +276,35 @@ pub fn max_reason(line: &PlanLine, plan: &Plan) -> String {
         format!("cap {}%", plain(lim.cap))
     }
 }
+
+/// The deepest discount the margin floor and stacking allow a planned line whatever the cap,
+/// floored to the plan's step, and what sets it: how far `review` may deepen the line when the
+/// merchant raises the cap. `None` without a price.
+pub fn floor_limit(line: &PlanLine, plan: &Plan) -> (Option<Decimal>, Option<String>) {
+    let policy = policy_of(plan);
+    let Some(price) = line.price else {
+        return (None, None);
+    };
+    let ratio = rules::cost_ratio(price, line.cost, line.margin_pct);
+    let floor = rules::floor_allowance(&policy, ratio);
+    let (limit, why) = match line.existing_discount_pct {
+        Some(e) if e > Decimal::ZERO => (
+            rules::stacking_allowance(floor, e),
+            format!(
+                "margin floor {}% with the existing {}% discount",
+                plain(policy.min_margin_pct),
+                plain(e)
+            ),
+        ),
+        _ if ratio.is_none() => (
+            floor,
+            format!("no cost data: at most {}%", plain(policy.no_cost_cap_pct)),
+        ),
+        _ => (
+            floor,
+            format!("margin floor {}%", plain(policy.min_margin_pct)),
+        ),
+    };
+    let limit = rules::floor_to_step(limit, policy.step_pct).max(Decimal::ZERO);
+    (Some(limit), Some(why))
+}

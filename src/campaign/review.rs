@@ -1,0 +1,413 @@
+//! `clearance review`: what each line of a running campaign did since the start, and what to do
+//! next. Pure: the command reads the files and hands the facts in.
+//!
+//! The Wix clearance guidance behind it: check weekly, deepen an item that has not moved after
+//! 7 days, judge the campaign at 30 days by its clearance rate (units sold ÷ units on hand at
+//! the start: above 50% a success, below 20% the discount was too timid or the item does not
+//! sell). Deeper steps follow a ladder and never pass the cap or the margin floor.
+
+use super::package::{Campaign, CampaignLine, Change, Step};
+use crate::model::num::{money, plain, round};
+use crate::rules::{clearance_price, floor_to_step, minor_unit_digits};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+/// How lines are judged (`[review]` in clearance.toml, flags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Days at one depth without a sale before the line is deepened.
+    pub stall_days: u32,
+    /// Days after the start when the clearance rate is judged.
+    pub judge_after_days: u32,
+    /// Clearance rate (percent) counted a success.
+    pub success_rate_pct: Decimal,
+    /// Clearance rate (percent) under which the discount was too timid or the item does not sell.
+    pub timid_rate_pct: Decimal,
+    /// The depths a line steps through, ascending.
+    pub ladder: Vec<Decimal>,
+    /// The cap deeper steps respect (the campaign's, unless raised).
+    pub cap_pct: Decimal,
+    /// Depths are multiples of this.
+    pub step_pct: Decimal,
+}
+
+impl Settings {
+    /// The default ladder: every 10 points up to 90.
+    pub fn default_ladder() -> Vec<Decimal> {
+        (1..=9).map(|i| Decimal::from(i * 10)).collect()
+    }
+}
+
+/// What happened to one line since the start, from the sales files and the catalog.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Units sold since the start (returns netted; never below 0).
+    pub sold: Decimal,
+    /// The last day with a sale since the start.
+    pub last_sale: Option<NaiveDate>,
+    /// Units on hand now, when a catalog was given and has the line.
+    pub on_hand_now: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Deepen,
+    Hold,
+    End,
+    Review,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Deepen => "deepen",
+            Action::Hold => "hold",
+            Action::End => "end",
+            Action::Review => "review",
+        }
+    }
+    pub const ALL: [Action; 4] = [Action::Deepen, Action::Hold, Action::End, Action::Review];
+}
+
+/// One line of `review.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LineReview {
+    pub sku: String,
+    pub location: Option<String>,
+    pub name: Option<String>,
+    /// The depth running now.
+    pub discount_pct: String,
+    pub clearance_price: String,
+    /// The day the current depth started.
+    pub depth_since: NaiveDate,
+    pub on_hand_at_start: Option<String>,
+    pub units_sold: String,
+    /// units sold ÷ on hand at the start, percent, 1 decimal.
+    pub clearance_rate_pct: Option<String>,
+    pub days_running: i64,
+    /// Days at the current depth without a sale.
+    pub days_without_sale: i64,
+    pub last_sale: Option<NaiveDate>,
+    pub stock_left: Option<String>,
+    /// `catalog` (on hand in the catalog given) or `estimated` (on hand at the start − sold).
+    pub stock_source: String,
+    /// Units the plan expected by now at the window's pace.
+    pub planned_units_to_date: Option<String>,
+    pub recommendation: Action,
+    /// The next depth (`deepen`).
+    pub next_discount_pct: Option<String>,
+    pub next_clearance_price: Option<String>,
+    /// What stops a deeper step (cap, margin floor, ladder), when one does.
+    pub limit: Option<String>,
+    pub why: String,
+    /// Whether `--apply` changes the line (deepen, or end a line whose stock is cleared).
+    pub changes: bool,
+}
+
+fn pct(d: Decimal) -> String {
+    plain(round(d, 1))
+}
+
+fn parse(s: Option<&str>) -> Option<Decimal> {
+    s.and_then(|s| s.trim().parse::<Decimal>().ok())
+}
+
+/// The deepest depth the rules allow the line now, and what sets it.
+fn room(line: &CampaignLine, s: &Settings) -> Option<(Decimal, String)> {
+    let cap = floor_to_step(s.cap_pct, s.step_pct);
+    let floor = parse(line.floor_max_pct.as_deref());
+    match floor {
+        Some(f) if f < cap => Some((
+            f,
+            line.floor_set_by
+                .clone()
+                .unwrap_or_else(|| "the margin floor".into()),
+        )),
+        Some(_) => Some((cap, format!("the cap {}%", plain(s.cap_pct)))),
+        // A campaign applied by an older version records only the plan's maximum.
+        None => parse(line.max_discount_pct.as_deref())
+            .map(|m| (m.min(cap), "the plan's maximum".to_string())),
+    }
+}
+
+/// Judge one line on `as_of`.
+pub fn decide(
+    c: &Campaign,
+    line: &CampaignLine,
+    facts: &Facts,
+    s: &Settings,
+    as_of: NaiveDate,
+) -> LineReview {
+    let (start, end) = (c.header.start, c.header.end);
+    let current = parse(Some(&line.discount_pct)).unwrap_or_default();
+    let list_price = parse(Some(&line.list_price));
+    let on_hand = parse(line.on_hand.as_deref());
+    let sold = facts.sold.max(Decimal::ZERO);
+    let last_day = as_of.min(end);
+    let days_running = if as_of < start {
+        0
+    } else {
+        (last_day - start).num_days() + 1
+    };
+    let since = line.depth_since(start);
+    let quiet_from = match facts.last_sale {
+        Some(d) if d >= since => d.succ_opt().unwrap_or(d),
+        _ => since,
+    };
+    let days_without_sale = ((last_day - quiet_from).num_days() + 1).max(0);
+    let rate = on_hand
+        .filter(|q| *q > Decimal::ZERO)
+        .map(|q| sold / q * HUNDRED);
+    let (stock_left, stock_source) = match facts.on_hand_now {
+        Some(q) => (Some(q.max(Decimal::ZERO)), "catalog"),
+        None => (on_hand.map(|q| (q - sold).max(Decimal::ZERO)), "estimated"),
+    };
+    let campaign_days = Decimal::from((end - start).num_days() + 1);
+    let planned = parse(line.projected_units.as_deref())
+        .filter(|_| campaign_days > Decimal::ZERO)
+        .map(|p| round(p * Decimal::from(days_running) / campaign_days, 1));
+    let rate_text = rate
+        .map(|r| format!("clearance rate {}%", pct(r)))
+        .unwrap_or_else(|| "no stock recorded at the start".into());
+    let sold_text = match on_hand {
+        Some(q) => format!("{} of {} sold", plain(sold), plain(q)),
+        None => format!("{} sold", plain(sold)),
+    };
+    let mut r = LineReview {
+        sku: line.sku.clone(),
+        location: line.location.clone(),
+        name: line.name.clone(),
+        discount_pct: line.discount_pct.clone(),
+        clearance_price: line.clearance_price.clone(),
+        depth_since: since,
+        on_hand_at_start: line.on_hand.clone(),
+        units_sold: plain(sold),
+        clearance_rate_pct: rate.map(pct),
+        days_running,
+        days_without_sale,
+        last_sale: facts.last_sale,
+        stock_left: stock_left.map(plain),
+        stock_source: stock_source.into(),
+        planned_units_to_date: planned.map(plain),
+        recommendation: Action::Hold,
+        next_discount_pct: None,
+        next_clearance_price: None,
+        limit: None,
+        why: String::new(),
+        changes: false,
+    };
+    let cur = plain(current);
+    let list_text = list_price.map(money).unwrap_or_default();
+
+    if let Some(ended) = line.ended_on {
+        r.recommendation = Action::End;
+        r.why = format!(
+            "ended on {ended}: {}",
+            line.ended_why.as_deref().unwrap_or("stock cleared")
+        );
+        return r;
+    }
+    if as_of > end {
+        r.recommendation = Action::End;
+        r.why = format!(
+            "the campaign ended on {end}: {sold_text} in {days_running} days ({rate_text}); the campaign's revert.csv restores the list price {list_text} from {}",
+            end.succ_opt().unwrap_or(end)
+        );
+        return r;
+    }
+    if stock_left.is_some_and(|q| q <= Decimal::ZERO) {
+        let from = as_of.succ_opt().unwrap_or(as_of);
+        r.recommendation = Action::End;
+        r.changes = as_of >= start;
+        r.why = format!(
+            "stock cleared: {sold_text} in {days_running} days ({rate_text}); end it: the revision's revert.csv restores the list price {list_text} from {from}"
+        );
+        return r;
+    }
+    if as_of < start {
+        r.why = format!("the campaign starts on {start}; nothing to review yet");
+        return r;
+    }
+
+    let stalled = days_without_sale >= i64::from(s.stall_days);
+    let timid =
+        days_running >= i64::from(s.judge_after_days) && rate.is_some_and(|x| x < s.timid_rate_pct);
+    if !stalled && !timid {
+        let last = facts
+            .last_sale
+            .map(|d| format!(", last sale {d}"))
+            .unwrap_or_default();
+        let pace = planned
+            .map(|p| format!(", planned {} by now", plain(p)))
+            .unwrap_or_default();
+        let success = if rate.is_some_and(|x| x >= s.success_rate_pct) {
+            format!(", above the {}% success mark", plain(s.success_rate_pct))
+        } else {
+            String::new()
+        };
+        r.why = format!(
+            "{sold_text} in {days_running} days ({rate_text}{success}{pace}{last}): it moves; hold at {cur}%"
+        );
+        return r;
+    }
+    let trigger = if stalled {
+        format!(
+            "nothing sold for {days_without_sale} days at {cur}% ({rate_text} after {days_running} days)"
+        )
+    } else {
+        format!(
+            "{rate_text} after {days_running} days is under {}%",
+            plain(s.timid_rate_pct)
+        )
+    };
+    let next = s.ladder.iter().copied().find(|x| *x > current);
+    let stop = match (next, room(line, s)) {
+        (_, None) => {
+            "the campaign records no maximum discount (it was applied by an older version), so no deeper step is taken".to_string()
+        }
+        (None, Some(_)) => {
+            let top = s.ladder.last().copied().unwrap_or(current);
+            format!(
+                "the ladder ends at {}%, so no deeper step is taken",
+                plain(top)
+            )
+        }
+        (Some(n), Some((max, by))) => {
+            let to = n.min(max);
+            if to > current {
+                let digits = minor_unit_digits(line.currency.as_deref());
+                let price = list_price.map(|p| clearance_price(p, to, digits));
+                r.recommendation = Action::Deepen;
+                r.changes = true;
+                r.next_discount_pct = Some(plain(to));
+                r.next_clearance_price = price.map(money);
+                let margin = match (price, parse(line.cost.as_deref())) {
+                    (Some(p), Some(cost)) if p > Decimal::ZERO => format!(
+                        " (price {}, margin {}%)",
+                        money(p),
+                        pct((p - cost) / p * HUNDRED)
+                    ),
+                    (Some(p), _) => format!(" (price {})", money(p)),
+                    _ => String::new(),
+                };
+                r.why = if to < n {
+                    r.limit = Some(by.clone());
+                    format!(
+                        "{trigger}: deepen to {}%{margin}; {by} stops it at {}% instead of the ladder's {}%",
+                        plain(to),
+                        plain(to),
+                        plain(n)
+                    )
+                } else {
+                    format!("{trigger}: deepen to {}%{margin}", plain(to))
+                };
+                return r;
+            }
+            format!("{by} allows no deeper step than {cur}%")
+        }
+    };
+    r.limit = Some(stop.clone());
+    if rate.is_none_or(|x| x < s.timid_rate_pct) {
+        r.recommendation = Action::Review;
+        r.why = format!(
+            "{trigger}, and {stop}: the item may not sell at any price the rules allow; review it (bundle it, move it to another channel, return it to the supplier or write it off)"
+        );
+    } else {
+        r.why = format!("{trigger}, but {stop}; hold at {cur}%");
+    }
+    r
+}
+
+/// The next revision of `c` with the changes of `reviews` (same order as `c.lines`): deepened
+/// lines get their new depth and a step dated `effective`, cleared lines are ended. `None` when
+/// nothing changes.
+pub fn revise(
+    c: &Campaign,
+    reviews: &[LineReview],
+    as_of: NaiveDate,
+    revised_at: &str,
+) -> Option<Campaign> {
+    if !reviews.iter().any(|r| r.changes) {
+        return None;
+    }
+    let revision = c.revision + 1;
+    let effective = as_of.succ_opt().unwrap_or(as_of).max(c.header.start);
+    let mut next = c.clone();
+    next.revision = revision;
+    next.revised_at = Some(revised_at.to_string());
+    next.changes = Vec::new();
+    next.warnings = Vec::new();
+    for (line, r) in next.lines.iter_mut().zip(reviews) {
+        if !r.changes {
+            continue;
+        }
+        match r.recommendation {
+            Action::Deepen => {
+                let (Some(to), Some(price)) = (&r.next_discount_pct, &r.next_clearance_price)
+                else {
+                    continue;
+                };
+                next.changes.push(Change {
+                    sku: line.sku.clone(),
+                    location: line.location.clone(),
+                    action: "deepen".into(),
+                    from_pct: line.discount_pct.clone(),
+                    to_pct: Some(to.clone()),
+                    date: effective,
+                    why: r.why.clone(),
+                });
+                if line.steps.is_empty() {
+                    // A campaign from an older version: record its first depth too.
+                    line.steps.push(Step {
+                        revision: 1,
+                        date: c.header.start,
+                        discount_pct: line.discount_pct.clone(),
+                        clearance_price: line.clearance_price.clone(),
+                    });
+                }
+                line.steps.push(Step {
+                    revision,
+                    date: effective,
+                    discount_pct: to.clone(),
+                    clearance_price: price.clone(),
+                });
+                line.discount_pct = to.clone();
+                line.clearance_price = price.clone();
+            }
+            Action::End => {
+                next.changes.push(Change {
+                    sku: line.sku.clone(),
+                    location: line.location.clone(),
+                    action: "end".into(),
+                    from_pct: line.discount_pct.clone(),
+                    to_pct: None,
+                    date: effective,
+                    why: r.why.clone(),
+                });
+                line.ended_on = Some(as_of);
+                line.ended_why = Some(r.why.clone());
+            }
+            Action::Hold | Action::Review => {}
+        }
+    }
+    Some(next)
+}
+
+/// The lines a revision changed to `action` (for its price list, rules and revert file).
+pub fn changed<'a>(c: &'a Campaign, action: &str) -> Vec<&'a CampaignLine> {
+    c.lines
+        .iter()
+        .filter(|l| {
+            c.changes
+                .iter()
+                .any(|ch| ch.action == action && ch.sku == l.sku && ch.location == l.location)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
