@@ -54,6 +54,16 @@ pub enum Command {
     ///   0 6 * * 1  cd /srv/shop && clearance report catalog.xlsx --sales orders.csv --out reports/ --quiet
     #[command(verbatim_doc_comment)]
     Report(ReportArgs),
+    /// Follow a running campaign: units sold since the start, clearance rate, stock left, and
+    /// whether to deepen, hold, end or review each line; --apply writes the next revision.
+    ///
+    /// Examples:
+    ///   clearance review campaigns/winter/campaign.json --sales orders.csv --out review/
+    ///   clearance review campaigns/winter --sales orders.csv --catalog stock.xlsx --out review/ --apply
+    /// Crontab, Mondays 06:30, after the weekly report:
+    ///   30 6 * * 1  cd /srv/shop && clearance review campaigns/winter --sales orders.csv --out reviews/winter --force --apply --quiet
+    #[command(verbatim_doc_comment)]
+    Review(ReviewArgs),
     /// Show which sheet, header row and column mapping would be used, and the first rows as parsed.
     ///
     /// Example:
@@ -286,6 +296,47 @@ pub struct ReportArgs {
 
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReviewArgs {
+    /// The campaign: CAMPAIGNS/<slug>/campaign.json or its folder; its latest revision is read.
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: PathBuf,
+    /// Sales order lines with dates (sku, quantity, date), covering the campaign so far; repeatable.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub sales: Vec<PathBuf>,
+    /// The catalog as it is now: stock left is read from it (else estimated as on hand at the
+    /// start minus units sold).
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Folder for review.json and review.xlsx.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write the next campaign revision (deepened and ended lines) into the campaign's folder.
+    #[arg(long)]
+    pub apply: bool,
+    /// Days at one depth without a sale before a line is deepened (default 7).
+    #[arg(long, value_name = "DAYS", help_heading = "Review")]
+    pub stall_days: Option<u32>,
+    /// The depths lines step through, e.g. 20,30,40 (default every 10 points).
+    #[arg(
+        long,
+        value_name = "PCT,...",
+        value_delimiter = ',',
+        help_heading = "Review"
+    )]
+    pub ladder: Vec<Decimal>,
+    /// The cap deeper steps respect (default: the campaign's cap).
+    #[arg(long, value_name = "PCT", help_heading = "Review")]
+    pub cap: Option<Decimal>,
+    /// How long to wait for another run on the same campaign to finish, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub lock_wait: u64,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]

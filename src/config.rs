@@ -52,6 +52,20 @@ struct FileConfig {
     /// Customer segments that get coupons (also `[campaign] segments`).
     segments: Option<Vec<String>>,
     tiers: Option<toml::Value>,
+    /// How `review` judges running campaigns.
+    review: Option<ReviewConfig>,
+}
+
+/// `[review]` in clearance.toml; flags override it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewConfig {
+    stall_days: Option<u32>,
+    judge_after_days: Option<u32>,
+    success_rate_pct: Option<Num>,
+    timid_rate_pct: Option<Num>,
+    ladder: Option<Vec<Num>>,
+    cap_pct: Option<Num>,
 }
 
 /// `[campaign]` in clearance.toml: header defaults for `apply`; flags override them.
@@ -262,5 +276,76 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
         basis,
         as_of: args.common.as_of.unwrap_or(today),
         config_file,
+    })
+}
+
+/// The review settings: flags, else `[review]` in clearance.toml, else the defaults (7 quiet
+/// days, judged at 30 days, 50% success, 20% too timid, a ladder of every 10 points, the
+/// campaign's own cap and step).
+pub fn resolve_review(
+    args: &crate::cli::ReviewArgs,
+    campaign: Option<&crate::campaign::package::CampaignPolicy>,
+) -> Result<crate::campaign::review::Settings> {
+    use crate::campaign::review::Settings;
+    let (file, config_file) = load_file(args.common.config.as_deref())?;
+    let fpath = config_file.unwrap_or_default();
+    let r = file.review.unwrap_or_default();
+    let hundred = Decimal::ONE_HUNDRED;
+    let stall_days = args.stall_days.or(r.stall_days).unwrap_or(7);
+    let judge_after_days = r.judge_after_days.unwrap_or(30);
+    for (name, v) in [
+        ("stall days", stall_days),
+        ("judge_after_days", judge_after_days),
+    ] {
+        if v == 0 || v > 3660 {
+            return Err(Error::Usage(format!(
+                "{name} {v} is out of range; expected 1 to 3660 days"
+            )));
+        }
+    }
+    let rate = |n: &Option<Num>, key: &str, default: i64| -> Result<Decimal> {
+        match n {
+            Some(n) => pct_in(key, n.decimal(key, &fpath)?, Decimal::ZERO, hundred, true),
+            None => Ok(Decimal::from(default)),
+        }
+    };
+    let success_rate_pct = rate(&r.success_rate_pct, "success_rate_pct", 50)?;
+    let timid_rate_pct = rate(&r.timid_rate_pct, "timid_rate_pct", 20)?;
+    let mut ladder: Vec<Decimal> = if !args.ladder.is_empty() {
+        args.ladder.clone()
+    } else if let Some(l) = &r.ladder {
+        l.iter()
+            .map(|n| n.decimal("ladder", &fpath))
+            .collect::<Result<_>>()?
+    } else {
+        Settings::default_ladder()
+    };
+    for v in &ladder {
+        pct_in("ladder step", *v, Decimal::ZERO, Decimal::from(95), false)?;
+    }
+    ladder.sort();
+    ladder.dedup();
+    if ladder.is_empty() {
+        return Err(Error::Usage(
+            "the ladder is empty; give depths like --ladder 20,30,40".into(),
+        ));
+    }
+    let cap_pct = match (args.cap, &r.cap_pct) {
+        (Some(v), _) => v,
+        (None, Some(n)) => n.decimal("review.cap_pct", &fpath)?,
+        (None, None) => campaign.map(|p| p.cap_pct).unwrap_or(Decimal::from(25)),
+    };
+    let cap_pct = pct_in("cap", cap_pct, Decimal::ZERO, Decimal::from(95), true)?;
+    Ok(Settings {
+        stall_days,
+        judge_after_days,
+        success_rate_pct,
+        timid_rate_pct,
+        ladder,
+        cap_pct,
+        step_pct: campaign
+            .map(|p| p.step_pct)
+            .filter(|s| *s > Decimal::ZERO)
+            .unwrap_or(Decimal::ONE),
     })
 }

@@ -135,6 +135,7 @@ pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
         cli::Command::Validate(args) => commands::validate::run(args, out),
         cli::Command::Apply(args) => commands::apply::run(args, out),
         cli::Command::Report(args) => commands::report::run(args, out),
+        cli::Command::Review(args) => commands::review::run(args, out),
     };
     out.flush();
     result

@@ -443,37 +443,77 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> Vec<Value> {
                 products.push(id);
             }
         }
-        let chunks: Vec<(&str, Vec<String>)> = collections
-            .chunks(MAX_COLLECTIONS_PER_RULE)
-            .map(|c| ("COLLECTION", c.to_vec()))
-            .chain(
-                products
-                    .chunks(MAX_PRODUCTS_PER_RULE)
-                    .map(|c| ("SPECIFIC_PRODUCTS", c.to_vec())),
-            )
-            .collect();
-        let n = chunks.len();
-        for (i, (kind, ids)) in chunks.into_iter().enumerate() {
-            let name = if n > 1 {
-                format!("{} - {}% off ({}/{})", c.header.name, plain(*pct), i + 1, n)
+        rules.extend(rule_bodies(
+            &c.header.name,
+            active,
+            *pct,
+            &collections,
+            &products,
+        ));
+    }
+    rules
+}
+
+/// The request bodies for one percentage: COLLECTION scopes three at a time, then
+/// SPECIFIC_PRODUCTS scopes five at a time, named "<name> - 20% off (1/2)".
+pub fn rule_bodies(
+    name: &str,
+    active: bool,
+    pct: Decimal,
+    collections: &[String],
+    products: &[String],
+) -> Vec<Value> {
+    let chunks: Vec<(&str, &[String])> = collections
+        .chunks(MAX_COLLECTIONS_PER_RULE)
+        .map(|c| ("COLLECTION", c))
+        .chain(
+            products
+                .chunks(MAX_PRODUCTS_PER_RULE)
+                .map(|c| ("SPECIFIC_PRODUCTS", c)),
+        )
+        .collect();
+    let n = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, (kind, ids))| {
+            let title = if n > 1 {
+                format!("{name} - {}% off ({}/{})", plain(pct), i + 1, n)
             } else {
-                format!("{} - {}% off", c.header.name, plain(*pct))
+                format!("{name} - {}% off", plain(pct))
             };
             let discounts: Vec<Value> = ids
                 .iter()
                 .map(|id| {
                     json!({
-                        "discount": {"discountType": "PERCENTAGE", "percentage": crate::model::num::to_json_number(*pct)},
+                        "discount": {"discountType": "PERCENTAGE", "percentage": crate::model::num::to_json_number(pct)},
                         "scope": {"id": id, "type": kind}
                     })
                 })
                 .collect();
-            rules.push(
-                json!({"discountRule": {"name": name, "active": active, "discounts": discounts}}),
-            );
+            json!({"discountRule": {"name": title, "active": active, "discounts": discounts}})
+        })
+        .collect()
+}
+
+/// Rule bodies for some lines only (a revision's deepened lines): product scopes per depth,
+/// deepest first; collections are not used, since a revision rarely covers a whole category.
+pub fn product_rules(name: &str, active: bool, lines: &[&CampaignLine]) -> Vec<Value> {
+    let mut by_pct: BTreeMap<Decimal, Vec<String>> = BTreeMap::new();
+    for l in lines {
+        if let Ok(p) = l.discount_pct.parse::<Decimal>() {
+            let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
+            let ids = by_pct.entry(p).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
         }
     }
-    rules
+    by_pct
+        .iter()
+        .rev()
+        .flat_map(|(pct, ids)| rule_bodies(name, active, *pct, &[], ids))
+        .collect()
 }
 
 /// One unique coupon code per customer segment.

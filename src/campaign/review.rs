@@ -409,5 +409,108 @@ pub fn changed<'a>(c: &'a Campaign, action: &str) -> Vec<&'a CampaignLine> {
         .collect()
 }
 
+pub const REVIEW_SCHEMA: &str = "clearance.review/v1";
+
+/// `review.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Review {
+    pub schema: String,
+    pub as_of: NaiveDate,
+    pub generated_at: String,
+    pub campaign: Reviewed,
+    pub settings: SettingsRecord,
+    pub inputs: Vec<crate::model::InputFile>,
+    pub summary: ReviewSummary,
+    /// The revision `--apply` wrote, if any.
+    pub revision_written: Option<WrittenRevision>,
+    pub warnings: Vec<crate::model::Warning>,
+    pub lines: Vec<LineReview>,
+}
+
+/// The campaign a review looked at.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reviewed {
+    pub name: String,
+    pub slug: String,
+    /// The campaign.json read (its latest revision).
+    pub file: String,
+    pub revision: u32,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SettingsRecord {
+    pub stall_days: u32,
+    pub judge_after_days: u32,
+    pub success_rate_pct: String,
+    pub timid_rate_pct: String,
+    pub ladder: Vec<String>,
+    pub cap_pct: String,
+    /// True when the cap differs from the campaign's.
+    pub cap_raised: bool,
+}
+
+impl SettingsRecord {
+    pub fn of(s: &Settings, campaign_cap: Option<Decimal>) -> SettingsRecord {
+        SettingsRecord {
+            stall_days: s.stall_days,
+            judge_after_days: s.judge_after_days,
+            success_rate_pct: plain(s.success_rate_pct),
+            timid_rate_pct: plain(s.timid_rate_pct),
+            ladder: s.ladder.iter().map(|d| plain(*d)).collect(),
+            cap_pct: plain(s.cap_pct),
+            cap_raised: campaign_cap.is_some_and(|c| s.cap_pct > c),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WrittenRevision {
+    pub revision: u32,
+    /// The revision's folder.
+    pub folder: String,
+    pub changes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReviewSummary {
+    pub lines: usize,
+    pub on_hand_at_start: String,
+    pub units_sold: String,
+    /// Units sold ÷ units on hand at the start over every line, percent, 1 decimal.
+    pub clearance_rate_pct: Option<String>,
+    pub days_running: i64,
+    /// Lines per recommendation (deepen, hold, end, review).
+    pub by_recommendation: std::collections::BTreeMap<String, usize>,
+}
+
+/// Totals over the lines of a review.
+pub fn summarise(lines: &[LineReview]) -> ReviewSummary {
+    let dec = |s: &Option<String>| parse(s.as_deref()).unwrap_or_default();
+    let on_hand = lines
+        .iter()
+        .fold(Decimal::ZERO, |a, l| a + dec(&l.on_hand_at_start));
+    let sold = lines
+        .iter()
+        .fold(Decimal::ZERO, |a, l| a + dec(&Some(l.units_sold.clone())));
+    let mut by = std::collections::BTreeMap::new();
+    for a in Action::ALL {
+        by.insert(
+            a.as_str().to_string(),
+            lines.iter().filter(|l| l.recommendation == a).count(),
+        );
+    }
+    ReviewSummary {
+        lines: lines.len(),
+        on_hand_at_start: plain(on_hand),
+        units_sold: plain(sold),
+        clearance_rate_pct: (on_hand > Decimal::ZERO).then(|| pct(sold / on_hand * HUNDRED)),
+        days_running: lines.iter().map(|l| l.days_running).max().unwrap_or(0),
+        by_recommendation: by,
+    }
+}
+
 #[cfg(test)]
 mod tests;

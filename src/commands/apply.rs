@@ -195,7 +195,8 @@ fn overlap_warnings(c: &mut Campaign, others: &[(PathBuf, Campaign)]) {
     }
 }
 
-fn write_csv<const N: usize>(
+/// Write a CSV with text kept inert (no formulas), fsynced.
+pub(crate) fn write_csv<const N: usize>(
     dir: &Path,
     name: &str,
     header: &[&str],
@@ -209,11 +210,15 @@ fn write_csv<const N: usize>(
         w.write_record(r.iter().map(|c| inert_csv(c).into_owned()))
             .map_err(err)?;
     }
-    w.flush()
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    file.sync_all()
         .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
 }
 
-fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
+/// Write pretty JSON, fsynced.
+pub(crate) fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
     let path = dir.join(name);
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
     let mut f = std::fs::File::create(&path)

@@ -4,5 +4,6 @@ pub mod apply;
 pub mod inspect;
 pub mod plan;
 pub mod report;
+pub mod review;
 pub mod template;
 pub mod validate;

@@ -8,13 +8,14 @@ use crate::config::resolve_plan;
 use crate::error::{Error, Result};
 use crate::io::read::dates::iso_week;
 use crate::io::write::atomic::{ensure_dir, fail_point};
+use crate::io::write::lock::Lock;
 use crate::io::write::report_text::{self, Chart};
 use crate::io::write::report_xlsx;
 use crate::model::Plan;
 use crate::report::{self, Summary};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const LOCK_FILE: &str = ".clearance-report.lock";
 
@@ -38,7 +39,11 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
         ));
     }
     ensure_dir(&args.out)?;
-    let _lock = Lock::take(&args.out, Duration::from_secs(args.lock_wait))?;
+    let _lock = Lock::take(
+        &args.out.join(LOCK_FILE),
+        "clearance report",
+        Duration::from_secs(args.lock_wait),
+    )?;
 
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading {}", args.files.catalog.display()));
@@ -175,71 +180,4 @@ fn write_week(out: &Path, target: &Path, summary: &Summary, charts: &[Chart]) ->
         let _ = std::fs::remove_dir_all(aside);
     }
     Ok(())
-}
-
-/// An exclusive lock on the reports folder: a file created with create-new, removed on drop.
-struct Lock {
-    path: PathBuf,
-}
-
-impl Lock {
-    fn take(dir: &Path, wait: Duration) -> Result<Lock> {
-        let path = dir.join(LOCK_FILE);
-        let start = Instant::now();
-        loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    let _ = writeln!(f, "{}", std::process::id());
-                    return Ok(Lock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    // A lock whose process is gone (a run killed by a cron timeout) is stale.
-                    if holder_is_gone(&path) {
-                        let _ = std::fs::remove_file(&path);
-                        continue;
-                    }
-                    if start.elapsed() >= wait {
-                        let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                        return Err(Error::output(
-                            &path,
-                            format!(
-                                "another clearance report run (process {}) is writing this folder; waited {} s. If no run is active, delete the lock file",
-                                holder.trim(),
-                                wait.as_secs()
-                            ),
-                        ));
-                    }
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                Err(e) => {
-                    return Err(Error::output(
-                        &path,
-                        format!("cannot create the lock file: {e}"),
-                    ));
-                }
-            }
-        }
-    }
-}
-
-/// True when the lock names a process id and this system shows no such process (Linux /proc).
-fn holder_is_gone(lock: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(lock) else {
-        return false;
-    };
-    let Ok(pid) = text.trim().parse::<u32>() else {
-        return false;
-    };
-    let proc_root = Path::new("/proc");
-    proc_root.join("self").exists() && !proc_root.join(pid.to_string()).exists()
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }

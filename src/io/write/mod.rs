@@ -4,8 +4,10 @@
 pub mod atomic;
 pub mod csv_out;
 pub mod json;
+pub mod lock;
 pub mod report_text;
 pub mod report_xlsx;
+pub mod review_xlsx;
 pub mod template;
 pub mod terminal;
 pub mod xlsx;

@@ -1,0 +1,461 @@
+//! `clearance review`: read a campaign (its latest revision) and the sales since its start,
+//! judge every line (`campaign::review`), write `review.json` and `review.xlsx`, print the
+//! table, and with `--apply` write the next revision into the campaign's folder:
+//!
+//! ```text
+//! CAMPAIGNS/<slug>/campaign.json              revision 1, as `apply` wrote it (never touched)
+//! CAMPAIGNS/<slug>/revisions/002/campaign.json  every line with its current depth and steps
+//! CAMPAIGNS/<slug>/revisions/002/price-list.csv  only the deepened lines, from the next day
+//! CAMPAIGNS/<slug>/revisions/002/discount-rules.json  only the deepened lines
+//! CAMPAIGNS/<slug>/revisions/002/revert.csv     only the ended lines, back to the list price
+//! ```
+//!
+//! A revision folder is built in a temporary folder and renamed into place; a lock file in the
+//! campaign folder keeps two runs (cron) from writing revisions at once.
+
+use crate::Output;
+use crate::campaign::package::{self, Campaign, PRICE_COLUMNS};
+use crate::campaign::review::{
+    self, Facts, LineReview, REVIEW_SCHEMA, Review, Reviewed, SettingsRecord, WrittenRevision,
+};
+use crate::cli::{OutputFormat, ReviewArgs};
+use crate::commands::apply::{write_csv, write_json};
+use crate::config::resolve_review;
+use crate::error::{Error, Result};
+use crate::io::read::catalog::read_catalog;
+use crate::io::read::sales::{Basis, SalesIndex, SalesTotals, Window, aggregate_sales, open_sales};
+use crate::io::read::{ReadOptions, sha256_file};
+use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir, fail_point};
+use crate::io::write::lock::Lock;
+use crate::io::write::review_xlsx;
+use crate::model::{CatalogLine, InputFile, Warning};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const LOCK_FILE: &str = ".clearance-review.lock";
+pub const REVIEW_FILES: [&str; 2] = ["review.json", "review.xlsx"];
+
+pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
+    let as_of = args
+        .common
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let found = locate(&args.campaign)?;
+    let campaign = &found.campaign;
+    let settings = resolve_review(args, campaign.policy.as_ref())?;
+    let targets: Vec<PathBuf> = REVIEW_FILES.iter().map(|f| args.out.join(f)).collect();
+    check_overwrite(&targets, args.common.force)?;
+    if args.out.is_file() {
+        return Err(Error::output(&args.out, "is a file; --out takes a folder"));
+    }
+    // Only one run may write the next revision of a campaign.
+    let _lock = if args.apply {
+        Some(Lock::take(
+            &found.root.join(LOCK_FILE),
+            "clearance review",
+            Duration::from_secs(args.lock_wait),
+        )?)
+    } else {
+        None
+    };
+
+    let progress = crate::Progress::new(args.common.quiet);
+    progress.step(format!("reading the sales since {}", campaign.header.start));
+    let opts = args.input.read_options();
+    let mut warnings: Vec<Warning> = Vec::new();
+    let mut inputs = Vec::new();
+    let mut facts = sales_facts(
+        campaign,
+        &args.sales,
+        &opts,
+        &args.input.maps,
+        as_of,
+        &mut inputs,
+        &mut warnings,
+    )?;
+    if let Some(path) = &args.catalog {
+        progress.step(format!("reading {}", path.display()));
+        stock_now(
+            campaign,
+            path,
+            &opts,
+            &args.input.maps,
+            &mut facts,
+            &mut inputs,
+            &mut warnings,
+        )?;
+    }
+    let lines: Vec<LineReview> = campaign
+        .lines
+        .iter()
+        .zip(&facts)
+        .map(|(l, f)| review::decide(campaign, l, f, &settings, as_of))
+        .collect();
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+
+    let mut written = None;
+    if args.apply {
+        progress.step("writing the next revision".to_string());
+        if let Some(next) = review::revise(campaign, &lines, as_of, &now) {
+            let folder = write_revision(&found.root, &next)?;
+            written = Some(WrittenRevision {
+                revision: next.revision,
+                folder: folder.display().to_string(),
+                changes: next.changes.len(),
+            });
+        }
+    }
+
+    let review = Review {
+        schema: REVIEW_SCHEMA.into(),
+        as_of,
+        generated_at: now,
+        campaign: Reviewed {
+            name: campaign.header.name.clone(),
+            slug: campaign.slug.clone(),
+            file: found.file.display().to_string(),
+            revision: campaign.revision,
+            start: campaign.header.start,
+            end: campaign.header.end,
+            status: campaign.status.clone(),
+        },
+        settings: SettingsRecord::of(&settings, campaign.policy.as_ref().map(|p| p.cap_pct)),
+        inputs,
+        summary: review::summarise(&lines),
+        revision_written: written,
+        warnings,
+        lines,
+    };
+    ensure_dir(&args.out)?;
+    let mut staged = Staged::new();
+    staged.write(&targets[0], |w| {
+        serde_json::to_writer_pretty(&mut *w, &review)
+            .map_err(|e| Error::Internal(format!("cannot serialise the review: {e}")))?;
+        w.write_all(b"\n")
+            .map_err(|e| Error::output(&targets[0], format!("cannot write: {e}")))
+    })?;
+    staged.write_with_path(&targets[1], |tmp| {
+        review_xlsx::write(&review, &targets[1], tmp)
+    })?;
+    staged.commit()?;
+    progress.finish();
+
+    if !args.common.quiet {
+        crate::print_warnings(&review.warnings, out);
+    }
+    match args.common.format {
+        OutputFormat::Table => out.stdout(&review_xlsx::render_table(&review)),
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(&review)
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            out.stdout(&text);
+            out.stdout("\n");
+        }
+        OutputFormat::Csv => out.stdout(&review_xlsx::render_csv(&review)?),
+    }
+    if !args.common.quiet {
+        let revision = match &review.revision_written {
+            Some(w) => format!(
+                "; revision {} with {} change(s) written to {}",
+                w.revision, w.changes, w.folder
+            ),
+            None if args.apply => "; nothing to change, no revision written".into(),
+            None => String::new(),
+        };
+        out.stderr(&format!(
+            "Wrote {} (review.json, review.xlsx) for {} line(s) of \"{}\" revision {}{revision}.\n",
+            args.out.display(),
+            review.lines.len(),
+            review.campaign.name,
+            review.campaign.revision,
+        ));
+    }
+    Ok(())
+}
+
+/// A campaign found on disk: its folder, the file of its latest revision, and that revision.
+struct Found {
+    root: PathBuf,
+    file: PathBuf,
+    campaign: Campaign,
+}
+
+fn read_campaign(path: &Path) -> Result<Campaign> {
+    let bytes = std::fs::read(path).map_err(|e| Error::from_io_input(path, &e))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Data(format!(
+            "{}: not a campaign.json written by `clearance apply` or `clearance review --apply` ({e}); give the campaign's campaign.json or its folder",
+            path.display()
+        ))
+    })
+}
+
+/// The campaign folder of `arg` (a campaign.json, a campaign folder, or a revision inside one)
+/// and its latest revision.
+fn locate(arg: &Path) -> Result<Found> {
+    let mut root = if arg.is_dir() {
+        arg.to_path_buf()
+    } else {
+        arg.parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    };
+    if root.parent().and_then(Path::file_name) == Some(std::ffi::OsStr::new("revisions")) {
+        root = root
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or(root);
+    }
+    let first = if arg.is_dir() || root != arg.parent().unwrap_or(Path::new("")) {
+        root.join("campaign.json")
+    } else {
+        arg.to_path_buf()
+    };
+    let mut best = (read_campaign(&first)?, first);
+    for (n, path) in revision_files(&root) {
+        if n > best.0.revision {
+            let c = read_campaign(&path)?;
+            best = (c, path);
+        }
+    }
+    Ok(Found {
+        root,
+        file: best.1,
+        campaign: best.0,
+    })
+}
+
+/// `revisions/NNN/campaign.json` files of a campaign folder with their numbers.
+fn revision_files(root: &Path) -> Vec<(u32, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(root.join("revisions")) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(u32, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let n = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let file = e.path().join("campaign.json");
+            file.is_file().then_some((n, file))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Units sold since the start and the last sale, per campaign line.
+fn sales_facts(
+    c: &Campaign,
+    files: &[PathBuf],
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+    as_of: NaiveDate,
+    inputs: &mut Vec<InputFile>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Facts>> {
+    let lines: Vec<CatalogLine> = c
+        .lines
+        .iter()
+        .map(|l| CatalogLine {
+            sku: l.sku.clone(),
+            location: l.location.clone(),
+            name: l.name.clone(),
+            aliases: l.name.iter().cloned().collect(),
+            ..CatalogLine::default()
+        })
+        .collect();
+    let index = SalesIndex::new(&lines);
+    let mut totals = SalesTotals::new(lines.len(), Basis::Units);
+    let start = c.header.start;
+    let window = Window {
+        start,
+        end: as_of.min(c.header.end),
+    };
+    let sales_opts = ReadOptions {
+        sheet: None,
+        ..opts.clone()
+    };
+    for path in files {
+        let (table, header) = open_sales(path, &sales_opts, maps)?;
+        if !header.has("date") {
+            return Err(Error::Data(format!(
+                "{}: review counts what sold since the campaign started ({start}), so it needs dated sales lines; no date column was found (like Created at, Date, order_date). Name it with --map date=\"COLUMN\"",
+                table.where_()
+            )));
+        }
+        drop(table);
+        let mut found = Vec::new();
+        let rows = if as_of >= start {
+            aggregate_sales(
+                path,
+                &sales_opts,
+                maps,
+                &lines,
+                &index,
+                window,
+                Basis::Units,
+                &mut totals,
+                &mut found,
+            )?
+            .rows
+        } else {
+            0
+        };
+        // A shop's sales cover far more skus than one campaign: those lines are expected here.
+        warnings.extend(found.into_iter().filter(|w| {
+            !w.message
+                .contains("for skus not in the catalog were ignored")
+        }));
+        inputs.push(InputFile {
+            path: path.display().to_string(),
+            role: "sales".into(),
+            sheet: None,
+            rows,
+            sha256: sha256_file(path)?,
+        });
+    }
+    Ok((0..lines.len())
+        .map(|i| Facts {
+            sold: if as_of >= start {
+                totals.sold(i, Basis::Units)
+            } else {
+                rust_decimal::Decimal::ZERO
+            },
+            last_sale: totals.last_sale[i].filter(|d| *d >= start && *d <= window.end),
+            on_hand_now: None,
+        })
+        .collect())
+}
+
+/// Stock on hand now, from the catalog given, for each campaign line it has.
+fn stock_now(
+    c: &Campaign,
+    path: &Path,
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+    facts: &mut [Facts],
+    inputs: &mut Vec<InputFile>,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    let catalog = read_catalog(path, opts, maps)?;
+    let key = |sku: &str, loc: Option<&str>| {
+        (
+            sku.trim().to_string(),
+            loc.map(|l| l.trim().to_lowercase()).unwrap_or_default(),
+        )
+    };
+    let stock: HashMap<(String, String), Option<rust_decimal::Decimal>> = catalog
+        .lines
+        .iter()
+        .map(|l| (key(&l.sku, l.location.as_deref()), l.quantity))
+        .collect();
+    let mut missing = Vec::new();
+    for (l, f) in c.lines.iter().zip(facts.iter_mut()) {
+        match stock.get(&key(&l.sku, l.location.as_deref())) {
+            Some(q) => f.on_hand_now = *q,
+            None => missing.push(crate::campaign::template::key(
+                &l.sku,
+                l.location.as_deref(),
+            )),
+        }
+    }
+    if !missing.is_empty() {
+        warnings.push(Warning {
+            file: path.display().to_string(),
+            sheet: catalog.sheet.clone(),
+            row: None,
+            column: Some("sku".into()),
+            message: format!(
+                "{} campaign line(s) are not in the catalog (e.g. {}); their stock left is estimated from the sales",
+                missing.len(),
+                missing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    inputs.push(InputFile {
+        path: path.display().to_string(),
+        role: "catalog".into(),
+        sheet: catalog.sheet,
+        rows: catalog.rows,
+        sha256: sha256_file(path)?,
+    });
+    Ok(())
+}
+
+/// Write `next` into `root/revisions/NNN/`, built in a temporary folder and renamed into place;
+/// an existing revision folder is never replaced.
+fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
+    let revisions = root.join("revisions");
+    ensure_dir(&revisions)?;
+    let target = revisions.join(format!("{:03}", next.revision));
+    if target.exists() {
+        return Err(Error::output(
+            &target,
+            format!(
+                "revision {} already exists; earlier revisions are never replaced (review the latest revision)",
+                next.revision
+            ),
+        ));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(".clearance-revision-")
+        .tempdir_in(&revisions)
+        .map_err(|e| Error::output(&revisions, format!("cannot create a folder: {e}")))?;
+    let dir = tmp.path();
+    let effective = next
+        .changes
+        .first()
+        .map(|c| c.date)
+        .unwrap_or(next.header.start);
+    let deepened = review::changed(next, "deepen");
+    let ended = review::changed(next, "end");
+    write_json(dir, "campaign.json", next)?;
+    fail_point(&dir.join("campaign.json"))?;
+    let prices: Vec<[String; 7]> = deepened
+        .iter()
+        .map(|l| {
+            [
+                l.sku.clone(),
+                l.location.clone().unwrap_or_default(),
+                l.currency.clone().unwrap_or_default(),
+                l.list_price.clone(),
+                l.clearance_price.clone(),
+                effective.to_string(),
+                next.header.end.to_string(),
+            ]
+        })
+        .collect();
+    write_csv(dir, "price-list.csv", &PRICE_COLUMNS, &prices)?;
+    let name = format!("{} (revision {})", next.header.name, next.revision);
+    let rules = package::product_rules(&name, next.status == "approved", &deepened);
+    write_json(dir, "discount-rules.json", &rules)?;
+    let revert: Vec<[String; 7]> = ended
+        .iter()
+        .map(|l| {
+            [
+                l.sku.clone(),
+                l.location.clone().unwrap_or_default(),
+                l.currency.clone().unwrap_or_default(),
+                l.list_price.clone(),
+                l.list_price.clone(),
+                effective.to_string(),
+                String::new(),
+            ]
+        })
+        .collect();
+    write_csv(dir, "revert.csv", &PRICE_COLUMNS, &revert)?;
+    fail_point(&dir.join("revert.csv"))?;
+    let kept = tmp.keep();
+    std::fs::rename(&kept, &target).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&kept);
+        Error::output(&target, format!("cannot move the revision into place: {e}"))
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755));
+    }
+    Ok(target)
+}

@@ -1,0 +1,293 @@
+//! What `review` shows: `review.xlsx` (a Review sheet with one row per campaign line, coloured
+//! by recommendation, and a Summary sheet with a chart of the recommendations), the terminal
+//! table and the CSV on stdout. Text from inputs is written as text cells, never formulas.
+
+use super::{TextCells, inert_csv};
+use crate::campaign::review::{Action, LineReview, Review};
+use crate::error::{Error, Result};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatBorder, Workbook, XlsxError};
+use std::path::Path;
+
+/// The columns of the Review sheet and of the CSV.
+const COLUMNS: [(&str, f64); 19] = [
+    ("SKU", 16.0),
+    ("Location", 10.0),
+    ("Name", 28.0),
+    ("Discount %", 10.0),
+    ("Since", 11.0),
+    ("On hand at start", 10.0),
+    ("Sold since start", 10.0),
+    ("Clearance rate %", 10.0),
+    ("Days running", 9.0),
+    ("Days without sale", 9.0),
+    ("Last sale", 11.0),
+    ("Stock left", 9.0),
+    ("Stock from", 10.0),
+    ("Planned by now", 10.0),
+    ("Recommendation", 14.0),
+    ("Next %", 8.0),
+    ("Next price", 10.0),
+    ("Limit", 28.0),
+    ("Why", 90.0),
+];
+
+/// A cell of the Review sheet: a number (kept as its exact decimal text) or text.
+enum Val {
+    Num(String),
+    Text(String),
+}
+
+/// One line as cells, in COLUMNS order.
+fn cells(l: &LineReview) -> Vec<Option<Val>> {
+    let num = |s: &Option<String>| s.clone().map(Val::Num);
+    let text = |s: Option<String>| s.map(Val::Text);
+    vec![
+        text(Some(l.sku.clone())),
+        text(l.location.clone()),
+        text(l.name.clone()),
+        num(&Some(l.discount_pct.clone())),
+        text(Some(l.depth_since.to_string())),
+        num(&l.on_hand_at_start),
+        num(&Some(l.units_sold.clone())),
+        num(&l.clearance_rate_pct),
+        Some(Val::Num(l.days_running.to_string())),
+        Some(Val::Num(l.days_without_sale.to_string())),
+        text(l.last_sale.map(|d| d.to_string())),
+        num(&l.stock_left),
+        text(Some(l.stock_source.clone())),
+        num(&l.planned_units_to_date),
+        text(Some(l.recommendation.as_str().to_string())),
+        num(&l.next_discount_pct),
+        num(&l.next_clearance_price),
+        text(l.limit.clone()),
+        text(Some(l.why.clone())),
+    ]
+}
+
+fn colour(a: Action) -> Color {
+    match a {
+        Action::Deepen => Color::RGB(0xFCE4D6),
+        Action::Hold => Color::RGB(0xE2EFDA),
+        Action::End => Color::RGB(0xEDEDED),
+        Action::Review => Color::RGB(0xF8CBAD),
+    }
+}
+
+pub fn write(review: &Review, target: &Path, path: &Path) -> Result<()> {
+    build(review, path)
+        .map_err(|e| Error::output(target, format!("cannot write the workbook: {e}")))
+}
+
+fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(Color::RGB(0x1F4E78))
+        .set_font_color(Color::White)
+        .set_border(FormatBorder::Thin);
+    let bold = Format::new().set_bold();
+
+    let ws = wb.add_worksheet();
+    ws.set_name("Summary")?;
+    ws.set_column_width(0, 28)?;
+    ws.set_column_width(1, 18)?;
+    let c = &review.campaign;
+    let s = &review.summary;
+    ws.text_with_format(
+        0,
+        0,
+        format!("Review of {}", c.name),
+        &Format::new().set_bold().set_font_size(14),
+    )?;
+    let facts: Vec<(&str, String)> = vec![
+        ("As of", review.as_of.to_string()),
+        ("Revision reviewed", c.revision.to_string()),
+        ("Start", c.start.to_string()),
+        ("End", c.end.to_string()),
+        ("Status", c.status.clone()),
+        ("Days running", s.days_running.to_string()),
+        ("Lines", s.lines.to_string()),
+        ("On hand at start", s.on_hand_at_start.clone()),
+        ("Units sold since start", s.units_sold.clone()),
+        (
+            "Clearance rate %",
+            s.clearance_rate_pct.clone().unwrap_or_default(),
+        ),
+        (
+            "Revision written",
+            review
+                .revision_written
+                .as_ref()
+                .map(|w| format!("{} ({} changes)", w.revision, w.changes))
+                .unwrap_or_else(|| "none".into()),
+        ),
+    ];
+    let mut r = 2u32;
+    for (label, value) in &facts {
+        ws.text_with_format(r, 0, *label, &bold)?;
+        match value.parse::<f64>() {
+            Ok(x) if !label.starts_with("Revision") => ws.write_number(r, 1, x)?,
+            _ => ws.text(r, 1, value)?,
+        };
+        r += 1;
+    }
+    r += 1;
+    ws.text_with_format(r, 0, "Recommendation", &header)?;
+    ws.text_with_format(r, 1, "Lines", &header)?;
+    let top = r + 1;
+    for a in Action::ALL {
+        r += 1;
+        ws.write_string_with_format(
+            r,
+            0,
+            a.as_str(),
+            &Format::new().set_background_color(colour(a)),
+        )?;
+        let n = s.by_recommendation.get(a.as_str()).copied().unwrap_or(0);
+        ws.write_number(r, 1, n as f64)?;
+    }
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name("Lines")
+        .set_categories(("Summary", top, 0, r, 0))
+        .set_values(("Summary", top, 1, r, 1));
+    chart.title().set_name("Lines by recommendation");
+    chart.legend().set_hidden();
+    ws.insert_chart(2, 3, &chart)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name("Review")?;
+    for (i, (name, width)) in COLUMNS.iter().enumerate() {
+        ws.set_column_width(i as u16, *width)?;
+        ws.text_with_format(0, i as u16, *name, &header)?;
+    }
+    ws.set_row_height(0, 30)?;
+    ws.set_freeze_panes(1, 1)?;
+    for (i, l) in review.lines.iter().enumerate() {
+        let row = i as u32 + 1;
+        let fill = Format::new().set_background_color(colour(l.recommendation));
+        for (col, cell) in cells(l).into_iter().enumerate() {
+            let col = col as u16;
+            let is_action = col == 14;
+            match cell {
+                Some(Val::Num(x)) => match x.parse::<f64>() {
+                    Ok(x) => ws.write_number(row, col, x)?,
+                    Err(_) => ws.text(row, col, x)?,
+                },
+                Some(Val::Text(t)) if is_action => ws.text_with_format(row, col, t, &fill)?,
+                Some(Val::Text(t)) => ws.text(row, col, t)?,
+                None => ws,
+            };
+        }
+    }
+    if !review.lines.is_empty() {
+        ws.autofilter(0, 0, review.lines.len() as u32, COLUMNS.len() as u16 - 1)?;
+    }
+    wb.save(path)
+}
+
+/// The terminal view: one row per line, then the why of every line that needs a decision.
+pub fn render_table(review: &Review) -> String {
+    let c = &review.campaign;
+    let s = &review.summary;
+    let mut out = format!(
+        "Campaign \"{}\" revision {} ({} to {}), as of {}: {} line(s), {} of {} units sold{}.\n",
+        c.name,
+        c.revision,
+        c.start,
+        c.end,
+        review.as_of,
+        s.lines,
+        s.units_sold,
+        s.on_hand_at_start,
+        s.clearance_rate_pct
+            .as_ref()
+            .map(|r| format!(" (clearance rate {r}%)"))
+            .unwrap_or_default()
+    );
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header(vec![
+        "SKU", "Now %", "Sold", "Rate %", "Days", "No sale", "Left", "Action", "Next %",
+    ]);
+    let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+    for l in &review.lines {
+        t.add_row(vec![
+            Cell::new(crate::campaign::template::key(
+                &l.sku,
+                l.location.as_deref(),
+            )),
+            right(l.discount_pct.clone()),
+            right(format!(
+                "{}/{}",
+                l.units_sold,
+                l.on_hand_at_start.as_deref().unwrap_or("?")
+            )),
+            right(l.clearance_rate_pct.clone().unwrap_or_default()),
+            right(l.days_running.to_string()),
+            right(l.days_without_sale.to_string()),
+            right(l.stock_left.clone().unwrap_or_default()),
+            Cell::new(l.recommendation.as_str()),
+            right(l.next_discount_pct.clone().unwrap_or_default()),
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
+    let counts: Vec<String> = Action::ALL
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a.as_str(),
+                s.by_recommendation.get(a.as_str()).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    out.push_str(&format!("Recommendations: {}\n", counts.join(", ")));
+    for l in review
+        .lines
+        .iter()
+        .filter(|l| l.recommendation != Action::Hold)
+    {
+        out.push_str(&format!(
+            "  {} {}: {}\n",
+            l.recommendation.as_str(),
+            crate::campaign::template::key(&l.sku, l.location.as_deref()),
+            l.why
+        ));
+    }
+    if let Some(w) = &review.revision_written {
+        out.push_str(&format!(
+            "Revision {} written to {} ({} change(s)).\n",
+            w.revision, w.folder, w.changes
+        ));
+    }
+    out
+}
+
+/// The Review sheet as CSV (`--format csv`).
+pub fn render_csv(review: &Review) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| Error::Internal(format!("cannot write CSV: {e}"));
+    w.write_record(COLUMNS.iter().map(|(n, _)| *n))
+        .map_err(err)?;
+    for l in &review.lines {
+        let row: Vec<String> = cells(l)
+            .into_iter()
+            .map(|c| match c {
+                Some(Val::Num(x)) => x,
+                Some(Val::Text(t)) => inert_csv(&t).into_owned(),
+                None => String::new(),
+            })
+            .collect();
+        w.write_record(&row).map_err(err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("cannot write CSV: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

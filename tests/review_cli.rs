@@ -1,0 +1,580 @@
+//! `clearance review`: a campaign over three weeks of sales (fixtures/review/).
+//!
+//! The campaign: `plan fixtures/review/catalog.csv --sales fixtures/review/sales.csv --as-of
+//! 2026-11-22`, the untouched upload template applied as "Winter clearance" from 2026-11-23 to
+//! 2026-12-21. Lines: COAT-1 never sells (price 100, cost 50: the 15-point margin floor allows
+//! 35%), SCARF-2 sells its 20 units by 2026-12-05, BOOT-3 sells one unit every four days.
+//! fixtures/review/clearance.toml sets the ladder 25 → 30 → 40 → 50 with the cap raised to 50.
+//! Weekly reviews on 2026-11-29, 2026-12-06 and 2026-12-13.
+mod common;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const SALES: &str = "fixtures/review/sales.csv";
+const CONFIG: &str = "fixtures/review/clearance.toml";
+const WEEKS: [&str; 3] = ["2026-11-29", "2026-12-06", "2026-12-13"];
+
+struct Res {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn clr<I: IntoIterator<Item = OsString>>(args: I) -> Res {
+    let out = bin().args(args).output().expect("run clearance");
+    Res {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn os(s: &str) -> OsString {
+    s.into()
+}
+
+/// A plan and an approved campaign in a temporary folder.
+struct Ctx {
+    dir: TempDir,
+}
+
+impl Ctx {
+    fn new() -> Ctx {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ctx = Ctx { dir };
+        let plan = ctx.path("plan");
+        let r = clr([
+            os("plan"),
+            os("fixtures/review/catalog.csv"),
+            os("--sales"),
+            os(SALES),
+            os("--as-of"),
+            os(AS_OF),
+            os("--out"),
+            plan.clone().into(),
+            os("--quiet"),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = clr([
+            os("apply"),
+            plan.join("upload-template.xlsx").into(),
+            os("--plan"),
+            plan.join("plan.json").into(),
+            os("--out"),
+            ctx.path("campaigns").into(),
+            os("--name"),
+            os("Winter clearance"),
+            os("--start"),
+            os("2026-11-23"),
+            os("--as-of"),
+            os(AS_OF),
+            os("--approve"),
+            os("--by"),
+            os("A. Buyer"),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        ctx
+    }
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+    fn campaign(&self) -> PathBuf {
+        self.path("campaigns/winter-clearance")
+    }
+    fn revision(&self, n: u32) -> PathBuf {
+        self.campaign().join(format!("revisions/{n:03}"))
+    }
+    /// `review` for one week into `<tmp>/review-<date>`, with extra arguments.
+    fn review(&self, as_of: &str, extra: &[&str]) -> Res {
+        let mut args = vec![
+            os("review"),
+            self.campaign().join("campaign.json").into(),
+            os("--sales"),
+            os(SALES),
+            os("--as-of"),
+            os(as_of),
+            os("--out"),
+            self.path(&format!("review-{as_of}")).into(),
+            os("--config"),
+            os(CONFIG),
+        ];
+        args.extend(extra.iter().map(|a| os(a)));
+        clr(args)
+    }
+    fn review_json(&self, as_of: &str) -> Value {
+        read_json(&self.path(&format!("review-{as_of}/review.json")))
+    }
+}
+
+fn read_json(p: &Path) -> Value {
+    let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+fn read_csv(p: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(p).expect("csv");
+    let headers = r.headers().expect("header").clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn line<'a>(review: &'a Value, sku: &str) -> &'a Value {
+    review["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|l| l["sku"] == sku)
+        .unwrap_or_else(|| panic!("{sku} in the review"))
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn an_item_that_never_sells_is_deepened_once_per_step_until_the_floor_stops_it() {
+    let ctx = Ctx::new();
+    let mut whys = Vec::new();
+    for week in WEEKS {
+        let r = ctx.review(week, &["--apply"]);
+        assert_eq!(r.code, 0, "{week}: {}", r.stderr);
+        let coat = ctx.review_json(week);
+        whys.push(line(&coat, "COAT-1").clone());
+    }
+    // Week 1: 7 days at 25% without a sale → the next step, 30%.
+    assert_eq!(whys[0]["recommendation"], "deepen");
+    assert_eq!(whys[0]["days_without_sale"], 7);
+    assert_eq!(s(&whys[0]["next_discount_pct"]), "30");
+    assert_eq!(s(&whys[0]["next_clearance_price"]), "70.00");
+    assert_eq!(
+        s(&whys[0]["why"]),
+        "nothing sold for 7 days at 25% (clearance rate 0% after 7 days): deepen to 30% (price 70.00, margin 28.6%)"
+    );
+    // Week 2: the ladder's 40% is past the floor: 35%, and the why names the floor.
+    assert_eq!(whys[1]["recommendation"], "deepen");
+    assert_eq!(s(&whys[1]["discount_pct"]), "30");
+    assert_eq!(s(&whys[1]["next_discount_pct"]), "35");
+    assert_eq!(s(&whys[1]["limit"]), "margin floor 15%");
+    assert!(
+        s(&whys[1]["why"])
+            .ends_with("deepen to 35% (price 65.00, margin 23.1%); margin floor 15% stops it at 35% instead of the ladder's 40%"),
+        "{}",
+        whys[1]["why"]
+    );
+    // Week 3: no deeper step is left and nothing sold: review.
+    assert_eq!(whys[2]["recommendation"], "review");
+    assert_eq!(s(&whys[2]["discount_pct"]), "35");
+    assert_eq!(whys[2]["next_discount_pct"], Value::Null);
+    assert!(
+        s(&whys[2]["why"]).contains("margin floor 15% allows no deeper step than 35%: the item may not sell at any price the rules allow"),
+        "{}",
+        whys[2]["why"]
+    );
+    // Each step is recorded with its date and revision; no revision after the floor stopped it.
+    let c = read_json(&ctx.revision(3).join("campaign.json"));
+    assert_eq!(c["revision"], 3);
+    let coat = c["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["sku"] == "COAT-1")
+        .unwrap();
+    let steps: Vec<(String, String, i64)> = coat["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| {
+            (
+                s(&st["date"]),
+                s(&st["discount_pct"]),
+                st["revision"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("2026-11-23".into(), "25".into(), 1),
+            ("2026-11-30".into(), "30".into(), 2),
+            ("2026-12-07".into(), "35".into(), 3),
+        ]
+    );
+    assert!(!ctx.revision(4).exists(), "week 3 changes nothing");
+    let last = ctx.review_json(WEEKS[2]);
+    assert_eq!(last["revision_written"], Value::Null);
+    assert_eq!(last["campaign"]["revision"], 3);
+}
+
+#[test]
+fn a_fast_item_is_held_then_ended_when_cleared() {
+    let ctx = Ctx::new();
+    for week in &WEEKS[..2] {
+        let r = ctx.review(week, &["--apply"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let w1 = ctx.review_json(WEEKS[0]);
+    let scarf = line(&w1, "SCARF-2");
+    assert_eq!(scarf["recommendation"], "hold");
+    assert_eq!(s(&scarf["units_sold"]), "8");
+    assert_eq!(s(&scarf["clearance_rate_pct"]), "40");
+    assert!(s(&scarf["why"]).ends_with("last sale 2026-11-28): it moves; hold at 7%"));
+    let w2 = ctx.review_json(WEEKS[1]);
+    let scarf = line(&w2, "SCARF-2");
+    assert_eq!(scarf["recommendation"], "end");
+    assert_eq!(s(&scarf["stock_left"]), "0");
+    assert!(
+        s(&scarf["why"])
+            .starts_with("stock cleared: 20 of 20 sold in 14 days (clearance rate 100%)"),
+        "{}",
+        scarf["why"]
+    );
+    assert!(s(&scarf["why"]).contains("revert.csv restores the list price 40.00 from 2026-12-07"));
+    // The revision ends it: revert.csv carries it back to its list price, and nothing else.
+    let revert = read_csv(&ctx.revision(3).join("revert.csv"));
+    assert_eq!(revert.len(), 1);
+    assert_eq!(revert[0]["sku"], "SCARF-2");
+    assert_eq!(revert[0]["price"], "40.00");
+    assert_eq!(revert[0]["valid_from"], "2026-12-07");
+    let c = read_json(&ctx.revision(3).join("campaign.json"));
+    let ended = c["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["sku"] == "SCARF-2")
+        .unwrap();
+    assert_eq!(ended["ended_on"], "2026-12-06");
+    // A line that moves on pace is held every week.
+    let r = ctx.review(WEEKS[2], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w3 = ctx.review_json(WEEKS[2]);
+    assert_eq!(line(&w3, "BOOT-3")["recommendation"], "hold");
+    assert_eq!(line(&w3, "SCARF-2")["recommendation"], "end");
+    assert!(s(&line(&w3, "SCARF-2")["why"]).starts_with("ended on 2026-12-06"));
+}
+
+#[test]
+fn revisions_stay_intact_and_price_lists_carry_only_changed_lines() {
+    let ctx = Ctx::new();
+    let original = snapshot(&ctx.campaign());
+    let r = ctx.review(WEEKS[0], &["--apply"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after_first: BTreeMap<_, _> = snapshot(&ctx.campaign())
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(ctx.campaign().join("revisions")))
+        .collect();
+    assert_eq!(original, after_first, "revision 1 is never touched");
+    let rev2 = snapshot(&ctx.revision(2));
+    let prices = read_csv(&ctx.revision(2).join("price-list.csv"));
+    assert_eq!(prices.len(), 1, "{prices:?}");
+    assert_eq!(prices[0]["sku"], "COAT-1");
+    assert_eq!(prices[0]["price"], "70.00");
+    assert_eq!(prices[0]["list_price"], "100.00");
+    assert_eq!(prices[0]["valid_from"], "2026-11-30");
+    assert_eq!(prices[0]["valid_to"], "2026-12-21");
+    let rules = read_json(&ctx.revision(2).join("discount-rules.json"));
+    let rules = rules.as_array().unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(
+        rules[0]["discountRule"]["name"],
+        "Winter clearance (revision 2) - 30% off"
+    );
+    assert_eq!(rules[0]["discountRule"]["active"], true);
+    let d = &rules[0]["discountRule"]["discounts"];
+    assert_eq!(d.as_array().unwrap().len(), 1);
+    assert_eq!(d[0]["scope"]["id"], "p-coat-1");
+    assert_eq!(d[0]["discount"]["percentage"], 30);
+    assert_eq!(read_csv(&ctx.revision(2).join("revert.csv")).len(), 0);
+    let c2 = read_json(&ctx.revision(2).join("campaign.json"));
+    assert_eq!(c2["changes"].as_array().unwrap().len(), 1);
+
+    let r = ctx.review(WEEKS[1], &["--apply"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        snapshot(&ctx.revision(2)),
+        rev2,
+        "revision 2 is never touched"
+    );
+    let prices = read_csv(&ctx.revision(3).join("price-list.csv"));
+    assert_eq!(prices.len(), 1);
+    assert_eq!(prices[0]["sku"], "COAT-1");
+    assert_eq!(prices[0]["price"], "65.00");
+    assert_eq!(prices[0]["valid_from"], "2026-12-07");
+
+    // Reviewing the same week again never replaces a revision: a later review of revision 3
+    // finds nothing to change, and an older file given still reads the latest revision.
+    let r = clr([
+        os("review"),
+        ctx.revision(2).join("campaign.json").into(),
+        os("--sales"),
+        os(SALES),
+        os("--as-of"),
+        os(WEEKS[1]),
+        os("--out"),
+        ctx.path("again").into(),
+        os("--config"),
+        os(CONFIG),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        read_json(&ctx.path("again/review.json"))["campaign"]["revision"],
+        3
+    );
+}
+
+#[test]
+fn review_without_apply_writes_the_review_and_leaves_the_campaign_alone() {
+    let ctx = Ctx::new();
+    let before = snapshot(&ctx.campaign());
+    let r = ctx.review(WEEKS[0], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(snapshot(&ctx.campaign()), before);
+    // The table on stdout, the why of each line to act on.
+    assert!(
+        r.stdout
+            .contains("Campaign \"Winter clearance\" revision 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("10 of 170 units sold (clearance rate 5.9%)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("deepen COAT-1: nothing sold for 7 days"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("Recommendations: deepen 1, hold 2, end 0, review 0")
+    );
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "no colour when not a terminal"
+    );
+    // Sales of skus outside the campaign are expected, not warned about.
+    assert!(!r.stderr.contains("HAT-4"), "{}", r.stderr);
+    let review = ctx.review_json(WEEKS[0]);
+    assert_eq!(review["schema"], "clearance.review/v1");
+    assert_eq!(review["summary"]["units_sold"], "10");
+    assert_eq!(review["summary"]["by_recommendation"]["deepen"], 1);
+    assert_eq!(review["settings"]["cap_raised"], true);
+    assert_eq!(
+        review["settings"]["ladder"],
+        serde_json::json!(["25", "30", "40", "50"])
+    );
+    let boots = line(&review, "BOOT-3");
+    assert_eq!(s(&boots["units_sold"]), "2");
+    assert_eq!(s(&boots["stock_left"]), "48");
+    assert_eq!(s(&boots["stock_source"]), "estimated");
+    assert_eq!(boots["days_running"], 7);
+    // review.xlsx: Summary with a chart, Review with one row per line.
+    let xlsx = ctx.path(&format!("review-{}/review.xlsx", WEEKS[0]));
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("review.xlsx opens");
+    use calamine::Reader;
+    assert_eq!(wb.sheet_names(), vec!["Summary", "Review"]);
+    let range = wb.worksheet_range("Review").expect("Review sheet");
+    assert_eq!(range.height(), 4);
+    let zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    assert!(
+        zip.file_names()
+            .any(|n| n.is_ok_and(|n| n.starts_with("xl/charts/chart")))
+    );
+    // Again without --force: refused, nothing changed.
+    let again = ctx.review(WEEKS[0], &[]);
+    assert_eq!(again.code, 73, "{}", again.stderr);
+    assert!(again.stderr.contains("--force"), "{}", again.stderr);
+    assert_eq!(ctx.review(WEEKS[0], &["--force", "--quiet"]).code, 0);
+}
+
+#[test]
+fn stock_left_comes_from_the_catalog_when_given() {
+    let ctx = Ctx::new();
+    let r = ctx.review(
+        WEEKS[1],
+        &[
+            "--catalog",
+            "fixtures/review/catalog_2026-12-06.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let review: Value = serde_json::from_str(&r.stdout).expect("json on stdout");
+    let boots = line(&review, "BOOT-3");
+    assert_eq!(s(&boots["stock_left"]), "47");
+    assert_eq!(s(&boots["stock_source"]), "catalog");
+    assert_eq!(line(&review, "SCARF-2")["recommendation"], "end");
+    assert!(
+        review["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["role"] == "catalog")
+    );
+}
+
+#[test]
+fn the_cap_of_the_campaign_stops_steps_without_a_raised_cap() {
+    let ctx = Ctx::new();
+    let r = clr([
+        os("review"),
+        ctx.campaign().into(),
+        os("--sales"),
+        os(SALES),
+        os("--as-of"),
+        os(WEEKS[0]),
+        os("--out"),
+        ctx.path("capped").into(),
+        os("--ladder"),
+        os("25,30,40"),
+        os("--quiet"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let review = read_json(&ctx.path("capped/review.json"));
+    let coat = line(&review, "COAT-1");
+    assert_eq!(coat["recommendation"], "review");
+    assert!(
+        s(&coat["why"]).contains("the cap 25% allows no deeper step than 25%"),
+        "{}",
+        coat["why"]
+    );
+}
+
+#[test]
+fn review_needs_dated_sales_and_a_campaign() {
+    let ctx = Ctx::new();
+    let r = clr([
+        os("review"),
+        ctx.campaign().into(),
+        os("--sales"),
+        os("fixtures/sales_aggregated.csv"),
+        os("--as-of"),
+        os(WEEKS[0]),
+        os("--out"),
+        ctx.path("x").into(),
+    ]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("fixtures/sales_aggregated.csv"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("needs dated sales lines"), "{}", r.stderr);
+    assert!(r.stderr.contains("--map date="), "{}", r.stderr);
+    let r = clr([
+        os("review"),
+        ctx.path("nowhere/campaign.json").into(),
+        os("--sales"),
+        os(SALES),
+        os("--out"),
+        ctx.path("x").into(),
+    ]);
+    assert_eq!(r.code, 66, "{}", r.stderr);
+    let r = clr([
+        os("review"),
+        os("fixtures/basic.csv"),
+        os("--sales"),
+        os(SALES),
+        os("--out"),
+        ctx.path("x").into(),
+    ]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    assert!(r.stderr.contains("not a campaign.json"), "{}", r.stderr);
+    assert!(!ctx.path("x").exists());
+}
+
+#[test]
+fn a_running_apply_holds_the_lock_and_cron_gets_73() {
+    let ctx = Ctx::new();
+    // A lock held by a live process (this test).
+    std::fs::write(
+        ctx.campaign().join(".clearance-review.lock"),
+        std::process::id().to_string(),
+    )
+    .unwrap();
+    let r = ctx.review(WEEKS[0], &["--apply", "--lock-wait", "0", "--quiet"]);
+    assert_eq!(r.code, 73, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("another clearance review run"),
+        "{}",
+        r.stderr
+    );
+    assert!(!ctx.campaign().join("revisions").exists());
+    // A lock left by a process that is gone is taken over.
+    std::fs::write(ctx.campaign().join(".clearance-review.lock"), "4294967").unwrap();
+    let r = ctx.review(WEEKS[0], &["--apply", "--lock-wait", "0", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "quiet: {}", r.stderr);
+    assert!(ctx.revision(2).join("campaign.json").is_file());
+    assert!(!ctx.campaign().join(".clearance-review.lock").exists());
+}
+
+#[test]
+fn a_failed_revision_leaves_no_partial_folder() {
+    let ctx = Ctx::new();
+    let out = bin()
+        .env("CLEARANCE_FAIL_AFTER", "revert.csv")
+        .args([
+            os("review"),
+            ctx.campaign().into(),
+            os("--sales"),
+            os(SALES),
+            os("--as-of"),
+            os(WEEKS[0]),
+            os("--out"),
+            ctx.path("r").into(),
+            os("--config"),
+            os(CONFIG),
+            os("--apply"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(73),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(ctx.campaign().join("revisions"))
+        .unwrap()
+        .collect();
+    assert!(
+        left.is_empty(),
+        "no revision and no temporary folder: {left:?}"
+    );
+    assert!(!ctx.path("r/review.json").exists());
+}
