@@ -293,6 +293,10 @@ pub struct ReportArgs {
     /// How long to wait for another run on the same folder to finish, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub lock_wait: u64,
+    /// The campaigns folder of `apply`: campaigns running on the as-of date are shown with
+    /// their clearance rates (needs dated --sales).
+    #[arg(long, value_name = "DIR")]
+    pub campaigns: Option<PathBuf>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,

@@ -286,12 +286,29 @@ pub fn resolve_review(
     args: &crate::cli::ReviewArgs,
     campaign: Option<&crate::campaign::package::CampaignPolicy>,
 ) -> Result<crate::campaign::review::Settings> {
+    review_settings(
+        args.common.config.as_deref(),
+        args.stall_days,
+        &args.ladder,
+        args.cap,
+        campaign,
+    )
+}
+
+/// The review settings from a config file (or clearance.toml in the current folder) and flags.
+pub fn review_settings(
+    config: Option<&Path>,
+    stall_days: Option<u32>,
+    ladder: &[Decimal],
+    cap: Option<Decimal>,
+    campaign: Option<&crate::campaign::package::CampaignPolicy>,
+) -> Result<crate::campaign::review::Settings> {
     use crate::campaign::review::Settings;
-    let (file, config_file) = load_file(args.common.config.as_deref())?;
+    let (file, config_file) = load_file(config)?;
     let fpath = config_file.unwrap_or_default();
     let r = file.review.unwrap_or_default();
     let hundred = Decimal::ONE_HUNDRED;
-    let stall_days = args.stall_days.or(r.stall_days).unwrap_or(7);
+    let stall_days = stall_days.or(r.stall_days).unwrap_or(7);
     let judge_after_days = r.judge_after_days.unwrap_or(30);
     for (name, v) in [
         ("stall days", stall_days),
@@ -311,8 +328,8 @@ pub fn resolve_review(
     };
     let success_rate_pct = rate(&r.success_rate_pct, "success_rate_pct", 50)?;
     let timid_rate_pct = rate(&r.timid_rate_pct, "timid_rate_pct", 20)?;
-    let mut ladder: Vec<Decimal> = if !args.ladder.is_empty() {
-        args.ladder.clone()
+    let mut ladder: Vec<Decimal> = if !ladder.is_empty() {
+        ladder.to_vec()
     } else if let Some(l) = &r.ladder {
         l.iter()
             .map(|n| n.decimal("ladder", &fpath))
@@ -330,7 +347,7 @@ pub fn resolve_review(
             "the ladder is empty; give depths like --ladder 20,30,40".into(),
         ));
     }
-    let cap_pct = match (args.cap, &r.cap_pct) {
+    let cap_pct = match (cap, &r.cap_pct) {
         (Some(v), _) => v,
         (None, Some(n)) => n.decimal("review.cap_pct", &fpath)?,
         (None, None) => campaign.map(|p| p.cap_pct).unwrap_or(Decimal::from(25)),

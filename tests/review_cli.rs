@@ -578,3 +578,57 @@ fn a_failed_revision_leaves_no_partial_folder() {
     );
     assert!(!ctx.path("r/review.json").exists());
 }
+
+#[test]
+fn the_weekly_report_shows_running_campaigns_with_their_clearance_rates() {
+    let ctx = Ctx::new();
+    assert_eq!(ctx.review(WEEKS[0], &["--apply", "--quiet"]).code, 0);
+    let report = |as_of: &str| {
+        clr([
+            os("report"),
+            os("fixtures/review/catalog.csv"),
+            os("--sales"),
+            os(SALES),
+            os("--as-of"),
+            os(as_of),
+            os("--out"),
+            ctx.path("reports").into(),
+            os("--campaigns"),
+            ctx.path("campaigns").into(),
+            os("--config"),
+            os(CONFIG),
+            os("--quiet"),
+        ])
+    };
+    let r = report(WEEKS[1]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let week = ctx.path("reports/2026-W49");
+    let summary = read_json(&week.join("summary.json"));
+    let c = &summary["campaigns"][0];
+    assert_eq!(c["name"], "Winter clearance");
+    assert_eq!(c["revision"], 2, "the latest revision");
+    assert_eq!(c["days_running"], 14);
+    assert_eq!(c["units_sold"], "23");
+    assert_eq!(c["on_hand_at_start"], "170");
+    assert_eq!(c["clearance_rate_pct"], "13.5");
+    assert_eq!(c["by_recommendation"]["end"], 1);
+    let md = std::fs::read_to_string(week.join("report.md")).unwrap();
+    assert!(md.contains("## Running campaigns"), "{md}");
+    assert!(
+        md.contains("| Winter clearance | 2026-11-23 to 2026-12-21 | 2 | 14 | 23 / 170 | 13.5 |"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(week.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Running campaigns</h2>"));
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(week.join("report.xlsx")).expect("report.xlsx");
+    use calamine::Reader;
+    assert!(wb.sheet_names().contains(&"Campaigns".to_string()));
+    let range = wb.worksheet_range("Campaigns").unwrap();
+    assert_eq!(range.get_value((1, 8)), Some(&calamine::Data::Float(13.5)));
+    // Before the start the campaign is not running: no section.
+    let r = report(AS_OF);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = read_json(&ctx.path("reports/2026-W47/summary.json"));
+    assert!(summary.get("campaigns").is_none());
+}

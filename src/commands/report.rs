@@ -52,14 +52,26 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let previous_week = iso_week(as_of - chrono::Duration::days(7));
     let previous = read_summary(&args.out.join(&previous_week).join("summary.json"));
     let dated = plan.lines.iter().any(|l| l.last_sale.is_some());
-    let summary = report::summarise(&plan, as_of, &week, dated, previous.as_ref());
+    let mut summary = report::summarise(&plan, as_of, &week, dated, previous.as_ref());
+    let mut warnings = plan.warnings.clone();
+    if let Some(dir) = &args.campaigns {
+        summary.campaigns = crate::commands::review::running_campaigns(
+            dir,
+            &args.files.sales,
+            &args.input.read_options(),
+            &args.input.maps,
+            args.common.config.as_deref(),
+            as_of,
+            &mut warnings,
+        )?;
+    }
     let charts = charts(&plan);
     let target = args.out.join(&week);
     write_week(&args.out, &target, &summary, &charts)?;
     progress.finish();
 
     if !args.common.quiet {
-        crate::print_warnings(&plan.warnings, out);
+        crate::print_warnings(&warnings, out);
     }
     match args.common.format {
         OutputFormat::Json => {

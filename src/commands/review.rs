@@ -175,6 +175,66 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
     Ok(())
 }
 
+/// The campaigns of `dir` (the campaigns folder of `apply`) running on `as_of`, each at its
+/// latest revision, with the totals a review of them gives (for the weekly report).
+pub fn running_campaigns(
+    dir: &Path,
+    sales: &[PathBuf],
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+    config: Option<&Path>,
+    as_of: NaiveDate,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<crate::report::RunningCampaign>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::from_io_input(dir, &e))?;
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("campaign.json").is_file())
+        .collect();
+    folders.sort();
+    let mut out = Vec::new();
+    for folder in folders {
+        let found = locate(&folder)?;
+        let c = &found.campaign;
+        if as_of < c.header.start || as_of > c.header.end {
+            continue;
+        }
+        if sales.is_empty() {
+            warnings.push(Warning {
+                file: found.file.display().to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                message: format!(
+                    "campaign \"{}\" is running, but its clearance rate needs dated --sales",
+                    c.header.name
+                ),
+            });
+            continue;
+        }
+        let settings = crate::config::review_settings(config, None, &[], None, c.policy.as_ref())?;
+        let mut inputs = Vec::new();
+        let facts = sales_facts(c, sales, opts, maps, as_of, &mut inputs, warnings)?;
+        let lines: Vec<LineReview> = c
+            .lines
+            .iter()
+            .zip(&facts)
+            .map(|(l, f)| review::decide(c, l, f, &settings, as_of))
+            .collect();
+        out.push(crate::report::RunningCampaign {
+            name: c.header.name.clone(),
+            slug: c.slug.clone(),
+            revision: c.revision,
+            start: c.header.start,
+            end: c.header.end,
+            status: c.status.clone(),
+            review: review::summarise(&lines),
+        });
+    }
+    Ok(out)
+}
+
 /// A campaign found on disk: its folder, the file of its latest revision, and that revision.
 struct Found {
     root: PathBuf,

@@ -45,6 +45,22 @@ pub struct Summary {
     /// The 20 slowest planned lines.
     #[serde(default)]
     pub top_slow_movers: Vec<TopLine>,
+    /// Campaigns running on the as-of date (`--campaigns DIR`), with their clearance rates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<RunningCampaign>,
+}
+
+/// A campaign running on the report's as-of date, as `review` sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunningCampaign {
+    pub name: String,
+    pub slug: String,
+    pub revision: u32,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub status: String,
+    #[serde(flatten)]
+    pub review: crate::campaign::review::ReviewSummary,
 }
 
 /// One of the top slow movers.
@@ -361,6 +377,7 @@ pub fn summarise(
         recovered,
         slow_movers: slow,
         top_slow_movers: top_slow_movers(plan, as_of, 20),
+        campaigns: Vec::new(),
     }
 }
 

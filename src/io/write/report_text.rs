@@ -198,9 +198,34 @@ figcaption{{font-weight:600;margin-bottom:.3em}}@media print{{body{{margin:0}}}}
                 .unwrap_or_else(|| "never".into())
         );
     }
+    s.push_str("</table>");
+    if !summary.campaigns.is_empty() {
+        s.push_str("<h2>Running campaigns</h2><table><tr><th>Campaign</th><th>Dates</th><th>Revision</th><th>Days</th><th>Lines</th><th>Sold / on hand at start</th><th>Clearance rate %</th><th>Deepen</th><th>Hold</th><th>End</th><th>Review</th></tr>");
+        for c in &summary.campaigns {
+            let n = |k: &str| c.review.by_recommendation.get(k).copied().unwrap_or(0);
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{} to {}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&c.name),
+                c.start,
+                c.end,
+                c.revision,
+                c.review.days_running,
+                c.review.lines,
+                escape(&c.review.units_sold),
+                escape(&c.review.on_hand_at_start),
+                escape(c.review.clearance_rate_pct.as_deref().unwrap_or("–")),
+                n("deepen"),
+                n("hold"),
+                n("end"),
+                n("review")
+            );
+        }
+        s.push_str("</table>");
+    }
     let _ = writeln!(
         s,
-        "</table><h2>Week over week</h2><p><strong>New slow movers:</strong> {}</p><p><strong>Recovered:</strong> {}</p></body></html>",
+        "<h2>Week over week</h2><p><strong>New slow movers:</strong> {}</p><p><strong>Recovered:</strong> {}</p></body></html>",
         list(&summary.new_slow_movers),
         list(&summary.recovered)
     );
@@ -254,6 +279,28 @@ pub fn markdown(summary: &Summary) -> String {
             show(&t.discount_pct),
             t.clearance_price.as_deref().unwrap_or("")
         );
+    }
+    if !summary.campaigns.is_empty() {
+        s.push_str("\n## Running campaigns\n\n| Campaign | Dates | Revision | Days | Sold / on hand at start | Clearance rate % | Deepen | Hold | End | Review |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for c in &summary.campaigns {
+            let n = |k: &str| c.review.by_recommendation.get(k).copied().unwrap_or(0);
+            let _ = writeln!(
+                s,
+                "| {} | {} to {} | {} | {} | {} / {} | {} | {} | {} | {} | {} |",
+                md_cell(&c.name),
+                c.start,
+                c.end,
+                c.revision,
+                c.review.days_running,
+                c.review.units_sold,
+                c.review.on_hand_at_start,
+                c.review.clearance_rate_pct.as_deref().unwrap_or("–"),
+                n("deepen"),
+                n("hold"),
+                n("end"),
+                n("review")
+            );
+        }
     }
     let join = |v: &[String]| {
         if v.is_empty() {

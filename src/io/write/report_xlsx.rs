@@ -157,5 +157,63 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
         chart.legend().set_hidden();
         ws.insert_chart(n + 3, 0, &chart)?;
     }
+    if !summary.campaigns.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("Campaigns")?;
+        let cols = [
+            ("Campaign", 28.0),
+            ("Start", 11.0),
+            ("End", 11.0),
+            ("Revision", 9.0),
+            ("Days running", 9.0),
+            ("Lines", 8.0),
+            ("On hand at start", 10.0),
+            ("Sold since start", 10.0),
+            ("Clearance rate %", 10.0),
+            ("Deepen", 8.0),
+            ("Hold", 8.0),
+            ("End", 8.0),
+            ("Review", 8.0),
+        ];
+        for (c, (name, w)) in cols.iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+            ws.text_with_format(0, c as u16, *name, &header)?;
+        }
+        for (i, c) in summary.campaigns.iter().enumerate() {
+            let r = i as u32 + 1;
+            let dec = |s: &str| s.parse::<f64>().ok();
+            ws.text(r, 0, &c.name)?;
+            ws.text(r, 1, c.start.to_string())?;
+            ws.text(r, 2, c.end.to_string())?;
+            ws.write_number(r, 3, f64::from(c.revision))?;
+            ws.write_number(r, 4, c.review.days_running as f64)?;
+            ws.write_number(r, 5, c.review.lines as f64)?;
+            if let Some(x) = dec(&c.review.on_hand_at_start) {
+                ws.write_number(r, 6, x)?;
+            }
+            if let Some(x) = dec(&c.review.units_sold) {
+                ws.write_number(r, 7, x)?;
+            }
+            if let Some(x) = c.review.clearance_rate_pct.as_deref().and_then(dec) {
+                ws.write_number(r, 8, x)?;
+            }
+            for (j, k) in ["deepen", "hold", "end", "review"].iter().enumerate() {
+                let n = c.review.by_recommendation.get(*k).copied().unwrap_or(0);
+                ws.write_number(r, 9 + j as u16, n as f64)?;
+            }
+        }
+        let n = summary.campaigns.len() as u32;
+        let mut chart = XChart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_name("Clearance rate %")
+            .set_categories(("Campaigns", 1, 0, n, 0))
+            .set_values(("Campaigns", 1, 8, n, 8));
+        chart
+            .title()
+            .set_name("Running campaigns: clearance rate %");
+        chart.legend().set_hidden();
+        ws.insert_chart(n + 3, 0, &chart)?;
+    }
     wb.save(path)
 }
