@@ -852,7 +852,7 @@ fn make_bomb(path: &Path, fill: &[u8], reps: usize, lie: bool) {
         if name == "xl/worksheets/sheet1.xml" {
             let text = String::from_utf8(data).unwrap();
             let at = text.find("<sheetData>").unwrap() + "<sheetData>".len();
-            zout.write_all(text[..at].as_bytes()).unwrap();
+            zout.write_all(&text.as_bytes()[..at]).unwrap();
             let chunk: Vec<u8> = fill.repeat((1 << 20) / fill.len().max(1));
             let mut left = reps * fill.len();
             while left > 0 {
@@ -860,7 +860,7 @@ fn make_bomb(path: &Path, fill: &[u8], reps: usize, lie: bool) {
                 zout.write_all(&chunk[..n]).unwrap();
                 left -= n;
             }
-            zout.write_all(text[at..].as_bytes()).unwrap();
+            zout.write_all(&text.as_bytes()[at..]).unwrap();
         } else {
             zout.write_all(&data).unwrap();
         }
@@ -990,7 +990,7 @@ fn check_csv_quoted(csv_text: &str, what: &str) {
     }
     for want in INJECTED {
         let q = format!("'{want}");
-        assert!(cells.iter().any(|c| *c == q), "{what}: no cell {q:?}");
+        assert!(cells.contains(&q), "{what}: no cell {q:?}");
     }
     // tab / CR: either trimmed away or quoted
     for base in ["SKU5", "SKU6"] {
