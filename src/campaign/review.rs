@@ -119,7 +119,7 @@ fn parse(s: Option<&str>) -> Option<Decimal> {
 /// The deepest depth the rules allow the line now, and what sets it.
 fn room(line: &CampaignLine, s: &Settings) -> Option<(Decimal, String)> {
     let cap = floor_to_step(s.cap_pct, s.step_pct);
-    let floor = parse(line.floor_max_pct.as_deref());
+    let floor = parse(line.floor_max_pct.as_deref()).map(|f| f.max(Decimal::ZERO));
     match floor {
         Some(f) if f < cap => Some((
             f,
@@ -129,8 +129,12 @@ fn room(line: &CampaignLine, s: &Settings) -> Option<(Decimal, String)> {
         )),
         Some(_) => Some((cap, format!("the cap {}%", plain(s.cap_pct)))),
         // A campaign applied by an older version records only the plan's maximum.
-        None => parse(line.max_discount_pct.as_deref())
-            .map(|m| (m.min(cap), "the plan's maximum".to_string())),
+        None => parse(line.max_discount_pct.as_deref()).map(|m| {
+            (
+                m.max(Decimal::ZERO).min(cap),
+                "the plan's maximum".to_string(),
+            )
+        }),
     }
 }
 
@@ -144,6 +148,8 @@ pub fn decide(
 ) -> LineReview {
     let (start, end) = (c.header.start, c.header.end);
     let current = parse(Some(&line.discount_pct)).unwrap_or_default();
+    let current_ok =
+        (Decimal::ZERO..HUNDRED).contains(&current) && parse(Some(&line.discount_pct)).is_some();
     let list_price = parse(Some(&line.list_price));
     let on_hand = parse(line.on_hand.as_deref());
     let sold = facts.sold.max(Decimal::ZERO);
@@ -159,17 +165,29 @@ pub fn decide(
         _ => since,
     };
     let days_without_sale = ((last_day - quiet_from).num_days() + 1).max(0);
+    // Checked arithmetic throughout: a campaign file is user data and may hold absurd numbers.
     let rate = on_hand
         .filter(|q| *q > Decimal::ZERO)
-        .map(|q| sold / q * HUNDRED);
+        .and_then(|q| sold.checked_div(q)?.checked_mul(HUNDRED));
     let (stock_left, stock_source) = match facts.on_hand_now {
         Some(q) => (Some(q.max(Decimal::ZERO)), "catalog"),
-        None => (on_hand.map(|q| (q - sold).max(Decimal::ZERO)), "estimated"),
+        None => (
+            on_hand.map(|q| {
+                q.checked_sub(sold)
+                    .unwrap_or(Decimal::ZERO)
+                    .max(Decimal::ZERO)
+            }),
+            "estimated",
+        ),
     };
     let campaign_days = Decimal::from((end - start).num_days() + 1);
     let planned = parse(line.projected_units.as_deref())
         .filter(|_| campaign_days > Decimal::ZERO)
-        .map(|p| round(p * Decimal::from(days_running) / campaign_days, 1));
+        .and_then(|p| {
+            p.checked_mul(Decimal::from(days_running))?
+                .checked_div(campaign_days)
+        })
+        .map(|p| round(p, 1));
     let rate_text = rate
         .map(|r| format!("clearance rate {}%", pct(r)))
         .unwrap_or_else(|| "no stock recorded at the start".into());
@@ -232,6 +250,14 @@ pub fn decide(
         r.why = format!("the campaign starts on {start}; nothing to review yet");
         return r;
     }
+    if !current_ok {
+        r.recommendation = Action::Review;
+        r.why = format!(
+            "the campaign file gives the discount \"{}\", not a percentage from 0 to below 100; fix campaign.json or apply the template again",
+            line.discount_pct
+        );
+        return r;
+    }
 
     let stalled = days_without_sale >= i64::from(s.stall_days);
     let timid =
@@ -285,12 +311,17 @@ pub fn decide(
                 r.changes = true;
                 r.next_discount_pct = Some(plain(to));
                 r.next_clearance_price = price.map(money);
+                let margin_at = |p: Decimal, cost: Decimal| {
+                    p.checked_sub(cost)?.checked_div(p)?.checked_mul(HUNDRED)
+                };
                 let margin = match (price, parse(line.cost.as_deref())) {
-                    (Some(p), Some(cost)) if p > Decimal::ZERO => format!(
-                        " (price {}, margin {}%)",
-                        money(p),
-                        pct((p - cost) / p * HUNDRED)
-                    ),
+                    (Some(p), Some(cost)) if p > Decimal::ZERO && margin_at(p, cost).is_some() => {
+                        format!(
+                            " (price {}, margin {}%)",
+                            money(p),
+                            pct(margin_at(p, cost).unwrap_or_default())
+                        )
+                    }
                     (Some(p), _) => format!(" (price {})", money(p)),
                     _ => String::new(),
                 };
@@ -489,12 +520,13 @@ pub struct ReviewSummary {
 /// Totals over the lines of a review.
 pub fn summarise(lines: &[LineReview]) -> ReviewSummary {
     let dec = |s: &Option<String>| parse(s.as_deref()).unwrap_or_default();
+    let add = crate::model::num::sat_add;
     let on_hand = lines
         .iter()
-        .fold(Decimal::ZERO, |a, l| a + dec(&l.on_hand_at_start));
-    let sold = lines
-        .iter()
-        .fold(Decimal::ZERO, |a, l| a + dec(&Some(l.units_sold.clone())));
+        .fold(Decimal::ZERO, |a, l| add(a, dec(&l.on_hand_at_start)));
+    let sold = lines.iter().fold(Decimal::ZERO, |a, l| {
+        add(a, dec(&Some(l.units_sold.clone())))
+    });
     let mut by = std::collections::BTreeMap::new();
     for a in Action::ALL {
         by.insert(
@@ -506,7 +538,10 @@ pub fn summarise(lines: &[LineReview]) -> ReviewSummary {
         lines: lines.len(),
         on_hand_at_start: plain(on_hand),
         units_sold: plain(sold),
-        clearance_rate_pct: (on_hand > Decimal::ZERO).then(|| pct(sold / on_hand * HUNDRED)),
+        clearance_rate_pct: (on_hand > Decimal::ZERO)
+            .then(|| sold.checked_div(on_hand)?.checked_mul(HUNDRED))
+            .flatten()
+            .map(pct),
         days_running: lines.iter().map(|l| l.days_running).max().unwrap_or(0),
         by_recommendation: by,
     }

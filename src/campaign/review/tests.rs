@@ -356,3 +356,44 @@ fn revise_records_steps_and_changes_and_leaves_the_rest() {
     )];
     assert!(revise(&campaign(vec![line()]), &holds, d("2026-11-25"), "now").is_none());
 }
+
+proptest::proptest! {
+    /// A campaign file is user data: whatever numbers it holds, judging a line never panics,
+    /// never deepens past the cap or the recorded floor, and never proposes a shallower depth.
+    #[test]
+    fn any_numbers_are_judged_without_panic(
+        on_hand in proptest::option::of(proptest::prop_oneof![-1e30f64..1e30, 1e-6f64..1.0]),
+        list in proptest::prop_oneof![-1e28f64..1e28, 1e-2f64..1000.0],
+        cost in proptest::option::of(proptest::prop_oneof![-1e28f64..1e28, 0f64..200.0]),
+        disc in -200f64..200.0,
+        floor in proptest::option::of(-1e6f64..1e6),
+        sold in proptest::prop_oneof![0f64..1e28, 0f64..100.0],
+        catalog in proptest::option::of(-1e28f64..1e28),
+        day in 0i64..60,
+    ) {
+        let text = |x: f64| Decimal::from_f64_retain(x).map(|d| d.round_dp(2).to_string()).unwrap_or_default();
+        let mut l = line();
+        l.on_hand = on_hand.map(text);
+        l.list_price = text(list);
+        l.cost = cost.map(text);
+        l.discount_pct = text(disc);
+        l.floor_max_pct = floor.map(text);
+        let c = campaign(vec![l]);
+        let f = Facts {
+            sold: parse(Some(&text(sold))).unwrap_or_default(),
+            last_sale: None,
+            on_hand_now: catalog.and_then(|x| parse(Some(&text(x)))),
+        };
+        let as_of = d("2026-11-20") + chrono::Duration::days(day);
+        let r = decide(&c, &c.lines[0], &f, &settings(), as_of);
+        if let Some(to) = parse(r.next_discount_pct.as_deref()) {
+            let current = parse(Some(&c.lines[0].discount_pct)).unwrap();
+            proptest::prop_assert!(to > current);
+            proptest::prop_assert!(to <= settings().cap_pct);
+            if let Some(f) = parse(c.lines[0].floor_max_pct.as_deref()) {
+                proptest::prop_assert!(to <= f);
+            }
+        }
+        let _ = summarise(&[r]);
+    }
+}
