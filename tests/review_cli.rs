@@ -626,6 +626,33 @@ fn the_weekly_report_shows_running_campaigns_with_their_clearance_rates() {
     assert!(wb.sheet_names().contains(&"Campaigns".to_string()));
     let range = wb.worksheet_range("Campaigns").unwrap();
     assert_eq!(range.get_value((1, 8)), Some(&calamine::Data::Float(13.5)));
+    // A damaged campaign beside it is named and skipped; the report is still written.
+    std::fs::create_dir_all(ctx.path("campaigns/broken")).unwrap();
+    std::fs::write(ctx.path("campaigns/broken/campaign.json"), "{not json").unwrap();
+    let r = clr([
+        os("report"),
+        os("fixtures/review/catalog.csv"),
+        os("--sales"),
+        os(SALES),
+        os("--as-of"),
+        os(WEEKS[1]),
+        os("--out"),
+        ctx.path("reports").into(),
+        os("--campaigns"),
+        ctx.path("campaigns").into(),
+        os("--config"),
+        os(CONFIG),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("campaign skipped in the report"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("broken"), "{}", r.stderr);
+    let summary = read_json(&week.join("summary.json"));
+    assert_eq!(summary["campaigns"].as_array().unwrap().len(), 1);
+    std::fs::remove_dir_all(ctx.path("campaigns/broken")).unwrap();
     // Before the start the campaign is not running: no section.
     let r = report(AS_OF);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -195,7 +195,20 @@ pub fn running_campaigns(
     folders.sort();
     let mut out = Vec::new();
     for folder in folders {
-        let found = locate(&folder)?;
+        // One damaged campaign must not stop the weekly report: it is named and skipped.
+        let found = match locate(&folder) {
+            Ok(f) => f,
+            Err(e) => {
+                warnings.push(Warning {
+                    file: folder.display().to_string(),
+                    sheet: None,
+                    row: None,
+                    column: None,
+                    message: format!("campaign skipped in the report: {e}"),
+                });
+                continue;
+            }
+        };
         let c = &found.campaign;
         if as_of < c.header.start || as_of > c.header.end {
             continue;
