@@ -659,3 +659,84 @@ fn the_weekly_report_shows_running_campaigns_with_their_clearance_rates() {
     let summary = read_json(&ctx.path("reports/2026-W47/summary.json"));
     assert!(summary.get("campaigns").is_none());
 }
+
+#[test]
+fn text_from_the_catalog_never_becomes_a_formula_in_review_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |x: &str| dir.path().join(x);
+    let r = clr([
+        os("plan"),
+        os("fixtures/injection.csv"),
+        os("--as-of"),
+        os(AS_OF),
+        os("--out"),
+        p("plan").into(),
+        os("--quiet"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = clr([
+        os("apply"),
+        p("plan/upload-template.xlsx").into(),
+        os("--plan"),
+        p("plan/plan.json").into(),
+        os("--out"),
+        p("campaigns").into(),
+        os("--start"),
+        os("2026-11-23"),
+        os("--as-of"),
+        os(AS_OF),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let campaign = p("campaigns/clearance-2026-11-23");
+    let r = clr([
+        os("review"),
+        campaign.clone().into(),
+        os("--sales"),
+        os(SALES),
+        os("--as-of"),
+        os("2026-11-30"),
+        os("--out"),
+        p("review").into(),
+        os("--format"),
+        os("csv"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // CSV on stdout: every cell that began with = + - @ is quoted inert.
+    let mut rd = csv::Reader::from_reader(r.stdout.as_bytes());
+    let mut names = Vec::new();
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        for cell in rec.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '@'])
+                    && !(cell.starts_with('-') && cell.parse::<f64>().is_err()),
+                "live formula text in the CSV: {cell:?}"
+            );
+        }
+        names.push(rec[2].to_string());
+    }
+    assert!(
+        names.contains(&"'=HYPERLINK(\"http://x\",\"click\")".to_string()),
+        "{names:?}"
+    );
+    // review.xlsx: string cells, no formula anywhere in the sheet XML.
+    let xlsx = p("review/review.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            assert!(!text.contains("<f>"), "{name} has a formula");
+        }
+    }
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::Reader;
+    let range = wb.worksheet_range("Review").unwrap();
+    let cells: Vec<String> = range.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert!(
+        cells.contains(&"=HYPERLINK(\"http://x\",\"click\")".to_string()),
+        "{cells:?}"
+    );
+}
