@@ -105,7 +105,7 @@ pub struct Change {
     pub sku: String,
     pub location: Option<String>,
     /// `deepen` or `end`.
-    pub action: String,
+    pub action: super::review::Action,
     pub from_pct: String,
     /// The new depth (`deepen`); null for `end`.
     pub to_pct: Option<String>,
@@ -348,26 +348,37 @@ pub fn build(
 
 /// The price-list rows: valid during the campaign at the clearance price.
 pub fn price_list(c: &Campaign) -> Vec<[String; 7]> {
-    c.lines
-        .iter()
-        .map(|l| {
-            [
-                l.sku.clone(),
-                l.location.clone().unwrap_or_default(),
-                l.currency.clone().unwrap_or_default(),
-                l.list_price.clone(),
-                l.clearance_price.clone(),
-                c.header.start.to_string(),
-                c.header.end.to_string(),
-            ]
-        })
-        .collect()
+    let lines: Vec<&CampaignLine> = c.lines.iter().collect();
+    price_rows(&lines, c.header.start, Some(c.header.end))
 }
 
 /// The revert rows: the same skus and locations at their list prices, from the day after the end.
 pub fn revert(c: &Campaign) -> Vec<[String; 7]> {
-    let from = c.header.end.succ_opt().unwrap_or(c.header.end).to_string();
-    c.lines
+    let lines: Vec<&CampaignLine> = c.lines.iter().collect();
+    revert_rows(&lines, c.header.end.succ_opt().unwrap_or(c.header.end))
+}
+
+/// Price-list rows (PRICE_COLUMNS) for `lines` at their clearance prices, valid `from`..`to`.
+pub fn price_rows(
+    lines: &[&CampaignLine],
+    from: chrono::NaiveDate,
+    to: Option<chrono::NaiveDate>,
+) -> Vec<[String; 7]> {
+    rows(lines, from, to, |l| &l.clearance_price)
+}
+
+/// Rows that put `lines` back at their list prices from `from` on.
+pub fn revert_rows(lines: &[&CampaignLine], from: chrono::NaiveDate) -> Vec<[String; 7]> {
+    rows(lines, from, None, |l| &l.list_price)
+}
+
+fn rows(
+    lines: &[&CampaignLine],
+    from: chrono::NaiveDate,
+    to: Option<chrono::NaiveDate>,
+    price: impl Fn(&CampaignLine) -> &String,
+) -> Vec<[String; 7]> {
+    lines
         .iter()
         .map(|l| {
             [
@@ -375,9 +386,9 @@ pub fn revert(c: &Campaign) -> Vec<[String; 7]> {
                 l.location.clone().unwrap_or_default(),
                 l.currency.clone().unwrap_or_default(),
                 l.list_price.clone(),
-                l.list_price.clone(),
-                from.clone(),
-                String::new(),
+                price(l).clone(),
+                from.to_string(),
+                to.map(|d| d.to_string()).unwrap_or_default(),
             ]
         })
         .collect()

@@ -220,6 +220,7 @@ pub fn decide(
     };
     let cur = plain(current);
     let list_text = list_price.map(money).unwrap_or_default();
+    let next_day = as_of.succ_opt().unwrap_or(as_of);
 
     if let Some(ended) = line.ended_on {
         r.recommendation = Action::End;
@@ -229,20 +230,13 @@ pub fn decide(
         );
         return r;
     }
-    if as_of > end {
+    if as_of >= end {
+        // On the last day a deeper step would start after the end.
         r.recommendation = Action::End;
+        let when = if as_of == end { "ends today" } else { "ended" };
         r.why = format!(
-            "the campaign ended on {end}: {sold_text} in {days_running} days ({rate_text}); the campaign's revert.csv restores the list price {list_text} from {}",
+            "the campaign {when} ({end}): {sold_text} in {days_running} days ({rate_text}); the campaign's revert.csv restores the list price {list_text} from {}",
             end.succ_opt().unwrap_or(end)
-        );
-        return r;
-    }
-    if stock_left.is_some_and(|q| q <= Decimal::ZERO) {
-        let from = as_of.succ_opt().unwrap_or(as_of);
-        r.recommendation = Action::End;
-        r.changes = as_of >= start;
-        r.why = format!(
-            "stock cleared: {sold_text} in {days_running} days ({rate_text}); end it: the revision's revert.csv restores the list price {list_text} from {from}"
         );
         return r;
     }
@@ -250,33 +244,52 @@ pub fn decide(
         r.why = format!("the campaign starts on {start}; nothing to review yet");
         return r;
     }
-    if !current_ok {
+    if stock_left.is_some_and(|q| q <= Decimal::ZERO) {
+        r.recommendation = Action::End;
+        r.changes = true;
+        r.why = format!(
+            "stock cleared: {sold_text} in {days_running} days ({rate_text}); end it: the revision's revert.csv restores the list price {list_text} from {next_day}"
+        );
+        return r;
+    }
+    let bad_number = if !current_ok {
+        Some(format!("the discount \"{}\"", line.discount_pct))
+    } else if list_price.is_none_or(|p| p <= Decimal::ZERO) {
+        Some(format!("the list price \"{}\"", line.list_price))
+    } else {
+        None
+    };
+    if let Some(what) = bad_number {
         r.recommendation = Action::Review;
         r.why = format!(
-            "the campaign file gives the discount \"{}\", not a percentage from 0 to below 100; fix campaign.json or apply the template again",
-            line.discount_pct
+            "the campaign file gives {what}, which is not usable (a discount from 0 to below 100, a price above 0); fix campaign.json or apply the template again"
         );
         return r;
     }
 
+    // Deepen after `stall_days` at this depth without a sale, or from the judgement day when
+    // the clearance rate is timid; never more often than once per `stall_days`.
+    let days_at_depth = (last_day - since).num_days() + 1;
     let stalled = days_without_sale >= i64::from(s.stall_days);
-    let timid =
-        days_running >= i64::from(s.judge_after_days) && rate.is_some_and(|x| x < s.timid_rate_pct);
+    let judged = days_running >= i64::from(s.judge_after_days);
+    let timid = judged
+        && days_at_depth >= i64::from(s.stall_days)
+        && rate.is_some_and(|x| x < s.timid_rate_pct);
     if !stalled && !timid {
-        let last = facts
-            .last_sale
-            .map(|d| format!(", last sale {d}"))
-            .unwrap_or_default();
-        let pace = planned
-            .map(|p| format!(", planned {} by now", plain(p)))
-            .unwrap_or_default();
-        let success = if rate.is_some_and(|x| x >= s.success_rate_pct) {
-            format!(", above the {}% success mark", plain(s.success_rate_pct))
-        } else {
-            String::new()
-        };
-        r.why = format!(
-            "{sold_text} in {days_running} days ({rate_text}{success}{pace}{last}): it moves; hold at {cur}%"
+        r.why = moving_why(
+            s,
+            Moving {
+                sold,
+                sold_text: &sold_text,
+                rate_text: &rate_text,
+                days_running,
+                rate,
+                planned,
+                last_sale: facts.last_sale,
+                since,
+                days_without_sale,
+            },
+            &cur,
         );
         return r;
     }
@@ -290,67 +303,187 @@ pub fn decide(
             plain(s.timid_rate_pct)
         )
     };
-    let next = s.ladder.iter().copied().find(|x| *x > current);
-    let stop = match (next, room(line, s)) {
-        (_, None) => {
-            "the campaign records no maximum discount (it was applied by an older version), so no deeper step is taken".to_string()
-        }
-        (None, Some(_)) => {
-            let top = s.ladder.last().copied().unwrap_or(current);
-            format!(
-                "the ladder ends at {}%, so no deeper step is taken",
-                plain(top)
-            )
-        }
-        (Some(n), Some((max, by))) => {
-            let to = n.min(max);
-            if to > current {
-                let digits = minor_unit_digits(line.currency.as_deref());
-                let price = list_price.map(|p| clearance_price(p, to, digits));
-                r.recommendation = Action::Deepen;
-                r.changes = true;
-                r.next_discount_pct = Some(plain(to));
-                r.next_clearance_price = price.map(money);
-                let margin_at = |p: Decimal, cost: Decimal| {
-                    p.checked_sub(cost)?.checked_div(p)?.checked_mul(HUNDRED)
-                };
-                let margin = match (price, parse(line.cost.as_deref())) {
-                    (Some(p), Some(cost)) if p > Decimal::ZERO && margin_at(p, cost).is_some() => {
-                        format!(
-                            " (price {}, margin {}%)",
-                            money(p),
-                            pct(margin_at(p, cost).unwrap_or_default())
-                        )
-                    }
-                    (Some(p), _) => format!(" (price {})", money(p)),
-                    _ => String::new(),
-                };
-                r.why = if to < n {
-                    r.limit = Some(by.clone());
-                    format!(
-                        "{trigger}: deepen to {}%{margin}; {by} stops it at {}% instead of the ladder's {}%",
+    let (stop, fix) = match deeper_step(line, s, current) {
+        Step_::Deeper {
+            to,
+            ladder,
+            short_by,
+        } => {
+            let digits = minor_unit_digits(line.currency.as_deref());
+            let price = list_price.map(|p| clearance_price(p, to, digits));
+            r.recommendation = Action::Deepen;
+            r.changes = true;
+            r.next_discount_pct = Some(plain(to));
+            r.next_clearance_price = price.map(money);
+            let note = price.map(|p| price_note(line, p)).unwrap_or_default();
+            r.why = match short_by {
+                Some(by) => {
+                    let why = format!(
+                        "{trigger}: deepen to {}%{note}; {by} stops it at {}% instead of the ladder's {}%",
                         plain(to),
                         plain(to),
-                        plain(n)
-                    )
-                } else {
-                    format!("{trigger}: deepen to {}%{margin}", plain(to))
-                };
-                return r;
-            }
-            format!("{by} allows no deeper step than {cur}%")
+                        plain(ladder)
+                    );
+                    r.limit = Some(by);
+                    why
+                }
+                None => format!("{trigger}: deepen to {}%{note}", plain(to)),
+            };
+            return r;
         }
+        Step_::None { stop, fix } => (stop, fix),
     };
     r.limit = Some(stop.clone());
-    if rate.is_none_or(|x| x < s.timid_rate_pct) {
+    let under = rate.is_none_or(|x| x < s.timid_rate_pct);
+    if under && judged {
         r.recommendation = Action::Review;
+        r.why = format!("{trigger}, and {stop}: {fix}");
+    } else if under {
+        let day = start + chrono::Duration::days(i64::from(s.judge_after_days) - 1);
         r.why = format!(
-            "{trigger}, and {stop}: the item may not sell at any price the rules allow; review it (bundle it, move it to another channel, return it to the supplier or write it off)"
+            "{trigger}, but {stop}; hold at {cur}% until the clearance rate is judged on day {} ({day})",
+            s.judge_after_days
         );
     } else {
         r.why = format!("{trigger}, but {stop}; hold at {cur}%");
     }
     r
+}
+
+/// A deeper step for a line, or why there is none.
+enum Step_ {
+    Deeper {
+        to: Decimal,
+        /// The ladder's next depth (`to` is below it when a limit stops the step short).
+        ladder: Decimal,
+        short_by: Option<String>,
+    },
+    None {
+        /// What stops it, e.g. "margin floor 15% allows no deeper step than 35%".
+        stop: String,
+        /// What a person can do about it.
+        fix: String,
+    },
+}
+
+const NOT_SELLING: &str = "the item may not sell at any price the rules allow; review it (bundle it, move it to another channel, return it to the supplier or write it off)";
+
+fn deeper_step(line: &CampaignLine, s: &Settings, current: Decimal) -> Step_ {
+    let cur = plain(current);
+    let Some((max, by)) = room(line, s) else {
+        return Step_::None {
+            stop: "the campaign file records no maximum discount for the line (it was applied by an older version)".into(),
+            fix: "make the plan and apply the template again with this version so that review knows the margin floor".into(),
+        };
+    };
+    let Some(next) = s.ladder.iter().copied().find(|x| *x > current) else {
+        let top = s.ladder.last().copied().unwrap_or(current);
+        return Step_::None {
+            stop: format!("the ladder ends at {}%", plain(top)),
+            fix: format!(
+                "add deeper steps to [review] ladder (or --ladder) if the rules allow them; otherwise {NOT_SELLING}"
+            ),
+        };
+    };
+    let to = floor_to_step(next.min(max), s.step_pct);
+    if to <= current {
+        let fix = if by.starts_with("the cap") {
+            format!(
+                "raise the cap for deeper steps ([review] cap_pct or --cap) if the margin allows it; otherwise {NOT_SELLING}"
+            )
+        } else {
+            NOT_SELLING.to_string()
+        };
+        return Step_::None {
+            stop: format!("{by} allows no deeper step than {cur}%"),
+            fix,
+        };
+    }
+    Step_::Deeper {
+        to,
+        ladder: next,
+        short_by: (to < next).then_some(by),
+    }
+}
+
+/// " (price 70.00, margin 28.6%)": the price the customer pays (after an existing discount)
+/// and the margin there, when the cost is known.
+fn price_note(line: &CampaignLine, price: Decimal) -> String {
+    let existing = parse(line.existing_discount_pct.as_deref())
+        .filter(|e| *e > Decimal::ZERO && *e < HUNDRED)
+        .unwrap_or_default();
+    let paid = price
+        .checked_mul(Decimal::ONE - existing / HUNDRED)
+        .unwrap_or(price);
+    let paid_text = if existing > Decimal::ZERO {
+        format!(
+            "price {}, {} paid after the existing {}% discount",
+            money(price),
+            money(round(paid, 2)),
+            plain(existing)
+        )
+    } else {
+        format!("price {}", money(price))
+    };
+    let margin = parse(line.cost.as_deref())
+        .filter(|_| paid > Decimal::ZERO)
+        .and_then(|cost| {
+            paid.checked_sub(cost)?
+                .checked_div(paid)?
+                .checked_mul(HUNDRED)
+        });
+    match margin {
+        Some(m) => format!(" ({paid_text}, margin {}%)", pct(m)),
+        None => format!(" ({paid_text})"),
+    }
+}
+
+/// What the why of a line that is not stalled says.
+struct Moving<'a> {
+    sold: Decimal,
+    sold_text: &'a str,
+    rate_text: &'a str,
+    days_running: i64,
+    rate: Option<Decimal>,
+    planned: Option<Decimal>,
+    last_sale: Option<NaiveDate>,
+    since: NaiveDate,
+    days_without_sale: i64,
+}
+
+/// The why of a line that is not stalled: it sold at this depth within `stall_days`, or has not
+/// been at this depth that long yet.
+fn moving_why(s: &Settings, m: Moving<'_>, cur: &str) -> String {
+    let Moving {
+        sold,
+        sold_text,
+        rate_text,
+        days_running,
+        ..
+    } = m;
+    if m.last_sale.is_none_or(|d| d < m.since) {
+        return format!(
+            "{sold_text} in {days_running} days ({rate_text}); no sale yet at {cur}% after {} day(s): hold until {} days without a sale",
+            m.days_without_sale, s.stall_days
+        );
+    }
+    let pace = match m.planned {
+        Some(p) if sold >= p => format!(", at or ahead of the planned {} by now", plain(p)),
+        Some(p) => format!(", behind the planned {} by now", plain(p)),
+        None => String::new(),
+    };
+    let success = if m.rate.is_some_and(|x| x >= s.success_rate_pct) {
+        format!(", above the {}% success mark", plain(s.success_rate_pct))
+    } else {
+        String::new()
+    };
+    let last = m
+        .last_sale
+        .map(|d| format!(", last sale {d}"))
+        .unwrap_or_default();
+    format!(
+        "{sold_text} in {days_running} days ({rate_text}{success}{pace}{last}): it moves; hold at {cur}%"
+    )
 }
 
 /// The next revision of `c` with the changes of `reviews` (same order as `c.lines`): deepened
@@ -365,7 +498,7 @@ pub fn revise(
     if !reviews.iter().any(|r| r.changes) {
         return None;
     }
-    let revision = c.revision + 1;
+    let revision = c.revision.checked_add(1)?;
     let effective = as_of.succ_opt().unwrap_or(as_of).max(c.header.start);
     let mut next = c.clone();
     next.revision = revision;
@@ -385,7 +518,7 @@ pub fn revise(
                 next.changes.push(Change {
                     sku: line.sku.clone(),
                     location: line.location.clone(),
-                    action: "deepen".into(),
+                    action: Action::Deepen,
                     from_pct: line.discount_pct.clone(),
                     to_pct: Some(to.clone()),
                     date: effective,
@@ -413,7 +546,7 @@ pub fn revise(
                 next.changes.push(Change {
                     sku: line.sku.clone(),
                     location: line.location.clone(),
-                    action: "end".into(),
+                    action: Action::End,
                     from_pct: line.discount_pct.clone(),
                     to_pct: None,
                     date: effective,
@@ -425,11 +558,11 @@ pub fn revise(
             Action::Hold | Action::Review => {}
         }
     }
-    Some(next)
+    (!next.changes.is_empty()).then_some(next)
 }
 
-/// The lines a revision changed to `action` (for its price list, rules and revert file).
-pub fn changed<'a>(c: &'a Campaign, action: &str) -> Vec<&'a CampaignLine> {
+/// The lines a revision changed with `action` (for its price list, rules and revert file).
+pub fn changed(c: &Campaign, action: Action) -> Vec<&CampaignLine> {
     c.lines
         .iter()
         .filter(|l| {

@@ -19,13 +19,13 @@ use crate::campaign::review::{
     self, Facts, LineReview, REVIEW_SCHEMA, Review, Reviewed, SettingsRecord, WrittenRevision,
 };
 use crate::cli::{OutputFormat, ReviewArgs};
-use crate::commands::apply::{write_csv, write_json};
 use crate::config::resolve_review;
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::sales::{Basis, SalesIndex, SalesTotals, Window, aggregate_sales, open_sales};
 use crate::io::read::{ReadOptions, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir, fail_point};
+use crate::io::write::files::{write_csv, write_json};
 use crate::io::write::lock::Lock;
 use crate::io::write::review_xlsx;
 use crate::model::{CatalogLine, InputFile, Warning};
@@ -42,29 +42,50 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
         .common
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let found = locate(&args.campaign)?;
-    let campaign = &found.campaign;
-    let settings = resolve_review(args, campaign.policy.as_ref())?;
     let targets: Vec<PathBuf> = REVIEW_FILES.iter().map(|f| args.out.join(f)).collect();
     check_overwrite(&targets, args.common.force)?;
     if args.out.is_file() {
         return Err(Error::output(&args.out, "is a file; --out takes a folder"));
     }
-    // Only one run may write the next revision of a campaign.
+    // Only one run may write the next revision of a campaign; the lock is taken before the
+    // latest revision is read, so a second run waits and then reviews the new one.
     let _lock = if args.apply {
+        let root = campaign_root(&args.campaign);
+        if !root.join("campaign.json").is_file() {
+            let file = root.join("campaign.json");
+            return Err(Error::input(
+                &file,
+                "no campaign here; give the campaign.json `clearance apply` wrote, or its folder",
+            ));
+        }
         Some(Lock::take(
-            &found.root.join(LOCK_FILE),
+            &root.join(LOCK_FILE),
             "clearance review",
             Duration::from_secs(args.lock_wait),
         )?)
     } else {
         None
     };
+    let found = locate(&args.campaign)?;
+    let campaign = &found.campaign;
+    let settings = resolve_review(args, campaign.policy.as_ref())?;
 
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading the sales since {}", campaign.header.start));
     let opts = args.input.read_options();
     let mut warnings: Vec<Warning> = Vec::new();
+    if campaign.status != "approved" {
+        warnings.push(Warning {
+            file: found.file.display().to_string(),
+            sheet: None,
+            row: None,
+            column: Some("status".into()),
+            message: format!(
+                "the campaign is a {} (not approved): its discount rules, and those of its revisions, are written inactive",
+                campaign.status
+            ),
+        });
+    }
     let mut inputs = Vec::new();
     let mut facts = sales_facts(
         campaign,
@@ -95,18 +116,18 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
         .collect();
     let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
 
-    let mut written = None;
-    if args.apply {
-        progress.step("writing the next revision".to_string());
-        if let Some(next) = review::revise(campaign, &lines, as_of, &now) {
-            let folder = write_revision(&found.root, &next)?;
-            written = Some(WrittenRevision {
-                revision: next.revision,
-                folder: folder.display().to_string(),
-                changes: next.changes.len(),
-            });
-        }
-    }
+    let next = if args.apply {
+        review::revise(campaign, &lines, as_of, &now)
+    } else {
+        None
+    };
+    let written = next.as_ref().map(|n| WrittenRevision {
+        revision: n.revision,
+        folder: revision_folder(&found.root, n.revision)
+            .display()
+            .to_string(),
+        changes: n.changes.len(),
+    });
 
     let review = Review {
         schema: REVIEW_SCHEMA.into(),
@@ -128,6 +149,8 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
         warnings,
         lines,
     };
+    // The review files are staged first, the revision folder renamed into place next, the
+    // review files last: a run that fails leaves neither a revision nor half the outputs.
     ensure_dir(&args.out)?;
     let mut staged = Staged::new();
     staged.write(&targets[0], |w| {
@@ -139,6 +162,10 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
     staged.write_with_path(&targets[1], |tmp| {
         review_xlsx::write(&review, &targets[1], tmp)
     })?;
+    if let Some(next) = &next {
+        progress.step("writing the next revision".to_string());
+        write_revision(&found.root, next)?;
+    }
     staged.commit()?;
     progress.finish();
 
@@ -195,57 +222,62 @@ pub fn running_campaigns(
     folders.sort();
     let mut out = Vec::new();
     for folder in folders {
-        // One damaged campaign must not stop the weekly report: it is named and skipped.
-        let found = match locate(&folder) {
-            Ok(f) => f,
-            Err(e) => {
-                warnings.push(Warning {
-                    file: folder.display().to_string(),
-                    sheet: None,
-                    row: None,
-                    column: None,
-                    message: format!("campaign skipped in the report: {e}"),
-                });
-                continue;
-            }
-        };
-        let c = &found.campaign;
-        if as_of < c.header.start || as_of > c.header.end {
-            continue;
-        }
-        if sales.is_empty() {
-            warnings.push(Warning {
-                file: found.file.display().to_string(),
+        // One damaged campaign, or sales it cannot use, must not stop the weekly report: the
+        // campaign is named in a warning and skipped.
+        match running_campaign(&folder, sales, opts, maps, config, as_of, warnings) {
+            Ok(Some(c)) => out.push(c),
+            Ok(None) => {}
+            Err(e) => warnings.push(Warning {
+                file: folder.display().to_string(),
                 sheet: None,
                 row: None,
                 column: None,
-                message: format!(
-                    "campaign \"{}\" is running, but its clearance rate needs dated --sales",
-                    c.header.name
-                ),
-            });
-            continue;
+                message: format!("campaign skipped in the report: {e}"),
+            }),
         }
-        let settings = crate::config::review_settings(config, None, &[], None, c.policy.as_ref())?;
-        let mut inputs = Vec::new();
-        let facts = sales_facts(c, sales, opts, maps, as_of, &mut inputs, warnings)?;
-        let lines: Vec<LineReview> = c
-            .lines
-            .iter()
-            .zip(&facts)
-            .map(|(l, f)| review::decide(c, l, f, &settings, as_of))
-            .collect();
-        out.push(crate::report::RunningCampaign {
-            name: c.header.name.clone(),
-            slug: c.slug.clone(),
-            revision: c.revision,
-            start: c.header.start,
-            end: c.header.end,
-            status: c.status.clone(),
-            review: review::summarise(&lines),
-        });
     }
     Ok(out)
+}
+
+/// One campaign folder for the report: `None` when it is not running on `as_of`.
+fn running_campaign(
+    folder: &Path,
+    sales: &[PathBuf],
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+    config: Option<&Path>,
+    as_of: NaiveDate,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<crate::report::RunningCampaign>> {
+    let found = locate(folder)?;
+    let c = &found.campaign;
+    if as_of < c.header.start || as_of > c.header.end {
+        return Ok(None);
+    }
+    if sales.is_empty() {
+        return Err(Error::Usage(format!(
+            "campaign \"{}\" is running, but its clearance rate needs dated --sales",
+            c.header.name
+        )));
+    }
+    let settings = crate::config::review_settings(config, None, &[], None, c.policy.as_ref())
+        .map_err(|e| Error::Data(format!("{}: {e}", found.file.display())))?;
+    let facts = sales_facts(c, sales, opts, maps, as_of, &mut Vec::new(), warnings)?;
+    let lines: Vec<LineReview> = c
+        .lines
+        .iter()
+        .zip(&facts)
+        .map(|(l, f)| review::decide(c, l, f, &settings, as_of))
+        .collect();
+    Ok(Some(crate::report::RunningCampaign {
+        name: c.header.name.clone(),
+        slug: c.slug.clone(),
+        revision: c.revision,
+        start: c.header.start,
+        end: c.header.end,
+        status: c.status.clone(),
+        review: review::summarise(&lines),
+    }))
 }
 
 /// A campaign found on disk: its folder, the file of its latest revision, and that revision.
@@ -265,32 +297,78 @@ fn read_campaign(path: &Path) -> Result<Campaign> {
     })
 }
 
-/// The campaign folder of `arg` (a campaign.json, a campaign folder, or a revision inside one)
-/// and its latest revision.
-fn locate(arg: &Path) -> Result<Found> {
+/// The campaign folder of `arg`: a campaign.json, a campaign folder, or a revision inside one.
+fn campaign_root(arg: &Path) -> PathBuf {
     let mut root = if arg.is_dir() {
         arg.to_path_buf()
     } else {
-        arg.parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."))
+        match arg.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
     };
-    if root.parent().and_then(Path::file_name) == Some(std::ffi::OsStr::new("revisions")) {
-        root = root
-            .parent()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
-            .unwrap_or(root);
+    if root.parent().and_then(Path::file_name) == Some(std::ffi::OsStr::new("revisions"))
+        && let Some(r) = root.parent().and_then(Path::parent)
+    {
+        root = r.to_path_buf();
     }
-    let first = if arg.is_dir() || root != arg.parent().unwrap_or(Path::new("")) {
-        root.join("campaign.json")
-    } else {
-        arg.to_path_buf()
-    };
-    let mut best = (read_campaign(&first)?, first);
+    root
+}
+
+/// The folder of revision `n`.
+fn revision_folder(root: &Path, n: u32) -> PathBuf {
+    root.join("revisions").join(format!("{n:03}"))
+}
+
+/// Checks on a campaign file's header that the review's arithmetic relies on.
+fn check_campaign(c: &Campaign, path: &Path) -> Result<()> {
+    if c.header.end < c.header.start {
+        return Err(Error::Data(format!(
+            "{}: end {} is before start {}; fix the dates in campaign.json",
+            path.display(),
+            c.header.end,
+            c.header.start
+        )));
+    }
+    if c.revision == 0 || c.revision > 9999 {
+        return Err(Error::Data(format!(
+            "{}: revision {} is out of range (1 to 9999)",
+            path.display(),
+            c.revision
+        )));
+    }
+    Ok(())
+}
+
+/// The campaign of `arg` at its latest revision. Revision folders must hold the revision their
+/// name says, of this campaign; anything else is refused rather than guessed around.
+fn locate(arg: &Path) -> Result<Found> {
+    let root = campaign_root(arg);
+    let first_file =
+        if arg.is_file() && campaign_root(arg) == arg.parent().unwrap_or(Path::new(".")) {
+            arg.to_path_buf()
+        } else {
+            root.join("campaign.json")
+        };
+    let first = read_campaign(&first_file)?;
+    check_campaign(&first, &first_file)?;
+    let mut best = (first.clone(), first_file);
     for (n, path) in revision_files(&root) {
+        let c = read_campaign(&path)?;
+        check_campaign(&c, &path)?;
+        if c.revision != n || c.slug != first.slug || c.plan_id != first.plan_id {
+            return Err(Error::Data(format!(
+                "{}: this is revision {} of campaign \"{}\" (plan {}), not revision {n} of \"{}\" (plan {}); move it out of {}",
+                path.display(),
+                c.revision,
+                c.slug,
+                c.plan_id,
+                first.slug,
+                first.plan_id,
+                root.join("revisions").display()
+            )));
+        }
         if n > best.0.revision {
-            let c = read_campaign(&path)?;
             best = (c, path);
         }
     }
@@ -462,7 +540,7 @@ fn stock_now(
 fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
     let revisions = root.join("revisions");
     ensure_dir(&revisions)?;
-    let target = revisions.join(format!("{:03}", next.revision));
+    let target = revision_folder(root, next.revision);
     if target.exists() {
         return Err(Error::output(
             &target,
@@ -482,42 +560,16 @@ fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
         .first()
         .map(|c| c.date)
         .unwrap_or(next.header.start);
-    let deepened = review::changed(next, "deepen");
-    let ended = review::changed(next, "end");
+    let deepened = review::changed(next, review::Action::Deepen);
+    let ended = review::changed(next, review::Action::End);
     write_json(dir, "campaign.json", next)?;
     fail_point(&dir.join("campaign.json"))?;
-    let prices: Vec<[String; 7]> = deepened
-        .iter()
-        .map(|l| {
-            [
-                l.sku.clone(),
-                l.location.clone().unwrap_or_default(),
-                l.currency.clone().unwrap_or_default(),
-                l.list_price.clone(),
-                l.clearance_price.clone(),
-                effective.to_string(),
-                next.header.end.to_string(),
-            ]
-        })
-        .collect();
+    let prices = package::price_rows(&deepened, effective, Some(next.header.end));
     write_csv(dir, "price-list.csv", &PRICE_COLUMNS, &prices)?;
     let name = format!("{} (revision {})", next.header.name, next.revision);
     let rules = package::product_rules(&name, next.status == "approved", &deepened);
     write_json(dir, "discount-rules.json", &rules)?;
-    let revert: Vec<[String; 7]> = ended
-        .iter()
-        .map(|l| {
-            [
-                l.sku.clone(),
-                l.location.clone().unwrap_or_default(),
-                l.currency.clone().unwrap_or_default(),
-                l.list_price.clone(),
-                l.list_price.clone(),
-                effective.to_string(),
-                String::new(),
-            ]
-        })
-        .collect();
+    let revert = package::revert_rows(&ended, effective);
     write_csv(dir, "revert.csv", &PRICE_COLUMNS, &revert)?;
     fail_point(&dir.join("revert.csv"))?;
     let kept = tmp.keep();

@@ -167,6 +167,7 @@ fn the_margin_floor_stops_a_step_short_and_then_entirely() {
         clearance_price: "65.00".into(),
     });
     let c = campaign(vec![l]);
+    // Before the judgement day (30): hold, naming the floor.
     let r = decide(
         &c,
         &c.lines[0],
@@ -174,6 +175,11 @@ fn the_margin_floor_stops_a_step_short_and_then_entirely() {
         &settings(),
         d("2026-12-13"),
     );
+    assert_eq!(r.recommendation, Action::Hold, "{}", r.why);
+    assert!(r.why.contains("margin floor 15% allows no deeper step than 35%; hold at 35% until the clearance rate is judged on day 30 (2026-12-22)"), "{}", r.why);
+    let mut s = settings();
+    s.judge_after_days = 21;
+    let r = decide(&c, &c.lines[0], &facts("0", None), &s, d("2026-12-13"));
     assert_eq!(r.recommendation, Action::Review, "{}", r.why);
     assert!(
         r.why
@@ -254,7 +260,22 @@ fn after_the_end_date_every_line_ends_without_a_change() {
     assert!(!r.changes);
     assert_eq!(r.days_running, 28);
     assert!(
-        r.why.contains("the campaign ended on 2026-12-20"),
+        r.why.contains("the campaign ended (2026-12-20)"),
+        "{}",
+        r.why
+    );
+    // On the last day a deeper step would start after the end: end, no change.
+    let r = decide(
+        &c,
+        &c.lines[0],
+        &facts("0", None),
+        &settings(),
+        d("2026-12-20"),
+    );
+    assert_eq!(r.recommendation, Action::End, "{}", r.why);
+    assert!(!r.changes);
+    assert!(
+        r.why.starts_with("the campaign ends today (2026-12-20)"),
         "{}",
         r.why
     );
@@ -294,9 +315,15 @@ fn thirty_days_under_twenty_percent_deepen_even_when_it_moves() {
 fn the_end_of_the_ladder_stops_a_step() {
     let mut s = settings();
     s.ladder = vec![dec("20")];
+    s.judge_after_days = 7;
     let c = campaign(vec![line()]);
     let r = decide(&c, &c.lines[0], &facts("0", None), &s, d("2026-11-30"));
     assert_eq!(r.recommendation, Action::Review, "{}", r.why);
+    assert!(
+        r.why.contains("add deeper steps to [review] ladder"),
+        "{}",
+        r.why
+    );
     assert!(r.why.contains("the ladder ends at 20%"), "{}", r.why);
 }
 
@@ -344,8 +371,8 @@ fn revise_records_steps_and_changes_and_leaves_the_rest() {
     assert_eq!(next.lines[0].steps[1].revision, 2);
     assert_eq!(next.lines[1].ended_on, Some(d("2026-11-29")));
     assert_eq!(next.changes.len(), 2);
-    assert_eq!(changed(&next, "deepen").len(), 1);
-    assert_eq!(changed(&next, "end")[0].sku, "B-2");
+    assert_eq!(changed(&next, Action::Deepen).len(), 1);
+    assert_eq!(changed(&next, Action::End)[0].sku, "B-2");
     // Nothing to change: no revision.
     let holds = vec![decide(
         &c,
@@ -396,4 +423,82 @@ proptest::proptest! {
         }
         let _ = summarise(&[r]);
     }
+}
+
+#[test]
+fn the_timid_trigger_waits_for_the_stall_days_at_each_depth() {
+    let mut c = campaign(vec![line()]);
+    c.header.end = d("2027-01-31");
+    // Deepened yesterday (revision 2): a timid rate does not deepen again today.
+    c.lines[0].discount_pct = "30".into();
+    c.lines[0].steps.push(Step {
+        revision: 2,
+        date: d("2026-12-22"),
+        discount_pct: "30".into(),
+        clearance_price: "70.00".into(),
+    });
+    let f = facts("10", Some("2026-12-22"));
+    let r = decide(&c, &c.lines[0], &f, &settings(), d("2026-12-23"));
+    assert_eq!(r.recommendation, Action::Hold, "{}", r.why);
+    let r = decide(&c, &c.lines[0], &f, &settings(), d("2026-12-28"));
+    assert_eq!(r.recommendation, Action::Deepen, "{}", r.why);
+}
+
+#[test]
+fn no_sale_yet_is_not_called_moving() {
+    let c = campaign(vec![line()]);
+    let r = decide(
+        &c,
+        &c.lines[0],
+        &facts("0", None),
+        &settings(),
+        d("2026-11-27"),
+    );
+    assert_eq!(r.recommendation, Action::Hold);
+    assert!(
+        r.why
+            .contains("no sale yet at 20% after 5 day(s): hold until 7 days without a sale"),
+        "{}",
+        r.why
+    );
+    assert!(!r.why.contains("it moves"));
+}
+
+#[test]
+fn the_margin_in_the_why_is_at_the_price_paid_after_an_existing_discount() {
+    let mut l = line();
+    l.existing_discount_pct = Some("10".into());
+    let c = campaign(vec![l]);
+    let r = decide(
+        &c,
+        &c.lines[0],
+        &facts("0", None),
+        &settings(),
+        d("2026-11-29"),
+    );
+    assert_eq!(r.recommendation, Action::Deepen);
+    // 70.00 list-based, 63.00 paid: (63 - 50) / 63 = 20.6%.
+    assert!(
+        r.why
+            .contains("(price 70.00, 63.00 paid after the existing 10% discount, margin 20.6%)"),
+        "{}",
+        r.why
+    );
+}
+
+#[test]
+fn an_unusable_list_price_asks_for_a_fix_and_changes_nothing() {
+    let mut l = line();
+    l.list_price = "n/a".into();
+    let c = campaign(vec![l]);
+    let r = decide(
+        &c,
+        &c.lines[0],
+        &facts("0", None),
+        &settings(),
+        d("2026-11-29"),
+    );
+    assert_eq!(r.recommendation, Action::Review);
+    assert!(r.why.contains("the list price \"n/a\""), "{}", r.why);
+    assert!(revise(&c, &[r], d("2026-11-29"), "now").is_none());
 }

@@ -99,10 +99,19 @@ impl SalesIndex {
         if !self.has_locations {
             return candidates.first().copied();
         }
+        // Locations compare without case: exports write "BERLIN" where the catalog has "Berlin".
         let location = location.map(str::trim).filter(|l| !l.is_empty());
-        candidates
-            .into_iter()
-            .find(|&i| lines[i].location.as_deref().map(str::trim) == location)
+        candidates.into_iter().find(|&i| {
+            match (lines[i].location.as_deref().map(str::trim), location) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                (a, b) => a == b,
+            }
+        })
+    }
+
+    /// Whether the sku is in the catalog at any location.
+    pub fn has_sku(&self, sku: &str) -> bool {
+        self.by_sku.contains_key(sku.trim())
     }
 }
 
@@ -213,6 +222,10 @@ pub fn aggregate_sales(
     let mut rows = 0u64;
     let mut unknown_lines = 0u64;
     let mut unknown_examples: Vec<String> = Vec::new();
+    // Known skus at a location the catalog does not have (or without a location in a
+    // multi-location catalog): counted apart, they usually mean a location code mismatch.
+    let mut unplaced_lines = 0u64;
+    let mut unplaced_examples: Vec<String> = Vec::new();
     let mut bad_dates = 0u64;
     let mut first_bad_date: Option<usize> = None;
     let mut bad_numbers = 0u64;
@@ -291,6 +304,18 @@ pub fn aggregate_sales(
         let location = text(&raw.cells, c_loc);
         let Some(i) = index.find(lines, sku.as_deref(), name.as_deref(), location.as_deref())
         else {
+            if index.has_locations && sku.as_deref().is_some_and(|s| index.has_sku(s)) {
+                unplaced_lines += 1;
+                let label = format!(
+                    "{}@{}",
+                    sku.as_deref().unwrap_or_default(),
+                    location.as_deref().unwrap_or("(no location)")
+                );
+                if unplaced_examples.len() < 5 && !unplaced_examples.contains(&label) {
+                    unplaced_examples.push(label);
+                }
+                continue;
+            }
             unknown_lines += 1;
             if unknown_examples.len() < 5 {
                 let label = sku
@@ -336,6 +361,16 @@ pub fn aggregate_sales(
             format!(
                 "{unknown_lines} sales line(s) for skus not in the catalog were ignored (e.g. {})",
                 unknown_examples.join(", ")
+            ),
+        ));
+    }
+    if unplaced_lines > 0 {
+        warnings.push(warn(
+            None,
+            header.header_of("location"),
+            format!(
+                "{unplaced_lines} sales line(s) for known skus at a location the catalog does not have were ignored (e.g. {}); check the location codes",
+                unplaced_examples.join(", ")
             ),
         ));
     }

@@ -279,8 +279,8 @@ pub fn render_csv(review: &Review) -> Result<String> {
         let row: Vec<String> = cells(l)
             .into_iter()
             .map(|c| match c {
-                Some(Val::Num(x)) => x,
-                Some(Val::Text(t)) => inert_csv(&t).into_owned(),
+                // Numbers come from campaign.json too: user data, kept inert like text.
+                Some(Val::Num(t)) | Some(Val::Text(t)) => inert_csv(&t).into_owned(),
                 None => String::new(),
             })
             .collect();

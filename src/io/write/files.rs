@@ -1,0 +1,41 @@
+//! Small whole files of a package (campaign, revision): CSV with inert text and pretty JSON,
+//! each synced to disk. The package folder they go into is renamed into place afterwards.
+
+use super::inert_csv;
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Write a CSV with text kept inert (no formulas), fsynced.
+pub fn write_csv<const N: usize>(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: &[[String; N]],
+) -> Result<()> {
+    let path = dir.join(name);
+    let err = |e: csv::Error| Error::output(&path, format!("cannot write: {e}"));
+    let mut w = csv::Writer::from_path(&path).map_err(err)?;
+    w.write_record(header).map_err(err)?;
+    for r in rows {
+        w.write_record(r.iter().map(|c| inert_csv(c).into_owned()))
+            .map_err(err)?;
+    }
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    file.sync_all()
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
+}
+
+/// Write pretty JSON, fsynced.
+pub fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
+    let path = dir.join(name);
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut f = std::fs::File::create(&path)
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.write_all(b"\n"))
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
+}
