@@ -322,7 +322,13 @@ pub fn review_settings(
     }
     let rate = |n: &Option<Num>, key: &str, default: i64| -> Result<Decimal> {
         match n {
-            Some(n) => pct_in(key, n.decimal(key, &fpath)?, Decimal::ZERO, hundred, true),
+            Some(n) => pct_in(
+                &format!("{}: [review] {key}", fpath.display()),
+                n.decimal(key, &fpath)?,
+                Decimal::ZERO,
+                hundred,
+                true,
+            ),
             None => Ok(Decimal::from(default)),
         }
     };
@@ -347,12 +353,18 @@ pub fn review_settings(
             "the ladder is empty; give depths like --ladder 20,30,40".into(),
         ));
     }
-    let cap_pct = match (cap, &r.cap_pct) {
-        (Some(v), _) => v,
-        (None, Some(n)) => n.decimal("review.cap_pct", &fpath)?,
-        (None, None) => campaign.map(|p| p.cap_pct).unwrap_or(Decimal::from(25)),
+    let (cap_pct, cap_from) = match (cap, &r.cap_pct) {
+        (Some(v), _) => (v, "--cap".to_string()),
+        (None, Some(n)) => (
+            n.decimal("[review] cap_pct", &fpath)?,
+            format!("{}: [review] cap_pct", fpath.display()),
+        ),
+        (None, None) => (
+            campaign.map(|p| p.cap_pct).unwrap_or(Decimal::from(25)),
+            "the campaign's policy cap_pct".to_string(),
+        ),
     };
-    let cap_pct = pct_in("cap", cap_pct, Decimal::ZERO, Decimal::from(95), true)?;
+    let cap_pct = pct_in(&cap_from, cap_pct, Decimal::ZERO, Decimal::from(95), true)?;
     Ok(Settings {
         stall_days,
         judge_after_days,

@@ -77,32 +77,42 @@ impl Action {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LineReview {
     pub sku: String,
+    /// Warehouse, shop or region; null in a single-location campaign.
     pub location: Option<String>,
     pub name: Option<String>,
     /// The depth running now.
     pub discount_pct: String,
+    /// The price at the current depth (money).
     pub clearance_price: String,
     /// The day the current depth started.
     pub depth_since: NaiveDate,
+    /// Units on hand when the campaign was applied.
     pub on_hand_at_start: Option<String>,
+    /// Units sold from the start to the as-of date (or the end), returns netted.
     pub units_sold: String,
     /// units sold ÷ on hand at the start, percent, 1 decimal.
     pub clearance_rate_pct: Option<String>,
+    /// Days from the start to the as-of date (or the end), both included.
     pub days_running: i64,
     /// Days at the current depth without a sale.
     pub days_without_sale: i64,
+    /// The last day with a sale since the start.
     pub last_sale: Option<NaiveDate>,
+    /// Units left: the catalog's count, or on hand at the start minus units sold.
     pub stock_left: Option<String>,
     /// `catalog` (on hand in the catalog given) or `estimated` (on hand at the start − sold).
     pub stock_source: String,
     /// Units the plan expected by now at the window's pace.
     pub planned_units_to_date: Option<String>,
+    /// `deepen`, `hold`, `end` or `review`.
     pub recommendation: Action,
     /// The next depth (`deepen`).
     pub next_discount_pct: Option<String>,
+    /// The price at the next depth, rounded down to the minor unit (rule 8).
     pub next_clearance_price: Option<String>,
     /// What stops a deeper step (cap, margin floor, ladder), when one does.
     pub limit: Option<String>,
+    /// One sentence: what the line did and why the recommendation.
     pub why: String,
     /// Whether `--apply` changes the line (deepen, or end a line whose stock is cleared).
     pub changes: bool,
@@ -578,16 +588,24 @@ pub const REVIEW_SCHEMA: &str = "clearance.review/v1";
 /// `review.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Review {
+    /// `clearance.review/v1`.
     pub schema: String,
+    /// The day of the review: sales after it are not counted.
     pub as_of: NaiveDate,
+    /// When the file was written (UTC).
     pub generated_at: String,
     pub campaign: Reviewed,
+    /// The settings the lines were judged with.
     pub settings: SettingsRecord,
+    /// Sales files and catalog read, with their SHA-256.
     pub inputs: Vec<crate::model::InputFile>,
+    /// Totals over the lines.
     pub summary: ReviewSummary,
     /// The revision `--apply` wrote, if any.
     pub revision_written: Option<WrittenRevision>,
+    /// Data problems met on the way; the review went on.
     pub warnings: Vec<crate::model::Warning>,
+    /// One per campaign line, in the campaign's order.
     pub lines: Vec<LineReview>,
 }
 
