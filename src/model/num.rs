@@ -166,9 +166,9 @@ fn prints_as_float_digits(d: Decimal) -> bool {
 /// Appends what `ser_num` writes in JSON for `d`.
 pub fn push_json_num(out: &mut Vec<u8>, d: Decimal) {
     let n = d.normalize();
-    if n.scale() == 0 && !n.is_zero() && n.to_i64().is_some() {
-        push_decimal(out, n);
-    } else if n.scale() > 0 && prints_as_float_digits(n) {
+    // Whole numbers print as integers, the others as their (short) float digits.
+    let whole = n.scale() == 0 && !n.is_zero() && n.to_i64().is_some();
+    if whole || (n.scale() > 0 && prints_as_float_digits(n)) {
         push_decimal(out, n);
     } else {
         out.extend_from_slice(to_json_number(d).to_string().as_bytes());
