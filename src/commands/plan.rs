@@ -6,7 +6,7 @@ use crate::config::{PlanConfig, resolve_plan};
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::existing::read_existing;
-use crate::io::read::sales::{SalesIndex, SalesTotals, Window, aggregate_sales};
+use crate::io::read::sales::{SalesTotals, Window, aggregate_sales};
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
 use crate::io::write::{csv_out, json, template, terminal, xlsx};
@@ -143,8 +143,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             });
         }
         let window = Window::new(cfg.as_of, cfg.window_days);
-        let index = SalesIndex::new(&lines);
-        let mut totals = SalesTotals::new(lines.len(), cfg.basis);
+        let mut totals = SalesTotals::new(&lines, cfg.basis);
         // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
         let sales_opts = ReadOptions {
             sheet: None,
@@ -155,8 +154,6 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 path,
                 &sales_opts,
                 maps,
-                &lines,
-                &index,
                 window,
                 cfg.basis,
                 &mut totals,
@@ -170,9 +167,10 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 sha256: sha256_file(path)?,
             });
         }
-        for (i, line) in lines.iter_mut().enumerate() {
-            line.sold = Some(totals.sold(i, cfg.basis));
-            line.last_sale = totals.last_sale[i];
+        let per_line = totals.finish(cfg.basis);
+        for (line, (sold, last_sale)) in lines.iter_mut().zip(per_line) {
+            line.sold = Some(sold);
+            line.last_sale = last_sale;
         }
     }
 
