@@ -120,6 +120,18 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let opts = args.input.read_options();
     let maps = &args.input.maps;
+    // The catalog's and sales files' hashes (plan.json's inputs and the plan id) are computed
+    // on another core while the same files are read.
+    let to_hash: Vec<PathBuf> = std::iter::once(&args.files.catalog)
+        .chain(&args.files.sales)
+        .cloned()
+        .collect();
+    let hashing = std::thread::spawn(move || {
+        to_hash
+            .iter()
+            .map(|p| sha256_file(p))
+            .collect::<Result<Vec<String>>>()
+    });
     let catalog = read_catalog(&args.files.catalog, &opts, maps)?;
     let mut warnings: Vec<Warning> = catalog.warnings;
     let mut lines = catalog.lines;
@@ -128,7 +140,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         role: "catalog".into(),
         sheet: catalog.sheet.clone(),
         rows: catalog.rows,
-        sha256: sha256_file(&args.files.catalog)?,
+        sha256: String::new(), // filled in from `hashing` below
     }];
 
     if !args.files.sales.is_empty() {
@@ -164,7 +176,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 role: "sales".into(),
                 sheet: read.sheet,
                 rows: read.rows,
-                sha256: sha256_file(path)?,
+                sha256: String::new(), // filled in from `hashing` below
             });
         }
         let per_line = totals.finish(cfg.basis);
@@ -172,6 +184,13 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             line.sold = Some(sold);
             line.last_sale = last_sale;
         }
+    }
+
+    let hashes = hashing
+        .join()
+        .map_err(|_| Error::Internal("hashing the input files failed".into()))??;
+    for (input, hash) in inputs.iter_mut().zip(hashes) {
+        input.sha256 = hash;
     }
 
     let existing = match &args.files.existing {
