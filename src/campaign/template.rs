@@ -1,6 +1,6 @@
 //! The upload template's layout (SPEC section 5), shared by the writer and the reader.
 
-use crate::model::num::{plain, round};
+use crate::model::num::{plain, push_plain, round};
 use crate::model::{LineStatus, Plan, PlanLine};
 use crate::rules::{self, MarginRule, Policy};
 use rust_decimal::Decimal;
@@ -152,9 +152,30 @@ pub fn projected_units(line: &PlanLine, window_days: u32, days: Decimal) -> Opti
     Some(round(per_day * days, 1))
 }
 
+/// What every row of one plan's template shares: computed once, not per row.
+pub struct PlanContext {
+    window_days: u32,
+    days: Decimal,
+    policy: Policy,
+}
+
+impl PlanContext {
+    pub fn new(plan: &Plan) -> PlanContext {
+        PlanContext {
+            window_days: plan.policy.window_days,
+            days: campaign_days(plan),
+            policy: policy_of(plan),
+        }
+    }
+}
+
 impl LockedValues {
     pub fn of(line: &PlanLine, plan: &Plan) -> LockedValues {
-        let projected = projected_units(line, plan.policy.window_days, campaign_days(plan));
+        LockedValues::with(line, &PlanContext::new(plan))
+    }
+
+    pub fn with(line: &PlanLine, cx: &PlanContext) -> LockedValues {
+        let projected = projected_units(line, cx.window_days, cx.days);
         LockedValues {
             sku: line.sku.clone(),
             location: line.location.clone(),
@@ -167,7 +188,7 @@ impl LockedValues {
             price: line.price,
             suggested: line.discount_pct,
             max: line.max_discount_pct,
-            limit: Some(max_reason(line, plan)),
+            limit: Some(max_reason_with(line, &cx.policy)),
             projected,
             left_at_end: match (line.quantity, projected) {
                 (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
@@ -198,14 +219,45 @@ impl LockedValues {
         }
     }
 
-    /// A short hash of the locked values, stored in the hidden sheet.
+    /// A short hash of the locked values, stored in the hidden sheet: the `text` of each
+    /// locked column, each followed by 0x1f (printed into one buffer, not a String per column).
     pub fn fingerprint(&self) -> String {
-        let mut h = Sha256::new();
+        let mut buf: Vec<u8> = Vec::with_capacity(256);
         for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
-            h.update(self.text(*col).unwrap_or_default().as_bytes());
-            h.update([0x1f]);
+            let number = match col {
+                Column::OnHand => Some(self.on_hand),
+                Column::Sold => Some(self.sold),
+                Column::Velocity => Some(self.velocity),
+                Column::Price => Some(self.price),
+                Column::Suggested => Some(self.suggested),
+                Column::Max => Some(self.max),
+                Column::Projected => Some(self.projected),
+                Column::LeftAtEnd => Some(self.left_at_end),
+                _ => None,
+            };
+            match number {
+                Some(d) => {
+                    if let Some(d) = d {
+                        push_plain(&mut buf, d);
+                    }
+                }
+                None => {
+                    let text = match col {
+                        Column::Sku => Some(self.sku.as_str()),
+                        Column::Location => self.location.as_deref(),
+                        Column::Name => self.name.as_deref(),
+                        Column::Category => self.category.as_deref(),
+                        Column::Class => self.class.as_deref(),
+                        Column::Limit => self.limit.as_deref(),
+                        _ => None,
+                    };
+                    buf.extend_from_slice(text.unwrap_or_default().as_bytes());
+                }
+            }
+            buf.push(0x1f);
         }
-        crate::io::read::hex(&h.finalize())[..16].to_string()
+        let hash = Sha256::digest(&buf);
+        crate::io::read::hex(&hash[..8])
     }
 }
 
@@ -245,13 +297,16 @@ pub fn policy_of(plan: &Plan) -> Policy {
 
 /// What sets a line's maximum, for messages: "margin floor 15%", "cap 25%", "existing 10% discount".
 pub fn max_reason(line: &PlanLine, plan: &Plan) -> String {
-    let policy = policy_of(plan);
+    max_reason_with(line, &policy_of(plan))
+}
+
+fn max_reason_with(line: &PlanLine, policy: &Policy) -> String {
     let Some(price) = line.price else {
         return format!("cap {}%", plain(policy.cap_pct));
     };
     let ratio = rules::cost_ratio(price, line.cost, line.margin_pct);
     let lim = rules::limits(
-        &policy,
+        policy,
         policy.cap_pct,
         false,
         ratio,
@@ -307,4 +362,61 @@ pub fn floor_limit(line: &PlanLine, plan: &Plan) -> (Option<Decimal>, Option<Str
     };
     let limit = rules::floor_to_step(limit, policy.step_pct).max(Decimal::ZERO);
     (Some(limit), Some(why))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fingerprint as first written (a String per column): templates already handed out
+    /// carry it, so the faster one must give the same hash.
+    fn fingerprint_as_first_written(v: &LockedValues) -> String {
+        let mut h = Sha256::new();
+        for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
+            h.update(v.text(*col).unwrap_or_default().as_bytes());
+            h.update([0x1f]);
+        }
+        crate::io::read::hex(&h.finalize())[..16].to_string()
+    }
+
+    #[test]
+    fn fingerprint_is_unchanged() {
+        let d = |s: &str| s.parse::<Decimal>().ok();
+        let full = LockedValues {
+            sku: "A-1".into(),
+            location: Some("W1".into()),
+            name: Some("Boot é".into()),
+            category: Some("Shoes".into()),
+            on_hand: d("12.0"),
+            sold: d("3"),
+            velocity: d("0.2500"),
+            class: Some("severe".into()),
+            price: d("40.00"),
+            suggested: d("25"),
+            max: d("25.00"),
+            limit: Some("cap 25%".into()),
+            projected: d("1.0"),
+            left_at_end: d("11"),
+        };
+        let empty = LockedValues {
+            sku: String::new(),
+            location: None,
+            name: None,
+            category: None,
+            on_hand: None,
+            sold: None,
+            velocity: None,
+            class: None,
+            price: None,
+            suggested: None,
+            max: None,
+            limit: None,
+            projected: None,
+            left_at_end: None,
+        };
+        for v in [&full, &empty] {
+            assert_eq!(v.fingerprint(), fingerprint_as_first_written(v));
+            assert_eq!(v.fingerprint().len(), 16);
+        }
+    }
 }

@@ -6,7 +6,7 @@ use crate::config::{PlanConfig, resolve_plan};
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::existing::read_existing;
-use crate::io::read::sales::{SalesIndex, SalesTotals, Window, aggregate_sales};
+use crate::io::read::sales::{SalesTotals, Window, aggregate_sales};
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
 use crate::io::write::{csv_out, json, template, terminal, xlsx};
@@ -120,6 +120,18 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let opts = args.input.read_options();
     let maps = &args.input.maps;
+    // The catalog's and sales files' hashes (plan.json's inputs and the plan id) are computed
+    // on another core while the same files are read.
+    let to_hash: Vec<PathBuf> = std::iter::once(&args.files.catalog)
+        .chain(&args.files.sales)
+        .cloned()
+        .collect();
+    let hashing = std::thread::spawn(move || {
+        to_hash
+            .iter()
+            .map(|p| sha256_file(p))
+            .collect::<Result<Vec<String>>>()
+    });
     let catalog = read_catalog(&args.files.catalog, &opts, maps)?;
     let mut warnings: Vec<Warning> = catalog.warnings;
     let mut lines = catalog.lines;
@@ -128,7 +140,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         role: "catalog".into(),
         sheet: catalog.sheet.clone(),
         rows: catalog.rows,
-        sha256: sha256_file(&args.files.catalog)?,
+        sha256: String::new(), // filled in from `hashing` below
     }];
 
     if !args.files.sales.is_empty() {
@@ -143,8 +155,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             });
         }
         let window = Window::new(cfg.as_of, cfg.window_days);
-        let index = SalesIndex::new(&lines);
-        let mut totals = SalesTotals::new(lines.len(), cfg.basis);
+        let mut totals = SalesTotals::new(&lines, cfg.basis);
         // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
         let sales_opts = ReadOptions {
             sheet: None,
@@ -155,8 +166,6 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 path,
                 &sales_opts,
                 maps,
-                &lines,
-                &index,
                 window,
                 cfg.basis,
                 &mut totals,
@@ -167,13 +176,21 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 role: "sales".into(),
                 sheet: read.sheet,
                 rows: read.rows,
-                sha256: sha256_file(path)?,
+                sha256: String::new(), // filled in from `hashing` below
             });
         }
-        for (i, line) in lines.iter_mut().enumerate() {
-            line.sold = Some(totals.sold(i, cfg.basis));
-            line.last_sale = totals.last_sale[i];
+        let per_line = totals.finish(cfg.basis);
+        for (line, (sold, last_sale)) in lines.iter_mut().zip(per_line) {
+            line.sold = Some(sold);
+            line.last_sale = last_sale;
         }
+    }
+
+    let hashes = hashing
+        .join()
+        .map_err(|_| Error::Internal("hashing the input files failed".into()))??;
+    for (input, hash) in inputs.iter_mut().zip(hashes) {
+        input.sha256 = hash;
     }
 
     let existing = match &args.files.existing {

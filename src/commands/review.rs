@@ -22,7 +22,7 @@ use crate::cli::{OutputFormat, ReviewArgs};
 use crate::config::resolve_review;
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
-use crate::io::read::sales::{Basis, SalesIndex, SalesTotals, Window, aggregate_sales, open_sales};
+use crate::io::read::sales::{Basis, SalesTotals, Window, aggregate_sales, open_sales};
 use crate::io::read::{ReadOptions, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir, fail_point};
 use crate::io::write::files::{write_csv, write_json};
@@ -417,8 +417,7 @@ fn sales_facts(
             ..CatalogLine::default()
         })
         .collect();
-    let index = SalesIndex::new(&lines);
-    let mut totals = SalesTotals::new(lines.len(), Basis::Units);
+    let mut totals = SalesTotals::new(&lines, Basis::Units);
     let start = c.header.start;
     let window = Window {
         start,
@@ -443,8 +442,6 @@ fn sales_facts(
                 path,
                 &sales_opts,
                 maps,
-                &lines,
-                &index,
                 window,
                 Basis::Units,
                 &mut totals,
@@ -467,14 +464,16 @@ fn sales_facts(
             sha256: sha256_file(path)?,
         });
     }
-    Ok((0..lines.len())
-        .map(|i| Facts {
+    Ok(totals
+        .finish(Basis::Units)
+        .into_iter()
+        .map(|(sold, last_sale)| Facts {
             sold: if as_of >= start {
-                totals.sold(i, Basis::Units)
+                sold
             } else {
                 rust_decimal::Decimal::ZERO
             },
-            last_sale: totals.last_sale[i].filter(|d| *d >= start && *d <= window.end),
+            last_sale: last_sale.filter(|d| *d >= start && *d <= window.end),
             on_hand_now: None,
         })
         .collect())

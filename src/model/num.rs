@@ -92,6 +92,111 @@ pub fn plain(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
+/// Appends `d` exactly as `Decimal`'s `Display` prints it (all `scale` digits after the point),
+/// without going through the formatting machinery: the writers of plan.json and plan.csv call
+/// this millions of times.
+pub fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
+    let mut digits = [0u8; 40];
+    let mut n = d.mantissa().unsigned_abs();
+    let mut len = 0;
+    loop {
+        digits[digits.len() - 1 - len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = &digits[digits.len() - len..];
+    if d.is_sign_negative() {
+        out.push(b'-');
+    }
+    let scale = d.scale() as usize;
+    if scale == 0 {
+        out.extend_from_slice(digits);
+    } else if len > scale {
+        out.extend_from_slice(&digits[..len - scale]);
+        out.push(b'.');
+        out.extend_from_slice(&digits[len - scale..]);
+    } else {
+        out.extend_from_slice(b"0.");
+        out.resize(out.len() + scale - len, b'0');
+        out.extend_from_slice(digits);
+    }
+}
+
+/// Appends `plain(d)`.
+pub fn push_plain(out: &mut Vec<u8>, d: Decimal) {
+    if d.is_zero() {
+        // `Display` prints a negative zero as "-0"; keep whatever it prints.
+        out.extend_from_slice(plain(d).as_bytes());
+        return;
+    }
+    push_decimal(out, d.normalize());
+}
+
+/// Appends `money(d)`.
+pub fn push_money(out: &mut Vec<u8>, d: Decimal) {
+    if d.is_zero() {
+        out.extend_from_slice(money(d).as_bytes());
+        return;
+    }
+    let mut d = d.normalize();
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
+    push_decimal(out, d);
+}
+
+/// Whether the shortest float that round-trips `d` prints the same digits in fixed notation:
+/// at most 15 significant digits (every such decimal survives the trip through `f64`) and a
+/// magnitude well inside the range where float printers use fixed notation.
+fn prints_as_float_digits(d: Decimal) -> bool {
+    const LIMIT: u128 = 1_000_000_000_000_000; // 10^15
+    let m = d.mantissa().unsigned_abs();
+    if m == 0 || m >= LIMIT {
+        return false;
+    }
+    let digits = m.ilog10() as i32 + 1;
+    // Exponent of the leading digit: 1234 (scale 2) is 1.234e1.
+    let exp = digits - 1 - d.scale() as i32;
+    (-4..=14).contains(&exp)
+}
+
+/// Appends what `ser_num` writes in JSON for `d`.
+pub fn push_json_num(out: &mut Vec<u8>, d: Decimal) {
+    let n = d.normalize();
+    // Whole numbers print as integers, the others as their (short) float digits.
+    let whole = n.scale() == 0 && !n.is_zero() && n.to_i64().is_some();
+    if whole || (n.scale() > 0 && prints_as_float_digits(n)) {
+        push_decimal(out, n);
+    } else {
+        out.extend_from_slice(to_json_number(d).to_string().as_bytes());
+    }
+}
+
+/// Appends what `ser_opt_float` writes in JSON for `Some(d)`.
+pub fn push_json_float(out: &mut Vec<u8>, d: Decimal) {
+    let n = d.normalize();
+    if prints_as_float_digits(n) {
+        push_decimal(out, n);
+        if n.scale() == 0 {
+            out.extend_from_slice(b".0");
+        }
+        return;
+    }
+    match d
+        .to_string()
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .and_then(|f| serde_json::to_string(&f).ok())
+    {
+        Some(text) => out.extend_from_slice(text.as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 /// `a × b`, saturating at the largest decimal instead of panicking (quantities and prices are
 /// each capped at 1e15, so their product can exceed what a `Decimal` holds).
 pub fn sat_mul(a: Decimal, b: Decimal) -> Decimal {
@@ -138,6 +243,91 @@ mod tests {
         assert_eq!(money(d("40")), "40.00");
         assert_eq!(money(d("19.9")), "19.90");
         assert_eq!(money(d("1.2345")), "1.2345");
+    }
+
+    /// Every shape of decimal the fast printers take, against the printers they replace.
+    fn fast_printers_agree(d: Decimal) {
+        let text = |f: fn(&mut Vec<u8>, Decimal)| {
+            let mut out = Vec::new();
+            f(&mut out, d);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(text(push_decimal), d.to_string(), "{d:?}");
+        assert_eq!(text(push_plain), plain(d), "{d:?}");
+        assert_eq!(text(push_money), money(d), "{d:?}");
+        assert_eq!(text(push_json_num), to_json_number(d).to_string(), "{d:?}");
+        let mut via_serde = Vec::new();
+        ser_opt_float(&Some(d), &mut serde_json::Serializer::new(&mut via_serde)).unwrap();
+        assert_eq!(
+            text(push_json_float),
+            String::from_utf8(via_serde).unwrap(),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn fast_printers_match_the_serde_printers() {
+        for s in [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "1",
+            "-1",
+            "40",
+            "40.00",
+            "19.9",
+            "1.2345",
+            "0.5",
+            "0.0001",
+            "0.00001",
+            "0.000001",
+            "0.00012345",
+            "123456789012345",
+            "1234567890123456",
+            "12345678901234.5",
+            "99999999999999.99",
+            "100000000000000",
+            "1e15",
+            "1e16",
+            "1e20",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "26.67",
+            "-26.67",
+            "0.1",
+            "0.3333333333333333",
+            "1000",
+            "1000.000",
+            "0.099",
+            "25.00",
+        ] {
+            let d = Decimal::from_scientific(s).or_else(|_| s.parse()).unwrap();
+            fast_printers_agree(d);
+        }
+    }
+
+    #[test]
+    fn fast_printers_match_on_many_values() {
+        // A deterministic walk over mantissas and scales (no rand dependency).
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 20) as u32;
+            let m = (x >> 8) % 10u64.pow(digits.max(1));
+            let scale = ((x >> 3) % 12) as u32;
+            let mut d = Decimal::from_i128_with_scale(m as i128, scale);
+            if x & 1 == 1 {
+                d.set_sign_negative(true);
+            }
+            fast_printers_agree(d);
+        }
     }
 
     #[test]

@@ -16,10 +16,18 @@ use std::collections::{BTreeMap, HashSet};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
+/// Lines decided per batch; the catalog gives back each batch's memory as it goes.
+const BATCH: usize = 32 * 1024;
+
 /// Every catalog line once: planned lines in ranking order (rule 9), then skipped lines in
 /// input order.
+///
+/// Memory matters at a million lines: the catalog is consumed from its end in batches and
+/// shrunk after each, so catalog lines and plan lines are never both held in full, and the
+/// result is put in order by an in-place permutation rather than by moving lines between
+/// vectors.
 pub fn build_lines(
-    catalog: Vec<CatalogLine>,
+    mut catalog: Vec<CatalogLine>,
     policy: &Policy,
     existing: &[ExistingDiscount],
 ) -> Vec<PlanLine> {
@@ -27,68 +35,97 @@ pub fn build_lines(
         .request
         .as_ref()
         .map(|r| r.skus.iter().map(|s| s.as_str()).collect());
-    // Lines are independent: decide them in chunks on all cores, keeping input order.
-    let decide_all = |chunk: Vec<CatalogLine>| {
-        let mut planned = Vec::new();
-        let mut skipped = Vec::new();
-        for line in chunk {
-            let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
-            let existing_pct = existing_for(&line, existing);
-            let out = decide(line, policy, existing_pct, in_request);
-            match out.status {
-                LineStatus::Planned => planned.push(out),
-                LineStatus::Skipped => skipped.push(out),
-            }
-        }
-        (planned, skipped)
+    let decide_one = |line: CatalogLine| {
+        let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
+        let existing_pct = existing_for(&line, existing);
+        decide(line, policy, existing_pct, in_request)
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunks: Vec<Vec<CatalogLine>> = if catalog.len() < 50_000 || threads < 2 {
-        vec![catalog]
-    } else {
-        let size = catalog.len().div_ceil(threads);
-        let mut rest = catalog;
-        let mut chunks = Vec::new();
-        while rest.len() > size {
-            let tail = rest.split_off(size);
-            chunks.push(rest);
-            rest = tail;
+    let n = catalog.len();
+    let mut out: Vec<PlanLine> = Vec::with_capacity(n);
+    // Input position of each line of `out` (batches arrive last first).
+    let mut input_pos: Vec<u32> = Vec::with_capacity(n);
+    while !catalog.is_empty() {
+        let at = catalog.len().saturating_sub(BATCH);
+        let batch = catalog.split_off(at);
+        catalog.shrink_to_fit();
+        if threads < 2 || n < 50_000 {
+            out.extend(batch.into_iter().map(decide_one));
+        } else {
+            let size = batch.len().div_ceil(threads);
+            let mut parts: Vec<Vec<CatalogLine>> = Vec::with_capacity(threads);
+            let mut rest = batch;
+            while rest.len() > size {
+                let tail = rest.split_off(rest.len() - size);
+                parts.push(tail);
+            }
+            parts.push(rest);
+            // `parts` runs from the batch's end to its start.
+            let decided: Vec<Vec<PlanLine>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = parts
+                    .into_iter()
+                    .map(|part| {
+                        scope.spawn(|| part.into_iter().map(decide_one).collect::<Vec<_>>())
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+            for part in decided.into_iter().rev() {
+                out.extend(part);
+            }
         }
-        chunks.push(rest);
-        chunks
-    };
-    let results: Vec<(Vec<PlanLine>, Vec<PlanLine>)> = if chunks.len() == 1 {
-        chunks.into_iter().map(decide_all).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|c| scope.spawn(|| decide_all(c)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
-    let mut planned = Vec::new();
-    let mut skipped = Vec::new();
-    for (p, s) in results {
-        planned.extend(p);
-        skipped.extend(s);
+        input_pos.extend((at..at + (out.len() - input_pos.len())).map(|i| i as u32));
     }
-    planned.sort_by(|a, b| {
-        let va = a.velocity.unwrap_or(Decimal::MAX);
-        let vb = b.velocity.unwrap_or(Decimal::MAX);
+    // Planned lines by rank, input position breaking ties; skipped lines by input position.
+    let mut planned: Vec<u32> = Vec::new();
+    let mut skipped: Vec<u32> = Vec::new();
+    for (i, l) in out.iter().enumerate() {
+        match l.status {
+            LineStatus::Planned => planned.push(i as u32),
+            LineStatus::Skipped => skipped.push(i as u32),
+        }
+    }
+    planned.sort_by(|&a, &b| {
+        let (a_line, b_line) = (&out[a as usize], &out[b as usize]);
+        let va = a_line.velocity.unwrap_or(Decimal::MAX);
+        let vb = b_line.velocity.unwrap_or(Decimal::MAX);
         va.cmp(&vb)
-            .then_with(|| b.capital.cmp(&a.capital))
-            .then_with(|| a.sku.cmp(&b.sku))
-            .then_with(|| a.location.cmp(&b.location))
+            .then_with(|| b_line.capital.cmp(&a_line.capital))
+            .then_with(|| a_line.sku.cmp(&b_line.sku))
+            .then_with(|| a_line.location.cmp(&b_line.location))
+            .then_with(|| input_pos[a as usize].cmp(&input_pos[b as usize]))
     });
+    skipped.sort_by_key(|&i| input_pos[i as usize]);
+    drop(input_pos);
     planned.extend(skipped);
-    planned
+    permute(&mut out, planned);
+    out
+}
+
+/// Reorder `v` in place so that `v[i]` becomes the old `v[order[i]]`.
+fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..v.len() {
+        if order[start] == DONE {
+            continue;
+        }
+        // `v[i]` holds the old `v[start]` all along the cycle.
+        let mut i = start;
+        loop {
+            let j = order[i] as usize;
+            order[i] = DONE;
+            if j == start {
+                break;
+            }
+            v.swap(i, j);
+            i = j;
+        }
+    }
 }
 
 /// The deepest active existing discount covering a line (rule 6); 0% covers nothing.
@@ -411,5 +448,19 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
         by_class,
         skipped_by_reason: by_reason,
         planned_markdown_cost: markdown,
+    }
+}
+
+#[cfg(test)]
+mod permute_tests {
+    #[test]
+    fn permute_moves_each_element_to_its_place() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        super::permute(&mut v, vec![3, 0, 1, 2, 5, 4]);
+        assert_eq!(v, vec!['d', 'a', 'b', 'c', 'f', 'e']);
+        let mut v: Vec<u32> = (0..1000).collect();
+        let order: Vec<u32> = (0..1000).map(|i| (i * 7 + 3) % 1000).collect();
+        super::permute(&mut v, order.clone());
+        assert_eq!(v, order);
     }
 }

@@ -94,19 +94,20 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     let mut rows = 0u64;
     let mut state = PlatformState::default();
     let width = header.headers.len();
-    while let Some(raw) = table.next_row()? {
+    // One row buffer for the whole file: its text cells are refilled in place.
+    let mut raw = RawRow::default();
+    while table.next_row_into(&mut raw)? {
         if raw.cells.iter().all(Cell::is_empty) {
             continue;
         }
         check_ragged(&raw, width, &reader.table_where)?;
         rows += 1;
-        let produced = match layout {
-            Layout::Generic => reader.generic(&raw).into_iter().collect::<Vec<_>>(),
-            Layout::Shopify => reader.shopify(&raw, &mut state).into_iter().collect(),
-            Layout::Wix => reader.wix(&raw, &mut state),
-            Layout::WooCommerce => reader.woo(&raw, &mut state).into_iter().collect(),
-        };
-        lines.extend(produced);
+        match layout {
+            Layout::Generic => lines.extend(reader.generic(&raw)),
+            Layout::Shopify => lines.extend(reader.shopify(&raw, &mut state)),
+            Layout::Wix => lines.extend(reader.wix(&raw, &mut state)),
+            Layout::WooCommerce => lines.extend(reader.woo(&raw, &mut state)),
+        }
     }
     if layout == Layout::Wix {
         lines.extend(state.finish_wix());

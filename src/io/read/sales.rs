@@ -4,7 +4,7 @@
 use super::dates::{from_excel_serial, parse_date};
 use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
-use super::table::{Cell, ReadOptions, Table, check_ragged};
+use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged};
 use crate::error::{Error, Result};
 use crate::model::{CatalogLine, Warning};
 use chrono::NaiveDate;
@@ -50,19 +50,125 @@ impl Window {
     }
 }
 
-/// Looks up the catalog line a sales line belongs to.
-pub struct SalesIndex {
-    by_sku: HashMap<String, Vec<usize>>,
-    by_name: HashMap<String, Option<usize>>,
-    has_locations: bool,
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// No further line with the same sku.
+const END: u32 = u32::MAX;
+
+/// A sku of up to 23 bytes held in the hash table itself: a lookup compares the bytes in the
+/// bucket instead of following a pointer to the catalog's string, which at a million skus is
+/// a cache miss for each of millions of sales lines.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortSku {
+    len: u8,
+    bytes: [u8; 23],
 }
 
-impl SalesIndex {
-    pub fn new(lines: &[CatalogLine]) -> SalesIndex {
-        let mut by_sku: HashMap<String, Vec<usize>> = HashMap::with_capacity(lines.len());
+impl ShortSku {
+    fn new(s: &str) -> Option<ShortSku> {
+        let len = s.len();
+        if len > 23 {
+            return None;
+        }
+        let mut bytes = [0u8; 23];
+        bytes[..len].copy_from_slice(s.as_bytes());
+        Some(ShortSku {
+            len: len as u8,
+            bytes,
+        })
+    }
+}
+
+/// What the sales files add up to for one catalog line.
+#[derive(Debug, Clone, Copy, Default)]
+struct LineSales {
+    sold: Decimal,
+    /// The last day the line sold (any date up to as-of, window or not).
+    last_sale: Option<NaiveDate>,
+}
+
+impl LineSales {
+    fn saw_sale(&mut self, d: NaiveDate) {
+        if self.last_sale.is_none_or(|last| d > last) {
+            self.last_sale = Some(d);
+        }
+    }
+}
+
+/// A sku's first catalog line, and that line's running sales, in one hash-table bucket: a
+/// sales line costs one memory access, not one for the lookup and one for the totals.
+#[derive(Debug, Clone, Copy)]
+struct SkuEntry {
+    first: u32,
+    sales: LineSales,
+}
+
+/// Trimmed sku → its entry.
+#[derive(Default)]
+struct SkuMap<'a> {
+    short: FastMap<ShortSku, SkuEntry>,
+    long: FastMap<&'a str, SkuEntry>,
+}
+
+impl<'a> SkuMap<'a> {
+    fn get(&self, sku: &str) -> Option<&SkuEntry> {
+        match ShortSku::new(sku) {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(sku),
+        }
+    }
+    fn get_mut(&mut self, sku: &str) -> Option<&mut SkuEntry> {
+        match ShortSku::new(sku) {
+            Some(key) => self.short.get_mut(&key),
+            None => self.long.get_mut(sku),
+        }
+    }
+    fn insert(&mut self, sku: &'a str, first: u32) {
+        let entry = SkuEntry {
+            first,
+            sales: LineSales::default(),
+        };
+        match ShortSku::new(sku) {
+            Some(key) => self.short.insert(key, entry),
+            None => self.long.insert(sku, entry),
+        };
+    }
+}
+
+/// Finds the catalog line a sales line belongs to and adds the sales files up, one total per
+/// catalog line. Keys borrow the catalog's skus; memory grows with the number of skus, never
+/// with the number of sales lines.
+pub struct SalesTotals<'a> {
+    lines: &'a [CatalogLine],
+    by_sku: SkuMap<'a>,
+    /// The next line with the same sku (`END` for none): skus repeat across locations.
+    next_same_sku: Vec<u32>,
+    by_name: HashMap<String, Option<usize>>,
+    has_locations: bool,
+    /// Sales of lines that are not the first of their sku (other locations of it).
+    others: FastMap<u32, LineSales>,
+    /// Distinct order ids per line (only with `--basis orders`).
+    orders: Vec<HashSet<String>>,
+}
+
+impl<'a> SalesTotals<'a> {
+    pub fn new(lines: &'a [CatalogLine], basis: Basis) -> SalesTotals<'a> {
+        let mut by_sku = SkuMap::default();
+        by_sku.short.reserve(lines.len());
+        let mut next_same_sku = vec![END; lines.len()];
+        let mut last_same_sku: FastMap<&str, u32> = FastMap::default();
         let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
         for (i, l) in lines.iter().enumerate() {
-            by_sku.entry(l.sku.trim().to_string()).or_default().push(i);
+            let sku = l.sku.trim();
+            let idx = i as u32;
+            if let Some(first) = by_sku.get(sku).map(|e| e.first) {
+                // Rare (a sku at several locations): chain it after the sku's last line.
+                let last = last_same_sku.get(sku).copied().unwrap_or(first);
+                next_same_sku[last as usize] = idx;
+                last_same_sku.insert(sku, idx);
+            } else {
+                by_sku.insert(sku, idx);
+            }
             for alias in &l.aliases {
                 let key = alias.trim().to_lowercase();
                 by_name
@@ -75,43 +181,98 @@ impl SalesIndex {
                     .or_insert(Some(i));
             }
         }
-        SalesIndex {
+        SalesTotals {
+            lines,
             by_sku,
+            next_same_sku,
             by_name,
             has_locations: lines.iter().any(|l| l.location.is_some()),
+            others: FastMap::default(),
+            orders: match basis {
+                Basis::Orders => vec![HashSet::new(); lines.len()],
+                Basis::Units => Vec::new(),
+            },
         }
     }
 
-    fn find(
-        &self,
-        lines: &[CatalogLine],
+    /// Find the catalog line a sales line belongs to and let `add` update its running sales;
+    /// returns the line, or `None` when no line matches.
+    fn add_to_line(
+        &mut self,
         sku: Option<&str>,
         name: Option<&str>,
         location: Option<&str>,
+        add: impl FnOnce(&mut LineSales),
     ) -> Option<usize> {
-        let candidates: Vec<usize> = match sku.and_then(|s| self.by_sku.get(s.trim())) {
-            Some(c) => c.clone(),
+        let sku = sku.map(str::trim);
+        if !self.has_locations
+            && let Some(entry) = sku.and_then(|s| self.by_sku.get_mut(s))
+        {
+            // The hot path: one lookup finds the line and its totals.
+            add(&mut entry.sales);
+            return Some(entry.first as usize);
+        }
+        // The candidates: every line of the sku, else the one line of an unambiguous name.
+        let (first, chained) = match sku.and_then(|s| self.by_sku.get(s)) {
+            Some(entry) => (entry.first as usize, true),
             None => match name.and_then(|n| self.by_name.get(&n.trim().to_lowercase())) {
-                Some(Some(i)) => vec![*i],
+                Some(Some(i)) => (*i, false),
                 _ => return None,
             },
         };
-        if !self.has_locations {
-            return candidates.first().copied();
-        }
         // Locations compare without case: exports write "BERLIN" where the catalog has "Berlin".
         let location = location.map(str::trim).filter(|l| !l.is_empty());
-        candidates.into_iter().find(|&i| {
-            match (lines[i].location.as_deref().map(str::trim), location) {
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                (a, b) => a == b,
+        let same = |a: Option<&str>| match (a.map(str::trim), location) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a == b,
+        };
+        let mut i = first;
+        while self.has_locations && !same(self.lines[i].location.as_deref()) {
+            match self.next_same_sku[i] {
+                next if chained && next != END => i = next as usize,
+                _ => return None,
             }
-        })
+        }
+        add(self.sales_of(i));
+        Some(i)
     }
 
     /// Whether the sku is in the catalog at any location.
     pub fn has_sku(&self, sku: &str) -> bool {
-        self.by_sku.contains_key(sku.trim())
+        self.by_sku.get(sku.trim()).is_some()
+    }
+
+    /// The running sales of line `i`: in its sku's entry when it is the sku's first line.
+    fn sales_of(&mut self, i: usize) -> &mut LineSales {
+        if let Some(entry) = self.by_sku.get_mut(self.lines[i].sku.trim())
+            && entry.first as usize == i
+        {
+            return &mut entry.sales;
+        }
+        self.others.entry(i as u32).or_default()
+    }
+
+    /// Per catalog line: the sold figure under `basis` (never below 0) and the last day it
+    /// sold, when a sales file was dated.
+    pub fn finish(self, basis: Basis) -> Vec<(Decimal, Option<NaiveDate>)> {
+        let mut per_line = vec![LineSales::default(); self.lines.len()];
+        for entry in self.by_sku.short.values().chain(self.by_sku.long.values()) {
+            per_line[entry.first as usize] = entry.sales;
+        }
+        for (i, sales) in self.others {
+            per_line[i as usize] = sales;
+        }
+        per_line
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let total = match basis {
+                    Basis::Units => s.sold,
+                    Basis::Orders => s.sold + Decimal::from(self.orders[i].len()),
+                };
+                (total.max(Decimal::ZERO), s.last_sale)
+            })
+            .collect()
     }
 }
 
@@ -141,43 +302,6 @@ pub fn open_sales(
     Ok((table, header))
 }
 
-/// What the sales files add up to, one slot per catalog line.
-pub struct SalesTotals {
-    pub sold: Vec<Decimal>,
-    /// Distinct order ids (only with `--basis orders`).
-    pub orders: Vec<HashSet<String>>,
-    /// The last day the line sold (any date up to as-of, window or not).
-    pub last_sale: Vec<Option<NaiveDate>>,
-}
-
-impl SalesTotals {
-    pub fn new(lines: usize, basis: Basis) -> SalesTotals {
-        SalesTotals {
-            sold: vec![Decimal::ZERO; lines],
-            orders: match basis {
-                Basis::Orders => vec![HashSet::new(); lines],
-                Basis::Units => Vec::new(),
-            },
-            last_sale: vec![None; lines],
-        }
-    }
-
-    fn saw_sale(&mut self, i: usize, d: NaiveDate) {
-        if self.last_sale[i].is_none_or(|last| d > last) {
-            self.last_sale[i] = Some(d);
-        }
-    }
-
-    /// The sold figure of line `i` under `basis`, never below 0.
-    pub fn sold(&self, i: usize, basis: Basis) -> Decimal {
-        let total = match basis {
-            Basis::Units => self.sold[i],
-            Basis::Orders => self.sold[i] + Decimal::from(self.orders[i].len()),
-        };
-        total.max(Decimal::ZERO)
-    }
-}
-
 /// Totals from one sales file, for plan.json's `inputs` and the warnings.
 pub struct SalesRead {
     pub sheet: Option<String>,
@@ -190,11 +314,9 @@ pub fn aggregate_sales(
     path: &Path,
     opts: &ReadOptions,
     maps: &[(String, String)],
-    lines: &[CatalogLine],
-    index: &SalesIndex,
     window: Window,
     basis: Basis,
-    totals: &mut SalesTotals,
+    totals: &mut SalesTotals<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<SalesRead> {
     let (mut table, header) = open_sales(path, opts, maps)?;
@@ -234,7 +356,9 @@ pub fn aggregate_sales(
     fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
         c.and_then(|c| cells.get(c)).and_then(Cell::text_cow)
     }
-    while let Some(raw) = table.next_row()? {
+    // One row buffer for the whole file: its text cells are refilled in place.
+    let mut raw = RawRow::default();
+    while table.next_row_into(&mut raw)? {
         if raw.cells.iter().all(Cell::is_empty) {
             continue;
         }
@@ -268,11 +392,12 @@ pub fn aggregate_sales(
                         let sku = text(&raw.cells, c_sku);
                         let name = text(&raw.cells, c_name);
                         let location = text(&raw.cells, c_loc);
-                        if let Some(i) =
-                            index.find(lines, sku.as_deref(), name.as_deref(), location.as_deref())
-                        {
-                            totals.saw_sale(i, d);
-                        }
+                        totals.add_to_line(
+                            sku.as_deref(),
+                            name.as_deref(),
+                            location.as_deref(),
+                            |sales| sales.saw_sale(d),
+                        );
                     }
                     continue;
                 }
@@ -302,9 +427,24 @@ pub fn aggregate_sales(
         let sku = text(&raw.cells, c_sku);
         let name = text(&raw.cells, c_name);
         let location = text(&raw.cells, c_loc);
-        let Some(i) = index.find(lines, sku.as_deref(), name.as_deref(), location.as_deref())
-        else {
-            if index.has_locations && sku.as_deref().is_some_and(|s| index.has_sku(s)) {
+        let has_locations = totals.has_locations;
+        let found = totals.add_to_line(
+            sku.as_deref(),
+            name.as_deref(),
+            location.as_deref(),
+            |sales| {
+                if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
+                    sales.saw_sale(d);
+                }
+                // Units count quantities; an aggregate's `orders` column serves the orders
+                // basis; order lines count their distinct order ids (below).
+                if basis == Basis::Units || aggregated {
+                    sales.sold = crate::model::num::sat_add(sales.sold, amount);
+                }
+            },
+        );
+        let Some(i) = found else {
+            if has_locations && sku.as_deref().is_some_and(|s| totals.has_sku(s)) {
                 unplaced_lines += 1;
                 let label = format!(
                     "{}@{}",
@@ -323,7 +463,7 @@ pub fn aggregate_sales(
                     .map(|l| l.into_owned())
                     .unwrap_or_else(|| format!("row {}", raw.row));
                 let label = match location {
-                    Some(l) if index.has_locations => format!("{label}@{l}"),
+                    Some(l) if has_locations => format!("{label}@{l}"),
                     _ => label,
                 };
                 if !unknown_examples.contains(&label) {
@@ -332,19 +472,11 @@ pub fn aggregate_sales(
             }
             continue;
         };
-        if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
-            totals.saw_sale(i, d);
-        }
-        match basis {
-            Basis::Units => totals.sold[i] = crate::model::num::sat_add(totals.sold[i], amount),
-            Basis::Orders if aggregated => {
-                totals.sold[i] = crate::model::num::sat_add(totals.sold[i], amount)
-            }
-            Basis::Orders => {
-                if let Some(id) = order_id {
-                    totals.orders[i].insert(id.into_owned());
-                }
-            }
+        if basis == Basis::Orders
+            && !aggregated
+            && let Some(id) = order_id
+        {
+            totals.orders[i].insert(id.into_owned());
         }
     }
     let warn = |row: Option<usize>, column: Option<&str>, message: String| Warning {

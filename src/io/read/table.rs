@@ -67,7 +67,7 @@ impl Cell {
 }
 
 /// A row with its number as a spreadsheet (or, for CSV, a text editor) shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RawRow {
     pub row: usize,
     pub cells: Vec<Cell>,
@@ -416,18 +416,9 @@ impl Table {
         match &mut self.source {
             Source::Sheet { rows } => Ok(rows.next()),
             Source::Csv { reader, record } => {
-                let ok = reader.read_byte_record(record).map_err(|e| {
-                    let at = e
-                        .position()
-                        .map(|p| format!(", line {}", p.line()))
-                        .unwrap_or_default();
-                    match e.kind() {
-                        csv::ErrorKind::Io(io) => {
-                            Error::Data(format!("{}{at}: cannot read the file: {io}", self.display))
-                        }
-                        _ => Error::Data(format!("{}{at}: not valid CSV: {e}", self.display)),
-                    }
-                })?;
+                let ok = reader
+                    .read_byte_record(record)
+                    .map_err(|e| csv_error(&self.display, e))?;
                 if !ok {
                     return Ok(None);
                 }
@@ -444,6 +435,51 @@ impl Table {
                 Ok(Some(RawRow { row: line, cells }))
             }
         }
+    }
+
+    /// Read the next row into `row`, reusing its cells' text buffers (no allocation per field
+    /// for CSV: the hot path of sales files). `false` at the end.
+    pub fn next_row_into(&mut self, row: &mut RawRow) -> Result<bool> {
+        if let Some(r) = self.buffer.pop_front() {
+            *row = r;
+            return Ok(true);
+        }
+        let Source::Csv { reader, record } = &mut self.source else {
+            return match self.read_raw()? {
+                Some(r) => {
+                    *row = r;
+                    Ok(true)
+                }
+                None => Ok(false),
+            };
+        };
+        if !reader
+            .read_byte_record(record)
+            .map_err(|e| csv_error(&self.display, e))?
+        {
+            return Ok(false);
+        }
+        row.row = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        row.cells.truncate(record.len());
+        for (i, field) in record.iter().enumerate() {
+            if i == row.cells.len() {
+                row.cells.push(Cell::Empty);
+            }
+            let cell = &mut row.cells[i];
+            if field.is_empty() {
+                *cell = Cell::Empty;
+                continue;
+            }
+            match (std::str::from_utf8(field), &mut *cell) {
+                (Ok(text), Cell::Text(s)) => {
+                    s.clear();
+                    s.push_str(text);
+                }
+                (Ok(text), _) => *cell = Cell::Text(text.to_string()),
+                (Err(_), _) => *cell = Cell::Text(decode_field(field)),
+            }
+        }
+        Ok(true)
     }
 
     /// The next row, or `None` at the end.
@@ -476,6 +512,17 @@ impl Table {
             Some(s) => format!("{}, sheet \"{s}\"", self.display),
             None => self.display.clone(),
         }
+    }
+}
+
+fn csv_error(display: &str, e: csv::Error) -> Error {
+    let at = e
+        .position()
+        .map(|p| format!(", line {}", p.line()))
+        .unwrap_or_default();
+    match e.kind() {
+        csv::ErrorKind::Io(io) => Error::Data(format!("{display}{at}: cannot read the file: {io}")),
+        _ => Error::Data(format!("{display}{at}: not valid CSV: {e}")),
     }
 }
 

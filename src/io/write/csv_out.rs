@@ -4,8 +4,8 @@
 use super::atomic::io_err;
 use super::inert_csv;
 use crate::error::Result;
-use crate::model::num::{money, plain};
-use crate::model::{Class, Plan, PlanLine};
+use crate::model::num::{push_money, push_plain};
+use crate::model::{Class, LineStatus, Plan, PlanLine};
 use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::Path;
@@ -37,60 +37,74 @@ pub const COLUMNS: &[&str] = &[
     "why",
 ];
 
-fn num(d: Option<Decimal>) -> String {
-    d.map(plain).unwrap_or_default()
-}
-
-fn cash(d: Option<Decimal>) -> String {
-    d.map(money).unwrap_or_default()
-}
-
-fn record(l: &PlanLine) -> [String; 24] {
-    let text = |s: &Option<String>| {
-        s.as_deref()
-            .map(|s| inert_csv(s).into_owned())
-            .unwrap_or_default()
+/// One line's 24 fields, written one by one: numbers printed into a reused buffer, text
+/// borrowed from the line (only text that would start a formula is copied, with its `'`).
+fn write_line<W: Write>(
+    out: &mut csv::Writer<W>,
+    l: &PlanLine,
+    buf: &mut Vec<u8>,
+) -> csv::Result<()> {
+    let text = |out: &mut csv::Writer<W>, s: Option<&str>| {
+        out.write_field(inert_csv(s.unwrap_or("")).as_bytes())
     };
-    [
-        inert_csv(&l.sku).into_owned(),
-        text(&l.name),
-        text(&l.category),
-        text(&l.location),
-        num(l.quantity),
-        num(l.sold),
-        num(l.velocity_ratio),
-        l.class.map(Class::as_str).unwrap_or_default().to_string(),
-        match l.status {
-            crate::model::LineStatus::Planned => "planned".into(),
-            crate::model::LineStatus::Skipped => "skipped".into(),
-        },
-        num(l.tier_discount_pct),
-        num(l.discount_pct),
-        num(l.max_discount_pct),
-        l.binding_limit
-            .map(|b| b.as_str())
-            .unwrap_or_default()
-            .to_string(),
-        cash(l.price),
-        cash(l.cost),
-        cash(l.clearance_price),
-        num(l.margin_pct),
-        num(l.margin_after_pct),
-        num(l.existing_discount_pct),
-        num(l.projected_units_sold),
-        num(l.stock_left_at_end),
-        l.flags.join(";"),
-        l.reason.map(|r| r.as_str()).unwrap_or_default().to_string(),
-        inert_csv(&l.why).into_owned(),
-    ]
+    let num = |out: &mut csv::Writer<W>, buf: &mut Vec<u8>, d: Option<Decimal>| {
+        buf.clear();
+        if let Some(d) = d {
+            push_plain(buf, d);
+        }
+        out.write_field(&buf[..])
+    };
+    let cash = |out: &mut csv::Writer<W>, buf: &mut Vec<u8>, d: Option<Decimal>| {
+        buf.clear();
+        if let Some(d) = d {
+            push_money(buf, d);
+        }
+        out.write_field(&buf[..])
+    };
+    text(out, Some(&l.sku))?;
+    text(out, l.name.as_deref())?;
+    text(out, l.category.as_deref())?;
+    text(out, l.location.as_deref())?;
+    num(out, buf, l.quantity)?;
+    num(out, buf, l.sold)?;
+    num(out, buf, l.velocity_ratio)?;
+    out.write_field(l.class.map(Class::as_str).unwrap_or_default())?;
+    out.write_field(match l.status {
+        LineStatus::Planned => "planned",
+        LineStatus::Skipped => "skipped",
+    })?;
+    num(out, buf, l.tier_discount_pct)?;
+    num(out, buf, l.discount_pct)?;
+    num(out, buf, l.max_discount_pct)?;
+    out.write_field(l.binding_limit.map(|b| b.as_str()).unwrap_or_default())?;
+    cash(out, buf, l.price)?;
+    cash(out, buf, l.cost)?;
+    cash(out, buf, l.clearance_price)?;
+    num(out, buf, l.margin_pct)?;
+    num(out, buf, l.margin_after_pct)?;
+    num(out, buf, l.existing_discount_pct)?;
+    num(out, buf, l.projected_units_sold)?;
+    num(out, buf, l.stock_left_at_end)?;
+    buf.clear();
+    for (i, f) in l.flags.iter().enumerate() {
+        if i > 0 {
+            buf.push(b';');
+        }
+        buf.extend_from_slice(f.as_bytes());
+    }
+    out.write_field(&buf[..])?;
+    out.write_field(l.reason.map(|r| r.as_str()).unwrap_or_default())?;
+    text(out, Some(&l.why))?;
+    out.write_record(None::<&[u8]>)
 }
 
 pub fn write_plan(plan: &Plan, w: &mut dyn Write, target: &Path) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let err = |e: csv::Error| io_err(target)(std::io::Error::other(e));
     out.write_record(COLUMNS).map_err(err)?;
+    let mut buf = Vec::new();
     for line in &plan.lines {
-        out.write_record(record(line)).map_err(err)?;
+        write_line(&mut out, line, &mut buf).map_err(err)?;
     }
     out.flush().map_err(io_err(target))
 }

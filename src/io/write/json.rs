@@ -4,7 +4,9 @@
 
 use super::atomic::io_err;
 use crate::error::{Error, Result};
-use crate::model::Plan;
+use crate::model::num::{push_json_float, push_json_num, push_money};
+use crate::model::{LineStatus, Plan, PlanLine};
+use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::Path;
 
@@ -21,17 +23,184 @@ pub fn write_plan(plan: &Plan, w: &mut dyn Write, target: &Path) -> Result<()> {
         .ok_or_else(|| Error::Internal("plan.json layout: no lines marker".into()))?;
     w.write_all(before.as_bytes()).map_err(&io)?;
     w.write_all(b"\"lines\": [").map_err(&io)?;
+    // Lines are printed by hand (the same bytes serde would write, see the tests), into a
+    // buffer handed to the writer in large pieces.
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     for (i, line) in plan.lines.iter().enumerate() {
-        w.write_all(if i == 0 { b"\n    " } else { b",\n    " })
-            .map_err(&io)?;
-        serde_json::to_writer(&mut *w, line).map_err(json_err)?;
+        buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        push_line(&mut buf, line);
+        if buf.len() >= CHUNK {
+            w.write_all(&buf).map_err(&io)?;
+            buf.clear();
+        }
     }
+    w.write_all(&buf).map_err(&io)?;
     if !plan.lines.is_empty() {
         w.write_all(b"\n  ").map_err(&io)?;
     }
     w.write_all(b"]").map_err(&io)?;
     w.write_all(after.as_bytes()).map_err(&io)?;
     w.write_all(b"\n").map_err(&io)
+}
+
+const CHUNK: usize = 256 * 1024;
+
+/// A JSON string, escaped as serde_json escapes it.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0C => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x00..=0x1F => b'u',
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.push(b'\\');
+        out.push(short);
+        if short == b'u' {
+            out.extend_from_slice(b"00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xF)]);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A `"name":` key followed by `value` printed by `f`, or `null`.
+fn push_opt<T: Copy>(out: &mut Vec<u8>, key: &str, v: Option<T>, f: impl Fn(&mut Vec<u8>, T)) {
+    out.extend_from_slice(key.as_bytes());
+    match v {
+        Some(v) => f(out, v),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn money_str(out: &mut Vec<u8>, d: Decimal) {
+    out.push(b'"');
+    push_money(out, d);
+    out.push(b'"');
+}
+
+fn name_str(out: &mut Vec<u8>, s: &'static str) {
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+/// One line as a compact JSON object, field for field what `PlanLine`'s `Serialize` writes
+/// (the schema documented on `PlanLine`).
+pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
+    out.extend_from_slice(b"{\"sku\":");
+    push_str(out, &l.sku);
+    out.extend_from_slice(b",\"name\":");
+    push_opt_str(out, l.name.as_deref());
+    out.extend_from_slice(b",\"category\":");
+    push_opt_str(out, l.category.as_deref());
+    out.extend_from_slice(b",\"location\":");
+    push_opt_str(out, l.location.as_deref());
+    push_opt(out, ",\"quantity\":", l.quantity, push_json_num);
+    push_opt(out, ",\"sold\":", l.sold, push_json_num);
+    push_opt(
+        out,
+        ",\"velocity_ratio\":",
+        l.velocity_ratio,
+        push_json_float,
+    );
+    push_opt(out, ",\"class\":", l.class, |o, c| name_str(o, c.as_str()));
+    out.extend_from_slice(match l.status {
+        LineStatus::Planned => b",\"status\":\"planned\"",
+        LineStatus::Skipped => b",\"status\":\"skipped\"",
+    });
+    push_opt(
+        out,
+        ",\"tier_discount_pct\":",
+        l.tier_discount_pct,
+        push_json_num,
+    );
+    push_opt(out, ",\"discount_pct\":", l.discount_pct, push_json_num);
+    push_opt(
+        out,
+        ",\"max_discount_pct\":",
+        l.max_discount_pct,
+        push_json_num,
+    );
+    push_opt(out, ",\"binding_limit\":", l.binding_limit, |o, b| {
+        name_str(o, b.as_str())
+    });
+    push_opt(out, ",\"price\":", l.price, money_str);
+    push_opt(out, ",\"cost\":", l.cost, money_str);
+    push_opt(out, ",\"clearance_price\":", l.clearance_price, money_str);
+    push_opt(out, ",\"margin_pct\":", l.margin_pct, push_json_float);
+    push_opt(
+        out,
+        ",\"margin_after_pct\":",
+        l.margin_after_pct,
+        push_json_float,
+    );
+    push_opt(
+        out,
+        ",\"existing_discount_pct\":",
+        l.existing_discount_pct,
+        push_json_num,
+    );
+    push_opt(
+        out,
+        ",\"projected_units_sold\":",
+        l.projected_units_sold,
+        push_json_num,
+    );
+    push_opt(
+        out,
+        ",\"stock_left_at_end\":",
+        l.stock_left_at_end,
+        push_json_num,
+    );
+    if let Some(d) = l.last_sale {
+        out.extend_from_slice(b",\"last_sale\":");
+        push_str(out, &d.to_string());
+    }
+    out.extend_from_slice(b",\"flags\":[");
+    for (i, f) in l.flags.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_str(out, f);
+    }
+    out.push(b']');
+    push_opt(out, ",\"reason\":", l.reason, |o, r| {
+        name_str(o, r.as_str())
+    });
+    out.extend_from_slice(b",\"why\":");
+    push_str(out, &l.why);
+    for (key, v) in [
+        (",\"product_id\":", &l.product_id),
+        (",\"category_id\":", &l.category_id),
+        (",\"currency\":", &l.currency),
+    ] {
+        if let Some(v) = v {
+            out.extend_from_slice(key.as_bytes());
+            push_str(out, v);
+        }
+    }
+    out.push(b'}');
 }
 
 /// The plan with an empty `lines` list, in the same field order.
@@ -58,6 +227,98 @@ impl serde::Serialize for PlanHead<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::model::{BindingLimit, Class, Reason};
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn hand(l: &PlanLine) -> String {
+        let mut out = Vec::new();
+        push_line(&mut out, l);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn hand_written_lines_are_what_serde_writes() {
+        let empty = PlanLine {
+            sku: String::new(),
+            name: None,
+            category: None,
+            location: None,
+            quantity: None,
+            sold: None,
+            velocity_ratio: None,
+            class: None,
+            status: LineStatus::Skipped,
+            tier_discount_pct: None,
+            discount_pct: None,
+            max_discount_pct: None,
+            binding_limit: None,
+            price: None,
+            cost: None,
+            clearance_price: None,
+            margin_pct: None,
+            margin_after_pct: None,
+            existing_discount_pct: None,
+            projected_units_sold: None,
+            stock_left_at_end: None,
+            last_sale: None,
+            flags: Vec::new(),
+            reason: None,
+            why: String::new(),
+            row: 3,
+            capital: Decimal::ZERO,
+            velocity: None,
+            product_id: None,
+            category_id: None,
+            currency: None,
+        };
+        let full = PlanLine {
+            sku: "=SKU \"1\"\\ \u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é 😀".into(),
+            name: Some("Boot, \"red\"".into()),
+            category: Some("Shoes/Boots".into()),
+            location: Some("W1".into()),
+            quantity: Some(d("12")),
+            sold: Some(d("0.50")),
+            velocity_ratio: Some(d("0.0417")),
+            class: Some(Class::Severe),
+            status: LineStatus::Planned,
+            tier_discount_pct: Some(d("26.67")),
+            discount_pct: Some(d("25")),
+            max_discount_pct: Some(d("25.00")),
+            binding_limit: Some(BindingLimit::Cap),
+            price: Some(d("40")),
+            cost: Some(d("19.9")),
+            clearance_price: Some(d("30.00")),
+            margin_pct: Some(d("50.25")),
+            margin_after_pct: Some(d("0")),
+            existing_discount_pct: Some(d("1e20")),
+            projected_units_sold: Some(d("1234567890123456.7")),
+            stock_left_at_end: Some(d("-0.0001")),
+            last_sale: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
+            flags: vec!["stacked".into(), "no_cost_data".into()],
+            reason: Some(Reason::MarginFloor),
+            why: "3 sold for 12 on hand (velocity 0.25, severely overstocked): ok.".into(),
+            row: 4,
+            capital: Decimal::ONE,
+            velocity: Some(Decimal::ONE),
+            product_id: Some("p1".into()),
+            category_id: Some("c1".into()),
+            currency: Some("EUR".into()),
+        };
+        for l in [&empty, &full] {
+            assert_eq!(hand(l), serde_json::to_string(l).unwrap());
+        }
+        let mut partial = full.clone();
+        partial.product_id = None;
+        partial.currency = None;
+        partial.last_sale = chrono::NaiveDate::from_ymd_opt(-5, 1, 1);
+        partial.margin_after_pct = Some(d("1e-7"));
+        assert_eq!(hand(&partial), serde_json::to_string(&partial).unwrap());
+    }
+
     #[test]
     fn marker_is_what_serde_json_writes() {
         let v = serde_json::json!({"a": 1, "lines": []});

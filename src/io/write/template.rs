@@ -5,7 +5,7 @@
 //! schema and a fingerprint of each row's locked values.
 
 use crate::campaign::template::{
-    COLUMNS, Column, LockedValues, META_SHEET, SHEET, TEMPLATE_SCHEMA, template_lines,
+    COLUMNS, Column, LockedValues, META_SHEET, PlanContext, SHEET, TEMPLATE_SCHEMA, template_lines,
 };
 use crate::error::{Error, Result};
 use crate::io::write::TextCells;
@@ -43,8 +43,11 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         .set_border(FormatBorder::Thin);
     let white = Format::new().set_unlocked().set_border(FormatBorder::Thin);
 
-    // Constant memory: a million-line catalog can plan hundreds of thousands of rows.
-    let ws = wb.add_worksheet_with_constant_memory()?;
+    // Constant memory: a million-line catalog can plan hundreds of thousands of rows. Both
+    // sheets are filled in the same pass (a row and its fingerprint), then added in order.
+    let mut sheet = wb.new_worksheet_with_constant_memory()?;
+    let mut meta = wb.new_worksheet_with_constant_memory()?;
+    let ws = &mut sheet;
     ws.set_name(SHEET)?;
     // Column formats (grey and locked, or white and unlocked) reach every cell written without
     // a format of its own and every empty cell: cheaper than a format per cell, and the rows
@@ -58,13 +61,23 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 2)?;
 
-    let mut fingerprints: Vec<(String, String)> = Vec::new();
+    meta.set_name(META_SHEET)?;
+    meta.text(0, 0, "plan_id")?;
+    meta.text(0, 1, plan.map(|p| p.plan_id.as_str()).unwrap_or(""))?;
+    meta.text(1, 0, "schema")?;
+    meta.text(1, 1, TEMPLATE_SCHEMA)?;
+    meta.text(2, 0, "as_of")?;
+    meta.text(2, 1, plan.map(|p| p.as_of.as_str()).unwrap_or(""))?;
+    meta.text(3, 0, "key")?;
+    meta.text(3, 1, "fingerprint")?;
+
     let mut rows = 0u32;
     if let Some(plan) = plan {
+        let cx = PlanContext::new(plan);
         for line in template_lines(plan) {
             rows += 1;
             let r = rows;
-            let locked = LockedValues::of(line, plan);
+            let locked = LockedValues::with(line, &cx);
             write_locked(ws, r, &locked)?;
             ws.text(r, Column::Include.index() as u16, "Y")?;
             let suggested = line.discount_pct.unwrap_or_default();
@@ -73,7 +86,8 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
                 ws.write_blank(r, col.index() as u16, &white)?;
             }
-            fingerprints.push((line.key(), locked.fingerprint()));
+            meta.text(r + 3, 0, line.key())?;
+            meta.text(r + 3, 1, locked.fingerprint())?;
         }
     }
     // Room for hand-added rows (STOCK-M: add items at the bottom, fill the white columns): the
@@ -132,22 +146,10 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     };
     ws.protect_with_options(&options);
 
-    let meta = wb.add_worksheet();
-    meta.set_name(META_SHEET)?;
-    meta.text(0, 0, "plan_id")?;
-    meta.text(0, 1, plan.map(|p| p.plan_id.as_str()).unwrap_or(""))?;
-    meta.text(1, 0, "schema")?;
-    meta.text(1, 1, TEMPLATE_SCHEMA)?;
-    meta.text(2, 0, "as_of")?;
-    meta.text(2, 1, plan.map(|p| p.as_of.as_str()).unwrap_or(""))?;
-    meta.text(3, 0, "key")?;
-    meta.text(3, 1, "fingerprint")?;
-    for (i, (k, fp)) in fingerprints.iter().enumerate() {
-        meta.text(i as u32 + 4, 0, k)?;
-        meta.text(i as u32 + 4, 1, fp)?;
-    }
     meta.set_hidden(true);
     meta.protect();
+    wb.push_worksheet(sheet);
+    wb.push_worksheet(meta);
     wb.save(path)
 }
 
