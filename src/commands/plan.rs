@@ -34,6 +34,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading {}", args.files.catalog.display()));
     let plan = build_plan(args, &cfg)?;
+    let mut timings = crate::Timings::from_env();
     progress.step(format!(
         "writing {} lines to {}",
         plan.summary.lines,
@@ -86,6 +87,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let mut staged = staged?;
     staged.merge(staged_xlsx);
     staged.commit()?;
+    timings.mark("plan files");
     progress.finish();
 
     if !args.common.quiet {
@@ -118,6 +120,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 
 /// Read every input and compute the plan (no output written).
 pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
+    let mut timings = crate::Timings::from_env();
     let opts = args.input.read_options();
     let maps = &args.input.maps;
     // The catalog's and sales files' hashes (plan.json's inputs and the plan id) are computed
@@ -133,6 +136,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             .collect::<Result<Vec<String>>>()
     });
     let catalog = read_catalog(&args.files.catalog, &opts, maps)?;
+    timings.mark("catalog");
     let mut warnings: Vec<Warning> = catalog.warnings;
     let mut lines = catalog.lines;
     let mut inputs = vec![InputFile {
@@ -184,6 +188,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             line.sold = Some(sold);
             line.last_sale = last_sale;
         }
+        timings.mark("sales");
     }
 
     let hashes = hashing
@@ -273,6 +278,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         };
     }
     let summary = rules::summarise(&plan_lines);
+    timings.mark("rules");
     let as_of = cfg.as_of.to_string();
     let plan_id = plan_id(&inputs, &record, &as_of)?;
     Ok(Plan {

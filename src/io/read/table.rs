@@ -414,7 +414,13 @@ impl Table {
 
     fn read_raw(&mut self) -> Result<Option<RawRow>> {
         match &mut self.source {
-            Source::Sheet { rows } => Ok(rows.next()),
+            Source::Sheet { rows } => {
+                let row = rows.next();
+                if row.is_some() {
+                    crate::counters::row_read();
+                }
+                Ok(row)
+            }
             Source::Csv { reader, record } => {
                 let ok = reader
                     .read_byte_record(record)
@@ -422,6 +428,7 @@ impl Table {
                 if !ok {
                     return Ok(None);
                 }
+                crate::counters::row_read();
                 let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
                 let cells = record
                     .iter()
@@ -459,6 +466,7 @@ impl Table {
         {
             return Ok(false);
         }
+        crate::counters::row_read();
         row.row = record.position().map(|p| p.line() as usize).unwrap_or(0);
         row.cells.truncate(record.len());
         for (i, field) in record.iter().enumerate() {

@@ -27,6 +27,7 @@ pub fn write_plan(plan: &Plan, w: &mut dyn Write, target: &Path) -> Result<()> {
     // buffer handed to the writer in large pieces.
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     for (i, line) in plan.lines.iter().enumerate() {
+        crate::counters::line_written();
         buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
         push_line(&mut buf, line);
         if buf.len() >= CHUNK {
