@@ -79,7 +79,10 @@ for i in $(seq 1 "$RUNS"); do
     measure b_pandas "$PY" scripts/bench/pandas_peer.py "$DATA/catalog_100k.xlsx" --as-of "$AS_OF" --out "$WORK/b_pandas"
     # (c) 10M sales lines: with and without --sales, and the bare stream
     measure c_nosales "$CLEARANCE" plan "$DATA/catalog_1m.csv" --as-of "$AS_OF" --out "$WORK/c_nosales" --force --quiet
-    measure c_sales "$CLEARANCE" plan "$DATA/catalog_1m.csv" --sales "$DATA/sales_10m.csv" --as-of "$AS_OF" --out "$WORK/c_sales" --force --quiet
+    # CLEARANCE_TIMINGS makes the planner print its phase times; the sales phase (reading and
+    # adding up the sales file into the catalog lines) is kept apart in c_phase.
+    CLEARANCE_TIMINGS=1 measure c_sales "$CLEARANCE" plan "$DATA/catalog_1m.csv" --sales "$DATA/sales_10m.csv" --as-of "$AS_OF" --out "$WORK/c_sales" --force --quiet
+    awk '/^timing: sales /{print $3, 0}' "$WORK/c_sales.stderr" >> "$TIMES/c_phase"
     measure c_stream "$STREAM" "$DATA/sales_10m.csv" "$AS_OF" 90
 done
 
@@ -96,18 +99,21 @@ lab = {"full": ("1M", "100k", "10M"), "small": ("10k", "1k", "100k")}[size]
 (bC, bCm), (bP, bPm) = t["b_clearance"], t["b_pandas"]
 (cN, cNm), (cS, cSm), (cB, cBm) = t["c_nosales"], t["c_sales"], t["c_stream"]
 cost = cS - cN
+cP = t["c_phase"][0] if "c_phase" in t else float("nan")
 rows = [
     (f"(a) {lab[0]}-row CSV catalog, all plan files", aC, aCm, "pandas", aP, aPm, f"{aP / aC:.1f}x faster"),
     (f"(b) {lab[1]}-row XLSX catalog", bC, bCm, "pandas", bP, bPm, f"{bP / bC:.1f}x faster"),
     (f"(c) {lab[0]} catalog + {lab[2]} sales lines, total", cS, cSm, "stream_sum", cB, cBm, f"{cS / cB:.2f}x the stream"),
     (f"(c) sales cost = total - without --sales ({cN:.2f} s, {cNm:.0f} MB)", cost, cSm - cNm, "stream_sum", cB, cBm, f"{cost / cB:.2f}x the stream"),
+    (f"(c) sales phase timed inside the run (CLEARANCE_TIMINGS)", cP, float("nan"), "stream_sum", cB, cBm, f"{cP / cB:.2f}x the stream"),
 ]
 out = [f"Data: {os.environ['DATA']} ({size}), {runs} run(s) per contestant, alternating; medians of wall time, max of peak RSS.",
        "",
        "| scenario | clearance median s | clearance peak MB | peer | peer median s | peer peak MB | ratio |",
        "|---|---:|---:|---|---:|---:|---|"]
 for s, a, am, p, b, bm, r in rows:
-    out.append(f"| {s} | {a:.2f} | {am:.0f} | {p} | {b:.2f} | {bm:.0f} | {r} |")
+    am_text = "-" if am != am else f"{am:.0f}"
+    out.append(f"| {s} | {a:.2f} | {am_text} | {p} | {b:.2f} | {bm:.0f} | {r} |")
 out.append("")
 out.append("In the sales-cost row the clearance peak MB is the extra peak memory with --sales.")
 if size == "full":
@@ -115,7 +121,7 @@ if size == "full":
     out += ["",
         f"- 1M CSV >= 20x faster than pandas: {aP / aC:.1f}x, {chk(aP / aC >= 20)}; peak < 1 GB: {aCm:.0f} MB, {chk(aCm < 1024)}",
         f"- 100k XLSX >= 10x faster than pandas: {bP / bC:.1f}x, {chk(bP / bC >= 10)}",
-        f"- 10M sales within 1.5x of the bare stream: sales cost {cost / cB:.2f}x ({chk(cost / cB <= 1.5)}), whole run {cS / cB:.2f}x ({chk(cS / cB <= 1.5)})",
+        f"- 10M sales within 1.5x of the bare stream: sales phase {cP / cB:.2f}x ({chk(cP / cB <= 1.5)}), sales cost with - without {cost / cB:.2f}x ({chk(cost / cB <= 1.5)}), whole run {cS / cB:.2f}x ({chk(cS / cB <= 1.5)})",
         f"- 10M sales memory < 150 MB: whole run {cSm:.0f} MB ({chk(cSm < 150)}), extra over the catalog alone {cSm - cNm:.0f} MB ({chk(cSm - cNm < 150)})"]
 text = "\n".join(out) + "\n"
 print(text)
