@@ -324,3 +324,22 @@ fn data_issues_sheet_lists_bad_cells() {
         "{all:?}"
     );
 }
+
+#[test]
+fn a_ragged_sales_row_after_thousands_of_rows_stops_the_run_by_name() {
+    // Sales rows are parsed in batches on another thread: an error in a later batch still ends
+    // the run with its row, and nothing is written.
+    expect_error(
+        &[
+            "fixtures/basic.csv",
+            "--sales",
+            "fixtures/bad/sales_ragged_late.csv",
+        ],
+        65,
+        &[
+            "fixtures/bad/sales_ragged_late.csv",
+            "row 3002",
+            "6 fields but the header has 4",
+        ],
+    );
+}

@@ -356,13 +356,13 @@ pub fn aggregate_sales(
     fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
         c.and_then(|c| cells.get(c)).and_then(Cell::text_cow)
     }
-    // One row buffer for the whole file: its text cells are refilled in place.
-    let mut raw = RawRow::default();
-    while table.next_row_into(&mut raw)? {
+    // Rows are parsed on another core while this one adds them up (the two halves of the
+    // work are about equal); batches keep their order, so the result is the same.
+    let mut add_row = |raw: &RawRow| -> Result<()> {
         if raw.cells.iter().all(Cell::is_empty) {
-            continue;
+            return Ok(());
         }
-        check_ragged(&raw, width, &place)?;
+        check_ragged(raw, width, &place)?;
         rows += 1;
         let order_id = text(&raw.cells, c_order);
         // Cancelled orders (Shopify writes `Cancelled at` on the order's first row only).
@@ -373,7 +373,7 @@ pub fn aggregate_sales(
                 cancelled_order = Some(id.to_string());
             }
             if cancelled_order.as_deref() == Some(id.as_ref()) {
-                continue;
+                return Ok(());
             }
         }
         let mut sale_date = None;
@@ -399,12 +399,12 @@ pub fn aggregate_sales(
                             |sales| sales.saw_sale(d),
                         );
                     }
-                    continue;
+                    return Ok(());
                 }
                 None => {
                     bad_dates += 1;
                     first_bad_date.get_or_insert(raw.row);
-                    continue;
+                    return Ok(());
                 }
             }
         }
@@ -422,7 +422,7 @@ pub fn aggregate_sales(
         let Some(amount) = amount else {
             bad_numbers += 1;
             first_bad_number.get_or_insert(raw.row);
-            continue;
+            return Ok(());
         };
         let sku = text(&raw.cells, c_sku);
         let name = text(&raw.cells, c_name);
@@ -454,7 +454,7 @@ pub fn aggregate_sales(
                 if unplaced_examples.len() < 5 && !unplaced_examples.contains(&label) {
                     unplaced_examples.push(label);
                 }
-                continue;
+                return Ok(());
             }
             unknown_lines += 1;
             if unknown_examples.len() < 5 {
@@ -470,7 +470,7 @@ pub fn aggregate_sales(
                     unknown_examples.push(label);
                 }
             }
-            continue;
+            return Ok(());
         };
         if basis == Basis::Orders
             && !aggregated
@@ -478,7 +478,9 @@ pub fn aggregate_sales(
         {
             totals.orders[i].insert(id.into_owned());
         }
-    }
+        Ok(())
+    };
+    pipelined_rows(&mut table, &mut add_row)?;
     let warn = |row: Option<usize>, column: Option<&str>, message: String| Warning {
         file: table.display.clone(),
         sheet: table.sheet.clone(),
@@ -580,4 +582,54 @@ pub fn customer_purchases(
         }
     }
     Ok(Some(out))
+}
+
+/// Rows of `table` per batch handed from the parsing thread to the adding one.
+const BATCH: usize = 2048;
+
+/// Feed every row of `table` to `add`, in order: a scoped thread parses rows into batches
+/// (their buffers recycled) while the calling thread runs `add`. The first error of either
+/// side ends both.
+fn pipelined_rows(table: &mut Table, add: &mut dyn FnMut(&RawRow) -> Result<()>) -> Result<()> {
+    use std::sync::mpsc;
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<Result<Vec<RawRow>>>(4);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<RawRow>>();
+        scope.spawn(move || {
+            loop {
+                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                let mut n = 0;
+                let mut end = false;
+                while n < BATCH {
+                    if n == batch.len() {
+                        batch.push(RawRow::default());
+                    }
+                    match table.next_row_into(&mut batch[n]) {
+                        Ok(true) => n += 1,
+                        Ok(false) => {
+                            end = true;
+                            break;
+                        }
+                        Err(e) => {
+                            let _ = full_tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+                batch.truncate(n);
+                // A closed channel means the adding side stopped on an error: stop too.
+                if full_tx.send(Ok(batch)).is_err() || end {
+                    return;
+                }
+            }
+        });
+        for batch in full_rx {
+            let batch = batch?;
+            for raw in &batch {
+                add(raw)?;
+            }
+            let _ = empty_tx.send(batch);
+        }
+        Ok(())
+    })
 }

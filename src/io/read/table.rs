@@ -85,7 +85,7 @@ pub enum Kind {
 
 enum Source {
     Csv {
-        reader: Box<csv::Reader<Box<dyn Read>>>,
+        reader: Box<csv::Reader<Box<dyn Read + Send>>>,
         record: csv::ByteRecord,
     },
     Sheet {
@@ -175,37 +175,38 @@ impl Table {
     }
 
     fn open_csv(path: &Path, display: String, file: File, head: &[u8]) -> Result<Table> {
-        let (reader, sample, encoding): (Box<dyn Read>, Vec<u8>, &'static str) = if is_utf16(head) {
-            // Excel's "Unicode text": UTF-16 with a BOM. Small enough to decode whole.
-            let mut bytes = Vec::new();
-            BufReader::new(file)
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::from_io_input(path, &e))?;
-            let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
-            let text = text.into_owned().into_bytes();
-            let sample = text[..text.len().min(SNIFF_BYTES)].to_vec();
-            (Box::new(Cursor::new(text)), sample, "UTF-16")
-        } else {
-            let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
-            let mut reader = BufReader::with_capacity(256 * 1024, file);
-            if bom {
-                let mut skip = [0u8; 3];
-                reader
-                    .read_exact(&mut skip)
+        let (reader, sample, encoding): (Box<dyn Read + Send>, Vec<u8>, &'static str) =
+            if is_utf16(head) {
+                // Excel's "Unicode text": UTF-16 with a BOM. Small enough to decode whole.
+                let mut bytes = Vec::new();
+                BufReader::new(file)
+                    .read_to_end(&mut bytes)
                     .map_err(|e| Error::from_io_input(path, &e))?;
-            }
-            let sample = if bom {
-                head[3..].to_vec()
+                let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
+                let text = text.into_owned().into_bytes();
+                let sample = text[..text.len().min(SNIFF_BYTES)].to_vec();
+                (Box::new(Cursor::new(text)), sample, "UTF-16")
             } else {
-                head.to_vec()
+                let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+                let mut reader = BufReader::with_capacity(256 * 1024, file);
+                if bom {
+                    let mut skip = [0u8; 3];
+                    reader
+                        .read_exact(&mut skip)
+                        .map_err(|e| Error::from_io_input(path, &e))?;
+                }
+                let sample = if bom {
+                    head[3..].to_vec()
+                } else {
+                    head.to_vec()
+                };
+                let enc = if valid_utf8_prefix(&sample) {
+                    if bom { "UTF-8 (BOM)" } else { "UTF-8" }
+                } else {
+                    "Windows-1252"
+                };
+                (Box::new(reader), sample, enc)
             };
-            let enc = if valid_utf8_prefix(&sample) {
-                if bom { "UTF-8 (BOM)" } else { "UTF-8" }
-            } else {
-                "Windows-1252"
-            };
-            (Box::new(reader), sample, enc)
-        };
         let delimiter = sniff_delimiter(&sample);
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
