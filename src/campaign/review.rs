@@ -157,9 +157,9 @@ pub fn decide(
     as_of: NaiveDate,
 ) -> LineReview {
     let (start, end) = (c.header.start, c.header.end);
-    let current = parse(Some(&line.discount_pct)).unwrap_or_default();
-    let current_ok =
-        (Decimal::ZERO..HUNDRED).contains(&current) && parse(Some(&line.discount_pct)).is_some();
+    let current = parse(Some(&line.discount_pct));
+    let current_ok = current.is_some_and(|d| (Decimal::ZERO..HUNDRED).contains(&d));
+    let current = current.unwrap_or_default();
     let list_price = parse(Some(&line.list_price));
     let on_hand = parse(line.on_hand.as_deref());
     let sold = facts.sold.max(Decimal::ZERO);
@@ -314,7 +314,7 @@ pub fn decide(
         )
     };
     let (stop, fix) = match deeper_step(line, s, current) {
-        Step_::Deeper {
+        NextStep::Deeper {
             to,
             ladder,
             short_by,
@@ -341,7 +341,7 @@ pub fn decide(
             };
             return r;
         }
-        Step_::None { stop, fix } => (stop, fix),
+        NextStep::None { stop, fix } => (stop, fix),
     };
     r.limit = Some(stop.clone());
     let under = rate.is_none_or(|x| x < s.timid_rate_pct);
@@ -361,7 +361,7 @@ pub fn decide(
 }
 
 /// A deeper step for a line, or why there is none.
-enum Step_ {
+enum NextStep {
     Deeper {
         to: Decimal,
         /// The ladder's next depth (`to` is below it when a limit stops the step short).
@@ -378,17 +378,17 @@ enum Step_ {
 
 const NOT_SELLING: &str = "the item may not sell at any price the rules allow; review it (bundle it, move it to another channel, return it to the supplier or write it off)";
 
-fn deeper_step(line: &CampaignLine, s: &Settings, current: Decimal) -> Step_ {
+fn deeper_step(line: &CampaignLine, s: &Settings, current: Decimal) -> NextStep {
     let cur = plain(current);
     let Some((max, by)) = room(line, s) else {
-        return Step_::None {
+        return NextStep::None {
             stop: "the campaign file records no maximum discount for the line (it was applied by an older version)".into(),
             fix: "make the plan and apply the template again with this version so that review knows the margin floor".into(),
         };
     };
     let Some(next) = s.ladder.iter().copied().find(|x| *x > current) else {
         let top = s.ladder.last().copied().unwrap_or(current);
-        return Step_::None {
+        return NextStep::None {
             stop: format!("the ladder ends at {}%", plain(top)),
             fix: format!(
                 "add deeper steps to [review] ladder (or --ladder) if the rules allow them; otherwise {NOT_SELLING}"
@@ -404,12 +404,12 @@ fn deeper_step(line: &CampaignLine, s: &Settings, current: Decimal) -> Step_ {
         } else {
             NOT_SELLING.to_string()
         };
-        return Step_::None {
+        return NextStep::None {
             stop: format!("{by} allows no deeper step than {cur}%"),
             fix,
         };
     }
-    Step_::Deeper {
+    NextStep::Deeper {
         to,
         ladder: next,
         short_by: (to < next).then_some(by),

@@ -297,22 +297,26 @@ fn read_campaign(path: &Path) -> Result<Campaign> {
     })
 }
 
+/// The folder `arg` names: itself, or the folder of the file.
+fn folder_of(arg: &Path) -> PathBuf {
+    if arg.is_dir() {
+        return arg.to_path_buf();
+    }
+    match arg.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// The campaign folder of `arg`: a campaign.json, a campaign folder, or a revision inside one.
 fn campaign_root(arg: &Path) -> PathBuf {
-    let mut root = if arg.is_dir() {
-        arg.to_path_buf()
-    } else {
-        match arg.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+    let folder = folder_of(arg);
+    match folder.parent() {
+        Some(revisions) if revisions.file_name() == Some(std::ffi::OsStr::new("revisions")) => {
+            revisions.parent().map(Path::to_path_buf).unwrap_or(folder)
         }
-    };
-    if root.parent().and_then(Path::file_name) == Some(std::ffi::OsStr::new("revisions"))
-        && let Some(r) = root.parent().and_then(Path::parent)
-    {
-        root = r.to_path_buf();
+        _ => folder,
     }
-    root
 }
 
 /// The folder of revision `n`.
@@ -344,12 +348,12 @@ fn check_campaign(c: &Campaign, path: &Path) -> Result<()> {
 /// name says, of this campaign; anything else is refused rather than guessed around.
 fn locate(arg: &Path) -> Result<Found> {
     let root = campaign_root(arg);
-    let first_file =
-        if arg.is_file() && campaign_root(arg) == arg.parent().unwrap_or(Path::new(".")) {
-            arg.to_path_buf()
-        } else {
-            root.join("campaign.json")
-        };
+    // A campaign file given in the campaign's own folder is revision 1 whatever its name.
+    let first_file = if arg.is_file() && folder_of(arg) == root {
+        arg.to_path_buf()
+    } else {
+        root.join("campaign.json")
+    };
     let first = read_campaign(&first_file)?;
     check_campaign(&first, &first_file)?;
     let mut best = (first.clone(), first_file);
@@ -427,18 +431,16 @@ fn sales_facts(
         sheet: None,
         ..opts.clone()
     };
+    let undated = |place: String| {
+        Error::Data(format!(
+            "{place}: review counts what sold since the campaign started ({start}), so it needs dated sales lines; no date column was found (like Created at, Date, order_date). Name it with --map date=\"COLUMN\""
+        ))
+    };
     for path in files {
-        let (table, header) = open_sales(path, &sales_opts, maps)?;
-        if !header.has("date") {
-            return Err(Error::Data(format!(
-                "{}: review counts what sold since the campaign started ({start}), so it needs dated sales lines; no date column was found (like Created at, Date, order_date). Name it with --map date=\"COLUMN\"",
-                table.where_()
-            )));
-        }
-        drop(table);
         let mut found = Vec::new();
+        // Each file is read once: the date column is checked on what the reading found.
         let rows = if as_of >= start {
-            aggregate_sales(
+            let read = aggregate_sales(
                 path,
                 &sales_opts,
                 maps,
@@ -446,9 +448,20 @@ fn sales_facts(
                 Basis::Units,
                 &mut totals,
                 &mut found,
-            )?
-            .rows
+            )?;
+            if !read.dated {
+                let place = match &read.sheet {
+                    Some(s) => format!("{}, sheet \"{s}\"", path.display()),
+                    None => path.display().to_string(),
+                };
+                return Err(undated(place));
+            }
+            read.rows
         } else {
+            let (table, header) = open_sales(path, &sales_opts, maps)?;
+            if !header.has("date") {
+                return Err(undated(table.where_()));
+            }
             0
         };
         // A shop's sales cover far more skus than one campaign: those lines are expected here.

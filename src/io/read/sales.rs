@@ -306,6 +306,8 @@ pub fn open_sales(
 pub struct SalesRead {
     pub sheet: Option<String>,
     pub rows: u64,
+    /// Whether the file has a date column (order lines) rather than aggregated figures.
+    pub dated: bool,
 }
 
 /// Add one sales file's sold figures into `sold` (one slot per catalog line).
@@ -532,6 +534,7 @@ pub fn aggregate_sales(
     Ok(SalesRead {
         sheet: table.sheet.clone(),
         rows,
+        dated,
     })
 }
 
