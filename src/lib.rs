@@ -163,6 +163,17 @@ impl Timings {
             last: std::env::var_os("CLEARANCE_TIMINGS").map(|_| std::time::Instant::now()),
         }
     }
+    /// Run `f` and, when timings are on, print how long it took under `label` (for work on
+    /// other threads, whose time `mark` cannot see).
+    pub fn time<T>(label: &str, f: impl FnOnce() -> T) -> T {
+        if std::env::var_os("CLEARANCE_TIMINGS").is_none() {
+            return f();
+        }
+        let start = std::time::Instant::now();
+        let out = f();
+        eprintln!("timing:   {label} {:.2} s", start.elapsed().as_secs_f64());
+        out
+    }
     pub fn mark(&mut self, phase: &str) {
         if let Some(last) = self.last {
             eprintln!("timing: {phase} {:.2} s", last.elapsed().as_secs_f64());

@@ -48,25 +48,33 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let (staged_xlsx, staged) = std::thread::scope(|scope| {
         let xlsx_job = scope.spawn(move || -> Result<Staged> {
             let mut st = Staged::new();
-            st.write_with_path(&targets_ref[2], |tmp| {
-                xlsx::write_plan(plan_ref, &targets_ref[2], tmp)
+            crate::Timings::time("plan.xlsx", || {
+                st.write_with_path(&targets_ref[2], |tmp| {
+                    xlsx::write_plan(plan_ref, &targets_ref[2], tmp)
+                })
             })?;
             Ok(st)
         });
         let template_job = scope.spawn(move || -> Result<Staged> {
             let mut st = Staged::new();
-            st.write_with_path(&targets_ref[3], |tmp| {
-                template::write_template(Some(plan_ref), &targets_ref[3], tmp)
+            crate::Timings::time("upload-template.xlsx", || {
+                st.write_with_path(&targets_ref[3], |tmp| {
+                    template::write_template(Some(plan_ref), &targets_ref[3], tmp)
+                })
             })?;
             Ok(st)
         });
         let text = (|| -> Result<Staged> {
             let mut st = Staged::new();
-            st.write(&targets_ref[0], |w| {
-                json::write_plan(plan_ref, w, &targets_ref[0])
+            crate::Timings::time("plan.json", || {
+                st.write(&targets_ref[0], |w| {
+                    json::write_plan(plan_ref, w, &targets_ref[0])
+                })
             })?;
-            st.write(&targets_ref[1], |w| {
-                csv_out::write_plan(plan_ref, w, &targets_ref[1])
+            crate::Timings::time("plan.csv", || {
+                st.write(&targets_ref[1], |w| {
+                    csv_out::write_plan(plan_ref, w, &targets_ref[1])
+                })
             })?;
             Ok(st)
         })();
@@ -86,7 +94,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let staged_xlsx = staged_xlsx?;
     let mut staged = staged?;
     staged.merge(staged_xlsx);
-    staged.commit()?;
+    crate::Timings::time("rename into place", || staged.commit())?;
     timings.mark("plan files");
     progress.finish();
 

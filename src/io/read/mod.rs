@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod number;
 pub mod plan_file;
 pub mod sales;
+pub mod sku_table;
 pub mod table;
 pub mod template;
 

@@ -4,6 +4,7 @@
 use super::dates::{from_excel_serial, parse_date};
 use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
+use super::sku_table::{NONE, SkuTable, prefetch};
 use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged};
 use crate::error::{Error, Result};
 use crate::model::{CatalogLine, Warning};
@@ -52,32 +53,8 @@ impl Window {
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// No further line with the same sku.
-const END: u32 = u32::MAX;
-
-/// A sku of up to 23 bytes held in the hash table itself: a lookup compares the bytes in the
-/// bucket instead of following a pointer to the catalog's string, which at a million skus is
-/// a cache miss for each of millions of sales lines.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct ShortSku {
-    len: u8,
-    bytes: [u8; 23],
-}
-
-impl ShortSku {
-    fn new(s: &str) -> Option<ShortSku> {
-        let len = s.len();
-        if len > 23 {
-            return None;
-        }
-        let mut bytes = [0u8; 23];
-        bytes[..len].copy_from_slice(s.as_bytes());
-        Some(ShortSku {
-            len: len as u8,
-            bytes,
-        })
-    }
-}
+/// No line: no further line with the same sku, or no line of the sku at all.
+const END: u32 = NONE;
 
 /// What the sales files add up to for one catalog line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -95,130 +72,33 @@ impl LineSales {
     }
 }
 
-/// A sku's first catalog line, and that line's running sales, in one hash-table bucket: a
-/// sales line costs one memory access, not one for the lookup and one for the totals.
-#[derive(Debug, Clone, Copy)]
-struct SkuEntry {
-    first: u32,
-    sales: LineSales,
-}
-
-/// Trimmed sku → its entry.
-#[derive(Default)]
-struct SkuMap<'a> {
-    short: FastMap<ShortSku, SkuEntry>,
-    long: FastMap<&'a str, SkuEntry>,
-}
-
-impl<'a> SkuMap<'a> {
-    fn get(&self, sku: &str) -> Option<&SkuEntry> {
-        match ShortSku::new(sku) {
-            Some(key) => self.short.get(&key),
-            None => self.long.get(sku),
-        }
-    }
-    fn get_mut(&mut self, sku: &str) -> Option<&mut SkuEntry> {
-        match ShortSku::new(sku) {
-            Some(key) => self.short.get_mut(&key),
-            None => self.long.get_mut(sku),
-        }
-    }
-    fn insert(&mut self, sku: &'a str, first: u32) {
-        let entry = SkuEntry {
-            first,
-            sales: LineSales::default(),
-        };
-        match ShortSku::new(sku) {
-            Some(key) => self.short.insert(key, entry),
-            None => self.long.insert(sku, entry),
-        };
-    }
-}
-
-/// Finds the catalog line a sales line belongs to and adds the sales files up, one total per
-/// catalog line. Keys borrow the catalog's skus; memory grows with the number of skus, never
-/// with the number of sales lines.
-pub struct SalesTotals<'a> {
+/// How sales lines find their catalog line: by sku (then location), else by an unambiguous
+/// name. Built once from the catalog and never changed while the sales are read.
+struct SalesIndex<'a> {
     lines: &'a [CatalogLine],
-    by_sku: SkuMap<'a>,
+    by_sku: SkuTable<'a>,
     /// The next line with the same sku (`END` for none): skus repeat across locations.
     next_same_sku: Vec<u32>,
     by_name: HashMap<String, Option<usize>>,
     has_locations: bool,
-    /// Sales of lines that are not the first of their sku (other locations of it).
-    others: FastMap<u32, LineSales>,
-    /// Distinct order ids per line (only with `--basis orders`).
-    orders: Vec<HashSet<String>>,
 }
 
-impl<'a> SalesTotals<'a> {
-    pub fn new(lines: &'a [CatalogLine], basis: Basis) -> SalesTotals<'a> {
-        let mut by_sku = SkuMap::default();
-        by_sku.short.reserve(lines.len());
-        let mut next_same_sku = vec![END; lines.len()];
-        let mut last_same_sku: FastMap<&str, u32> = FastMap::default();
-        let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
-        for (i, l) in lines.iter().enumerate() {
-            let sku = l.sku.trim();
-            let idx = i as u32;
-            if let Some(first) = by_sku.get(sku).map(|e| e.first) {
-                // Rare (a sku at several locations): chain it after the sku's last line.
-                let last = last_same_sku.get(sku).copied().unwrap_or(first);
-                next_same_sku[last as usize] = idx;
-                last_same_sku.insert(sku, idx);
-            } else {
-                by_sku.insert(sku, idx);
-            }
-            for alias in &l.aliases {
-                let key = alias.trim().to_lowercase();
-                by_name
-                    .entry(key)
-                    .and_modify(|v| {
-                        if *v != Some(i) {
-                            *v = None; // ambiguous name: never guess
-                        }
-                    })
-                    .or_insert(Some(i));
-            }
-        }
-        SalesTotals {
-            lines,
-            by_sku,
-            next_same_sku,
-            by_name,
-            has_locations: lines.iter().any(|l| l.location.is_some()),
-            others: FastMap::default(),
-            orders: match basis {
-                Basis::Orders => vec![HashSet::new(); lines.len()],
-                Basis::Units => Vec::new(),
-            },
-        }
-    }
-
-    /// Find the catalog line a sales line belongs to and let `add` update its running sales;
-    /// returns the line, or `None` when no line matches.
-    fn add_to_line(
-        &mut self,
-        sku: Option<&str>,
-        name: Option<&str>,
-        location: Option<&str>,
-        add: impl FnOnce(&mut LineSales),
-    ) -> Option<usize> {
-        let sku = sku.map(str::trim);
-        if !self.has_locations
-            && let Some(entry) = sku.and_then(|s| self.by_sku.get_mut(s))
-        {
-            // The hot path: one lookup finds the line and its totals.
-            add(&mut entry.sales);
-            return Some(entry.first as usize);
+impl SalesIndex<'_> {
+    /// The catalog line a sales line belongs to; `first` is the first line of its sku (`END`
+    /// for none), looked up ahead on the parsing thread.
+    fn place(&self, first: u32, name: Option<&str>, location: Option<&str>) -> Option<usize> {
+        if !self.has_locations && first != END {
+            // The hot path: the sku's only line.
+            return Some(first as usize);
         }
         // The candidates: every line of the sku, else the one line of an unambiguous name.
-        let (first, chained) = match sku.and_then(|s| self.by_sku.get(s)) {
-            Some(entry) => (entry.first as usize, true),
-            None => match name.and_then(|n| self.by_name.get(&n.trim().to_lowercase())) {
+        let (first, chained) = if first != END {
+            (first as usize, true)
+        } else {
+            match name.and_then(|n| self.by_name.get(&n.trim().to_lowercase())) {
                 Some(Some(i)) => (*i, false),
                 _ => return None,
-            },
+            }
         };
         // Locations compare without case: exports write "BERLIN" where the catalog has "Berlin".
         let location = location.map(str::trim).filter(|l| !l.is_empty());
@@ -233,36 +113,70 @@ impl<'a> SalesTotals<'a> {
                 _ => return None,
             }
         }
-        add(self.sales_of(i));
         Some(i)
     }
+}
 
-    /// Whether the sku is in the catalog at any location.
-    pub fn has_sku(&self, sku: &str) -> bool {
-        self.by_sku.get(sku.trim()).is_some()
-    }
+/// Finds the catalog line a sales line belongs to and adds the sales files up, one total per
+/// catalog line. Keys borrow the catalog's skus; memory grows with the number of catalog
+/// lines, never with the number of sales lines.
+pub struct SalesTotals<'a> {
+    index: SalesIndex<'a>,
+    /// Running sales per catalog line.
+    per_line: Vec<LineSales>,
+    /// Distinct order ids per line (only with `--basis orders`).
+    orders: Vec<HashSet<String>>,
+}
 
-    /// The running sales of line `i`: in its sku's entry when it is the sku's first line.
-    fn sales_of(&mut self, i: usize) -> &mut LineSales {
-        if let Some(entry) = self.by_sku.get_mut(self.lines[i].sku.trim())
-            && entry.first as usize == i
-        {
-            return &mut entry.sales;
+impl<'a> SalesTotals<'a> {
+    pub fn new(lines: &'a [CatalogLine], basis: Basis) -> SalesTotals<'a> {
+        let mut by_sku = SkuTable::with_capacity(lines.len());
+        let mut next_same_sku = vec![END; lines.len()];
+        let mut last_same_sku: FastMap<&str, u32> = FastMap::default();
+        let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            let sku = l.sku.trim();
+            let idx = i as u32;
+            if let Some(first) = by_sku.get(sku) {
+                // Rare (a sku at several locations): chain it after the sku's last line.
+                let last = last_same_sku.get(sku).copied().unwrap_or(first);
+                next_same_sku[last as usize] = idx;
+                last_same_sku.insert(sku, idx);
+            } else {
+                by_sku.insert_first(sku, idx);
+            }
+            for alias in &l.aliases {
+                let key = alias.trim().to_lowercase();
+                by_name
+                    .entry(key)
+                    .and_modify(|v| {
+                        if *v != Some(i) {
+                            *v = None; // ambiguous name: never guess
+                        }
+                    })
+                    .or_insert(Some(i));
+            }
         }
-        self.others.entry(i as u32).or_default()
+        SalesTotals {
+            index: SalesIndex {
+                lines,
+                by_sku,
+                next_same_sku,
+                by_name,
+                has_locations: lines.iter().any(|l| l.location.is_some()),
+            },
+            per_line: vec![LineSales::default(); lines.len()],
+            orders: match basis {
+                Basis::Orders => vec![HashSet::new(); lines.len()],
+                Basis::Units => Vec::new(),
+            },
+        }
     }
 
     /// Per catalog line: the sold figure under `basis` (never below 0) and the last day it
     /// sold, when a sales file was dated.
     pub fn finish(self, basis: Basis) -> Vec<(Decimal, Option<NaiveDate>)> {
-        let mut per_line = vec![LineSales::default(); self.lines.len()];
-        for entry in self.by_sku.short.values().chain(self.by_sku.long.values()) {
-            per_line[entry.first as usize] = entry.sales;
-        }
-        for (i, sales) in self.others {
-            per_line[i as usize] = sales;
-        }
-        per_line
+        self.per_line
             .into_iter()
             .enumerate()
             .map(|(i, s)| {
@@ -358,9 +272,13 @@ pub fn aggregate_sales(
     fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
         c.and_then(|c| cells.get(c)).and_then(Cell::text_cow)
     }
-    // Rows are parsed on another core while this one adds them up (the two halves of the
-    // work are about equal); batches keep their order, so the result is the same.
-    let mut add_row = |raw: &RawRow| -> Result<()> {
+    // Rows are parsed, and their skus looked up, on another core while this one adds them up;
+    // batches keep their order, so the result is the same.
+    let index = &totals.index;
+    let per_line = &mut totals.per_line;
+    let orders = &mut totals.orders;
+    let has_locations = index.has_locations;
+    let mut add_row = |raw: &RawRow, first: u32, per_line: &mut [LineSales]| -> Result<()> {
         if raw.cells.iter().all(Cell::is_empty) {
             return Ok(());
         }
@@ -391,15 +309,11 @@ pub fn aggregate_sales(
                 Some(d) => {
                     // Outside the window: only the last sale date is kept (for aging).
                     if d <= window.end {
-                        let sku = text(&raw.cells, c_sku);
                         let name = text(&raw.cells, c_name);
                         let location = text(&raw.cells, c_loc);
-                        totals.add_to_line(
-                            sku.as_deref(),
-                            name.as_deref(),
-                            location.as_deref(),
-                            |sales| sales.saw_sale(d),
-                        );
+                        if let Some(i) = index.place(first, name.as_deref(), location.as_deref()) {
+                            per_line[i].saw_sale(d);
+                        }
                     }
                     return Ok(());
                 }
@@ -429,24 +343,9 @@ pub fn aggregate_sales(
         let sku = text(&raw.cells, c_sku);
         let name = text(&raw.cells, c_name);
         let location = text(&raw.cells, c_loc);
-        let has_locations = totals.has_locations;
-        let found = totals.add_to_line(
-            sku.as_deref(),
-            name.as_deref(),
-            location.as_deref(),
-            |sales| {
-                if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
-                    sales.saw_sale(d);
-                }
-                // Units count quantities; an aggregate's `orders` column serves the orders
-                // basis; order lines count their distinct order ids (below).
-                if basis == Basis::Units || aggregated {
-                    sales.sold = crate::model::num::sat_add(sales.sold, amount);
-                }
-            },
-        );
+        let found = index.place(first, name.as_deref(), location.as_deref());
         let Some(i) = found else {
-            if has_locations && sku.as_deref().is_some_and(|s| totals.has_sku(s)) {
+            if has_locations && first != END {
                 unplaced_lines += 1;
                 let label = format!(
                     "{}@{}",
@@ -474,15 +373,38 @@ pub fn aggregate_sales(
             }
             return Ok(());
         };
+        let sales = &mut per_line[i];
+        if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
+            sales.saw_sale(d);
+        }
+        // Units count quantities; an aggregate's `orders` column serves the orders basis;
+        // order lines count their distinct order ids (below).
+        if basis == Basis::Units || aggregated {
+            sales.sold = crate::model::num::sat_add(sales.sold, amount);
+        }
         if basis == Basis::Orders
             && !aggregated
             && let Some(id) = order_id
         {
-            totals.orders[i].insert(id.into_owned());
+            orders[i].insert(id.into_owned());
         }
         Ok(())
     };
-    pipelined_rows(&mut table, &mut add_row)?;
+    let first_of = |rows: &[RawRow], out: &mut Vec<u32>| {
+        index
+            .by_sku
+            .get_batch(rows.iter().map(|raw| text(&raw.cells, c_sku)), out)
+    };
+    pipelined_rows(&mut table, &first_of, &mut |rows, firsts| {
+        // The running totals of the batch's lines are requested from memory up front.
+        for &first in firsts.iter().filter(|&&f| f != END) {
+            prefetch(&per_line[first as usize]);
+        }
+        for (raw, &first) in rows.iter().zip(firsts) {
+            add_row(raw, first, per_line)?;
+        }
+        Ok(())
+    })?;
     let warn = |row: Option<usize>, column: Option<&str>, message: String| Warning {
         file: table.display.clone(),
         sheet: table.sheet.clone(),
@@ -590,17 +512,26 @@ pub fn customer_purchases(
 /// Rows of `table` per batch handed from the parsing thread to the adding one.
 const BATCH: usize = 2048;
 
-/// Feed every row of `table` to `add`, in order: a scoped thread parses rows into batches
-/// (their buffers recycled) while the calling thread runs `add`. The first error of either
-/// side ends both.
-fn pipelined_rows(table: &mut Table, add: &mut dyn FnMut(&RawRow) -> Result<()>) -> Result<()> {
+/// What the adding side does with a batch of rows and the first line of each row's sku.
+type AddBatch<'f> = dyn FnMut(&[RawRow], &[u32]) -> Result<()> + 'f;
+
+/// Feed every row of `table` to `add`, in order, with the first catalog line of its sku: a
+/// scoped thread parses rows into batches (their buffers recycled) and looks up the skus of a
+/// whole batch at once (`first_of`), while the calling thread runs `add`. The first error of
+/// either side ends both.
+fn pipelined_rows(
+    table: &mut Table,
+    first_of: &(dyn Fn(&[RawRow], &mut Vec<u32>) + Sync),
+    add: &mut AddBatch<'_>,
+) -> Result<()> {
     use std::sync::mpsc;
+    type Batch = (Vec<RawRow>, Vec<u32>);
     std::thread::scope(|scope| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<Result<Vec<RawRow>>>(4);
-        let (empty_tx, empty_rx) = mpsc::channel::<Vec<RawRow>>();
+        let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch>>(4);
+        let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
         scope.spawn(move || {
             loop {
-                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                let (mut batch, mut firsts) = empty_rx.try_recv().unwrap_or_default();
                 let mut n = 0;
                 let mut end = false;
                 while n < BATCH {
@@ -620,18 +551,17 @@ fn pipelined_rows(table: &mut Table, add: &mut dyn FnMut(&RawRow) -> Result<()>)
                     }
                 }
                 batch.truncate(n);
+                first_of(&batch, &mut firsts);
                 // A closed channel means the adding side stopped on an error: stop too.
-                if full_tx.send(Ok(batch)).is_err() || end {
+                if full_tx.send(Ok((batch, firsts))).is_err() || end {
                     return;
                 }
             }
         });
         for batch in full_rx {
-            let batch = batch?;
-            for raw in &batch {
-                add(raw)?;
-            }
-            let _ = empty_tx.send(batch);
+            let (rows, firsts) = batch?;
+            add(&rows, &firsts)?;
+            let _ = empty_tx.send((rows, firsts));
         }
         Ok(())
     })
