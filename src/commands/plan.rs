@@ -199,7 +199,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         timings.mark("sales");
     }
 
-    let hashes = hashing
+    let hashes = crate::Timings::time("join hashing", || hashing)
         .join()
         .map_err(|_| Error::Internal("hashing the input files failed".into()))??;
     for (input, hash) in inputs.iter_mut().zip(hashes) {
@@ -271,7 +271,9 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             sha256: sha256_file(path)?,
         });
     }
-    let mut plan_lines = rules::build_lines(std::mem::take(&mut lines), policy, &existing);
+    let mut plan_lines = crate::Timings::time("build_lines", || {
+        rules::build_lines(std::mem::take(&mut lines), policy, &existing)
+    });
     // Projection over the default campaign (as-of to as-of + 28 days, both included).
     let days = Decimal::from(DEFAULT_CAMPAIGN_DAYS + 1);
     for line in plan_lines
@@ -285,7 +287,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             _ => None,
         };
     }
-    let summary = rules::summarise(&plan_lines);
+    let summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
     timings.mark("rules");
     let as_of = cfg.as_of.to_string();
     let plan_id = plan_id(&inputs, &record, &as_of)?;

@@ -4,7 +4,7 @@
 
 use super::mapping::{CATALOG_FIELDS, HeaderMap, locate_header};
 use super::number::{NumError, decimal_from_f64, parse_number};
-use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged};
+use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
 use crate::error::{Error, Result};
 use crate::model::{CatalogLine, DataIssue, Warning};
 use rust_decimal::Decimal;
@@ -94,21 +94,23 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     let mut rows = 0u64;
     let mut state = PlatformState::default();
     let width = header.headers.len();
-    // One row buffer for the whole file: its text cells are refilled in place.
-    let mut raw = RawRow::default();
-    while table.next_row_into(&mut raw)? {
-        if raw.cells.iter().all(Cell::is_empty) {
-            continue;
+    // Rows are parsed on another core while this one turns them into catalog lines.
+    pipelined_rows(&mut table, &|_, _: &mut ()| {}, &mut |batch, _| {
+        for raw in batch {
+            if raw.cells.iter().all(Cell::is_empty) {
+                continue;
+            }
+            check_ragged(raw, width, &reader.table_where)?;
+            rows += 1;
+            match layout {
+                Layout::Generic => lines.extend(reader.generic(raw)),
+                Layout::Shopify => lines.extend(reader.shopify(raw, &mut state)),
+                Layout::Wix => lines.extend(reader.wix(raw, &mut state)),
+                Layout::WooCommerce => lines.extend(reader.woo(raw, &mut state)),
+            }
         }
-        check_ragged(&raw, width, &reader.table_where)?;
-        rows += 1;
-        match layout {
-            Layout::Generic => lines.extend(reader.generic(&raw)),
-            Layout::Shopify => lines.extend(reader.shopify(&raw, &mut state)),
-            Layout::Wix => lines.extend(reader.wix(&raw, &mut state)),
-            Layout::WooCommerce => lines.extend(reader.woo(&raw, &mut state)),
-        }
-    }
+        Ok(())
+    })?;
     if layout == Layout::Wix {
         lines.extend(state.finish_wix());
     }
@@ -158,7 +160,8 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
 }
 
 fn check_duplicates(lines: &[CatalogLine], place: &str) -> Result<()> {
-    let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::with_capacity(lines.len());
+    let mut seen: HashMap<(&str, Option<&str>), usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(lines.len(), Default::default());
     for l in lines {
         if l.sku.is_empty() {
             continue;

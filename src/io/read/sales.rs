@@ -5,7 +5,7 @@ use super::dates::{from_excel_serial, parse_date};
 use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
 use super::sku_table::{NONE, SkuTable, prefetch};
-use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged};
+use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
 use crate::error::{Error, Result};
 use crate::model::{CatalogLine, Warning};
 use chrono::NaiveDate;
@@ -395,7 +395,7 @@ pub fn aggregate_sales(
             .by_sku
             .get_batch(rows.iter().map(|raw| text(&raw.cells, c_sku)), out)
     };
-    pipelined_rows(&mut table, &first_of, &mut |rows, firsts| {
+    pipelined_rows(&mut table, &first_of, &mut |rows, firsts: &Vec<u32>| {
         // The running totals of the batch's lines are requested from memory up front.
         for &first in firsts.iter().filter(|&&f| f != END) {
             prefetch(&per_line[first as usize]);
@@ -507,62 +507,4 @@ pub fn customer_purchases(
         }
     }
     Ok(Some(out))
-}
-
-/// Rows of `table` per batch handed from the parsing thread to the adding one.
-const BATCH: usize = 2048;
-
-/// What the adding side does with a batch of rows and the first line of each row's sku.
-type AddBatch<'f> = dyn FnMut(&[RawRow], &[u32]) -> Result<()> + 'f;
-
-/// Feed every row of `table` to `add`, in order, with the first catalog line of its sku: a
-/// scoped thread parses rows into batches (their buffers recycled) and looks up the skus of a
-/// whole batch at once (`first_of`), while the calling thread runs `add`. The first error of
-/// either side ends both.
-fn pipelined_rows(
-    table: &mut Table,
-    first_of: &(dyn Fn(&[RawRow], &mut Vec<u32>) + Sync),
-    add: &mut AddBatch<'_>,
-) -> Result<()> {
-    use std::sync::mpsc;
-    type Batch = (Vec<RawRow>, Vec<u32>);
-    std::thread::scope(|scope| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch>>(4);
-        let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
-        scope.spawn(move || {
-            loop {
-                let (mut batch, mut firsts) = empty_rx.try_recv().unwrap_or_default();
-                let mut n = 0;
-                let mut end = false;
-                while n < BATCH {
-                    if n == batch.len() {
-                        batch.push(RawRow::default());
-                    }
-                    match table.next_row_into(&mut batch[n]) {
-                        Ok(true) => n += 1,
-                        Ok(false) => {
-                            end = true;
-                            break;
-                        }
-                        Err(e) => {
-                            let _ = full_tx.send(Err(e));
-                            return;
-                        }
-                    }
-                }
-                batch.truncate(n);
-                first_of(&batch, &mut firsts);
-                // A closed channel means the adding side stopped on an error: stop too.
-                if full_tx.send(Ok((batch, firsts))).is_err() || end {
-                    return;
-                }
-            }
-        });
-        for batch in full_rx {
-            let (rows, firsts) = batch?;
-            add(&rows, &firsts)?;
-            let _ = empty_tx.send((rows, firsts));
-        }
-        Ok(())
-    })
 }

@@ -730,6 +730,63 @@ pub fn column_letters(mut col: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Rows of a table per batch handed from the parsing thread to the consuming one.
+const BATCH: usize = 2048;
+
+/// What the consuming side does with a batch of rows and what `prepare` made of them.
+pub type Consume<'f, X> = dyn FnMut(&[RawRow], &X) -> Result<()> + 'f;
+
+/// Feed every row of `table` to `consume`, in order, a batch at a time: a scoped thread parses
+/// rows into batches (their buffers recycled) and runs `prepare` on each batch, while the
+/// calling thread runs `consume`. Reading and using a big file take about the same time, so on
+/// two cores this nearly halves it. The first error of either side ends both.
+pub fn pipelined_rows<X: Default + Send>(
+    table: &mut Table,
+    prepare: &(dyn Fn(&[RawRow], &mut X) + Sync),
+    consume: &mut Consume<'_, X>,
+) -> Result<()> {
+    use std::sync::mpsc;
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<Result<(Vec<RawRow>, X)>>(4);
+        let (empty_tx, empty_rx) = mpsc::channel::<(Vec<RawRow>, X)>();
+        scope.spawn(move || {
+            loop {
+                let (mut batch, mut extra) = empty_rx.try_recv().unwrap_or_default();
+                let mut n = 0;
+                let mut end = false;
+                while n < BATCH {
+                    if n == batch.len() {
+                        batch.push(RawRow::default());
+                    }
+                    match table.next_row_into(&mut batch[n]) {
+                        Ok(true) => n += 1,
+                        Ok(false) => {
+                            end = true;
+                            break;
+                        }
+                        Err(e) => {
+                            let _ = full_tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+                batch.truncate(n);
+                prepare(&batch, &mut extra);
+                // A closed channel means the consuming side stopped on an error: stop too.
+                if full_tx.send(Ok((batch, extra))).is_err() || end {
+                    return;
+                }
+            }
+        });
+        for batch in full_rx {
+            let (rows, extra) = batch?;
+            consume(&rows, &extra)?;
+            let _ = empty_tx.send((rows, extra));
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
