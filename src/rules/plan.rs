@@ -90,16 +90,27 @@ pub fn build_lines(
             LineStatus::Skipped => skipped.push(i as u32),
         }
     }
-    planned.sort_by(|&a, &b| {
-        let (a_line, b_line) = (&out[a as usize], &out[b as usize]);
-        let va = a_line.velocity.unwrap_or(Decimal::MAX);
-        let vb = b_line.velocity.unwrap_or(Decimal::MAX);
-        va.cmp(&vb)
-            .then_with(|| b_line.capital.cmp(&a_line.capital))
-            .then_with(|| a_line.sku.cmp(&b_line.sku))
-            .then_with(|| a_line.location.cmp(&b_line.location))
-            .then_with(|| input_pos[a as usize].cmp(&input_pos[b as usize]))
+    // The two numeric keys sit next to the index: most comparisons end there without
+    // touching the (large, scattered) lines.
+    let mut keys: Vec<(Decimal, Decimal, u32)> = planned
+        .iter()
+        .map(|&i| {
+            let l = &out[i as usize];
+            (l.velocity.unwrap_or(Decimal::MAX), l.capital, i)
+        })
+        .collect();
+    keys.sort_by(|(va, ca, a), (vb, cb, b)| {
+        va.cmp(vb).then_with(|| cb.cmp(ca)).then_with(|| {
+            let (a_line, b_line) = (&out[*a as usize], &out[*b as usize]);
+            a_line
+                .sku
+                .cmp(&b_line.sku)
+                .then_with(|| a_line.location.cmp(&b_line.location))
+                .then_with(|| input_pos[*a as usize].cmp(&input_pos[*b as usize]))
+        })
     });
+    planned.clear();
+    planned.extend(keys.into_iter().map(|(_, _, i)| i));
     skipped.sort_by_key(|&i| input_pos[i as usize]);
     drop(input_pos);
     planned.extend(skipped);
@@ -130,6 +141,9 @@ fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
 
 /// The deepest active existing discount covering a line (rule 6); 0% covers nothing.
 fn existing_for(line: &CatalogLine, existing: &[ExistingDiscount]) -> Option<Decimal> {
+    if existing.is_empty() {
+        return None;
+    }
     let sku = line.sku.trim();
     let category = line.category.as_deref().map(|c| c.trim().to_lowercase());
     let category_id = line.category_id.as_deref().map(str::trim);
