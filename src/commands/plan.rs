@@ -199,8 +199,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         timings.mark("sales");
     }
 
-    let hashes = crate::Timings::time("join hashing", || hashing)
-        .join()
+    let hashes = crate::Timings::time("waiting for the input hashes", || hashing.join())
         .map_err(|_| Error::Internal("hashing the input files failed".into()))??;
     for (input, hash) in inputs.iter_mut().zip(hashes) {
         input.sha256 = hash;

@@ -81,25 +81,22 @@ pub fn build_lines(
         }
         input_pos.extend((at..at + (out.len() - input_pos.len())).map(|i| i as u32));
     }
-    // Planned lines by rank, input position breaking ties; skipped lines by input position.
-    let mut planned: Vec<u32> = Vec::new();
+    // Planned lines by rank (velocity, then capital, then sku, location and input position);
+    // skipped lines by input position. The two numeric keys of a planned line sit next to its
+    // index: most comparisons end there without touching the (large, scattered) lines.
+    let mut keys: Vec<(Decimal, Decimal, u32)> = Vec::new();
     let mut skipped: Vec<u32> = Vec::new();
     for (i, l) in out.iter().enumerate() {
         match l.status {
-            LineStatus::Planned => planned.push(i as u32),
+            LineStatus::Planned => {
+                keys.push((l.velocity.unwrap_or(Decimal::MAX), l.capital, i as u32))
+            }
             LineStatus::Skipped => skipped.push(i as u32),
         }
     }
-    // The two numeric keys sit next to the index: most comparisons end there without
-    // touching the (large, scattered) lines.
-    let mut keys: Vec<(Decimal, Decimal, u32)> = planned
-        .iter()
-        .map(|&i| {
-            let l = &out[i as usize];
-            (l.velocity.unwrap_or(Decimal::MAX), l.capital, i)
-        })
-        .collect();
-    keys.sort_by(|(va, ca, a), (vb, cb, b)| {
+    // Never equal (the input position is unique), so an unstable sort gives the same order
+    // without a scratch buffer.
+    keys.sort_unstable_by(|(va, ca, a), (vb, cb, b)| {
         va.cmp(vb).then_with(|| cb.cmp(ca)).then_with(|| {
             let (a_line, b_line) = (&out[*a as usize], &out[*b as usize]);
             a_line
@@ -109,8 +106,7 @@ pub fn build_lines(
                 .then_with(|| input_pos[*a as usize].cmp(&input_pos[*b as usize]))
         })
     });
-    planned.clear();
-    planned.extend(keys.into_iter().map(|(_, _, i)| i));
+    let mut planned: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
     skipped.sort_by_key(|&i| input_pos[i as usize]);
     drop(input_pos);
     planned.extend(skipped);

@@ -94,7 +94,8 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     let mut rows = 0u64;
     let mut state = PlatformState::default();
     let width = header.headers.len();
-    // Rows are parsed on another core while this one turns them into catalog lines.
+    // Rows are parsed on another core while this one turns them into catalog lines (nothing
+    // is prepared on the parsing side: `()`).
     pipelined_rows(&mut table, &|_, _: &mut ()| {}, &mut |batch, _| {
         for raw in batch {
             if raw.cells.iter().all(Cell::is_empty) {

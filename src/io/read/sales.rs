@@ -1,5 +1,5 @@
 //! Sales files streamed line by line into a sold figure per catalog line: memory grows with the
-//! number of skus, never with the number of sales lines.
+//! number of catalog lines, never with the number of sales lines.
 
 use super::dates::{from_excel_serial, parse_date};
 use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
@@ -53,7 +53,7 @@ impl Window {
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// No line: no further line with the same sku, or no line of the sku at all.
+/// No further line with the same sku (in `next_same_sku`).
 const END: u32 = NONE;
 
 /// What the sales files add up to for one catalog line.
@@ -84,15 +84,15 @@ struct SalesIndex<'a> {
 }
 
 impl SalesIndex<'_> {
-    /// The catalog line a sales line belongs to; `first` is the first line of its sku (`END`
+    /// The catalog line a sales line belongs to; `first` is the first line of its sku (`NONE`
     /// for none), looked up ahead on the parsing thread.
-    fn place(&self, first: u32, name: Option<&str>, location: Option<&str>) -> Option<usize> {
-        if !self.has_locations && first != END {
+    fn line_of(&self, first: u32, name: Option<&str>, location: Option<&str>) -> Option<usize> {
+        if !self.has_locations && first != NONE {
             // The hot path: the sku's only line.
             return Some(first as usize);
         }
         // The candidates: every line of the sku, else the one line of an unambiguous name.
-        let (first, chained) = if first != END {
+        let (first, chained) = if first != NONE {
             (first as usize, true)
         } else {
             match name.and_then(|n| self.by_name.get(&n.trim().to_lowercase())) {
@@ -117,9 +117,8 @@ impl SalesIndex<'_> {
     }
 }
 
-/// Finds the catalog line a sales line belongs to and adds the sales files up, one total per
-/// catalog line. Keys borrow the catalog's skus; memory grows with the number of catalog
-/// lines, never with the number of sales lines.
+/// The sales files added up, one running total per catalog line, and the index that places
+/// each sales line on its catalog line.
 pub struct SalesTotals<'a> {
     index: SalesIndex<'a>,
     /// Running sales per catalog line.
@@ -224,7 +223,7 @@ pub struct SalesRead {
     pub dated: bool,
 }
 
-/// Add one sales file's sold figures into `sold` (one slot per catalog line).
+/// Add one sales file's sold figures into `totals` (one running total per catalog line).
 #[allow(clippy::too_many_arguments)]
 pub fn aggregate_sales(
     path: &Path,
@@ -311,7 +310,8 @@ pub fn aggregate_sales(
                     if d <= window.end {
                         let name = text(&raw.cells, c_name);
                         let location = text(&raw.cells, c_loc);
-                        if let Some(i) = index.place(first, name.as_deref(), location.as_deref()) {
+                        if let Some(i) = index.line_of(first, name.as_deref(), location.as_deref())
+                        {
                             per_line[i].saw_sale(d);
                         }
                     }
@@ -343,9 +343,9 @@ pub fn aggregate_sales(
         let sku = text(&raw.cells, c_sku);
         let name = text(&raw.cells, c_name);
         let location = text(&raw.cells, c_loc);
-        let found = index.place(first, name.as_deref(), location.as_deref());
+        let found = index.line_of(first, name.as_deref(), location.as_deref());
         let Some(i) = found else {
-            if has_locations && first != END {
+            if has_locations && first != NONE {
                 unplaced_lines += 1;
                 let label = format!(
                     "{}@{}",
@@ -390,14 +390,14 @@ pub fn aggregate_sales(
         }
         Ok(())
     };
+    // Skus are compared trimmed (`text` trims; the catalog's keys are trimmed too).
     let first_of = |rows: &[RawRow], out: &mut Vec<u32>| {
-        index
-            .by_sku
-            .get_batch(rows.iter().map(|raw| text(&raw.cells, c_sku)), out)
+        let skus = rows.iter().map(|raw| text(&raw.cells, c_sku));
+        index.by_sku.get_batch(skus, out)
     };
     pipelined_rows(&mut table, &first_of, &mut |rows, firsts: &Vec<u32>| {
         // The running totals of the batch's lines are requested from memory up front.
-        for &first in firsts.iter().filter(|&&f| f != END) {
+        for &first in firsts.iter().filter(|&&f| f != NONE) {
             prefetch(&per_line[first as usize]);
         }
         for (raw, &first) in rows.iter().zip(firsts) {

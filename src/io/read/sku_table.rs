@@ -15,7 +15,7 @@ pub const NONE: u32 = u32::MAX;
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A sku of up to 23 bytes, stored inline.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct ShortSku {
     len: u8,
     bytes: [u8; 23],
@@ -46,6 +46,8 @@ struct Slot {
     first: u32,
 }
 
+const _: () = assert!(std::mem::size_of::<Slot>() == 32);
+
 const EMPTY: Slot = Slot {
     key: ShortSku {
         len: 0,
@@ -62,7 +64,8 @@ struct Probe {
     hash: u64,
 }
 
-/// Sku → first catalog line (open addressing with linear probing, at most half full).
+/// Sku → first catalog line (open addressing with linear probing, at most half full). Lines
+/// are numbered in `u32`: a catalog has far fewer than four billion lines.
 pub struct SkuTable<'a> {
     slots: Vec<Slot>,
     mask: usize,
@@ -169,9 +172,9 @@ impl<'a> SkuTable<'a> {
                 _ => NONE,
             });
         }
-        for (slot_of, probe) in out.iter_mut().zip(&probes) {
+        for (line, probe) in out.iter_mut().zip(&probes) {
             if let Some(p) = probe {
-                *slot_of = self.slots[self.find(p)].first;
+                *line = self.slots[self.find(p)].first;
             }
         }
     }

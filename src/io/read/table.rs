@@ -734,26 +734,27 @@ pub fn column_letters(mut col: usize) -> String {
 const BATCH: usize = 2048;
 
 /// What the consuming side does with a batch of rows and what `prepare` made of them.
-pub type Consume<'f, X> = dyn FnMut(&[RawRow], &X) -> Result<()> + 'f;
+pub type Consume<'f, P> = dyn FnMut(&[RawRow], &P) -> Result<()> + 'f;
 
 /// Feed every row of `table` to `consume`, in order, a batch at a time: a scoped thread parses
 /// rows into batches (their buffers recycled) and runs `prepare` on each batch, while the
 /// calling thread runs `consume`. Reading and using a big file take about the same time, so on
 /// two cores this nearly halves it. The first error of either side ends both.
-pub fn pipelined_rows<X: Default + Send>(
+pub fn pipelined_rows<P: Default + Send>(
     table: &mut Table,
-    prepare: &(dyn Fn(&[RawRow], &mut X) + Sync),
-    consume: &mut Consume<'_, X>,
+    prepare: &(dyn Fn(&[RawRow], &mut P) + Sync),
+    consume: &mut Consume<'_, P>,
 ) -> Result<()> {
     use std::sync::mpsc;
     std::thread::scope(|scope| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<Result<(Vec<RawRow>, X)>>(4);
-        let (empty_tx, empty_rx) = mpsc::channel::<(Vec<RawRow>, X)>();
+        let (full_tx, full_rx) = mpsc::sync_channel::<Result<(Vec<RawRow>, P)>>(4);
+        let (empty_tx, empty_rx) = mpsc::channel::<(Vec<RawRow>, P)>();
         scope.spawn(move || {
             loop {
-                let (mut batch, mut extra) = empty_rx.try_recv().unwrap_or_default();
+                let (mut batch, mut prepared) = empty_rx.try_recv().unwrap_or_default();
                 let mut n = 0;
                 let mut end = false;
+                let mut failed = None;
                 while n < BATCH {
                     if n == batch.len() {
                         batch.push(RawRow::default());
@@ -765,23 +766,29 @@ pub fn pipelined_rows<X: Default + Send>(
                             break;
                         }
                         Err(e) => {
-                            let _ = full_tx.send(Err(e));
-                            return;
+                            failed = Some(e);
+                            break;
                         }
                     }
                 }
                 batch.truncate(n);
-                prepare(&batch, &mut extra);
-                // A closed channel means the consuming side stopped on an error: stop too.
-                if full_tx.send(Ok((batch, extra))).is_err() || end {
+                prepare(&batch, &mut prepared);
+                // The rows before an unreadable one are consumed first, so an error they hold
+                // (a ragged row, say) is the one reported, as when reading row by row. A closed
+                // channel means the consuming side stopped on an error: stop too.
+                if full_tx.send(Ok((batch, prepared))).is_err() || end {
+                    return;
+                }
+                if let Some(e) = failed {
+                    let _ = full_tx.send(Err(e));
                     return;
                 }
             }
         });
         for batch in full_rx {
-            let (rows, extra) = batch?;
-            consume(&rows, &extra)?;
-            let _ = empty_tx.send((rows, extra));
+            let (rows, prepared) = batch?;
+            consume(&rows, &prepared)?;
+            let _ = empty_tx.send((rows, prepared));
         }
         Ok(())
     })
