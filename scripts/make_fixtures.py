@@ -826,6 +826,31 @@ def make_ods_xls():
 
 
 # --------------------------------------------------------------------------
+def make_merged():
+    """A hand-kept stock list: a title merged across the columns, each category merged down
+    over its products (the value sits in the first row of the region only)."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Stock"
+    ws["A1"] = "Spring stock list"
+    ws.merge_cells("A1:F1")
+    ws.append(["SKU", "Name", "Category", "Qty", "Price", "Cost", "Orders"])
+    rows = [
+        ["M-1", "Floor lamp", "Lamps", 40, 80.0, 30.0, 1],
+        ["M-2", "Desk lamp", None, 50, 40.0, 15.0, 0],
+        ["M-3", "Wall lamp", None, 30, 60.0, 20.0, 2],
+        ["M-4", "Wool rug", "Rugs", 20, 120.0, 50.0, 0],
+        ["M-5", "Jute rug", None, 25, 90.0, 40.0, 1],
+        ["M-6", "Door mat", "Mats", 60, 15.0, 5.0, 30],
+    ]
+    for r in rows:
+        ws.append(r)
+    ws.merge_cells("C3:C5")
+    ws.merge_cells("C6:C7")
+    save_wb(wb, "fixtures/merged_cells.xlsx")
+
+
 def main():
     ex = make_examples()
     prod_ids, cat_ids = make_basic()
@@ -838,6 +863,7 @@ def main():
     make_bad()
     make_injection()
     made = make_ods_xls()
+    make_merged()
     write_readme(ex, units, orders, start, title, ml, made)
     print("examples:", json.dumps(ex, sort_keys=True))
     print("extra formats:", made)
@@ -908,6 +934,7 @@ fractions) and were checked by hand.
   date cells (a non-required column: ignore); T-103 price E8 is the formula `=E7*2` with cached
   value 90 (use the cached value); T-104 no cost. No orders column, so v = 0 everywhere:
   {title_txt}.
+- `merged_cells.xlsx` (`make_merged` in scripts/make_fixtures.py): title \"Spring stock list\" merged across A1:F1, header on row 2 `SKU | Name | Category | Qty | Price | Cost | Orders`, category `Lamps` merged down C3:C5 (M-1..M-3) and `Rugs` C6:C7 (M-4, M-5); M-6 `Mats`. Every line carries its category; a warning names `C3:C5, C6:C7`.
 - `semicolon_decimal_comma.csv`: `;` delimiter, decimal commas, currency symbols and thousands dots
   (`1.234,50 €`, `€ 800,00`, quantity `1.200` = 1200). `DC-2` name `Kissen; rot` (quoted `;`),
   `DC-3` name has a quoted newline. No sales: DC-1 margin 35.2% -> 20%; DC-2 25% (tier, margin

@@ -117,6 +117,30 @@ fn xlsx_with_title_rows() {
 }
 
 #[test]
+fn xlsx_category_merged_over_its_products_belongs_to_every_row() {
+    // C3:C5 "Lamps" and C6:C7 "Rugs" are merged down; the title A1:F1 is merged across.
+    let run = plan_ok(&["fixtures/merged_cells.xlsx"]);
+    let plan = run.plan();
+    for (sku, category) in [
+        ("M-1", "Lamps"),
+        ("M-2", "Lamps"),
+        ("M-3", "Lamps"),
+        ("M-4", "Rugs"),
+        ("M-5", "Rugs"),
+        ("M-6", "Mats"),
+    ] {
+        assert_eq!(line(&plan, sku)["category"], category, "{sku}");
+    }
+    let warnings = plan["warnings"].to_string();
+    assert!(warnings.contains("merged cells C3:C5, C6:C7"), "{warnings}");
+    assert!(run.stderr().contains("merged cells C3:C5, C6:C7"));
+    // An excluded category reaches the rows below its merged cell too.
+    let plan = plan_ok(&["fixtures/merged_cells.xlsx", "--exclude-category", "Rugs"]).plan();
+    assert_skipped(&plan, "M-4", "excluded");
+    assert_skipped(&plan, "M-5", "excluded");
+}
+
+#[test]
 fn xls_same_as_basic() {
     assert_basic_table(&plan_ok(&["fixtures/basic.xls"]).plan());
 }

@@ -123,6 +123,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     }
     check_duplicates(&lines, &reader.table_where)?;
     let mut warnings = reader.warnings;
+    warnings.extend(table.merged_warning());
     let untracked = lines
         .iter()
         .filter(|l| l.issue == Some(DataIssue::Untracked))

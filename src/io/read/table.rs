@@ -104,6 +104,8 @@ pub struct Table {
     pub col_offset: usize,
     /// `;`-delimited files default to decimal commas.
     pub decimal_comma_hint: bool,
+    /// Merged cells spanning rows in one column whose value was copied down (like "C3:C5").
+    pub filled_merges: Vec<String>,
     source: Source,
     buffer: VecDeque<RawRow>,
 }
@@ -224,6 +226,7 @@ impl Table {
             },
             col_offset: 0,
             decimal_comma_hint: delimiter == b';',
+            filled_merges: Vec::new(),
             source: Source::Csv {
                 reader: Box::new(reader),
                 record: csv::ByteRecord::new(),
@@ -314,6 +317,7 @@ impl Table {
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
+            filled_merges: Vec::new(),
             source: Source::Sheet {
                 rows: rows.into_iter(),
             },
@@ -330,7 +334,7 @@ impl Table {
         bytes: &[u8],
         opts: &ReadOptions,
     ) -> Result<Option<Table>> {
-        use calamine::{DataRef, Reader};
+        use calamine::Reader;
         let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) else {
             return Ok(None);
         };
@@ -346,42 +350,20 @@ impl Table {
                 "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV"
             ))
         };
-        let mut reader = xlsx.worksheet_cells_reader(&sheet).map_err(unreadable)?;
-        let mut by_row: std::collections::BTreeMap<u32, Vec<(u32, Cell)>> =
-            std::collections::BTreeMap::new();
-        let mut col0 = u32::MAX;
-        while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
-            let cell = match (&rec.value, rec.formula) {
-                (DataRef::Empty, Some(f)) if !f.is_empty() => Cell::Formula(f),
-                (DataRef::SharedString(s), _) => {
-                    if s.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.to_string())
-                    }
-                }
-                (DataRef::Int(i), _) => Cell::Number(*i as f64),
-                (DataRef::Float(f), _) => Cell::Number(*f),
-                (DataRef::String(s), _) => cell_from_data(&calamine::Data::String(s.clone())),
-                (DataRef::Bool(b), _) => Cell::Bool(*b),
-                (DataRef::DateTime(dt), _) => cell_from_data(&calamine::Data::DateTime(*dt)),
-                (DataRef::DateTimeIso(s), _) => {
-                    cell_from_data(&calamine::Data::DateTimeIso(s.clone()))
-                }
-                (DataRef::DurationIso(s), _) => Cell::Text(s.clone()),
-                (DataRef::Error(e), _) => Cell::Error(format!("{e}")),
-                (DataRef::Empty, _) => Cell::Empty,
-            };
-            if cell == Cell::Empty {
-                continue;
-            }
-            let (r, c) = rec.pos;
-            col0 = col0.min(c);
-            by_row.entry(r).or_default().push((c, cell));
-        }
-        drop(reader);
-        let col0 = if col0 == u32::MAX { 0 } else { col0 };
-        let rows: Vec<RawRow> = by_row
+        // The merged regions are listed after the cells in the sheet's XML: a second pass over
+        // it, on another core while this one reads the cells.
+        let (cells, merges) = std::thread::scope(|scope| {
+            let merges = scope.spawn(|| {
+                // Merged cells are a nicety: a sheet whose list cannot be read has none.
+                calamine::Xlsx::new(Cursor::new(bytes))
+                    .and_then(|mut x| x.merge_cells_by_sheet_name(&sheet))
+                    .unwrap_or_default()
+            });
+            let cells = read_xlsx_cells(&mut xlsx, &sheet, &unreadable);
+            (cells, merges.join().unwrap_or_default())
+        });
+        let (by_row, col0) = cells?;
+        let mut rows: Vec<RawRow> = by_row
             .into_iter()
             .map(|(r, cells)| {
                 let width = cells
@@ -399,6 +381,7 @@ impl Table {
                 }
             })
             .collect();
+        let filled_merges = fill_merged_down(&mut rows, col0 as usize, &merges);
         Ok(Some(Table {
             path: path.to_path_buf(),
             display: display.to_string(),
@@ -406,13 +389,116 @@ impl Table {
             kind: Kind::Spreadsheet,
             col_offset: col0 as usize,
             decimal_comma_hint: false,
+            filled_merges,
             source: Source::Sheet {
                 rows: rows.into_iter(),
             },
             buffer: VecDeque::new(),
         }))
     }
+}
 
+type CellsByRow = std::collections::BTreeMap<u32, Vec<(u32, Cell)>>;
+
+/// The present cells of an XLSX sheet by row, and the first column used.
+fn read_xlsx_cells(
+    xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    sheet: &str,
+    unreadable: &dyn Fn(calamine::XlsxError) -> Error,
+) -> Result<(CellsByRow, u32)> {
+    use calamine::DataRef;
+    let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    let mut by_row = CellsByRow::new();
+    let mut col0 = u32::MAX;
+    while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
+        let cell = match (&rec.value, rec.formula) {
+            (DataRef::Empty, Some(f)) if !f.is_empty() => Cell::Formula(f),
+            (DataRef::SharedString(s), _) => {
+                if s.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(s.to_string())
+                }
+            }
+            (DataRef::Int(i), _) => Cell::Number(*i as f64),
+            (DataRef::Float(f), _) => Cell::Number(*f),
+            (DataRef::String(s), _) => cell_from_data(&calamine::Data::String(s.clone())),
+            (DataRef::Bool(b), _) => Cell::Bool(*b),
+            (DataRef::DateTime(dt), _) => cell_from_data(&calamine::Data::DateTime(*dt)),
+            (DataRef::DateTimeIso(s), _) => cell_from_data(&calamine::Data::DateTimeIso(s.clone())),
+            (DataRef::DurationIso(s), _) => Cell::Text(s.clone()),
+            (DataRef::Error(e), _) => Cell::Error(format!("{e}")),
+            (DataRef::Empty, _) => Cell::Empty,
+        };
+        if cell == Cell::Empty {
+            continue;
+        }
+        let (r, c) = rec.pos;
+        col0 = col0.min(c);
+        by_row.entry(r).or_default().push((c, cell));
+    }
+    drop(reader);
+    let col0 = if col0 == u32::MAX { 0 } else { col0 };
+    Ok((by_row, col0))
+}
+
+/// Most work `fill_merged_down` does (cells looked at), whatever the merged regions claim.
+const MERGE_FILL_BUDGET: usize = 20_000_000;
+
+/// Copy the value of each merged region that spans rows in one column (a category merged over
+/// its products, say) into the rows below its first, where the cell is empty: every row of the
+/// region means that value. Regions over several columns (titles, grouped headers) are left
+/// alone, and so are rows with nothing else in them. Returns the regions filled, as "C3:C5".
+fn fill_merged_down(
+    rows: &mut [RawRow],
+    col0: usize,
+    merges: &[calamine::Dimensions],
+) -> Vec<String> {
+    let mut filled = Vec::new();
+    let mut budget = MERGE_FILL_BUDGET;
+    for m in merges {
+        let ((r0, c0), (r1, c1)) = (m.start, m.end);
+        if c0 != c1 || r1 <= r0 || (c0 as usize) < col0 {
+            continue;
+        }
+        let col = c0 as usize - col0;
+        // Rows are in order of their (1-based) row number.
+        let first = rows.partition_point(|r| r.row < r0 as usize + 1);
+        let Some(value) = rows
+            .get(first)
+            .filter(|r| r.row == r0 as usize + 1)
+            .and_then(|r| r.cells.get(col))
+            .filter(|c| !c.is_empty())
+            .cloned()
+        else {
+            continue;
+        };
+        let mut any = false;
+        for row in rows[first + 1..]
+            .iter_mut()
+            .take_while(|r| r.row <= r1 as usize + 1)
+        {
+            if budget == 0 {
+                return filled;
+            }
+            budget -= 1;
+            if row.cells.len() <= col {
+                row.cells.resize(col + 1, Cell::Empty);
+            }
+            if row.cells[col].is_empty() {
+                row.cells[col] = value.clone();
+                any = true;
+            }
+        }
+        if any {
+            let letters = column_letters(c0 as usize);
+            filled.push(format!("{letters}{}:{letters}{}", r0 + 1, r1 + 1));
+        }
+    }
+    filled
+}
+
+impl Table {
     fn read_raw(&mut self) -> Result<Option<RawRow>> {
         match &mut self.source {
             Source::Sheet { rows } => {
@@ -516,6 +602,27 @@ impl Table {
     }
 
     /// "file", "file, sheet \"S\"" for messages.
+    /// The warning that names the merged cells whose value was copied down, if any.
+    pub fn merged_warning(&self) -> Option<crate::model::Warning> {
+        let n = self.filled_merges.len();
+        let (first, rest) = self.filled_merges.split_at(n.min(5));
+        let more = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" and {} more", rest.len())
+        };
+        (n > 0).then(|| crate::model::Warning {
+            file: self.display.clone(),
+            sheet: self.sheet.clone(),
+            row: None,
+            column: None,
+            message: format!(
+                "merged cells {}{more} were read as their value on every row they span",
+                first.join(", ")
+            ),
+        })
+    }
+
     pub fn where_(&self) -> String {
         match &self.sheet {
             Some(s) => format!("{}, sheet \"{s}\"", self.display),
@@ -796,6 +903,50 @@ pub fn pipelined_rows<P: Default + Send>(
 
 #[cfg(test)]
 mod tests {
+    fn row(row: usize, cells: &[&str]) -> RawRow {
+        RawRow {
+            row,
+            cells: cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(c.to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn merged_cells_fill_down_one_column_only_into_rows_that_exist() {
+        let dims = |r0, c0, r1, c1| calamine::Dimensions {
+            start: (r0, c0),
+            end: (r1, c1),
+        };
+        // Sheet rows 1-5 (0-based 0-4), columns B.. (col0 = 1); row 4 is absent.
+        let mut rows = vec![
+            row(1, &["Title", ""]),
+            row(2, &["A-1", "Lamps"]),
+            row(3, &["A-2"]),
+            row(5, &["A-4", ""]),
+        ];
+        let merges = [
+            dims(0, 1, 0, 2), // B1:C1, across: left alone
+            dims(1, 2, 4, 2), // C2:C5, down: filled into rows 3 and 5
+            dims(0, 0, 0, 0), // A1, left of the used range: ignored
+        ];
+        let filled = fill_merged_down(&mut rows, 1, &merges);
+        assert_eq!(filled, vec!["C2:C5".to_string()]);
+        assert_eq!(rows[0].cells[1], Cell::Empty);
+        assert_eq!(rows[2].cells[1], Cell::Text("Lamps".into()));
+        assert_eq!(rows[3].cells[1], Cell::Text("Lamps".into()));
+        // A region whose first cell is empty fills nothing.
+        let mut rows = vec![row(1, &["", ""]), row(2, &["x", ""])];
+        assert!(fill_merged_down(&mut rows, 0, &[dims(0, 1, 1, 1)]).is_empty());
+    }
+
     use super::*;
 
     #[test]
