@@ -55,11 +55,15 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let mut summary = report::summarise(&plan, as_of, &week, dated, previous.as_ref());
     let mut warnings = plan.warnings.clone();
     if let Some(dir) = &args.campaigns {
+        let opts = args.input.read_options();
+        let sales = crate::commands::review::SalesInputs {
+            files: &args.files.sales,
+            opts: &opts,
+            maps: &args.input.maps,
+        };
         summary.campaigns = crate::commands::review::running_campaigns(
             dir,
-            &args.files.sales,
-            &args.input.read_options(),
-            &args.input.maps,
+            &sales,
             args.common.config.as_deref(),
             as_of,
             &mut warnings,

@@ -87,15 +87,12 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
         });
     }
     let mut inputs = Vec::new();
-    let mut facts = sales_facts(
-        campaign,
-        &args.sales,
-        &opts,
-        &args.input.maps,
-        as_of,
-        &mut inputs,
-        &mut warnings,
-    )?;
+    let sales = SalesInputs {
+        files: &args.sales,
+        opts: &opts,
+        maps: &args.input.maps,
+    };
+    let mut facts = sales_facts(campaign, &sales, as_of, Some(&mut inputs), &mut warnings)?;
     if let Some(path) = &args.catalog {
         progress.step(format!("reading {}", path.display()));
         stock_now(
@@ -206,9 +203,7 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
 /// latest revision, with the totals a review of them gives (for the weekly report).
 pub fn running_campaigns(
     dir: &Path,
-    sales: &[PathBuf],
-    opts: &ReadOptions,
-    maps: &[(String, String)],
+    sales: &SalesInputs<'_>,
     config: Option<&Path>,
     as_of: NaiveDate,
     warnings: &mut Vec<Warning>,
@@ -224,7 +219,7 @@ pub fn running_campaigns(
     for folder in folders {
         // One damaged campaign, or sales it cannot use, must not stop the weekly report: the
         // campaign is named in a warning and skipped.
-        match running_campaign(&folder, sales, opts, maps, config, as_of, warnings) {
+        match running_campaign(&folder, sales, config, as_of, warnings) {
             Ok(Some(c)) => out.push(c),
             Ok(None) => {}
             Err(e) => warnings.push(Warning {
@@ -242,9 +237,7 @@ pub fn running_campaigns(
 /// One campaign folder for the report: `None` when it is not running on `as_of`.
 fn running_campaign(
     folder: &Path,
-    sales: &[PathBuf],
-    opts: &ReadOptions,
-    maps: &[(String, String)],
+    sales: &SalesInputs<'_>,
     config: Option<&Path>,
     as_of: NaiveDate,
     warnings: &mut Vec<Warning>,
@@ -254,7 +247,7 @@ fn running_campaign(
     if as_of < c.header.start || as_of > c.header.end {
         return Ok(None);
     }
-    if sales.is_empty() {
+    if sales.files.is_empty() {
         return Err(Error::Usage(format!(
             "campaign \"{}\" is running, but its clearance rate needs dated --sales",
             c.header.name
@@ -262,7 +255,7 @@ fn running_campaign(
     }
     let settings = crate::config::review_settings(config, None, &[], None, c.policy.as_ref())
         .map_err(|e| Error::Data(format!("{}: {e}", found.file.display())))?;
-    let facts = sales_facts(c, sales, opts, maps, as_of, &mut Vec::new(), warnings)?;
+    let facts = sales_facts(c, sales, as_of, None, warnings)?;
     let lines: Vec<LineReview> = c
         .lines
         .iter()
@@ -401,15 +394,23 @@ fn revision_files(root: &Path) -> Vec<(u32, PathBuf)> {
 }
 
 /// Units sold since the start and the last sale, per campaign line.
+/// The sales files a review or a report reads, and how to read them.
+pub struct SalesInputs<'a> {
+    pub files: &'a [PathBuf],
+    pub opts: &'a ReadOptions,
+    pub maps: &'a [(String, String)],
+}
+
+/// What each campaign line sold since the start. With `inputs`, each sales file is listed
+/// there with its hash (review.json); the report, which lists no inputs, skips the hashing.
 fn sales_facts(
     c: &Campaign,
-    files: &[PathBuf],
-    opts: &ReadOptions,
-    maps: &[(String, String)],
+    sales: &SalesInputs<'_>,
     as_of: NaiveDate,
-    inputs: &mut Vec<InputFile>,
+    mut inputs: Option<&mut Vec<InputFile>>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Facts>> {
+    let SalesInputs { files, opts, maps } = *sales;
     let lines: Vec<CatalogLine> = c
         .lines
         .iter()
@@ -469,13 +470,15 @@ fn sales_facts(
             !w.message
                 .contains("for skus not in the catalog were ignored")
         }));
-        inputs.push(InputFile {
-            path: path.display().to_string(),
-            role: "sales".into(),
-            sheet: None,
-            rows,
-            sha256: sha256_file(path)?,
-        });
+        if let Some(inputs) = inputs.as_deref_mut() {
+            inputs.push(InputFile {
+                path: path.display().to_string(),
+                role: "sales".into(),
+                sheet: None,
+                rows,
+                sha256: sha256_file(path)?,
+            });
+        }
     }
     Ok(totals
         .finish(Basis::Units)
