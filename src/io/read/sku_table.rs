@@ -235,4 +235,35 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        /// Whatever the skus (empty, long, non-ASCII, repeated), the table answers like a map
+        /// that keeps each sku's first line, one at a time and a batch at a time.
+        #[test]
+        fn answers_like_a_map_of_first_lines(
+            catalog in proptest::collection::vec("[a-zA-Z0-9é -]{0,30}", 0..300),
+            asked in proptest::collection::vec(proptest::option::of("[a-zA-Z0-9é -]{0,30}"), 0..300),
+        ) {
+            let mut model = std::collections::HashMap::new();
+            let mut t = SkuTable::with_capacity(catalog.len() / 3);
+            for (i, s) in catalog.iter().enumerate() {
+                model.entry(s.as_str()).or_insert(i as u32);
+                t.insert_first(s, i as u32);
+            }
+            let mut out = Vec::new();
+            // Asked skus: the catalog's own and the generated ones.
+            let asked: Vec<Option<&str>> = catalog
+                .iter()
+                .map(|s| Some(s.as_str()))
+                .chain(asked.iter().map(|s| s.as_deref()))
+                .collect();
+            t.get_batch(asked.iter().copied(), &mut out);
+            proptest::prop_assert_eq!(out.len(), asked.len());
+            for (s, got) in asked.iter().zip(&out) {
+                let want = s.and_then(|s| model.get(s).copied());
+                proptest::prop_assert_eq!(s.and_then(|s| t.get(s)), want);
+                proptest::prop_assert_eq!(*got, want.unwrap_or(NONE));
+            }
+        }
+    }
 }
