@@ -849,6 +849,21 @@ def make_merged():
     ws.merge_cells("C3:C5")
     ws.merge_cells("C6:C7")
     save_wb(wb, "fixtures/merged_cells.xlsx")
+    # The same list as a legacy .xls (xlwt).
+    import xlwt
+    book = xlwt.Workbook()
+    sh = book.add_sheet("Stock")
+    sh.write_merge(0, 0, 0, 5, "Spring stock list")
+    for j, h in enumerate(["SKU", "Name", "Category", "Qty", "Price", "Cost", "Orders"]):
+        sh.write(1, j, h)
+    for i, r in enumerate(rows, start=2):
+        for j, v in enumerate(r):
+            if v is not None and j != 2:
+                sh.write(i, j, v)
+    sh.write_merge(2, 4, 2, 2, "Lamps")
+    sh.write_merge(5, 6, 2, 2, "Rugs")
+    sh.write(7, 2, "Mats")
+    book.save(path("fixtures/merged_cells.xls"))
 
 
 def main():
@@ -934,7 +949,7 @@ fractions) and were checked by hand.
   date cells (a non-required column: ignore); T-103 price E8 is the formula `=E7*2` with cached
   value 90 (use the cached value); T-104 no cost. No orders column, so v = 0 everywhere:
   {title_txt}.
-- `merged_cells.xlsx` (`make_merged` in scripts/make_fixtures.py): title \"Spring stock list\" merged across A1:F1, header on row 2 `SKU | Name | Category | Qty | Price | Cost | Orders`, category `Lamps` merged down C3:C5 (M-1..M-3) and `Rugs` C6:C7 (M-4, M-5); M-6 `Mats`. Every line carries its category; a warning names `C3:C5, C6:C7`.
+- `merged_cells.xlsx` and `merged_cells.xls` (`make_merged` in scripts/make_fixtures.py): title \"Spring stock list\" merged across A1:F1, header on row 2 `SKU | Name | Category | Qty | Price | Cost | Orders`, category `Lamps` merged down C3:C5 (M-1..M-3) and `Rugs` C6:C7 (M-4, M-5); M-6 `Mats`. Every line carries its category; a warning names `C3:C5, C6:C7`.
 - `semicolon_decimal_comma.csv`: `;` delimiter, decimal commas, currency symbols and thousands dots
   (`1.234,50 €`, `€ 800,00`, quantity `1.200` = 1200). `DC-2` name `Kissen; rot` (quoted `;`),
   `DC-3` name has a quoted newline. No sales: DC-1 margin 35.2% -> 20%; DC-2 25% (tier, margin

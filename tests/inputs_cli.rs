@@ -118,8 +118,17 @@ fn xlsx_with_title_rows() {
 
 #[test]
 fn xlsx_category_merged_over_its_products_belongs_to_every_row() {
+    assert_merged_categories("fixtures/merged_cells.xlsx");
+}
+
+#[test]
+fn xls_category_merged_over_its_products_belongs_to_every_row() {
+    assert_merged_categories("fixtures/merged_cells.xls");
+}
+
+fn assert_merged_categories(file: &str) {
     // C3:C5 "Lamps" and C6:C7 "Rugs" are merged down; the title A1:F1 is merged across.
-    let run = plan_ok(&["fixtures/merged_cells.xlsx"]);
+    let run = plan_ok(&[file]);
     let plan = run.plan();
     for (sku, category) in [
         ("M-1", "Lamps"),
@@ -135,7 +144,7 @@ fn xlsx_category_merged_over_its_products_belongs_to_every_row() {
     assert!(warnings.contains("merged cells C3:C5, C6:C7"), "{warnings}");
     assert!(run.stderr().contains("merged cells C3:C5, C6:C7"));
     // An excluded category reaches the rows below its merged cell too.
-    let plan = plan_ok(&["fixtures/merged_cells.xlsx", "--exclude-category", "Rugs"]).plan();
+    let plan = plan_ok(&[file, "--exclude-category", "Rugs"]).plan();
     assert_skipped(&plan, "M-4", "excluded");
     assert_skipped(&plan, "M-5", "excluded");
 }

@@ -310,6 +310,12 @@ impl Table {
                 }
             }
         }
+        // Merged cells: XLS lists them (ODS through calamine does not).
+        let merges = match &workbook {
+            calamine::Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&sheet).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let filled_merges = fill_merged_down(&mut rows, col0, &merges);
         Ok(Table {
             path: path.to_path_buf(),
             display,
@@ -317,7 +323,7 @@ impl Table {
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
-            filled_merges: Vec::new(),
+            filled_merges,
             source: Source::Sheet {
                 rows: rows.into_iter(),
             },
@@ -456,6 +462,9 @@ fn fill_merged_down(
 ) -> Vec<String> {
     let mut filled = Vec::new();
     let mut budget = MERGE_FILL_BUDGET;
+    // Top to bottom, left to right, whatever order the file lists them in.
+    let mut merges: Vec<&calamine::Dimensions> = merges.iter().collect();
+    merges.sort_by_key(|m| (m.start.0, m.start.1));
     for m in merges {
         let ((r0, c0), (r1, c1)) = (m.start, m.end);
         if c0 != c1 || r1 <= r0 || (c0 as usize) < col0 {
@@ -482,6 +491,9 @@ fn fill_merged_down(
                 return filled;
             }
             budget -= 1;
+            if row.cells.iter().all(Cell::is_empty) {
+                continue;
+            }
             if row.cells.len() <= col {
                 row.cells.resize(col + 1, Cell::Empty);
             }
