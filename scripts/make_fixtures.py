@@ -864,6 +864,22 @@ def make_merged():
     sh.write_merge(5, 6, 2, 2, "Rugs")
     sh.write(7, 2, "Mats")
     book.save(path("fixtures/merged_cells.xls"))
+    # A header over two rows: a title merged over sub-headers (not read: one header row).
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "SKU"
+    ws.merge_cells("A1:A2")
+    ws["B1"] = "Name"
+    ws.merge_cells("B1:B2")
+    ws["C1"] = "Qty"
+    ws.merge_cells("C1:C2")
+    ws["D1"] = "Price"
+    ws.merge_cells("D1:E1")
+    ws["D2"] = "net"
+    ws["E2"] = "gross"
+    ws.append(["A-1", "Lamp", 10, 8, 10])
+    ws.append(["A-2", "Rug", 5, 80, 100])
+    save_wb(wb, "fixtures/bad/two_row_header.xlsx")
 
 
 def main():
@@ -999,6 +1015,7 @@ fractions) and were checked by hand.
 - `duplicate_sku.csv`: `D-2` on file rows 3 and 6 -> exit 65 naming both rows.
 - `truncated.xlsx`: first half of a valid xlsx -> exit 65 (or 66), no panic.
 - `not_a_spreadsheet.xlsx`: PNG signature + text named .xlsx -> exit 65 (or 66), no panic.
+- `two_row_header.xlsx` (`make_merged`): SKU, Name, Qty merged over rows 1-2, Price merged across D1:E1 over sub-headers `net`, `gross` on row 2 -> exit 65 naming row 2 and asking for one header row (no word of delimiters)
 - `ragged.csv`: R-2 (row 3) has two extra non-empty fields -> exit 65; R-3's extra fields are empty
   (trailing empty fields are allowed).
 - `duplicate_header.csv`: `price` twice -> exit 65.

@@ -134,6 +134,21 @@ fn ragged_rows() {
 }
 
 #[test]
+fn spreadsheet_row_wider_than_its_header_says_so_without_talking_of_delimiters() {
+    // Price is merged over "net" and "gross" on a second header row.
+    expect_error(
+        &["fixtures/bad/two_row_header.xlsx"],
+        65,
+        &[
+            "fixtures/bad/two_row_header.xlsx",
+            "row 2",
+            "values in 5 columns but the header names only 4",
+            "keep one header row",
+        ],
+    );
+}
+
+#[test]
 fn duplicate_header() {
     expect_error(
         &["fixtures/bad/duplicate_header.csv"],

@@ -94,6 +94,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     let mut rows = 0u64;
     let mut state = PlatformState::default();
     let width = header.headers.len();
+    let table_kind = table.kind.clone();
     // Rows are parsed on another core while this one turns them into catalog lines (nothing
     // is prepared on the parsing side: `()`).
     pipelined_rows(&mut table, &|_, _: &mut ()| {}, &mut |batch, _| {
@@ -101,7 +102,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             if raw.cells.iter().all(Cell::is_empty) {
                 continue;
             }
-            check_ragged(raw, width, &reader.table_where)?;
+            check_ragged(raw, width, &reader.table_where, &table_kind)?;
             rows += 1;
             match layout {
                 Layout::Generic => lines.extend(reader.generic(raw)),

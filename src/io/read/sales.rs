@@ -256,6 +256,7 @@ pub fn aggregate_sales(
         col("cancelled_at"),
     );
     let width = header.headers.len();
+    let table_kind = table.kind.clone();
     let mut rows = 0u64;
     let mut unknown_lines = 0u64;
     let mut unknown_examples: Vec<String> = Vec::new();
@@ -281,7 +282,7 @@ pub fn aggregate_sales(
         if raw.cells.iter().all(Cell::is_empty) {
             return Ok(());
         }
-        check_ragged(raw, width, &place)?;
+        check_ragged(raw, width, &place, &table_kind)?;
         rows += 1;
         let order_id = text(&raw.cells, c_order);
         // Cancelled orders (Shopify writes `Cancelled at` on the order's first row only).

@@ -802,17 +802,22 @@ fn cell_from_data(d: &Data) -> Cell {
 
 /// A row with more fields than the header is ambiguous (SPEC section 7) unless the extra fields
 /// are empty; `place` is the file (and sheet) for the message.
-pub fn check_ragged(raw: &RawRow, width: usize, place: &str) -> Result<()> {
+pub fn check_ragged(raw: &RawRow, width: usize, place: &str, kind: &Kind) -> Result<()> {
     if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty()) {
         let used = raw
             .cells
             .iter()
             .rposition(|c| !c.is_empty())
             .map_or(raw.cells.len(), |p| p + 1);
-        return Err(Error::Data(format!(
-            "{place}, row {}: the row has {used} fields but the header has {width}; a field may contain an unquoted delimiter. Quote that field or remove the extra values",
-            raw.row
-        )));
+        let row = raw.row;
+        return Err(Error::Data(match kind {
+            Kind::Csv { .. } => format!(
+                "{place}, row {row}: the row has {used} fields but the header has {width}; a field may contain an unquoted delimiter. Quote that field or remove the extra values"
+            ),
+            Kind::Spreadsheet => format!(
+                "{place}, row {row}: the row has values in {used} columns but the header names only {width}; give the extra columns a header or clear them. A header over two rows (a title merged over sub-headers) is not read: keep one header row"
+            ),
+        }));
     }
     Ok(())
 }
