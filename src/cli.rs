@@ -124,6 +124,7 @@ impl InputArgs {
             sheet: self.sheet.clone(),
             decimal_comma: self.decimal_comma.then_some(true),
             max_sheet_bytes: self.max_sheet_mb.saturating_mul(1 << 20),
+            as_of: None,
         }
     }
 }

@@ -129,7 +129,10 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 /// Read every input and compute the plan (no output written).
 pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let mut timings = crate::Timings::from_env();
-    let opts = args.input.read_options();
+    let opts = crate::io::read::ReadOptions {
+        as_of: Some(cfg.as_of),
+        ..args.input.read_options()
+    };
     let maps = &args.input.maps;
     // The catalog's and sales files' hashes (plan.json's inputs and the plan id) are computed
     // on another core while the same files are read.
@@ -305,6 +308,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             status: "draft".into(),
         },
         inputs,
+        platform: catalog.platform.clone(),
         warnings,
         summary,
         lines: plan_lines,

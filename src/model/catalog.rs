@@ -38,6 +38,30 @@ pub struct CatalogLine {
     /// The last day it sold, from dated sales files.
     pub last_sale: Option<chrono::NaiveDate>,
     pub issue: Option<DataIssue>,
+    /// The price the customer pays today when a markdown the shop already runs is live on the
+    /// as-of date (Shopify compare-at, WooCommerce/Magento sale price, PrestaShop and Wix
+    /// discounts, a generic `sale_price`); `price` is then the regular ("was") price.
+    pub live_price: Option<Decimal>,
+    /// Why the line is left out whatever the rules say (a Shopify product `archived` or `draft`).
+    pub inactive: Option<String>,
+    /// The platform columns of the export row, verbatim, for the platform's import and revert files.
+    pub export: Option<Box<ExportRow>>,
+}
+
+/// The columns of one platform export row that its import and revert files need, under
+/// canonical names (`handle`, `option1_name`, `price`, `compare_at_price`, `sale_price`,
+/// `sale_from`, ...), each value exactly as the export wrote it (blank kept as "").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ExportRow(pub std::collections::BTreeMap<String, String>);
+
+impl ExportRow {
+    pub fn get(&self, key: &str) -> &str {
+        self.0.get(key).map(String::as_str).unwrap_or("")
+    }
+    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+        self.0.insert(key.to_string(), value.into());
+    }
 }
 
 impl CatalogLine {

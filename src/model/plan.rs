@@ -232,6 +232,20 @@ pub struct PlanLine {
     pub category_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub currency: Option<String>,
+    /// The price the customer pays today under a markdown the shop already runs (live on the
+    /// as-of date); `price` is then the regular price, and the markdown counts as an existing
+    /// discount (`existing_discount_pct`, flag `stacked`). Absent when no markdown is live.
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub live_price: Option<Decimal>,
+    /// The platform export's own columns for this line, verbatim (platform catalogs only):
+    /// what `apply --platform` needs to write the import and revert files.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub export: Option<Box<super::ExportRow>>,
 }
 
 impl PlanLine {
@@ -355,10 +369,24 @@ pub struct Plan {
     pub policy: PolicyRecord,
     pub campaign: CampaignHeader,
     pub inputs: Vec<InputFile>,
+    /// The shop platform the catalog was read as (absent for a generic catalog).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub platform: Option<SourcePlatform>,
     pub warnings: Vec<Warning>,
     pub summary: Summary,
     /// Planned lines in ranking order, then skipped lines in input order.
     pub lines: Vec<PlanLine>,
+}
+
+/// The platform a catalog export came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourcePlatform {
+    /// `shopify`, `woocommerce`, `magento`, `prestashop` or `wix`.
+    pub name: String,
+    /// Shopify's header family: `legacy` (`Handle`, `Variant SKU`, `Variant Price`) or
+    /// `current` (`URL handle`, `SKU`, `Price`); absent for other platforms.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub headers: Option<String>,
 }
 
 pub const PLAN_SCHEMA: &str = "clearance.plan/v1";

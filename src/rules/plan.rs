@@ -211,6 +211,8 @@ fn base_line(line: CatalogLine) -> PlanLine {
         product_id: line.product_id,
         category_id: line.category_id,
         currency: line.currency,
+        live_price: line.live_price,
+        export: line.export,
     }
 }
 
@@ -259,6 +261,10 @@ fn decide(
             );
         }
     };
+    if let Some(status) = &line.inactive {
+        let why = format!("the product is {status} in the shop, not on sale; nothing to clear");
+        return skipped_line(line, Reason::Excluded, why);
+    }
     if let Some((campaign, skus)) = &policy.only_skus
         && !skus.contains(line.sku.trim())
     {
@@ -289,9 +295,28 @@ fn decide(
     // Rules 2-4: velocity, class, tier.
     let sold = line.sold.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
     let ratio = cost_ratio(price, line.cost, line.margin);
+    // A live markdown (the shop's own sale price below the regular price) is an existing
+    // sku-level discount (rule 6), measured from the regular price, on top of any discount
+    // rule that covers the line too: cap and floor hold on the combined depth.
+    let rule_existing = existing;
+    let live = line
+        .live_price
+        .filter(|lp| *lp > Decimal::ZERO && *lp < price);
+    let live_pct = live.map(|lp| HUNDRED * (Decimal::ONE - lp / price));
+    let existing = match (rule_existing, live_pct) {
+        (Some(e), Some(l)) => Some(super::combined_depth(e, l)),
+        (e, l) => e.or(l),
+    };
+    let existing_words = why::existing_words(rule_existing, live.map(|lp| (lp, price)));
+    let existing_why = existing.map(|pct| why::Existing {
+        pct,
+        words: &existing_words,
+    });
     let mut out = base_line(line);
+    out.live_price = live;
     out.sold = Some(sold);
-    out.existing_discount_pct = existing.map(|e| e.normalize());
+    // Rounded for the files; the rules use the exact depth.
+    out.existing_discount_pct = existing.map(|e| round(e, 2).normalize());
     out.margin_pct = ratio.map(|r| round(margin_pct(r), 2));
     if ratio.is_some_and(|r| r > Decimal::ONE) {
         out.flags.push("cost_above_price".into());
@@ -342,6 +367,9 @@ fn decide(
     if existing.is_some() {
         out.flags.push("stacked".into());
     }
+    if live.is_some() {
+        out.flags.push("live_markdown".into());
+    }
     // An explicit request is planned at its depth even below the minimum discount.
     let below_min = !is_request && d < policy.min_discount_pct;
     if below_min || d <= Decimal::ZERO {
@@ -352,15 +380,26 @@ fn decide(
             BindingLimit::Stacking => Reason::Stacking,
             _ => Reason::BelowMinDiscount,
         });
-        out.why = why::too_small(&facts, policy, &lim, binding, d, existing, out.margin_pct);
+        out.why = why::too_small(
+            &facts,
+            policy,
+            &lim,
+            binding,
+            d,
+            existing_why,
+            out.margin_pct,
+        );
         return out;
     }
 
-    // Rule 8: the clearance price.
+    // Rule 8: the clearance price, from the price the customer pays today (the live markdown's
+    // price when there is one, so the new price is never above it).
     let digits = minor_unit_digits(out.currency.as_deref().or(policy.currency.as_deref()));
-    let plain = clearance_price(price, d, digits);
+    let base = live.unwrap_or(price);
+    let plain = clearance_price(base, d, digits);
     let allowed = lim.allowed();
     let e = existing.unwrap_or(Decimal::ZERO);
+    let e_rule = rule_existing.unwrap_or(Decimal::ZERO);
     if plain <= Decimal::ZERO {
         out.status = LineStatus::Skipped;
         out.reason = Some(Reason::BadPrice);
@@ -371,14 +410,14 @@ fn decide(
         return out;
     }
     let final_price = apply_price_ending(plain, &policy.price_endings, digits, |candidate| {
-        let depth = HUNDRED * (Decimal::ONE - candidate / price);
+        let depth = HUNDRED * (Decimal::ONE - candidate / base);
         depth <= allowed
     });
     out.clearance_price = Some(final_price);
     let paid_factor = if final_price == plain {
         (Decimal::ONE - e / HUNDRED) * (Decimal::ONE - d / HUNDRED)
     } else {
-        (Decimal::ONE - e / HUNDRED) * final_price / price
+        (Decimal::ONE - e_rule / HUNDRED) * final_price / price
     };
     let margin_after = ratio.and_then(|r| {
         if paid_factor <= Decimal::ZERO {
@@ -399,7 +438,7 @@ fn decide(
     out.status = LineStatus::Planned;
     out.discount_pct = Some(d);
     out.binding_limit = Some(binding);
-    out.why = why::planned(&facts, policy, &lim, binding, d, existing, margin_after);
+    out.why = why::planned(&facts, policy, &lim, binding, d, existing_why, margin_after);
     out
 }
 
@@ -429,9 +468,12 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
             LineStatus::Planned => {
                 planned += 1;
                 discount_sum = sat_add(discount_sum, line.discount_pct.unwrap_or_default());
-                if let (Some(p), Some(cp), Some(q)) =
-                    (line.price, line.clearance_price, line.quantity)
-                {
+                // From the price the customer pays today: a live markdown is not the plan's cost.
+                if let (Some(p), Some(cp), Some(q)) = (
+                    line.live_price.or(line.price),
+                    line.clearance_price,
+                    line.quantity,
+                ) {
                     let v = markdown.get_or_insert(Decimal::ZERO);
                     *v = sat_add(*v, sat_mul(p - cp, q));
                 }

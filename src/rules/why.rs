@@ -40,7 +40,36 @@ fn opening(f: &Facts) -> String {
     }
 }
 
-fn pct(d: Decimal) -> String {
+/// An existing discount: its depth and how the sentence names it.
+#[derive(Clone, Copy)]
+pub struct Existing<'a> {
+    pub pct: Decimal,
+    pub words: &'a str,
+}
+
+/// How the why names the discounts already running on a line: a discount rule covering it,
+/// the shop's own live markdown (sale price below the regular price), or both.
+pub fn existing_words(rule: Option<Decimal>, live: Option<(Decimal, Decimal)>) -> String {
+    let markdown = |(now, regular): (Decimal, Decimal)| {
+        format!(
+            "the live markdown to {} from {}",
+            plain(now),
+            plain(regular)
+        )
+    };
+    match (rule, live) {
+        (Some(e), Some(l)) => format!("{} and an existing {} discount", markdown(l), pct(e)),
+        (None, Some(l)) => {
+            let (now, regular) = l;
+            let depth = Decimal::ONE_HUNDRED * (Decimal::ONE - now / regular);
+            format!("{} ({})", markdown(l), pct(depth))
+        }
+        (Some(e), None) => format!("an existing {} discount", pct(e)),
+        (None, None) => String::new(),
+    }
+}
+
+pub(crate) fn pct(d: Decimal) -> String {
     format!("{}%", plain(round(d, 2)))
 }
 
@@ -63,7 +92,7 @@ pub fn planned(
     lim: &Limits,
     binding: BindingLimit,
     d: Decimal,
-    existing: Option<Decimal>,
+    existing: Option<Existing>,
     margin_after: Option<Decimal>,
 ) -> String {
     let floor = pct(policy.min_margin_pct);
@@ -86,20 +115,19 @@ pub fn planned(
             )
         }
         BindingLimit::Stacking => {
-            let e = existing.unwrap_or_default();
+            let (e, words) = existing.map_or((Decimal::ZERO, ""), |x| (x.pct, x.words));
             format!(
-                "{wanted} reduced to {} because an existing {} discount already applies (combined {})",
+                "{wanted} reduced to {} because {words} already applies (combined {})",
                 pct(d),
-                pct(e),
                 pct(combined_depth(e, d))
             )
         }
     };
     let depth = match (existing, binding) {
         (Some(e), b) if b != BindingLimit::Stacking => format!(
-            "{depth}, on top of an existing {} discount (combined {})",
-            pct(e),
-            pct(combined_depth(e, d))
+            "{depth}, on top of {} (combined {})",
+            e.words,
+            pct(combined_depth(e.pct, d))
         ),
         _ => depth,
     };
@@ -136,7 +164,7 @@ pub fn too_small(
     lim: &Limits,
     binding: BindingLimit,
     d: Decimal,
-    existing: Option<Decimal>,
+    existing: Option<Existing>,
     margin: Option<Decimal>,
 ) -> String {
     let floor = pct(policy.min_margin_pct);
@@ -156,8 +184,8 @@ pub fn too_small(
             ),
         },
         BindingLimit::Stacking => format!(
-            "{wanted}, but an existing {} discount leaves room for only {} within the cap and the {floor} margin floor, below the {min} minimum discount",
-            pct(existing.unwrap_or_default()),
+            "{wanted}, but {} leaves room for only {} within the cap and the {floor} margin floor, below the {min} minimum discount",
+            existing.map_or("an existing discount", |e| e.words),
             pct(d)
         ),
         BindingLimit::Cap => format!(

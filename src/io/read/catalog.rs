@@ -3,10 +3,12 @@
 //! WooCommerce containers and variations) and every data problem kept as a warning.
 
 use super::mapping::{CATALOG_FIELDS, HeaderMap, locate_header};
+use super::markdown::{self, Markdown};
 use super::number::{NumError, decimal_from_f64, parse_number};
 use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
 use crate::error::{Error, Result};
-use crate::model::{CatalogLine, DataIssue, Warning};
+use crate::model::{CatalogLine, DataIssue, ExportRow, SourcePlatform, Warning};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,6 +20,8 @@ pub enum Layout {
     Shopify,
     Wix,
     WooCommerce,
+    Magento,
+    PrestaShop,
 }
 
 impl Layout {
@@ -27,7 +31,31 @@ impl Layout {
             Layout::Shopify => "Shopify product export",
             Layout::Wix => "Wix product export",
             Layout::WooCommerce => "WooCommerce product export",
+            Layout::Magento => "Magento product export",
+            Layout::PrestaShop => "PrestaShop product export",
         }
+    }
+
+    /// The platform name `plan.json` records and `apply --platform` defaults to.
+    pub fn platform(self, header: &HeaderMap) -> Option<SourcePlatform> {
+        let name = match self {
+            Layout::Generic => return None,
+            Layout::Shopify => "shopify",
+            Layout::Wix => "wix",
+            Layout::WooCommerce => "woocommerce",
+            Layout::Magento => "magento",
+            Layout::PrestaShop => "prestashop",
+        };
+        let headers = (self == Layout::Shopify).then(|| {
+            let current = header
+                .header_of("handle")
+                .is_some_and(|h| super::mapping::normalise(h) == "urlhandle");
+            if current { "current" } else { "legacy" }.to_string()
+        });
+        Some(SourcePlatform {
+            name: name.into(),
+            headers,
+        })
     }
 }
 
@@ -42,6 +70,8 @@ pub struct Catalog {
     pub rows: u64,
     /// Whether the catalog had its own `orders` column.
     pub has_orders: bool,
+    /// The shop platform the export came from (none for a generic catalog).
+    pub platform: Option<SourcePlatform>,
 }
 
 pub fn detect_layout(header: &HeaderMap) -> Layout {
@@ -51,6 +81,10 @@ pub fn detect_layout(header: &HeaderMap) -> Layout {
         Layout::Wix
     } else if header.has("parent") && header.has("product_type") {
         Layout::WooCommerce
+    } else if header.has("store_view_code") || header.has("websites") {
+        Layout::Magento
+    } else if header.has("discount_percent") || header.has("discount_amount") {
+        Layout::PrestaShop
     } else {
         Layout::Generic
     }
@@ -88,6 +122,11 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         col_offset: table.col_offset,
         header: &header,
         decimal_comma,
+        as_of: opts
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        keep_export: layout != Layout::Generic,
+        pending: Vec::new(),
         warnings: Vec::new(),
     };
     let mut lines: Vec<CatalogLine> = Vec::new();
@@ -109,6 +148,8 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
                 Layout::Shopify => lines.extend(reader.shopify(raw, &mut state)),
                 Layout::Wix => lines.extend(reader.wix(raw, &mut state)),
                 Layout::WooCommerce => lines.extend(reader.woo(raw, &mut state)),
+                Layout::Magento => lines.extend(reader.magento(raw, &mut state)),
+                Layout::PrestaShop => lines.extend(reader.prestashop(raw)),
             }
         }
         Ok(())
@@ -123,6 +164,19 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         )));
     }
     check_duplicates(&lines, &reader.table_where)?;
+    reader.pending_warning();
+    if state.store_view_rows > 0 {
+        reader.warnings.push(Warning {
+            file: reader.file.clone(),
+            sheet: reader.sheet.clone(),
+            row: Some(state.first_store_view_row),
+            column: header.header_of("store_view_code").map(str::to_string),
+            message: format!(
+                "{} store-view row(s) (first on row {}) override a product's default row for one store view; the default rows are planned, the store-view rows are left as they are",
+                state.store_view_rows, state.first_store_view_row
+            ),
+        });
+    }
     let mut warnings = reader.warnings;
     warnings.extend(table.merged_warning());
     let untracked = lines
@@ -153,6 +207,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     }
     Ok(Catalog {
         has_orders: header.has("orders"),
+        platform: layout.platform(&header),
         lines,
         warnings,
         sheet: table.sheet.clone(),
@@ -191,6 +246,13 @@ struct PlatformState {
     handle: String,
     title: Option<String>,
     category: Option<String>,
+    /// The product's `Title` and `Option1..3 Name` as written on its first row (verbatim).
+    shopify_product: ExportRow,
+    /// `archived` or `draft`, when the product is not active.
+    inactive: Option<String>,
+    // Magento: store-view rows seen (overrides of a default row).
+    store_view_rows: usize,
+    first_store_view_row: usize,
     // Wix: the current product row, emitted at the end when it had no variants.
     wix_product: Option<WixProduct>,
     // WooCommerce: parent category by sku and by `id:N`.
@@ -201,6 +263,8 @@ struct WixProduct {
     handle: String,
     line: CatalogLine,
     has_variants: bool,
+    /// `discountMode` (`PERCENT` or `AMOUNT`) and `discountValue` of the product row.
+    discount: (Option<String>, Option<Decimal>),
 }
 
 impl PlatformState {
@@ -220,6 +284,12 @@ struct RowReader<'a> {
     col_offset: usize,
     header: &'a HeaderMap,
     decimal_comma: bool,
+    /// The day a sale must cover to be live.
+    as_of: NaiveDate,
+    /// Whether lines keep their platform columns (`CatalogLine::export`).
+    keep_export: bool,
+    /// Sales that start after the as-of date: (row, start).
+    pending: Vec<(usize, NaiveDate)>,
     warnings: Vec<Warning>,
 }
 
@@ -230,6 +300,133 @@ impl RowReader<'_> {
 
     fn text(&self, raw: &RawRow, field: &str) -> Option<String> {
         self.cell(raw, field).and_then(Cell::text)
+    }
+
+    /// A cell exactly as the export wrote it ("" when blank or absent): what the platform's
+    /// import and revert files carry.
+    fn verbatim(&self, raw: &RawRow, field: &str) -> String {
+        match self.cell(raw, field) {
+            Some(Cell::Text(s)) => s.clone(),
+            Some(c) => c.text().unwrap_or_default(),
+            None => String::new(),
+        }
+    }
+
+    /// The platform columns of a row, under canonical names (the fields of the header map).
+    fn export(&self, raw: &RawRow, fields: &[&str]) -> Option<Box<ExportRow>> {
+        if !self.keep_export {
+            return None;
+        }
+        let mut row = ExportRow::default();
+        for f in fields {
+            if self.header.has(f) {
+                row.set(f, self.verbatim(raw, f));
+            }
+        }
+        Some(Box::new(row))
+    }
+
+    /// A date of a sale window; an unreadable one is a warning and `Err`.
+    fn window_date(
+        &mut self,
+        raw: &RawRow,
+        field: &str,
+    ) -> std::result::Result<Option<NaiveDate>, ()> {
+        let Some(cell) = self.cell(raw, field) else {
+            return Ok(None);
+        };
+        let parsed = match cell {
+            Cell::Empty => Ok(None),
+            Cell::Date(serial) => super::dates::from_excel_serial(*serial).map(Some).ok_or(()),
+            other => markdown::window_date(&other.text().unwrap_or_default()),
+        };
+        if parsed.is_err() {
+            let shown = cell.text().unwrap_or_default();
+            self.warn(
+                raw,
+                field,
+                format!(
+                    "\"{}\" is not a date (expected 2026-12-31); the sale is counted as live",
+                    shorten(&shown)
+                ),
+            );
+        }
+        parsed
+    }
+
+    /// A sale price and its window (`sale_price`, `sale_from`, `sale_to`) read into the line:
+    /// live on the as-of date, the customer pays it today (`live_price`).
+    fn sale_fields(&mut self, raw: &RawRow, line: &mut CatalogLine, sale: Option<Decimal>) {
+        let Some(regular) = line.price.filter(|p| *p > Decimal::ZERO) else {
+            return;
+        };
+        let from = self.window_date(raw, "sale_from");
+        let to = self.window_date(raw, "sale_to");
+        let md = match (from, to) {
+            (Ok(from), Ok(to)) => markdown::sale_price(regular, sale, from, to, self.as_of),
+            // An unreadable date: counted as live (the safe reading, less room for the plan).
+            _ => markdown::sale_price(regular, sale, None, None, self.as_of),
+        };
+        self.record_markdown(raw, line, md, "sale_price");
+    }
+
+    fn record_markdown(&mut self, raw: &RawRow, line: &mut CatalogLine, md: Markdown, field: &str) {
+        match md {
+            Markdown::Live(p) => line.live_price = Some(p),
+            Markdown::Pending(from) => self.pending.push((raw.row, from)),
+            Markdown::None | Markdown::Ended(_) => {}
+            Markdown::NotBelowRegular(p) => {
+                let regular = line.price.unwrap_or_default();
+                self.warn(
+                    raw,
+                    field,
+                    format!(
+                        "sale price {} is not below the regular price {}; not counted as a markdown",
+                        p.normalize(),
+                        regular.normalize()
+                    ),
+                )
+            }
+        }
+    }
+
+    /// The sale price field, read as a number; an unreadable one makes the line bad data.
+    fn sale_number(
+        &mut self,
+        raw: &RawRow,
+        line: &mut CatalogLine,
+        field: &str,
+    ) -> Option<Decimal> {
+        match self.number(raw, field) {
+            Ok(v) => v,
+            Err(()) => {
+                line.issue = Some(DataIssue::BadData);
+                None
+            }
+        }
+    }
+
+    /// One warning for every sale that starts after the as-of date.
+    fn pending_warning(&mut self) {
+        let Some(&(row, from)) = self.pending.first() else {
+            return;
+        };
+        let n = self.pending.len();
+        let column = self
+            .header
+            .header_of("sale_from")
+            .or(self.header.header_of("sale_price"))
+            .map(str::to_string);
+        self.warnings.push(Warning {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row: Some(row),
+            column,
+            message: format!(
+                "{n} line(s) have a sale scheduled to start after {} (first on row {row}, from {from}): not live, so not counted as an existing discount; an import file for the platform replaces the scheduled sale and its revert file puts it back",
+                self.as_of
+            ),
+        });
     }
 
     fn warn(&mut self, raw: &RawRow, field: &str, message: String) {
@@ -404,6 +601,26 @@ impl RowReader<'_> {
     }
 
     fn generic(&mut self, raw: &RawRow) -> Option<CatalogLine> {
+        let mut line = self.keyed_line(raw);
+        if line.issue != Some(DataIssue::BadData) {
+            // Optional markdown columns: a compare-at ("was") price above the price, or a sale
+            // price (with its dates) below it.
+            let compare = self.sale_number(raw, &mut line, "compare_at_price");
+            if let Some(price) = line.price
+                && let Some(was) = markdown::compare_at(price, compare)
+            {
+                line.price = Some(was);
+                line.live_price = Some(price);
+            } else {
+                let sale = self.sale_number(raw, &mut line, "sale_price");
+                self.sale_fields(raw, &mut line, sale);
+            }
+        }
+        Some(line)
+    }
+
+    /// A line keyed by its sku column (generic and Magento rows).
+    fn keyed_line(&mut self, raw: &RawRow) -> CatalogLine {
         let mut line = self.common(raw, true);
         if line.sku.is_empty() {
             self.warn(
@@ -417,7 +634,7 @@ impl RowReader<'_> {
         if line.quantity.is_none() && line.issue.is_none() {
             line.issue = Some(DataIssue::Untracked);
         }
-        Some(line)
+        line
     }
 
     fn shopify(&mut self, raw: &RawRow, st: &mut PlatformState) -> Option<CatalogLine> {
@@ -428,6 +645,16 @@ impl RowReader<'_> {
             st.category = self
                 .text(raw, "category")
                 .or_else(|| self.text(raw, "product_type"));
+            st.inactive = self
+                .text(raw, "status")
+                .map(|s| s.to_lowercase())
+                .filter(|s| s == "archived" || s == "draft");
+            st.shopify_product = ExportRow::default();
+            for f in ["name", "option1_name", "option2_name", "option3_name"] {
+                if self.header.has(f) {
+                    st.shopify_product.set(f, self.verbatim(raw, f));
+                }
+            }
         }
         let options: Vec<String> = ["option1", "option2", "option3"]
             .iter()
@@ -465,6 +692,34 @@ impl RowReader<'_> {
         if line.quantity.is_none() && line.issue.is_none() {
             line.issue = Some(DataIssue::Untracked);
         }
+        line.inactive = st.inactive.clone();
+        // Compare-at above the price: a live markdown; the was-price is the regular price.
+        let compare = self.sale_number(raw, &mut line, "compare_at_price");
+        if let Some(price) = line.price
+            && let Some(was) = markdown::compare_at(price, compare)
+        {
+            line.price = Some(was);
+            line.live_price = Some(price);
+        }
+        line.export = self
+            .export(
+                raw,
+                &[
+                    "handle",
+                    "option1",
+                    "option2",
+                    "option3",
+                    "sku",
+                    "price",
+                    "compare_at_price",
+                ],
+            )
+            .map(|mut row| {
+                for (k, v) in &st.shopify_product.0 {
+                    row.set(k, v.clone());
+                }
+                row
+            });
         Some(line)
     }
 
@@ -508,6 +763,7 @@ impl RowReader<'_> {
                 };
                 line.price = line.price.or(base.price).map(|p| p + surcharge);
                 line.cost = line.cost.or(base.cost);
+                let (mode, value) = product.discount.clone();
                 line.name = match &base.name {
                     Some(n) if !options.is_empty() => {
                         Some(format!("{} - {}", n.trim(), options.join(" / ")))
@@ -526,6 +782,7 @@ impl RowReader<'_> {
                 if let Some(n) = &line.name {
                     line.aliases.push(n.clone());
                 }
+                self.wix_discount(raw, &mut line, mode.as_deref(), value);
                 out.push(line);
             } else {
                 self.warn(
@@ -565,12 +822,38 @@ impl RowReader<'_> {
         if let Some(n) = &line.name {
             line.aliases.push(n.clone());
         }
+        let mode = self.text(raw, "discount_mode");
+        let value = self.sale_number(raw, &mut line, "discount_value");
+        self.wix_discount(raw, &mut line, mode.as_deref(), value);
         st.wix_product = Some(WixProduct {
             handle,
             line,
             has_variants: false,
+            discount: (mode, value),
         });
         out
+    }
+
+    /// Wix `discountMode` / `discountValue` of the product: the price a variant (or the product
+    /// itself) sells at today.
+    fn wix_discount(
+        &mut self,
+        raw: &RawRow,
+        line: &mut CatalogLine,
+        mode: Option<&str>,
+        value: Option<Decimal>,
+    ) {
+        let Some(price) = line.price.filter(|p| *p > Decimal::ZERO) else {
+            return;
+        };
+        let paid = match mode.map(str::to_ascii_uppercase).as_deref() {
+            Some("PERCENT") => markdown::discounted(price, None, value),
+            Some("AMOUNT") => markdown::discounted(price, value, None),
+            _ => None,
+        };
+        if let Some(p) = paid {
+            self.record_markdown(raw, line, Markdown::Live(p), "discount_value");
+        }
     }
 
     fn woo(&mut self, raw: &RawRow, st: &mut PlatformState) -> Option<CatalogLine> {
@@ -628,6 +911,89 @@ impl RowReader<'_> {
         if let Some(n) = &line.name {
             line.aliases.push(n.clone());
         }
+        let sale = self.sale_number(raw, &mut line, "sale_price");
+        self.sale_fields(raw, &mut line, sale);
+        line.export = self.export(
+            raw,
+            &[
+                "row_id",
+                "sku",
+                "product_type",
+                "parent",
+                "price",
+                "sale_price",
+                "sale_from",
+                "sale_to",
+            ],
+        );
+        Some(line)
+    }
+
+    fn magento(&mut self, raw: &RawRow, st: &mut PlatformState) -> Option<CatalogLine> {
+        if self.text(raw, "store_view_code").is_some() {
+            // An override of the default row for one store view: not a line of its own.
+            if st.store_view_rows == 0 {
+                st.first_store_view_row = raw.row;
+            }
+            st.store_view_rows += 1;
+            return None;
+        }
+        let mut line = self.keyed_line(raw);
+        let sale = self.sale_number(raw, &mut line, "sale_price");
+        self.sale_fields(raw, &mut line, sale);
+        line.export = self.export(
+            raw,
+            &[
+                "sku",
+                "store_view_code",
+                "websites",
+                "price",
+                "sale_price",
+                "sale_from",
+                "sale_to",
+            ],
+        );
+        Some(line)
+    }
+
+    fn prestashop(&mut self, raw: &RawRow) -> Option<CatalogLine> {
+        let mut line = self.common(raw, true);
+        if line.sku.is_empty() {
+            // PrestaShop's own key is the product id when the reference is blank.
+            match line.product_id.clone() {
+                Some(id) => line.sku = format!("id:{id}"),
+                None => {
+                    self.warn(
+                        raw,
+                        "sku",
+                        "the row has data but no sku; line skipped (give it a sku)".into(),
+                    );
+                    line.issue = Some(DataIssue::BadData);
+                    line.sku = format!("(row {})", raw.row);
+                }
+            }
+        }
+        if line.quantity.is_none() && line.issue.is_none() {
+            line.issue = Some(DataIssue::Untracked);
+        }
+        let amount = self.sale_number(raw, &mut line, "discount_amount");
+        let percent = self.sale_number(raw, &mut line, "discount_percent");
+        if let Some(regular) = line.price.filter(|p| *p > Decimal::ZERO) {
+            let sale = markdown::discounted(regular, amount, percent);
+            self.sale_fields(raw, &mut line, sale);
+        }
+        line.export = self.export(
+            raw,
+            &[
+                "product_id",
+                "sku",
+                "price",
+                "discount_amount",
+                "discount_percent",
+                "sale_from",
+                "sale_to",
+            ],
+        );
         Some(line)
     }
 }

@@ -118,6 +118,8 @@ pub struct ReadOptions {
     pub decimal_comma: Option<bool>,
     /// Largest uncompressed sheet XML accepted from an XLSX/ODS, in bytes (0: the default).
     pub max_sheet_bytes: u64,
+    /// The day a catalog's sale windows must cover for a markdown to be live (default: today).
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// Default limit on a workbook's uncompressed sheet XML: far above any real export (a

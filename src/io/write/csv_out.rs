@@ -30,6 +30,7 @@ pub const COLUMNS: &[&str] = &[
     "margin_pct",
     "margin_after_pct",
     "existing_discount_pct",
+    "live_price",
     "projected_units_sold",
     "stock_left_at_end",
     "flags",
@@ -37,7 +38,7 @@ pub const COLUMNS: &[&str] = &[
     "why",
 ];
 
-/// One line's 24 fields, written one by one: numbers printed into a reused buffer, text
+/// One line's 25 fields, written one by one: numbers printed into a reused buffer, text
 /// borrowed from the line (only text that would start a formula is copied, with its `'`).
 fn write_line<W: Write>(
     out: &mut csv::Writer<W>,
@@ -83,6 +84,7 @@ fn write_line<W: Write>(
     num(out, buf, l.margin_pct)?;
     num(out, buf, l.margin_after_pct)?;
     num(out, buf, l.existing_discount_pct)?;
+    cash(out, buf, l.live_price)?;
     num(out, buf, l.projected_units_sold)?;
     num(out, buf, l.stock_left_at_end)?;
     buf.clear();

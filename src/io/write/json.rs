@@ -201,6 +201,22 @@ pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
             push_str(out, v);
         }
     }
+    if let Some(p) = l.live_price {
+        out.extend_from_slice(b",\"live_price\":");
+        money_str(out, p);
+    }
+    if let Some(row) = &l.export {
+        out.extend_from_slice(b",\"export\":{");
+        for (i, (k, v)) in row.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_str(out, k);
+            out.push(b':');
+            push_str(out, v);
+        }
+        out.push(b'}');
+    }
     out.push(b'}');
 }
 
@@ -219,6 +235,9 @@ impl serde::Serialize for PlanHead<'_> {
         st.serialize_field("policy", &p.policy)?;
         st.serialize_field("campaign", &p.campaign)?;
         st.serialize_field("inputs", &p.inputs)?;
+        if let Some(platform) = &p.platform {
+            st.serialize_field("platform", platform)?;
+        }
         st.serialize_field("warnings", &p.warnings)?;
         st.serialize_field("summary", &p.summary)?;
         st.serialize_field("lines", &[] as &[u8])?;
@@ -275,6 +294,8 @@ mod tests {
             product_id: None,
             category_id: None,
             currency: None,
+            live_price: None,
+            export: None,
         };
         let full = PlanLine {
             sku: "=SKU \"1\"\\ \u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é 😀".into(),
@@ -308,6 +329,17 @@ mod tests {
             product_id: Some("p1".into()),
             category_id: Some("c1".into()),
             currency: Some("EUR".into()),
+            live_price: Some(d("17.5")),
+            export: Some(Box::new(crate::model::ExportRow(
+                [
+                    ("handle", "a\"b"),
+                    ("compare_at_price", ""),
+                    ("price", "=1"),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ))),
         };
         for l in [&empty, &full] {
             assert_eq!(hand(l), serde_json::to_string(l).unwrap());
@@ -315,6 +347,8 @@ mod tests {
         let mut partial = full.clone();
         partial.product_id = None;
         partial.currency = None;
+        partial.live_price = None;
+        partial.export = None;
         partial.last_sale = chrono::NaiveDate::from_ymd_opt(-5, 1, 1);
         partial.margin_after_pct = Some(d("1e-7"));
         assert_eq!(hand(&partial), serde_json::to_string(&partial).unwrap());
