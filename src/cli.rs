@@ -386,6 +386,11 @@ pub struct ApplyArgs {
     /// Write boosts.csv (sku and boost weight for search and category listings).
     #[arg(long, help_heading = "Campaign")]
     pub boosts: bool,
+    /// Also write <platform>-import.csv and <platform>-revert.csv in the platform's own import
+    /// format (Wix: the discount rules carry the campaign dates). Default: the platform the
+    /// catalog was read as; generic writes only price-list.csv and revert.csv.
+    #[arg(long, value_enum, value_name = "PLATFORM")]
+    pub platform: Option<crate::platform::Platform>,
     /// Days at the start the average-sales promo quantity leaves out (STOCK-M conversion delay).
     #[arg(long, value_name = "DAYS", help_heading = "Campaign")]
     pub conversion_delay: Option<u32>,

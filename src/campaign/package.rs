@@ -30,8 +30,12 @@ pub struct CampaignLine {
     pub category_id: Option<String>,
     pub currency: Option<String>,
     pub on_hand: Option<String>,
-    /// The price before the campaign (restored by revert.csv).
+    /// The regular price before the campaign.
     pub list_price: String,
+    /// The price the customer paid before the campaign when a markdown was live (the shop's
+    /// sale price); the clearance price is taken from it and revert.csv restores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_price: Option<String>,
     pub discount_pct: String,
     pub clearance_price: String,
     pub existing_discount_pct: Option<String>,
@@ -145,6 +149,12 @@ pub struct Campaign {
     pub changes: Vec<Change>,
     pub lines: Vec<CampaignLine>,
     pub warnings: Vec<Warning>,
+    /// The platform the package was written for (`apply --platform`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// The files of the package, campaign.json first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 /// Options of the package beyond the header.
@@ -191,11 +201,13 @@ pub fn build(
         let Some(price) = l.price else { continue };
         let currency = l.currency.clone().or_else(|| plan.policy.currency.clone());
         let digits = minor_unit_digits(currency.as_deref());
+        // From the price the customer pays today (a live markdown's price when there is one).
+        let base = l.live_price.unwrap_or(price);
         let cp = if Some(e.discount_pct) == l.discount_pct {
             l.clearance_price
-                .unwrap_or_else(|| clearance_price(price, e.discount_pct, digits))
+                .unwrap_or_else(|| clearance_price(base, e.discount_pct, digits))
         } else {
-            clearance_price(price, e.discount_pct, digits)
+            clearance_price(base, e.discount_pct, digits)
         };
         let projected = projected_units(l, plan.policy.window_days, days);
         let (promo_qty, source) = match e.promo_qty {
@@ -224,6 +236,7 @@ pub fn build(
             currency,
             on_hand: l.quantity.map(plain),
             list_price: money(price),
+            live_price: l.live_price.map(money),
             discount_pct: plain(e.discount_pct),
             clearance_price: money(cp),
             existing_discount_pct: l.existing_discount_pct.map(plain),
@@ -343,6 +356,8 @@ pub fn build(
         changes: Vec::new(),
         lines,
         warnings,
+        platform: None,
+        files: Vec::new(),
     }
 }
 
@@ -367,9 +382,12 @@ pub fn price_rows(
     rows(lines, from, to, |l| &l.clearance_price)
 }
 
-/// Rows that put `lines` back at their list prices from `from` on.
+/// Rows that put `lines` back at the prices they had before the campaign from `from` on (the
+/// live markdown's price where one ran, else the list price).
 pub fn revert_rows(lines: &[&CampaignLine], from: chrono::NaiveDate) -> Vec<[String; 7]> {
-    rows(lines, from, None, |l| &l.list_price)
+    rows(lines, from, None, |l| {
+        l.live_price.as_ref().unwrap_or(&l.list_price)
+    })
 }
 
 fn rows(

@@ -320,7 +320,9 @@ pub fn decide(
             short_by,
         } => {
             let digits = minor_unit_digits(line.currency.as_deref());
-            let price = list_price.map(|p| clearance_price(p, to, digits));
+            // From the price the customer paid before the campaign (a live markdown's price).
+            let base = parse(line.live_price.as_deref()).or(list_price);
+            let price = base.map(|p| clearance_price(p, to, digits));
             r.recommendation = Action::Deepen;
             r.changes = true;
             r.next_discount_pct = Some(plain(to));

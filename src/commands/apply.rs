@@ -15,8 +15,9 @@ use crate::io::read::plan_file::read_plan;
 use crate::io::read::sales::{Purchases, Window, customer_purchases};
 use crate::io::read::template::read_template;
 use crate::io::write::atomic::ensure_dir;
-use crate::io::write::files::{write_csv, write_json};
+use crate::io::write::files::{write_csv, write_json, write_machine_csv};
 use crate::model::{Plan, Warning};
+use crate::platform::{self, MachineCsv, Platform};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -121,6 +122,23 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     }
     let boosts = args.boosts || cfg.boosts.unwrap_or(false);
     let purchases = read_purchases(args, &plan, today, &mut campaign)?;
+    let platform = args.platform.unwrap_or_else(|| Platform::of_plan(&plan));
+    let platform_files = platform::files(platform, &campaign, &plan)?;
+    campaign.warnings.extend(platform_files.warnings);
+    campaign.platform = Some(platform.name().to_string());
+    campaign.files = [
+        "campaign.json",
+        "price-list.csv",
+        "revert.csv",
+        "discount-rules.json",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .chain(platform_files.csv.iter().map(|f| f.name.clone()))
+    .chain((!campaign.header.segments.is_empty()).then(|| "coupons.csv".to_string()))
+    .chain(boosts.then(|| "boosts.csv".to_string()))
+    .chain(purchases.is_some().then(|| "quotes.csv".to_string()))
+    .collect();
     write_package(
         &args.out,
         &target,
@@ -128,6 +146,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         &plan,
         boosts,
         purchases.as_ref(),
+        &platform_files.csv,
     )?;
 
     if !args.quiet {
@@ -236,6 +255,7 @@ fn write_package(
     plan: &Plan,
     boosts: bool,
     purchases: Option<&Purchases>,
+    platform_csv: &[MachineCsv],
 ) -> Result<()> {
     ensure_dir(out)?;
     let tmp = tempfile::Builder::new()
@@ -256,6 +276,9 @@ fn write_package(
         "discount-rules.json",
         &package::discount_rules(c, plan),
     )?;
+    for f in platform_csv {
+        write_machine_csv(dir, f)?;
+    }
     if !c.header.segments.is_empty() {
         write_csv(
             dir,

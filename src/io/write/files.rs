@@ -28,6 +28,26 @@ pub fn write_csv<const N: usize>(
         .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
 }
 
+/// Write a CSV for a machine (a platform's importer): values verbatim, the platform's
+/// delimiter, fsynced.
+pub fn write_machine_csv(dir: &Path, f: &crate::platform::MachineCsv) -> Result<()> {
+    let path = dir.join(&f.name);
+    let err = |e: csv::Error| Error::output(&path, format!("cannot write: {e}"));
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(f.delimiter)
+        .from_path(&path)
+        .map_err(err)?;
+    w.write_record(&f.header).map_err(err)?;
+    for r in &f.rows {
+        w.write_record(r).map_err(err)?;
+    }
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    file.sync_all()
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
+}
+
 /// Write pretty JSON, fsynced.
 pub fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
     let path = dir.join(name);

@@ -1,0 +1,264 @@
+//! Shop platforms on the way out: the import file each platform's own importer accepts as it
+//! is, and the revert file in the same format that puts back exactly what the export held
+//! (SPEC section 5, `apply --platform`). One module per platform, each a `files` function from
+//! the campaign and its plan; what they share (which plan lines one platform price reaches, the
+//! machine CSV) is here. The way in (columns, live markdowns) is in `io::read::catalog`.
+
+pub mod magento;
+pub mod prestashop;
+pub mod shopify;
+pub mod wix;
+pub mod woocommerce;
+
+use crate::campaign::package::{Campaign, CampaignLine};
+use crate::model::num::money;
+use crate::model::{LineStatus, Plan, PlanLine, Reason, Warning};
+use crate::rules::{clearance_price, minor_unit_digits};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// The platforms `apply --platform` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Platform {
+    Shopify,
+    Woocommerce,
+    Magento,
+    Prestashop,
+    Wix,
+    /// `price-list.csv` and `revert.csv` only (the planner's own format).
+    Generic,
+}
+
+impl Platform {
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Shopify => "shopify",
+            Platform::Woocommerce => "woocommerce",
+            Platform::Magento => "magento",
+            Platform::Prestashop => "prestashop",
+            Platform::Wix => "wix",
+            Platform::Generic => "generic",
+        }
+    }
+
+    /// The platform the plan's catalog was read as; generic when none.
+    pub fn of_plan(plan: &Plan) -> Platform {
+        match plan.platform.as_ref().map(|p| p.name.as_str()) {
+            Some("shopify") => Platform::Shopify,
+            Some("woocommerce") => Platform::Woocommerce,
+            Some("magento") => Platform::Magento,
+            Some("prestashop") => Platform::Prestashop,
+            Some("wix") => Platform::Wix,
+            _ => Platform::Generic,
+        }
+    }
+}
+
+/// A CSV for a machine: every value written verbatim (a sku `-X1` stays `-X1`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MachineCsv {
+    pub name: String,
+    pub delimiter: u8,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What one platform adds to the campaign package.
+#[derive(Debug, Default)]
+pub struct PlatformFiles {
+    pub csv: Vec<MachineCsv>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The files of `platform` for the campaign (none for generic and Wix: Wix gets its discount
+/// rules in `discount-rules.json`).
+pub fn files(platform: Platform, c: &Campaign, plan: &Plan) -> crate::error::Result<PlatformFiles> {
+    let mut out = match platform {
+        Platform::Generic | Platform::Wix => return Ok(PlatformFiles::default()),
+        Platform::Shopify => shopify::files(c, plan)?,
+        Platform::Woocommerce => woocommerce::files(c, plan)?,
+        Platform::Magento => magento::files(c, plan)?,
+        Platform::Prestashop => prestashop::files(c, plan)?,
+    };
+    for f in &out.csv {
+        out.warnings.extend(executable_cells(f));
+    }
+    Ok(out)
+}
+
+/// A value a spreadsheet would run as a formula, in a file meant for a machine: kept verbatim
+/// (the platform needs it as it is), with a warning naming row and column.
+fn executable_cells(f: &MachineCsv) -> Vec<Warning> {
+    let mut found = Vec::new();
+    for (i, row) in f.rows.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if v.starts_with(['=', '+', '-', '@', '\t', '\r']) && v.parse::<Decimal>().is_err() {
+                found.push(Warning {
+                    file: f.name.clone(),
+                    sheet: None,
+                    row: Some(i + 2),
+                    column: f.header.get(j).cloned(),
+                    message: format!(
+                        "\"{}\" is written as it is for the platform's importer, but a spreadsheet would run it as a formula: do not open this file in a spreadsheet, import it directly",
+                        v.chars().take(40).collect::<String>()
+                    ),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// One price a platform sets for several plan lines: a Shopify variant at every location, a
+/// PrestaShop or WooCommerce product at every location, a Wix product over its variants.
+#[derive(Debug)]
+pub struct Unit<'a> {
+    /// The product or variant key on the platform.
+    pub key: String,
+    /// Every plan line the price reaches, in plan order.
+    pub reaches: Vec<&'a PlanLine>,
+    /// The campaign lines among them.
+    pub lines: Vec<&'a CampaignLine>,
+    /// The depth the platform price gets: the smallest campaign depth among its lines; `None`
+    /// when the price would reach a line the campaign does not discount (left out).
+    pub depth: Option<Decimal>,
+}
+
+/// Group the plan's lines by the platform's price key and decide each touched unit's depth:
+/// the smallest planned depth of what it reaches, or left out when it reaches a line the
+/// campaign does not discount (a line without stock does not count: nothing sells there).
+/// Each case gets a warning naming the unit and the lines; cap and floor hold on every line.
+pub fn units<'a>(
+    c: &'a Campaign,
+    plan: &'a Plan,
+    what: &str,
+    file: &str,
+    key: impl Fn(&PlanLine) -> String,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Unit<'a>> {
+    let in_campaign: HashMap<(&str, Option<&str>), &CampaignLine> = c
+        .lines
+        .iter()
+        .filter(|l| l.ended_on.is_none())
+        .map(|l| ((l.sku.as_str(), l.location.as_deref()), l))
+        .collect();
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<&PlanLine>> = HashMap::new();
+    for l in &plan.lines {
+        let k = key(l);
+        let entry = groups.entry(k.clone()).or_default();
+        if entry.is_empty() {
+            order.push(k);
+        }
+        entry.push(l);
+    }
+    let mut out = Vec::new();
+    for k in order {
+        let reaches = groups.remove(&k).unwrap_or_default();
+        let lines: Vec<&CampaignLine> = reaches
+            .iter()
+            .filter_map(|l| {
+                in_campaign
+                    .get(&(l.sku.as_str(), l.location.as_deref()))
+                    .copied()
+            })
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let blockers: Vec<String> = reaches
+            .iter()
+            .filter(|l| {
+                !in_campaign.contains_key(&(l.sku.as_str(), l.location.as_deref()))
+                    && l.reason != Some(Reason::NoStock)
+            })
+            .map(|l| {
+                let why = match (l.status, l.reason) {
+                    (_, Some(r)) => r.as_str(),
+                    (LineStatus::Planned, None) => "not in the campaign",
+                    (LineStatus::Skipped, None) => "skipped",
+                };
+                format!("{} ({why})", l.key())
+            })
+            .collect();
+        let depths: Vec<Decimal> = lines
+            .iter()
+            .filter_map(|l| l.discount_pct.parse::<Decimal>().ok())
+            .collect();
+        let min = depths.iter().copied().min();
+        let depth = if blockers.is_empty() { min } else { None };
+        if !blockers.is_empty() {
+            warnings.push(Warning {
+                file: file.to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                message: format!(
+                    "{what} {k} is left out: its price would also reach {} that the campaign does not discount; price-list.csv still carries the per-line prices of {}",
+                    list(&blockers),
+                    list(&lines.iter().map(|l| line_key(l)).collect::<Vec<_>>())
+                ),
+            });
+        } else if let Some(m) = min
+            && depths.iter().any(|d| *d != m)
+        {
+            warnings.push(Warning {
+                file: file.to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                message: format!(
+                    "{what} {k} covers {} planned at different depths ({}): it takes the smallest, {}%, so no line goes past its own cap or floor; price-list.csv carries each line's own price",
+                    list(&lines.iter().map(|l| line_key(l)).collect::<Vec<_>>()),
+                    depths.iter().map(|d| format!("{}%", d.normalize())).collect::<Vec<_>>().join(", "),
+                    m.normalize()
+                ),
+            });
+        }
+        out.push(Unit {
+            key: k,
+            reaches,
+            lines,
+            depth,
+        });
+    }
+    out
+}
+
+fn line_key(l: &CampaignLine) -> String {
+    match &l.location {
+        Some(loc) => format!("{}@{loc}", l.sku),
+        None => l.sku.clone(),
+    }
+}
+
+fn list(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    s
+}
+
+/// The price a unit sets on one of its lines at the unit's depth: the line's own clearance
+/// price when the depth is its own (price endings kept), else the price paid today (a live
+/// markdown's price, else the list price) taken down by the depth.
+pub fn unit_price(line: &CampaignLine, depth: Decimal) -> String {
+    if line.discount_pct.parse::<Decimal>().ok() == Some(depth) {
+        return line.clearance_price.clone();
+    }
+    let base = line
+        .live_price
+        .as_deref()
+        .unwrap_or(&line.list_price)
+        .parse::<Decimal>()
+        .unwrap_or_default();
+    let digits = minor_unit_digits(line.currency.as_deref());
+    money(clearance_price(base, depth, digits))
+}

@@ -1,0 +1,12 @@
+//! shopify: the import and revert files (see docs/platforms.md).
+
+use super::PlatformFiles;
+use crate::campaign::package::Campaign;
+use crate::error::{Error, Result};
+use crate::model::Plan;
+
+pub fn files(_c: &Campaign, _plan: &Plan) -> Result<PlatformFiles> {
+    Err(Error::Internal(
+        "the shopify import file is not written yet".into(),
+    ))
+}
