@@ -124,6 +124,12 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let purchases = read_purchases(args, &plan, today, &mut campaign)?;
     let platform = args.platform.unwrap_or_else(|| Platform::of_plan(&plan));
     let platform_files = platform::files(platform, &campaign, &plan)?;
+    if !matches!(platform, Platform::Wix | Platform::Generic) {
+        // discount-rules.json is for Wix: its product-id advice is noise for another platform.
+        campaign.warnings.retain(|w| {
+            !(w.file == "discount-rules.json" && w.column.as_deref() == Some("product_id"))
+        });
+    }
     campaign.warnings.extend(platform_files.warnings);
     campaign.platform = Some(platform.name().to_string());
     campaign.files = [

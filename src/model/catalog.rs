@@ -50,7 +50,8 @@ pub struct CatalogLine {
 
 /// The columns of one platform export row that its import and revert files need, under
 /// canonical names (`handle`, `option1_name`, `price`, `compare_at_price`, `sale_price`,
-/// `sale_from`, ...), each value exactly as the export wrote it (blank kept as "").
+/// `sale_from`, ...), each value exactly as the export wrote it (blank kept as ""), and `row`,
+/// the row it came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ExportRow(pub std::collections::BTreeMap<String, String>);
@@ -58,6 +59,10 @@ pub struct ExportRow(pub std::collections::BTreeMap<String, String>);
 impl ExportRow {
     pub fn get(&self, key: &str) -> &str {
         self.0.get(key).map(String::as_str).unwrap_or("")
+    }
+    /// The source row (0 when unknown).
+    pub fn row(&self) -> usize {
+        self.get("row").parse().unwrap_or(0)
     }
     pub fn set(&mut self, key: &str, value: impl Into<String>) {
         self.0.insert(key.to_string(), value.into());

@@ -318,6 +318,8 @@ impl RowReader<'_> {
             return None;
         }
         let mut row = ExportRow::default();
+        // The source row: import files list lines in export order.
+        row.set("row", raw.row.to_string());
         for f in fields {
             if self.header.has(f) {
                 row.set(f, self.verbatim(raw, f));
