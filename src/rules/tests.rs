@@ -469,3 +469,103 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A live markdown (the shop's own sale price) is an existing discount: a planned clearance
+    /// price is never above the price the customer pays today, and cap and floor hold on the
+    /// combined depth measured from the regular price, with or without a discount rule on top.
+    #[test]
+    fn never_above_todays_price_and_within_cap_and_floor_from_the_regular_price(
+        policy in arb_policy(),
+        qty in 1u32..5000,
+        sold in 0u32..500,
+        price_cents in 100u32..100_000,
+        live_pct in 0u32..60,
+        cost_pct in prop::option::of(1u32..120),
+        rule in prop::option::of(1u32..30),
+    ) {
+        let regular = Decimal::new(i64::from(price_cents), 2);
+        let live = (regular * (Decimal::ONE_HUNDRED - Decimal::from(live_pct)) / Decimal::ONE_HUNDRED)
+            .round_dp(2);
+        let cost = cost_pct.map(|p| (regular * Decimal::from(p) / Decimal::ONE_HUNDRED).round_dp(2));
+        let ex: Vec<ExistingDiscount> = rule
+            .map(|e| ExistingDiscount { scope: Scope::Site, percentage: Decimal::from(e) })
+            .into_iter()
+            .collect();
+        let line = CatalogLine {
+            row: 2,
+            sku: "X".into(),
+            quantity: Some(Decimal::from(qty)),
+            sold: Some(Decimal::from(sold)),
+            price: Some(regular),
+            live_price: Some(live),
+            cost,
+            ..CatalogLine::default()
+        };
+        let out = plan_one(line, &policy, &ex);
+        if let Some(dd) = out.discount_pct {
+            let cp = out.clearance_price.unwrap();
+            // Never above what the customer pays today.
+            prop_assert!(cp <= live, "clearance {cp} above today's {live}");
+            // The customer finally pays the clearance price with any discount rule on top.
+            let e_rule = rule.map(Decimal::from).unwrap_or_default();
+            let paid = cp * (Decimal::ONE - e_rule / Decimal::ONE_HUNDRED);
+            let combined = Decimal::ONE_HUNDRED * (Decimal::ONE - paid / regular);
+            let cent = Decimal::ONE_HUNDRED * d("0.02") / regular + d("0.0000001");
+            let cap = policy.cap_pct;
+            prop_assert!(combined <= cap + cent, "combined {combined} above cap {cap}");
+            let floor_allow = match cost {
+                None => policy.no_cost_cap_pct,
+                Some(c) => match policy.margin_rule {
+                    MarginRule::Points => Decimal::ONE_HUNDRED * (regular - c) / regular - policy.min_margin_pct,
+                    MarginRule::Effective => {
+                        let margin_after = Decimal::ONE_HUNDRED * (paid - c) / paid;
+                        prop_assert!(margin_after >= policy.min_margin_pct - cent * d("1.5"));
+                        Decimal::ONE_HUNDRED
+                    }
+                },
+            };
+            prop_assert!(combined <= floor_allow + cent, "combined {combined} past the floor allowance {floor_allow}");
+            prop_assert!(out.flags.contains(&"stacked".to_string()) || live == regular);
+            prop_assert!(dd >= policy.min_discount_pct);
+        } else if live < regular && out.reason == Some(Reason::Stacking) {
+            prop_assert!(out.why.contains("live markdown"), "why: {}", out.why);
+        }
+    }
+}
+
+#[test]
+fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
+    let mk = |regular: &str, live: &str, qty: &str| CatalogLine {
+        row: 2,
+        sku: "X".into(),
+        quantity: Some(d(qty)),
+        sold: Some(Decimal::ZERO),
+        price: Some(d(regular)),
+        live_price: Some(d(live)),
+        ..CatalogLine::default()
+    };
+    // WooCommerce pt-BR id:73: 900 regular, 450 on sale (50%): no room left under the cap.
+    let out = plan_one(mk("900", "450", "50"), &Policy::default(), &[]);
+    assert_eq!(out.reason, Some(Reason::Stacking));
+    assert_eq!(out.existing_discount_pct, Some(d("50")));
+    assert!(
+        out.why.contains("the live markdown to 450 from 900 (50%)"),
+        "{}",
+        out.why
+    );
+    // woo-fashion-shirt: 20 regular, 18 on sale, no cost: the 15% no-cost allowance on the
+    // combined depth leaves 5% off 18 = 17.10 (combined 14.5%).
+    let out = plan_one(mk("20", "18", "10"), &Policy::default(), &[]);
+    assert_eq!(out.discount_pct, Some(d("5")));
+    assert_eq!(out.clearance_price, Some(d("17.10")));
+    assert_eq!(out.live_price, Some(d("18")));
+    assert!(out.flags.contains(&"stacked".to_string()));
+    assert!(out.flags.contains(&"live_markdown".to_string()));
+    // Shopify HAT_GRY_275: 17.99 with compare-at 22.99 (21.75% live): 3% left, below the 5% minimum.
+    let mut hat = mk("22.99", "17.99", "50");
+    hat.cost = Some(d("5"));
+    let out = plan_one(hat, &Policy::default(), &[]);
+    assert_eq!(out.reason, Some(Reason::Stacking));
+    assert_eq!(out.clearance_price, None);
+}
