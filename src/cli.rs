@@ -142,6 +142,11 @@ pub struct PlanInputs {
     /// scope_type,scope_id,percentage[,active].
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
+    /// Stock figures that replace the catalog's: a Shopify inventory export (one row per
+    /// variant per Location, On hand) or any file with sku (or handle and options) and
+    /// quantity; per location when the catalog has locations, else summed.
+    #[arg(long, value_name = "FILE")]
+    pub stock: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

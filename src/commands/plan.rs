@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::existing::read_existing;
 use crate::io::read::sales::{SalesTotals, Window, aggregate_sales};
+use crate::io::read::stock::apply_stock;
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
 use crate::io::write::{csv_out, json, template, terminal, xlsx};
@@ -158,6 +159,17 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         sha256: String::new(), // filled in from `hashing` below
     }];
 
+    if let Some(path) = &args.files.stock {
+        let read = apply_stock(path, &opts, maps, &mut lines, &mut warnings)?;
+        inputs.push(InputFile {
+            path: path.display().to_string(),
+            role: "stock".into(),
+            sheet: read.sheet,
+            rows: read.rows,
+            sha256: sha256_file(path)?,
+        });
+    }
+
     if !args.files.sales.is_empty() {
         if catalog.has_orders {
             warnings.push(Warning {
@@ -204,7 +216,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
 
     let hashes = crate::Timings::time("waiting for the input hashes", || hashing.join())
         .map_err(|_| Error::Internal("hashing the input files failed".into()))??;
-    for (input, hash) in inputs.iter_mut().zip(hashes) {
+    for (input, hash) in inputs.iter_mut().filter(|i| i.role != "stock").zip(hashes) {
         input.sha256 = hash;
     }
 

@@ -10,6 +10,7 @@ pub mod number;
 pub mod plan_file;
 pub mod sales;
 pub mod sku_table;
+pub mod stock;
 pub mod table;
 pub mod template;
 
