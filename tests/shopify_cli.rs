@@ -373,3 +373,30 @@ fn stock_file_replaces_the_catalog_stock_summed_over_locations() {
     let plain = plan_ok(&["fixtures/shopify/products_export.csv"]).plan();
     assert_eq!(num(&line(&plain, "puff-large/Latte")["quantity"]), 3.0);
 }
+
+#[test]
+fn import_files_carry_values_verbatim_and_warn_about_formula_text() {
+    // Skus `=1+2` and `-X1`: plan.csv (for people) neutralises them, the Shopify files (for
+    // the importer) carry them as they are, with a warning naming file, row and column.
+    let run = plan_ok(&["fixtures/shopify/products_current_formula_skus.csv"]);
+    let csv_text = run.plan_csv();
+    assert!(
+        csv_text.contains("'=1+2") && csv_text.contains("'-X1"),
+        "{csv_text}"
+    );
+    let (dir, stderr) = apply(&run, &[]);
+    let rows = read_csv(&dir.join("shopify-import.csv"));
+    assert_eq!(rows[0]["SKU"], "=1+2");
+    assert_eq!(rows[1]["SKU"], "-X1");
+    assert!(
+        stderr.contains("shopify-import.csv, row 2, column SKU")
+            && stderr.contains("a spreadsheet would run it"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("shopify-import.csv, row 3, column SKU"),
+        "{stderr}"
+    );
+    let revert = read_csv(&dir.join("shopify-revert.csv"));
+    assert_eq!(revert[1]["SKU"], "-X1");
+}
