@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod dates;
 pub mod existing;
 pub mod mapping;
+pub mod merges;
 pub mod number;
 pub mod plan_file;
 pub mod sales;
