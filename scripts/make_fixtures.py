@@ -880,6 +880,66 @@ def make_merged():
     ws.append(["A-1", "Lamp", 10, 8, 10])
     ws.append(["A-2", "Rug", 5, 80, 100])
     save_wb(wb, "fixtures/bad/two_row_header.xlsx")
+    make_merged_keys()
+
+
+def make_merged_keys():
+    """Merged cells that must not be copied down: a sku over its size rows, a shared stock
+    figure; and a header over two rows whose second row holds only sub-headers."""
+    from openpyxl import Workbook
+    import xlwt
+    # A sku, its name, price and cost merged down over size rows (no location column).
+    head = ["SKU", "Name", "Size", "Qty", "Price", "Cost"]
+    rows = [
+        ["TS-1", "T-shirt", "S", 10, 20.0, 8.0],
+        [None, None, "M", 15, None, None],
+        [None, None, "L", 5, None, None],
+        ["HO-1", "Hoodie", "M", 4, 45.0, 20.0],
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sizes"
+    ws.append(head)
+    for r in rows:
+        ws.append(r)
+    for col in "ABEF":
+        ws.merge_cells(f"{col}2:{col}4")
+    save_wb(wb, "fixtures/merged_sku_sizes.xlsx")
+    book = xlwt.Workbook()
+    sh = book.add_sheet("Sizes")
+    for j, h in enumerate(head):
+        sh.write(0, j, h)
+    for i, r in enumerate(rows, start=1):
+        for j, v in enumerate(r):
+            if v is not None and not (i == 1 and j in (0, 1, 4, 5)):
+                sh.write(i, j, v)
+    for j in (0, 1, 4, 5):
+        sh.write_merge(1, 3, j, j, rows[0][j])
+    book.save(path("fixtures/merged_sku_sizes.xls"))
+    # Two colours sharing one stock figure (Qty merged D2:D3), category merged too.
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Stock"
+    ws.append(["SKU", "Name", "Category", "Qty", "Price", "Cost"])
+    ws.append(["MQ-1", "Red mug", "Mugs", 30, 12.0, 4.0])
+    ws.append(["MQ-2", "Blue mug", None, None, 12.0, 4.0])
+    ws.append(["MQ-3", "Plate", "Plates", 8, 20.0, 9.0])
+    ws.merge_cells("C2:C3")
+    ws.merge_cells("D2:D3")
+    save_wb(wb, "fixtures/merged_quantity.xlsx")
+    # A header over two rows: SKU, Name, Price, Cost merged down over rows 1-2, the group
+    # title "Stock" merged across C1:D1 over the sub-headers Qty and Reserved.
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Stock"
+    for cell, value in [("A1", "SKU"), ("B1", "Name"), ("C1", "Stock"), ("E1", "Price"),
+                        ("F1", "Cost"), ("C2", "Qty"), ("D2", "Reserved")]:
+        ws[cell] = value
+    for rng in ["A1:A2", "B1:B2", "C1:D1", "E1:E2", "F1:F2"]:
+        ws.merge_cells(rng)
+    ws.append(["G-1", "Lamp", 10, 2, 30.0, 12.0])
+    ws.append(["G-2", "Rug", 5, 0, 90.0, 40.0])
+    save_wb(wb, "fixtures/merged_two_row_header.xlsx")
 
 
 def main():
@@ -966,6 +1026,9 @@ fractions) and were checked by hand.
   value 90 (use the cached value); T-104 no cost. No orders column, so v = 0 everywhere:
   {title_txt}.
 - `merged_cells.xlsx` and `merged_cells.xls` (`make_merged` in scripts/make_fixtures.py): title \"Spring stock list\" merged across A1:F1, header on row 2 `SKU | Name | Category | Qty | Price | Cost | Orders`, category `Lamps` merged down C3:C5 (M-1..M-3) and `Rugs` C6:C7 (M-4, M-5); M-6 `Mats`. Every line carries its category; a warning names `C3:C5, C6:C7`.
+- `merged_sku_sizes.xlsx` and `merged_sku_sizes.xls` (`make_merged_keys`): header `SKU | Name | Size | Qty | Price | Cost`; TS-1 with its name `T-shirt`, price 20 and cost 8 merged down A2:A4, B2:B4, E2:E4, F2:F4 over sizes S (10), M (15), L (5); HO-1 on row 5. The sku is not copied down: TS-1 has quantity 10, rows 3 and 4 are `bad_data` lines `(row 3)`, `(row 4)` (name and price copied), a warning names `A2:A4` and column `SKU (A)`; no duplicate sku.
+- `merged_quantity.xlsx` (`make_merged_keys`): MQ-1 and MQ-2 share the stock figure 30 merged over D2:D3 (category `Mugs` merged C2:C3); MQ-3 8. MQ-1 has 30, MQ-2 none (untracked), total 38; a warning says shared stock is counted once, on row 2.
+- `merged_two_row_header.xlsx` (`make_merged_keys`): SKU, Name, Price, Cost merged over rows 1-2, `Stock` merged across C1:D1 over sub-headers `Qty`, `Reserved` on row 2; G-1 and G-2 below. Row 2 is read as part of the header: two lines, no line made of sub-headers.
 - `semicolon_decimal_comma.csv`: `;` delimiter, decimal commas, currency symbols and thousands dots
   (`1.234,50 €`, `€ 800,00`, quantity `1.200` = 1200). `DC-2` name `Kissen; rot` (quoted `;`),
   `DC-3` name has a quoted newline. No sales: DC-1 margin 35.2% -> 20%; DC-2 25% (tier, margin

@@ -265,6 +265,25 @@ def main():
     ws.merge_cells("C3:C4")
     save_xlsx(wb, "merged_title_and_data_cells.xlsx")
 
+    # Hostile merges: one over a whole column (XFD1:XFD1048576), one over the whole sheet, a
+    # category merged from row 2 to the last row, and the same region listed 2,000 times.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Stock"
+    ws.append(["sku", "name", "category", "quantity", "price", "cost"])
+    ws.append(["HM-1", "Vase", "Decor", 10, 20.0, 5.0])
+    ws.append(["HM-2", "Doormat", None, 12, 15.0, 4.0])
+    ws.append(["HM-3", "Rug", None, 14, 99.0, 40.0])
+    merges = ['<mergeCell ref="XFD1:XFD1048576"/>', '<mergeCell ref="A1:XFD1048576"/>']
+    merges += ['<mergeCell ref="C2:C1048576"/>'] * 2000
+
+    def add_merges(x):
+        x = re.sub(r"<mergeCells.*?</mergeCells>", "", x, flags=re.S)
+        cells = f'<mergeCells count="{len(merges)}">' + "".join(merges) + "</mergeCells>"
+        return x.replace("</sheetData>", "</sheetData>" + cells, 1)
+
+    save_xlsx(wb, "merged_whole_column_and_many_merges.xlsx", sheet_patch(add_merges))
+
     # Formula injection in an XLSX input: text cells (t="s"/inlineStr) that start with =.
     wb, ws = catalog_wb([])
     for i, (sku, name, cat) in enumerate(inj, start=2):

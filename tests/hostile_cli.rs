@@ -826,6 +826,162 @@ fn merged_title_row_and_merged_data_cell() {
     assert_eq!(line(&p, "MG-2")["category"], "Decor");
 }
 
+// ------------------------------------------------------------------------ merged cells
+
+/// A whole-column merge (XFD1:XFD1048576), one over the whole sheet, and a category merged from
+/// row 2 to the sheet's last row listed 2,000 times: the category reaches the three rows there
+/// are, quickly; nothing else happens.
+#[test]
+fn merged_whole_column_and_many_merges() {
+    let f = fx("merged_whole_column_and_many_merges.xlsx");
+    let o = plan("merged_whole_column_and_many_merges", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().unwrap().len(), 3);
+    for s in ["HM-1", "HM-2", "HM-3"] {
+        assert_planned(&p, s);
+        assert_eq!(line(&p, s)["category"], "Decor", "{s}");
+    }
+    o.expect_warning(&[&f, "category (C)", "merged cells C2:C1048576"]);
+    assert!(o.wall < Duration::from_secs(10), "{}", o.describe());
+    assert!(o.max_rss_kb.unwrap_or(0) < 200_000, "{}", o.describe());
+}
+
+/// An XLSX made from three_rows.xlsx whose sheet1.xml is `sheet` (inline strings only).
+fn make_sheet(path: &Path, sheet: &[u8]) {
+    use zip::write::SimpleFileOptions;
+    let src = std::fs::File::open(root().join(HOSTILE).join("three_rows.xlsx")).unwrap();
+    let mut zin = zip::ZipArchive::new(src).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        zout.start_file(name.as_str(), opts).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            zout.write_all(sheet).unwrap();
+        } else {
+            zout.write_all(&data).unwrap();
+        }
+    }
+    zout.finish().unwrap();
+}
+
+/// `<row>` of inline-string and number cells at the given column letters.
+fn sheet_row(r: usize, cells: &[(&str, &str)]) -> String {
+    let mut x = format!("<row r=\"{r}\">");
+    for (col, v) in cells {
+        if v.parse::<f64>().is_ok() {
+            x.push_str(&format!("<c r=\"{col}{r}\"><v>{v}</v></c>"));
+        } else {
+            x.push_str(&format!(
+                "<c r=\"{col}{r}\" t=\"inlineStr\"><is><t>{v}</t></is></c>"
+            ));
+        }
+    }
+    x.push_str("</row>");
+    x
+}
+
+fn sheet_xml(rows: &[String], merges: &[String]) -> Vec<u8> {
+    let mut x = String::from(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    for r in rows {
+        x.push_str(r);
+    }
+    x.push_str(&format!(
+        "</sheetData><mergeCells count=\"{}\">",
+        merges.len()
+    ));
+    for m in merges {
+        x.push_str(&format!("<mergeCell ref=\"{m}\"/>"));
+    }
+    x.push_str("</mergeCells></worksheet>");
+    x.into_bytes()
+}
+
+/// The header names `category` at XFD1 and `Decor` at XFD2 is merged down to XFD1048576 over
+/// 20,000 rows three cells wide: copying it would widen every row to 16,384 cells (10 GB).
+/// Filling stops at a budget that follows the cells the sheet holds, with a warning.
+#[test]
+fn merged_far_column_over_twenty_thousand_short_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("merged_XFD2_XFD1048576_20k_rows.xlsx");
+    let mut rows = vec![sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "quantity"),
+            ("C", "price"),
+            ("XFD", "category"),
+        ],
+    )];
+    rows.push(sheet_row(
+        2,
+        &[("A", "FC-2"), ("B", "5"), ("C", "10"), ("XFD", "Decor")],
+    ));
+    for r in 3..20_002 {
+        rows.push(sheet_row(
+            r,
+            &[("A", &format!("FC-{r}")), ("B", "5"), ("C", "10")],
+        ));
+    }
+    let merges = ["XFD2:XFD1048576".to_string(), "XFD1:XFD1048576".to_string()];
+    make_sheet(&path, &sheet_xml(&rows, &merges));
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("merged_far_column_20k_rows", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().unwrap().len(), 20_000);
+    assert_eq!(line(&p, "FC-2")["category"], "Decor");
+    assert_eq!(line(&p, "FC-3")["category"], "Decor");
+    assert!(line(&p, "FC-20001")["category"].is_null());
+    o.expect_warning(&[&f, "too many rows under merged cells"]);
+    assert!(o.max_rss_kb.unwrap_or(0) < 600_000, "{}", o.describe());
+    assert!(o.wall < Duration::from_secs(30), "{}", o.describe());
+}
+
+/// 150,000 merges each claiming C2:C1048576 over 2,000 rows: the list is capped, the work
+/// budgeted; both said so.
+#[test]
+fn one_hundred_fifty_thousand_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("merges_150k.xlsx");
+    let mut rows = vec![sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "category"),
+            ("C", "quantity"),
+            ("D", "price"),
+        ],
+    )];
+    for r in 2..2_002 {
+        let cat = if r == 2 { "Decor" } else { "" };
+        let mut cells = vec![
+            ("A", format!("MM-{r}")),
+            ("C", "5".into()),
+            ("D", "10".into()),
+        ];
+        if !cat.is_empty() {
+            cells.push(("B", cat.into()));
+        }
+        let cells: Vec<(&str, &str)> = cells.iter().map(|(c, v)| (*c, v.as_str())).collect();
+        rows.push(sheet_row(r, &cells));
+    }
+    let merges = vec!["B2:B1048576".to_string(); 150_000];
+    make_sheet(&path, &sheet_xml(&rows, &merges));
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("merges_150k", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().unwrap().len(), 2_000);
+    assert_eq!(line(&p, "MM-2001")["category"], "Decor");
+    o.expect_warning(&[&f, "more than 100000 merged cells"]);
+    assert!(o.max_rss_kb.unwrap_or(0) < 300_000, "{}", o.describe());
+    assert!(o.wall < Duration::from_secs(20), "{}", o.describe());
+}
+
 // ---------------------------------------------------------------------------- zip bombs
 
 /// Builds an XLSX from three_rows.xlsx whose sheet1.xml has `fill` repeated `reps` times inserted

@@ -140,13 +140,136 @@ fn assert_merged_categories(file: &str) {
     ] {
         assert_eq!(line(&plan, sku)["category"], category, "{sku}");
     }
-    let warnings = plan["warnings"].to_string();
-    assert!(warnings.contains("merged cells C3:C5, C6:C7"), "{warnings}");
-    assert!(run.stderr().contains("merged cells C3:C5, C6:C7"));
+    let w = merge_warning(&plan, "merged cells C3:C5, C6:C7 were read as their value");
+    assert_eq!(w["column"], "Category (C)", "{w}");
+    assert!(
+        run.stderr()
+            .contains("column Category (C): merged cells C3:C5, C6:C7 were read")
+    );
     // An excluded category reaches the rows below its merged cell too.
     let plan = plan_ok(&[file, "--exclude-category", "Rugs"]).plan();
     assert_skipped(&plan, "M-4", "excluded");
     assert_skipped(&plan, "M-5", "excluded");
+}
+
+/// The warning of plan.json whose message starts with `start`.
+fn merge_warning<'a>(plan: &'a Value, start: &str) -> &'a Value {
+    let warnings = plan["warnings"].as_array().expect("warnings");
+    warnings
+        .iter()
+        .find(|w| s(&w["message"]).starts_with(start))
+        .unwrap_or_else(|| panic!("no warning starting {start:?} in {warnings:#?}"))
+}
+
+#[test]
+fn xlsx_sku_merged_over_size_rows_is_not_copied_down() {
+    assert_sku_merged_over_sizes("fixtures/merged_sku_sizes.xlsx");
+}
+
+#[test]
+fn xls_sku_merged_over_size_rows_is_not_copied_down() {
+    assert_sku_merged_over_sizes("fixtures/merged_sku_sizes.xls");
+}
+
+/// TS-1 is merged over A2:A4 (sizes S, M, L), with its name, price and cost. The sku counts
+/// for row 2 only: no duplicate sku (exit 0), the size rows below are reported without a sku.
+fn assert_sku_merged_over_sizes(file: &str) {
+    let run = plan_ok(&[file]);
+    let plan = run.plan();
+    assert_eq!(lines(&plan).len(), 4);
+    let ts1 = line(&plan, "TS-1");
+    assert_eq!(num(&ts1["quantity"]), 10.0, "{ts1}");
+    assert_eq!(ts1["status"], "planned", "{ts1}");
+    assert_eq!(line(&plan, "HO-1")["status"], "planned");
+    for (sku, qty) in [("(row 3)", 15.0), ("(row 4)", 5.0)] {
+        assert_skipped(&plan, sku, "bad_data");
+        let l = line(&plan, sku);
+        assert_eq!(num(&l["quantity"]), qty, "{l}");
+        // The name, price and cost merged beside the sku are descriptions: copied down.
+        assert_eq!(l["name"], "T-shirt", "{l}");
+        assert_eq!(l["price"], "20.00", "{l}");
+    }
+    let w = merge_warning(&plan, "merged cells A2:A4 are not copied down");
+    assert_eq!(w["column"], "SKU (A)", "{w}");
+    assert!(
+        s(&w["message"]).contains("counts only for the first row"),
+        "{w}"
+    );
+    let w = merge_warning(&plan, "merged cells B2:B4 were read as their value");
+    assert_eq!(w["column"], "Name (B)", "{w}");
+    // Merge warnings come first, before the rows they explain.
+    let all = plan["warnings"].as_array().unwrap();
+    assert!(
+        s(&all[0]["message"]).starts_with("merged cells A2:A4"),
+        "{all:#?}"
+    );
+    assert!(
+        run.stderr()
+            .contains("column SKU (A): merged cells A2:A4 are not copied down")
+    );
+    assert!(
+        run.stderr()
+            .contains("row 3, column SKU (A): the row has data but no sku")
+    );
+}
+
+#[test]
+fn merged_quantity_is_shared_stock_counted_once() {
+    // D2:D3 "30" is one stock figure for MQ-1 and MQ-2: copying it would make 60.
+    let run = plan_ok(&["fixtures/merged_quantity.xlsx"]);
+    let plan = run.plan();
+    assert_eq!(lines(&plan).len(), 3);
+    assert_eq!(num(&line(&plan, "MQ-1")["quantity"]), 30.0);
+    assert!(line(&plan, "MQ-2")["quantity"].is_null());
+    assert_skipped(&plan, "MQ-2", "untracked");
+    // The category merged beside it is copied down.
+    assert_eq!(line(&plan, "MQ-2")["category"], "Mugs");
+    let total: f64 = lines(&plan)
+        .iter()
+        .filter_map(|l| l["quantity"].as_f64())
+        .sum();
+    assert_eq!(total, 38.0);
+    let w = merge_warning(&plan, "merged cells D2:D3 are not copied down");
+    assert_eq!(w["column"], "Qty (D)", "{w}");
+    assert!(
+        s(&w["message"]).contains("shared stock is counted once, on row 2"),
+        "{w}"
+    );
+    assert!(
+        run.stderr()
+            .contains("shared stock is counted once, on row 2")
+    );
+}
+
+#[test]
+fn two_row_header_with_a_merged_group_title_gives_no_data_row() {
+    // SKU, Name, Price, Cost merged over rows 1-2; "Stock" across C1:D1 over Qty, Reserved.
+    let run = plan_ok(&["fixtures/merged_two_row_header.xlsx"]);
+    let plan = run.plan();
+    assert_eq!(lines(&plan).len(), 2, "{:#?}", lines(&plan));
+    assert_eq!(num(&line(&plan, "G-1")["quantity"]), 10.0);
+    assert_eq!(num(&line(&plan, "G-2")["quantity"]), 5.0);
+    for l in lines(&plan) {
+        assert_eq!(l["status"], "planned", "{l}");
+    }
+    merge_warning(&plan, "row 2 was read as part of the header");
+    assert!(!run.stderr().contains("not a number"), "{}", run.stderr());
+}
+
+#[test]
+fn inspect_lists_the_merge_warning_first() {
+    let out = bin()
+        .args(["inspect", "fixtures/merged_sku_sizes.xlsx"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let warnings = text.split("warning(s):").nth(1).expect("warnings listed");
+    let first = warnings.lines().nth(1).unwrap_or_default();
+    assert!(
+        first.contains("column SKU (A): merged cells A2:A4 are not copied down"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -393,7 +393,6 @@ fn revision_files(root: &Path) -> Vec<(u32, PathBuf)> {
     found
 }
 
-/// Units sold since the start and the last sale, per campaign line.
 /// The sales files a review or a report reads, and how to read them.
 pub struct SalesInputs<'a> {
     pub files: &'a [PathBuf],

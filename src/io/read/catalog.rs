@@ -177,8 +177,9 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             ),
         });
     }
-    let mut warnings = reader.warnings;
-    warnings.extend(table.merged_warning());
+    // Merged cells first: they explain the row warnings that follow.
+    let mut warnings = table.merge_warnings();
+    warnings.extend(reader.warnings);
     let untracked = lines
         .iter()
         .filter(|l| l.issue == Some(DataIssue::Untracked))

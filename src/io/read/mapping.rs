@@ -179,6 +179,18 @@ impl HeaderMap {
     pub fn remove(&mut self, field: &str) {
         self.columns.remove(field);
     }
+    /// A header row mapped as `locate_header` would, without a file.
+    #[cfg(test)]
+    pub fn for_tests(row: usize, names: &[&str], specs: &[FieldSpec]) -> HeaderMap {
+        let headers: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let (columns, _, _) = match_headers(&headers, specs, &[]);
+        HeaderMap {
+            row,
+            headers,
+            columns,
+            mapped_by_user: Vec::new(),
+        }
+    }
 }
 
 /// Match one header row against the field specs. `--map` wins; otherwise each field takes the
@@ -364,12 +376,15 @@ pub fn locate_header(
             seen.insert(key, i);
         }
     }
-    Ok(HeaderMap {
+    let map = HeaderMap {
         row: header_row.row,
         headers,
         columns,
         mapped_by_user: by_user,
-    })
+    };
+    // Merged cells apply from here on: to the rows below the header, by what each column holds.
+    table.apply_merges(&map, specs, what);
+    Ok(map)
 }
 
 fn list_headers(headers: &[String]) -> String {

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod existing;
 pub mod mapping;
 pub mod markdown;
+pub mod merges;
 pub mod number;
 pub mod plan_file;
 pub mod sales;

@@ -413,7 +413,7 @@ pub fn aggregate_sales(
         column: column.map(str::to_string),
         message,
     };
-    warnings.extend(table.merged_warning());
+    warnings.extend(table.merge_warnings());
     if unknown_lines > 0 {
         warnings.push(warn(
             None,

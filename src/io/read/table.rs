@@ -2,6 +2,8 @@
 //! BOM, UTF-16, Windows-1252) streamed record by record, or a spreadsheet sheet read through
 //! calamine (XLSX, XLS, ODS, XLSB), sniffed by content rather than trusted by extension.
 
+use super::mapping::{FieldSpec, HeaderMap};
+use super::merges::{self, Merge};
 use crate::error::{Error, Result};
 use calamine::{Data, Reader};
 use std::collections::VecDeque;
@@ -104,8 +106,12 @@ pub struct Table {
     pub col_offset: usize,
     /// `;`-delimited files default to decimal commas.
     pub decimal_comma_hint: bool,
-    /// Merged cells spanning rows in one column whose value was copied down (like "C3:C5").
-    pub filled_merges: Vec<String>,
+    /// The sheet's merged regions, applied to the rows below the header once it is found.
+    merges: Vec<Merge>,
+    /// Whether the sheet listed more merged regions than were read.
+    merges_truncated: bool,
+    /// What the merges did, one warning per column concerned (see `apply_merges`).
+    merge_warnings: Vec<crate::model::Warning>,
     source: Source,
     buffer: VecDeque<RawRow>,
 }
@@ -228,7 +234,9 @@ impl Table {
             },
             col_offset: 0,
             decimal_comma_hint: delimiter == b';',
-            filled_merges: Vec::new(),
+            merges: Vec::new(),
+            merges_truncated: false,
+            merge_warnings: Vec::new(),
             source: Source::Csv {
                 reader: Box::new(reader),
                 record: csv::ByteRecord::new(),
@@ -313,11 +321,12 @@ impl Table {
             }
         }
         // Merged cells: XLS lists them (ODS through calamine does not).
-        let merges = match &workbook {
-            calamine::Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&sheet).unwrap_or_default(),
-            _ => Vec::new(),
+        let (merges, merges_truncated) = match &workbook {
+            calamine::Sheets::Xls(xls) => {
+                merges::from_dimensions(&xls.merge_cells_by_sheet_name(&sheet).unwrap_or_default())
+            }
+            _ => (Vec::new(), false),
         };
-        let filled_merges = fill_merged_down(&mut rows, col0, &merges);
         Ok(Table {
             path: path.to_path_buf(),
             display,
@@ -325,7 +334,9 @@ impl Table {
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
-            filled_merges,
+            merges,
+            merges_truncated,
+            merge_warnings: Vec::new(),
             source: Source::Sheet {
                 rows: rows.into_iter(),
             },
@@ -359,19 +370,16 @@ impl Table {
             ))
         };
         // The merged regions are listed after the cells in the sheet's XML: a second pass over
-        // it, on another core while this one reads the cells.
-        let (cells, merges) = std::thread::scope(|scope| {
-            let merges = scope.spawn(|| {
-                // Merged cells are a nicety: a sheet whose list cannot be read has none.
-                calamine::Xlsx::new(Cursor::new(bytes))
-                    .and_then(|mut x| x.merge_cells_by_sheet_name(&sheet))
-                    .unwrap_or_default()
-            });
+        // it (only the sheet's zip entry, streamed), on another core while this one reads the
+        // cells. Merged cells are a nicety: a sheet whose list cannot be read has none.
+        let index = names.iter().position(|n| *n == sheet).unwrap_or(0);
+        let (cells, (merges, merges_truncated)) = std::thread::scope(|scope| {
+            let merges = scope.spawn(|| merges::read_xlsx(bytes, index));
             let cells = read_xlsx_cells(&mut xlsx, &sheet, &unreadable);
             (cells, merges.join().unwrap_or_default())
         });
         let (by_row, col0) = cells?;
-        let mut rows: Vec<RawRow> = by_row
+        let rows: Vec<RawRow> = by_row
             .into_iter()
             .map(|(r, cells)| {
                 let width = cells
@@ -389,7 +397,6 @@ impl Table {
                 }
             })
             .collect();
-        let filled_merges = fill_merged_down(&mut rows, col0 as usize, &merges);
         Ok(Some(Table {
             path: path.to_path_buf(),
             display: display.to_string(),
@@ -397,7 +404,9 @@ impl Table {
             kind: Kind::Spreadsheet,
             col_offset: col0 as usize,
             decimal_comma_hint: false,
-            filled_merges,
+            merges,
+            merges_truncated,
+            merge_warnings: Vec::new(),
             source: Source::Sheet {
                 rows: rows.into_iter(),
             },
@@ -448,68 +457,6 @@ fn read_xlsx_cells(
     drop(reader);
     let col0 = if col0 == u32::MAX { 0 } else { col0 };
     Ok((by_row, col0))
-}
-
-/// Most work `fill_merged_down` does (cells looked at), whatever the merged regions claim.
-const MERGE_FILL_BUDGET: usize = 20_000_000;
-
-/// Copy the value of each merged region that spans rows in one column (a category merged over
-/// its products, say) into the rows below its first, where the cell is empty: every row of the
-/// region means that value. Regions over several columns (titles, grouped headers) are left
-/// alone, and so are rows with nothing else in them. Returns the regions filled, as "C3:C5".
-fn fill_merged_down(
-    rows: &mut [RawRow],
-    col0: usize,
-    merges: &[calamine::Dimensions],
-) -> Vec<String> {
-    let mut filled = Vec::new();
-    let mut budget = MERGE_FILL_BUDGET;
-    // Top to bottom, left to right, whatever order the file lists them in.
-    let mut merges: Vec<&calamine::Dimensions> = merges.iter().collect();
-    merges.sort_by_key(|m| (m.start.0, m.start.1));
-    for m in merges {
-        let ((r0, c0), (r1, c1)) = (m.start, m.end);
-        if c0 != c1 || r1 <= r0 || (c0 as usize) < col0 {
-            continue;
-        }
-        let col = c0 as usize - col0;
-        // Rows are in order of their (1-based) row number.
-        let first = rows.partition_point(|r| r.row < r0 as usize + 1);
-        let Some(value) = rows
-            .get(first)
-            .filter(|r| r.row == r0 as usize + 1)
-            .and_then(|r| r.cells.get(col))
-            .filter(|c| !c.is_empty())
-            .cloned()
-        else {
-            continue;
-        };
-        let mut any = false;
-        for row in rows[first + 1..]
-            .iter_mut()
-            .take_while(|r| r.row <= r1 as usize + 1)
-        {
-            if budget == 0 {
-                return filled;
-            }
-            budget -= 1;
-            if row.cells.iter().all(Cell::is_empty) {
-                continue;
-            }
-            if row.cells.len() <= col {
-                row.cells.resize(col + 1, Cell::Empty);
-            }
-            if row.cells[col].is_empty() {
-                row.cells[col] = value.clone();
-                any = true;
-            }
-        }
-        if any {
-            let letters = column_letters(c0 as usize);
-            filled.push(format!("{letters}{}:{letters}{}", r0 + 1, r1 + 1));
-        }
-    }
-    filled
 }
 
 impl Table {
@@ -615,28 +562,49 @@ impl Table {
         format!("{}{}", column_letters(col + self.col_offset), row)
     }
 
-    /// "file", "file, sheet \"S\"" for messages.
-    /// The warning that names the merged cells whose value was copied down, if any.
-    pub fn merged_warning(&self) -> Option<crate::model::Warning> {
-        let n = self.filled_merges.len();
-        let (first, rest) = self.filled_merges.split_at(n.min(5));
-        let more = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(" and {} more", rest.len())
+    /// Apply the sheet's merged cells to the rows below the header (found by `locate_header`):
+    /// see `merges::apply` for what is copied down and what is not. Merges in or above the
+    /// header are left alone, so a header over two rows never turns into a data row.
+    pub fn apply_merges(&mut self, header: &HeaderMap, specs: &[FieldSpec], what: &str) {
+        let merges = std::mem::take(&mut self.merges);
+        let truncated = std::mem::take(&mut self.merges_truncated);
+        let Source::Sheet { rows } = &mut self.source else {
+            return;
         };
-        (n > 0).then(|| crate::model::Warning {
-            file: self.display.clone(),
-            sheet: self.sheet.clone(),
-            row: None,
-            column: None,
-            message: format!(
-                "merged cells {}{more} were read as their value on every row they span",
-                first.join(", ")
-            ),
-        })
+        if merges.is_empty() && !truncated {
+            return;
+        }
+        // The rows left: those peeked while looking for the header, then the rest.
+        let mut rest: Vec<RawRow> = self.buffer.drain(..).chain(rows.by_ref()).collect();
+        let applied = merges::apply(
+            &mut rest,
+            &merges,
+            truncated,
+            header,
+            specs,
+            self.col_offset,
+            what,
+        );
+        *rows = rest.into_iter();
+        self.merge_warnings = applied
+            .notes
+            .into_iter()
+            .map(|(column, message)| crate::model::Warning {
+                file: self.display.clone(),
+                sheet: self.sheet.clone(),
+                row: None,
+                column,
+                message,
+            })
+            .collect();
     }
 
+    /// Warnings about merged cells below the header: what was copied down, what was not.
+    pub fn merge_warnings(&self) -> Vec<crate::model::Warning> {
+        self.merge_warnings.clone()
+    }
+
+    /// "file", "file, sheet \"S\"" for messages.
     pub fn where_(&self) -> String {
         match &self.sheet {
             Some(s) => format!("{}, sheet \"{s}\"", self.display),
@@ -922,50 +890,6 @@ pub fn pipelined_rows<P: Default + Send>(
 
 #[cfg(test)]
 mod tests {
-    fn row(row: usize, cells: &[&str]) -> RawRow {
-        RawRow {
-            row,
-            cells: cells
-                .iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.to_string())
-                    }
-                })
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn merged_cells_fill_down_one_column_only_into_rows_that_exist() {
-        let dims = |r0, c0, r1, c1| calamine::Dimensions {
-            start: (r0, c0),
-            end: (r1, c1),
-        };
-        // Sheet rows 1-5 (0-based 0-4), columns B.. (col0 = 1); row 4 is absent.
-        let mut rows = vec![
-            row(1, &["Title", ""]),
-            row(2, &["A-1", "Lamps"]),
-            row(3, &["A-2"]),
-            row(5, &["A-4", ""]),
-        ];
-        let merges = [
-            dims(0, 1, 0, 2), // B1:C1, across: left alone
-            dims(1, 2, 4, 2), // C2:C5, down: filled into rows 3 and 5
-            dims(0, 0, 0, 0), // A1, left of the used range: ignored
-        ];
-        let filled = fill_merged_down(&mut rows, 1, &merges);
-        assert_eq!(filled, vec!["C2:C5".to_string()]);
-        assert_eq!(rows[0].cells[1], Cell::Empty);
-        assert_eq!(rows[2].cells[1], Cell::Text("Lamps".into()));
-        assert_eq!(rows[3].cells[1], Cell::Text("Lamps".into()));
-        // A region whose first cell is empty fills nothing.
-        let mut rows = vec![row(1, &["", ""]), row(2, &["x", ""])];
-        assert!(fill_merged_down(&mut rows, 0, &[dims(0, 1, 1, 1)]).is_empty());
-    }
-
     use super::*;
 
     #[test]
