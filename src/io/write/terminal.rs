@@ -64,7 +64,8 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
                     "{}%",
                     l.discount_pct.map(plain).unwrap_or_default()
                 )),
-                right(l.price.map(money).unwrap_or_default()),
+                // The price the customer pays today (a live markdown's): the discount is off it.
+                right(l.live_price.or(l.price).map(money).unwrap_or_default()),
                 right(l.clearance_price.map(money).unwrap_or_default()),
                 Cell::new(l.binding_limit.map(|b| b.as_str()).unwrap_or_default()),
             ]);

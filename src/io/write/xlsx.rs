@@ -72,6 +72,7 @@ const LINE_COLUMNS: &[(&str, f64, Kind)] = &[
     ("Max %", 8.0, Kind::Pct),
     ("Limit", 12.0, Kind::Text),
     ("Price", 10.0, Kind::Money),
+    ("On sale at", 10.0, Kind::Money),
     ("Cost", 10.0, Kind::Money),
     ("Clearance price", 14.0, Kind::Money),
     ("Margin %", 9.0, Kind::Pct),
@@ -165,18 +166,20 @@ fn line_row(
     num(ws, r, 11, l.max_discount_pct)?;
     opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
     num(ws, r, 13, l.price)?;
-    num(ws, r, 14, l.cost)?;
-    num(ws, r, 15, l.clearance_price)?;
-    num(ws, r, 16, l.margin_pct)?;
-    num(ws, r, 17, l.margin_after_pct)?;
-    num(ws, r, 18, l.existing_discount_pct)?;
-    num(ws, r, 19, l.projected_units_sold)?;
-    num(ws, r, 20, l.stock_left_at_end)?;
+    // A live markdown's price: the planned discount is taken off it.
+    num(ws, r, 14, l.live_price)?;
+    num(ws, r, 15, l.cost)?;
+    num(ws, r, 16, l.clearance_price)?;
+    num(ws, r, 17, l.margin_pct)?;
+    num(ws, r, 18, l.margin_after_pct)?;
+    num(ws, r, 19, l.existing_discount_pct)?;
+    num(ws, r, 20, l.projected_units_sold)?;
+    num(ws, r, 21, l.stock_left_at_end)?;
     if !l.flags.is_empty() {
-        ws.text(r, 21, l.flags.join(", "))?;
+        ws.text(r, 22, l.flags.join(", "))?;
     }
-    opt_text(ws, r, 22, l.reason.map(|x| x.as_str()))?;
-    ws.text(r, 23, &l.why)?;
+    opt_text(ws, r, 23, l.reason.map(|x| x.as_str()))?;
+    ws.text(r, 24, &l.why)?;
     Ok(())
 }
 
