@@ -32,6 +32,7 @@ fn line() -> CampaignLine {
         currency: None,
         on_hand: Some("100".into()),
         list_price: "100.00".into(),
+        live_price: None,
         discount_pct: "20".into(),
         clearance_price: "80.00".into(),
         existing_discount_pct: None,
@@ -82,6 +83,8 @@ fn campaign(lines: Vec<CampaignLine>) -> Campaign {
         changes: vec![],
         lines,
         warnings: vec![],
+        platform: None,
+        files: vec![],
     }
 }
 
