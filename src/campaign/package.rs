@@ -5,13 +5,15 @@ use super::header::Header;
 use super::template::{floor_limit, projected_units};
 use super::validate::EditedLine;
 use crate::model::num::{de_dec, money, plain, round, ser_num};
-use crate::model::{Plan, Warning};
+use crate::model::{Plan, PlanLine, Warning};
+use crate::platform::{Unit, units};
 use crate::rules::{clearance_price, minor_unit_digits};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub const CAMPAIGN_SCHEMA: &str = "clearance.campaign/v1";
 /// Wix allows at most this many product scopes in one discount rule.
@@ -294,28 +296,6 @@ pub fn build(
             }
         }
     }
-    // Wix discount rules apply shop-wide: one product at two depths (two locations) conflicts.
-    let mut depth_of: std::collections::BTreeMap<String, BTreeSet<String>> =
-        std::collections::BTreeMap::new();
-    for l in &lines {
-        let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
-        depth_of
-            .entry(id)
-            .or_default()
-            .insert(l.discount_pct.clone());
-    }
-    for (id, depths) in depth_of.iter().filter(|(_, d)| d.len() > 1) {
-        warnings.push(Warning {
-            file: "discount-rules.json".into(),
-            sheet: None,
-            row: None,
-            column: Some("discount_pct".into()),
-            message: format!(
-                "product {id} is in the campaign at {}% in different locations, but a discount rule applies shop-wide: it lands in several rules; use the price list per location, or one depth",
-                depths.iter().cloned().collect::<Vec<_>>().join("%, ")
-            ),
-        });
-    }
     let without_id: Vec<&CampaignLine> = lines.iter().filter(|l| l.product_id.is_none()).collect();
     if let Some(first) = without_id.first() {
         let examples: Vec<String> = without_id.iter().take(5).map(|l| l.sku.clone()).collect();
@@ -422,73 +402,139 @@ pub const PRICE_COLUMNS: [&str; 7] = [
     "valid_to",
 ];
 
-/// Wix create-discount-rule request bodies: per percentage, COLLECTION scopes for categories
-/// (by id, never by name) whose every catalog line is in the campaign at that percentage, at
-/// most 3 per rule; SPECIFIC_PRODUCTS scopes for the rest, at most 5 per rule; never site-wide.
-/// `active` is false until the campaign is approved.
-pub fn discount_rules(c: &Campaign, plan: &Plan) -> Vec<Value> {
+/// The file the Wix discount rules are written to.
+pub const RULES_FILE: &str = "discount-rules.json";
+
+/// The Wix product a plan line belongs to: its `product_id`, else its sku (a catalog without
+/// product ids; `build` warns about those). Every variant and location of one product shares it.
+pub fn product_key(l: &PlanLine) -> String {
+    l.product_id.clone().unwrap_or_else(|| l.sku.clone())
+}
+
+/// The same key for a campaign line.
+fn campaign_product_key(l: &CampaignLine) -> String {
+    l.product_id.clone().unwrap_or_else(|| l.sku.clone())
+}
+
+/// The days a rule runs as the Wix `activeTimeInfo` (Discount Rules API, `discountRule.
+/// activeTimeInfo.start` / `.end`, RFC 3339 date-times), so the rule ends on its own:
+/// from the start of `from` to the end of `to` (`23:59:59`), both in UTC (`Z`).
+///
+/// UTC because the export carries no shop timezone and `Z` is the one offset Wix reads the
+/// same everywhere; the campaign's dates are days, and price-list.csv and revert.csv name the
+/// same days. A shop far from UTC sees the rule switch on and off a few hours off its own
+/// midnight (UTC-5: 19:00 the evening before, and until 18:59:59 on the last day).
+pub fn active_time_info(from: NaiveDate, to: NaiveDate) -> Value {
+    json!({
+        "start": format!("{}T00:00:00Z", from.format("%Y-%m-%d")),
+        "end": format!("{}T23:59:59Z", to.format("%Y-%m-%d")),
+    })
+}
+
+/// What `discount_rules` gives: the request bodies, and a warning for each product it takes
+/// at a smaller depth than some of its lines or leaves out.
+#[derive(Debug, Default)]
+pub struct DiscountRules {
+    pub bodies: Vec<Value>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Wix create-discount-rule request bodies (SPEC section 5). A Wix rule's scope is a whole
+/// product (every variant, shop-wide), while the plan is per variant and location, so the
+/// lines are grouped by product (`product_key`, `platform::units`): a product whose lines the
+/// campaign gives different depths gets one rule entry at the smallest, and a product that
+/// would reach a line the campaign does not discount (fast, balanced, excluded, skipped, not
+/// included in the template) is left out; each with a warning, price-list.csv still carrying
+/// every line's own price. So a rule never takes a line past its own cap or floor.
+///
+/// Per percentage, deepest first: COLLECTION scopes for categories (by id, never by name)
+/// whose every catalog line is in the campaign at that percentage and whose products all get
+/// that percentage (nothing shallower reached), at most 3 per rule; SPECIFIC_PRODUCTS scopes
+/// for the other products, at most 5 per rule; never site-wide. Each product is in one rule
+/// only. `active` is false until the campaign is approved; `activeTimeInfo` is the campaign's
+/// dates.
+pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
     let active = c.status == "approved";
-    let mut by_pct: BTreeMap<Decimal, Vec<&CampaignLine>> = BTreeMap::new();
-    for l in &c.lines {
-        if let Ok(p) = l.discount_pct.parse::<Decimal>() {
-            by_pct.entry(p).or_default().push(l);
+    let mut warnings = Vec::new();
+    let units = units(c, plan, "product", RULES_FILE, product_key, &mut warnings);
+    let depth_of: HashMap<&str, Option<Decimal>> =
+        units.iter().map(|u| (u.key.as_str(), u.depth)).collect();
+    let at: HashMap<(&str, Option<&str>), &str> = c
+        .lines
+        .iter()
+        .filter(|l| l.ended_on.is_none())
+        .map(|l| {
+            (
+                (l.sku.as_str(), l.location.as_deref()),
+                l.discount_pct.as_str(),
+            )
+        })
+        .collect();
+    let mut by_pct: BTreeMap<Decimal, Vec<&Unit>> = BTreeMap::new();
+    for u in &units {
+        if let Some(d) = u.depth {
+            by_pct.entry(d).or_default().push(u);
         }
     }
-    let mut rules = Vec::new();
-    for (pct, lines) in by_pct.iter().rev() {
-        // Categories fully covered at this percentage.
-        let mut collections: Vec<String> = Vec::new();
-        let ids: HashSet<&str> = lines
+    let window = (c.header.start, c.header.end);
+    let mut bodies = Vec::new();
+    for (pct, units) in by_pct.iter().rev() {
+        let ids: BTreeSet<&str> = units
             .iter()
-            .filter_map(|l| l.category_id.as_deref())
+            .flat_map(|u| u.lines.iter().filter_map(|l| l.category_id.as_deref()))
             .collect();
-        let mut ids: Vec<&str> = ids.into_iter().collect();
-        ids.sort();
-        for id in ids {
-            let in_category = plan
-                .lines
-                .iter()
-                .filter(|pl| pl.category_id.as_deref() == Some(id));
-            let all_in = in_category.clone().count() > 0
-                && in_category.into_iter().all(|pl| {
-                    lines
-                        .iter()
-                        .any(|l| l.sku == pl.sku && l.location == pl.location)
-                });
-            if all_in {
-                collections.push(id.to_string());
-            }
-        }
-        let mut products: Vec<String> = Vec::new();
-        for l in lines {
-            if l.category_id
-                .as_deref()
-                .is_some_and(|id| collections.iter().any(|c| c == id))
-            {
-                continue;
-            }
-            let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
-            if !products.contains(&id) {
-                products.push(id);
-            }
-        }
-        rules.extend(rule_bodies(
+        // A category whose every line is in the campaign at this percentage, each line's
+        // product getting this percentage too (so the collection reaches nothing shallower).
+        let collections: Vec<String> = ids
+            .into_iter()
+            .filter(|id| {
+                let mut in_category = plan
+                    .lines
+                    .iter()
+                    .filter(|pl| pl.category_id.as_deref() == Some(*id))
+                    .peekable();
+                in_category.peek().is_some()
+                    && in_category.all(|pl| {
+                        at.get(&(pl.sku.as_str(), pl.location.as_deref()))
+                            .and_then(|d| d.parse::<Decimal>().ok())
+                            == Some(*pct)
+                            && depth_of.get(product_key(pl).as_str()).copied().flatten()
+                                == Some(*pct)
+                    })
+            })
+            .map(str::to_string)
+            .collect();
+        let products: Vec<String> = units
+            .iter()
+            .filter(|u| {
+                !u.reaches.iter().any(|l| {
+                    l.category_id
+                        .as_deref()
+                        .is_some_and(|id| collections.iter().any(|c| c == id))
+                })
+            })
+            .map(|u| u.key.clone())
+            .collect();
+        bodies.extend(rule_bodies(
             &c.header.name,
             active,
             *pct,
+            window,
             &collections,
             &products,
         ));
     }
-    rules
+    DiscountRules { bodies, warnings }
 }
 
 /// The request bodies for one percentage: COLLECTION scopes three at a time, then
-/// SPECIFIC_PRODUCTS scopes five at a time, named "<name> - 20% off (1/2)".
+/// SPECIFIC_PRODUCTS scopes five at a time, named "<name> - 20% off (1/2)", each active over
+/// `window` (first and last day, `active_time_info`).
 pub fn rule_bodies(
     name: &str,
     active: bool,
     pct: Decimal,
+    window: (NaiveDate, NaiveDate),
     collections: &[String],
     products: &[String],
 ) -> Vec<Value> {
@@ -520,28 +566,57 @@ pub fn rule_bodies(
                     })
                 })
                 .collect();
-            json!({"discountRule": {"name": title, "active": active, "discounts": discounts}})
+            json!({"discountRule": {
+                "name": title,
+                "active": active,
+                "activeTimeInfo": active_time_info(window.0, window.1),
+                "discounts": discounts
+            }})
         })
         .collect()
 }
 
-/// Rule bodies for some lines only (a revision's deepened lines): product scopes per depth,
-/// deepest first; collections are not used, since a revision rarely covers a whole category.
-pub fn product_rules(name: &str, active: bool, lines: &[&CampaignLine]) -> Vec<Value> {
-    let mut by_pct: BTreeMap<Decimal, Vec<String>> = BTreeMap::new();
+/// Rule bodies for a revision's deepened lines, active from `from` (the revision's valid-from
+/// day) to `to` (the campaign's end): product scopes per depth, deepest first; collections are
+/// not used, since a revision rarely covers a whole category. A product is in one rule only,
+/// at the smallest depth among the campaign's running lines of that product (`all`), so a
+/// deepened variant never takes a sibling past the sibling's own depth.
+pub fn product_rules(
+    name: &str,
+    active: bool,
+    lines: &[&CampaignLine],
+    all: &[CampaignLine],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Value> {
+    let mut depth: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
     for l in lines {
-        if let Ok(p) = l.discount_pct.parse::<Decimal>() {
-            let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
-            let ids = by_pct.entry(p).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
+        let id = campaign_product_key(l);
+        if depth.contains_key(&id) {
+            continue;
+        }
+        let smallest = all
+            .iter()
+            .filter(|o| o.ended_on.is_none() && campaign_product_key(o) == id)
+            .chain(std::iter::once(*l))
+            .filter_map(|o| o.discount_pct.parse::<Decimal>().ok())
+            .min();
+        if let Some(d) = smallest {
+            depth.insert(id.clone(), d);
+            order.push(id);
+        }
+    }
+    let mut by_pct: BTreeMap<Decimal, Vec<String>> = BTreeMap::new();
+    for id in order {
+        if let Some(d) = depth.get(&id) {
+            by_pct.entry(*d).or_default().push(id);
         }
     }
     by_pct
         .iter()
         .rev()
-        .flat_map(|(pct, ids)| rule_bodies(name, active, *pct, &[], ids))
+        .flat_map(|(pct, ids)| rule_bodies(name, active, *pct, (from, to), &[], ids))
         .collect()
 }
 

@@ -125,6 +125,8 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let platform = args.platform.unwrap_or_else(|| Platform::of_plan(&plan));
     let platform_files = platform::files(platform, &campaign, &plan)?;
     campaign.warnings.extend(platform_files.warnings);
+    let rules = package::discount_rules(&campaign, &plan);
+    campaign.warnings.extend(rules.warnings);
     campaign.platform = Some(platform.name().to_string());
     campaign.files = [
         "campaign.json",
@@ -147,6 +149,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         boosts,
         purchases.as_ref(),
         &platform_files.csv,
+        &rules.bodies,
     )?;
 
     if !args.quiet {
@@ -256,6 +259,7 @@ fn write_package(
     boosts: bool,
     purchases: Option<&Purchases>,
     platform_csv: &[MachineCsv],
+    rules: &[serde_json::Value],
 ) -> Result<()> {
     ensure_dir(out)?;
     let tmp = tempfile::Builder::new()
@@ -271,11 +275,7 @@ fn write_package(
         &package::price_list(c),
     )?;
     write_csv(dir, "revert.csv", &PRICE_COLUMNS, &package::revert(c))?;
-    write_json(
-        dir,
-        "discount-rules.json",
-        &package::discount_rules(c, plan),
-    )?;
+    write_json(dir, package::RULES_FILE, &rules)?;
     for f in platform_csv {
         write_machine_csv(dir, f)?;
     }
