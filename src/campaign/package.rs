@@ -456,7 +456,14 @@ pub struct DiscountRules {
 pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
     let active = c.status == "approved";
     let mut warnings = Vec::new();
-    let units = units(c, plan, "product", RULES_FILE, product_key, &mut warnings);
+    let units = units(
+        c,
+        plan,
+        "Wix product",
+        RULES_FILE,
+        product_key,
+        &mut warnings,
+    );
     let depth_of: HashMap<&str, Option<Decimal>> =
         units.iter().map(|u| (u.key.as_str(), u.depth)).collect();
     let at: HashMap<(&str, Option<&str>), &str> = c
