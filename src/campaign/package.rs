@@ -735,3 +735,205 @@ pub const QUOTE_COLUMNS: [&str; 9] = [
     "valid_to",
     "why",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// One random plan line: (product, location, planned depth or skip reason, included in the
+    /// template, campaign depth as a share of the planned one, category, has a product id).
+    type Spec = (
+        usize,
+        usize,
+        Option<u32>,
+        usize,
+        bool,
+        u32,
+        Option<usize>,
+        bool,
+    );
+
+    const LOCATIONS: [Option<&str>; 3] = [None, Some("W1"), Some("W2")];
+    const REASONS: [&str; 4] = ["no_stock", "not_slow", "excluded", "margin_floor"];
+
+    fn plan_of(specs: &[Spec]) -> Plan {
+        let lines: Vec<Value> = specs
+            .iter()
+            .enumerate()
+            .map(
+                |(i, &(product, loc, depth, reason, _, _, category, has_id))| {
+                    json!({
+                        "sku": format!("S{i}"),
+                        "location": LOCATIONS[loc % 3],
+                        "status": if depth.is_some() { "planned" } else { "skipped" },
+                        "discount_pct": depth,
+                        "reason": if depth.is_some() { None } else { Some(REASONS[reason % 4]) },
+                        "price": "100.00",
+                        "flags": [],
+                        "why": "",
+                        "product_id": has_id.then(|| format!("P{product}")),
+                        "category_id": category.map(|c| format!("C{c}")),
+                    })
+                },
+            )
+            .collect();
+        serde_json::from_value(json!({
+            "schema": "clearance.plan/v1", "plan_id": "p", "generated_at": "", "as_of": "2026-11-20",
+            "policy": {"min_margin_pct": 15, "cap_pct": 40, "step_pct": 1, "min_discount_pct": 5,
+                "margin_rule": "points", "window_days": 90, "cap_overridden": false,
+                "no_cost_cap_pct": 15, "basis": "units", "price_endings": [], "excluded_skus": [],
+                "excluded_categories": [], "allow_below_floor": false},
+            "campaign": {"name": "c", "owner": null, "start": "", "end": "", "regions": [], "status": "draft"},
+            "inputs": [], "warnings": [],
+            "summary": {"lines": 0, "planned": 0, "skipped": 0, "avg_discount_pct": 0,
+                "by_class": {}, "skipped_by_reason": {}},
+            "lines": lines
+        }))
+        .expect("a plan")
+    }
+
+    /// The campaign of the planned, included lines, each at a depth up to its planned one.
+    fn campaign_of(plan: &Plan, specs: &[Spec]) -> Campaign {
+        let lines: Vec<Value> = plan
+            .lines
+            .iter()
+            .zip(specs)
+            .filter_map(|(l, s)| {
+                let planned = l.discount_pct?;
+                if !s.4 {
+                    return None;
+                }
+                let depth = (planned * Decimal::from(s.5) / Decimal::from(100)).ceil();
+                Some(json!({
+                    "sku": l.sku, "location": l.location, "product_id": l.product_id,
+                    "category_id": l.category_id, "list_price": "100.00",
+                    "discount_pct": plain(depth.max(Decimal::ONE)), "clearance_price": "80.00",
+                    "template_row": 2,
+                }))
+            })
+            .collect();
+        serde_json::from_value(json!({
+            "schema": CAMPAIGN_SCHEMA, "name": "Winter", "owner": null, "start": "2026-12-01",
+            "end": "2026-12-31", "first_delivery_till": null, "regions": [], "segments": [],
+            "notes": null, "slug": "winter", "plan_id": "p", "status": "approved",
+            "approved_by": null, "approved_at": null, "created_at": "", "lines": lines,
+            "warnings": []
+        }))
+        .expect("a campaign")
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            0usize..4,
+            0usize..3,
+            proptest::option::weighted(0.75, 5u32..40),
+            0usize..4,
+            proptest::bool::weighted(0.85),
+            1u32..=100,
+            proptest::option::of(0usize..3),
+            proptest::bool::weighted(0.9),
+        )
+    }
+
+    proptest! {
+        /// Cap and floor hold on every line a rule reaches: each is planned, in the campaign,
+        /// and its planned and campaign depths are at least the rule's; a product reaching an
+        /// undiscounted line (with stock) is in no rule, and no product is in two.
+        #[test]
+        fn a_rule_never_takes_a_line_past_its_depth(specs in proptest::collection::vec(spec(), 1..14)) {
+            let plan = plan_of(&specs);
+            let c = campaign_of(&plan, &specs);
+            let in_campaign: HashMap<(&str, Option<&str>), Decimal> = c
+                .lines
+                .iter()
+                .map(|l| ((l.sku.as_str(), l.location.as_deref()), l.discount_pct.parse().expect("pct")))
+                .collect();
+            let rules = discount_rules(&c, &plan);
+            let mut times: HashMap<String, usize> = HashMap::new();
+            for body in &rules.bodies {
+                let rule = &body["discountRule"];
+                prop_assert_eq!(&rule["activeTimeInfo"]["start"], "2026-12-01T00:00:00Z");
+                prop_assert_eq!(&rule["activeTimeInfo"]["end"], "2026-12-31T23:59:59Z");
+                for d in rule["discounts"].as_array().expect("discounts") {
+                    let pct: Decimal = d["discount"]["percentage"].to_string().parse().expect("pct");
+                    let id = d["scope"]["id"].as_str().expect("id");
+                    // the products the scope reaches
+                    let products: BTreeSet<String> = match d["scope"]["type"].as_str() {
+                        Some("SPECIFIC_PRODUCTS") => BTreeSet::from([id.to_string()]),
+                        _ => plan
+                            .lines
+                            .iter()
+                            .filter(|l| l.category_id.as_deref() == Some(id))
+                            .map(product_key)
+                            .collect(),
+                    };
+                    for p in products {
+                        *times.entry(p.clone()).or_default() += 1;
+                        for l in plan.lines.iter().filter(|l| product_key(l) == p) {
+                            if l.reason == Some(crate::model::Reason::NoStock) {
+                                continue;
+                            }
+                            let at = in_campaign.get(&(l.sku.as_str(), l.location.as_deref()));
+                            prop_assert!(at.is_some(), "{} reaches {} not in the campaign", id, l.key());
+                            prop_assert!(at.is_some_and(|a| *a >= pct), "{}% on {}", pct, l.key());
+                            prop_assert!(l.discount_pct.is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
+                        }
+                    }
+                }
+            }
+            for (p, n) in &times {
+                prop_assert_eq!(*n, 1, "product {} in {} rules", p, n);
+            }
+            // every product whose lines are all discounted (or without stock) is in a rule
+            let mut all_in: HashMap<String, bool> = HashMap::new();
+            for l in &plan.lines {
+                let ok = l.reason == Some(crate::model::Reason::NoStock)
+                    || in_campaign.contains_key(&(l.sku.as_str(), l.location.as_deref()));
+                let e = all_in.entry(product_key(l)).or_insert(true);
+                *e = *e && ok;
+            }
+            for l in &c.lines {
+                let p = campaign_product_key(l);
+                if all_in.get(&p) == Some(&true) {
+                    prop_assert!(times.contains_key(&p), "product {} is in no rule", p);
+                } else {
+                    prop_assert!(!times.contains_key(&p), "product {} reaches an undiscounted line", p);
+                    prop_assert!(rules.warnings.iter().any(|w| w.message.contains(&p)), "no warning names {}", p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn revision_rules_run_from_the_valid_from_day_to_the_end_at_the_smallest_sibling_depth() {
+        let plan = plan_of(&[
+            (0, 0, Some(30), 0, true, 100, None, true),
+            (0, 0, Some(20), 0, true, 100, None, true),
+        ]);
+        let c = campaign_of(
+            &plan,
+            &[
+                (0, 0, Some(30), 0, true, 100, None, true),
+                (0, 0, Some(20), 0, true, 100, None, true),
+            ],
+        );
+        let deepened = [&c.lines[0]];
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let rules = product_rules(
+            "W (revision 2)",
+            true,
+            &deepened,
+            &c.lines,
+            d("2026-12-08"),
+            d("2026-12-31"),
+        );
+        assert_eq!(rules.len(), 1);
+        let rule = &rules[0]["discountRule"];
+        assert_eq!(rule["activeTimeInfo"]["start"], "2026-12-08T00:00:00Z");
+        assert_eq!(rule["activeTimeInfo"]["end"], "2026-12-31T23:59:59Z");
+        assert_eq!(rule["discounts"][0]["discount"]["percentage"], 20);
+        assert_eq!(rule["discounts"][0]["scope"]["id"], "P0");
+    }
+}
