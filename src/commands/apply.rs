@@ -145,9 +145,11 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         &args.out,
         &target,
         &campaign,
-        &plan,
-        boosts,
-        purchases.as_ref(),
+        boosts.then(|| package::boosts(&campaign, &plan)).as_deref(),
+        purchases
+            .as_ref()
+            .map(|p| package::quotes(&campaign, &plan, p))
+            .as_deref(),
         &platform_files.csv,
         &rules.bodies,
     )?;
@@ -216,7 +218,6 @@ fn overlap_warnings(c: &mut Campaign, others: &[(PathBuf, Campaign)]) {
     }
 }
 
-/// Build the package in a temporary folder inside `out`, then rename it to `target`.
 /// Customers' purchases from `--sales`, over the plan's window ending at its as-of date.
 fn read_purchases(
     args: &ApplyArgs,
@@ -251,13 +252,15 @@ fn read_purchases(
     Ok(Some(all))
 }
 
+/// Build the package in a temporary folder inside `out`, then rename it to `target`: the
+/// campaign, its price list and revert file, the discount `rules`, the platform's files, and
+/// coupons, `boosts` and `quotes` rows when there are any.
 fn write_package(
     out: &Path,
     target: &Path,
     c: &Campaign,
-    plan: &Plan,
-    boosts: bool,
-    purchases: Option<&Purchases>,
+    boosts: Option<&[[String; 3]]>,
+    quotes: Option<&[[String; 9]]>,
     platform_csv: &[MachineCsv],
     rules: &[serde_json::Value],
 ) -> Result<()> {
@@ -287,21 +290,11 @@ fn write_package(
             &package::coupons(c),
         )?;
     }
-    if boosts {
-        write_csv(
-            dir,
-            "boosts.csv",
-            &["sku", "location", "boost"],
-            &package::boosts(c, plan),
-        )?;
+    if let Some(rows) = boosts {
+        write_csv(dir, "boosts.csv", &["sku", "location", "boost"], rows)?;
     }
-    if let Some(p) = purchases {
-        write_csv(
-            dir,
-            "quotes.csv",
-            &package::QUOTE_COLUMNS,
-            &package::quotes(c, plan, p),
-        )?;
+    if let Some(rows) = quotes {
+        write_csv(dir, "quotes.csv", &package::QUOTE_COLUMNS, rows)?;
     }
     let kept = tmp.keep();
     std::fs::rename(&kept, target).map_err(|e| {
