@@ -5,13 +5,15 @@ use super::header::Header;
 use super::template::{floor_limit, projected_units};
 use super::validate::EditedLine;
 use crate::model::num::{de_dec, money, plain, round, ser_num};
-use crate::model::{Plan, Warning};
+use crate::model::{Plan, PlanLine, Warning};
+use crate::platform::{Unit, units};
 use crate::rules::{clearance_price, minor_unit_digits};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub const CAMPAIGN_SCHEMA: &str = "clearance.campaign/v1";
 /// Wix allows at most this many product scopes in one discount rule.
@@ -294,28 +296,6 @@ pub fn build(
             }
         }
     }
-    // Wix discount rules apply shop-wide: one product at two depths (two locations) conflicts.
-    let mut depth_of: std::collections::BTreeMap<String, BTreeSet<String>> =
-        std::collections::BTreeMap::new();
-    for l in &lines {
-        let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
-        depth_of
-            .entry(id)
-            .or_default()
-            .insert(l.discount_pct.clone());
-    }
-    for (id, depths) in depth_of.iter().filter(|(_, d)| d.len() > 1) {
-        warnings.push(Warning {
-            file: "discount-rules.json".into(),
-            sheet: None,
-            row: None,
-            column: Some("discount_pct".into()),
-            message: format!(
-                "product {id} is in the campaign at {}% in different locations, but a discount rule applies shop-wide: it lands in several rules; use the price list per location, or one depth",
-                depths.iter().cloned().collect::<Vec<_>>().join("%, ")
-            ),
-        });
-    }
     let without_id: Vec<&CampaignLine> = lines.iter().filter(|l| l.product_id.is_none()).collect();
     if let Some(first) = without_id.first() {
         let examples: Vec<String> = without_id.iter().take(5).map(|l| l.sku.clone()).collect();
@@ -422,73 +402,146 @@ pub const PRICE_COLUMNS: [&str; 7] = [
     "valid_to",
 ];
 
-/// Wix create-discount-rule request bodies: per percentage, COLLECTION scopes for categories
-/// (by id, never by name) whose every catalog line is in the campaign at that percentage, at
-/// most 3 per rule; SPECIFIC_PRODUCTS scopes for the rest, at most 5 per rule; never site-wide.
-/// `active` is false until the campaign is approved.
-pub fn discount_rules(c: &Campaign, plan: &Plan) -> Vec<Value> {
+/// The file the Wix discount rules are written to.
+pub const RULES_FILE: &str = "discount-rules.json";
+
+/// The Wix product a plan line belongs to: its `product_id`, else its sku (a catalog without
+/// product ids; `build` warns about those). Every variant and location of one product shares it.
+pub fn product_key(l: &PlanLine) -> String {
+    l.product_id.clone().unwrap_or_else(|| l.sku.clone())
+}
+
+/// The same key for a campaign line.
+fn campaign_product_key(l: &CampaignLine) -> String {
+    l.product_id.clone().unwrap_or_else(|| l.sku.clone())
+}
+
+/// The days a rule runs as the Wix `activeTimeInfo` (Discount Rules API, `discountRule.
+/// activeTimeInfo.start` / `.end`, RFC 3339 date-times), so the rule ends on its own:
+/// from the start of `from` to the end of `to` (`23:59:59`), both in UTC (`Z`).
+///
+/// UTC because the export carries no shop timezone and `Z` is the one offset Wix reads the
+/// same everywhere; the campaign's dates are days, and price-list.csv and revert.csv name the
+/// same days. A shop far from UTC sees the rule switch on and off a few hours off its own
+/// midnight (UTC-5: 19:00 the evening before, and until 18:59:59 on the last day).
+pub fn active_time_info(from: NaiveDate, to: NaiveDate) -> Value {
+    json!({
+        "start": format!("{}T00:00:00Z", from.format("%Y-%m-%d")),
+        "end": format!("{}T23:59:59Z", to.format("%Y-%m-%d")),
+    })
+}
+
+/// What `discount_rules` gives: the request bodies, and a warning for each product it takes
+/// at a smaller depth than some of its lines or leaves out.
+#[derive(Debug, Default)]
+pub struct DiscountRules {
+    pub bodies: Vec<Value>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Wix create-discount-rule request bodies (SPEC section 5). A Wix rule's scope is a whole
+/// product (every variant, shop-wide), while the plan is per variant and location, so the
+/// lines are grouped by product (`product_key`, `platform::units`): a product whose lines the
+/// campaign gives different depths gets one rule entry at the smallest, and a product that
+/// would reach a line the campaign does not discount (fast, balanced, excluded, skipped, not
+/// included in the template) is left out; each with a warning, price-list.csv still carrying
+/// every line's own price. So a rule never takes a line past its own cap or floor.
+///
+/// Per percentage, deepest first: COLLECTION scopes for categories (by id, never by name)
+/// whose every catalog line is in the campaign at that percentage and whose products all get
+/// that percentage (nothing shallower reached), at most 3 per rule; SPECIFIC_PRODUCTS scopes
+/// for the other products, at most 5 per rule; never site-wide. Each product is in one rule
+/// only. `active` is false until the campaign is approved; `activeTimeInfo` is the campaign's
+/// dates.
+pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
     let active = c.status == "approved";
-    let mut by_pct: BTreeMap<Decimal, Vec<&CampaignLine>> = BTreeMap::new();
-    for l in &c.lines {
-        if let Ok(p) = l.discount_pct.parse::<Decimal>() {
-            by_pct.entry(p).or_default().push(l);
+    let mut warnings = Vec::new();
+    let units = units(
+        c,
+        plan,
+        "Wix product",
+        RULES_FILE,
+        product_key,
+        &mut warnings,
+    );
+    let depth_of: HashMap<&str, Option<Decimal>> =
+        units.iter().map(|u| (u.key.as_str(), u.depth)).collect();
+    let at: HashMap<(&str, Option<&str>), &str> = c
+        .lines
+        .iter()
+        .filter(|l| l.ended_on.is_none())
+        .map(|l| {
+            (
+                (l.sku.as_str(), l.location.as_deref()),
+                l.discount_pct.as_str(),
+            )
+        })
+        .collect();
+    let mut by_pct: BTreeMap<Decimal, Vec<&Unit>> = BTreeMap::new();
+    for u in &units {
+        if let Some(d) = u.depth {
+            by_pct.entry(d).or_default().push(u);
         }
     }
-    let mut rules = Vec::new();
-    for (pct, lines) in by_pct.iter().rev() {
-        // Categories fully covered at this percentage.
-        let mut collections: Vec<String> = Vec::new();
-        let ids: HashSet<&str> = lines
+    let window = (c.header.start, c.header.end);
+    let mut bodies = Vec::new();
+    for (pct, units) in by_pct.iter().rev() {
+        let ids: BTreeSet<&str> = units
             .iter()
-            .filter_map(|l| l.category_id.as_deref())
+            .flat_map(|u| u.lines.iter().filter_map(|l| l.category_id.as_deref()))
             .collect();
-        let mut ids: Vec<&str> = ids.into_iter().collect();
-        ids.sort();
-        for id in ids {
-            let in_category = plan
-                .lines
-                .iter()
-                .filter(|pl| pl.category_id.as_deref() == Some(id));
-            let all_in = in_category.clone().count() > 0
-                && in_category.into_iter().all(|pl| {
-                    lines
-                        .iter()
-                        .any(|l| l.sku == pl.sku && l.location == pl.location)
-                });
-            if all_in {
-                collections.push(id.to_string());
-            }
-        }
-        let mut products: Vec<String> = Vec::new();
-        for l in lines {
-            if l.category_id
-                .as_deref()
-                .is_some_and(|id| collections.iter().any(|c| c == id))
-            {
-                continue;
-            }
-            let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
-            if !products.contains(&id) {
-                products.push(id);
-            }
-        }
-        rules.extend(rule_bodies(
+        // A category whose every line is in the campaign at this percentage, each line's
+        // product getting this percentage too (so the collection reaches nothing shallower).
+        let collections: Vec<String> = ids
+            .into_iter()
+            .filter(|id| {
+                let mut in_category = plan
+                    .lines
+                    .iter()
+                    .filter(|pl| pl.category_id.as_deref() == Some(*id))
+                    .peekable();
+                in_category.peek().is_some()
+                    && in_category.all(|pl| {
+                        at.get(&(pl.sku.as_str(), pl.location.as_deref()))
+                            .and_then(|d| d.parse::<Decimal>().ok())
+                            == Some(*pct)
+                            && depth_of.get(product_key(pl).as_str()).copied().flatten()
+                                == Some(*pct)
+                    })
+            })
+            .map(str::to_string)
+            .collect();
+        let products: Vec<String> = units
+            .iter()
+            .filter(|u| {
+                !u.reaches.iter().any(|l| {
+                    l.category_id
+                        .as_deref()
+                        .is_some_and(|id| collections.iter().any(|c| c == id))
+                })
+            })
+            .map(|u| u.key.clone())
+            .collect();
+        bodies.extend(rule_bodies(
             &c.header.name,
             active,
             *pct,
+            window,
             &collections,
             &products,
         ));
     }
-    rules
+    DiscountRules { bodies, warnings }
 }
 
 /// The request bodies for one percentage: COLLECTION scopes three at a time, then
-/// SPECIFIC_PRODUCTS scopes five at a time, named "<name> - 20% off (1/2)".
+/// SPECIFIC_PRODUCTS scopes five at a time, named "<name> - 20% off (1/2)", each active over
+/// `window` (first and last day, `active_time_info`).
 pub fn rule_bodies(
     name: &str,
     active: bool,
     pct: Decimal,
+    window: (NaiveDate, NaiveDate),
     collections: &[String],
     products: &[String],
 ) -> Vec<Value> {
@@ -520,28 +573,57 @@ pub fn rule_bodies(
                     })
                 })
                 .collect();
-            json!({"discountRule": {"name": title, "active": active, "discounts": discounts}})
+            json!({"discountRule": {
+                "name": title,
+                "active": active,
+                "activeTimeInfo": active_time_info(window.0, window.1),
+                "discounts": discounts
+            }})
         })
         .collect()
 }
 
-/// Rule bodies for some lines only (a revision's deepened lines): product scopes per depth,
-/// deepest first; collections are not used, since a revision rarely covers a whole category.
-pub fn product_rules(name: &str, active: bool, lines: &[&CampaignLine]) -> Vec<Value> {
-    let mut by_pct: BTreeMap<Decimal, Vec<String>> = BTreeMap::new();
+/// Rule bodies for a revision's deepened lines, active from `from` (the revision's valid-from
+/// day) to `to` (the campaign's end): product scopes per depth, deepest first; collections are
+/// not used, since a revision rarely covers a whole category. A product is in one rule only,
+/// at the smallest depth among the campaign's running lines of that product (`all`), so a
+/// deepened variant never takes a sibling past the sibling's own depth.
+pub fn product_rules(
+    name: &str,
+    active: bool,
+    lines: &[&CampaignLine],
+    all: &[CampaignLine],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Value> {
+    let mut depth: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
     for l in lines {
-        if let Ok(p) = l.discount_pct.parse::<Decimal>() {
-            let id = l.product_id.clone().unwrap_or_else(|| l.sku.clone());
-            let ids = by_pct.entry(p).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
+        let id = campaign_product_key(l);
+        if depth.contains_key(&id) {
+            continue;
+        }
+        let smallest = all
+            .iter()
+            .filter(|o| o.ended_on.is_none() && campaign_product_key(o) == id)
+            .chain(std::iter::once(*l))
+            .filter_map(|o| o.discount_pct.parse::<Decimal>().ok())
+            .min();
+        if let Some(d) = smallest {
+            depth.insert(id.clone(), d);
+            order.push(id);
+        }
+    }
+    let mut by_pct: BTreeMap<Decimal, Vec<String>> = BTreeMap::new();
+    for id in order {
+        if let Some(d) = depth.get(&id) {
+            by_pct.entry(*d).or_default().push(id);
         }
     }
     by_pct
         .iter()
         .rev()
-        .flat_map(|(pct, ids)| rule_bodies(name, active, *pct, &[], ids))
+        .flat_map(|(pct, ids)| rule_bodies(name, active, *pct, (from, to), &[], ids))
         .collect()
 }
 
@@ -653,3 +735,205 @@ pub const QUOTE_COLUMNS: [&str; 9] = [
     "valid_to",
     "why",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// One random plan line: (product, location, planned depth or skip reason, included in the
+    /// template, campaign depth as a share of the planned one, category, has a product id).
+    type Spec = (
+        usize,
+        usize,
+        Option<u32>,
+        usize,
+        bool,
+        u32,
+        Option<usize>,
+        bool,
+    );
+
+    const LOCATIONS: [Option<&str>; 3] = [None, Some("W1"), Some("W2")];
+    const REASONS: [&str; 4] = ["no_stock", "not_slow", "excluded", "margin_floor"];
+
+    fn plan_of(specs: &[Spec]) -> Plan {
+        let lines: Vec<Value> = specs
+            .iter()
+            .enumerate()
+            .map(
+                |(i, &(product, loc, depth, reason, _, _, category, has_id))| {
+                    json!({
+                        "sku": format!("S{i}"),
+                        "location": LOCATIONS[loc % 3],
+                        "status": if depth.is_some() { "planned" } else { "skipped" },
+                        "discount_pct": depth,
+                        "reason": if depth.is_some() { None } else { Some(REASONS[reason % 4]) },
+                        "price": "100.00",
+                        "flags": [],
+                        "why": "",
+                        "product_id": has_id.then(|| format!("P{product}")),
+                        "category_id": category.map(|c| format!("C{c}")),
+                    })
+                },
+            )
+            .collect();
+        serde_json::from_value(json!({
+            "schema": "clearance.plan/v1", "plan_id": "p", "generated_at": "", "as_of": "2026-11-20",
+            "policy": {"min_margin_pct": 15, "cap_pct": 40, "step_pct": 1, "min_discount_pct": 5,
+                "margin_rule": "points", "window_days": 90, "cap_overridden": false,
+                "no_cost_cap_pct": 15, "basis": "units", "price_endings": [], "excluded_skus": [],
+                "excluded_categories": [], "allow_below_floor": false},
+            "campaign": {"name": "c", "owner": null, "start": "", "end": "", "regions": [], "status": "draft"},
+            "inputs": [], "warnings": [],
+            "summary": {"lines": 0, "planned": 0, "skipped": 0, "avg_discount_pct": 0,
+                "by_class": {}, "skipped_by_reason": {}},
+            "lines": lines
+        }))
+        .expect("a plan")
+    }
+
+    /// The campaign of the planned, included lines, each at a depth up to its planned one.
+    fn campaign_of(plan: &Plan, specs: &[Spec]) -> Campaign {
+        let lines: Vec<Value> = plan
+            .lines
+            .iter()
+            .zip(specs)
+            .filter_map(|(l, s)| {
+                let planned = l.discount_pct?;
+                if !s.4 {
+                    return None;
+                }
+                let depth = (planned * Decimal::from(s.5) / Decimal::from(100)).ceil();
+                Some(json!({
+                    "sku": l.sku, "location": l.location, "product_id": l.product_id,
+                    "category_id": l.category_id, "list_price": "100.00",
+                    "discount_pct": plain(depth.max(Decimal::ONE)), "clearance_price": "80.00",
+                    "template_row": 2,
+                }))
+            })
+            .collect();
+        serde_json::from_value(json!({
+            "schema": CAMPAIGN_SCHEMA, "name": "Winter", "owner": null, "start": "2026-12-01",
+            "end": "2026-12-31", "first_delivery_till": null, "regions": [], "segments": [],
+            "notes": null, "slug": "winter", "plan_id": "p", "status": "approved",
+            "approved_by": null, "approved_at": null, "created_at": "", "lines": lines,
+            "warnings": []
+        }))
+        .expect("a campaign")
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            0usize..4,
+            0usize..3,
+            proptest::option::weighted(0.75, 5u32..40),
+            0usize..4,
+            proptest::bool::weighted(0.85),
+            1u32..=100,
+            proptest::option::of(0usize..3),
+            proptest::bool::weighted(0.9),
+        )
+    }
+
+    proptest! {
+        /// Cap and floor hold on every line a rule reaches: each is planned, in the campaign,
+        /// and its planned and campaign depths are at least the rule's; a product reaching an
+        /// undiscounted line (with stock) is in no rule, and no product is in two.
+        #[test]
+        fn a_rule_never_takes_a_line_past_its_depth(specs in proptest::collection::vec(spec(), 1..14)) {
+            let plan = plan_of(&specs);
+            let c = campaign_of(&plan, &specs);
+            let in_campaign: HashMap<(&str, Option<&str>), Decimal> = c
+                .lines
+                .iter()
+                .map(|l| ((l.sku.as_str(), l.location.as_deref()), l.discount_pct.parse().expect("pct")))
+                .collect();
+            let rules = discount_rules(&c, &plan);
+            let mut times: HashMap<String, usize> = HashMap::new();
+            for body in &rules.bodies {
+                let rule = &body["discountRule"];
+                prop_assert_eq!(&rule["activeTimeInfo"]["start"], "2026-12-01T00:00:00Z");
+                prop_assert_eq!(&rule["activeTimeInfo"]["end"], "2026-12-31T23:59:59Z");
+                for d in rule["discounts"].as_array().expect("discounts") {
+                    let pct: Decimal = d["discount"]["percentage"].to_string().parse().expect("pct");
+                    let id = d["scope"]["id"].as_str().expect("id");
+                    // the products the scope reaches
+                    let products: BTreeSet<String> = match d["scope"]["type"].as_str() {
+                        Some("SPECIFIC_PRODUCTS") => BTreeSet::from([id.to_string()]),
+                        _ => plan
+                            .lines
+                            .iter()
+                            .filter(|l| l.category_id.as_deref() == Some(id))
+                            .map(product_key)
+                            .collect(),
+                    };
+                    for p in products {
+                        *times.entry(p.clone()).or_default() += 1;
+                        for l in plan.lines.iter().filter(|l| product_key(l) == p) {
+                            if l.reason == Some(crate::model::Reason::NoStock) {
+                                continue;
+                            }
+                            let at = in_campaign.get(&(l.sku.as_str(), l.location.as_deref()));
+                            prop_assert!(at.is_some(), "{} reaches {} not in the campaign", id, l.key());
+                            prop_assert!(at.is_some_and(|a| *a >= pct), "{}% on {}", pct, l.key());
+                            prop_assert!(l.discount_pct.is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
+                        }
+                    }
+                }
+            }
+            for (p, n) in &times {
+                prop_assert_eq!(*n, 1, "product {} in {} rules", p, n);
+            }
+            // every product whose lines are all discounted (or without stock) is in a rule
+            let mut all_in: HashMap<String, bool> = HashMap::new();
+            for l in &plan.lines {
+                let ok = l.reason == Some(crate::model::Reason::NoStock)
+                    || in_campaign.contains_key(&(l.sku.as_str(), l.location.as_deref()));
+                let e = all_in.entry(product_key(l)).or_insert(true);
+                *e = *e && ok;
+            }
+            for l in &c.lines {
+                let p = campaign_product_key(l);
+                if all_in.get(&p) == Some(&true) {
+                    prop_assert!(times.contains_key(&p), "product {} is in no rule", p);
+                } else {
+                    prop_assert!(!times.contains_key(&p), "product {} reaches an undiscounted line", p);
+                    prop_assert!(rules.warnings.iter().any(|w| w.message.contains(&p)), "no warning names {}", p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn revision_rules_run_from_the_valid_from_day_to_the_end_at_the_smallest_sibling_depth() {
+        let plan = plan_of(&[
+            (0, 0, Some(30), 0, true, 100, None, true),
+            (0, 0, Some(20), 0, true, 100, None, true),
+        ]);
+        let c = campaign_of(
+            &plan,
+            &[
+                (0, 0, Some(30), 0, true, 100, None, true),
+                (0, 0, Some(20), 0, true, 100, None, true),
+            ],
+        );
+        let deepened = [&c.lines[0]];
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let rules = product_rules(
+            "W (revision 2)",
+            true,
+            &deepened,
+            &c.lines,
+            d("2026-12-08"),
+            d("2026-12-31"),
+        );
+        assert_eq!(rules.len(), 1);
+        let rule = &rules[0]["discountRule"];
+        assert_eq!(rule["activeTimeInfo"]["start"], "2026-12-08T00:00:00Z");
+        assert_eq!(rule["activeTimeInfo"]["end"], "2026-12-31T23:59:59Z");
+        assert_eq!(rule["discounts"][0]["discount"]["percentage"], 20);
+        assert_eq!(rule["discounts"][0]["scope"]["id"], "P0");
+    }
+}

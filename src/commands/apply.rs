@@ -131,6 +131,8 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         });
     }
     campaign.warnings.extend(platform_files.warnings);
+    let rules = package::discount_rules(&campaign, &plan);
+    campaign.warnings.extend(rules.warnings);
     campaign.platform = Some(platform.name().to_string());
     campaign.files = [
         "campaign.json",
@@ -149,10 +151,13 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         &args.out,
         &target,
         &campaign,
-        &plan,
-        boosts,
-        purchases.as_ref(),
+        boosts.then(|| package::boosts(&campaign, &plan)).as_deref(),
+        purchases
+            .as_ref()
+            .map(|p| package::quotes(&campaign, &plan, p))
+            .as_deref(),
         &platform_files.csv,
+        &rules.bodies,
     )?;
 
     if !args.quiet {
@@ -219,7 +224,6 @@ fn overlap_warnings(c: &mut Campaign, others: &[(PathBuf, Campaign)]) {
     }
 }
 
-/// Build the package in a temporary folder inside `out`, then rename it to `target`.
 /// Customers' purchases from `--sales`, over the plan's window ending at its as-of date.
 fn read_purchases(
     args: &ApplyArgs,
@@ -254,14 +258,17 @@ fn read_purchases(
     Ok(Some(all))
 }
 
+/// Build the package in a temporary folder inside `out`, then rename it to `target`: the
+/// campaign, its price list and revert file, the discount `rules`, the platform's files, and
+/// coupons, `boosts` and `quotes` rows when there are any.
 fn write_package(
     out: &Path,
     target: &Path,
     c: &Campaign,
-    plan: &Plan,
-    boosts: bool,
-    purchases: Option<&Purchases>,
+    boosts: Option<&[[String; 3]]>,
+    quotes: Option<&[[String; 9]]>,
     platform_csv: &[MachineCsv],
+    rules: &[serde_json::Value],
 ) -> Result<()> {
     ensure_dir(out)?;
     let tmp = tempfile::Builder::new()
@@ -277,11 +284,7 @@ fn write_package(
         &package::price_list(c),
     )?;
     write_csv(dir, "revert.csv", &PRICE_COLUMNS, &package::revert(c))?;
-    write_json(
-        dir,
-        "discount-rules.json",
-        &package::discount_rules(c, plan),
-    )?;
+    write_json(dir, package::RULES_FILE, &rules)?;
     for f in platform_csv {
         write_machine_csv(dir, f)?;
     }
@@ -293,21 +296,11 @@ fn write_package(
             &package::coupons(c),
         )?;
     }
-    if boosts {
-        write_csv(
-            dir,
-            "boosts.csv",
-            &["sku", "location", "boost"],
-            &package::boosts(c, plan),
-        )?;
+    if let Some(rows) = boosts {
+        write_csv(dir, "boosts.csv", &["sku", "location", "boost"], rows)?;
     }
-    if let Some(p) = purchases {
-        write_csv(
-            dir,
-            "quotes.csv",
-            &package::QUOTE_COLUMNS,
-            &package::quotes(c, plan, p),
-        )?;
+    if let Some(rows) = quotes {
+        write_csv(dir, "quotes.csv", &package::QUOTE_COLUMNS, rows)?;
     }
     let kept = tmp.keep();
     std::fs::rename(&kept, target).map_err(|e| {

@@ -581,7 +581,14 @@ fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
     let prices = package::price_rows(&deepened, effective, Some(next.header.end));
     write_csv(dir, "price-list.csv", &PRICE_COLUMNS, &prices)?;
     let name = format!("{} (revision {})", next.header.name, next.revision);
-    let rules = package::product_rules(&name, next.status == "approved", &deepened);
+    let rules = package::product_rules(
+        &name,
+        next.status == "approved",
+        &deepened,
+        &next.lines,
+        effective,
+        next.header.end,
+    );
     write_json(dir, "discount-rules.json", &rules)?;
     let revert = package::revert_rows(&ended, effective);
     write_csv(dir, "revert.csv", &PRICE_COLUMNS, &revert)?;
