@@ -124,15 +124,17 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let purchases = read_purchases(args, &plan, today, &mut campaign)?;
     let platform = args.platform.unwrap_or_else(|| Platform::of_plan(&plan));
     let platform_files = platform::files(platform, &campaign, &plan)?;
-    if !matches!(platform, Platform::Wix | Platform::Generic) {
-        // discount-rules.json is for Wix: its product-id advice is noise for another platform.
-        campaign.warnings.retain(|w| {
-            !(w.file == "discount-rules.json" && w.column.as_deref() == Some("product_id"))
-        });
+    let rules = package::discount_rules(&campaign, &plan);
+    // discount-rules.json is for Wix (and a generic shop that loads rules): its warnings are
+    // noise for a campaign loaded through another platform's import file.
+    if matches!(platform, Platform::Wix | Platform::Generic) {
+        campaign.warnings.extend(rules.warnings);
+    } else {
+        campaign
+            .warnings
+            .retain(|w| w.file != "discount-rules.json");
     }
     campaign.warnings.extend(platform_files.warnings);
-    let rules = package::discount_rules(&campaign, &plan);
-    campaign.warnings.extend(rules.warnings);
     campaign.platform = Some(platform.name().to_string());
     campaign.files = [
         "campaign.json",

@@ -334,16 +334,18 @@ impl RowReader<'_> {
         &mut self,
         raw: &RawRow,
         field: &str,
-    ) -> std::result::Result<Option<NaiveDate>, ()> {
+    ) -> std::result::Result<Option<NaiveDate>, markdown::NotADate> {
         let Some(cell) = self.cell(raw, field) else {
             return Ok(None);
         };
         let parsed = match cell {
             Cell::Empty => Ok(None),
-            Cell::Date(serial) => super::dates::from_excel_serial(*serial).map(Some).ok_or(()),
+            Cell::Date(serial) => super::dates::from_excel_serial(*serial)
+                .map(Some)
+                .ok_or(markdown::NotADate),
             other => markdown::window_date(&other.text().unwrap_or_default()),
         };
-        if parsed.is_err() {
+        let Ok(parsed) = parsed else {
             let shown = cell.text().unwrap_or_default();
             self.warn(
                 raw,
@@ -353,8 +355,9 @@ impl RowReader<'_> {
                     shorten(&shown)
                 ),
             );
-        }
-        parsed
+            return Err(markdown::NotADate);
+        };
+        Ok(parsed)
     }
 
     /// A sale price and its window (`sale_price`, `sale_from`, `sale_to`) read into the line:

@@ -75,13 +75,17 @@ pub fn discounted(
     Some(paid.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
 }
 
+/// A window date that cannot be read as a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotADate;
+
 /// A window's date as exports write it; PrestaShop writes `0000-00-00` for "none".
-pub fn window_date(text: &str) -> Result<Option<NaiveDate>, ()> {
+pub fn window_date(text: &str) -> Result<Option<NaiveDate>, NotADate> {
     let t = text.trim();
     if t.is_empty() || t.starts_with("0000-00-00") {
         return Ok(None);
     }
-    super::dates::parse_date(t).map(Some).ok_or(())
+    super::dates::parse_date(t).map(Some).ok_or(NotADate)
 }
 
 #[cfg(test)]
@@ -159,6 +163,6 @@ mod tests {
             window_date("2024-07-28 00:00:00"),
             Ok(Some(day("2024-07-28")))
         );
-        assert_eq!(window_date("soon"), Err(()));
+        assert_eq!(window_date("soon"), Err(NotADate));
     }
 }
