@@ -67,6 +67,10 @@ impl ExportRow {
     pub fn set(&mut self, key: &str, value: impl Into<String>) {
         self.0.insert(key.to_string(), value.into());
     }
+    /// Whether the export had this column.
+    pub fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
 }
 
 impl CatalogLine {

@@ -12,7 +12,7 @@ pub mod woocommerce;
 
 use crate::campaign::package::{Campaign, CampaignLine};
 use crate::model::num::money;
-use crate::model::{LineStatus, Plan, PlanLine, Reason, Warning};
+use crate::model::{ExportRow, LineStatus, Plan, PlanLine, Reason, Warning};
 use crate::rules::{clearance_price, minor_unit_digits};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -261,4 +261,87 @@ pub fn unit_price(line: &CampaignLine, depth: Decimal) -> String {
         .unwrap_or_default();
     let digits = minor_unit_digits(line.currency.as_deref());
     money(clearance_price(base, depth, digits))
+}
+
+/// The campaign's first and last day as `YYYY-MM-DD`.
+pub fn campaign_dates(c: &Campaign) -> (String, String) {
+    (
+        c.header.start.format("%Y-%m-%d").to_string(),
+        c.header.end.format("%Y-%m-%d").to_string(),
+    )
+}
+
+/// Whether the plan was read from `name`'s export: its import and revert files are made of the
+/// export's own cells, so another platform's (or a generic) catalog gets none, with a warning.
+pub fn read_as(plan: &Plan, name: &str, file: &str, warnings: &mut Vec<Warning>) -> bool {
+    let source = plan.platform.as_ref().map(|p| p.name.as_str());
+    if source == Some(name) {
+        return true;
+    }
+    warnings.push(Warning {
+        file: file.to_string(),
+        sheet: None,
+        row: None,
+        column: None,
+        message: format!(
+            "no {name} import file: the plan's catalog was read as {}, and the import and revert files are made of the {name} export's own columns; plan from the {name} product export",
+            source.map_or("a generic catalog".to_string(), |s| format!("a {s} export"))
+        ),
+    });
+    false
+}
+
+/// The one row of the export behind a unit: its first plan line's (every line of a unit is
+/// the same product). `None`, with a warning, when the plan line carries no export row.
+pub fn export_row<'a>(
+    u: &Unit<'a>,
+    file: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<&'a ExportRow> {
+    let row = u.reaches.first().and_then(|l| l.export.as_deref());
+    if row.is_none() {
+        warnings.push(Warning {
+            file: file.to_string(),
+            sheet: None,
+            row: None,
+            column: None,
+            message: format!(
+                "{} is left out: the plan has no export columns for it (plan again from the platform's export)",
+                u.key
+            ),
+        });
+    }
+    row
+}
+
+/// Whether the export row holds a sale (`value` non-empty and not zero) that starts after the
+/// plan's as-of date (`from`): the import replaces it before it ever ran.
+pub fn scheduled_after(e: &ExportRow, value: &[&str], from: &str, as_of: &str) -> bool {
+    let has_value = value.iter().any(|k| {
+        let v = e.get(k).trim();
+        !v.is_empty() && v.parse::<Decimal>().map_or(true, |d| !d.is_zero())
+    });
+    let start = crate::io::read::markdown::window_date(e.get(from))
+        .ok()
+        .flatten();
+    let as_of = as_of.parse::<chrono::NaiveDate>().ok();
+    has_value && matches!((start, as_of), (Some(s), Some(a)) if s > a)
+}
+
+/// One warning naming the products whose scheduled sale the import replaces.
+pub fn scheduled_warning(file: &str, what: &str, keys: &[String]) -> Option<Warning> {
+    if keys.is_empty() {
+        return None;
+    }
+    Some(Warning {
+        file: file.to_string(),
+        sheet: None,
+        row: None,
+        column: None,
+        message: format!(
+            "{} {what}(s) have a sale scheduled to start after the plan's as-of date ({}): the import file replaces it with the campaign's price and dates, and the revert file puts the scheduled sale back as the export held it",
+            keys.len(),
+            list(keys)
+        ),
+    })
 }

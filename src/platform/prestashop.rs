@@ -1,12 +1,217 @@
-//! prestashop: the import and revert files (see docs/platforms.md).
+//! PrestaShop: a product CSV for Advanced Parameters > Import (entity Products, `;` separator
+//! like the export), and its revert file (see docs/platforms.md).
+//!
+//! Header names are the field labels of PrestaShop's product import (`ID`, `Reference #`,
+//! `Discount amount`, `Discount percent`, `Discount from (yyyy-mm-dd)`, `Discount to
+//! (yyyy-mm-dd)`: `AdminImportController::$available_fields`, PrestaShop/PrestaShop
+//! controllers/admin/AdminImportController.php), so the import screen matches the columns
+//! without a hand mapping. The importer turns a row whose amount or percent is above zero into
+//! the product's catalog discount (a specific price for one unit, all customers), updating the
+//! one live today instead of adding a second one.
 
-use super::PlatformFiles;
+use super::{PlatformFiles, campaign_dates, export_row, scheduled_after, scheduled_warning};
 use crate::campaign::package::Campaign;
-use crate::error::{Error, Result};
-use crate::model::Plan;
+use crate::error::Result;
+use crate::model::{ExportRow, Plan, Warning};
+use rust_decimal::{Decimal, RoundingStrategy};
 
-pub fn files(_c: &Campaign, _plan: &Plan) -> Result<PlatformFiles> {
-    Err(Error::Internal(
-        "the prestashop import file is not written yet".into(),
-    ))
+const IMPORT: &str = "prestashop-import.csv";
+const REVERT: &str = "prestashop-revert.csv";
+
+/// The discount as a percent of the regular (tax-excluded) price that makes the customer pay
+/// `clearance`: 100 × (1 − clearance / regular), cut (not rounded) to 4 decimals.
+///
+/// Percent, not amount: the importer stores an amount with PrestaShop's default
+/// `reduction_tax = 1` (tax included, `SpecificPrice::$reduction_tax`; the import never sets
+/// it), while the planner's prices are the export's `Price tax excluded`, so an amount of
+/// regular − clearance would miss the planned price on every taxed product. A percent takes the
+/// same share off before and after tax.
+///
+/// Four decimals: the importer stores percent / 100 in `specific_price.reduction`, a
+/// DECIMAL(20,6), so four decimals of percent are kept exactly. Cut toward zero, the price paid
+/// is never below the planned clearance price, and above it by less than regular × 0.000001:
+/// rounded to the cent it is the clearance price up to a regular price of 5000.
+pub fn percent_off(regular: Decimal, clearance: Decimal) -> Option<Decimal> {
+    if regular <= Decimal::ZERO || clearance <= Decimal::ZERO || clearance >= regular {
+        return None;
+    }
+    let pct = Decimal::ONE_HUNDRED * (Decimal::ONE - clearance / regular);
+    Some(
+        pct.round_dp_with_strategy(4, RoundingStrategy::ToZero)
+            .normalize(),
+    )
+}
+
+/// Whether the export row carries a discount (amount or percent above zero).
+fn has_discount(e: &ExportRow) -> bool {
+    ["discount_amount", "discount_percent"].iter().any(|k| {
+        e.get(k)
+            .trim()
+            .replace(',', ".")
+            .parse::<Decimal>()
+            .is_ok_and(|d| d > Decimal::ZERO)
+    })
+}
+
+/// One row per product the campaign discounts, matched by ID and/or reference as the export
+/// had them. Import: `Discount percent` (see [`percent_off`]), amount blank, from the first
+/// campaign day to the end of the last (`23:59:59`: PrestaShop's `to` is a date-time and a bare
+/// date would end the discount as the last day starts; `Validate::isDate` takes the time).
+/// Revert: the export's amount, percent and dates verbatim.
+pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
+    let mut warnings = Vec::new();
+    if !super::read_as(plan, "prestashop", IMPORT, &mut warnings) {
+        return Ok(PlatformFiles {
+            csv: Vec::new(),
+            warnings,
+        });
+    }
+    let exports: Vec<&ExportRow> = plan
+        .lines
+        .iter()
+        .filter_map(|l| l.export.as_deref())
+        .collect();
+    let with_id = exports.iter().any(|e| e.has("product_id"));
+    let with_ref = exports.iter().any(|e| e.has("sku"));
+    let (start, end) = campaign_dates(c);
+    let end = format!("{end} 23:59:59");
+    let units = super::units(c, plan, "product", IMPORT, |l| l.sku.clone(), &mut warnings);
+    let mut import = Vec::new();
+    let mut revert = Vec::new();
+    let mut scheduled = Vec::new();
+    let mut undeletable = Vec::new();
+    for u in &units {
+        let (Some(depth), Some(line)) = (u.depth, u.lines.first()) else {
+            continue;
+        };
+        let Some(e) = export_row(u, IMPORT, &mut warnings) else {
+            continue;
+        };
+        let regular = line.list_price.parse::<Decimal>().ok();
+        let clearance = super::unit_price(line, depth).parse::<Decimal>().ok();
+        let pct = regular.zip(clearance).and_then(|(r, c)| percent_off(r, c));
+        let Some(pct) =
+            pct.filter(|_| !(e.get("product_id").is_empty() && e.get("sku").is_empty()))
+        else {
+            warnings.push(Warning {
+                file: IMPORT.to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                message: format!(
+                    "{} is left out: its export row has no Product ID or reference, or its price gives no discount to write; price-list.csv still carries its price",
+                    u.key
+                ),
+            });
+            continue;
+        };
+        if scheduled_after(
+            e,
+            &["discount_amount", "discount_percent"],
+            "sale_from",
+            &plan.as_of,
+        ) {
+            scheduled.push(u.key.clone());
+        }
+        if !has_discount(e) {
+            undeletable.push(u.key.clone());
+        }
+        let mut key = Vec::new();
+        if with_id {
+            key.push(e.get("product_id").to_string());
+        }
+        if with_ref {
+            key.push(e.get("sku").to_string());
+        }
+        let mut row = key.clone();
+        row.extend([String::new(), pct.to_string(), start.clone(), end.clone()]);
+        import.push(row);
+        let mut row = key;
+        row.extend(
+            [
+                "discount_amount",
+                "discount_percent",
+                "sale_from",
+                "sale_to",
+            ]
+            .map(|k| e.get(k).to_string()),
+        );
+        revert.push(row);
+    }
+    warnings.extend(scheduled_warning(IMPORT, "product", &scheduled));
+    if !undeletable.is_empty() {
+        warnings.push(Warning {
+            file: REVERT.to_string(),
+            sheet: None,
+            row: None,
+            column: None,
+            message: format!(
+                "{} product(s) had no discount before the campaign ({}): PrestaShop's import cannot delete a discount (it skips a row without amount or percent), so {REVERT} leaves the campaign's discount on them; it stops by itself after the campaign's last day, and to stop it sooner delete it on the product page (Pricing > Specific prices)",
+                undeletable.len(),
+                super::list(&undeletable)
+            ),
+        });
+    }
+    let mut header: Vec<String> = Vec::new();
+    if with_id {
+        header.push("ID".into());
+    }
+    if with_ref {
+        header.push("Reference #".into());
+    }
+    header.extend(
+        [
+            "Discount amount",
+            "Discount percent",
+            "Discount from (yyyy-mm-dd)",
+            "Discount to (yyyy-mm-dd)",
+        ]
+        .map(String::from),
+    );
+    Ok(PlatformFiles {
+        csv: vec![
+            super::MachineCsv {
+                name: IMPORT.into(),
+                delimiter: b';',
+                header: header.clone(),
+                rows: import,
+            },
+            super::MachineCsv {
+                name: REVERT.into(),
+                delimiter: b';',
+                header,
+                rows: revert,
+            },
+        ],
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// The price PrestaShop computes from a percent, rounded to the cent.
+    fn paid(regular: &str, pct: Decimal) -> Decimal {
+        (d(regular) * (Decimal::ONE - pct / Decimal::ONE_HUNDRED))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    }
+
+    #[test]
+    fn percent_gives_the_clearance_price_and_never_less() {
+        assert_eq!(percent_off(d("100"), d("76.50")), Some(d("23.5")));
+        assert_eq!(percent_off(d("1500"), d("1275.00")), Some(d("15")));
+        for (r, c) in [("60", "44.99"), ("33.33", "24.99"), ("4999.99", "3749.99")] {
+            let p = percent_off(d(r), d(c)).unwrap();
+            assert!(p.scale() <= 4, "{p}");
+            assert_eq!(paid(r, p), d(c), "{r} -> {c} at {p}%");
+            assert!(d(r) * (Decimal::ONE - p / Decimal::ONE_HUNDRED) >= d(c));
+        }
+        assert_eq!(percent_off(d("10"), d("10")), None);
+        assert_eq!(percent_off(d("0"), d("5")), None);
+    }
 }
