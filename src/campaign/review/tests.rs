@@ -45,7 +45,6 @@ fn line() -> CampaignLine {
         template_row: 2,
         cost: Some("50.00".into()),
         max_discount_pct: Some("25".into()),
-        live_price: None,
         floor_max_pct: Some("35".into()),
         floor_set_by: Some("margin floor 15%".into()),
         steps: vec![Step {
@@ -82,8 +81,6 @@ fn campaign(lines: Vec<CampaignLine>) -> Campaign {
         policy: None,
         revised_at: None,
         changes: vec![],
-        platform: None,
-        files: vec![],
         lines,
         warnings: vec![],
         platform: None,
