@@ -1063,10 +1063,37 @@ fractions) and were checked by hand.
   image-only rows skipped; product fields forward-filled; 28 untracked variants -> `untracked`.
 - `shopify/orders_export.csv`: order lines; `Lineitem sku` mostly blank -> match by `Lineitem name`.
 - `wix/catalog_products.csv`: BOM; Product/Variant rows; `InStock`/`OutOfStock` -> `untracked`.
+- `wix/variant_depths.csv` (hand-written, the real export's header): Wool coat (COAT-S cost 20,
+  COAT-L cost 70, price 100: the margin floor holds COAT-L at 15%, COAT-S gets 25%), Rain boots
+  (BOOT-38, BOOT-42), Scarf (SCARF); with `wix/variant_depths_sales.csv` (BOOT-42 sold 60 of 30)
+  BOOT-42 is fast, so the Rain boots product is left out of the discount rules
+  (tests/wix_rules_cli.rs).
 - `woocommerce/products_export.csv`: BOM; `Stock` mostly empty (untracked); variations inherit category.
 - `woocommerce/products_pt-BR.csv`: translated header (`REF`, `Nome`, `Estoque`, `Preço`).
 - `prestashop/products_import.csv`: `;` delimiter; `Wholesale price` = cost; row 6 cost 150 > price 25.
 - `magento/catalog_product.csv`: CRLF, no final newline; grouped/bundle rows qty 0 -> `no_stock`.
+
+## Live markdowns and platform import files
+
+- `shopify/products_export_current_headers.csv`, `shopify/product_template.csv`,
+  `shopify/inventory_export_1.csv`: byte-exact copies. Current header family (`URL handle`,
+  `SKU`, `Price`, `Compare-at price`): NL-MCS-L 69.00 with compare-at 89.00 (22.47% live) ->
+  `stacking`; canvas-tote Natural 24 with compare-at 32 (25%) -> `stacking`; NL-BEA-23
+  `Archived` -> `excluded`. Template: jeans `draft`, beanie `archived` -> `excluded`.
+  Inventory export: puff-large Latte 103 on hand (the product export says 3).
+- `shopify/product_template_hat_active.csv`: the template with the beanie `active`:
+  HAT_GRY_275 17.99 with compare-at 22.99 (21.75%) -> `stacking` (it used to be 13.49).
+- `shopify/products_current_formula_skus.csv`: the current-header export with skus `=1+2` and
+  `-X1`: plan.csv neutralises them, shopify-import.csv carries them verbatim with a warning.
+- `live_markdowns.csv` (as-of 2026-11-22, cost 5, 100 on hand, no sales): A compare-at 22.99
+  over 17.99 -> `stacking`; B 18 on sale from 20 -> 16%, 15.12; C sale ended 2026-10-31 and
+  D sale from 2026-12-01 -> not live, 25%, 15.00 (D named in a warning); E no markdown, 15.00;
+  F sale 16 with the date `soon` -> counted live (warning), 6%, 15.04.
+- `wix/catalog_products_discounted.csv`: the real Wix export with `PERCENT 10.0` on a 30.0
+  product (live 27.00) and `AMOUNT 5.5` on a 55.0 product (live 49.50).
+- `woocommerce/products_sale_schedule.csv`, `magento/catalog_product_special.csv`: made by
+  scripts/make_platform_import_fixtures.py from the real exports (scheduled, ended and live
+  sales; see the script's header).
 
 ## Bad inputs (`bad/`)
 
