@@ -97,3 +97,58 @@ fn wix_product_discounts_by_percent_and_amount() {
     let plain = plan_ok(&["fixtures/wix/catalog_products.csv"]).plan();
     assert!(lines(&plain).iter().all(|l| l["live_price"].is_null()));
 }
+
+#[test]
+fn a_sale_date_that_reads_both_ways_counts_the_sale_as_live() {
+    // `05/12/2026` is 12 May read month first (ended by 2026-11-20) or 5 December read day
+    // first (live): the plan used to take 25% off the regular 100 = 75.00, above the 70.00
+    // customers pay today, without a word.
+    let run = plan_ok(&[
+        "fixtures/woocommerce/products_day_first_dates.csv",
+        "--as-of",
+        "2026-11-20",
+    ]);
+    let plan = run.plan();
+    let a1 = line(&plan, "A1");
+    assert_eq!(s(&a1["live_price"]), "70.00");
+    assert_eq!(s(&a1["reason"]), "stacking");
+    assert!(
+        run.stderr().contains("row 2, column Date sale price ends (F): the sale date \"05/12/2026\" reads both day first and month first"),
+        "{}",
+        run.stderr()
+    );
+    // A sale price above the regular price is not a markdown (warning); planned from 100.
+    assert_planned(&plan, "A3", 25, "tier", "75.00");
+    assert!(
+        run.stderr()
+            .contains("sale price 120 is not below the regular price 100")
+    );
+    for l in lines(&plan).iter().filter(|l| l["status"] == "planned") {
+        let today: f64 = l["live_price"]
+            .as_str()
+            .or(l["price"].as_str())
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            s(&l["clearance_price"]).parse::<f64>().unwrap() <= today,
+            "{l}"
+        );
+    }
+}
+
+#[test]
+fn a_discount_column_in_a_catalog_of_ones_own_is_named_not_guessed() {
+    // Not a PrestaShop export (no `Price tax excluded`): planned as a generic catalog, and the
+    // discount column it cannot interpret is named in a warning.
+    let run = plan_ok(&["fixtures/generic_discount_column.csv"]);
+    let plan = run.plan();
+    assert!(plan["platform"].is_null(), "{}", plan["platform"]);
+    assert!(
+        run.stderr().contains(
+            "column Discount percent: these discount columns are not read in a generic catalog"
+        ),
+        "{}",
+        run.stderr()
+    );
+}

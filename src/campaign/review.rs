@@ -421,9 +421,25 @@ fn deeper_step(line: &CampaignLine, s: &Settings, current: Decimal) -> NextStep 
 /// " (price 70.00, margin 28.6%)": the price the customer pays (after an existing discount)
 /// and the margin there, when the cost is known.
 fn price_note(line: &CampaignLine, price: Decimal) -> String {
-    let existing = parse(line.existing_discount_pct.as_deref())
+    let mut existing = parse(line.existing_discount_pct.as_deref())
         .filter(|e| *e > Decimal::ZERO && *e < HUNDRED)
         .unwrap_or_default();
+    // With a live markdown, `price` is already taken off the sale price: only a discount rule
+    // on top is left, `(1 - e) = (live / list)(1 - rule)`.
+    if let (Some(live), Some(list)) = (
+        parse(line.live_price.as_deref()),
+        parse(Some(&line.list_price)),
+    ) && live > Decimal::ZERO
+        && list > Decimal::ZERO
+    {
+        let rule = HUNDRED * (Decimal::ONE - (Decimal::ONE - existing / HUNDRED) * list / live);
+        // The stored depth is rounded up to 2 decimals: what is left of it is no rule.
+        existing = if rule > Decimal::new(5, 2) {
+            round(rule, 2)
+        } else {
+            Decimal::ZERO
+        };
+    }
     let paid = price
         .checked_mul(Decimal::ONE - existing / HUNDRED)
         .unwrap_or(price);

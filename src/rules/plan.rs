@@ -315,8 +315,12 @@ fn decide(
     let mut out = base_line(line);
     out.live_price = live;
     out.sold = Some(sold);
-    // Rounded for the files; the rules use the exact depth.
-    out.existing_discount_pct = existing.map(|e| round(e, 2).normalize());
+    // Rounded up to 2 decimals for the files (the rules use the exact depth), so limits worked
+    // out again from the stored figure (template maximum, review's floor) never allow more.
+    out.existing_discount_pct = existing.map(|e| {
+        e.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::AwayFromZero)
+            .normalize()
+    });
     out.margin_pct = ratio.map(|r| round(margin_pct(r), 2));
     if ratio.is_some_and(|r| r > Decimal::ONE) {
         out.flags.push("cost_above_price".into());

@@ -83,7 +83,13 @@ pub fn detect_layout(header: &HeaderMap) -> Layout {
         Layout::WooCommerce
     } else if header.has("store_view_code") || header.has("websites") {
         Layout::Magento
-    } else if header.has("discount_percent") || header.has("discount_amount") {
+    } else if (header.has("discount_percent") || header.has("discount_amount"))
+        && header.header_of("price").is_some_and(|h| {
+            let h = super::mapping::normalise(h);
+            h == "pricetaxexcluded" || h == "pricetaxincluded"
+        })
+    {
+        // PrestaShop's own price column; a discount column alone may be anyone's.
         Layout::PrestaShop
     } else {
         Layout::Generic
@@ -165,6 +171,28 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     }
     check_duplicates(&lines, &reader.table_where)?;
     reader.pending_warning();
+    if layout == Layout::Generic {
+        // Discount columns are read for the platforms whose exports define them; in a catalog
+        // of one's own their meaning is unknown, so say so rather than ignore them silently.
+        let unread: Vec<&str> = [
+            "discount_amount",
+            "discount_percent",
+            "discount_mode",
+            "discount_value",
+        ]
+        .iter()
+        .filter_map(|f| header.header_of(f))
+        .collect();
+        if !unread.is_empty() {
+            reader.warnings.push(Warning {
+                file: reader.file.clone(),
+                sheet: reader.sheet.clone(),
+                row: Some(header.row),
+                column: Some(unread.join(", ")),
+                message: "these discount columns are not read in a generic catalog: give the price customers pay today as a sale_price column (or the was-price as compare_at_price) so a live discount counts as an existing one".into(),
+            });
+        }
+    }
     if state.store_view_rows > 0 {
         reader.warnings.push(Warning {
             file: reader.file.clone(),
@@ -172,7 +200,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             row: Some(state.first_store_view_row),
             column: header.header_of("store_view_code").map(str::to_string),
             message: format!(
-                "{} store-view row(s) (first on row {}) override a product's default row for one store view; the default rows are planned, the store-view rows are left as they are",
+                "{} store-view row(s) (first on row {}) override a product's default row for one store view; the default rows are planned from the default price, the store-view rows (and any special price of their own) are not read: check that no store view already sells those products lower",
                 state.store_view_rows, state.first_store_view_row
             ),
         });
@@ -243,14 +271,9 @@ fn check_duplicates(lines: &[CatalogLine], place: &str) -> Result<()> {
 /// Carry-over state of the platform layouts.
 #[derive(Default)]
 struct PlatformState {
-    // Shopify: product fields written only on a product's first row.
-    handle: String,
-    title: Option<String>,
-    category: Option<String>,
-    /// The product's `Title` and `Option1..3 Name` as written on its first row (verbatim).
-    shopify_product: ExportRow,
-    /// `archived` or `draft`, when the product is not active.
-    inactive: Option<String>,
+    // Shopify: product fields written only on a product's first row, by handle (a product's
+    // rows are usually together, but a file sorted by another column splits them).
+    shopify_products: HashMap<String, ShopifyProduct>,
     // Magento: store-view rows seen (overrides of a default row).
     store_view_rows: usize,
     first_store_view_row: usize,
@@ -258,6 +281,16 @@ struct PlatformState {
     wix_product: Option<WixProduct>,
     // WooCommerce: parent category by sku and by `id:N`.
     woo_parents: HashMap<String, Option<String>>,
+}
+
+/// What a Shopify product's first row says for all its variants.
+struct ShopifyProduct {
+    title: Option<String>,
+    category: Option<String>,
+    /// `archived` or `draft`, when the product is not active.
+    inactive: Option<String>,
+    /// `Title` and `Option1..3 Name` as written on the first row (verbatim).
+    export: ExportRow,
 }
 
 struct WixProduct {
@@ -369,11 +402,63 @@ impl RowReader<'_> {
         let from = self.window_date(raw, "sale_from");
         let to = self.window_date(raw, "sale_to");
         let md = match (from, to) {
-            (Ok(from), Ok(to)) => markdown::sale_price(regular, sale, from, to, self.as_of),
+            (Ok(from), Ok(to)) => {
+                let as_of = self.as_of;
+                let md = markdown::sale_price(regular, sale, from, to, as_of);
+                self.either_reading(raw, md, (from, to), |f, t| {
+                    markdown::sale_price(regular, sale, f, t, as_of)
+                })
+            }
             // An unreadable date: counted as live (the safe reading, less room for the plan).
             _ => markdown::sale_price(regular, sale, None, None, self.as_of),
         };
         self.record_markdown(raw, line, md, "sale_price");
+    }
+
+    /// A window date that reads both day first and month first (`05/12/2026`), where the two
+    /// readings disagree on whether the sale is live: counted as live (the safe reading: less
+    /// room for the plan), with a warning. Otherwise `md` as read.
+    fn either_reading(
+        &mut self,
+        raw: &RawRow,
+        md: Markdown,
+        (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+        judge: impl Fn(Option<NaiveDate>, Option<NaiveDate>) -> Markdown,
+    ) -> Markdown {
+        let alt_from = markdown::other_reading(&self.verbatim(raw, "sale_from"));
+        let alt_to = markdown::other_reading(&self.verbatim(raw, "sale_to"));
+        if alt_from.is_none() && alt_to.is_none() {
+            return md;
+        }
+        let is_live = |m: Markdown| matches!(m, Markdown::Live(_));
+        let froms = [from, alt_from.or(from)];
+        let tos = [to, alt_to.or(to)];
+        let live_one = froms
+            .iter()
+            .flat_map(|f| tos.iter().map(move |t| (*f, *t)))
+            .map(|(f, t)| judge(f, t))
+            .find(|m| is_live(*m));
+        match live_one {
+            Some(live) if !is_live(md) => {
+                let field = if alt_from.is_some() {
+                    "sale_from"
+                } else {
+                    "sale_to"
+                };
+                let shown = self.verbatim(raw, field);
+                self.warn(
+                    raw,
+                    field,
+                    format!(
+                        "the sale date \"{}\" reads both day first and month first, and one reading makes the sale live on {}: counted as live; write dates as 2026-12-31",
+                        shorten(shown.trim()),
+                        self.as_of
+                    ),
+                );
+                live
+            }
+            _ => md,
+        }
     }
 
     fn record_markdown(&mut self, raw: &RawRow, line: &mut CatalogLine, md: Markdown, field: &str) {
@@ -393,6 +478,23 @@ impl RowReader<'_> {
                     ),
                 )
             }
+        }
+    }
+
+    /// A compare-at price above the price (Shopify, a generic `compare_at_price`): a live
+    /// markdown, the compare-at being the regular price. Whether there was one.
+    fn compare_at_fields(&mut self, raw: &RawRow, line: &mut CatalogLine) -> bool {
+        let compare = self.sale_number(raw, line, "compare_at_price");
+        match line
+            .price
+            .and_then(|p| markdown::compare_at(p, compare).map(|was| (p, was)))
+        {
+            Some((price, was)) => {
+                line.price = Some(was);
+                line.live_price = Some(price);
+                true
+            }
+            None => false,
         }
     }
 
@@ -611,13 +713,7 @@ impl RowReader<'_> {
         if line.issue != Some(DataIssue::BadData) {
             // Optional markdown columns: a compare-at ("was") price above the price, or a sale
             // price (with its dates) below it.
-            let compare = self.sale_number(raw, &mut line, "compare_at_price");
-            if let Some(price) = line.price
-                && let Some(was) = markdown::compare_at(price, compare)
-            {
-                line.price = Some(was);
-                line.live_price = Some(price);
-            } else {
+            if !self.compare_at_fields(raw, &mut line) {
                 let sale = self.sale_number(raw, &mut line, "sale_price");
                 self.sale_fields(raw, &mut line, sale);
             }
@@ -645,23 +741,29 @@ impl RowReader<'_> {
 
     fn shopify(&mut self, raw: &RawRow, st: &mut PlatformState) -> Option<CatalogLine> {
         let handle = self.text(raw, "handle").unwrap_or_default();
-        if handle != st.handle {
-            st.handle = handle.clone();
-            st.title = self.text(raw, "name");
-            st.category = self
-                .text(raw, "category")
-                .or_else(|| self.text(raw, "product_type"));
-            st.inactive = self
-                .text(raw, "status")
-                .map(|s| s.to_lowercase())
-                .filter(|s| s == "archived" || s == "draft");
-            st.shopify_product = ExportRow::default();
+        if !st.shopify_products.contains_key(&handle) {
+            let mut export = ExportRow::default();
             for f in ["name", "option1_name", "option2_name", "option3_name"] {
                 if self.header.has(f) {
-                    st.shopify_product.set(f, self.verbatim(raw, f));
+                    export.set(f, self.verbatim(raw, f));
                 }
             }
+            let product = ShopifyProduct {
+                title: self.text(raw, "name"),
+                category: self
+                    .text(raw, "category")
+                    .or_else(|| self.text(raw, "product_type")),
+                inactive: self
+                    .text(raw, "status")
+                    .map(|s| s.to_lowercase())
+                    .filter(|s| s == "archived" || s == "draft"),
+                export,
+            };
+            st.shopify_products.insert(handle.clone(), product);
         }
+        let Some(product) = st.shopify_products.get(&handle) else {
+            return None;
+        };
         let options: Vec<String> = ["option1", "option2", "option3"]
             .iter()
             .filter_map(|f| self.text(raw, f))
@@ -674,12 +776,12 @@ impl RowReader<'_> {
             return None; // an image-only row
         }
         let mut line = self.common(raw, true);
-        line.name = match (&st.title, options.is_empty()) {
+        line.name = match (&product.title, options.is_empty()) {
             (Some(t), true) => Some(t.clone()),
             (Some(t), false) => Some(format!("{t} - {}", options.join(" / "))),
             (None, _) => line.name,
         };
-        line.category = st.category.clone();
+        line.category = product.category.clone();
         if let Some(name) = &line.name {
             line.aliases.push(name.clone());
         }
@@ -698,15 +800,9 @@ impl RowReader<'_> {
         if line.quantity.is_none() && line.issue.is_none() {
             line.issue = Some(DataIssue::Untracked);
         }
-        line.inactive = st.inactive.clone();
-        // Compare-at above the price: a live markdown; the was-price is the regular price.
-        let compare = self.sale_number(raw, &mut line, "compare_at_price");
-        if let Some(price) = line.price
-            && let Some(was) = markdown::compare_at(price, compare)
-        {
-            line.price = Some(was);
-            line.live_price = Some(price);
-        }
+        line.inactive = product.inactive.clone();
+        let product_export = product.export.clone();
+        self.compare_at_fields(raw, &mut line);
         line.export = self
             .export(
                 raw,
@@ -721,8 +817,8 @@ impl RowReader<'_> {
                 ],
             )
             .map(|mut row| {
-                for (k, v) in &st.shopify_product.0 {
-                    row.set(k, v.clone());
+                for (k, v) in product_export.0 {
+                    row.set(&k, v);
                 }
                 row
             });

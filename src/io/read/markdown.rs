@@ -88,6 +88,33 @@ pub fn window_date(text: &str) -> Result<Option<NaiveDate>, NotADate> {
     super::dates::parse_date(t).map(Some).ok_or(NotADate)
 }
 
+/// The other reading of a date whose first two numbers could each be the month (`05/12/2026`:
+/// 12 May as US exports write it, or 5 December as European ones do); `None` when the date has
+/// one reading only (`2026-12-05`, `25/12/2026`, `12/12/2026`).
+pub fn other_reading(text: &str) -> Option<NaiveDate> {
+    let date_part = text.trim().split([' ', 'T']).next()?;
+    let parts: Vec<&str> = date_part.split(['/', '.', '-']).collect();
+    if parts.len() != 3 || parts[0].len() > 2 || parts[1].len() > 2 {
+        return None;
+    }
+    let n: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if n[0] > 12 || n[1] > 12 || n[0] == n[1] {
+        return None;
+    }
+    let first = super::dates::parse_date(date_part)?;
+    let year = if parts[2].len() == 2 {
+        2000 + n[2]
+    } else {
+        n[2]
+    };
+    let a = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n[0], n[1])?;
+    let b = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n[1], n[0])?;
+    Some(if first == a { b } else { a })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +179,18 @@ mod tests {
             discounted(d("33.33"), None, Some(d("10"))),
             Some(d("30.00"))
         );
+    }
+
+    #[test]
+    fn dates_with_two_readings() {
+        // `/` reads month first (US): the other reading is day first, and the other way round.
+        assert_eq!(other_reading("05/12/2026"), Some(day("2026-12-05")));
+        assert_eq!(other_reading("12/05/2026"), Some(day("2026-05-12")));
+        assert_eq!(other_reading("05.12.2026 00:00"), Some(day("2026-05-12")));
+        assert_eq!(other_reading("25/12/2026"), None);
+        assert_eq!(other_reading("12/12/2026"), None);
+        assert_eq!(other_reading("2026-12-05"), None);
+        assert_eq!(other_reading(""), None);
     }
 
     #[test]

@@ -52,10 +52,12 @@ pub fn apply_stock(
     let place = table.where_();
     let decimal_comma = opts.decimal_comma.unwrap_or(table.decimal_comma_hint);
     let with_locations = lines.iter().any(|l| l.location.is_some());
-    // Every key a catalog line answers to: its sku, and for platform lines the handle key.
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    // The keys a catalog line answers to, kept apart so a sku never matches another line's
+    // handle key: its sku, and for platform lines the handle and option values.
+    let mut by_sku: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_handle: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
-        index.entry(l.sku.clone()).or_default().push(i);
+        by_sku.entry(l.sku.clone()).or_default().push(i);
         if let Some(e) = l.export.as_deref()
             && !e.get("handle").is_empty()
         {
@@ -64,9 +66,7 @@ pub fn apply_stock(
                 .map(|k| Some(e.get(k).trim().to_string()).filter(|v| !v.is_empty()))
                 .collect();
             let k = handle_key(e.get("handle").trim(), &opts);
-            if k != l.sku {
-                index.entry(k).or_default().push(i);
-            }
+            by_handle.entry(k).or_default().push(i);
         }
     }
     let text = |raw: &super::table::RawRow, field: &str| {
@@ -92,15 +92,18 @@ pub fn apply_stock(
         if let Some(l) = &location {
             locations.insert(l.clone());
         }
-        let candidates: Option<&Vec<usize>> =
-            sku.as_ref().and_then(|s| index.get(s)).or_else(|| {
-                let h = handle.as_deref()?;
+        // By sku when the row has one; else (Shopify writes `""`) by handle and options.
+        let candidates: Option<&Vec<usize>> = match &sku {
+            Some(s) => by_sku.get(s),
+            None => handle.as_deref().and_then(|h| {
                 let options: Vec<Option<String>> = ["option1", "option2", "option3"]
                     .iter()
                     .map(|f| text(&raw, f))
                     .collect();
-                index.get(&handle_key(h, &options))
-            });
+                let key = handle_key(h, &options);
+                by_handle.get(&key).or_else(|| by_sku.get(&key))
+            }),
+        };
         let targets: Vec<usize> = match candidates {
             None => Vec::new(),
             Some(c) if with_locations => c
