@@ -1,7 +1,7 @@
 //! Merged cells of a spreadsheet (XLSX, XLS). A cell merged down one column shows its value on
 //! every row it spans, but the file holds it in the first row only. Below the header, the value
 //! is copied into the rows it spans in the columns that describe a line (name, category,
-//! location, price, ...); never into a key or a figure that adds up (sku, quantity, orders):
+//! price, ...); never into a key or a figure that adds up (sku, location, quantity, orders):
 //! copying a merged stock figure would multiply the stock. Those are left in their first row,
 //! with a warning. Merges are read from the sheet's XML without a second workbook parse, and the
 //! work and memory they cost are bounded by what the file holds, whatever the regions claim.
@@ -34,7 +34,6 @@ const GROWTH_FLOOR: usize = 1 << 20;
 const FILLED: &[&str] = &[
     "name",
     "category",
-    "location",
     "currency",
     "category_id",
     "product_id",
@@ -80,7 +79,7 @@ const FILLED: &[&str] = &[
 const MAX_EXTRA_HEADER_ROWS: u32 = 2;
 
 /// Fields whose merged value counts for the first row only: keys and figures that add up.
-const FIRST_ROW_ONLY: &[&str] = &["sku", "quantity", "orders", "row_id"];
+const FIRST_ROW_ONLY: &[&str] = &["sku", "location", "quantity", "orders", "row_id"];
 
 /// What merges did to a table: one message per column concerned, in column order.
 #[derive(Debug, Default)]
@@ -286,6 +285,9 @@ pub fn apply(
                         format!("shared orders are counted once, on {}", rows.join(", "))
                     }
                     ("sku", _) => "the other rows are read without a sku".to_string(),
+                    ("location", _) => {
+                        "the other rows are read without a location (a location is part of a line's key: give it on every row)".to_string()
+                    }
                     _ => "the other rows are read without it".to_string(),
                 };
                 format!(
