@@ -15,6 +15,8 @@ use tempfile::TempDir;
 const AS_OF: &str = "2026-11-20";
 const START: &str = "2026-12-01";
 const END: &str = "2026-12-31";
+/// WooCommerce's importer ends a sale at 00:00 of its end date: the day after the last day.
+const WOO_END: &str = "2027-01-01";
 
 /// A plan and its campaign in a temporary folder.
 struct Done {
@@ -183,7 +185,7 @@ fn check_woocommerce(
         assert_eq!(dec(&row[2]), dec(s(&line["list_price"])), "{id} regular");
         assert_eq!(
             (row[4].as_str(), row[5].as_str()),
-            (START, END),
+            (START, WOO_END),
             "{id} dates"
         );
         assert_eq!(export.cell(id_col, id, sku_col), sku);
@@ -468,24 +470,22 @@ fn prestashop_sample_import_file() {
         assert_eq!(paid.round_dp(2), clearance, "{reference}");
         assert_eq!(row[4], START);
         assert_eq!(row[5], format!("{END} 23:59:59"));
-        for (col, export_col) in [
-            ("Discount amount", "Discount amount"),
-            ("Discount percent", "Discount percent"),
-            ("Discount from (yyyy-mm-dd)", "Discount from (yyyy-mm-dd)"),
-            ("Discount to (yyyy-mm-dd)", "Discount to (yyyy-mm-dd)"),
+        // No discount is live on the as-of date (they ended in 2018): the import adds the
+        // campaign's and never touches the old ones, so the revert row is blank (skipped by the
+        // importer) rather than a copy of an ended discount.
+        for col in [
+            "Discount amount",
+            "Discount percent",
+            "Discount from (yyyy-mm-dd)",
+            "Discount to (yyyy-mm-dd)",
         ] {
-            assert_eq!(
-                revert.cell("ID", id, col),
-                export.cell("Product ID", id, export_col),
-                "{reference} {col}"
-            );
+            assert_eq!(revert.cell("ID", id, col), "", "{reference} {col}");
         }
     }
     // MacBook Air: 1500, its 100 off ended in 2018: planned 18% from 1500 -> 1230.
     assert_eq!(import.cell("ID", "3", "Discount percent"), "18");
     assert_eq!(s(&lines["RP-demo_3"]["clearance_price"]), "1230.00");
-    assert_eq!(revert.cell("ID", "3", "Discount amount"), "100");
-    assert_eq!(revert.cell("ID", "1", "Discount percent"), "5.5");
+    assert_eq!(revert.cell("ID", "3", "Discount amount"), "");
     // Products without a discount before: the importer cannot delete the campaign's one.
     assert!(
         done.apply_stderr.contains("cannot delete a discount")
@@ -531,5 +531,46 @@ fn another_platforms_plan_gets_no_import_file() {
             .join("other")
             .join("woocommerce-import.csv")
             .exists()
+    );
+}
+
+#[test]
+fn prestashop_live_discount_is_updated_and_restored() {
+    // fixtures/prestashop/products_live_discount.csv: the sample with RP-demo_3's 100 off 1500
+    // running from 2026-01-01 to 2027-12-31, live on the as-of date: 1400 paid today.
+    let catalog = "fixtures/prestashop/products_live_discount.csv";
+    let done = plan_and_apply(catalog);
+    let lines = done.lines();
+    let line = &lines["RP-demo_3"];
+    assert_eq!(s(&line["live_price"]), "1400.00");
+    let import = done.csv("prestashop-import.csv", b';');
+    let revert = done.csv("prestashop-revert.csv", b';');
+    // The campaign's percent is measured from the regular price and never below the plan.
+    let clearance = dec(s(&line["clearance_price"]));
+    let pct = dec(import.cell("ID", "3", "Discount percent"));
+    let paid = dec("1500") * (Decimal::ONE_HUNDRED - pct) / Decimal::ONE_HUNDRED;
+    assert!(
+        paid >= clearance && paid.round_dp(2) == clearance,
+        "{paid} vs {clearance}"
+    );
+    assert!(clearance < dec("1400.00"));
+    // The revert puts the live discount back as the export held it.
+    assert_eq!(revert.cell("ID", "3", "Discount amount"), "100");
+    assert_eq!(revert.cell("ID", "3", "Discount percent"), "");
+    assert_eq!(
+        revert.cell("ID", "3", "Discount from (yyyy-mm-dd)"),
+        "2026-01-01"
+    );
+    assert_eq!(
+        revert.cell("ID", "3", "Discount to (yyyy-mm-dd)"),
+        "2027-12-31"
+    );
+    assert!(
+        done.apply_stderr.contains("on sale today (RP-demo_3)")
+            && done
+                .apply_stderr
+                .contains("load prestashop-import.csv on 2026-12-01"),
+        "{}",
+        done.apply_stderr
     );
 }

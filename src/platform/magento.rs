@@ -81,7 +81,11 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             key.push(e.get("websites").to_string());
         }
         let mut row = key.clone();
-        row.extend([super::unit_price(line, depth), start.clone(), end.clone()]);
+        let Some(price) = super::unit_price(line, depth) else {
+            warnings.push(super::no_price_warning(IMPORT, &u.key));
+            continue;
+        };
+        row.extend([price, start.clone(), end.clone()]);
         import.push(row);
         let mut row = key;
         row.extend(
@@ -93,6 +97,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         revert.push(row);
     }
     warnings.extend(scheduled_warning(IMPORT, "product", &scheduled));
+    warnings.extend(super::live_sale_warning(IMPORT, &units, &start));
     let mut header = vec!["sku".to_string()];
     if with_store {
         header.push("store_view_code".into());

@@ -249,18 +249,58 @@ fn list(items: &[String]) -> String {
 /// The price a unit sets on one of its lines at the unit's depth: the line's own clearance
 /// price when the depth is its own (price endings kept), else the price paid today (a live
 /// markdown's price, else the list price) taken down by the depth.
-pub fn unit_price(line: &CampaignLine, depth: Decimal) -> String {
+pub fn unit_price(line: &CampaignLine, depth: Decimal) -> Option<String> {
     if line.discount_pct.parse::<Decimal>().ok() == Some(depth) {
-        return line.clearance_price.clone();
+        return Some(line.clearance_price.clone());
     }
     let base = line
         .live_price
         .as_deref()
         .unwrap_or(&line.list_price)
         .parse::<Decimal>()
-        .unwrap_or_default();
+        .ok()
+        .filter(|b| *b > Decimal::ZERO)?;
     let digits = minor_unit_digits(line.currency.as_deref());
-    money(clearance_price(base, depth, digits))
+    Some(money(clearance_price(base, depth, digits))).filter(|p| p.as_str() != "0.00")
+}
+
+/// A unit whose price cannot be worked out (an unreadable list price in campaign.json): left
+/// out with a warning rather than written at a price of nothing.
+pub fn no_price_warning(file: &str, key: &str) -> Warning {
+    Warning {
+        file: file.to_string(),
+        sheet: None,
+        row: None,
+        column: None,
+        message: format!(
+            "{key} is left out: its price in campaign.json cannot be read; price-list.csv still carries it"
+        ),
+    }
+}
+
+/// One warning naming the products already on sale whose import sets a campaign price that
+/// starts on the campaign's first day: the import replaces the live sale at once, so until the
+/// start they sell at the regular price. Load the file on the first day.
+pub fn live_sale_warning(file: &str, units: &[Unit], start: &str) -> Option<Warning> {
+    let keys: Vec<String> = units
+        .iter()
+        .filter(|u| u.depth.is_some() && u.lines.iter().any(|l| l.live_price.is_some()))
+        .map(|u| u.key.clone())
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    Some(Warning {
+        file: file.to_string(),
+        sheet: None,
+        row: None,
+        column: None,
+        message: format!(
+            "{} product(s) are on sale today ({}): the import replaces their sale with the campaign's, which starts on {start}, so load {file} on {start}, not before (they would sell at the regular price in between)",
+            keys.len(),
+            list(&keys)
+        ),
+    })
 }
 
 /// The campaign's first and last day as `YYYY-MM-DD`.

@@ -4,12 +4,13 @@
 //! Header names are the field labels of PrestaShop's product import (`ID`, `Reference #`,
 //! `Discount amount`, `Discount percent`, `Discount from (yyyy-mm-dd)`, `Discount to
 //! (yyyy-mm-dd)`: `AdminImportController::$available_fields`, PrestaShop/PrestaShop
-//! controllers/admin/AdminImportController.php), so the import screen matches the columns
-//! without a hand mapping. The importer turns a row whose amount or percent is above zero into
-//! the product's catalog discount (a specific price for one unit, all customers), updating the
-//! one live today instead of adding a second one.
+//! controllers/admin/AdminImportController.php). The import screen does not match columns by
+//! name (it proposes fields by position), so docs/platforms.md gives the six mappings to choose.
+//! The importer turns a row whose amount or percent is above zero into the product's catalog
+//! discount (a specific price for one unit, all customers), updating the one live on the day of
+//! the import instead of adding a second one; it skips a row without amount or percent.
 
-use super::{PlatformFiles, campaign_dates, export_row, scheduled_after, scheduled_warning};
+use super::{PlatformFiles, campaign_dates, export_row, scheduled_after};
 use crate::campaign::package::Campaign;
 use crate::error::Result;
 use crate::model::{ExportRow, Plan, Warning};
@@ -57,7 +58,10 @@ fn has_discount(e: &ExportRow) -> bool {
 /// had them. Import: `Discount percent` (see [`percent_off`]), amount blank, from the first
 /// campaign day to the end of the last (`23:59:59`: PrestaShop's `to` is a date-time and a bare
 /// date would end the discount as the last day starts; `Validate::isDate` takes the time).
-/// Revert: the export's amount, percent and dates verbatim.
+/// Revert: the export's amount, percent and dates verbatim for a discount that was live on the
+/// plan's as-of date (the one the import updates); blank for the others, which the importer
+/// skips: a discount the export shows as ended or scheduled is never touched by the import, and
+/// writing it back would add a copy.
 pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
     let mut warnings = Vec::new();
     if !super::read_as(plan, "prestashop", IMPORT, &mut warnings) {
@@ -88,7 +92,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             continue;
         };
         let regular = line.list_price.parse::<Decimal>().ok();
-        let clearance = super::unit_price(line, depth).parse::<Decimal>().ok();
+        let clearance = super::unit_price(line, depth).and_then(|p| p.parse::<Decimal>().ok());
         let pct = regular.zip(clearance).and_then(|(r, c)| percent_off(r, c));
         let Some(pct) =
             pct.filter(|_| !(e.get("product_id").is_empty() && e.get("sku").is_empty()))
@@ -113,7 +117,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         ) {
             scheduled.push(u.key.clone());
         }
-        if !has_discount(e) {
+        if !has_discount(e) || line.live_price.is_none() {
             undeletable.push(u.key.clone());
         }
         let mut key = Vec::new();
@@ -127,6 +131,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         row.extend([String::new(), pct.to_string(), start.clone(), end.clone()]);
         import.push(row);
         let mut row = key;
+        let was_live = u.lines.iter().any(|l| l.live_price.is_some());
         row.extend(
             [
                 "discount_amount",
@@ -134,11 +139,30 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
                 "sale_from",
                 "sale_to",
             ]
-            .map(|k| e.get(k).to_string()),
+            .map(|k| {
+                if was_live {
+                    e.get(k).to_string()
+                } else {
+                    String::new()
+                }
+            }),
         );
         revert.push(row);
     }
-    warnings.extend(scheduled_warning(IMPORT, "product", &scheduled));
+    if !scheduled.is_empty() {
+        warnings.push(Warning {
+            file: IMPORT.to_string(),
+            sheet: None,
+            row: None,
+            column: None,
+            message: format!(
+                "{} product(s) have a discount scheduled to start after the plan's as-of date ({}): PrestaShop's import updates only a discount live on the day of the import, so it adds the campaign's beside the scheduled one, and PrestaShop applies one of them where both run; delete the scheduled discount for the campaign (Pricing > Specific prices) or end the campaign before it starts",
+                scheduled.len(),
+                super::list(&scheduled)
+            ),
+        });
+    }
+    warnings.extend(super::live_sale_warning(IMPORT, &units, &start));
     if !undeletable.is_empty() {
         warnings.push(Warning {
             file: REVERT.to_string(),
@@ -146,7 +170,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             row: None,
             column: None,
             message: format!(
-                "{} product(s) had no discount before the campaign ({}): PrestaShop's import cannot delete a discount (it skips a row without amount or percent), so {REVERT} leaves the campaign's discount on them; it stops by itself after the campaign's last day, and to stop it sooner delete it on the product page (Pricing > Specific prices)",
+                "{} product(s) had no discount live before the campaign ({}): PrestaShop's import cannot delete a discount (it skips a row without amount or percent), so {REVERT} leaves the campaign's discount on them (blank row); it stops by itself after the campaign's last day, and to stop it sooner delete it on the product page (Pricing > Specific prices)",
                 undeletable.len(),
                 super::list(&undeletable)
             ),

@@ -72,7 +72,11 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             continue;
         };
         let was = was_price(row, first.list_price.as_str());
-        changed.insert(u.key.as_str(), (unit_price(first, depth), was));
+        let Some(price) = unit_price(first, depth) else {
+            warnings.push(super::no_price_warning("shopify-import.csv", &u.key));
+            continue;
+        };
+        changed.insert(u.key.as_str(), (price, was));
     }
     // Every variant of a touched product, in export order, once (locations collapse).
     let touched: HashSet<&str> = plan

@@ -8,7 +8,8 @@
 //! (woocommerce/woocommerce, plugins/woocommerce/includes/admin/importers/mappings/default.php).
 //!
 //! Sale dates are `YYYY-MM-DD`: the importer's `parse_date_field` accepts exactly that (an
-//! optional time is dropped) and reads an empty cell as "no date"
+//! optional time is dropped; the end date is written as the day after the campaign's last day,
+//! see `files`) and reads an empty cell as "no date"
 //! (plugins/woocommerce/includes/import/class-wc-product-csv-importer.php). Every column of the
 //! file is set on the product, empty ones included, so the revert file's blank sale price and
 //! dates clear what the campaign set.
@@ -38,7 +39,17 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         .iter()
         .filter_map(|l| l.export.as_deref())
         .any(|e| e.has("row_id"));
-    let (start, end) = campaign_dates(c);
+    let (start, _) = campaign_dates(c);
+    // The importer stores a date-only `Date sale price ends` as 00:00 of that day, so the sale
+    // would stop as the last day starts (woocommerce/woocommerce#35321, open; #66634): the day
+    // after the campaign's last day ends it at the end of the last day.
+    let end = c
+        .header
+        .end
+        .succ_opt()
+        .unwrap_or(c.header.end)
+        .format("%Y-%m-%d")
+        .to_string();
     let units = super::units(c, plan, "product", IMPORT, |l| l.sku.clone(), &mut warnings);
     let mut import = Vec::new();
     let mut revert = Vec::new();
@@ -63,10 +74,14 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             key.push(e.get("row_id").to_string());
         }
         key.push(e.get("sku").to_string());
+        let Some(price) = super::unit_price(line, depth) else {
+            warnings.push(super::no_price_warning(IMPORT, &u.key));
+            continue;
+        };
         let mut row = key.clone();
         row.extend([
             e.get("price").to_string(),
-            super::unit_price(line, depth),
+            price,
             start.clone(),
             end.clone(),
         ]);
@@ -89,6 +104,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         });
     }
     warnings.extend(scheduled_warning(IMPORT, "product", &scheduled));
+    warnings.extend(super::live_sale_warning(IMPORT, &units, &start));
     let mut header: Vec<String> = Vec::new();
     if with_id {
         header.push("ID".into());

@@ -401,6 +401,20 @@ impl RowReader<'_> {
         };
         let from = self.window_date(raw, "sale_from");
         let to = self.window_date(raw, "sale_to");
+        // A sale price of 0 is a sale (WooCommerce sells the item for nothing): no plan can be
+        // below it, and it is almost always a slip; the line is left to a person.
+        if sale.is_some_and(|s| s.is_zero())
+            && let (Ok(f), Ok(t)) = (&from, &to)
+            && markdown::window_holds(*f, *t, self.as_of)
+        {
+            self.warn(
+                raw,
+                "sale_price",
+                "a sale price of 0 is live: the shop sells the item for nothing today; line skipped (fix or clear the sale price)".into(),
+            );
+            line.issue = Some(DataIssue::BadData);
+            return;
+        }
         let md = match (from, to) {
             (Ok(from), Ok(to)) => {
                 let as_of = self.as_of;

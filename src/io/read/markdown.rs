@@ -42,7 +42,13 @@ pub fn sale_price(
     if let Some(t) = to.filter(|t| *t < as_of) {
         return Markdown::Ended(t);
     }
+    debug_assert!(window_holds(from, to, as_of));
     Markdown::Live(sale)
+}
+
+/// Whether a sale window (blank ends open, both days included) holds the as-of date.
+pub fn window_holds(from: Option<NaiveDate>, to: Option<NaiveDate>, as_of: NaiveDate) -> bool {
+    from.is_none_or(|f| f <= as_of) && to.is_none_or(|t| t >= as_of)
 }
 
 /// A compare-at ("was") price above the price (Shopify, a generic `compare_at_price`): the
