@@ -114,20 +114,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         .map(String::from),
     );
     Ok(PlatformFiles {
-        csv: vec![
-            super::MachineCsv {
-                name: IMPORT.into(),
-                delimiter: b',',
-                header: header.clone(),
-                rows: import,
-            },
-            super::MachineCsv {
-                name: REVERT.into(),
-                delimiter: b',',
-                header,
-                rows: revert,
-            },
-        ],
+        csv: super::file_pair((IMPORT, REVERT), b',', header, import, revert),
         warnings,
     })
 }

@@ -63,6 +63,41 @@ pub struct MachineCsv {
     pub rows: Vec<Vec<String>>,
 }
 
+/// An import file and its revert, under one header.
+pub fn file_pair(
+    (import, revert): (&str, &str),
+    delimiter: u8,
+    header: Vec<String>,
+    import_rows: Vec<Vec<String>>,
+    revert_rows: Vec<Vec<String>>,
+) -> Vec<MachineCsv> {
+    vec![
+        MachineCsv {
+            name: import.into(),
+            delimiter,
+            header: header.clone(),
+            rows: import_rows,
+        },
+        MachineCsv {
+            name: revert.into(),
+            delimiter,
+            header,
+            rows: revert_rows,
+        },
+    ]
+}
+
+/// A warning about a whole file (no row or column).
+pub fn file_warning(file: &str, message: String) -> Warning {
+    Warning {
+        file: file.to_string(),
+        sheet: None,
+        row: None,
+        column: None,
+        message,
+    }
+}
+
 /// What one platform adds to the campaign package.
 #[derive(Debug, Default)]
 pub struct PlatformFiles {
@@ -188,32 +223,20 @@ pub fn units<'a>(
         let min = depths.iter().copied().min();
         let depth = if blockers.is_empty() { min } else { None };
         if !blockers.is_empty() {
-            warnings.push(Warning {
-                file: file.to_string(),
-                sheet: None,
-                row: None,
-                column: None,
-                message: format!(
+            warnings.push(file_warning(file, format!(
                     "{what} {k} is left out: its price would also reach {} that the campaign does not discount; price-list.csv still carries the per-line prices of {}",
                     list(&blockers),
                     list(&lines.iter().map(|l| line_key(l)).collect::<Vec<_>>())
-                ),
-            });
+                )));
         } else if let Some(m) = min
             && depths.iter().any(|d| *d != m)
         {
-            warnings.push(Warning {
-                file: file.to_string(),
-                sheet: None,
-                row: None,
-                column: None,
-                message: format!(
+            warnings.push(file_warning(file, format!(
                     "{what} {k} covers {} planned at different depths ({}): it takes the smallest, {}%, so no line goes past its own cap or floor; price-list.csv carries each line's own price",
                     list(&lines.iter().map(|l| line_key(l)).collect::<Vec<_>>()),
                     depths.iter().map(|d| format!("{}%", d.normalize())).collect::<Vec<_>>().join(", "),
                     m.normalize()
-                ),
-            });
+                )));
         }
         out.push(Unit {
             key: k,
@@ -267,15 +290,12 @@ pub fn unit_price(line: &CampaignLine, depth: Decimal) -> Option<String> {
 /// A unit whose price cannot be worked out (an unreadable list price in campaign.json): left
 /// out with a warning rather than written at a price of nothing.
 pub fn no_price_warning(file: &str, key: &str) -> Warning {
-    Warning {
-        file: file.to_string(),
-        sheet: None,
-        row: None,
-        column: None,
-        message: format!(
+    file_warning(
+        file,
+        format!(
             "{key} is left out: its price in campaign.json cannot be read; price-list.csv still carries it"
         ),
-    }
+    )
 }
 
 /// One warning naming the products already on sale whose import sets a campaign price that
@@ -290,17 +310,14 @@ pub fn live_sale_warning(file: &str, units: &[Unit], start: &str) -> Option<Warn
     if keys.is_empty() {
         return None;
     }
-    Some(Warning {
-        file: file.to_string(),
-        sheet: None,
-        row: None,
-        column: None,
-        message: format!(
+    Some(file_warning(
+        file,
+        format!(
             "{} product(s) are on sale today ({}): the import replaces their sale with the campaign's, which starts on {start}, so load {file} on {start}, not before (they would sell at the regular price in between)",
             keys.len(),
             list(&keys)
         ),
-    })
+    ))
 }
 
 /// The campaign's first and last day as `YYYY-MM-DD`.
@@ -318,16 +335,10 @@ pub fn read_as(plan: &Plan, name: &str, file: &str, warnings: &mut Vec<Warning>)
     if source == Some(name) {
         return true;
     }
-    warnings.push(Warning {
-        file: file.to_string(),
-        sheet: None,
-        row: None,
-        column: None,
-        message: format!(
+    warnings.push(file_warning(file, format!(
             "no {name} import file: the plan's catalog was read as {}, and the import and revert files are made of the {name} export's own columns; plan from the {name} product export",
             source.map_or("a generic catalog".to_string(), |s| format!("a {s} export"))
-        ),
-    });
+        )));
     false
 }
 
@@ -340,16 +351,10 @@ pub fn export_row<'a>(
 ) -> Option<&'a ExportRow> {
     let row = u.reaches.first().and_then(|l| l.export.as_deref());
     if row.is_none() {
-        warnings.push(Warning {
-            file: file.to_string(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: format!(
+        warnings.push(file_warning(file, format!(
                 "{} is left out: the plan has no export columns for it (plan again from the platform's export)",
                 u.key
-            ),
-        });
+            )));
     }
     row
 }
@@ -373,15 +378,12 @@ pub fn scheduled_warning(file: &str, what: &str, keys: &[String]) -> Option<Warn
     if keys.is_empty() {
         return None;
     }
-    Some(Warning {
-        file: file.to_string(),
-        sheet: None,
-        row: None,
-        column: None,
-        message: format!(
+    Some(file_warning(
+        file,
+        format!(
             "{} {what}(s) have a sale scheduled to start after the plan's as-of date ({}): the import file replaces it with the campaign's price and dates, and the revert file puts the scheduled sale back as the export held it",
             keys.len(),
             list(keys)
         ),
-    })
+    ))
 }

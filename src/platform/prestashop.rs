@@ -13,7 +13,7 @@
 use super::{PlatformFiles, campaign_dates, export_row, scheduled_after};
 use crate::campaign::package::Campaign;
 use crate::error::Result;
-use crate::model::{ExportRow, Plan, Warning};
+use crate::model::{ExportRow, Plan};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 const IMPORT: &str = "prestashop-import.csv";
@@ -97,16 +97,10 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         let Some(pct) =
             pct.filter(|_| !(e.get("product_id").is_empty() && e.get("sku").is_empty()))
         else {
-            warnings.push(Warning {
-                file: IMPORT.to_string(),
-                sheet: None,
-                row: None,
-                column: None,
-                message: format!(
+            warnings.push(super::file_warning(IMPORT, format!(
                     "{} is left out: its export row has no Product ID or reference, or its price gives no discount to write; price-list.csv still carries its price",
                     u.key
-                ),
-            });
+                )));
             continue;
         };
         if scheduled_after(
@@ -150,31 +144,19 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         revert.push(row);
     }
     if !scheduled.is_empty() {
-        warnings.push(Warning {
-            file: IMPORT.to_string(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: format!(
+        warnings.push(super::file_warning(IMPORT, format!(
                 "{} product(s) have a discount scheduled to start after the plan's as-of date ({}): PrestaShop's import updates only a discount live on the day of the import, so it adds the campaign's beside the scheduled one, and PrestaShop applies one of them where both run; delete the scheduled discount for the campaign (Pricing > Specific prices) or end the campaign before it starts",
                 scheduled.len(),
                 super::list(&scheduled)
-            ),
-        });
+            )));
     }
     warnings.extend(super::live_sale_warning(IMPORT, &units, &start));
     if !undeletable.is_empty() {
-        warnings.push(Warning {
-            file: REVERT.to_string(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: format!(
+        warnings.push(super::file_warning(REVERT, format!(
                 "{} product(s) had no discount live before the campaign ({}): PrestaShop's import cannot delete a discount (it skips a row without amount or percent), so {REVERT} leaves the campaign's discount on them (blank row); it stops by itself after the campaign's last day, and to stop it sooner delete it on the product page (Pricing > Specific prices)",
                 undeletable.len(),
                 super::list(&undeletable)
-            ),
-        });
+            )));
     }
     let mut header: Vec<String> = Vec::new();
     if with_id {
@@ -193,20 +175,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         .map(String::from),
     );
     Ok(PlatformFiles {
-        csv: vec![
-            super::MachineCsv {
-                name: IMPORT.into(),
-                delimiter: b';',
-                header: header.clone(),
-                rows: import,
-            },
-            super::MachineCsv {
-                name: REVERT.into(),
-                delimiter: b';',
-                header,
-                rows: revert,
-            },
-        ],
+        csv: super::file_pair((IMPORT, REVERT), b';', header, import, revert),
         warnings,
     })
 }

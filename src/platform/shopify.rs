@@ -9,7 +9,7 @@
 //! handle, as the importer requires. Prices are per variant: a variant planned at several
 //! locations takes the smallest depth (`super::units`).
 
-use super::{MachineCsv, PlatformFiles, unit_price, units};
+use super::{PlatformFiles, unit_price, units};
 use crate::campaign::package::Campaign;
 use crate::error::Result;
 use crate::model::{ExportRow, Plan, PlanLine};
@@ -139,20 +139,13 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         revert.push(before);
     }
     Ok(PlatformFiles {
-        csv: vec![
-            MachineCsv {
-                name: "shopify-import.csv".into(),
-                delimiter: b',',
-                header: header.clone(),
-                rows: import,
-            },
-            MachineCsv {
-                name: "shopify-revert.csv".into(),
-                delimiter: b',',
-                header,
-                rows: revert,
-            },
-        ],
+        csv: super::file_pair(
+            ("shopify-import.csv", "shopify-revert.csv"),
+            b',',
+            header,
+            import,
+            revert,
+        ),
         warnings,
     })
 }

@@ -17,7 +17,7 @@
 use super::{PlatformFiles, campaign_dates, export_row, scheduled_after, scheduled_warning};
 use crate::campaign::package::Campaign;
 use crate::error::Result;
-use crate::model::{Plan, Warning};
+use crate::model::Plan;
 
 const IMPORT: &str = "woocommerce-import.csv";
 const REVERT: &str = "woocommerce-revert.csv";
@@ -91,17 +91,11 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         revert.push(row);
     }
     if !unmatched.is_empty() {
-        warnings.push(Warning {
-            file: IMPORT.to_string(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: format!(
+        warnings.push(super::file_warning(IMPORT, format!(
                 "{} product(s) are left out: their export row has neither ID nor SKU, so WooCommerce's importer cannot match them ({}); price-list.csv still carries their prices",
                 unmatched.len(),
                 super::list(&unmatched)
-            ),
-        });
+            )));
     }
     warnings.extend(scheduled_warning(IMPORT, "product", &scheduled));
     warnings.extend(super::live_sale_warning(IMPORT, &units, &start));
@@ -120,20 +114,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         .map(String::from),
     );
     Ok(PlatformFiles {
-        csv: vec![
-            super::MachineCsv {
-                name: IMPORT.into(),
-                delimiter: b',',
-                header: header.clone(),
-                rows: import,
-            },
-            super::MachineCsv {
-                name: REVERT.into(),
-                delimiter: b',',
-                header,
-                rows: revert,
-            },
-        ],
+        csv: super::file_pair((IMPORT, REVERT), b',', header, import, revert),
         warnings,
     })
 }

@@ -775,9 +775,7 @@ impl RowReader<'_> {
             };
             st.shopify_products.insert(handle.clone(), product);
         }
-        let Some(product) = st.shopify_products.get(&handle) else {
-            return None;
-        };
+        let product = st.shopify_products.get(&handle)?;
         let options: Vec<String> = ["option1", "option2", "option3"]
             .iter()
             .filter_map(|f| self.text(raw, f))
