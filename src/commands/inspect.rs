@@ -117,6 +117,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
                 match l.issue {
                     Some(DataIssue::BadData) => "bad data".into(),
                     Some(DataIssue::Untracked) => "untracked".into(),
+                    Some(DataIssue::Inactive(s)) => s.as_str().into(),
                     None => String::new(),
                 },
             ]);

@@ -10,6 +10,24 @@ pub enum DataIssue {
     BadData,
     /// Stock is not tracked (Wix `InStock`, Shopify without an inventory tracker).
     Untracked,
+    /// The product is not for sale in the shop (Shopify `Status` archived or draft).
+    Inactive(Inactive),
+}
+
+/// A product status that keeps a line out of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inactive {
+    Archived,
+    Draft,
+}
+
+impl Inactive {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Inactive::Archived => "archived",
+            Inactive::Draft => "draft",
+        }
+    }
 }
 
 /// One catalog line: a product (or variant) at one location.
@@ -42,8 +60,6 @@ pub struct CatalogLine {
     /// as-of date (Shopify compare-at, WooCommerce/Magento sale price, PrestaShop and Wix
     /// discounts, a generic `sale_price`); `price` is then the regular ("was") price.
     pub live_price: Option<Decimal>,
-    /// Why the line is left out whatever the rules say (a Shopify product `archived` or `draft`).
-    pub inactive: Option<String>,
     /// The platform columns of the export row, verbatim, for the platform's import and revert files.
     pub export: Option<Box<ExportRow>>,
 }

@@ -5,7 +5,7 @@ mod catalog;
 pub mod num;
 pub mod plan;
 
-pub use catalog::{CatalogLine, DataIssue, ExistingDiscount, ExportRow, Scope, Warning};
+pub use catalog::{CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope, Warning};
 pub use plan::{
     BindingLimit, CampaignHeader, Class, InputFile, LineStatus, PLAN_SCHEMA, Plan, PlanLine,
     PolicyRecord, Reason, Request, SourcePlatform, Summary,

@@ -225,6 +225,13 @@ fn decide(
 ) -> PlanLine {
     // Rule 1: skip reasons, the first that applies.
     match line.issue {
+        Some(DataIssue::Inactive(status)) => {
+            let why = format!(
+                "the product is {} in the shop, not on sale; nothing to clear",
+                status.as_str()
+            );
+            return skipped_line(line, Reason::Excluded, why);
+        }
         Some(DataIssue::BadData) => {
             return skipped_line(
                 line,
@@ -261,10 +268,6 @@ fn decide(
             );
         }
     };
-    if let Some(status) = &line.inactive {
-        let why = format!("the product is {status} in the shop, not on sale; nothing to clear");
-        return skipped_line(line, Reason::Excluded, why);
-    }
     if let Some((campaign, skus)) = &policy.only_skus
         && !skus.contains(line.sku.trim())
     {

@@ -7,7 +7,7 @@ use super::markdown::{self, Markdown};
 use super::number::{NumError, decimal_from_f64, parse_number};
 use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
 use crate::error::{Error, Result};
-use crate::model::{CatalogLine, DataIssue, ExportRow, SourcePlatform, Warning};
+use crate::model::{CatalogLine, DataIssue, ExportRow, Inactive, SourcePlatform, Warning};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -132,6 +132,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             .as_of
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
         keep_export: layout != Layout::Generic,
+        markdown_columns: header.has("compare_at_price") || header.has("sale_price"),
         pending: Vec::new(),
         warnings: Vec::new(),
     };
@@ -288,7 +289,7 @@ struct ShopifyProduct {
     title: Option<String>,
     category: Option<String>,
     /// `archived` or `draft`, when the product is not active.
-    inactive: Option<String>,
+    inactive: Option<Inactive>,
     /// `Title` and `Option1..3 Name` as written on the first row (verbatim).
     export: ExportRow,
 }
@@ -322,6 +323,8 @@ struct RowReader<'a> {
     as_of: NaiveDate,
     /// Whether lines keep their platform columns (`CatalogLine::export`).
     keep_export: bool,
+    /// Whether a generic catalog has a markdown column at all (no per-row lookups without).
+    markdown_columns: bool,
     /// Sales that start after the as-of date: (row, start).
     pending: Vec<(usize, NaiveDate)>,
     warnings: Vec<Warning>,
@@ -724,7 +727,7 @@ impl RowReader<'_> {
 
     fn generic(&mut self, raw: &RawRow) -> Option<CatalogLine> {
         let mut line = self.keyed_line(raw);
-        if line.issue != Some(DataIssue::BadData) {
+        if self.markdown_columns && line.issue != Some(DataIssue::BadData) {
             // Optional markdown columns: a compare-at ("was") price above the price, or a sale
             // price (with its dates) below it.
             if !self.compare_at_fields(raw, &mut line) {
@@ -767,10 +770,15 @@ impl RowReader<'_> {
                 category: self
                     .text(raw, "category")
                     .or_else(|| self.text(raw, "product_type")),
-                inactive: self
+                inactive: match self
                     .text(raw, "status")
                     .map(|s| s.to_lowercase())
-                    .filter(|s| s == "archived" || s == "draft"),
+                    .as_deref()
+                {
+                    Some("archived") => Some(Inactive::Archived),
+                    Some("draft") => Some(Inactive::Draft),
+                    _ => None,
+                },
                 export,
             };
             st.shopify_products.insert(handle.clone(), product);
@@ -812,7 +820,10 @@ impl RowReader<'_> {
         if line.quantity.is_none() && line.issue.is_none() {
             line.issue = Some(DataIssue::Untracked);
         }
-        line.inactive = product.inactive.clone();
+        if let Some(status) = product.inactive {
+            // Not on sale: left out whatever else the row says (stock, tracking).
+            line.issue = Some(DataIssue::Inactive(status));
+        }
         let product_export = product.export.clone();
         self.compare_at_fields(raw, &mut line);
         line.export = self
