@@ -1091,6 +1091,17 @@ fractions) and were checked by hand.
   F sale 16 with the date `soon` -> counted live (warning), 6%, 15.04.
 - `wix/catalog_products_discounted.csv`: the real Wix export with `PERCENT 10.0` on a 30.0
   product (live 27.00) and `AMOUNT 5.5` on a 55.0 product (live 49.50).
+- `stock_by_location.csv`: a stock file (`SKU`, `Location`, `Available`, `On hand`) for
+  `multi_location.csv`: A@WH1 95, A@WH2 0, A@store 12 (location without case), B@WH1 20;
+  B@STORE and C not listed (keep 5 and 30); Z matches no line.
+- `shopify/products_split_handles.csv`: an archived product's rows before and after another
+  product's: both variants excluded, named from the first row.
+- `generic_discount_column.csv`: a catalog of one's own with `Discount percent`: not read as
+  PrestaShop, the column named in a warning.
+- `woocommerce/products_day_first_dates.csv`: A1 sale ending `05/12/2026` (12 May or 5 December:
+  counted live, warning), A3 sale above regular (warning), A4 sale price 0 (`bad_data`).
+- `prestashop/products_live_discount.csv`: the sample with RP-demo_3's 100 off running
+  2026-01-01 to 2027-12-31 (live: 1400 paid today).
 - `woocommerce/products_sale_schedule.csv`, `magento/catalog_product_special.csv`: made by
   scripts/make_platform_import_fixtures.py from the real exports (scheduled, ended and live
   sales; see the script's header).

@@ -420,3 +420,38 @@ fn a_products_rows_apart_in_the_file_keep_its_status_title_and_options() {
     assert_eq!(rows[1]["Title"], "");
     assert!(rows.iter().all(|r| r["Option1 Name"] == "Size"));
 }
+
+#[test]
+fn stock_file_per_location_when_the_catalog_has_locations() {
+    // fixtures/stock_by_location.csv: On hand per Location for a catalog with locations
+    // (fixtures/multi_location.csv); locations compare without case; B@STORE and C are not in
+    // the stock file and keep the catalog's figures; Z matches no line.
+    let run = plan_ok(&[
+        "fixtures/multi_location.csv",
+        "--stock",
+        "fixtures/stock_by_location.csv",
+    ]);
+    let plan = run.plan();
+    let qty = |sku: &str, loc: Option<&str>| num(&line_at(&plan, sku, loc)["quantity"]);
+    assert_eq!(qty("A", Some("WH1")), 95.0);
+    assert_eq!(qty("A", Some("WH2")), 0.0);
+    assert_eq!(qty("A", Some("STORE")), 12.0);
+    assert_eq!(qty("B", Some("WH1")), 20.0);
+    assert_eq!(qty("B", Some("STORE")), 5.0);
+    assert_eq!(qty("C", None), 30.0);
+    let err = run.stderr();
+    assert!(
+        err.contains("stock of 4 line(s) taken from this file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 catalog line(s) are not in this stock file"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "1 row(s) match no catalog line by sku or handle and options at their location"
+        ),
+        "{err}"
+    );
+}
