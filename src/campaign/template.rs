@@ -185,7 +185,8 @@ impl LockedValues {
             sold: line.sold,
             velocity: line.velocity_ratio,
             class: line.class.map(|c| c.as_str().to_string()),
-            price: line.price,
+            // The price the discount comes off: a live markdown's price when one runs.
+            price: line.live_price.or(line.price),
             suggested: line.discount_pct,
             max: line.max_discount_pct,
             limit: Some(max_reason_with(line, &cx.policy)),
