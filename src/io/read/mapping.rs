@@ -335,8 +335,19 @@ pub fn check_header(
         .filter(|alts| !alts.iter().any(|f| columns.contains_key(f)))
         .map(|alts| alts[0])
         .collect();
+    // An order export given as the catalog: its lines would be read as stock.
+    let sales_like = (what == "catalog")
+        .then(|| hints::sales_signature(&headers))
+        .flatten();
     let mut missing = Vec::new();
-    if !missing_fields.is_empty() {
+    if sales_like.is_some() {
+        for f in &missing_fields {
+            missing.push((
+                f.to_string(),
+                "none in this file, which looks like sales lines (see the problem below)".into(),
+            ));
+        }
+    } else if !missing_fields.is_empty() {
         // The rows under the header show what each unused column holds.
         let sample: Vec<super::table::RawRow> = table.peek(20)?.iter().cloned().collect();
         let used: HashSet<usize> = columns.values().copied().collect();
@@ -353,13 +364,9 @@ pub fn check_header(
             header_row.row,
             list_headers(&headers)
         ))
-    } else if let Some(found) = (what == "catalog")
-        .then(|| hints::sales_signature(&headers))
-        .flatten()
-    {
-        // An order export given as the catalog: its lines would be read as stock.
+    } else if let Some(found) = sales_like {
         Some(format!(
-            "{}: this looks like sales lines; pass it with --sales, after the catalog file (the header (row {}) has order-line columns {}, while a catalog has one row per sku with its stock on hand{})",
+            "{}: this looks like sales lines; pass it with --sales, after the catalog file (its header, row {}, has the order-line columns {}, while a catalog has one row per sku with its stock on hand{})",
             table.where_(),
             header_row.row,
             found.join(", "),
