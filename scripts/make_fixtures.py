@@ -1195,6 +1195,20 @@ fractions) and were checked by hand.
 - `ragged.csv`: R-2 (row 3) has two extra non-empty fields -> exit 65; R-3's extra fields are empty
   (trailing empty fields are allowed).
 - `duplicate_header.csv`: `price` twice -> exit 65.
+- `shopify_price_renamed.csv` (`make_hints`): the first two products of the Shopify export with
+  `Variant Price` renamed `Selling (EUR)` -> exit 65, no column suggested for price (not
+  `Option1 Name`, not the empty `Price / France`).
+- `customer_list.csv`: a Shopify customer export -> exit 65, no column suggested for sku
+  (not `Email`), quantity or price.
+- `quantity_header_unrecognised.csv`: `Item No, Description, On Shelf, Unit Price, Unit Cost,
+  Supplier` -> exit 65, no column suggested for quantity (not `Description`); with `On Shelf`
+  renamed `Stk` the hint names `Stk`.
+- `order_lines_as_catalog.csv`: Online Retail's columns (invoice lines, CRLF) -> exit 65, "this
+  looks like sales lines; pass it with --sales"; read fine as `--sales`.
+- `all_bad_data.csv`: every line skipped `bad_data` (text stock, text price, `#REF!`, no sku)
+  -> exit 0, first warning "nothing could be classified ... every line was skipped for bad data".
+- `../woocommerce/products_untracked.csv`: the WooCommerce export's rows without a Stock figure
+  (102 lines, all untracked) -> exit 0, first warning "... no line has tracked stock".
 
 ## Wix discount rules: the real response shape
 
