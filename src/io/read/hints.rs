@@ -39,10 +39,17 @@ impl Shape {
     }
 }
 
+/// Header cells longer than this (bytes) are never suggested.
+const MAX_HEADER: usize = 200;
+
 /// How much a header's name looks like one of the field's names: 3 when it contains one (and
 /// no longer name of another field), 1 when it is an abbreviation of one (`Stk` for `stock`),
 /// 0 otherwise. Names shorter than three letters are not looked for inside headers.
 fn name_score(header: &str, field: &str, specs: &[FieldSpec]) -> u8 {
+    // A header cell longer than any column name is not one (and is not searched).
+    if header.len() > MAX_HEADER {
+        return 0;
+    }
     let h = normalise(header);
     if h.is_empty() {
         return 0;
@@ -135,12 +142,13 @@ fn values_fit(shape: Shape, col: usize, sample: &[RawRow], decimal_comma: bool) 
             }
         }
     };
-    let fitting = values.iter().filter(|c| fits(c)).count();
-    if fitting * 5 < values.len() * 4 {
+    let fitting: Vec<&Cell> = values.iter().copied().filter(|c| fits(c)).collect();
+    if fitting.len() * 5 < values.len() * 4 {
         return false;
     }
     if shape == Shape::Code {
-        let distinct: HashSet<String> = values.iter().filter_map(|c| c.text()).collect();
+        // Only short values are compared (a long cell never fits a code).
+        let distinct: HashSet<String> = fitting.iter().filter_map(|c| c.text()).collect();
         if distinct.len() * 5 < values.len() * 4 {
             return false;
         }
