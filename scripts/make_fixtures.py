@@ -756,6 +756,80 @@ def make_bad():
                 b"This is not a spreadsheet, just bytes renamed to .xlsx\n")
 
 
+def make_hints():
+    """Files a shop has lying around, given where a catalog is expected: the missing-column
+    hints must name the right column or none, and an export with no classifiable stock must
+    not read as an all-clear."""
+    # A Shopify product export whose Variant Price column was renamed: the first two products.
+    with open(path("fixtures/shopify/products_export.csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = ["Selling (EUR)" if h == "Variant Price" else h for h in rows[0]]
+    handles = []
+    body = []
+    for r in rows[1:]:
+        if r[0] not in handles:
+            handles.append(r[0])
+        if len(handles) > 2:
+            break
+        body.append(r)
+    write_csv("fixtures/bad/shopify_price_renamed.csv", [header] + body)
+    # A Shopify customer export: no sku, stock or price anywhere (an Email column first).
+    write_csv("fixtures/bad/customer_list.csv", [
+        ["Customer ID", "First Name", "Last Name", "Email", "Accepts Email Marketing",
+         "Default Address Company", "Default Address Address1", "Default Address Address2",
+         "Default Address City", "Default Address Province Code", "Default Address Country Code",
+         "Default Address Zip", "Default Address Phone", "Phone", "Accepts SMS Marketing",
+         "Total Spent", "Total Orders", "Note", "Tax Exempt", "Tags"],
+        ["7204829184", "Ana", "Souza", "ana.souza@example.com", "yes", "", "Rua Augusta 12", "",
+         "Lisboa", "", "PT", "1100-053", "", "", "no", "184.50", "3", "", "no", ""],
+        ["7204829185", "Jonas", "Weber", "jonas.weber@example.com", "no", "Weber GmbH",
+         "Hauptstr. 4", "", "Berlin", "BE", "DE", "10115", "+49 30 1234567", "", "no", "59.90",
+         "1", "", "no", "wholesale"],
+        ["7204829186", "Chloe", "Martin", "chloe.martin@example.com", "yes", "",
+         "12 rue de Rivoli", "", "Paris", "", "FR", "75004", "", "", "yes", "412.00", "7",
+         "VIP", "no", "vip"],
+        ["7204829187", "Liam", "Byrne", "liam.byrne@example.com", "no", "", "3 Grafton St", "",
+         "Dublin", "D", "IE", "D02 XK27", "", "", "no", "0.00", "0", "", "no", ""],
+    ])
+    # A catalog whose quantity header is none of the known names, after a Description column.
+    write_csv("fixtures/bad/quantity_header_unrecognised.csv", [
+        ["Item No", "Description", "On Shelf", "Unit Price", "Unit Cost", "Supplier"],
+        ["CT-1001", "Ceramic mug 350ml", "24", "8.50", "3.10", "Stoneware Co"],
+        ["CT-1002", "Ceramic mug 500ml", "6", "10.50", "3.90", "Stoneware Co"],
+        ["CT-1003", "Espresso cup, set of 2", "40", "12.00", "4.40", "Stoneware Co"],
+        ["GL-2001", "Tumbler 300ml", "0", "4.20", "1.30", "Vidro Lda"],
+        ["GL-2002", "Carafe 1l", "9", "18.90", "7.00", "Vidro Lda"],
+    ])
+    # An order export (Online Retail's columns), saved by Excel with CRLF line ends.
+    retail = [["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice",
+               "CustomerID", "Country"],
+              ["573442", "21479", "WHITE SKULL HOT WATER BOTTLE", "4", "10/31/2011 10:42",
+               "4.25", "12488", "France"],
+              ["556478", "22178", "VICTORIAN GLASS HANGING T-LIGHT", "24", "6/12/2011 12:34",
+               "1.25", "13069", "United Kingdom"],
+              ["556478", "21733", "RED HANGING HEART T-LIGHT HOLDER", "32", "6/12/2011 12:34",
+               "2.55", "13069", "United Kingdom"],
+              ["C560540", "21733", "RED HANGING HEART T-LIGHT HOLDER", "-2", "7/19/2011 11:10",
+               "2.95", "14911", "EIRE"]]
+    write_bytes("fixtures/bad/order_lines_as_catalog.csv",
+                csv_text(retail, lineterminator="\r\n").encode())
+    # Every line skipped for bad data: text stock, a text price, an error cell, no sku.
+    write_csv("fixtures/bad/all_bad_data.csv", [
+        ["SKU", "Product name", "Category", "On hand", "Price", "Unit cost"],
+        ["TB-01", "Canvas tote", "Bags", "twelve", "19.90", "6.50"],
+        ["TB-02", "Linen tote", "Bags", "8", "n/a", "7.20"],
+        ["TB-03", "Jute tote", "Bags", "#REF!", "14.00", "5.00"],
+        ["", "Cotton tote", "Bags", "6", "12.00", "4.00"],
+    ])
+    # The WooCommerce export's rows without a Stock figure: no line has tracked stock.
+    with open(path("fixtures/woocommerce/products_export.csv"), encoding="utf-8-sig",
+              newline="") as f:
+        rows = list(csv.reader(f))
+    stock = rows[0].index("Stock")
+    write_csv("fixtures/woocommerce/products_untracked.csv",
+              [rows[0]] + [r for r in rows[1:] if not r[stock].strip()], bom=True)
+
+
 def make_injection():
     rows = [HDR + ["orders"],
             ["=1+1", "=HYPERLINK(\"http://x\",\"click\")", "=cmd|' /C calc'!A0", 10, "20.00", "5.00", 0],
@@ -955,6 +1029,7 @@ def main():
     make_injection()
     made = make_ods_xls()
     make_merged()
+    make_hints()
     write_readme(ex, units, orders, start, title, ml, made)
     print("examples:", json.dumps(ex, sort_keys=True))
     print("extra formats:", made)
@@ -1120,6 +1195,20 @@ fractions) and were checked by hand.
 - `ragged.csv`: R-2 (row 3) has two extra non-empty fields -> exit 65; R-3's extra fields are empty
   (trailing empty fields are allowed).
 - `duplicate_header.csv`: `price` twice -> exit 65.
+- `shopify_price_renamed.csv` (`make_hints`): the first two products of the Shopify export with
+  `Variant Price` renamed `Selling (EUR)` -> exit 65, no column suggested for price (not
+  `Option1 Name`, not the empty `Price / France`).
+- `customer_list.csv`: a Shopify customer export -> exit 65, no column suggested for sku
+  (not `Email`), quantity or price.
+- `quantity_header_unrecognised.csv`: `Item No, Description, On Shelf, Unit Price, Unit Cost,
+  Supplier` -> exit 65, no column suggested for quantity (not `Description`); with `On Shelf`
+  renamed `Stk` the hint names `Stk`.
+- `order_lines_as_catalog.csv`: Online Retail's columns (invoice lines, CRLF) -> exit 65, "this
+  looks like sales lines; pass it with --sales"; read fine as `--sales`.
+- `all_bad_data.csv`: every line skipped `bad_data` (text stock, text price, `#REF!`, no sku)
+  -> exit 0, first warning "nothing could be classified ... every line was skipped for bad data".
+- `../woocommerce/products_untracked.csv`: the WooCommerce export's rows without a Stock figure
+  (102 lines, all untracked) -> exit 0, first warning "... no line has tracked stock".
 
 ## Wix discount rules: the real response shape
 

@@ -222,6 +222,21 @@ pub fn print_warnings(warnings: &[Warning], out: &mut Output) {
     }
 }
 
+/// A plan's warnings on stderr; with `--quiet`, only the one saying that nothing could be
+/// classified (first when present), so a quiet run never reads as an all-clear.
+pub fn print_run_warnings(
+    warnings: &[Warning],
+    lines: &[model::PlanLine],
+    quiet: bool,
+    out: &mut Output,
+) {
+    if !quiet {
+        print_warnings(warnings, out);
+    } else if rules::nothing_classified(lines).is_some() {
+        print_warnings(&warnings[..warnings.len().min(1)], out);
+    }
+}
+
 /// Run a parsed command line.
 pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
     let result = match &cli.command {

@@ -3,9 +3,9 @@
 
 use crate::Output;
 use crate::cli::InspectArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::io::read::catalog::{CATALOG_REQUIRED, detect_layout, read_catalog};
-use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, locate_header};
+use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, check_header};
 use crate::io::read::sales::{SALES_REQUIRED, open_sales};
 use crate::io::read::table::{Cell, Kind, Table, column_letters};
 use crate::model::DataIssue;
@@ -45,16 +45,20 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         (CATALOG_FIELDS, CATALOG_REQUIRED)
     };
     let what = if args.sales { "sales" } else { "catalog" };
-    let header = locate_header(&mut table, specs, required, &args.input.maps, what)?;
+    // A header that cannot be used is shown, not refused: inspect is where to find out why.
+    let check = check_header(&mut table, specs, required, &args.input.maps, what)?;
+    let header = &check.map;
     text.push_str(&format!("Header row: {}\n", header.row));
     if !args.sales {
-        text.push_str(&format!(
-            "Layout:     {}\n",
-            detect_layout(&header).as_str()
-        ));
+        text.push_str(&format!("Layout:     {}\n", detect_layout(header).as_str()));
     }
     text.push_str("\nColumns used:\n");
-    text.push_str(&mapping_lines(&header, specs, table.col_offset));
+    text.push_str(&mapping_lines(
+        header,
+        &check.missing,
+        specs,
+        table.col_offset,
+    ));
     let used: Vec<usize> = header.fields(specs).map(|(_, c)| c).collect();
     let unused: Vec<String> = header
         .headers
@@ -67,7 +71,29 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         text.push_str(&format!("\nNot used: {}\n", unused.join(", ")));
     }
     drop(table);
+    if let Some(problem) = &check.problem {
+        text.push_str(&format!(
+            "\nProblem: {problem}\n\nplan stops here (exit 65) until this is fixed; the rows are not read.\n"
+        ));
+        out.stdout(&text);
+        return Ok(());
+    }
+    match rows_text(args, specs) {
+        Ok(rows) => text.push_str(&rows),
+        // A data problem below the header is shown like one in it: inspect reports, plan refuses.
+        Err(Error::Data(problem)) => text.push_str(&format!(
+            "\nProblem: {problem}\n\nplan stops here (exit 65) until this is fixed.\n"
+        )),
+        Err(e) => return Err(e),
+    }
+    out.stdout(&text);
+    Ok(())
+}
 
+/// The first rows as parsed (and, for a catalog, its warnings).
+fn rows_text(args: &InspectArgs, specs: &[FieldSpec]) -> Result<String> {
+    let opts = args.input.read_options();
+    let mut text = String::new();
     if args.sales {
         let (mut table, header) = open_sales(&args.file, &opts, &args.input.maps)?;
         text.push_str(&format!("\nFirst {} row(s):\n", args.rows));
@@ -131,13 +157,26 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
             }
         }
     }
-    out.stdout(&text);
-    Ok(())
+    Ok(text)
 }
 
-fn mapping_lines(header: &HeaderMap, specs: &[FieldSpec], offset: usize) -> String {
+/// One line per field read, and one per required field missing, marked, with its hint.
+fn mapping_lines(
+    header: &HeaderMap,
+    missing: &[(String, String)],
+    specs: &[FieldSpec],
+    offset: usize,
+) -> String {
     let mut s = String::new();
-    for (field, col) in header.fields(specs) {
+    for spec in specs {
+        let field = spec.field;
+        if let Some((_, hint)) = missing.iter().find(|(f, _)| f == field) {
+            s.push_str(&format!("  {field:<12} <- MISSING (required): {hint}\n"));
+            continue;
+        }
+        let Some(col) = header.col(field) else {
+            continue;
+        };
         if !crate::io::read::mapping::USER_FIELDS.contains(&field)
             && !matches!(
                 field,

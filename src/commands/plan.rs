@@ -14,7 +14,7 @@ use crate::io::write::{csv_out, json, template, terminal, xlsx};
 use crate::model::num::plain;
 use crate::model::{CampaignHeader, InputFile, PLAN_SCHEMA, Plan, PolicyRecord, Request, Warning};
 use crate::rules;
-use crate::{Output, print_warnings};
+use crate::{Output, print_run_warnings};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -99,9 +99,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     timings.mark("plan files");
     progress.finish();
 
-    if !args.common.quiet {
-        print_warnings(&plan.warnings, out);
-    }
+    print_run_warnings(&plan.warnings, &plan.lines, args.common.quiet, out);
     match args.common.format {
         OutputFormat::Table => out.stdout(&terminal::render(&plan, None)),
         OutputFormat::Json => {
@@ -149,6 +147,13 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     });
     let catalog = read_catalog(&args.files.catalog, &opts, maps)?;
     timings.mark("catalog");
+    if catalog.lines.is_empty() {
+        return Err(Error::Data(format!(
+            "{}: none of its {} data row(s) is a catalog line (a product or variant with a sku or handle), so nothing could be read; check that the file is the catalog export",
+            args.files.catalog.display(),
+            catalog.rows
+        )));
+    }
     let mut warnings: Vec<Warning> = catalog.warnings;
     let mut lines = catalog.lines;
     let mut inputs = vec![InputFile {
@@ -302,6 +307,19 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         };
     }
     let summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
+    // No stock classified is not an all-clear: say why, before any other warning.
+    if let Some(why) = rules::nothing_classified(&plan_lines) {
+        warnings.insert(
+            0,
+            Warning {
+                file: args.files.catalog.display().to_string(),
+                sheet: catalog.sheet.clone(),
+                row: None,
+                column: None,
+                message: why.message(),
+            },
+        );
+    }
     timings.mark("rules");
     let as_of = cfg.as_of.to_string();
     let plan_id = plan_id(&inputs, &record, &as_of)?;

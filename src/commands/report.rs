@@ -74,9 +74,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     write_week(&args.out, &target, &summary, &charts)?;
     progress.finish();
 
-    if !args.common.quiet {
-        crate::print_warnings(&warnings, out);
-    }
+    crate::print_run_warnings(&warnings, &plan.lines, args.common.quiet, out);
     match args.common.format {
         OutputFormat::Json => {
             let text = serde_json::to_string_pretty(&summary)

@@ -4,7 +4,7 @@
 mod plan;
 mod why;
 
-pub use plan::{build_lines, summarise};
+pub use plan::{Unclassified, build_lines, nothing_classified, summarise};
 
 use crate::model::{BindingLimit, Class};
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -510,6 +510,86 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
     }
 }
 
+/// Why no stock was classified, when none was and nothing was planned: "Inventory is
+/// balanced" would be a false all-clear then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unclassified {
+    /// What kept every line out, e.g. "no line has tracked stock (6 line(s) untracked)".
+    pub why: String,
+    /// What to do about it.
+    pub fix: String,
+}
+
+impl Unclassified {
+    /// The warning's text.
+    pub fn message(&self) -> String {
+        format!(
+            "nothing could be classified, so this is not an all-clear: {}; {}",
+            self.why, self.fix
+        )
+    }
+}
+
+/// `Some` when no line has a class and none was planned (an empty plan included).
+pub fn nothing_classified(lines: &[PlanLine]) -> Option<Unclassified> {
+    if lines
+        .iter()
+        .any(|l| l.class.is_some() || l.status == LineStatus::Planned)
+    {
+        return None;
+    }
+    let count = |r: Reason| lines.iter().filter(|l| l.reason == Some(r)).count();
+    let total = lines.len();
+    let (untracked, bad) = (count(Reason::Untracked), count(Reason::BadData));
+    const TRACKING: &str =
+        "enable inventory tracking, or list the skus with --sku (e.g. --sku A-1,A-2 --discount 20)";
+    const BAD: &str = "fix the cells named in the warnings (also in plan.json and the Data issues sheet of plan.xlsx)";
+    if total == 0 {
+        return Some(Unclassified {
+            why: "the catalog has no lines".into(),
+            fix: "check that the file is the catalog export".into(),
+        });
+    }
+    if untracked == total {
+        return Some(Unclassified {
+            why: format!("no line has tracked stock ({total} line(s) untracked)"),
+            fix: format!("{TRACKING}, or fill in the quantity column"),
+        });
+    }
+    if count(Reason::NoStock) == total {
+        return Some(Unclassified {
+            why: format!("no line has stock on hand ({total} line(s) at 0 or below)"),
+            fix: "check that the quantity column holds the stock on hand".into(),
+        });
+    }
+    if bad == total {
+        return Some(Unclassified {
+            why: format!("every line was skipped for bad data ({total} line(s))"),
+            fix: BAD.into(),
+        });
+    }
+    let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+    for l in lines {
+        *by_reason
+            .entry(l.reason.map(Reason::as_str).unwrap_or("unknown"))
+            .or_default() += 1;
+    }
+    let parts: Vec<String> = by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    let fix = match (untracked > 0, bad > 0) {
+        (true, true) => format!("{TRACKING}; and {BAD}"),
+        (true, false) => TRACKING.into(),
+        (false, true) => BAD.into(),
+        (false, false) => "see each line's reason in plan.csv".into(),
+    };
+    Some(Unclassified {
+        why: format!(
+            "no line has tracked stock that can be classified ({total} line(s): {})",
+            parts.join(", ")
+        ),
+        fix,
+    })
+}
+
 #[cfg(test)]
 mod permute_tests {
     #[test]

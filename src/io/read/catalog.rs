@@ -226,15 +226,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             ),
         });
     }
-    if !lines.is_empty() && untracked == lines.len() {
-        warnings.push(Warning {
-            file: table.display.clone(),
-            sheet: table.sheet.clone(),
-            row: None,
-            column: header.header_of("quantity").map(str::to_string),
-            message: "no line has tracked stock, so no velocity can be measured: enable inventory tracking, or list the skus with --sku".into(),
-        });
-    }
+    // Every line untracked is said by the plan, first among its warnings (nothing classified).
     Ok(Catalog {
         has_orders: header.has("orders"),
         platform: layout.platform(&header),

@@ -2,9 +2,10 @@
 //! `_`, `-`, punctuation, accents and parenthesised notes (`Weight (kg)`), against the names real
 //! exports use; `--map FIELD=COLUMN` overrides. Also finds the header row below any title rows.
 
+use super::hints;
 use super::table::{Cell, Table};
 use crate::error::{Error, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A field and the header names that mean it, most specific first.
 pub struct FieldSpec {
@@ -243,9 +244,18 @@ fn match_headers(
     (columns, by_user, missing_user_columns)
 }
 
+/// A header row as found, and what stops it from being read.
+pub struct HeaderCheck {
+    pub map: HeaderMap,
+    /// Required fields not found (the first name of each alternative), each with its hint.
+    pub missing: Vec<(String, String)>,
+    /// Why a reader cannot go on with this header (`None` when it can).
+    pub problem: Option<String>,
+}
+
 /// Find the header row (the first of the first 30 rows that names every required field, title
 /// rows above it skipped) and map its columns. `required` lists alternatives: each inner slice
-/// is satisfied when any of its fields is present.
+/// is satisfied when any of its fields is present. Fails when the header cannot be used.
 pub fn locate_header(
     table: &mut Table,
     specs: &[FieldSpec],
@@ -253,6 +263,24 @@ pub fn locate_header(
     overrides: &[(String, String)],
     what: &str,
 ) -> Result<HeaderMap> {
+    let check = check_header(table, specs, required, overrides, what)?;
+    if let Some(problem) = check.problem {
+        return Err(Error::Data(problem));
+    }
+    // Merged cells apply from here on: to the rows below the header, by what each column holds.
+    table.apply_merges(&check.map, specs, what);
+    Ok(check.map)
+}
+
+/// `locate_header` without failing on what is wrong with the header (`inspect` shows it): only
+/// a file with no rows, or one that cannot be read, is an error.
+pub fn check_header(
+    table: &mut Table,
+    specs: &[FieldSpec],
+    required: &[&[&str]],
+    overrides: &[(String, String)],
+    what: &str,
+) -> Result<HeaderCheck> {
     let rows = table.peek(30)?;
     if rows.iter().all(|r| r.cells.iter().all(Cell::is_empty)) {
         return Err(Error::Data(format!(
@@ -302,27 +330,68 @@ pub fn locate_header(
         .map(|c| c.text().unwrap_or_default())
         .collect();
     let (columns, by_user, missing_user) = match_headers(&headers, specs, overrides);
-    if !missing_user.is_empty() {
-        return Err(Error::Data(format!(
+    let missing_fields: Vec<&str> = required
+        .iter()
+        .filter(|alts| !alts.iter().any(|f| columns.contains_key(f)))
+        .map(|alts| alts[0])
+        .collect();
+    // An order export given as the catalog: its lines would be read as stock.
+    let sales_like = (what == "catalog")
+        .then(|| hints::sales_signature(&headers))
+        .flatten();
+    let mut missing = Vec::new();
+    if sales_like.is_some() {
+        for f in &missing_fields {
+            missing.push((
+                f.to_string(),
+                "none in this file, which looks like sales lines (see the problem below)".into(),
+            ));
+        }
+    } else if !missing_fields.is_empty() {
+        // The rows under the header show what each unused column holds.
+        let sample: Vec<super::table::RawRow> = table.peek(20)?.iter().cloned().collect();
+        let used: HashSet<usize> = columns.values().copied().collect();
+        for f in &missing_fields {
+            let hint = hints::suggest(f, &headers, &used, &sample, specs, table.decimal_comma_hint);
+            missing.push((f.to_string(), hint));
+        }
+    }
+    let problem = if !missing_user.is_empty() {
+        Some(format!(
             "{}: --map {}: no such column in the header (row {}); the columns are: {}",
             table.where_(),
             missing_user.join(", "),
             header_row.row,
             list_headers(&headers)
-        )));
-    }
-    let missing: Vec<&str> = required
-        .iter()
-        .filter(|alts| !alts.iter().any(|f| columns.contains_key(f)))
-        .map(|alts| alts[0])
-        .collect();
-    if !missing.is_empty() {
-        let hints: Vec<String> = missing
+        ))
+    } else if let Some(found) = sales_like {
+        Some(format!(
+            "{}: this looks like sales lines; pass it with --sales, after the catalog file (its header, row {}, has the order-line columns {}, while a catalog has one row per sku with its stock on hand{})",
+            table.where_(),
+            header_row.row,
+            found.join(", "),
+            if missing_fields.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the catalog column{} {} {} missing",
+                    if missing_fields.len() > 1 { "s" } else { "" },
+                    missing_fields.join(", "),
+                    if missing_fields.len() > 1 {
+                        "are"
+                    } else {
+                        "is"
+                    }
+                )
+            }
+        ))
+    } else if !missing.is_empty() {
+        let names: Vec<String> = missing
             .iter()
-            .map(|f| {
+            .map(|(f, _)| {
                 let example = specs
                     .iter()
-                    .find(|s| s.field == *f)
+                    .find(|s| s.field == f)
                     .map(|s| {
                         s.names
                             .iter()
@@ -335,25 +404,38 @@ pub fn locate_header(
                 format!("{f} (a column named like: {example})")
             })
             .collect();
-        // Suggest a column nothing else reads (never the sku column for the quantity).
-        let guess = headers
-            .iter()
-            .enumerate()
-            .find(|(i, h)| !h.is_empty() && !columns.values().any(|c| c == i))
-            .map(|(_, h)| h.clone())
-            .unwrap_or_else(|| "COLUMN".into());
-        return Err(Error::Data(format!(
-            "{}: missing required {what} column{}: {}. The header (row {}) has: {}. Rename the column, or name it with --map, e.g. --map {}=\"{}\"",
+        let suggestions: Vec<String> = missing.iter().map(|(_, h)| format!("Hint: {h}.")).collect();
+        Some(format!(
+            "{}: missing required {what} column{}: {}. The header (row {}) has: {}. {} Renaming the column to one of the names above works too",
             table.where_(),
             if missing.len() > 1 { "s" } else { "" },
-            hints.join("; "),
+            names.join("; "),
             header_row.row,
             list_headers(&headers),
-            missing[0],
-            guess
-        )));
-    }
-    // A header name twice is ambiguous when the planner would read that column.
+            suggestions.join(" "),
+        ))
+    } else {
+        duplicate_header(table, &headers, &columns, header_row.row)
+    };
+    Ok(HeaderCheck {
+        map: HeaderMap {
+            row: header_row.row,
+            headers,
+            columns,
+            mapped_by_user: by_user,
+        },
+        missing,
+        problem,
+    })
+}
+
+/// A header name twice is ambiguous when the planner would read that column.
+fn duplicate_header(
+    table: &Table,
+    headers: &[String],
+    columns: &HashMap<&'static str, usize>,
+    row: usize,
+) -> Option<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let key = h.trim().to_lowercase();
@@ -361,30 +443,20 @@ pub fn locate_header(
             continue;
         }
         if let Some(&first) = seen.get(&key) {
-            let used = columns.values().any(|&c| c == first || c == i);
-            if used {
-                return Err(Error::Data(format!(
-                    "{}: the header (row {}) names \"{}\" twice (columns {} and {}); it is unclear which one to read. Rename one of them, or pick one with --map FIELD=\"COLUMN\"",
+            if columns.values().any(|&c| c == first || c == i) {
+                return Some(format!(
+                    "{}: the header (row {row}) names \"{}\" twice (columns {} and {}); it is unclear which one to read. Rename one of them, or pick one with --map FIELD=\"COLUMN\"",
                     table.where_(),
-                    header_row.row,
                     h.trim(),
                     super::table::column_letters(first + table.col_offset),
                     super::table::column_letters(i + table.col_offset)
-                )));
+                ));
             }
         } else {
             seen.insert(key, i);
         }
     }
-    let map = HeaderMap {
-        row: header_row.row,
-        headers,
-        columns,
-        mapped_by_user: by_user,
-    };
-    // Merged cells apply from here on: to the rows below the header, by what each column holds.
-    table.apply_merges(&map, specs, what);
-    Ok(map)
+    None
 }
 
 fn list_headers(headers: &[String]) -> String {

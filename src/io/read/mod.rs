@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod dates;
 pub mod existing;
+pub mod hints;
 pub mod mapping;
 pub mod markdown;
 pub mod merges;

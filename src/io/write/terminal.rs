@@ -17,7 +17,13 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
         .collect();
     let slow = s.by_class.get("severe").copied().unwrap_or(0)
         + s.by_class.get("moderate").copied().unwrap_or(0);
-    if slow == 0 && plan.policy.request.is_none() {
+    if let Some(why) = crate::rules::nothing_classified(&plan.lines) {
+        // Not an all-clear: nothing was measured.
+        out.push_str(&format!(
+            "Nothing could be classified, so this is not an all-clear: {}.\n",
+            why.why
+        ));
+    } else if slow == 0 && plan.policy.request.is_none() {
         out.push_str("Inventory is balanced; no clearance needed.\n");
     } else if planned.is_empty() {
         out.push_str(&format!(
