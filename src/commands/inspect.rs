@@ -126,7 +126,16 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec]) -> Result<String> {
         let mut t = TextTable::new();
         t.load_style(presets::UTF8_FULL_CONDENSED);
         t.set_header(vec![
-            "row", "sku", "name", "category", "location", "quantity", "price", "cost", "sold",
+            "row",
+            "sku",
+            "name",
+            "category",
+            "location",
+            "quantity",
+            "price",
+            "on sale at",
+            "cost",
+            "sold",
             "note",
         ]);
         for l in catalog.lines.iter().take(args.rows) {
@@ -138,6 +147,7 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec]) -> Result<String> {
                 l.location.clone().unwrap_or_default(),
                 l.quantity.map(plain).unwrap_or_default(),
                 l.price.map(money).unwrap_or_default(),
+                l.live_price.map(money).unwrap_or_default(),
                 l.cost.map(money).unwrap_or_default(),
                 l.sold.map(plain).unwrap_or_default(),
                 match l.issue {
@@ -190,6 +200,16 @@ fn mapping_lines(
                     | "parent"
                     | "product_type"
                     | "surcharge"
+                    | "option1_name"
+                    | "option2_name"
+                    | "option3_name"
+                    | "status"
+                    | "discount_amount"
+                    | "discount_percent"
+                    | "discount_mode"
+                    | "discount_value"
+                    | "store_view_code"
+                    | "websites"
             )
         {
             continue;
