@@ -2,6 +2,7 @@
 //! template, and the campaign package `apply` builds. Pure logic: files are read and written in
 //! `io`, commands wire them together.
 
+pub mod action;
 pub mod header;
 pub mod package;
 pub mod review;

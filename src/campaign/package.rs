@@ -111,7 +111,7 @@ pub struct Change {
     pub sku: String,
     pub location: Option<String>,
     /// `deepen` or `end`.
-    pub action: super::review::Action,
+    pub action: super::action::Action,
     pub from_pct: String,
     /// The new depth (`deepen`); null for `end`.
     pub to_pct: Option<String>,

@@ -6,6 +6,7 @@
 //! the start: above 50% a success, below 20% the discount was too timid or the item does not
 //! sell). Deeper steps follow a ladder and never pass the cap or the margin floor.
 
+pub use super::action::Action;
 use super::package::{Campaign, CampaignLine, Change, Step};
 use crate::model::num::{money, plain, round};
 use crate::rules::{clearance_price, floor_to_step, minor_unit_digits};
@@ -50,27 +51,6 @@ pub struct Facts {
     pub last_sale: Option<NaiveDate>,
     /// Units on hand now, when a catalog was given and has the line.
     pub on_hand_now: Option<Decimal>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Deepen,
-    Hold,
-    End,
-    Review,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Deepen => "deepen",
-            Action::Hold => "hold",
-            Action::End => "end",
-            Action::Review => "review",
-        }
-    }
-    pub const ALL: [Action; 4] = [Action::Deepen, Action::Hold, Action::End, Action::Review];
 }
 
 /// One line of `review.json`.
