@@ -56,12 +56,12 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let mut warnings = plan.warnings.clone();
     if let Some(dir) = &args.campaigns {
         let opts = args.input.read_options();
-        let sales = crate::commands::review::SalesInputs {
+        let sales = crate::campaign::running::SalesInputs {
             files: &args.files.sales,
             opts: &opts,
             maps: &args.input.maps,
         };
-        summary.campaigns = crate::commands::review::running_campaigns(
+        summary.campaigns = crate::campaign::running::running_campaigns(
             dir,
             &sales,
             args.common.config.as_deref(),
