@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod planning;
 pub mod platform;
 pub mod report;
 pub mod rules;

@@ -47,7 +47,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
 
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading {}", args.files.catalog.display()));
-    let plan = crate::commands::plan::build_plan(&plan_args, &cfg)?;
+    let plan = crate::planning::build_plan(&plan_args, &cfg)?;
     progress.step(format!("writing the {week} report"));
     let previous_week = iso_week(as_of - chrono::Duration::days(7));
     let previous = read_summary(&args.out.join(&previous_week).join("summary.json"));
