@@ -149,7 +149,13 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         min_discount_pct: policy.min_discount_pct,
         margin_rule: policy.margin_rule.as_str().into(),
         window_days: cfg.window_days,
-        cap_overridden: policy.cap_pct != Decimal::from(25),
+        // A cap other than the default, or an explicit request above the cap (which is planned
+        // at its depth: the request overrides the cap).
+        cap_overridden: policy.cap_pct != Decimal::from(25)
+            || policy
+                .request
+                .as_ref()
+                .is_some_and(|r| r.discount_pct > policy.cap_pct),
         no_cost_cap_pct: policy.no_cost_cap_pct,
         basis: cfg.basis.as_str().into(),
         currency: policy.currency.clone(),

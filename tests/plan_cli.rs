@@ -336,6 +336,25 @@ fn explicit_sku_request() {
 }
 
 #[test]
+fn explicit_request_above_the_cap_is_recorded_as_an_override() {
+    let plan = plan_ok(&[BASIC, "--sku", "B-ZERO,B-V005", "--discount", "40"]).plan();
+    assert_eq!(plan["policy"]["cap_pct"], 25);
+    assert_eq!(plan["policy"]["cap_overridden"], true);
+    assert_planned(&plan, "B-ZERO", 40, "request", "30.00");
+    for sku in ["B-ZERO", "B-V005"] {
+        let why = s(&line(&plan, sku)["why"]);
+        assert!(
+            why.contains("40% requested, above the 25% cap: the request overrides the cap"),
+            "{sku}: {why}"
+        );
+    }
+    // A request within the cap overrides nothing.
+    let plan = plan_ok(&[BASIC, "--sku", "B-ZERO", "--discount", "20"]).plan();
+    assert_eq!(plan["policy"]["cap_overridden"], false);
+    assert!(!s(&line(&plan, "B-ZERO")["why"]).contains("overrides the cap"));
+}
+
+#[test]
 fn explicit_request_with_allow_below_floor() {
     let plan = plan_ok(&[
         BASIC,
