@@ -598,6 +598,31 @@ fn validate_above_max_names_the_margin_floor_when_it_sets_the_max() {
 }
 
 #[test]
+fn validate_lists_every_problem_of_a_duplicate_row() {
+    let ctx = Ctx::new();
+    let csv = ctx.dir.path().join("dup.csv");
+    std::fs::write(
+        &csv,
+        "SKU,Include,Discount %\nB-ZERO,Y,20\nB-ZERO,maybe,abc\n",
+    )
+    .unwrap();
+    let r = ctx.validate(&csv, &[]);
+    r.code(65);
+    let got: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        got,
+        [
+            "dup.csv!A3: duplicate row: B-ZERO is already on row 2 (keep one row per sku and location)",
+            "dup.csv!B3: Include \"maybe\" is not Y or N (Y or N)",
+            "dup.csv!C3: \"abc\" is not a number (a discount from 0 to 25%)",
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("3 problem(s)"), "{}", r.stderr);
+}
+
+#[test]
 fn validate_json_lists_the_same_problems() {
     let ctx = Ctx::new();
     let r = ctx.validate(&tpl("edited_errors.xlsx"), &["--format", "json"]);
