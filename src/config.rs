@@ -263,12 +263,11 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
                     path.display()
                 ))
             })?;
-        let skus = campaign
-            .lines
-            .iter()
-            .map(|l| l.sku.trim().to_string())
-            .collect();
-        policy.only_skus = Some((campaign.header.name, skus));
+        let mut lines = crate::rules::CampaignLines::default();
+        for l in &campaign.lines {
+            lines.insert(&l.sku, l.location.as_deref());
+        }
+        policy.only_lines = Some((campaign.header.name, lines));
     }
     Ok(PlanConfig {
         policy,

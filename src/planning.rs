@@ -167,7 +167,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             discount_pct: r.discount_pct,
         }),
         allow_below_floor: policy.allow_below_floor,
-        from_campaign: policy.only_skus.as_ref().map(|(name, _)| name.clone()),
+        from_campaign: policy.only_lines.as_ref().map(|(name, _)| name.clone()),
     };
     if let Some(path) = &args.from_campaign {
         inputs.push(InputFile {
@@ -175,7 +175,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             role: "campaign".into(),
             sheet: None,
             rows: policy
-                .only_skus
+                .only_lines
                 .as_ref()
                 .map(|(_, s)| s.len() as u64)
                 .unwrap_or(0),
