@@ -66,6 +66,7 @@ struct ReviewConfig {
     timid_rate_pct: Option<Num>,
     ladder: Option<Vec<Num>>,
     cap_pct: Option<Num>,
+    deepen_successes: Option<bool>,
 }
 
 /// `[campaign]` in clearance.toml: header defaults for `apply`; flags override them.
@@ -375,5 +376,6 @@ pub fn review_settings(
             .map(|p| p.step_pct)
             .filter(|s| *s > Decimal::ZERO)
             .unwrap_or(Decimal::ONE),
+        deepen_successes: r.deepen_successes.unwrap_or(false),
     })
 }

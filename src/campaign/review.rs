@@ -33,6 +33,9 @@ pub struct Settings {
     pub cap_pct: Decimal,
     /// Depths are multiples of this.
     pub step_pct: Decimal,
+    /// Deepen a quiet line even when its clearance rate is at or above the success rate
+    /// (`[review] deepen_successes`); by default such a line is held.
+    pub deepen_successes: bool,
 }
 
 impl Settings {
@@ -265,6 +268,16 @@ pub fn decide(
     let timid = judged
         && days_at_depth >= i64::from(s.stall_days)
         && rate.is_some_and(|x| x < s.timid_rate_pct);
+    // A line that already cleared the success share of its stock is a success: a quiet week
+    // does not make it deeper (unless `deepen_successes`), it holds at its depth.
+    let success = rate.is_some_and(|x| x >= s.success_rate_pct);
+    if stalled && success && !s.deepen_successes {
+        r.why = format!(
+            "nothing sold for {days_without_sale} days at {cur}%, but {sold_text} in {days_running} days ({rate_text}) is at or above the {}% success mark: hold at {cur}% ([review] deepen_successes = true deepens it)",
+            plain(s.success_rate_pct)
+        );
+        return r;
+    }
     if !stalled && !timid {
         r.why = moving_why(
             s,
@@ -630,6 +643,9 @@ pub struct SettingsRecord {
     pub cap_pct: String,
     /// True when the cap differs from the campaign's.
     pub cap_raised: bool,
+    /// Quiet lines at or above the success rate are deepened too (default: held).
+    #[serde(default)]
+    pub deepen_successes: bool,
 }
 
 impl SettingsRecord {
@@ -642,6 +658,7 @@ impl SettingsRecord {
             ladder: s.ladder.iter().map(|d| plain(*d)).collect(),
             cap_pct: plain(s.cap_pct),
             cap_raised: campaign_cap.is_some_and(|c| s.cap_pct > c),
+            deepen_successes: s.deepen_successes,
         }
     }
 }

@@ -17,6 +17,7 @@ fn settings() -> Settings {
         ladder: vec![dec("20"), dec("30"), dec("40")],
         cap_pct: dec("40"),
         step_pct: Decimal::ONE,
+        deepen_successes: false,
     }
 }
 
