@@ -1011,3 +1011,77 @@ fn overlapping_campaigns_warn_naming_both() {
     r.code(0);
     assert!(!r.stderr.contains("overlapping"), "{}", r.stderr);
 }
+
+// ---------------------------------------------------------------- quotes
+
+#[test]
+fn quotes_pair_each_customer_only_with_the_campaign_lines_they_bought() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan");
+    clr([
+        "plan".into(),
+        "examples/catalog.xlsx".into(),
+        "--sales".into(),
+        "examples/sales.csv".into(),
+        "--as-of".into(),
+        "2026-11-20".into(),
+        "--out".into(),
+        plan.clone().into_os_string(),
+        "--quiet".into(),
+    ])
+    .code(0);
+    let campaigns = dir.path().join("campaigns");
+    let r = clr([
+        "apply".into(),
+        plan.join("upload-template.xlsx").into_os_string(),
+        "--plan".into(),
+        plan.join("plan.json").into_os_string(),
+        "--out".into(),
+        campaigns.clone().into_os_string(),
+        "--as-of".into(),
+        "2026-11-20".into(),
+        "--sales".into(),
+        "examples/sales.csv".into(),
+    ]);
+    r.code(0);
+    assert!(!r.stderr.contains("quotes.csv"), "not capped: {}", r.stderr);
+    let quotes = read_csv(&campaigns.join("clearance-2026-11-20").join("quotes.csv"));
+    // Thousands of rows when every customer was paired with every line of a category they bought in.
+    assert_eq!(quotes.len(), 321);
+    assert!(quotes.len() <= 2_000, "quotes.csv holds at most 2,000 rows");
+    // What each customer bought in the plan's 90-day window (2026-08-23 to 2026-11-20).
+    let mut bought: HashSet<(String, String)> = HashSet::new();
+    for row in read_csv(&fixture("examples/sales.csv")) {
+        let date = row["date"].as_str();
+        if ("2026-08-23"..="2026-11-20").contains(&date) {
+            bought.insert((row["customer"].clone(), row["sku"].clone()));
+        }
+    }
+    let campaign: Value = serde_json::from_str(
+        &std::fs::read_to_string(campaigns.join("clearance-2026-11-20/campaign.json")).unwrap(),
+    )
+    .unwrap();
+    let in_campaign: HashSet<&str> = campaign["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| s(&l["sku"]))
+        .collect();
+    let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+    for q in &quotes {
+        assert!(
+            bought.contains(&(q["customer"].clone(), q["sku"].clone())),
+            "{} did not buy {}",
+            q["customer"],
+            q["sku"]
+        );
+        assert!(in_campaign.contains(q["sku"].as_str()), "{q:?}");
+        assert_eq!(q["why"], "bought this sku");
+        // One quote per customer.
+        assert_eq!(
+            *ids.entry(q["customer"].as_str())
+                .or_insert(q["quote_id"].as_str()),
+            q["quote_id"].as_str()
+        );
+    }
+}
