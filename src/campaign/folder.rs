@@ -140,18 +140,34 @@ fn revision_files(root: &Path) -> Vec<(u32, PathBuf)> {
     found
 }
 
-/// Write `next` into `root/revisions/NNN/`, built in a temporary folder and renamed into place;
-/// an existing revision folder is never replaced.
-pub fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
+/// Check that `root` holds a campaign (its revision 1) before a lock is taken in it.
+pub fn require_campaign(root: &Path) -> Result<()> {
+    let file = root.join("campaign.json");
+    if file.is_file() {
+        return Ok(());
+    }
+    Err(Error::input(
+        &file,
+        "no campaign here; give the campaign.json `clearance apply` wrote, or its folder",
+    ))
+}
+
+/// Build revision `revision` of the campaign in `root`: `fill` writes its files into a temporary
+/// folder inside `root/revisions/`, which is then renamed to `revisions/NNN/`. An existing
+/// revision folder is never replaced; a failure leaves no revision behind.
+pub fn write_revision_folder(
+    root: &Path,
+    revision: u32,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<PathBuf> {
     let revisions = root.join("revisions");
     ensure_dir(&revisions)?;
-    let target = revision_folder(root, next.revision);
+    let target = revision_folder(root, revision);
     if target.exists() {
         return Err(Error::output(
             &target,
             format!(
-                "revision {} already exists; earlier revisions are never replaced (review the latest revision)",
-                next.revision
+                "revision {revision} already exists; earlier revisions are never replaced (review the latest revision)"
             ),
         ));
     }
@@ -159,31 +175,7 @@ pub fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
         .prefix(".clearance-revision-")
         .tempdir_in(&revisions)
         .map_err(|e| Error::output(&revisions, format!("cannot create a folder: {e}")))?;
-    let dir = tmp.path();
-    let effective = next
-        .changes
-        .first()
-        .map(|c| c.date)
-        .unwrap_or(next.header.start);
-    let deepened = review::changed(next, review::Action::Deepen);
-    let ended = review::changed(next, review::Action::End);
-    write_json(dir, "campaign.json", next)?;
-    fail_point(&dir.join("campaign.json"))?;
-    let prices = package::price_rows(&deepened, effective, Some(next.header.end));
-    write_csv(dir, "price-list.csv", &PRICE_COLUMNS, &prices)?;
-    let name = format!("{} (revision {})", next.header.name, next.revision);
-    let rules = package::product_rules(
-        &name,
-        next.status == "approved",
-        &deepened,
-        &next.lines,
-        effective,
-        next.header.end,
-    );
-    write_json(dir, "discount-rules.json", &rules)?;
-    let revert = package::revert_rows(&ended, effective);
-    write_csv(dir, "revert.csv", &PRICE_COLUMNS, &revert)?;
-    fail_point(&dir.join("revert.csv"))?;
+    fill(tmp.path())?;
     let kept = tmp.keep();
     std::fs::rename(&kept, &target).map_err(|e| {
         let _ = std::fs::remove_dir_all(&kept);
@@ -195,4 +187,35 @@ pub fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
         let _ = std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755));
     }
     Ok(target)
+}
+
+/// Write the review revision `next` into `root/revisions/NNN/`: the campaign, the price list
+/// and discount rules of its deepened lines, and the revert rows of its ended lines.
+pub fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
+    write_revision_folder(root, next.revision, |dir| {
+        let effective = next
+            .changes
+            .first()
+            .map(|c| c.date)
+            .unwrap_or(next.header.start);
+        let deepened = review::changed(next, review::Action::Deepen);
+        let ended = review::changed(next, review::Action::End);
+        write_json(dir, "campaign.json", next)?;
+        fail_point(&dir.join("campaign.json"))?;
+        let prices = package::price_rows(&deepened, effective, Some(next.header.end));
+        write_csv(dir, "price-list.csv", &PRICE_COLUMNS, &prices)?;
+        let name = format!("{} (revision {})", next.header.name, next.revision);
+        let rules = package::product_rules(
+            &name,
+            next.status == "approved",
+            &deepened,
+            &next.lines,
+            effective,
+            next.header.end,
+        );
+        write_json(dir, "discount-rules.json", &rules)?;
+        let revert = package::revert_rows(&ended, effective);
+        write_csv(dir, "revert.csv", &PRICE_COLUMNS, &revert)?;
+        fail_point(&dir.join("revert.csv"))
+    })
 }

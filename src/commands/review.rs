@@ -14,7 +14,9 @@
 //! campaign folder keeps two runs (cron) from writing revisions at once.
 
 use crate::Output;
-use crate::campaign::folder::{LOCK_FILE, campaign_root, locate, revision_folder, write_revision};
+use crate::campaign::folder::{
+    LOCK_FILE, campaign_root, locate, require_campaign, revision_folder, write_revision,
+};
 use crate::campaign::package::Campaign;
 use crate::campaign::review::{
     self, Facts, LineReview, REVIEW_SCHEMA, Review, Reviewed, SettingsRecord, WrittenRevision,
@@ -49,13 +51,7 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
     // latest revision is read, so a second run waits and then reviews the new one.
     let _lock = if args.apply {
         let root = campaign_root(&args.campaign);
-        if !root.join("campaign.json").is_file() {
-            let file = root.join("campaign.json");
-            return Err(Error::input(
-                &file,
-                "no campaign here; give the campaign.json `clearance apply` wrote, or its folder",
-            ));
-        }
+        require_campaign(&root)?;
         Some(Lock::take(
             &root.join(LOCK_FILE),
             "clearance review",
