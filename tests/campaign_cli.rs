@@ -1085,3 +1085,132 @@ fn quotes_pair_each_customer_only_with_the_campaign_lines_they_bought() {
         );
     }
 }
+
+// ---------------------------------------------------------------- approve
+
+/// Every file under `dir` with its bytes.
+fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn approve_turns_a_draft_into_an_approved_revision() {
+    let ctx = Ctx::new();
+    ctx.apply(&ctx.template(), &[]).code(0);
+    let folder = ctx.campaign_dir(CAMPAIGN);
+    let before = files_under(&folder);
+    let draft: Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("campaign.json")).unwrap())
+            .unwrap();
+    assert_eq!(draft["status"], "draft");
+    let approve = |extra: &[&str]| {
+        let mut args: Vec<OsString> = vec![
+            "approve".into(),
+            folder.clone().into(),
+            "--by".into(),
+            "A. Buyer".into(),
+            "--as-of".into(),
+            AS_OF.into(),
+        ];
+        args.extend(extra.iter().map(OsString::from));
+        clr(args)
+    };
+
+    let r = approve(&[]);
+    r.code(0);
+    let rev = folder.join("revisions").join("002");
+    assert_eq!(
+        r.stdout,
+        format!(
+            "Campaign \"Clearance 2026-11-22\" approved by A. Buyer: revision 2 written to {} (campaign.json, discount-rules.json with 6 active rule(s) from 2026-11-22 to 2026-12-20)\n",
+            rev.display()
+        )
+    );
+    // The earlier files are byte-identical; the revision holds exactly two files.
+    let after = files_under(&folder);
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
+    }
+    let added: Vec<&PathBuf> = after.keys().filter(|p| !before.contains_key(*p)).collect();
+    assert_eq!(
+        added,
+        [&rev.join("campaign.json"), &rev.join("discount-rules.json")]
+    );
+    let approved: Value =
+        serde_json::from_str(&std::fs::read_to_string(rev.join("campaign.json")).unwrap())
+            .unwrap();
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["revision"], 2);
+    assert_eq!(approved["approved_by"], "A. Buyer");
+    assert!(
+        s(&approved["approved_at"]).ends_with('Z'),
+        "{}",
+        approved["approved_at"]
+    );
+    assert_eq!(approved["lines"], draft["lines"]);
+    assert_eq!(approved["plan_id"], draft["plan_id"]);
+    let rules: Value =
+        serde_json::from_str(&std::fs::read_to_string(rev.join("discount-rules.json")).unwrap())
+            .unwrap();
+    let rules = rules.as_array().expect("rule bodies");
+    assert_eq!(rules.len(), 6);
+    for rule in rules {
+        assert_eq!(rule["discountRule"]["active"], true, "{rule}");
+        assert_eq!(
+            rule["discountRule"]["activeTimeInfo"]["end"],
+            "2026-12-20T23:59:59Z"
+        );
+    }
+
+    // Approving again is refused and writes nothing.
+    let again = approve(&[]);
+    again.code(65);
+    assert!(
+        again.stderr.contains(&format!(
+            "campaign \"Clearance 2026-11-22\" is already approved (by A. Buyer at {}, revision 2); nothing to approve",
+            s(&approved["approved_at"])
+        )),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(files_under(&folder), after);
+}
+
+#[test]
+fn approve_waits_for_the_campaign_lock_and_gives_73() {
+    let ctx = Ctx::new();
+    ctx.apply(&ctx.template(), &[]).code(0);
+    let folder = ctx.campaign_dir(CAMPAIGN);
+    // A lock held by a live process (this test), as `review --apply` holds it.
+    let lock = folder.join(".clearance-review.lock");
+    std::fs::write(&lock, std::process::id().to_string()).unwrap();
+    let r = clr([
+        OsString::from("approve"),
+        folder.join("campaign.json").into(),
+        "--by".into(),
+        "A. Buyer".into(),
+        "--lock-wait".into(),
+        "0".into(),
+    ]);
+    r.code(73);
+    assert!(
+        r.stderr
+            .contains("another clearance review or approve run (process "),
+        "{}",
+        r.stderr
+    );
+    assert!(!folder.join("revisions").exists());
+    assert!(lock.exists(), "the other run's lock is left alone");
+}

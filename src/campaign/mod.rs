@@ -4,6 +4,7 @@
 //! a day), which the commands share so that no command imports another.
 
 pub mod action;
+pub mod approval;
 pub mod folder;
 pub mod header;
 pub mod package;
