@@ -1149,8 +1149,7 @@ fn approve_turns_a_draft_into_an_approved_revision() {
         [&rev.join("campaign.json"), &rev.join("discount-rules.json")]
     );
     let approved: Value =
-        serde_json::from_str(&std::fs::read_to_string(rev.join("campaign.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(rev.join("campaign.json")).unwrap()).unwrap();
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["revision"], 2);
     assert_eq!(approved["approved_by"], "A. Buyer");

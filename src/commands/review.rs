@@ -75,7 +75,7 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
             row: None,
             column: Some("status".into()),
             message: format!(
-                "the campaign is a {} (not approved): its discount rules, and those of its revisions, are written inactive",
+                "the campaign is a {} (not approved): its discount rules, and those of its revisions, are written inactive; approve it with `clearance approve CAMPAIGN --by NAME`",
                 campaign.status
             ),
         });
