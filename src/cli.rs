@@ -64,6 +64,13 @@ pub enum Command {
     ///   30 6 * * 1  cd /srv/shop && clearance review campaigns/winter --sales orders.csv --out reviews/winter --force --apply --quiet
     #[command(verbatim_doc_comment)]
     Review(ReviewArgs),
+    /// Approve a draft campaign: write its next revision with the status approved, who approved
+    /// it and when, and its discount rules active. Earlier files are never touched.
+    ///
+    /// Example:
+    ///   clearance approve campaigns/winter-clearance --by "A. Buyer"
+    #[command(verbatim_doc_comment)]
+    Approve(ApproveArgs),
     /// Show which sheet, header row and column mapping would be used, and the first rows as parsed.
     ///
     /// Example:
@@ -355,6 +362,24 @@ pub struct ReviewArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct ApproveArgs {
+    /// The campaign: CAMPAIGNS/<slug>/campaign.json, its folder or one of its revisions; its
+    /// latest revision is approved.
+    #[arg(value_name = "CAMPAIGN")]
+    pub campaign: PathBuf,
+    /// Who approves it (recorded as approved_by).
+    #[arg(long, value_name = "NAME", required = true)]
+    pub by: String,
+    /// The day of the approval (YYYY-MM-DD): the rules are active from it (or from the start
+    /// when later). Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+    /// How long to wait for another run on the same campaign to finish, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub lock_wait: u64,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct ApplyArgs {
     /// The edited, valid template.
     #[arg(value_name = "TEMPLATE")]
@@ -400,8 +425,8 @@ pub struct ApplyArgs {
     /// Days at the start the average-sales promo quantity leaves out (STOCK-M conversion delay).
     #[arg(long, value_name = "DAYS", help_heading = "Campaign")]
     pub conversion_delay: Option<u32>,
-    /// Sales files with customer ids: write quotes.csv, a draft quote per customer who bought a
-    /// campaign sku or its category within the plan's window (repeatable).
+    /// Sales files with customer ids: write quotes.csv, a draft quote per customer listing the
+    /// campaign skus they bought within the plan's window (repeatable).
     #[arg(long, value_name = "FILE", help_heading = "Campaign")]
     pub sales: Vec<PathBuf>,
     /// Mark the campaign approved (discount rules become active).

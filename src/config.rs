@@ -66,6 +66,7 @@ struct ReviewConfig {
     timid_rate_pct: Option<Num>,
     ladder: Option<Vec<Num>>,
     cap_pct: Option<Num>,
+    deepen_successes: Option<bool>,
 }
 
 /// `[campaign]` in clearance.toml: header defaults for `apply`; flags override them.
@@ -263,12 +264,11 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
                     path.display()
                 ))
             })?;
-        let skus = campaign
-            .lines
-            .iter()
-            .map(|l| l.sku.trim().to_string())
-            .collect();
-        policy.only_skus = Some((campaign.header.name, skus));
+        let mut lines = crate::rules::CampaignLines::default();
+        for l in &campaign.lines {
+            lines.insert(&l.sku, l.location.as_deref());
+        }
+        policy.only_lines = Some((campaign.header.name, lines));
     }
     Ok(PlanConfig {
         policy,
@@ -376,5 +376,6 @@ pub fn review_settings(
             .map(|p| p.step_pct)
             .filter(|s| *s > Decimal::ZERO)
             .unwrap_or(Decimal::ONE),
+        deepen_successes: r.deepen_successes.unwrap_or(false),
     })
 }

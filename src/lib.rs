@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod planning;
 pub mod platform;
 pub mod report;
 pub mod rules;
@@ -245,6 +246,7 @@ pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
         cli::Command::Template(args) => commands::template::run(args, out),
         cli::Command::Validate(args) => commands::validate::run(args, out),
         cli::Command::Apply(args) => commands::apply::run(args, out),
+        cli::Command::Approve(args) => commands::approve::run(args, out),
         cli::Command::Report(args) => commands::report::run(args, out),
         cli::Command::Review(args) => commands::review::run(args, out),
     };

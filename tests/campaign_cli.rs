@@ -598,6 +598,31 @@ fn validate_above_max_names_the_margin_floor_when_it_sets_the_max() {
 }
 
 #[test]
+fn validate_lists_every_problem_of_a_duplicate_row() {
+    let ctx = Ctx::new();
+    let csv = ctx.dir.path().join("dup.csv");
+    std::fs::write(
+        &csv,
+        "SKU,Include,Discount %\nB-ZERO,Y,20\nB-ZERO,maybe,abc\n",
+    )
+    .unwrap();
+    let r = ctx.validate(&csv, &[]);
+    r.code(65);
+    let got: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        got,
+        [
+            "dup.csv!A3: duplicate row: B-ZERO is already on row 2 (keep one row per sku and location)",
+            "dup.csv!B3: Include \"maybe\" is not Y or N (Y or N)",
+            "dup.csv!C3: \"abc\" is not a number (a discount from 0 to 25%)",
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("3 problem(s)"), "{}", r.stderr);
+}
+
+#[test]
 fn validate_json_lists_the_same_problems() {
     let ctx = Ctx::new();
     let r = ctx.validate(&tpl("edited_errors.xlsx"), &["--format", "json"]);
@@ -985,4 +1010,206 @@ fn overlapping_campaigns_warn_naming_both() {
     );
     r.code(0);
     assert!(!r.stderr.contains("overlapping"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------- quotes
+
+#[test]
+fn quotes_pair_each_customer_only_with_the_campaign_lines_they_bought() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan");
+    clr([
+        "plan".into(),
+        "examples/catalog.xlsx".into(),
+        "--sales".into(),
+        "examples/sales.csv".into(),
+        "--as-of".into(),
+        "2026-11-20".into(),
+        "--out".into(),
+        plan.clone().into_os_string(),
+        "--quiet".into(),
+    ])
+    .code(0);
+    let campaigns = dir.path().join("campaigns");
+    let r = clr([
+        "apply".into(),
+        plan.join("upload-template.xlsx").into_os_string(),
+        "--plan".into(),
+        plan.join("plan.json").into_os_string(),
+        "--out".into(),
+        campaigns.clone().into_os_string(),
+        "--as-of".into(),
+        "2026-11-20".into(),
+        "--sales".into(),
+        "examples/sales.csv".into(),
+    ]);
+    r.code(0);
+    assert!(!r.stderr.contains("quotes.csv"), "not capped: {}", r.stderr);
+    let quotes = read_csv(&campaigns.join("clearance-2026-11-20").join("quotes.csv"));
+    // Thousands of rows when every customer was paired with every line of a category they bought in.
+    assert_eq!(quotes.len(), 321);
+    assert!(quotes.len() <= 2_000, "quotes.csv holds at most 2,000 rows");
+    // What each customer bought in the plan's 90-day window (2026-08-23 to 2026-11-20).
+    let mut bought: HashSet<(String, String)> = HashSet::new();
+    for row in read_csv(&fixture("examples/sales.csv")) {
+        let date = row["date"].as_str();
+        if ("2026-08-23"..="2026-11-20").contains(&date) {
+            bought.insert((row["customer"].clone(), row["sku"].clone()));
+        }
+    }
+    let campaign: Value = serde_json::from_str(
+        &std::fs::read_to_string(campaigns.join("clearance-2026-11-20/campaign.json")).unwrap(),
+    )
+    .unwrap();
+    let in_campaign: HashSet<&str> = campaign["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| s(&l["sku"]))
+        .collect();
+    let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+    for q in &quotes {
+        assert!(
+            bought.contains(&(q["customer"].clone(), q["sku"].clone())),
+            "{} did not buy {}",
+            q["customer"],
+            q["sku"]
+        );
+        assert!(in_campaign.contains(q["sku"].as_str()), "{q:?}");
+        assert_eq!(q["why"], "bought this sku");
+        // One quote per customer.
+        assert_eq!(
+            *ids.entry(q["customer"].as_str())
+                .or_insert(q["quote_id"].as_str()),
+            q["quote_id"].as_str()
+        );
+    }
+}
+
+// ---------------------------------------------------------------- approve
+
+/// Every file under `dir` with its bytes.
+fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn approve_turns_a_draft_into_an_approved_revision() {
+    let ctx = Ctx::new();
+    ctx.apply(&ctx.template(), &[]).code(0);
+    let folder = ctx.campaign_dir(CAMPAIGN);
+    let before = files_under(&folder);
+    let draft: Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("campaign.json")).unwrap())
+            .unwrap();
+    assert_eq!(draft["status"], "draft");
+    let approve = |extra: &[&str]| {
+        let mut args: Vec<OsString> = vec![
+            "approve".into(),
+            folder.clone().into(),
+            "--by".into(),
+            "A. Buyer".into(),
+            "--as-of".into(),
+            AS_OF.into(),
+        ];
+        args.extend(extra.iter().map(OsString::from));
+        clr(args)
+    };
+
+    let r = approve(&[]);
+    r.code(0);
+    let rev = folder.join("revisions").join("002");
+    assert_eq!(
+        r.stdout,
+        format!(
+            "Campaign \"Clearance 2026-11-22\" approved by A. Buyer: revision 2 written to {} (campaign.json, discount-rules.json with 6 active rule(s) from 2026-11-22 to 2026-12-20)\n",
+            rev.display()
+        )
+    );
+    // The earlier files are byte-identical; the revision holds exactly two files.
+    let after = files_under(&folder);
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
+    }
+    let added: Vec<&PathBuf> = after.keys().filter(|p| !before.contains_key(*p)).collect();
+    assert_eq!(
+        added,
+        [&rev.join("campaign.json"), &rev.join("discount-rules.json")]
+    );
+    let approved: Value =
+        serde_json::from_str(&std::fs::read_to_string(rev.join("campaign.json")).unwrap()).unwrap();
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["revision"], 2);
+    assert_eq!(approved["approved_by"], "A. Buyer");
+    assert!(
+        s(&approved["approved_at"]).ends_with('Z'),
+        "{}",
+        approved["approved_at"]
+    );
+    assert_eq!(approved["lines"], draft["lines"]);
+    assert_eq!(approved["plan_id"], draft["plan_id"]);
+    let rules: Value =
+        serde_json::from_str(&std::fs::read_to_string(rev.join("discount-rules.json")).unwrap())
+            .unwrap();
+    let rules = rules.as_array().expect("rule bodies");
+    assert_eq!(rules.len(), 6);
+    for rule in rules {
+        assert_eq!(rule["discountRule"]["active"], true, "{rule}");
+        assert_eq!(
+            rule["discountRule"]["activeTimeInfo"]["end"],
+            "2026-12-20T23:59:59Z"
+        );
+    }
+
+    // Approving again is refused and writes nothing.
+    let again = approve(&[]);
+    again.code(65);
+    assert!(
+        again.stderr.contains(&format!(
+            "campaign \"Clearance 2026-11-22\" is already approved (by A. Buyer at {}, revision 2); nothing to approve",
+            s(&approved["approved_at"])
+        )),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(files_under(&folder), after);
+}
+
+#[test]
+fn approve_waits_for_the_campaign_lock_and_gives_73() {
+    let ctx = Ctx::new();
+    ctx.apply(&ctx.template(), &[]).code(0);
+    let folder = ctx.campaign_dir(CAMPAIGN);
+    // A lock held by a live process (this test), as `review --apply` holds it.
+    let lock = folder.join(".clearance-review.lock");
+    std::fs::write(&lock, std::process::id().to_string()).unwrap();
+    let r = clr([
+        OsString::from("approve"),
+        folder.join("campaign.json").into(),
+        "--by".into(),
+        "A. Buyer".into(),
+        "--lock-wait".into(),
+        "0".into(),
+    ]);
+    r.code(73);
+    assert!(
+        r.stderr
+            .contains("another clearance review or approve run (process "),
+        "{}",
+        r.stderr
+    );
+    assert!(!folder.join("revisions").exists());
+    assert!(lock.exists(), "the other run's lock is left alone");
 }

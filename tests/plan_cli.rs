@@ -336,6 +336,25 @@ fn explicit_sku_request() {
 }
 
 #[test]
+fn explicit_request_above_the_cap_is_recorded_as_an_override() {
+    let plan = plan_ok(&[BASIC, "--sku", "B-ZERO,B-V005", "--discount", "40"]).plan();
+    assert_eq!(plan["policy"]["cap_pct"], 25);
+    assert_eq!(plan["policy"]["cap_overridden"], true);
+    assert_planned(&plan, "B-ZERO", 40, "request", "30.00");
+    for sku in ["B-ZERO", "B-V005"] {
+        let why = s(&line(&plan, sku)["why"]);
+        assert!(
+            why.contains("40% requested, above the 25% cap: the request overrides the cap"),
+            "{sku}: {why}"
+        );
+    }
+    // A request within the cap overrides nothing.
+    let plan = plan_ok(&[BASIC, "--sku", "B-ZERO", "--discount", "20"]).plan();
+    assert_eq!(plan["policy"]["cap_overridden"], false);
+    assert!(!s(&line(&plan, "B-ZERO")["why"]).contains("overrides the cap"));
+}
+
+#[test]
 fn explicit_request_with_allow_below_floor() {
     let plan = plan_ok(&[
         BASIC,
@@ -562,4 +581,59 @@ fn no_slow_movers_still_writes_plan() {
     let plan = run.plan();
     assert_eq!(lines(&plan).len(), 2);
     assert!(planned(&plan).is_empty());
+}
+
+// ---------------------------------------------------------------- --from-campaign
+
+#[test]
+fn from_campaign_keeps_the_campaigns_locations() {
+    // A campaign that holds sku A at WH2 only: replanning from it plans A at WH2, not at the
+    // other locations of A.
+    let first = plan_ok(&["fixtures/multi_location.csv"]);
+    let dir = first.dir.path();
+    let template = dir.join("one-location.csv");
+    std::fs::write(&template, "SKU,Location,Include,Discount %\nA,WH2,Y,20\n").unwrap();
+    let campaigns = dir.join("campaigns");
+    let applied = bin()
+        .arg("apply")
+        .arg(&template)
+        .arg("--plan")
+        .arg(first.file("plan.json"))
+        .arg("--out")
+        .arg(&campaigns)
+        .args(["--as-of", AS_OF, "--name", "Hose WH2"])
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let campaign = campaigns.join("hose-wh2").join("campaign.json");
+    let again = plan_ok(&[
+        "fixtures/multi_location.csv",
+        "--from-campaign",
+        campaign.to_str().unwrap(),
+    ])
+    .plan();
+    assert_eq!(again["policy"]["from_campaign"], "Hose WH2");
+    let wh2 = line_at(&again, "A", Some("WH2"));
+    assert_eq!(wh2["status"], "planned", "{wh2}");
+    for loc in ["WH1", "STORE"] {
+        let l = line_at(&again, "A", Some(loc));
+        assert_eq!(l["status"], "skipped", "{l}");
+        assert_eq!(l["reason"], "excluded", "{l}");
+        assert_eq!(
+            s(&l["why"]),
+            format!(
+                "not in campaign \"Hose WH2\" at {loc} (--from-campaign keeps the campaign's locations)"
+            )
+        );
+    }
+    let b = line_at(&again, "B", Some("WH1"));
+    assert_eq!(
+        s(&b["why"]),
+        "not in campaign \"Hose WH2\" (--from-campaign)"
+    );
+    assert_eq!(planned(&again).len(), 1);
 }

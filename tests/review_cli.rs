@@ -885,3 +885,56 @@ fn an_output_folder_that_cannot_be_written_leaves_no_revision() {
         "no revision without its review files"
     );
 }
+
+#[test]
+fn a_quiet_line_above_the_success_rate_is_held_unless_successes_are_deepened() {
+    // SCARF-2 sells 12 of its 20 units (60%) in its first four days, then nothing for 7 days.
+    let ctx = Ctx::new();
+    let sales = ctx.path("sales-success.csv");
+    std::fs::write(
+        &sales,
+        "order_id,date,sku,quantity\nT-1,2026-11-24,SCARF-2,6\nT-2,2026-11-26,SCARF-2,6\nT-3,2026-11-26,BOOT-3,1\n",
+    )
+    .unwrap();
+    let review = |config: &Path, out: &str| {
+        let r = clr([
+            os("review"),
+            ctx.campaign().into(),
+            os("--sales"),
+            sales.clone().into(),
+            os("--as-of"),
+            os("2026-12-03"),
+            os("--out"),
+            ctx.path(out).into(),
+            os("--config"),
+            config.into(),
+            os("--quiet"),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        read_json(&ctx.path(&format!("{out}/review.json")))
+    };
+    let held = review(Path::new(CONFIG), "held");
+    let scarf = line(&held, "SCARF-2");
+    assert_eq!(s(&scarf["clearance_rate_pct"]), "60");
+    assert_eq!(scarf["days_without_sale"], 7);
+    assert_eq!(scarf["recommendation"], "hold", "{scarf}");
+    assert_eq!(scarf["changes"], false);
+    let cur = s(&scarf["discount_pct"]).to_string();
+    assert_eq!(
+        s(&scarf["why"]),
+        format!(
+            "nothing sold for 7 days at {cur}%, but 12 of 20 sold in 11 days (clearance rate 60%) is at or above the 50% success mark: hold at {cur}% ([review] deepen_successes = true deepens it)"
+        )
+    );
+    assert_eq!(held["settings"]["deepen_successes"], false);
+    // A quiet line under the success rate is still deepened.
+    assert_eq!(line(&held, "COAT-1")["recommendation"], "deepen");
+
+    let config = ctx.path("deepen-successes.toml");
+    let text = std::fs::read_to_string(CONFIG).unwrap() + "deepen_successes = true\n";
+    std::fs::write(&config, text).unwrap();
+    let deepened = review(&config, "deepened");
+    assert_eq!(deepened["settings"]["deepen_successes"], true);
+    let scarf = line(&deepened, "SCARF-2");
+    assert_eq!(scarf["recommendation"], "deepen", "{scarf}");
+}

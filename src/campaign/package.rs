@@ -111,7 +111,7 @@ pub struct Change {
     pub sku: String,
     pub location: Option<String>,
     /// `deepen` or `end`.
-    pub action: super::review::Action,
+    pub action: super::action::Action,
     pub from_pct: String,
     /// The new depth (`deepen`); null for `end`.
     pub to_pct: Option<String>,
@@ -677,51 +677,78 @@ pub fn boosts(c: &Campaign, plan: &Plan) -> Vec<[String; 3]> {
         .collect()
 }
 
-/// Draft quotes (Emporix "prepare sales quotes"): for each customer who bought a campaign sku,
-/// or another sku of a campaign line's category, in the window, one quote listing those campaign
-/// lines at the clearance price.
+/// The most rows `quotes.csv` holds; past it, whole quotes are left out and a warning says so.
+pub const MAX_QUOTE_ROWS: usize = 2_000;
+
+/// Draft quotes (Emporix "prepare sales quotes"): for each customer who bought a campaign sku in
+/// the window, one quote listing the campaign lines of the skus they bought (every location of
+/// such a sku), at the clearance price. A customer is never offered a line they did not buy.
+/// At most `max_rows` rows: customers with the most campaign lines come first, a quote is never
+/// cut in two, and the warning says how many customers and rows were left out.
 pub fn quotes(
     c: &Campaign,
-    plan: &Plan,
     purchases: &crate::io::read::sales::Purchases,
-) -> Vec<[String; 9]> {
-    let category_of: std::collections::HashMap<&str, &str> = plan
-        .lines
+    max_rows: usize,
+) -> (Vec<[String; 9]>, Option<Warning>) {
+    // Each customer's campaign lines (indexes into c.lines).
+    let mut wanted: Vec<(&String, Vec<usize>)> = purchases
         .iter()
-        .filter_map(|l| l.category.as_deref().map(|cat| (l.sku.as_str(), cat)))
+        .map(|(customer, skus)| {
+            let lines = c
+                .lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| skus.contains(l.sku.trim()))
+                .map(|(i, _)| i)
+                .collect::<Vec<usize>>();
+            (customer, lines)
+        })
+        .filter(|(_, lines)| !lines.is_empty())
         .collect();
-    let mut rows = Vec::new();
-    for (n, (customer, skus)) in purchases.iter().enumerate() {
-        let bought_categories: HashSet<&str> = skus
-            .iter()
-            .filter_map(|s| category_of.get(s.as_str()).copied())
-            .collect();
-        for l in &c.lines {
-            let why = if skus.contains(&l.sku) {
-                "bought this sku".to_string()
-            } else if let Some(cat) = l
-                .category
-                .as_deref()
-                .filter(|cat| bought_categories.contains(cat))
-            {
-                format!("bought in category {cat}")
-            } else {
-                continue;
-            };
+    let total_rows: usize = wanted.iter().map(|(_, l)| l.len()).sum();
+    let total_customers = wanted.len();
+    if total_rows > max_rows {
+        // The customers who bought the most campaign lines first; then by name.
+        wanted.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+        let mut used = 0;
+        wanted.retain(|(_, lines)| {
+            let keep = used + lines.len() <= max_rows;
+            if keep {
+                used += lines.len();
+            }
+            keep
+        });
+        wanted.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    let kept_rows: usize = wanted.iter().map(|(_, l)| l.len()).sum();
+    let warning = (kept_rows < total_rows).then(|| Warning {
+        file: "quotes.csv".into(),
+        sheet: None,
+        row: None,
+        column: Some("customer".into()),
+        message: format!(
+            "{total_rows} quote line(s) for {total_customers} customer(s), over the {max_rows}-row limit of quotes.csv: kept the whole quotes of the {} customer(s) who bought the most campaign lines ({kept_rows} line(s)), left out {} customer(s)",
+            wanted.len(),
+            total_customers - wanted.len()
+        ),
+    });
+    let mut rows = Vec::with_capacity(kept_rows);
+    for (n, (customer, lines)) in wanted.iter().enumerate() {
+        for l in lines.iter().filter_map(|i| c.lines.get(*i)) {
             rows.push([
                 format!("Q-{}-{:04}", c.slug, n + 1),
-                customer.clone(),
+                (*customer).clone(),
                 l.sku.clone(),
                 l.location.clone().unwrap_or_default(),
                 l.name.clone().unwrap_or_default(),
                 l.list_price.clone(),
                 l.clearance_price.clone(),
                 c.header.end.to_string(),
-                why,
+                "bought this sku".to_string(),
             ]);
         }
     }
-    rows
+    (rows, warning)
 }
 
 pub const QUOTE_COLUMNS: [&str; 9] = [
@@ -937,5 +964,48 @@ mod tests {
         assert_eq!(rule["activeTimeInfo"]["end"], "2026-12-31T23:59:59Z");
         assert_eq!(rule["discounts"][0]["discount"]["percentage"], 20);
         assert_eq!(rule["discounts"][0]["scope"]["id"], "P0");
+    }
+
+    #[test]
+    fn quotes_keep_whole_quotes_of_the_biggest_buyers_under_the_cap() {
+        let specs: Vec<Spec> = (0..3)
+            .map(|_| (0, 0, Some(20), 0, true, 100, None, true))
+            .collect();
+        let c = campaign_of(&plan_of(&specs), &specs);
+        let bought = |skus: &[&str]| skus.iter().map(|s| s.to_string()).collect();
+        let purchases: crate::io::read::sales::Purchases = [
+            ("Ann".to_string(), bought(&["S0", "OTHER"])),
+            ("Bo".to_string(), bought(&["S0", "S1", "S2"])),
+            ("Cy".to_string(), bought(&["S1", "S2"])),
+            ("Di".to_string(), bought(&["OTHER"])),
+        ]
+        .into_iter()
+        .collect();
+        let (rows, warning) = quotes(&c, &purchases, 100);
+        assert!(warning.is_none());
+        let pairs: Vec<(&str, &str)> = rows.iter().map(|r| (&*r[1], &*r[2])).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Ann", "S0"),
+                ("Bo", "S0"),
+                ("Bo", "S1"),
+                ("Bo", "S2"),
+                ("Cy", "S1"),
+                ("Cy", "S2")
+            ]
+        );
+        assert_eq!(rows[0][0], "Q-winter-0001");
+        assert_eq!(rows[5][0], "Q-winter-0003");
+
+        let (rows, warning) = quotes(&c, &purchases, 5);
+        let customers: Vec<&str> = rows.iter().map(|r| &*r[1]).collect();
+        assert_eq!(customers, ["Bo", "Bo", "Bo", "Cy", "Cy"]);
+        assert_eq!(
+            warning.map(|w| w.message).as_deref(),
+            Some(
+                "6 quote line(s) for 3 customer(s), over the 5-row limit of quotes.csv: kept the whole quotes of the 2 customer(s) who bought the most campaign lines (5 line(s)), left out 1 customer(s)"
+            )
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! the start: above 50% a success, below 20% the discount was too timid or the item does not
 //! sell). Deeper steps follow a ladder and never pass the cap or the margin floor.
 
+pub use super::action::Action;
 use super::package::{Campaign, CampaignLine, Change, Step};
 use crate::model::num::{money, plain, round};
 use crate::rules::{clearance_price, floor_to_step, minor_unit_digits};
@@ -32,6 +33,9 @@ pub struct Settings {
     pub cap_pct: Decimal,
     /// Depths are multiples of this.
     pub step_pct: Decimal,
+    /// Deepen a quiet line even when its clearance rate is at or above the success rate
+    /// (`[review] deepen_successes`); by default such a line is held.
+    pub deepen_successes: bool,
 }
 
 impl Settings {
@@ -50,27 +54,6 @@ pub struct Facts {
     pub last_sale: Option<NaiveDate>,
     /// Units on hand now, when a catalog was given and has the line.
     pub on_hand_now: Option<Decimal>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Deepen,
-    Hold,
-    End,
-    Review,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Deepen => "deepen",
-            Action::Hold => "hold",
-            Action::End => "end",
-            Action::Review => "review",
-        }
-    }
-    pub const ALL: [Action; 4] = [Action::Deepen, Action::Hold, Action::End, Action::Review];
 }
 
 /// One line of `review.json`.
@@ -285,6 +268,16 @@ pub fn decide(
     let timid = judged
         && days_at_depth >= i64::from(s.stall_days)
         && rate.is_some_and(|x| x < s.timid_rate_pct);
+    // A line that already cleared the success share of its stock is a success: a quiet week
+    // does not make it deeper (unless `deepen_successes`), it holds at its depth.
+    let success = rate.is_some_and(|x| x >= s.success_rate_pct);
+    if stalled && success && !s.deepen_successes {
+        r.why = format!(
+            "nothing sold for {days_without_sale} days at {cur}%, but {sold_text} in {days_running} days ({rate_text}) is at or above the {}% success mark: hold at {cur}% ([review] deepen_successes = true deepens it)",
+            plain(s.success_rate_pct)
+        );
+        return r;
+    }
     if !stalled && !timid {
         r.why = moving_why(
             s,
@@ -650,6 +643,9 @@ pub struct SettingsRecord {
     pub cap_pct: String,
     /// True when the cap differs from the campaign's.
     pub cap_raised: bool,
+    /// Quiet lines at or above the success rate are deepened too (default: held).
+    #[serde(default)]
+    pub deepen_successes: bool,
 }
 
 impl SettingsRecord {
@@ -662,6 +658,7 @@ impl SettingsRecord {
             ladder: s.ladder.iter().map(|d| plain(*d)).collect(),
             cap_pct: plain(s.cap_pct),
             cap_raised: campaign_cap.is_some_and(|c| s.cap_pct > c),
+            deepen_successes: s.deepen_successes,
         }
     }
 }

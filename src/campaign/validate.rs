@@ -115,10 +115,18 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
         };
         let location = row.text(Column::Location);
         let k = key(&sku, location.as_deref());
-        if let Some(first) = seen.insert(k.clone(), r) {
-            problems.push(at(r, Column::Sku, Some(&sku), format!("duplicate row: {k} is already on row {first} (keep one row per sku and location)")));
-            continue;
-        }
+        // A duplicate row is reported, and checked like any other row so that all its problems
+        // are listed at once; only the first row of a sku and location is kept.
+        let duplicate = match seen.get(&k) {
+            Some(first) => {
+                problems.push(at(r, Column::Sku, Some(&sku), format!("duplicate row: {k} is already on row {first} (keep one row per sku and location)")));
+                true
+            }
+            None => {
+                seen.insert(k.clone(), r);
+                false
+            }
+        };
         let Some(line) = by_key.get(&k).copied() else {
             let hint = if location.is_none() && plan.lines.iter().any(|l| l.sku == sku.trim()) {
                 " without a location; the plan has it per location, fill in Location"
@@ -144,7 +152,9 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
             continue;
         }
         locked_changes(row, line, plan, &mut problems, &mut at, &sku);
-        if let Some(e) = editable(row, line, plan, &mut problems, &mut at, &sku) {
+        if let Some(e) = editable(row, line, plan, &mut problems, &mut at, &sku)
+            && !duplicate
+        {
             edited.push(e);
         }
     }

@@ -122,6 +122,11 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     }
     let boosts = args.boosts || cfg.boosts.unwrap_or(false);
     let purchases = read_purchases(args, &plan, today, &mut campaign)?;
+    let quotes = purchases.as_ref().map(|p| {
+        let (rows, capped) = package::quotes(&campaign, p, package::MAX_QUOTE_ROWS);
+        campaign.warnings.extend(capped);
+        rows
+    });
     let platform = args.platform.unwrap_or_else(|| Platform::of_plan(&plan));
     let platform_files = platform::files(platform, &campaign, &plan)?;
     let rules = package::discount_rules(&campaign, &plan);
@@ -147,17 +152,14 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     .chain(platform_files.csv.iter().map(|f| f.name.clone()))
     .chain((!campaign.header.segments.is_empty()).then(|| "coupons.csv".to_string()))
     .chain(boosts.then(|| "boosts.csv".to_string()))
-    .chain(purchases.is_some().then(|| "quotes.csv".to_string()))
+    .chain(quotes.is_some().then(|| "quotes.csv".to_string()))
     .collect();
     write_package(
         &args.out,
         &target,
         &campaign,
         boosts.then(|| package::boosts(&campaign, &plan)).as_deref(),
-        purchases
-            .as_ref()
-            .map(|p| package::quotes(&campaign, &plan, p))
-            .as_deref(),
+        quotes.as_deref(),
         &platform_files.csv,
         &rules.bodies,
     )?;

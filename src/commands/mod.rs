@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod apply;
+pub mod approve;
 pub mod inspect;
 pub mod plan;
 pub mod report;

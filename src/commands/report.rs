@@ -47,7 +47,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
 
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading {}", args.files.catalog.display()));
-    let plan = crate::commands::plan::build_plan(&plan_args, &cfg)?;
+    let plan = crate::planning::build_plan(&plan_args, &cfg)?;
     progress.step(format!("writing the {week} report"));
     let previous_week = iso_week(as_of - chrono::Duration::days(7));
     let previous = read_summary(&args.out.join(&previous_week).join("summary.json"));
@@ -56,12 +56,12 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let mut warnings = plan.warnings.clone();
     if let Some(dir) = &args.campaigns {
         let opts = args.input.read_options();
-        let sales = crate::commands::review::SalesInputs {
+        let sales = crate::campaign::running::SalesInputs {
             files: &args.files.sales,
             opts: &opts,
             maps: &args.input.maps,
         };
-        summary.campaigns = crate::commands::review::running_campaigns(
+        summary.campaigns = crate::campaign::running::running_campaigns(
             dir,
             &sales,
             args.common.config.as_deref(),

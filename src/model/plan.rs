@@ -271,7 +271,8 @@ pub struct PolicyRecord {
     /// `points` or `effective`.
     pub margin_rule: String,
     pub window_days: u32,
-    /// True whenever the cap differs from 25 (flag or config).
+    /// True whenever the cap differs from 25 (flag or config), or a `--sku ... --discount N`
+    /// request asks for more than the cap (the request overrides it).
     pub cap_overridden: bool,
     /// Allowance used when a line has no cost and no margin.
     #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]

@@ -50,9 +50,47 @@ pub struct Policy {
     /// An explicit `--sku A,B --discount N` request.
     pub request: Option<ExplicitRequest>,
     pub allow_below_floor: bool,
-    /// `--from-campaign`: only these skus are planned (STOCK-M's "copy a promotion"); the
-    /// campaign's name is kept for the why of the others.
-    pub only_skus: Option<(String, HashSet<String>)>,
+    /// `--from-campaign`: only the campaign's lines are planned (STOCK-M's "copy a promotion");
+    /// the campaign's name is kept for the why of the others.
+    pub only_lines: Option<(String, CampaignLines)>,
+}
+
+/// The (sku, location) pairs of a campaign. A line without a location (a campaign applied from a
+/// plan without locations) stands for its sku at every location.
+#[derive(Debug, Clone, Default)]
+pub struct CampaignLines {
+    pairs: HashSet<(String, Option<String>)>,
+}
+
+impl CampaignLines {
+    fn key(sku: &str, location: Option<&str>) -> (String, Option<String>) {
+        (
+            sku.trim().to_string(),
+            location
+                .map(|l| l.trim().to_lowercase())
+                .filter(|l| !l.is_empty()),
+        )
+    }
+    pub fn insert(&mut self, sku: &str, location: Option<&str>) {
+        self.pairs.insert(Self::key(sku, location));
+    }
+    /// Whether the campaign holds `sku` at `location` (trimmed; locations ignore case).
+    pub fn contains(&self, sku: &str, location: Option<&str>) -> bool {
+        let (sku, location) = Self::key(sku, location);
+        self.pairs.contains(&(sku.clone(), None))
+            || (location.is_some() && self.pairs.contains(&(sku, location)))
+    }
+    /// Whether the campaign holds `sku` at any location.
+    pub fn has_sku(&self, sku: &str) -> bool {
+        let sku = sku.trim();
+        self.pairs.iter().any(|(s, _)| s == sku)
+    }
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -76,7 +114,7 @@ impl Default for Policy {
             excluded_categories: HashSet::new(),
             request: None,
             allow_below_floor: false,
-            only_skus: None,
+            only_lines: None,
         }
     }
 }

@@ -268,10 +268,15 @@ fn decide(
             );
         }
     };
-    if let Some((campaign, skus)) = &policy.only_skus
-        && !skus.contains(line.sku.trim())
+    if let Some((campaign, lines)) = &policy.only_lines
+        && !lines.contains(&line.sku, line.location.as_deref())
     {
-        let why = format!("not in campaign \"{campaign}\" (--from-campaign)");
+        let why = match &line.location {
+            Some(loc) if lines.has_sku(&line.sku) => format!(
+                "not in campaign \"{campaign}\" at {loc} (--from-campaign keeps the campaign's locations)"
+            ),
+            _ => format!("not in campaign \"{campaign}\" (--from-campaign)"),
+        };
         return skipped_line(line, Reason::Excluded, why);
     }
     if in_request == Some(false) {

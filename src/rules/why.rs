@@ -73,8 +73,14 @@ pub(crate) fn pct(d: Decimal) -> String {
     format!("{}%", plain(round(d, 2)))
 }
 
-fn wanted_words(lim: &Limits) -> String {
-    if lim.wanted_is_request {
+fn wanted_words(lim: &Limits, policy: &Policy) -> String {
+    if lim.wanted_is_request && lim.wanted > policy.cap_pct {
+        format!(
+            "{} requested, above the {} cap: the request overrides the cap",
+            pct(lim.wanted),
+            pct(policy.cap_pct)
+        )
+    } else if lim.wanted_is_request {
         format!("{} requested", pct(lim.wanted))
     } else {
         format!("{} tier", pct(lim.wanted))
@@ -96,7 +102,7 @@ pub fn planned(
     margin_after: Option<Decimal>,
 ) -> String {
     let floor = pct(policy.min_margin_pct);
-    let wanted = wanted_words(lim);
+    let wanted = wanted_words(lim, policy);
     let depth = match binding {
         BindingLimit::Tier | BindingLimit::Request if d == lim.wanted => wanted,
         BindingLimit::Tier | BindingLimit::Request => {
@@ -169,7 +175,7 @@ pub fn too_small(
 ) -> String {
     let floor = pct(policy.min_margin_pct);
     let min = pct(policy.min_discount_pct);
-    let wanted = wanted_words(lim);
+    let wanted = wanted_words(lim, policy);
     let d = d.max(Decimal::ZERO);
     let detail = match binding {
         BindingLimit::MarginFloor => match margin {

@@ -17,6 +17,7 @@ fn settings() -> Settings {
         ladder: vec![dec("20"), dec("30"), dec("40")],
         cap_pct: dec("40"),
         step_pct: Decimal::ONE,
+        deepen_successes: false,
     }
 }
 
@@ -504,4 +505,33 @@ fn an_unusable_list_price_asks_for_a_fix_and_changes_nothing() {
     assert_eq!(r.recommendation, Action::Review);
     assert!(r.why.contains("the list price \"n/a\""), "{}", r.why);
     assert!(revise(&c, &[r], d("2026-11-29"), "now").is_none());
+}
+
+#[test]
+fn a_quiet_line_at_the_success_rate_holds_and_under_it_deepens() {
+    // 100 on hand: 50 sold is exactly the 50% success mark, 49 is under it.
+    let c = campaign(vec![line()]);
+    let quiet = |sold: &str, s: &Settings| {
+        decide(
+            &c,
+            &c.lines[0],
+            &facts(sold, Some("2026-11-24")),
+            s,
+            d("2026-12-01"),
+        )
+    };
+    let r = quiet("50", &settings());
+    assert_eq!(r.days_without_sale, 7);
+    assert_eq!(r.recommendation, Action::Hold, "{}", r.why);
+    assert!(!r.changes);
+    assert_eq!(
+        r.why,
+        "nothing sold for 7 days at 20%, but 50 of 100 sold in 9 days (clearance rate 50%) is at or above the 50% success mark: hold at 20% ([review] deepen_successes = true deepens it)"
+    );
+    assert_eq!(quiet("49", &settings()).recommendation, Action::Deepen);
+    let deepen = Settings {
+        deepen_successes: true,
+        ..settings()
+    };
+    assert_eq!(quiet("50", &deepen).recommendation, Action::Deepen);
 }

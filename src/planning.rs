@@ -1,0 +1,263 @@
+//! Building a plan: read the catalog, stock, sales and existing discounts, run the rules, and
+//! total the result (no output written). `plan` writes it out; `report` summarises it.
+
+use crate::campaign::template::DEFAULT_CAMPAIGN_DAYS;
+use crate::cli::PlanArgs;
+use crate::config::PlanConfig;
+use crate::error::{Error, Result};
+use crate::io::read::catalog::read_catalog;
+use crate::io::read::existing::read_existing;
+use crate::io::read::sales::{SalesTotals, Window, aggregate_sales};
+use crate::io::read::stock::apply_stock;
+use crate::io::read::{ReadOptions, hex, sha256_file};
+use crate::model::num::plain;
+use crate::model::{CampaignHeader, InputFile, PLAN_SCHEMA, Plan, PolicyRecord, Request, Warning};
+use crate::rules;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// Read every input and compute the plan (no output written).
+pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
+    let mut timings = crate::Timings::from_env();
+    let opts = crate::io::read::ReadOptions {
+        as_of: Some(cfg.as_of),
+        ..args.input.read_options()
+    };
+    let maps = &args.input.maps;
+    // The catalog's and sales files' hashes (plan.json's inputs and the plan id) are computed
+    // on another core while the same files are read.
+    let to_hash: Vec<PathBuf> = std::iter::once(&args.files.catalog)
+        .chain(&args.files.sales)
+        .cloned()
+        .collect();
+    let hashing = std::thread::spawn(move || {
+        to_hash
+            .iter()
+            .map(|p| sha256_file(p))
+            .collect::<Result<Vec<String>>>()
+    });
+    let catalog = read_catalog(&args.files.catalog, &opts, maps)?;
+    timings.mark("catalog");
+    if catalog.lines.is_empty() {
+        return Err(Error::Data(format!(
+            "{}: none of its {} data row(s) is a catalog line (a product or variant with a sku or handle), so nothing could be read; check that the file is the catalog export",
+            args.files.catalog.display(),
+            catalog.rows
+        )));
+    }
+    let mut warnings: Vec<Warning> = catalog.warnings;
+    let mut lines = catalog.lines;
+    let mut inputs = vec![InputFile {
+        path: args.files.catalog.display().to_string(),
+        role: "catalog".into(),
+        sheet: catalog.sheet.clone(),
+        rows: catalog.rows,
+        sha256: String::new(), // filled in from `hashing` below
+    }];
+
+    if let Some(path) = &args.files.stock {
+        let read = apply_stock(path, &opts, maps, &mut lines, &mut warnings)?;
+        inputs.push(InputFile {
+            path: path.display().to_string(),
+            role: "stock".into(),
+            sheet: read.sheet,
+            rows: read.rows,
+            sha256: sha256_file(path)?,
+        });
+    }
+
+    if !args.files.sales.is_empty() {
+        if catalog.has_orders {
+            warnings.push(Warning {
+                file: args.files.catalog.display().to_string(),
+                sheet: catalog.sheet.clone(),
+                row: None,
+                column: catalog.header.header_of("orders").map(str::to_string),
+                message: "the catalog's own orders column is ignored because --sales is given"
+                    .into(),
+            });
+        }
+        let window = Window::new(cfg.as_of, cfg.window_days);
+        let mut totals = SalesTotals::new(&lines, cfg.basis);
+        // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
+        let sales_opts = ReadOptions {
+            sheet: None,
+            ..opts.clone()
+        };
+        for path in &args.files.sales {
+            let read = aggregate_sales(
+                path,
+                &sales_opts,
+                maps,
+                window,
+                cfg.basis,
+                &mut totals,
+                &mut warnings,
+            )?;
+            inputs.push(InputFile {
+                path: path.display().to_string(),
+                role: "sales".into(),
+                sheet: read.sheet,
+                rows: read.rows,
+                sha256: String::new(), // filled in from `hashing` below
+            });
+        }
+        let per_line = totals.finish(cfg.basis);
+        for (line, (sold, last_sale)) in lines.iter_mut().zip(per_line) {
+            line.sold = Some(sold);
+            line.last_sale = last_sale;
+        }
+        timings.mark("sales");
+    }
+
+    let hashes = crate::Timings::time("waiting for the input hashes", || hashing.join())
+        .map_err(|_| Error::Internal("hashing the input files failed".into()))??;
+    for (input, hash) in inputs.iter_mut().filter(|i| i.role != "stock").zip(hashes) {
+        input.sha256 = hash;
+    }
+
+    let existing = match &args.files.existing {
+        Some(path) => {
+            let found = read_existing(path)?;
+            inputs.push(InputFile {
+                path: path.display().to_string(),
+                role: "existing".into(),
+                sheet: None,
+                rows: found.len() as u64,
+                sha256: sha256_file(path)?,
+            });
+            found
+        }
+        None => Vec::new(),
+    };
+
+    if let Some(req) = &cfg.policy.request {
+        let known: HashSet<&str> = lines.iter().map(|l| l.sku.trim()).collect();
+        for sku in &req.skus {
+            if !known.contains(sku.as_str()) {
+                warnings.push(Warning {
+                    file: args.files.catalog.display().to_string(),
+                    sheet: catalog.sheet.clone(),
+                    row: None,
+                    column: Some("sku".into()),
+                    message: format!("requested sku \"{sku}\" is not in the catalog"),
+                });
+            }
+        }
+    }
+
+    let policy = &cfg.policy;
+    let record = PolicyRecord {
+        min_margin_pct: policy.min_margin_pct,
+        cap_pct: policy.cap_pct,
+        step_pct: policy.step_pct,
+        min_discount_pct: policy.min_discount_pct,
+        margin_rule: policy.margin_rule.as_str().into(),
+        window_days: cfg.window_days,
+        // A cap other than the default, or an explicit request above the cap (which is planned
+        // at its depth: the request overrides the cap).
+        cap_overridden: policy.cap_pct != Decimal::from(25)
+            || policy
+                .request
+                .as_ref()
+                .is_some_and(|r| r.discount_pct > policy.cap_pct),
+        no_cost_cap_pct: policy.no_cost_cap_pct,
+        basis: cfg.basis.as_str().into(),
+        currency: policy.currency.clone(),
+        price_endings: policy.price_endings.iter().map(|d| plain(*d)).collect(),
+        excluded_skus: sorted(policy.excluded_skus.iter().cloned()),
+        excluded_categories: sorted(policy.excluded_categories.iter().cloned()),
+        request: policy.request.as_ref().map(|r| Request {
+            skus: r.skus.clone(),
+            discount_pct: r.discount_pct,
+        }),
+        allow_below_floor: policy.allow_below_floor,
+        from_campaign: policy.only_lines.as_ref().map(|(name, _)| name.clone()),
+    };
+    if let Some(path) = &args.from_campaign {
+        inputs.push(InputFile {
+            path: path.display().to_string(),
+            role: "campaign".into(),
+            sheet: None,
+            rows: policy
+                .only_lines
+                .as_ref()
+                .map(|(_, s)| s.len() as u64)
+                .unwrap_or(0),
+            sha256: sha256_file(path)?,
+        });
+    }
+    let mut plan_lines = crate::Timings::time("build_lines", || {
+        rules::build_lines(std::mem::take(&mut lines), policy, &existing)
+    });
+    // Projection over the default campaign (as-of to as-of + 28 days, both included).
+    let days = Decimal::from(DEFAULT_CAMPAIGN_DAYS + 1);
+    for line in plan_lines
+        .iter_mut()
+        .filter(|l| l.status == crate::model::LineStatus::Planned)
+    {
+        let projected = crate::campaign::template::projected_units(line, cfg.window_days, days);
+        line.projected_units_sold = projected;
+        line.stock_left_at_end = match (line.quantity, projected) {
+            (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
+            _ => None,
+        };
+    }
+    let summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
+    // No stock classified is not an all-clear: say why, before any other warning.
+    if let Some(why) = rules::nothing_classified(&plan_lines) {
+        warnings.insert(
+            0,
+            Warning {
+                file: args.files.catalog.display().to_string(),
+                sheet: catalog.sheet.clone(),
+                row: None,
+                column: None,
+                message: why.message(),
+            },
+        );
+    }
+    timings.mark("rules");
+    let as_of = cfg.as_of.to_string();
+    let plan_id = plan_id(&inputs, &record, &as_of)?;
+    Ok(Plan {
+        schema: PLAN_SCHEMA.to_string(),
+        plan_id,
+        generated_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        as_of: as_of.clone(),
+        policy: record,
+        campaign: CampaignHeader {
+            name: format!("Clearance {as_of}"),
+            owner: None,
+            start: as_of.clone(),
+            end: (cfg.as_of + chrono::Duration::days(i64::from(DEFAULT_CAMPAIGN_DAYS))).to_string(),
+            regions: Vec::new(),
+            status: "draft".into(),
+        },
+        inputs,
+        platform: catalog.platform.clone(),
+        warnings,
+        summary,
+        lines: plan_lines,
+    })
+}
+
+fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = it.collect();
+    v.sort();
+    v
+}
+
+/// A short hash of the inputs' contents, the policy and the as-of date.
+fn plan_id(inputs: &[InputFile], policy: &PolicyRecord, as_of: &str) -> Result<String> {
+    let mut h = Sha256::new();
+    for i in inputs {
+        h.update(i.role.as_bytes());
+        h.update(i.sha256.as_bytes());
+    }
+    h.update(serde_json::to_vec(policy).map_err(|e| Error::Internal(e.to_string()))?);
+    h.update(as_of.as_bytes());
+    Ok(hex(&h.finalize())[..12].to_string())
+}
