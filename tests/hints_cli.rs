@@ -160,13 +160,14 @@ fn shopify_orders_export_as_catalog_says_pass_it_with_sales() {
 }
 
 #[test]
-fn order_lines_with_sku_quantity_and_price_are_still_not_a_catalog() {
-    // InvoiceNo, StockCode, Quantity, InvoiceDate, UnitPrice: every catalog field is there, and
-    // the lines would otherwise be planned as stock (or stop on a repeated sku).
+fn order_lines_with_sku_quantity_and_price_stop_on_a_repeated_sku_with_the_sales_hint() {
+    // InvoiceNo, StockCode, Quantity, InvoiceDate, UnitPrice: every catalog field is there; a
+    // complete header is never refused for its look (a catalog may have Date and Order
+    // columns), but order lines repeat skus, and that error says what the file looks like.
     let err = plan_error(&["fixtures/bad/order_lines_as_catalog.csv"]);
     assert_eq!(
         err,
-        "error: fixtures/bad/order_lines_as_catalog.csv: this looks like sales lines; pass it with --sales, after the catalog file (its header, row 1, has the order-line columns \"InvoiceNo\", \"InvoiceDate\", \"Quantity\", while a catalog has one row per sku with its stock on hand)\n"
+        "error: fixtures/bad/order_lines_as_catalog.csv: sku \"21733\" appears on rows 3 and 4; each sku (and location) must appear once. Remove or merge one of the rows. This looks like sales lines (columns \"InvoiceNo\", \"InvoiceDate\", \"Quantity\"): pass it with --sales, after the catalog file\n"
     );
     // As sales it is read.
     let run = plan_ok(&[
@@ -257,4 +258,18 @@ fn inspect_shows_a_data_problem_below_the_header_and_exits_0() {
         ),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_catalog_with_date_and_order_columns_still_plans() {
+    // `Date` (a stock count date) and `Order` (a display order) beside every catalog column.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("catalog_with_date_and_order.csv");
+    std::fs::write(
+        &file,
+        "SKU,Name,Qty,Price,Cost,Date,Order\nA-1,Mug,10,9.50,4,2026-01-01,1\nA-2,Bowl,8,12.00,5,2026-01-01,2\n",
+    )
+    .expect("write");
+    let run = plan_ok(&[file.to_str().expect("utf-8 path")]);
+    assert_eq!(common::lines(&run.plan()).len(), 2);
 }

@@ -193,3 +193,46 @@ fn a_product_takes_its_smallest_variant_depth_and_one_with_a_fast_variant_is_lef
         "{warnings}"
     );
 }
+
+#[test]
+fn approving_a_draft_keeps_out_the_products_apply_left_out() {
+    // A draft campaign from the variant-depths fixture (Rain boots left out of the rules: its
+    // BOOT-42 sells fast), approved later: the approval's active rules leave the boots out too.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan_dir = dir.path().join("plan");
+    let out = bin()
+        .args(["plan", "fixtures/wix/variant_depths.csv"])
+        .args(["--sales", "fixtures/wix/variant_depths_sales.csv"])
+        .args(["--as-of", AS_OF_WIX, "--out"])
+        .arg(&plan_dir)
+        .output()
+        .expect("plan");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let campaigns = dir.path().join("campaigns");
+    let out = bin()
+        .arg("apply")
+        .arg(plan_dir.join("upload-template.xlsx"))
+        .arg("--plan")
+        .arg(plan_dir.join("plan.json"))
+        .arg("--out")
+        .arg(&campaigns)
+        .args(["--name", "Wix winter", "--start", START, "--end", END])
+        .args(["--as-of", AS_OF_WIX])
+        .output()
+        .expect("apply");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let folder = campaigns.join("wix-winter");
+    let campaign = read_json(&folder.join("campaign.json"));
+    assert_eq!(campaign["rules_left_out"], serde_json::json!([BOOTS]));
+    let out = bin()
+        .arg("approve")
+        .arg(&folder)
+        .args(["--by", "Ana", "--as-of", AS_OF_WIX])
+        .output()
+        .expect("approve");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rules = read_json(&folder.join("revisions/002/discount-rules.json"));
+    let text = rules.to_string();
+    assert!(!text.contains(BOOTS), "{text}");
+    assert!(text.contains(COAT) && text.contains(SCARF), "{text}");
+}

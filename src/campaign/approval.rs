@@ -53,5 +53,5 @@ pub fn rules_from(c: &Campaign, as_of: NaiveDate) -> NaiveDate {
 pub fn rules(c: &Campaign, from: NaiveDate) -> Vec<Value> {
     let running: Vec<&CampaignLine> = c.lines.iter().filter(|l| l.ended_on.is_none()).collect();
     let name = format!("{} (revision {})", c.header.name, c.revision);
-    package::product_rules(&name, true, &running, &c.lines, from, c.header.end)
+    package::product_rules(&name, true, &running, c, from, c.header.end)
 }

@@ -209,7 +209,7 @@ pub fn write_revision(root: &Path, next: &Campaign) -> Result<PathBuf> {
             &name,
             next.status == "approved",
             &deepened,
-            &next.lines,
+            next,
             effective,
             next.header.end,
         );

@@ -157,6 +157,10 @@ pub struct Campaign {
     /// The files of the package, campaign.json first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// Products kept out of the discount rules because a rule would reach a line the campaign
+    /// does not discount; later rules (`approve`, `review --apply`) leave them out too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_left_out: Vec<String>,
 }
 
 /// Options of the package beyond the header.
@@ -338,6 +342,7 @@ pub fn build(
         warnings,
         platform: None,
         files: Vec::new(),
+        rules_left_out: Vec::new(),
     }
 }
 
@@ -437,6 +442,9 @@ pub fn active_time_info(from: NaiveDate, to: NaiveDate) -> Value {
 pub struct DiscountRules {
     pub bodies: Vec<Value>,
     pub warnings: Vec<Warning>,
+    /// Products left out because a rule would reach a line the campaign does not discount
+    /// (kept in campaign.json so later rules, from `approve` or `review`, leave them out too).
+    pub left_out: Vec<String>,
 }
 
 /// Wix create-discount-rule request bodies (SPEC section 5). A Wix rule's scope is a whole
@@ -531,7 +539,16 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
             &products,
         ));
     }
-    DiscountRules { bodies, warnings }
+    let left_out = units
+        .iter()
+        .filter(|u| u.depth.is_none())
+        .map(|u| u.key.clone())
+        .collect();
+    DiscountRules {
+        bodies,
+        warnings,
+        left_out,
+    }
 }
 
 /// The request bodies for one percentage: COLLECTION scopes three at a time, then
@@ -592,15 +609,18 @@ pub fn product_rules(
     name: &str,
     active: bool,
     lines: &[&CampaignLine],
-    all: &[CampaignLine],
+    c: &Campaign,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<Value> {
+    let all = &c.lines;
     let mut depth: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for l in lines {
         let id = campaign_product_key(l);
-        if depth.contains_key(&id) {
+        // A product `apply` left out of the rules (a rule would reach a line the campaign
+        // does not discount) stays out of every later rule.
+        if depth.contains_key(&id) || c.rules_left_out.contains(&id) {
             continue;
         }
         let smallest = all
@@ -954,7 +974,7 @@ mod tests {
             "W (revision 2)",
             true,
             &deepened,
-            &c.lines,
+            &c,
             d("2026-12-08"),
             d("2026-12-31"),
         );

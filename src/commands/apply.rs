@@ -130,6 +130,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let platform = args.platform.unwrap_or_else(|| Platform::of_plan(&plan));
     let platform_files = platform::files(platform, &campaign, &plan)?;
     let rules = package::discount_rules(&campaign, &plan);
+    campaign.rules_left_out = rules.left_out.clone();
     // discount-rules.json is for Wix (and a generic shop that loads rules): its warnings are
     // noise for a campaign loaded through another platform's import file.
     if matches!(platform, Platform::Wix | Platform::Generic) {

@@ -86,6 +86,7 @@ fn campaign(lines: Vec<CampaignLine>) -> Campaign {
         warnings: vec![],
         platform: None,
         files: vec![],
+        rules_left_out: vec![],
     }
 }
 

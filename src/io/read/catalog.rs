@@ -170,7 +170,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             reader.table_where, header.row
         )));
     }
-    check_duplicates(&lines, &reader.table_where)?;
+    check_duplicates(&lines, &reader.table_where, &header)?;
     reader.pending_warning();
     if layout == Layout::Generic {
         // Discount columns are read for the platforms whose exports define them; in a catalog
@@ -239,7 +239,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     })
 }
 
-fn check_duplicates(lines: &[CatalogLine], place: &str) -> Result<()> {
+fn check_duplicates(lines: &[CatalogLine], place: &str, header: &HeaderMap) -> Result<()> {
     let mut seen: HashMap<(&str, Option<&str>), usize, foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(lines.len(), Default::default());
     for l in lines {
@@ -252,8 +252,17 @@ fn check_duplicates(lines: &[CatalogLine], place: &str) -> Result<()> {
                 .as_deref()
                 .map(|x| format!(" at location \"{x}\""))
                 .unwrap_or_default();
+            // Order lines repeat skus: say so when the header looks like an order export.
+            let sales = super::hints::sales_signature(&header.headers)
+                .map(|found| {
+                    format!(
+                        ". This looks like sales lines (columns {}): pass it with --sales, after the catalog file",
+                        found.join(", ")
+                    )
+                })
+                .unwrap_or_default();
             return Err(Error::Data(format!(
-                "{place}: sku \"{}\"{loc} appears on rows {first} and {}; each sku (and location) must appear once. Remove or merge one of the rows",
+                "{place}: sku \"{}\"{loc} appears on rows {first} and {}; each sku (and location) must appear once. Remove or merge one of the rows{sales}",
                 l.sku, l.row
             )));
         }

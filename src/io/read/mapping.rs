@@ -335,8 +335,10 @@ pub fn check_header(
         .filter(|alts| !alts.iter().any(|f| columns.contains_key(f)))
         .map(|alts| alts[0])
         .collect();
-    // An order export given as the catalog: its lines would be read as stock.
-    let sales_like = (what == "catalog")
+    // An order export given as the catalog: it explains a missing catalog column (a complete
+    // catalog header is never refused for looking like sales: a catalog may have a `Date` or an
+    // `Order` column; duplicate skus get the same hint, see `catalog::check_duplicates`).
+    let sales_like = (what == "catalog" && !missing_fields.is_empty())
         .then(|| hints::sales_signature(&headers))
         .flatten();
     let mut missing = Vec::new();
