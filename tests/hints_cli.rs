@@ -273,3 +273,35 @@ fn a_catalog_with_date_and_order_columns_still_plans() {
     let run = plan_ok(&[file.to_str().expect("utf-8 path")]);
     assert_eq!(common::lines(&run.plan()).len(), 2);
 }
+
+#[test]
+fn a_yes_no_column_or_a_word_inside_another_is_never_suggested() {
+    // A WooCommerce export whose Stock column is named `Lager`: `In stock?` holds 1/0 flags, so
+    // following a suggestion of it would plan every line at 1 unit.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let woo = dir.path().join("woo_lager.csv");
+    std::fs::write(
+        &woo,
+        "ID,Type,SKU,Name,In stock?,Lager,Regular price\n1,simple,A,Mug,1,5,10\n2,simple,B,Bowl,1,7,12\n",
+    )
+    .expect("write");
+    let err = plan_error(&[woo.to_str().expect("path")]);
+    assert!(
+        err.contains("Hint: no column looks like a quantity; name it with --map quantity=COLUMN"),
+        "{err}"
+    );
+    assert!(!err.contains("--map quantity=\"In stock?\""), "{err}");
+    // A customer list: `Postcode` holds short distinct codes but is not a `code` column.
+    let cust = dir.path().join("customers.csv");
+    std::fs::write(
+        &cust,
+        "Email,First Name,Postcode,Total Spent\na@x.com,Ann,12345,10.00\nb@x.com,Bob,23456,20.00\n",
+    )
+    .expect("write");
+    let err = plan_error(&[cust.to_str().expect("path")]);
+    assert!(
+        err.contains("Hint: no column looks like a sku; name it with --map sku=COLUMN"),
+        "{err}"
+    );
+    assert!(!err.contains("--map sku=\"Postcode\""), "{err}");
+}

@@ -207,7 +207,11 @@ fn approving_a_draft_keeps_out_the_products_apply_left_out() {
         .arg(&plan_dir)
         .output()
         .expect("plan");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let campaigns = dir.path().join("campaigns");
     let out = bin()
         .arg("apply")
@@ -220,7 +224,11 @@ fn approving_a_draft_keeps_out_the_products_apply_left_out() {
         .args(["--as-of", AS_OF_WIX])
         .output()
         .expect("apply");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let folder = campaigns.join("wix-winter");
     let campaign = read_json(&folder.join("campaign.json"));
     assert_eq!(campaign["rules_left_out"], serde_json::json!([BOOTS]));
@@ -230,7 +238,11 @@ fn approving_a_draft_keeps_out_the_products_apply_left_out() {
         .args(["--by", "Ana", "--as-of", AS_OF_WIX])
         .output()
         .expect("approve");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rules = read_json(&folder.join("revisions/002/discount-rules.json"));
     let text = rules.to_string();
     assert!(!text.contains(BOOTS), "{text}");

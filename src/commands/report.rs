@@ -68,6 +68,8 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
             as_of,
             &mut warnings,
         )?;
+        // summary.json carries every warning of the run, the campaigns' too.
+        summary.warnings = warnings.clone();
     }
     let charts = charts(&plan);
     let target = args.out.join(&week);

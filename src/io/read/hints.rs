@@ -51,15 +51,36 @@ fn name_score(header: &str, field: &str, specs: &[FieldSpec]) -> u8 {
         return 0;
     }
     let h = normalise(header);
-    if h.is_empty() {
+    if h.is_empty() || header.trim_end().ends_with('?') {
+        // A question (`In stock?`) holds yes/no, not a figure.
         return 0;
     }
-    // The longest name of any field found inside the header decides which field it speaks of:
+    // Names are looked for as whole words of the header, or runs of whole words (`On hand`):
+    // `Postcode` and `Barcode` do not speak of a `code`.
+    let words: Vec<String> = header
+        .split(|c: char| !c.is_alphanumeric())
+        .map(normalise)
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .collect();
+    let mut runs: HashSet<String> = HashSet::new();
+    for i in 0..words.len() {
+        let mut run = String::new();
+        for w in words.iter().skip(i).take(4) {
+            run.push_str(w);
+            runs.insert(run.clone());
+        }
+    }
+    // The longest name of any field found in the header decides which field it speaks of:
     // `Compare At Price / France` is a compare-at price, not a price.
     let mut longest = 0usize;
     let mut owners: Vec<&str> = Vec::new();
     for spec in specs {
-        for name in spec.names.iter().filter(|n| n.len() >= 3 && h.contains(*n)) {
+        for name in spec
+            .names
+            .iter()
+            .filter(|n| n.len() >= 3 && runs.contains(**n))
+        {
             if name.len() > longest {
                 longest = name.len();
                 owners.clear();
@@ -146,6 +167,14 @@ fn values_fit(shape: Shape, col: usize, sample: &[RawRow], decimal_comma: bool) 
     if fitting.len() * 5 < values.len() * 4 {
         return false;
     }
+    if shape == Shape::Whole
+        && fitting
+            .iter()
+            .all(|c| matches!(c.text().as_deref(), Some("0" | "1")))
+    {
+        // Only 0 and 1: a yes/no flag (`In stock?` = 1), not a count.
+        return false;
+    }
     if shape == Shape::Code {
         // Only short values are compared (a long cell never fits a code).
         let distinct: HashSet<String> = fitting.iter().filter_map(|c| c.text()).collect();
@@ -209,10 +238,19 @@ pub fn suggest(
         .map(|(_, i)| format!("\"{}\"", headers[*i].trim()))
         .collect();
     if tied.len() > 1 {
+        // Named three at most: a hostile header can tie thousands of columns.
+        let more = match tied.len().saturating_sub(3) {
+            0 => String::new(),
+            n => format!(" (and {n} more)"),
+        };
         return format!(
-            "no single column looks like {}: {} could be; name the right one with --map {field}=COLUMN",
+            "no single column looks like {}: {}{more} could be; name the right one with --map {field}=COLUMN",
             a(field),
-            tied.join(" or ")
+            tied.iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" or ")
         );
     }
     let header = headers[col].trim();
