@@ -710,17 +710,22 @@ pub fn quotes(
     purchases: &crate::io::read::sales::Purchases,
     max_rows: usize,
 ) -> (Vec<[String; 9]>, Option<Warning>) {
-    // Each customer's campaign lines (indexes into c.lines).
+    // The campaign lines of each sku (indexes into c.lines), then each customer's.
+    let mut by_sku: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, l) in c.lines.iter().enumerate() {
+        by_sku.entry(l.sku.trim()).or_default().push(i);
+    }
     let mut wanted: Vec<(&String, Vec<usize>)> = purchases
         .iter()
         .map(|(customer, skus)| {
-            let lines = c
-                .lines
+            let mut lines: Vec<usize> = skus
                 .iter()
-                .enumerate()
-                .filter(|(_, l)| skus.contains(l.sku.trim()))
-                .map(|(i, _)| i)
-                .collect::<Vec<usize>>();
+                .filter_map(|s| by_sku.get(s.trim()))
+                .flatten()
+                .copied()
+                .collect();
+            lines.sort_unstable();
+            lines.dedup();
             (customer, lines)
         })
         .filter(|(_, lines)| !lines.is_empty())
@@ -730,13 +735,16 @@ pub fn quotes(
     if total_rows > max_rows {
         // The customers who bought the most campaign lines first; then by name.
         wanted.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+        // Whole quotes in that order until the next one does not fit: no smaller quote of a
+        // customer further down jumps the queue.
         let mut used = 0;
+        let mut full = false;
         wanted.retain(|(_, lines)| {
-            let keep = used + lines.len() <= max_rows;
-            if keep {
+            full = full || used + lines.len() > max_rows;
+            if !full {
                 used += lines.len();
             }
-            keep
+            !full
         });
         wanted.sort_by(|a, b| a.0.cmp(b.0));
     }

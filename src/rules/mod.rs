@@ -60,6 +60,8 @@ pub struct Policy {
 #[derive(Debug, Clone, Default)]
 pub struct CampaignLines {
     pairs: HashSet<(String, Option<String>)>,
+    /// The skus of `pairs`, for `has_sku` without a scan.
+    skus: HashSet<String>,
 }
 
 impl CampaignLines {
@@ -72,7 +74,9 @@ impl CampaignLines {
         )
     }
     pub fn insert(&mut self, sku: &str, location: Option<&str>) {
-        self.pairs.insert(Self::key(sku, location));
+        let key = Self::key(sku, location);
+        self.skus.insert(key.0.clone());
+        self.pairs.insert(key);
     }
     /// Whether the campaign holds `sku` at `location` (trimmed; locations ignore case).
     pub fn contains(&self, sku: &str, location: Option<&str>) -> bool {
@@ -82,8 +86,7 @@ impl CampaignLines {
     }
     /// Whether the campaign holds `sku` at any location.
     pub fn has_sku(&self, sku: &str) -> bool {
-        let sku = sku.trim();
-        self.pairs.iter().any(|(s, _)| s == sku)
+        self.skus.contains(sku.trim())
     }
     pub fn len(&self) -> usize {
         self.pairs.len()
