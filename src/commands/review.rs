@@ -22,7 +22,9 @@ use crate::cli::{OutputFormat, ReviewArgs};
 use crate::config::resolve_review;
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
-use crate::io::read::sales::{Basis, SalesTotals, Window, aggregate_sales, open_sales};
+use crate::io::read::sales::{
+    Basis, SalesTotals, Window, WindowUse, aggregate_sales, open_sales, window_verdict,
+};
 use crate::io::read::{ReadOptions, sha256_file};
 use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir, fail_point};
 use crate::io::write::files::{write_csv, write_json};
@@ -72,7 +74,13 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
 
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading the sales since {}", campaign.header.start));
-    let opts = args.input.read_options();
+    let opts = ReadOptions {
+        date_order: crate::config::date_order(
+            args.common.config.as_deref(),
+            args.input.date_order.map(Into::into),
+        )?,
+        ..args.input.read_options()
+    };
     let mut warnings: Vec<Warning> = Vec::new();
     if campaign.status != "approved" {
         warnings.push(Warning {
@@ -456,6 +464,7 @@ fn sales_facts(
                 };
                 return Err(undated(place));
             }
+            found.extend(window_verdict(&read, window, WindowUse::Review)?);
             read.rows
         } else {
             let (table, header) = open_sales(path, &sales_opts, maps)?;

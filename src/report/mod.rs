@@ -48,6 +48,10 @@ pub struct Summary {
     /// Campaigns running on the as-of date (`--campaigns DIR`), with their clearance rates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<RunningCampaign>,
+    /// The run's warnings, as plan.json has them (file, sheet, row, column, message), so a
+    /// script can check a cron run; empty when there were none.
+    #[serde(default)]
+    pub warnings: Vec<crate::model::Warning>,
 }
 
 /// A campaign running on the report's as-of date, as `review` sees it.
@@ -378,6 +382,7 @@ pub fn summarise(
         slow_movers: slow,
         top_slow_movers: top_slow_movers(plan, as_of, 20),
         campaigns: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
