@@ -1015,3 +1015,87 @@ mod window_tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod column_order_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A sales line: sku index (3 is not in the catalog), days after 2026-09-01, quantity,
+    /// order number.
+    type Line = (usize, i64, i32, u8);
+
+    /// Sold figures and last sales, warnings, window counts.
+    type Read = (Vec<(Decimal, Option<NaiveDate>)>, Vec<String>, DateSpan);
+
+    fn catalog() -> Vec<CatalogLine> {
+        ["A", "B", "C"]
+            .iter()
+            .map(|s| CatalogLine {
+                sku: s.to_string(),
+                ..CatalogLine::default()
+            })
+            .collect()
+    }
+
+    /// Read `lines` written with `date` into sold figures, warnings (those about the date order
+    /// left out) and the window counts.
+    fn read(
+        lines: &[Line],
+        date: impl Fn(NaiveDate) -> String,
+        order: Option<DateOrder>,
+        basis: Basis,
+    ) -> Read {
+        let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let mut text = String::from("order_id,date,sku,quantity\n");
+        for (sku, day, qty, order) in lines {
+            let sku = ["A", "B", "C", "ZZ"][*sku];
+            let d = date(start + chrono::Duration::days(*day));
+            text.push_str(&format!("O{order},{d},{sku},{qty}\n"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sales.csv");
+        std::fs::write(&path, text).unwrap();
+        let cat = catalog();
+        let mut totals = SalesTotals::new(&cat, basis);
+        let mut warnings = Vec::new();
+        let opts = ReadOptions {
+            date_order: order,
+            ..ReadOptions::default()
+        };
+        let window = Window::new(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), 60);
+        let read =
+            aggregate_sales(&path, &opts, &[], window, basis, &mut totals, &mut warnings).unwrap();
+        let messages = warnings
+            .into_iter()
+            .map(|w| w.message)
+            .filter(|m| !m.contains("read either way") && !m.contains("--date-order"))
+            .collect();
+        (totals.finish(basis), messages, read.span)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Slashed dates give the same figures as the same dates in ISO, whether a date decides
+        /// the column early, late or never (then the configured order).
+        #[test]
+        fn slashed_dates_add_up_like_iso(
+            lines in prop::collection::vec((0usize..4, 0i64..120, -1i32..5, 0u8..20), 1..60),
+            orders in any::<bool>(),
+        ) {
+            let basis = if orders { Basis::Orders } else { Basis::Units };
+            let iso = read(&lines, |d| d.format("%Y-%m-%d").to_string(), None, basis);
+            let dmy = read(&lines, |d| d.format("%d/%m/%Y").to_string(), Some(DateOrder::Dmy), basis);
+            let mdy = read(&lines, |d| d.format("%m/%d/%Y").to_string(), Some(DateOrder::Mdy), basis);
+            let mdy_default = read(&lines, |d| d.format("%m/%d/%Y").to_string(), None, basis);
+            prop_assert_eq!(&iso.0, &dmy.0);
+            prop_assert_eq!(&iso.1, &dmy.1);
+            prop_assert_eq!(iso.2, dmy.2);
+            prop_assert_eq!(&iso.0, &mdy.0);
+            prop_assert_eq!(&iso.1, &mdy.1);
+            prop_assert_eq!(iso.2, mdy.2);
+            prop_assert_eq!(&iso.0, &mdy_default.0);
+        }
+    }
+}
