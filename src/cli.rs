@@ -123,6 +123,29 @@ pub struct InputArgs {
     /// Refuse XLSX/ODS files whose sheets expand to more than this many MiB of XML (zip bombs).
     #[arg(long, value_name = "MIB", default_value_t = 1024)]
     pub max_sheet_mb: u64,
+    /// How to read slashed sales dates (05/11/2026) when no date in the column decides it:
+    /// dmy (day first) or mdy (month first). Default: `date_order` in clearance.toml, else
+    /// month first with a warning. A column with a date like 20/11/2026 decides for itself.
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrderArg>,
+}
+
+/// `--date-order`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    /// day first: 05/11/2026 is 5 November
+    Dmy,
+    /// month first: 05/11/2026 is 11 May
+    Mdy,
+}
+
+impl From<DateOrderArg> for crate::io::read::dates::DateOrder {
+    fn from(a: DateOrderArg) -> Self {
+        match a {
+            DateOrderArg::Dmy => Self::Dmy,
+            DateOrderArg::Mdy => Self::Mdy,
+        }
+    }
 }
 
 impl InputArgs {
@@ -133,6 +156,7 @@ impl InputArgs {
             decimal_comma: self.decimal_comma.then_some(true),
             max_sheet_bytes: self.max_sheet_mb.saturating_mul(1 << 20),
             as_of: None,
+            date_order: self.date_order.map(Into::into),
         }
     }
 }

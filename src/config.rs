@@ -3,6 +3,7 @@
 
 use crate::cli::{BasisArg, MarginRuleArg, PlanArgs};
 use crate::error::{Error, Result};
+use crate::io::read::dates::DateOrder;
 use crate::io::read::number::decimal_from_f64;
 use crate::io::read::sales::Basis;
 use crate::rules::{ExplicitRequest, MarginRule, Policy};
@@ -43,6 +44,8 @@ struct FileConfig {
     margin_rule: Option<String>,
     window_days: Option<u32>,
     basis: Option<String>,
+    /// `"dmy"` or `"mdy"`: slashed sales dates in a column no value decides.
+    date_order: Option<String>,
     currency: Option<String>,
     price_endings: Option<Vec<Num>>,
     exclude_skus: Option<Vec<String>>,
@@ -102,6 +105,9 @@ pub struct PlanConfig {
     pub window_days: u32,
     pub basis: Basis,
     pub as_of: NaiveDate,
+    /// The order of slashed dates no value of their column decides (`--date-order`, else
+    /// `date_order`).
+    pub date_order: Option<DateOrder>,
     /// The config file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -275,8 +281,33 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
         window_days,
         basis,
         as_of: args.common.as_of.unwrap_or(today),
+        date_order: resolve_date_order(&file, &fpath, args.input.date_order.map(Into::into))?,
         config_file,
     })
+}
+
+fn resolve_date_order(
+    file: &FileConfig,
+    fpath: &Path,
+    flag: Option<DateOrder>,
+) -> Result<Option<DateOrder>> {
+    match (flag, file.date_order.as_deref()) {
+        (Some(o), _) => Ok(Some(o)),
+        (None, None) => Ok(None),
+        (None, Some(s)) => DateOrder::parse(s).map(Some).ok_or_else(|| {
+            Error::Data(format!(
+                "{}: date_order = \"{s}\" is not known; use \"dmy\" (day first) or \"mdy\" (month first)",
+                fpath.display()
+            ))
+        }),
+    }
+}
+
+/// The date order for slashed sales dates: the flag, else `date_order` in the config file (or
+/// clearance.toml in the current folder), else none.
+pub fn date_order(config: Option<&Path>, flag: Option<DateOrder>) -> Result<Option<DateOrder>> {
+    let (file, config_file) = load_file(config)?;
+    resolve_date_order(&file, &config_file.unwrap_or_default(), flag)
 }
 
 /// The review settings: flags, else `[review]` in clearance.toml, else the defaults (7 quiet

@@ -7,7 +7,7 @@ use crate::config::PlanConfig;
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::existing::read_existing;
-use crate::io::read::sales::{SalesTotals, Window, aggregate_sales};
+use crate::io::read::sales::{SalesTotals, Window, WindowUse, aggregate_sales, window_verdict};
 use crate::io::read::stock::apply_stock;
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::model::num::plain;
@@ -23,6 +23,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let mut timings = crate::Timings::from_env();
     let opts = crate::io::read::ReadOptions {
         as_of: Some(cfg.as_of),
+        date_order: cfg.date_order,
         ..args.input.read_options()
     };
     let maps = &args.input.maps;
@@ -96,6 +97,8 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 &mut totals,
                 &mut warnings,
             )?;
+            // A stale export (no sale in the window) stops here; a doubtful one warns.
+            warnings.extend(window_verdict(&read, window, WindowUse::Plan)?);
             inputs.push(InputFile {
                 path: path.display().to_string(),
                 role: "sales".into(),

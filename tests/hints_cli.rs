@@ -169,11 +169,13 @@ fn order_lines_with_sku_quantity_and_price_stop_on_a_repeated_sku_with_the_sales
         err,
         "error: fixtures/bad/order_lines_as_catalog.csv: sku \"21733\" appears on rows 3 and 4; each sku (and location) must appear once. Remove or merge one of the rows. This looks like sales lines (columns \"InvoiceNo\", \"InvoiceDate\", \"Quantity\"): pass it with --sales, after the catalog file\n"
     );
-    // As sales it is read.
+    // As sales (as of the export's last day) it is read.
     let run = plan_ok(&[
         "fixtures/basic.csv",
         "--sales",
         "fixtures/bad/order_lines_as_catalog.csv",
+        "--as-of",
+        "2011-10-31",
     ]);
     assert!(!lines(&run.plan()).is_empty());
 }

@@ -938,3 +938,76 @@ fn a_quiet_line_above_the_success_rate_is_held_unless_successes_are_deepened() {
     let scarf = line(&deepened, "SCARF-2");
     assert_eq!(scarf["recommendation"], "deepen", "{scarf}");
 }
+
+/// The review sales up to (and including) `last`, in `<tmp>/<name>`.
+fn sales_until(ctx: &Ctx, name: &str, last: &str) -> PathBuf {
+    let text = std::fs::read_to_string(fixture(SALES)).expect("sales");
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.split(',').nth(1).is_some_and(|d| d <= last))
+        .map(|(_, l)| l)
+        .collect();
+    let path = ctx.path(name);
+    std::fs::write(&path, kept.join("\n") + "\n").expect("write sales");
+    path
+}
+
+#[test]
+fn an_export_older_than_the_campaign_stops_the_review() {
+    let ctx = Ctx::new();
+    let sales = sales_until(&ctx, "old.csv", "2026-11-22");
+    let r = clr([
+        os("review"),
+        ctx.campaign().join("campaign.json").into(),
+        os("--sales"),
+        sales.clone().into(),
+        os("--as-of"),
+        os("2026-12-06"),
+        os("--out"),
+        ctx.path("review-old").into(),
+        os("--config"),
+        os(CONFIG),
+    ]);
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    let newest = "2026-10-30"; // the sales file has none between 10-30 and the start
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "error: {}, column \"date\": none of the 33 dated sales line(s) is on or after the campaign's start 2026-11-23: the oldest sale is 2026-09-30 and the newest sale is {newest}; export the sales again to cover 2026-11-23 to 2026-12-06",
+            sales.display()
+        )
+    );
+}
+
+#[test]
+fn a_stale_export_is_a_warning_in_review_json() {
+    let ctx = Ctx::new();
+    let sales = sales_until(&ctx, "stale.csv", "2026-11-25");
+    let r = clr([
+        os("review"),
+        ctx.campaign().join("campaign.json").into(),
+        os("--sales"),
+        sales.into(),
+        os("--as-of"),
+        os("2026-12-13"),
+        os("--out"),
+        ctx.path("review-stale").into(),
+        os("--config"),
+        os(CONFIG),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let review = read_json(&ctx.path("review-stale/review.json"));
+    let warnings = review["warnings"].as_array().expect("warnings array");
+    let w = warnings
+        .iter()
+        .find(|w| {
+            w["message"].as_str().is_some_and(|m| {
+                m.starts_with("the newest sale is 2026-11-25, 18 day(s) before 2026-12-13")
+            })
+        })
+        .unwrap_or_else(|| panic!("{warnings:?}"));
+    assert_eq!(w["column"], "date");
+    assert!(w["file"].as_str().is_some_and(|f| f.ends_with("stale.csv")));
+    assert!(r.stderr.contains("the export looks stale"), "{}", r.stderr);
+}

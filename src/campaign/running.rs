@@ -6,7 +6,9 @@ use super::folder::locate;
 use super::package::Campaign;
 use super::review::{self, Facts, LineReview};
 use crate::error::{Error, Result};
-use crate::io::read::sales::{Basis, SalesTotals, Window, aggregate_sales, open_sales};
+use crate::io::read::sales::{
+    Basis, SalesTotals, Window, WindowUse, aggregate_sales, open_sales, window_verdict,
+};
 use crate::io::read::{ReadOptions, sha256_file};
 use crate::model::{CatalogLine, InputFile, Warning};
 use chrono::NaiveDate;
@@ -75,6 +77,7 @@ pub fn sales_facts(
                 };
                 return Err(undated(place));
             }
+            found.extend(window_verdict(&read, window, WindowUse::Review)?);
             read.rows
         } else {
             let (table, header) = open_sales(path, &sales_opts, maps)?;

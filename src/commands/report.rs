@@ -55,7 +55,10 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     let mut summary = report::summarise(&plan, as_of, &week, dated, previous.as_ref());
     let mut warnings = plan.warnings.clone();
     if let Some(dir) = &args.campaigns {
-        let opts = args.input.read_options();
+        let opts = crate::io::read::ReadOptions {
+            date_order: cfg.date_order,
+            ..args.input.read_options()
+        };
         let sales = crate::campaign::running::SalesInputs {
             files: &args.files.sales,
             opts: &opts,
@@ -68,9 +71,8 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
             as_of,
             &mut warnings,
         )?;
-        // summary.json carries every warning of the run, the campaigns' too.
-        summary.warnings = warnings.clone();
     }
+    summary.warnings = warnings.clone();
     let charts = charts(&plan);
     let target = args.out.join(&week);
     write_week(&args.out, &target, &summary, &charts)?;

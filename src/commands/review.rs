@@ -66,7 +66,13 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
 
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading the sales since {}", campaign.header.start));
-    let opts = args.input.read_options();
+    let opts = ReadOptions {
+        date_order: crate::config::date_order(
+            args.common.config.as_deref(),
+            args.input.date_order.map(Into::into),
+        )?,
+        ..args.input.read_options()
+    };
     let mut warnings: Vec<Warning> = Vec::new();
     if campaign.status != "approved" {
         warnings.push(Warning {

@@ -48,7 +48,8 @@ pub struct Summary {
     /// Campaigns running on the as-of date (`--campaigns DIR`), with their clearance rates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaigns: Vec<RunningCampaign>,
-    /// The run's warnings, as in plan.json (always present, so a script can check it).
+    /// The run's warnings, as plan.json has them (file, sheet, row, column, message), so a
+    /// script can check a cron run; empty when there were none.
     #[serde(default)]
     pub warnings: Vec<crate::model::Warning>,
 }

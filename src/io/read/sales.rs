@@ -1,7 +1,9 @@
 //! Sales files streamed line by line into a sold figure per catalog line: memory grows with the
 //! number of catalog lines, never with the number of sales lines.
 
-use super::dates::{from_excel_serial, parse_date};
+use super::dates::{
+    ColumnOrder, DateOrder, DateText, OrderConflict, from_excel_serial, parse_date, read_date,
+};
 use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
 use super::sku_table::{NONE, SkuTable, prefetch};
@@ -217,13 +219,382 @@ pub fn open_sales(
 
 /// Totals from one sales file, for plan.json's `inputs` and the warnings.
 pub struct SalesRead {
+    /// The file (and sheet) as messages name it.
+    pub place: String,
+    pub file: String,
     pub sheet: Option<String>,
     pub rows: u64,
     /// Whether the file has a date column (order lines) rather than aggregated figures.
     pub dated: bool,
+    /// The date column's header.
+    pub date_column: Option<String>,
+    /// Where the dated lines fall against the window.
+    pub span: DateSpan,
+}
+
+/// How a file's readable sale dates fall against the window: lines before it, inside, after
+/// it, and the oldest and newest dates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateSpan {
+    pub before: u64,
+    pub inside: u64,
+    pub after: u64,
+    pub oldest: Option<NaiveDate>,
+    pub newest: Option<NaiveDate>,
+}
+
+impl DateSpan {
+    /// Count one date; true when it is inside the window.
+    #[inline]
+    fn note(&mut self, d: NaiveDate, window: &Window) -> bool {
+        let inside = if d < window.start {
+            self.before += 1;
+            false
+        } else if d > window.end {
+            self.after += 1;
+            false
+        } else {
+            self.inside += 1;
+            true
+        };
+        if self.oldest.is_none_or(|o| d < o) {
+            self.oldest = Some(d);
+        }
+        if self.newest.is_none_or(|n| d > n) {
+            self.newest = Some(d);
+        }
+        inside
+    }
+
+    fn merge(&mut self, o: &DateSpan) {
+        self.before += o.before;
+        self.inside += o.inside;
+        self.after += o.after;
+        self.oldest = match (self.oldest, o.oldest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.newest = self.newest.max(o.newest);
+    }
+
+    /// Dated lines read, whatever their date.
+    pub fn dated(&self) -> u64 {
+        self.before + self.inside + self.after
+    }
+}
+
+/// Who reads the sales against the window: `plan` (and `report`) plan from the window's sales,
+/// `review` counts what sold since a campaign started (older lines are expected there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowUse {
+    Plan,
+    Review,
+}
+
+/// What a file's dates say about the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WindowCheck {
+    Fine,
+    /// Some sales are in the window, but most are not, or the newest is old.
+    Warn(String),
+    /// No sale in the window: planning would call everything unsold.
+    Stale(String),
+}
+
+/// Judge a file's sale dates against the window (pure; the message leaves the file out).
+///
+/// `plan`: no dated line inside the window is stale (exit 65, naming the newest sale as the
+/// `--as-of` to use); more lines outside than inside, or a newest sale older than half the
+/// window, is a warning with the counts. `review`: lines before the campaign are expected, so
+/// only "nothing since the start" is stale and a newest sale older than half the time since the
+/// start a warning.
+pub fn check_window(span: &DateSpan, window: Window, used: WindowUse) -> WindowCheck {
+    let (Some(oldest), Some(newest)) = (span.oldest, span.newest) else {
+        return WindowCheck::Fine;
+    };
+    let n = span.dated();
+    let days = (window.end - window.start).num_days() + 1;
+    let counts = format!(
+        "{} before the window, {} inside, {} after",
+        span.before, span.inside, span.after
+    );
+    let (start, end) = (window.start, window.end);
+    let old = newest < end - chrono::Duration::days(days / 2);
+    match used {
+        WindowUse::Plan if span.inside == 0 => WindowCheck::Stale(format!(
+            "none of the {n} dated sales line(s) is in the {days}-day sales window {start} to {end} ({counts}); the oldest sale is {oldest} and the newest sale is {newest}; pass --as-of {newest} to plan as of the export's last day, or export the recent sales"
+        )),
+        WindowUse::Plan if old || span.before + span.after > span.inside => {
+            let why = if old {
+                format!(
+                    "the newest sale is {newest}, {} day(s) before the window's end {end} (more than half the {days}-day window)",
+                    (end - newest).num_days()
+                )
+            } else {
+                format!(
+                    "{} of the {n} dated sales line(s) are outside the {days}-day sales window {start} to {end}",
+                    span.before + span.after
+                )
+            };
+            let fix = if old {
+                format!("if the export ends on {newest}, pass --as-of {newest}")
+            } else {
+                "check --as-of and --window if the export covers another period".to_string()
+            };
+            WindowCheck::Warn(format!(
+                "{why} ({counts}); sold figures count only the lines inside the window: {fix}"
+            ))
+        }
+        WindowUse::Review if newest < start => WindowCheck::Stale(format!(
+            "none of the {n} dated sales line(s) is on or after the campaign's start {start}: the oldest sale is {oldest} and the newest sale is {newest}; export the sales again to cover {start} to {end}"
+        )),
+        WindowUse::Review if old && days > 2 => WindowCheck::Warn(format!(
+            "the newest sale is {newest}, {} day(s) before {end}, more than half the {days} day(s) since the campaign's start {start} ({counts}); the export looks stale: export the sales again to cover {start} to {end}",
+            (end - newest).num_days()
+        )),
+        _ => WindowCheck::Fine,
+    }
+}
+
+/// Apply [`check_window`] to a file read: a stale file is an error, a doubtful one a warning.
+pub fn window_verdict(
+    read: &SalesRead,
+    window: Window,
+    used: WindowUse,
+) -> Result<Option<Warning>> {
+    match check_window(&read.span, window, used) {
+        WindowCheck::Fine => Ok(None),
+        WindowCheck::Stale(message) => Err(Error::Data(format!(
+            "{}{}: {message}",
+            read.place,
+            read.date_column
+                .as_deref()
+                .map(|c| format!(", column \"{c}\""))
+                .unwrap_or_default()
+        ))),
+        WindowCheck::Warn(message) => Ok(Some(Warning {
+            file: read.file.clone(),
+            sheet: read.sheet.clone(),
+            row: None,
+            column: read.date_column.clone(),
+            message,
+        })),
+    }
+}
+
+/// What a sales file's lines added up to apart from the sold figures: the dates against the
+/// window and the lines that could not be used.
+#[derive(Debug, Default)]
+struct Tally {
+    span: DateSpan,
+    unknown_lines: u64,
+    unknown_examples: Vec<String>,
+    /// Known skus at a location the catalog does not have (or without a location in a
+    /// multi-location catalog): counted apart, they usually mean a location code mismatch.
+    unplaced_lines: u64,
+    unplaced_examples: Vec<String>,
+    bad_numbers: u64,
+    first_bad_number: Option<usize>,
+}
+
+fn push_example(examples: &mut Vec<String>, label: String) {
+    if examples.len() < 5 && !examples.contains(&label) {
+        examples.push(label);
+    }
+}
+
+impl Tally {
+    fn merge(&mut self, o: Tally) {
+        self.span.merge(&o.span);
+        self.unknown_lines += o.unknown_lines;
+        self.unplaced_lines += o.unplaced_lines;
+        self.bad_numbers += o.bad_numbers;
+        for e in o.unknown_examples {
+            push_example(&mut self.unknown_examples, e);
+        }
+        for e in o.unplaced_examples {
+            push_example(&mut self.unplaced_examples, e);
+        }
+        self.first_bad_number = match (self.first_bad_number, o.first_bad_number) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Where a sales line's figures go: the running totals, or one reading of the lines whose date
+/// order is not decided yet.
+trait Sink {
+    fn sales(&mut self, i: usize) -> &mut LineSales;
+    fn order_ids(&mut self, i: usize) -> &mut HashSet<String>;
+}
+
+struct Direct<'s> {
+    per_line: &'s mut [LineSales],
+    orders: &'s mut [HashSet<String>],
+}
+
+impl Sink for Direct<'_> {
+    #[inline]
+    fn sales(&mut self, i: usize) -> &mut LineSales {
+        &mut self.per_line[i]
+    }
+    fn order_ids(&mut self, i: usize) -> &mut HashSet<String> {
+        &mut self.orders[i]
+    }
+}
+
+/// The sales lines with an ambiguous date (`05/11/2026`) read before their column decided its
+/// order, added up under one reading: memory grows with the catalog lines they touch, never
+/// with the number of sales lines.
+#[derive(Debug, Default)]
+struct Pending {
+    per_line: FastMap<u32, LineSales>,
+    orders: FastMap<u32, HashSet<String>>,
+}
+
+impl Sink for Pending {
+    fn sales(&mut self, i: usize) -> &mut LineSales {
+        self.per_line.entry(i as u32).or_default()
+    }
+    fn order_ids(&mut self, i: usize) -> &mut HashSet<String> {
+        self.orders.entry(i as u32).or_default()
+    }
+}
+
+impl Pending {
+    /// Add this reading's figures into the running totals.
+    fn merge_into(self, direct: &mut Direct<'_>) {
+        for (i, s) in self.per_line {
+            let line = direct.sales(i as usize);
+            line.sold = crate::model::num::sat_add(line.sold, s.sold);
+            if let Some(d) = s.last_sale {
+                line.saw_sale(d);
+            }
+        }
+        for (i, ids) in self.orders {
+            direct.order_ids(i as usize).extend(ids);
+        }
+    }
+}
+
+/// Both readings of the undecided lines: month first, then day first.
+#[derive(Debug, Default)]
+struct Undecided {
+    mdy: (Pending, Tally),
+    dmy: (Pending, Tally),
+}
+
+/// How one sales line is added up, whatever its date reading.
+struct LineReader<'i, 'a> {
+    index: &'i SalesIndex<'a>,
+    window: Window,
+    basis: Basis,
+    aggregated: bool,
+    decimal_comma: bool,
+    amount_col: Option<usize>,
+    c_sku: Option<usize>,
+    c_name: Option<usize>,
+    c_loc: Option<usize>,
+}
+
+fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
+    c.and_then(|c| cells.get(c)).and_then(Cell::text_cow)
+}
+
+impl LineReader<'_, '_> {
+    /// Add one sales line, sold on `date` (`None`: an aggregated file), into `sink`.
+    #[inline]
+    fn add<S: Sink>(
+        &self,
+        sink: &mut S,
+        tally: &mut Tally,
+        raw: &RawRow,
+        first: u32,
+        date: Option<NaiveDate>,
+        order_id: Option<std::borrow::Cow<'_, str>>,
+    ) {
+        let index = self.index;
+        let mut sale_date = None;
+        if let Some(d) = date {
+            if tally.span.note(d, &self.window) {
+                sale_date = Some(d);
+            } else {
+                // Outside the window: only the last sale date is kept (for aging).
+                if d <= self.window.end {
+                    let name = text(&raw.cells, self.c_name);
+                    let location = text(&raw.cells, self.c_loc);
+                    if let Some(i) = index.line_of(first, name.as_deref(), location.as_deref()) {
+                        sink.sales(i).saw_sale(d);
+                    }
+                }
+                return;
+            }
+        }
+        let amount = match self.amount_col.and_then(|c| raw.cells.get(c)) {
+            Some(Cell::Text(s)) => parse_number(s, self.decimal_comma).ok().flatten(),
+            Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
+            Some(Cell::Empty) | None => Some(Decimal::ZERO),
+            _ => None,
+        };
+        let Some(amount) = amount else {
+            tally.bad_numbers += 1;
+            tally.first_bad_number.get_or_insert(raw.row);
+            return;
+        };
+        let sku = text(&raw.cells, self.c_sku);
+        let name = text(&raw.cells, self.c_name);
+        let location = text(&raw.cells, self.c_loc);
+        let found = index.line_of(first, name.as_deref(), location.as_deref());
+        let Some(i) = found else {
+            if index.has_locations && first != NONE {
+                tally.unplaced_lines += 1;
+                let label = format!(
+                    "{}@{}",
+                    sku.as_deref().unwrap_or_default(),
+                    location.as_deref().unwrap_or("(no location)")
+                );
+                push_example(&mut tally.unplaced_examples, label);
+                return;
+            }
+            tally.unknown_lines += 1;
+            if tally.unknown_examples.len() < 5 {
+                let label = sku
+                    .or(name)
+                    .map(|l| l.into_owned())
+                    .unwrap_or_else(|| format!("row {}", raw.row));
+                let label = match location {
+                    Some(l) if index.has_locations => format!("{label}@{l}"),
+                    _ => label,
+                };
+                push_example(&mut tally.unknown_examples, label);
+            }
+            return;
+        };
+        let sales = sink.sales(i);
+        if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
+            sales.saw_sale(d);
+        }
+        // Units count quantities; an aggregate's `orders` column serves the orders basis;
+        // order lines count their distinct order ids (below).
+        if self.basis == Basis::Units || self.aggregated {
+            sales.sold = crate::model::num::sat_add(sales.sold, amount);
+        }
+        if self.basis == Basis::Orders
+            && !self.aggregated
+            && let Some(id) = order_id
+        {
+            sink.order_ids(i).insert(id.into_owned());
+        }
+    }
 }
 
 /// Add one sales file's sold figures into `totals` (one running total per catalog line).
+///
+/// Slashed dates (`05/11/2026`) take their column's order, decided from all its values (see
+/// [`ColumnOrder`]): a line whose date reads either way, met before anything decided, is added
+/// up both ways apart from the totals until the column decides (or the file ends, then
+/// `opts.date_order`, else month first with a warning), so the file is still read once.
 #[allow(clippy::too_many_arguments)]
 pub fn aggregate_sales(
     path: &Path,
@@ -245,39 +616,43 @@ pub fn aggregate_sales(
         )));
     }
     let col = |f: &str| header.col(f);
-    let (c_sku, c_name, c_qty, c_orders, c_date, c_order, c_loc, c_cancel) = (
-        col("sku"),
-        col("name"),
+    let (c_qty, c_orders, c_date, c_order, c_cancel) = (
         col("quantity"),
         col("orders"),
         col("date"),
         col("order_id"),
-        col("location"),
         col("cancelled_at"),
     );
     let width = header.headers.len();
     let table_kind = table.kind.clone();
+    let date_header = header.header_of("date").unwrap_or("date").to_string();
+    let reader = LineReader {
+        index: &totals.index,
+        window,
+        basis,
+        aggregated,
+        decimal_comma,
+        // Units count quantities; an aggregate's `orders` column serves the orders basis.
+        amount_col: match basis {
+            Basis::Orders if aggregated => c_orders.or(c_qty),
+            _ => c_qty.or(c_orders),
+        },
+        c_sku: col("sku"),
+        c_name: col("name"),
+        c_loc: col("location"),
+    };
+    let c_sku = reader.c_sku;
     let mut rows = 0u64;
-    let mut unknown_lines = 0u64;
-    let mut unknown_examples: Vec<String> = Vec::new();
-    // Known skus at a location the catalog does not have (or without a location in a
-    // multi-location catalog): counted apart, they usually mean a location code mismatch.
-    let mut unplaced_lines = 0u64;
-    let mut unplaced_examples: Vec<String> = Vec::new();
+    let mut tally = Tally::default();
     let mut bad_dates = 0u64;
     let mut first_bad_date: Option<usize> = None;
-    let mut bad_numbers = 0u64;
-    let mut first_bad_number: Option<usize> = None;
     let mut cancelled_order: Option<String> = None;
-    fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
-        c.and_then(|c| cells.get(c)).and_then(Cell::text_cow)
-    }
+    let mut column = ColumnOrder::default();
+    let mut undecided: Option<Box<Undecided>> = None;
     // Rows are parsed, and their skus looked up, on another core while this one adds them up;
     // batches keep their order, so the result is the same.
     let index = &totals.index;
-    let per_line = &mut totals.per_line;
     let orders = &mut totals.orders;
-    let has_locations = index.has_locations;
     let mut add_row = |raw: &RawRow, first: u32, per_line: &mut [LineSales]| -> Result<()> {
         if raw.cells.iter().all(Cell::is_empty) {
             return Ok(());
@@ -296,98 +671,73 @@ pub fn aggregate_sales(
                 return Ok(());
             }
         }
-        let mut sale_date = None;
-        if dated {
-            let date = match c_date.and_then(|c| raw.cells.get(c)) {
-                Some(Cell::Date(serial)) => from_excel_serial(*serial),
-                Some(Cell::Number(n)) => from_excel_serial(*n),
-                Some(Cell::Text(s)) => parse_date(s),
-                _ => None,
-            };
-            match date {
-                Some(d) if window.contains(d) => sale_date = Some(d),
-                Some(d) => {
-                    // Outside the window: only the last sale date is kept (for aging).
-                    if d <= window.end {
-                        let name = text(&raw.cells, c_name);
-                        let location = text(&raw.cells, c_loc);
-                        if let Some(i) = index.line_of(first, name.as_deref(), location.as_deref())
-                        {
-                            per_line[i].saw_sale(d);
-                        }
-                    }
-                    return Ok(());
-                }
-                None => {
-                    bad_dates += 1;
-                    first_bad_date.get_or_insert(raw.row);
-                    return Ok(());
-                }
-            }
-        }
-        // Units count quantities; an aggregate's `orders` column serves the orders basis.
-        let amount_col = match basis {
-            Basis::Orders if aggregated => c_orders.or(c_qty),
-            _ => c_qty.or(c_orders),
+        let mut direct = Direct {
+            per_line,
+            orders: &mut orders[..],
         };
-        let amount = match amount_col.and_then(|c| raw.cells.get(c)) {
-            Some(Cell::Text(s)) => parse_number(s, decimal_comma).ok().flatten(),
-            Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
-            Some(Cell::Empty) | None => Some(Decimal::ZERO),
-            _ => None,
-        };
-        let Some(amount) = amount else {
-            bad_numbers += 1;
-            first_bad_number.get_or_insert(raw.row);
+        if !dated {
+            reader.add(&mut direct, &mut tally, raw, first, None, order_id);
             return Ok(());
-        };
-        let sku = text(&raw.cells, c_sku);
-        let name = text(&raw.cells, c_name);
-        let location = text(&raw.cells, c_loc);
-        let found = index.line_of(first, name.as_deref(), location.as_deref());
-        let Some(i) = found else {
-            if has_locations && first != NONE {
-                unplaced_lines += 1;
-                let label = format!(
-                    "{}@{}",
-                    sku.as_deref().unwrap_or_default(),
-                    location.as_deref().unwrap_or("(no location)")
-                );
-                if unplaced_examples.len() < 5 && !unplaced_examples.contains(&label) {
-                    unplaced_examples.push(label);
-                }
-                return Ok(());
+        }
+        let cell = c_date.and_then(|c| raw.cells.get(c));
+        let value = match cell {
+            Some(Cell::Date(serial)) | Some(Cell::Number(serial)) => {
+                from_excel_serial(*serial).map_or(DateText::Unreadable, DateText::Date)
             }
-            unknown_lines += 1;
-            if unknown_examples.len() < 5 {
-                let label = sku
-                    .or(name)
-                    .map(|l| l.into_owned())
-                    .unwrap_or_else(|| format!("row {}", raw.row));
-                let label = match location {
-                    Some(l) if has_locations => format!("{label}@{l}"),
-                    _ => label,
+            Some(Cell::Text(s)) => read_date(s),
+            _ => DateText::Unreadable,
+        };
+        let date = match value {
+            DateText::Date(d) => Some(d),
+            DateText::Unreadable => None,
+            slashed @ DateText::Slashed { .. } => {
+                let shown = match cell {
+                    Some(Cell::Text(s)) => s.as_str(),
+                    _ => "",
                 };
-                if !unknown_examples.contains(&label) {
-                    unknown_examples.push(label);
+                let decided = column
+                    .observe(slashed, raw.row, shown)
+                    .map_err(|c| order_conflict(&place, &date_header, &c))?;
+                match decided {
+                    Some(order) => {
+                        // Lines read both ways before this one decided: keep the right reading.
+                        if let Some(u) = undecided.take() {
+                            let u = *u;
+                            let (pending, t) = match order {
+                                DateOrder::Mdy => u.mdy,
+                                DateOrder::Dmy => u.dmy,
+                            };
+                            pending.merge_into(&mut direct);
+                            tally.merge(t);
+                        }
+                        slashed.date(order)
+                    }
+                    None => {
+                        // Ambiguous and nothing decided yet: added up both ways, apart.
+                        let u = undecided.get_or_insert_with(Box::default);
+                        for (order, (pending, t)) in
+                            [(DateOrder::Mdy, &mut u.mdy), (DateOrder::Dmy, &mut u.dmy)]
+                        {
+                            reader.add(
+                                pending,
+                                t,
+                                raw,
+                                first,
+                                slashed.date(order),
+                                order_id.clone(),
+                            );
+                        }
+                        return Ok(());
+                    }
                 }
             }
-            return Ok(());
         };
-        let sales = &mut per_line[i];
-        if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
-            sales.saw_sale(d);
-        }
-        // Units count quantities; an aggregate's `orders` column serves the orders basis;
-        // order lines count their distinct order ids (below).
-        if basis == Basis::Units || aggregated {
-            sales.sold = crate::model::num::sat_add(sales.sold, amount);
-        }
-        if basis == Basis::Orders
-            && !aggregated
-            && let Some(id) = order_id
-        {
-            orders[i].insert(id.into_owned());
+        match date {
+            Some(d) => reader.add(&mut direct, &mut tally, raw, first, Some(d), order_id),
+            None => {
+                bad_dates += 1;
+                first_bad_date.get_or_insert(raw.row);
+            }
         }
         Ok(())
     };
@@ -396,6 +746,7 @@ pub fn aggregate_sales(
         let skus = rows.iter().map(|raw| text(&raw.cells, c_sku));
         index.by_sku.get_batch(skus, out)
     };
+    let per_line = &mut totals.per_line;
     pipelined_rows(&mut table, &first_of, &mut |rows, firsts: &Vec<u32>| {
         // The running totals of the batch's lines are requested from memory up front.
         for &first in firsts.iter().filter(|&&f| f != NONE) {
@@ -414,6 +765,32 @@ pub fn aggregate_sales(
         message,
     };
     warnings.extend(table.merge_warnings());
+    // A column no value decided: the configured order, else month first (with a warning).
+    if let Some(u) = undecided.take() {
+        let order = opts.date_order.unwrap_or(DateOrder::Mdy);
+        let (pending, t) = match order {
+            DateOrder::Mdy => u.mdy,
+            DateOrder::Dmy => u.dmy,
+        };
+        let mut direct = Direct {
+            per_line: &mut totals.per_line,
+            orders: &mut totals.orders,
+        };
+        pending.merge_into(&mut direct);
+        tally.merge(t);
+    }
+    if let Some(w) = date_order_warning(&column, opts.date_order) {
+        warnings.push(warn(w.0, header.header_of("date"), w.1));
+    }
+    let Tally {
+        span,
+        unknown_lines,
+        unknown_examples,
+        unplaced_lines,
+        unplaced_examples,
+        bad_numbers,
+        first_bad_number,
+    } = tally;
     if unknown_lines > 0 {
         warnings.push(warn(
             None,
@@ -456,10 +833,57 @@ pub fn aggregate_sales(
         ));
     }
     Ok(SalesRead {
+        place,
+        file: table.display.clone(),
         sheet: table.sheet.clone(),
         rows,
         dated,
+        date_column: header.header_of("date").map(str::to_string),
+        span,
     })
+}
+
+/// The error for a date column written both ways.
+fn order_conflict(place: &str, column: &str, c: &OrderConflict) -> Error {
+    Error::Data(format!(
+        "{place}, column \"{column}\": the dates are written both day first and month first: row {} has {} (a date only day first) and row {} has {} (a date only month first); one column must use one order: check the export's date format",
+        c.day_first.row, c.day_first.text, c.month_first.row, c.month_first.text
+    ))
+}
+
+/// The warning, if any, about how a date column's order was settled (row, message): nothing
+/// decided it and no order was configured, or a configured order the values contradict.
+fn date_order_warning(
+    column: &ColumnOrder,
+    configured: Option<DateOrder>,
+) -> Option<(Option<usize>, String)> {
+    match (column.decided(), configured) {
+        (None, None) if column.ambiguous > 0 => {
+            let first = column.first_ambiguous.as_ref()?;
+            Some((
+                Some(first.row),
+                format!(
+                    "{} date(s) read either way (like {} on row {}) and no date in the column decides the order; read month first (M/D/Y), as US exports write them; if the file writes the day first, pass --date-order dmy (or date_order = \"dmy\" in clearance.toml)",
+                    column.ambiguous, first.text, first.row
+                ),
+            ))
+        }
+        (Some(decided), Some(configured)) if decided != configured => {
+            let cell = column.deciding_cell()?;
+            Some((
+                Some(cell.row),
+                format!(
+                    "--date-order {} (or date_order) is not used for this column: {} on row {} is a date only {}, so the column is read {}",
+                    configured.as_str(),
+                    cell.text,
+                    cell.row,
+                    decided.describe(),
+                    decided.describe()
+                ),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// What each customer bought in the window: skus, for the B2B quotes of `apply`.
@@ -509,4 +933,169 @@ pub fn customer_purchases(
         }
     }
     Ok(Some(out))
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn span(
+        before: u64,
+        inside: u64,
+        after: u64,
+        oldest: NaiveDate,
+        newest: NaiveDate,
+    ) -> DateSpan {
+        DateSpan {
+            before,
+            inside,
+            after,
+            oldest: Some(oldest),
+            newest: Some(newest),
+        }
+    }
+
+    #[test]
+    fn no_sale_in_the_window_is_stale_and_names_the_as_of_to_use() {
+        let w = Window::new(ymd(2027, 6, 1), 90);
+        let s = span(4370, 0, 0, ymd(2026, 8, 1), ymd(2026, 11, 20));
+        let WindowCheck::Stale(m) = check_window(&s, w, WindowUse::Plan) else {
+            panic!("not stale");
+        };
+        assert!(
+            m.contains("the newest sale is 2026-11-20; pass --as-of 2026-11-20"),
+            "{m}"
+        );
+        assert!(m.contains("the oldest sale is 2026-08-01"), "{m}");
+    }
+
+    #[test]
+    fn most_lines_outside_or_an_old_newest_sale_warns() {
+        let w = Window::new(ymd(2026, 11, 22), 90);
+        let most_out = span(30, 10, 0, ymd(2026, 1, 1), ymd(2026, 11, 21));
+        assert!(
+            matches!(check_window(&most_out, w, WindowUse::Plan), WindowCheck::Warn(m) if m.contains("30 before the window, 10 inside, 0 after"))
+        );
+        // 46 days before the end of a 90-day window: older than half of it.
+        let old = span(0, 10, 0, ymd(2026, 9, 1), ymd(2026, 10, 7));
+        assert!(
+            matches!(check_window(&old, w, WindowUse::Plan), WindowCheck::Warn(m) if m.contains("the newest sale is 2026-10-07, 46 day(s)"))
+        );
+        let fine = span(10, 30, 0, ymd(2026, 1, 1), ymd(2026, 11, 21));
+        assert_eq!(check_window(&fine, w, WindowUse::Plan), WindowCheck::Fine);
+        assert_eq!(
+            check_window(&DateSpan::default(), w, WindowUse::Plan),
+            WindowCheck::Fine
+        );
+    }
+
+    #[test]
+    fn review_expects_older_lines_but_not_only_older_lines() {
+        let w = Window {
+            start: ymd(2026, 11, 1),
+            end: ymd(2026, 11, 22),
+        };
+        let history = span(5000, 40, 0, ymd(2025, 1, 1), ymd(2026, 11, 21));
+        assert_eq!(
+            check_window(&history, w, WindowUse::Review),
+            WindowCheck::Fine
+        );
+        let stale = span(5000, 0, 0, ymd(2025, 1, 1), ymd(2026, 10, 30));
+        assert!(
+            matches!(check_window(&stale, w, WindowUse::Review), WindowCheck::Stale(m) if m.contains("campaign's start 2026-11-01"))
+        );
+        let old = span(5000, 3, 0, ymd(2025, 1, 1), ymd(2026, 11, 5));
+        assert!(matches!(
+            check_window(&old, w, WindowUse::Review),
+            WindowCheck::Warn(_)
+        ));
+    }
+}
+
+#[cfg(test)]
+mod column_order_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A sales line: sku index (3 is not in the catalog), days after 2026-09-01, quantity,
+    /// order number.
+    type Line = (usize, i64, i32, u8);
+
+    /// Sold figures and last sales, warnings, window counts.
+    type Read = (Vec<(Decimal, Option<NaiveDate>)>, Vec<String>, DateSpan);
+
+    fn catalog() -> Vec<CatalogLine> {
+        ["A", "B", "C"]
+            .iter()
+            .map(|s| CatalogLine {
+                sku: s.to_string(),
+                ..CatalogLine::default()
+            })
+            .collect()
+    }
+
+    /// Read `lines` written with `date` into sold figures, warnings (those about the date order
+    /// left out) and the window counts.
+    fn read(
+        lines: &[Line],
+        date: impl Fn(NaiveDate) -> String,
+        order: Option<DateOrder>,
+        basis: Basis,
+    ) -> Read {
+        let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let mut text = String::from("order_id,date,sku,quantity\n");
+        for (sku, day, qty, order) in lines {
+            let sku = ["A", "B", "C", "ZZ"][*sku];
+            let d = date(start + chrono::Duration::days(*day));
+            text.push_str(&format!("O{order},{d},{sku},{qty}\n"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sales.csv");
+        std::fs::write(&path, text).unwrap();
+        let cat = catalog();
+        let mut totals = SalesTotals::new(&cat, basis);
+        let mut warnings = Vec::new();
+        let opts = ReadOptions {
+            date_order: order,
+            ..ReadOptions::default()
+        };
+        let window = Window::new(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), 60);
+        let read =
+            aggregate_sales(&path, &opts, &[], window, basis, &mut totals, &mut warnings).unwrap();
+        let messages = warnings
+            .into_iter()
+            .map(|w| w.message)
+            .filter(|m| !m.contains("read either way") && !m.contains("--date-order"))
+            .collect();
+        (totals.finish(basis), messages, read.span)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Slashed dates give the same figures as the same dates in ISO, whether a date decides
+        /// the column early, late or never (then the configured order).
+        #[test]
+        fn slashed_dates_add_up_like_iso(
+            lines in prop::collection::vec((0usize..4, 0i64..120, -1i32..5, 0u8..20), 1..60),
+            orders in any::<bool>(),
+        ) {
+            let basis = if orders { Basis::Orders } else { Basis::Units };
+            let iso = read(&lines, |d| d.format("%Y-%m-%d").to_string(), None, basis);
+            let dmy = read(&lines, |d| d.format("%d/%m/%Y").to_string(), Some(DateOrder::Dmy), basis);
+            let mdy = read(&lines, |d| d.format("%m/%d/%Y").to_string(), Some(DateOrder::Mdy), basis);
+            let mdy_default = read(&lines, |d| d.format("%m/%d/%Y").to_string(), None, basis);
+            prop_assert_eq!(&iso.0, &dmy.0);
+            prop_assert_eq!(&iso.1, &dmy.1);
+            prop_assert_eq!(iso.2, dmy.2);
+            prop_assert_eq!(&iso.0, &mdy.0);
+            prop_assert_eq!(&iso.1, &mdy.1);
+            prop_assert_eq!(iso.2, mdy.2);
+            prop_assert_eq!(&iso.0, &mdy_default.0);
+        }
+    }
 }

@@ -126,6 +126,9 @@ pub struct ReadOptions {
     pub max_sheet_bytes: u64,
     /// The day a catalog's sale windows must cover for a markdown to be live (default: today).
     pub as_of: Option<chrono::NaiveDate>,
+    /// The order of slashed dates in a column none of whose values decides it
+    /// (`--date-order`, `date_order`); `None`: month first, with a warning.
+    pub date_order: Option<super::dates::DateOrder>,
 }
 
 /// Default limit on a workbook's uncompressed sheet XML: far above any real export (a
