@@ -10,6 +10,8 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// One spreadsheet or CSV cell as read, before any field knows what it should hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,8 +89,12 @@ pub enum Kind {
 
 enum Source {
     Csv {
-        reader: Box<csv::Reader<Box<dyn Read + Send>>>,
+        reader: Box<csv::Reader<Counted>>,
         record: csv::ByteRecord,
+        progress: Arc<Progress>,
+        /// Records end at `\n` (a `\r` before it is stripped); `false` for files whose lines
+        /// end with a bare `\r` (old Mac exports), numbered by record.
+        lf_lines: bool,
     },
     Sheet {
         rows: std::vec::IntoIter<RawRow>,
@@ -176,7 +182,7 @@ impl Table {
                 ext.to_ascii_uppercase()
             )));
         }
-        if head.contains(&0) && !is_utf16(&head) {
+        if head.contains(&0) && utf16_encoding(&head).is_none() {
             return Err(Error::Data(format!(
                 "{display}: looks like a binary file, not CSV or a spreadsheet; export the data as CSV or XLSX"
             )));
@@ -186,16 +192,16 @@ impl Table {
 
     fn open_csv(path: &Path, display: String, file: File, head: &[u8]) -> Result<Table> {
         let (reader, sample, encoding): (Box<dyn Read + Send>, Vec<u8>, &'static str) =
-            if is_utf16(head) {
+            if let Some((utf16, name)) = utf16_encoding(head) {
                 // Excel's "Unicode text": UTF-16 with a BOM. Small enough to decode whole.
                 let mut bytes = Vec::new();
                 BufReader::new(file)
                     .read_to_end(&mut bytes)
                     .map_err(|e| Error::from_io_input(path, &e))?;
-                let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
+                let (text, _, _) = utf16.decode(&bytes);
                 let text = text.into_owned().into_bytes();
                 let sample = text[..text.len().min(SNIFF_BYTES)].to_vec();
-                (Box::new(Cursor::new(text)), sample, "UTF-16")
+                (Box::new(Cursor::new(text)), sample, name)
             } else {
                 let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
                 let mut reader = BufReader::with_capacity(256 * 1024, file);
@@ -218,12 +224,25 @@ impl Table {
                 (Box::new(reader), sample, enc)
             };
         let delimiter = sniff_delimiter(&sample);
-        let reader = csv::ReaderBuilder::new()
+        // Records end at `\n` so that the parser's line count is the physical line whatever the
+        // ending: with `\r\n` taken as one terminator, the `\n` was only consumed at the start
+        // of the next record, whose line then read one too low. A file whose lines end with a
+        // bare `\r` keeps the parser's own terminators.
+        let lf_lines = !(sample.contains(&b'\r') && !sample.contains(&b'\n'));
+        let progress = Arc::new(Progress::default());
+        let mut builder = csv::ReaderBuilder::new();
+        builder
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .buffer_capacity(256 * 1024)
-            .from_reader(reader);
+            .buffer_capacity(256 * 1024);
+        if lf_lines {
+            builder.terminator(csv::Terminator::Any(b'\n'));
+        }
+        let reader = builder.from_reader(Counted {
+            inner: reader,
+            progress: Arc::clone(&progress),
+        });
         Ok(Table {
             path: path.to_path_buf(),
             display,
@@ -240,6 +259,8 @@ impl Table {
             source: Source::Csv {
                 reader: Box::new(reader),
                 record: csv::ByteRecord::new(),
+                progress,
+                lf_lines,
             },
             buffer: VecDeque::new(),
         })
@@ -469,18 +490,24 @@ impl Table {
                 }
                 Ok(row)
             }
-            Source::Csv { reader, record } => {
-                let ok = reader
-                    .read_byte_record(record)
-                    .map_err(|e| csv_error(&self.display, e))?;
-                if !ok {
+            Source::Csv {
+                reader,
+                record,
+                progress,
+                lf_lines,
+            } => {
+                let Some(line) =
+                    read_csv_record(reader, record, progress, *lf_lines, &self.display)?
+                else {
                     return Ok(None);
-                }
+                };
                 crate::counters::row_read();
-                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let n = record.len();
                 let cells = record
                     .iter()
-                    .map(|field| {
+                    .enumerate()
+                    .map(|(i, field)| {
+                        let field = if i + 1 == n { strip_cr(field) } else { field };
                         if field.is_empty() {
                             return Cell::Empty;
                         }
@@ -499,7 +526,13 @@ impl Table {
             *row = r;
             return Ok(true);
         }
-        let Source::Csv { reader, record } = &mut self.source else {
+        let Source::Csv {
+            reader,
+            record,
+            progress,
+            lf_lines,
+        } = &mut self.source
+        else {
             return match self.read_raw()? {
                 Some(r) => {
                     *row = r;
@@ -508,16 +541,16 @@ impl Table {
                 None => Ok(false),
             };
         };
-        if !reader
-            .read_byte_record(record)
-            .map_err(|e| csv_error(&self.display, e))?
-        {
+        let Some(line) = read_csv_record(reader, record, progress, *lf_lines, &self.display)?
+        else {
             return Ok(false);
-        }
+        };
         crate::counters::row_read();
-        row.row = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        row.cells.truncate(record.len());
+        row.row = line;
+        let n = record.len();
+        row.cells.truncate(n);
         for (i, field) in record.iter().enumerate() {
+            let field = if i + 1 == n { strip_cr(field) } else { field };
             if i == row.cells.len() {
                 row.cells.push(Cell::Empty);
             }
@@ -613,7 +646,151 @@ impl Table {
     }
 }
 
-fn csv_error(display: &str, e: csv::Error) -> Error {
+/// The longest CSV record read: far above any real one (a spreadsheet cell holds at most 32,767
+/// characters), it bounds the memory an unterminated quote can take before it is reported.
+pub const MAX_RECORD_BYTES: u64 = 8 << 20;
+
+/// How far the CSV parser has read, shared between the byte source and the record loop.
+#[derive(Debug, Default)]
+struct Progress {
+    /// Bytes handed to the parser so far.
+    total: AtomicU64,
+    /// Where the record being read starts.
+    record_start: AtomicU64,
+    /// The source is exhausted.
+    eof: AtomicBool,
+    /// The file's last byte once `eof` is set.
+    last_byte: AtomicU64,
+}
+
+/// The CSV byte source: counts what it hands out and refuses to feed one record beyond
+/// `MAX_RECORD_BYTES` (an unterminated quote would otherwise pull the whole file into one field).
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    progress: Arc<Progress>,
+}
+
+/// The error `Counted` stops a record with.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record longer than {} MiB", MAX_RECORD_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let p = &self.progress;
+        let total = p.total.load(Ordering::Relaxed);
+        if total.saturating_sub(p.record_start.load(Ordering::Relaxed)) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            p.eof.store(true, Ordering::Relaxed);
+        } else {
+            p.total.store(total + n as u64, Ordering::Relaxed);
+            p.last_byte.store(u64::from(buf[n - 1]), Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// Read the next non-blank record; its physical line number, or `None` at the end.
+///
+/// The parser's line count at the start of a record is exact for a record on one line right
+/// after the previous one; otherwise (blank lines before it, a quoted value over several lines)
+/// the line is counted back from the end of the record, so only those rows pay for a scan.
+fn read_csv_record(
+    reader: &mut csv::Reader<Counted>,
+    record: &mut csv::ByteRecord,
+    progress: &Progress,
+    lf_lines: bool,
+    display: &str,
+) -> Result<Option<usize>> {
+    loop {
+        let start = reader.position().clone();
+        progress
+            .record_start
+            .store(start.byte(), Ordering::Relaxed);
+        match reader.read_byte_record(record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => return Err(csv_error(display, e, start.line())),
+        }
+        if !lf_lines {
+            return Ok(Some(start.record() as usize + 1));
+        }
+        // A blank line of a CRLF file (csv skips blank LF lines itself).
+        if record.len() == 1 && record.get(0) == Some(b"\r".as_slice()) {
+            continue;
+        }
+        let end = reader.position();
+        let at_eof = progress.eof.load(Ordering::Relaxed)
+            && end.byte() == progress.total.load(Ordering::Relaxed);
+        let terminated = u64::from(!at_eof);
+        let (first, last) = (start.line(), end.line());
+        let line = if last.saturating_sub(first) == terminated {
+            first
+        } else {
+            last.saturating_sub(newlines(record.as_slice()) + terminated)
+        };
+        // A record that runs to the end of the file with a line break in its last value, in a
+        // file that does not end with a quote: a quote opened and never closed.
+        if at_eof
+            && progress.last_byte.load(Ordering::Relaxed) != u64::from(b'"')
+            && let Some(value) = record.get(record.len().saturating_sub(1))
+            && value.contains(&b'\n')
+        {
+            let before: u64 = (0..record.len() - 1)
+                .filter_map(|i| record.get(i))
+                .map(newlines)
+                .sum();
+            return Err(unterminated_quote(display, line as u64 + before, None));
+        }
+        return Ok(Some(line as usize));
+    }
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// The last value's line break of a CRLF file: records end at `\n`, so the `\r` before it is
+/// still there.
+#[inline]
+fn strip_cr(field: &[u8]) -> &[u8] {
+    match field.split_last() {
+        Some((b'\r', rest)) => rest,
+        _ => field,
+    }
+}
+
+fn unterminated_quote(display: &str, line: u64, within: Option<u64>) -> Error {
+    let how = match within {
+        Some(limit) => format!(
+            "is not closed within {} MiB, so the rest of the file would be read as one value",
+            limit >> 20
+        ),
+        None => "is never closed, so every line after it was read as one value".to_string(),
+    };
+    Error::Data(format!(
+        "{display}, row {line}: a quote opened on this row {how}; close the quote or remove it (a quote inside a quoted value is written twice: \"\")"
+    ))
+}
+
+fn csv_error(display: &str, e: csv::Error, record_line: u64) -> Error {
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && io
+            .get_ref()
+            .is_some_and(|inner| inner.downcast_ref::<RecordTooLong>().is_some())
+    {
+        return unterminated_quote(display, record_line, Some(MAX_RECORD_BYTES));
+    }
     let at = e
         .position()
         .map(|p| format!(", line {}", p.line()))
@@ -683,8 +860,15 @@ fn is_ole(head: &[u8]) -> bool {
     head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
-fn is_utf16(head: &[u8]) -> bool {
-    head.starts_with(&[0xFF, 0xFE])
+/// UTF-16 with a byte-order mark, little- (Excel's "Unicode text") or big-endian.
+fn utf16_encoding(head: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    if head.starts_with(&[0xFF, 0xFE]) {
+        Some((encoding_rs::UTF_16LE, "UTF-16"))
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        Some((encoding_rs::UTF_16BE, "UTF-16 BE"))
+    } else {
+        None
+    }
 }
 
 /// UTF-8, allowing a character cut at the end of the sample.
