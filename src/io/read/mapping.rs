@@ -253,6 +253,16 @@ pub fn locate_header(
     overrides: &[(String, String)],
     what: &str,
 ) -> Result<HeaderMap> {
+    find_header(table, specs, required, overrides, what).map_err(|e| table.with_sheet_list(e))
+}
+
+fn find_header(
+    table: &mut Table,
+    specs: &[FieldSpec],
+    required: &[&[&str]],
+    overrides: &[(String, String)],
+    what: &str,
+) -> Result<HeaderMap> {
     let rows = table.peek(30)?;
     if rows.iter().all(|r| r.cells.iter().all(Cell::is_empty)) {
         return Err(Error::Data(format!(

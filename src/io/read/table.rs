@@ -107,6 +107,8 @@ pub struct Table {
     /// The path as the user typed it (used in messages and plan.json).
     pub display: String,
     pub sheet: Option<String>,
+    /// The workbook's sheets (none for CSV), for messages.
+    pub sheets: Vec<SheetInfo>,
     pub kind: Kind,
     /// First column of the sheet's used range (0 = A), for naming cells.
     pub col_offset: usize,
@@ -247,6 +249,7 @@ impl Table {
             path: path.to_path_buf(),
             display,
             sheet: None,
+            sheets: Vec::new(),
             kind: Kind::Csv {
                 delimiter,
                 encoding,
@@ -293,16 +296,17 @@ impl Table {
                 "{display}: cannot open the spreadsheet ({e}); the file may be damaged or truncated: re-save it from the spreadsheet program, or export it as CSV"
             ))
         })?;
-        let names = workbook.sheet_names();
-        if names.is_empty() {
+        let sheets = sheet_list(workbook.sheets_metadata());
+        if sheets.is_empty() {
             return Err(Error::Data(format!(
                 "{display}: the workbook has no sheets"
             )));
         }
-        let sheet = pick_sheet(&display, &names, opts.sheet.as_deref())?;
+        let sheet = pick_sheet(&display, &sheets, opts.sheet.as_deref())?;
         let range = workbook.worksheet_range(&sheet).map_err(|e| {
             Error::Data(format!(
-                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV"
+                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV{}",
+                sheets_note(&sheets)
             ))
         })?;
         let (row0, col0) = range
@@ -352,6 +356,7 @@ impl Table {
             path: path.to_path_buf(),
             display,
             sheet: Some(sheet),
+            sheets,
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
@@ -378,22 +383,23 @@ impl Table {
         let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) else {
             return Ok(None);
         };
-        let names = xlsx.sheet_names();
-        if names.is_empty() {
+        let sheets = sheet_list(xlsx.sheets_metadata());
+        if sheets.is_empty() {
             return Err(Error::Data(format!(
                 "{display}: the workbook has no sheets"
             )));
         }
-        let sheet = pick_sheet(display, &names, opts.sheet.as_deref())?;
+        let sheet = pick_sheet(display, &sheets, opts.sheet.as_deref())?;
         let unreadable = |e: calamine::XlsxError| {
             Error::Data(format!(
-                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV"
+                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV{}",
+                sheets_note(&sheets)
             ))
         };
         // The merged regions are listed after the cells in the sheet's XML: a second pass over
         // it (only the sheet's zip entry, streamed), on another core while this one reads the
         // cells. Merged cells are a nicety: a sheet whose list cannot be read has none.
-        let index = names.iter().position(|n| *n == sheet).unwrap_or(0);
+        let index = sheets.iter().position(|s| s.name == sheet).unwrap_or(0);
         let (cells, (merges, merges_truncated)) = std::thread::scope(|scope| {
             let merges = scope.spawn(|| merges::read_xlsx(bytes, index));
             let cells = read_xlsx_cells(&mut xlsx, &sheet, &unreadable);
@@ -422,6 +428,7 @@ impl Table {
             path: path.to_path_buf(),
             display: display.to_string(),
             sheet: Some(sheet),
+            sheets,
             kind: Kind::Spreadsheet,
             col_offset: col0 as usize,
             decimal_comma_hint: false,
@@ -635,6 +642,17 @@ impl Table {
     /// Warnings about merged cells below the header: what was copied down, what was not.
     pub fn merge_warnings(&self) -> Vec<crate::model::Warning> {
         self.merge_warnings.clone()
+    }
+
+    /// A failure on the sheet read: the message names the workbook's other sheets (hidden
+    /// ones marked), in case the data is on another one.
+    pub fn with_sheet_list(&self, e: Error) -> Error {
+        match e {
+            Error::Data(m) if self.sheets.len() > 1 => {
+                Error::Data(format!("{m}{}", sheets_note(&self.sheets)))
+            }
+            other => other,
+        }
     }
 
     /// "file", "file, sheet \"S\"" for messages.
@@ -976,21 +994,69 @@ pub fn check_ragged(raw: &RawRow, width: usize, place: &str, kind: &Kind) -> Res
     Ok(())
 }
 
-/// The sheet to read: `--sheet` (exact, then ignoring case), else the first.
-fn pick_sheet(display: &str, names: &[String], wanted: Option<&str>) -> Result<String> {
+/// A workbook's sheet as listed in messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    pub name: String,
+    pub hidden: bool,
+}
+
+fn sheet_list(meta: &[calamine::Sheet]) -> Vec<SheetInfo> {
+    meta.iter()
+        .map(|s| SheetInfo {
+            name: s.name.clone(),
+            hidden: s.visible != calamine::SheetVisible::Visible,
+        })
+        .collect()
+}
+
+/// `Products, Lookup (hidden)`
+fn list_sheets(sheets: &[SheetInfo]) -> String {
+    sheets
+        .iter()
+        .map(|s| {
+            if s.hidden {
+                format!("\"{}\" (hidden)", s.name)
+            } else {
+                format!("\"{}\"", s.name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `. The workbook's sheets are: ...; choose one with --sheet NAME` when it has more than one.
+fn sheets_note(sheets: &[SheetInfo]) -> String {
+    if sheets.len() < 2 {
+        return String::new();
+    }
+    format!(
+        ". The workbook's sheets are: {}; choose one with --sheet NAME",
+        list_sheets(sheets)
+    )
+}
+
+/// The sheet to read: `--sheet` (exact, then ignoring case), else the first visible one (a
+/// hidden lookup sheet before the data is skipped), else the first.
+fn pick_sheet(display: &str, sheets: &[SheetInfo], wanted: Option<&str>) -> Result<String> {
     match wanted {
-        Some(wanted) => names
+        Some(wanted) => sheets
             .iter()
-            .find(|n| n.as_str() == wanted)
-            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
-            .cloned()
+            .find(|s| s.name == wanted)
+            .or_else(|| sheets.iter().find(|s| s.name.eq_ignore_ascii_case(wanted)))
+            .map(|s| s.name.clone())
             .ok_or_else(|| {
                 Error::Data(format!(
                     "{display}: there is no sheet named \"{wanted}\"; the sheets are: {}",
-                    names.join(", ")
+                    list_sheets(sheets)
                 ))
             }),
-        None => Ok(names[0].clone()),
+        None => Ok(sheets
+            .iter()
+            .find(|s| !s.hidden)
+            .or(sheets.first())
+            .map(|s| s.name.clone())
+            .unwrap_or_default()),
     }
 }
 
