@@ -20,6 +20,9 @@ pub enum Cell {
     Text(String),
     Number(f64),
     Bool(bool),
+    /// A number cell formatted as a percentage, as stored: 0.35 for a cell that shows 35%. It
+    /// reads as the percentage shown (see `percent_shown`).
+    Percent(f64),
     /// A date or date-time cell, as an Excel serial day number.
     Date(f64),
     /// An error cell (`#N/A`, `#DIV/0!`).
@@ -58,6 +61,10 @@ impl Cell {
                 (!t.is_empty()).then(|| t.to_string())
             }
             Cell::Number(f) => Some(format!("{f}")),
+            Cell::Percent(f) => Some(match percent_shown(*f) {
+                Some(p) => format!("{}%", p.normalize()),
+                None => format!("{f}"),
+            }),
             Cell::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
             Cell::Date(serial) => Some(
                 crate::io::read::dates::from_excel_serial(*serial)
@@ -68,6 +75,37 @@ impl Cell {
             Cell::Formula(_) => None,
         }
     }
+}
+
+/// The percentage a percent-formatted cell shows: stored 0.35, shown 35% → 35. `None` when the
+/// value is not a finite number in range.
+pub fn percent_shown(stored: f64) -> Option<rust_decimal::Decimal> {
+    super::number::decimal_from_f64(stored)
+        .ok()
+        .and_then(|d| d.checked_mul(rust_decimal::Decimal::ONE_HUNDRED))
+}
+
+/// Whether an Excel number format shows the value as a percentage: a `%` outside quoted text,
+/// escapes and brackets (`0%`, `0.00%`; not `0.0#"%"`, which shows the number itself).
+pub fn is_percent_format(code: &str) -> bool {
+    let mut chars = code.chars();
+    let mut quoted = false;
+    let mut brackets = 0u32;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '[' => brackets += 1,
+            ']' => brackets = brackets.saturating_sub(1),
+            ';' => return false,
+            '%' if brackets == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A row with its number as a spreadsheet (or, for CSV, a text editor) shows it.
@@ -110,6 +148,9 @@ pub struct Table {
     /// The workbook's sheets (none for CSV), for messages.
     pub sheets: Vec<SheetInfo>,
     pub kind: Kind,
+    /// Whether cells carry their number format (XLSX: a percent-formatted cell reads as
+    /// `Cell::Percent`); XLS, ODS and XLSB are read without it.
+    pub number_formats: bool,
     /// First column of the sheet's used range (0 = A), for naming cells.
     pub col_offset: usize,
     /// `;`-delimited files default to decimal commas.
@@ -250,6 +291,7 @@ impl Table {
             display,
             sheet: None,
             sheets: Vec::new(),
+            number_formats: false,
             kind: Kind::Csv {
                 delimiter,
                 encoding,
@@ -357,6 +399,7 @@ impl Table {
             display,
             sheet: Some(sheet),
             sheets,
+            number_formats: false,
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
@@ -429,6 +472,7 @@ impl Table {
             display: display.to_string(),
             sheet: Some(sheet),
             sheets,
+            number_formats: true,
             kind: Kind::Spreadsheet,
             col_offset: col0 as usize,
             decimal_comma_hint: false,
@@ -453,6 +497,17 @@ fn read_xlsx_cells(
 ) -> Result<(CellsByRow, u32)> {
     use calamine::DataRef;
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    // Which styles show a number as a percentage: only a workbook that has one pays for the
+    // second pass that reads each cell's style.
+    let percent_styles: Vec<bool> = reader
+        .styles()
+        .iter()
+        .map(|s| {
+            s.number_format
+                .as_ref()
+                .is_some_and(|f| is_percent_format(&f.format_code))
+        })
+        .collect();
     let mut by_row = CellsByRow::new();
     let mut col0 = u32::MAX;
     while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
@@ -483,6 +538,20 @@ fn read_xlsx_cells(
         by_row.entry(r).or_default().push((c, cell));
     }
     drop(reader);
+    if percent_styles.contains(&true) {
+        let mut styles = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
+        while let Some((r, c, style)) = styles.next_style_id().map_err(unreadable)? {
+            if !percent_styles.get(style).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some(cells) = by_row.get_mut(&r)
+                && let Ok(i) = cells.binary_search_by_key(&c, |(col, _)| *col)
+                && let Cell::Number(f) = cells[i].1
+            {
+                cells[i].1 = Cell::Percent(f);
+            }
+        }
+    }
     let col0 = if col0 == u32::MAX { 0 } else { col0 };
     Ok((by_row, col0))
 }
@@ -639,6 +708,12 @@ impl Table {
             .collect();
     }
 
+    /// The sheet's merged regions as the file lists them, for readers that never fill them (the
+    /// upload template, `--existing`): empty once `apply_merges` has used them, and for CSV.
+    pub fn merged_regions(&self) -> &[Merge] {
+        &self.merges
+    }
+
     /// Warnings about merged cells below the header: what was copied down, what was not.
     pub fn merge_warnings(&self) -> Vec<crate::model::Warning> {
         self.merge_warnings.clone()
@@ -665,8 +740,9 @@ impl Table {
 }
 
 /// The longest CSV record read: far above any real one (a spreadsheet cell holds at most 32,767
-/// characters), it bounds the memory an unterminated quote can take before it is reported.
-pub const MAX_RECORD_BYTES: u64 = 8 << 20;
+/// characters; a 10 MB value is still read), it bounds the memory an unterminated quote can take
+/// before it is reported.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
 
 /// How far the CSV parser has read, shared between the byte source and the record loop.
 #[derive(Debug, Default)]
@@ -732,9 +808,7 @@ fn read_csv_record(
 ) -> Result<Option<usize>> {
     loop {
         let start = reader.position().clone();
-        progress
-            .record_start
-            .store(start.byte(), Ordering::Relaxed);
+        progress.record_start.store(start.byte(), Ordering::Relaxed);
         match reader.read_byte_record(record) {
             Ok(true) => {}
             Ok(false) => return Ok(None),

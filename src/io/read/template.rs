@@ -125,6 +125,38 @@ pub fn read_template(path: &Path) -> Result<TemplateFile> {
             missing.join(", ")
         )));
     }
+    // The template is read cell by cell, never filled from merged cells. A Discount % or
+    // Include merged over several rows shows one value on each of them, but Excel keeps it in
+    // the first row only: refuse it rather than apply it to one row and leave the others empty.
+    if let Some(header_row) = header_row {
+        for col in [Column::Discount, Column::Include] {
+            let Some(&pos) = positions.get(&col.index()) else {
+                continue;
+            };
+            let abs = (pos + table.col_offset) as u32;
+            if let Some(m) = table.merged_regions().iter().find(|m| {
+                m.first_col <= abs
+                    && abs <= m.last_col
+                    && m.last_row as usize + 1 > header_row
+                    && m.last_row > m.first_row
+            }) {
+                let range = format!(
+                    "{}{}:{}{}",
+                    column_letters(m.first_col as usize),
+                    m.first_row + 1,
+                    column_letters(m.last_col as usize),
+                    m.last_row + 1
+                );
+                return Err(Error::Data(format!(
+                    "{place}: cells {range} are merged over the {} column; Excel keeps a merged value in its first cell only ({}{}), so the other rows have none. Unmerge {range} and give each row its own {}",
+                    col.header(),
+                    column_letters(m.first_col as usize),
+                    m.first_row + 1,
+                    col.header()
+                )));
+            }
+        }
+    }
     let mut rows = Vec::new();
     while let Some(raw) = table.next_row()? {
         let mut cells = HashMap::new();
