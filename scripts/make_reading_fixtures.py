@@ -9,6 +9,10 @@ Needs python3 with openpyxl and xlwt. Writes:
 
     fixtures/bad/unterminated_quote.csv   a quote opened on row 2 and never closed; rows 3-5 follow
     fixtures/crlf_text_in_number.csv      fixtures/bad/text_in_number.csv with CRLF line endings
+    fixtures/shopify/product_template_crlf.csv   the Shopify product template as Shopify ships it:
+                                          CRLF (its first untracked line is data row 2)
+    fixtures/magento/catalog_product_crlf_bad_qty.csv  the Magento sample as exported (CRLF, no
+                                          final newline), qty of 24-WG087 (line 4) made "lots"
     fixtures/utf16be.csv                  fixtures/basic.csv as UTF-16 big-endian with a BOM
     fixtures/percent_margin.xlsx          margin cells stored 0.35 and formatted 0% (shown 35%), no cost
     fixtures/percent_margin.xls           the same as XLS (no formats read), header "Margin %"
@@ -61,6 +65,33 @@ def crlf_copy():
     with open("fixtures/bad/text_in_number.csv", "rb") as f:
         lines = f.read().decode("utf-8").splitlines()
     write("fixtures/crlf_text_in_number.csv", ("\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+
+def crlf(text):
+    return "\r\n".join(text.splitlines())
+
+
+def shopify_crlf():
+    with open("fixtures/shopify/product_template.csv", encoding="utf-8", newline="") as f:
+        text = f.read()
+    write("fixtures/shopify/product_template_crlf.csv", (crlf(text) + "\r\n").encode("utf-8"))
+
+
+def magento_crlf_bad_qty():
+    import csv
+    import io
+
+    with open("fixtures/magento/catalog_product.csv", encoding="utf-8", newline="") as f:
+        lines = f.read().splitlines()
+    header = next(csv.reader([lines[0]]))
+    qty = header.index("qty")
+    row = next(csv.reader([lines[3]]))
+    assert row[0] == "24-WG087", row[0]
+    row[qty] = "lots"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    lines[3] = out.getvalue()
+    write("fixtures/magento/catalog_product_crlf_bad_qty.csv", "\r\n".join(lines).encode("utf-8"))
 
 
 def utf16be():
@@ -125,6 +156,8 @@ def merged_discount():
 def main():
     unterminated_quote()
     crlf_copy()
+    shopify_crlf()
+    magento_crlf_bad_qty()
     utf16be()
     percent_margin()
     percent_margin_xls()
