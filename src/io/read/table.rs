@@ -271,7 +271,7 @@ impl Table {
         // ending: with `\r\n` taken as one terminator, the `\n` was only consumed at the start
         // of the next record, whose line then read one too low. A file whose lines end with a
         // bare `\r` keeps the parser's own terminators.
-        let lf_lines = !(sample.contains(&b'\r') && !sample.contains(&b'\n'));
+        let lf_lines = !sample.contains(&b'\r') || sample.contains(&b'\n');
         let progress = Arc::new(Progress::default());
         let mut builder = csv::ReaderBuilder::new();
         builder
@@ -842,7 +842,7 @@ fn read_csv_record(
                 .filter_map(|i| record.get(i))
                 .map(newlines)
                 .sum();
-            return Err(unterminated_quote(display, line as u64 + before, None));
+            return Err(unterminated_quote(display, line + before, None));
         }
         return Ok(Some(line as usize));
     }
