@@ -17,6 +17,9 @@ Needs python3 with openpyxl and xlwt. Writes:
     fixtures/percent_margin.xlsx          margin cells stored 0.35 and formatted 0% (shown 35%), no cost
     fixtures/percent_margin.xls           the same as XLS (no formats read), header "Margin %"
     fixtures/hidden_first_sheet.xlsx      a hidden lookup sheet before the data sheet
+    fixtures/existing_percent.xlsx        fixtures/existing_discounts.csv with percentages stored 0.1
+                                          and formatted 0% (shown 10%)
+    fixtures/bad/existing_merged.xlsx     the same with the percentage merged over C2:C3
     fixtures/templates/merged_discount.xlsx  the upload template with Discount % 7 merged P5:P8
 """
 
@@ -142,6 +145,28 @@ def hidden_first_sheet():
     save(wb, "fixtures/hidden_first_sheet.xlsx")
 
 
+EXISTING = [
+    ["scope_type", "scope_id", "percentage", "active"],
+    ["SKU", "B-ZERO", 0.1, "true"],
+    ["CATEGORY", " kitchen ", 0.1, "true"],
+    ["SKU", "B-V005", 0.3, "false"],
+]
+
+
+def existing(path, merged):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Discounts"
+    for row in EXISTING:
+        ws.append(row)
+    for r in range(2, len(EXISTING) + 1):
+        ws[f"C{r}"].number_format = "0%"
+    if merged:
+        ws["C3"] = None
+        ws.merge_cells("C2:C3")
+    save(wb, path)
+
+
 def merged_discount():
     with tempfile.TemporaryDirectory() as tmp:
         wb, ws = tf.load(tf.make_plan(tmp))
@@ -162,6 +187,8 @@ def main():
     percent_margin()
     percent_margin_xls()
     hidden_first_sheet()
+    existing("fixtures/existing_percent.xlsx", merged=False)
+    existing("fixtures/bad/existing_merged.xlsx", merged=True)
     merged_discount()
 
 

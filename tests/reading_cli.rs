@@ -207,3 +207,35 @@ fn a_merged_discount_in_the_upload_template_is_an_error_naming_the_range() {
         "error: fixtures/templates/merged_discount.xlsx, sheet \"Template\": cells P5:P8 are merged over the Discount % column; Excel keeps a merged value in its first cell only (P5), so the other rows have none. Unmerge P5:P8 and give each row its own Discount %"
     );
 }
+
+#[test]
+fn percent_formatted_existing_discounts_read_as_shown() {
+    // 0.1 formatted 0% is an existing 10% discount, as in the CSV that writes 10.
+    let csv = plan_ok(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/existing_discounts.csv",
+    ]);
+    let xlsx = plan_ok(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/existing_percent.xlsx",
+    ]);
+    assert_eq!(csv.plan_csv(), xlsx.plan_csv());
+    assert_ne!(plan_ok(&["fixtures/basic.csv"]).plan_csv(), xlsx.plan_csv());
+}
+
+#[test]
+fn a_merged_existing_percentage_is_an_error_naming_the_range() {
+    // Never filled: the merged 10% is in C2 only, so C3's row would have no percentage.
+    let run = plan(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/bad/existing_merged.xlsx",
+    ]);
+    run.expect_code(65);
+    assert_eq!(
+        run.stderr().trim_end(),
+        "error: fixtures/bad/existing_merged.xlsx, sheet \"Discounts\": cells C2:C3 are merged over the percentage column; a merged value is kept in its first cell only (C2), so the other rows have none. Unmerge C2:C3 and give each row its own percentage"
+    );
+}

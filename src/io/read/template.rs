@@ -133,25 +133,10 @@ pub fn read_template(path: &Path) -> Result<TemplateFile> {
             let Some(&pos) = positions.get(&col.index()) else {
                 continue;
             };
-            let abs = (pos + table.col_offset) as u32;
-            if let Some(m) = table.merged_regions().iter().find(|m| {
-                m.first_col <= abs
-                    && abs <= m.last_col
-                    && m.last_row as usize + 1 > header_row
-                    && m.last_row > m.first_row
-            }) {
-                let range = format!(
-                    "{}{}:{}{}",
-                    column_letters(m.first_col as usize),
-                    m.first_row + 1,
-                    column_letters(m.last_col as usize),
-                    m.last_row + 1
-                );
+            if let Some((range, first)) = table.merged_down(pos, header_row) {
                 return Err(Error::Data(format!(
-                    "{place}: cells {range} are merged over the {} column; Excel keeps a merged value in its first cell only ({}{}), so the other rows have none. Unmerge {range} and give each row its own {}",
+                    "{place}: cells {range} are merged over the {} column; Excel keeps a merged value in its first cell only ({first}), so the other rows have none. Unmerge {range} and give each row its own {}",
                     col.header(),
-                    column_letters(m.first_col as usize),
-                    m.first_row + 1,
                     col.header()
                 )));
             }

@@ -133,3 +133,37 @@ pub(super) fn cell_from_data(d: &Data) -> Cell {
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_formats() {
+        assert!(is_percent_format("0%"));
+        assert!(is_percent_format("0.00%"));
+        assert!(is_percent_format("[Red]0.0%;-0.0%"));
+        assert!(!is_percent_format("0.0#\"%\""));
+        assert!(!is_percent_format("0\\%"));
+        assert!(!is_percent_format("General"));
+        assert!(!is_percent_format("#,##0.00"));
+    }
+
+    #[test]
+    fn percent_cells_read_as_shown() {
+        assert_eq!(
+            percent_shown(0.35)
+                .map(|d| d.normalize().to_string())
+                .as_deref(),
+            Some("35")
+        );
+        assert_eq!(
+            percent_shown(0.07)
+                .map(|d| d.normalize().to_string())
+                .as_deref(),
+            Some("7")
+        );
+        assert_eq!(Cell::Percent(0.125).text().as_deref(), Some("12.5%"));
+        assert_eq!(percent_shown(f64::NAN), None);
+    }
+}

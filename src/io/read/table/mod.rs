@@ -305,6 +305,34 @@ impl Table {
         &self.merges
     }
 
+    /// The first region merged down over several rows in column `col` (0-based, within the
+    /// rows read) below the header row `header_row`, as a range name (`P5:P8`) with the name
+    /// of its first cell (`P5`): for readers that refuse such merges instead of filling them.
+    pub fn merged_down(&self, col: usize, header_row: usize) -> Option<(String, String)> {
+        let abs = (col + self.col_offset) as u32;
+        self.merges
+            .iter()
+            .find(|m| {
+                m.first_col <= abs
+                    && abs <= m.last_col
+                    && m.last_row as usize + 1 > header_row
+                    && m.last_row > m.first_row
+            })
+            .map(|m| {
+                let first = format!(
+                    "{}{}",
+                    column_letters(m.first_col as usize),
+                    m.first_row + 1
+                );
+                let range = format!(
+                    "{first}:{}{}",
+                    column_letters(m.last_col as usize),
+                    m.last_row + 1
+                );
+                (range, first)
+            })
+    }
+
     /// Warnings about merged cells below the header: what was copied down, what was not.
     pub fn merge_warnings(&self) -> Vec<crate::model::Warning> {
         self.merge_warnings.clone()
