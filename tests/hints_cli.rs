@@ -167,7 +167,7 @@ fn order_lines_with_sku_quantity_and_price_stop_on_a_repeated_sku_with_the_sales
     let err = plan_error(&["fixtures/bad/order_lines_as_catalog.csv"]);
     assert_eq!(
         err,
-        "error: fixtures/bad/order_lines_as_catalog.csv: sku \"21733\" appears on rows 3 and 4; each sku (and location) must appear once. Remove or merge one of the rows. This looks like sales lines (columns \"InvoiceNo\", \"InvoiceDate\", \"Quantity\"): pass it with --sales, after the catalog file\n"
+        "error: fixtures/bad/order_lines_as_catalog.csv: sku \"21733\" appears on rows 4 and 5; each sku (and location) must appear once. Remove or merge one of the rows. This looks like sales lines (columns \"InvoiceNo\", \"InvoiceDate\", \"Quantity\"): pass it with --sales, after the catalog file\n"
     );
     // As sales (as of the export's last day) it is read.
     let run = plan_ok(&[

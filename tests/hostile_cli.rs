@@ -583,6 +583,46 @@ fn ten_mb_cell_in_name() {
     assert_eq!(line(&p, "BIG-1")["name"].as_str().unwrap().len(), TEN_MB);
 }
 
+/// A quote opened on row 2 and never closed, in a file far larger than any record: refused with
+/// the row once the record passes the reader's bound (64 MiB), not read whole into one value.
+#[test]
+fn unterminated_quote_in_a_large_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d =
+        b"sku,name,category,quantity,price,cost\nQ-1,\"Boot 12 ,Garden,10,20.00,5.00\n".to_vec();
+    let row = b"R-0000000,Row after the quote,Garden,10,20.00,5.00\n";
+    while d.len() < 80 * 1024 * 1024 {
+        d.extend_from_slice(row);
+    }
+    let f = write_tmp(&dir, "unterminated_quote_80mb.csv", &d);
+    drop(d);
+    let o = plan("unterminated_quote_80mb", &f, &[]);
+    o.expect_error(&[
+        &f,
+        "row 2: a quote opened on this row is not closed within 64 MiB",
+        "close the quote or remove it",
+    ]);
+    if let Some(kb) = o.max_rss_kb {
+        assert!(kb < 400_000, "peak RSS {kb} KB for a bounded record");
+    }
+}
+
+/// UTF-16 big-endian with a BOM: read like UTF-16 little-endian, not refused as binary.
+#[test]
+fn utf16_big_endian_with_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        "sku,name,category,quantity,price,cost\nU-1,Caf\u{e9} cr\u{e8}me,Kitchen,10,20.00,5.00\n";
+    let mut d = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        d.extend_from_slice(&unit.to_be_bytes());
+    }
+    let f = write_tmp(&dir, "utf16be.csv", &d);
+    let o = plan("utf16be", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(line(&p, "U-1")["name"], "Caf\u{e9} cr\u{e8}me");
+}
+
 /// Any text cell over Excel's 32,767-character limit (here 40,000): the plan must still be
 /// written (truncated or split in the XLSX, with a warning) or refused as input (65 naming row 2).
 #[test]

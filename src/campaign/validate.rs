@@ -54,6 +54,10 @@ fn number(cell: &Cell) -> Num {
         Cell::Number(f) => decimal_from_f64(*f)
             .map(Num::Value)
             .unwrap_or_else(|_| Num::Bad(format!("{f}"))),
+        // A Discount % cell formatted as a percentage: 7% is stored 0.07 and reads 7.
+        Cell::Percent(f) => crate::io::read::table::percent_shown(*f)
+            .map(Num::Value)
+            .unwrap_or_else(|| Num::Bad(format!("{f}"))),
         Cell::Text(s) if s.trim().is_empty() => Num::Empty,
         Cell::Text(s) => match parse_number(s, s.contains(',') && !s.contains('.')) {
             Ok(Some(d)) => Num::Value(d),

@@ -172,6 +172,9 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     }
     check_duplicates(&lines, &reader.table_where, &header)?;
     reader.pending_warning();
+    if table.kind == super::table::Kind::Spreadsheet && !table.number_formats {
+        reader.margin_fractions(&mut lines);
+    }
     if layout == Layout::Generic {
         // Discount columns are read for the platforms whose exports define them; in a catalog
         // of one's own their meaning is unknown, so say so rather than ignore them silently.
@@ -188,7 +191,8 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             reader.warnings.push(Warning {
                 file: reader.file.clone(),
                 sheet: reader.sheet.clone(),
-                row: Some(header.row),
+                // About the columns, not a row (a warning never points at the header row).
+                row: None,
                 column: Some(unread.join(", ")),
                 message: "these discount columns are not read in a generic catalog: give the price customers pay today as a sale_price column (or the was-price as compare_at_price) so a live discount counts as an existing one".into(),
             });
@@ -576,6 +580,45 @@ impl RowReader<'_> {
         });
     }
 
+    /// A margin column of a workbook whose number formats are not available (XLS, ODS, XLSB):
+    /// when its header says `%` and every value is a fraction (at most 1, not all 0), the cells
+    /// are most likely formatted as percentages (0.35 shown as 35%): read them as shown, and say
+    /// so. XLSX cells carry their format and need no guess.
+    fn margin_fractions(&mut self, lines: &mut [CatalogLine]) {
+        let Some(name) = self.header.header_of("margin") else {
+            return;
+        };
+        if !name.contains('%') {
+            return;
+        }
+        let mut values = lines.iter().filter_map(|l| l.margin);
+        let all_fractions = values
+            .clone()
+            .all(|m| m >= Decimal::ZERO && m <= Decimal::ONE);
+        if !all_fractions || !values.any(|m| m > Decimal::ZERO) {
+            return;
+        }
+        let mut first = None;
+        let mut n = 0usize;
+        for line in lines.iter_mut() {
+            if let Some(m) = line.margin {
+                line.margin = Some(m * Decimal::ONE_HUNDRED);
+                first.get_or_insert(line.row);
+                n += 1;
+            }
+        }
+        self.warnings.push(Warning {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row: first,
+            column: Some(name.to_string()),
+            message: format!(
+                "the column says % and all {n} margin value(s) are between 0 and 1 (first on row {}): read as percentages shown in Excel (0.35 = 35%); this file type does not keep cell formats, so if a margin really is below 1%, save the file as XLSX",
+                first.unwrap_or(0)
+            ),
+        });
+    }
+
     /// A number field: `Ok(None)` when empty, `Err(())` when unreadable (warning recorded).
     fn number(&mut self, raw: &RawRow, field: &str) -> std::result::Result<Option<Decimal>, ()> {
         let Some(cell) = self.cell(raw, field) else {
@@ -585,6 +628,10 @@ impl RowReader<'_> {
             Cell::Empty => Ok(None),
             Cell::Text(s) => parse_number(s, self.decimal_comma),
             Cell::Number(f) => decimal_from_f64(*f).map(Some),
+            // What the cell shows: a margin formatted as 35% reads 35.
+            Cell::Percent(f) => super::table::percent_shown(*f)
+                .map(Some)
+                .ok_or(NumError::OutOfRange),
             Cell::Bool(_) => Err(NumError::NotANumber),
             Cell::Date(_) => {
                 let shown = cell.text().unwrap_or_default();

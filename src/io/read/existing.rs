@@ -66,6 +66,21 @@ fn from_csv(path: &Path) -> Result<Vec<ExistingDiscount>> {
             header.row
         )));
     };
+    // Read as written, never filled from merged cells: a percentage merged over several rows
+    // is in its first row only, so say which range instead of reading the others as empty.
+    for (col, name) in [
+        (Some(c_pct), "percentage"),
+        (Some(c_type), "scope_type"),
+        (find("scopeid"), "scope_id"),
+    ] {
+        if let Some(col) = col
+            && let Some((range, first)) = table.merged_down(col, header.row)
+        {
+            return Err(Error::Data(format!(
+                "{place}: cells {range} are merged over the {name} column; a merged value is kept in its first cell only ({first}), so the other rows have none. Unmerge {range} and give each row its own {name}"
+            )));
+        }
+    }
     let c_id = find("scopeid");
     let c_active = find("active");
     let mut out = Vec::new();

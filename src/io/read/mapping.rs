@@ -263,9 +263,10 @@ pub fn locate_header(
     overrides: &[(String, String)],
     what: &str,
 ) -> Result<HeaderMap> {
-    let check = check_header(table, specs, required, overrides, what)?;
+    let check = check_header(table, specs, required, overrides, what)
+        .map_err(|e| table.with_sheet_list(e))?;
     if let Some(problem) = check.problem {
-        return Err(Error::Data(problem));
+        return Err(table.with_sheet_list(Error::Data(problem)));
     }
     // Merged cells apply from here on: to the rows below the header, by what each column holds.
     table.apply_merges(&check.map, specs, what);

@@ -125,6 +125,23 @@ pub fn read_template(path: &Path) -> Result<TemplateFile> {
             missing.join(", ")
         )));
     }
+    // The template is read cell by cell, never filled from merged cells. A Discount % or
+    // Include merged over several rows shows one value on each of them, but Excel keeps it in
+    // the first row only: refuse it rather than apply it to one row and leave the others empty.
+    if let Some(header_row) = header_row {
+        for col in [Column::Discount, Column::Include] {
+            let Some(&pos) = positions.get(&col.index()) else {
+                continue;
+            };
+            if let Some((range, first)) = table.merged_down(pos, header_row) {
+                return Err(Error::Data(format!(
+                    "{place}: cells {range} are merged over the {} column; Excel keeps a merged value in its first cell only ({first}), so the other rows have none. Unmerge {range} and give each row its own {}",
+                    col.header(),
+                    col.header()
+                )));
+            }
+        }
+    }
     let mut rows = Vec::new();
     while let Some(raw) = table.next_row()? {
         let mut cells = HashMap::new();

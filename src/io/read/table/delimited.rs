@@ -1,0 +1,330 @@
+//! CSV: encodings, the delimiter sniffed from a sample, records streamed with their physical
+//! line numbers, and unterminated quotes reported with the row they opened on.
+
+use super::{Kind, SNIFF_BYTES, Source, Table};
+use crate::error::{Error, Result};
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+impl Table {
+    pub(super) fn open_csv(path: &Path, display: String, file: File, head: &[u8]) -> Result<Table> {
+        let (reader, sample, encoding): (Box<dyn Read + Send>, Vec<u8>, &'static str) =
+            if let Some((utf16, name)) = utf16_encoding(head) {
+                // Excel's "Unicode text": UTF-16 with a BOM. Small enough to decode whole.
+                let mut bytes = Vec::new();
+                BufReader::new(file)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::from_io_input(path, &e))?;
+                let (text, _, _) = utf16.decode(&bytes);
+                let text = text.into_owned().into_bytes();
+                let sample = text[..text.len().min(SNIFF_BYTES)].to_vec();
+                (Box::new(Cursor::new(text)), sample, name)
+            } else {
+                let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+                let mut reader = BufReader::with_capacity(256 * 1024, file);
+                if bom {
+                    let mut skip = [0u8; 3];
+                    reader
+                        .read_exact(&mut skip)
+                        .map_err(|e| Error::from_io_input(path, &e))?;
+                }
+                let sample = if bom {
+                    head[3..].to_vec()
+                } else {
+                    head.to_vec()
+                };
+                let enc = if valid_utf8_prefix(&sample) {
+                    if bom { "UTF-8 (BOM)" } else { "UTF-8" }
+                } else {
+                    "Windows-1252"
+                };
+                (Box::new(reader), sample, enc)
+            };
+        let delimiter = sniff_delimiter(&sample);
+        // Records end at `\n` so that the parser's line count is the physical line whatever the
+        // ending: with `\r\n` taken as one terminator, the `\n` was only consumed at the start
+        // of the next record, whose line then read one too low. A file whose lines end with a
+        // bare `\r` keeps the parser's own terminators.
+        let lf_lines = !sample.contains(&b'\r') || sample.contains(&b'\n');
+        let progress = Arc::new(Progress::default());
+        let mut builder = csv::ReaderBuilder::new();
+        builder
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(256 * 1024);
+        if lf_lines {
+            builder.terminator(csv::Terminator::Any(b'\n'));
+        }
+        let reader = builder.from_reader(Counted {
+            inner: reader,
+            progress: Arc::clone(&progress),
+        });
+        Ok(Table {
+            path: path.to_path_buf(),
+            display,
+            sheet: None,
+            sheets: Vec::new(),
+            number_formats: false,
+            kind: Kind::Csv {
+                delimiter,
+                encoding,
+            },
+            col_offset: 0,
+            decimal_comma_hint: delimiter == b';',
+            merges: Vec::new(),
+            merges_truncated: false,
+            merge_warnings: Vec::new(),
+            source: Source::Csv {
+                reader: Box::new(reader),
+                record: csv::ByteRecord::new(),
+                progress,
+                lf_lines,
+            },
+            buffer: VecDeque::new(),
+        })
+    }
+}
+
+/// The longest CSV record read: far above any real one (a spreadsheet cell holds at most 32,767
+/// characters; a 10 MB value is still read), it bounds the memory an unterminated quote can take
+/// before it is reported.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+
+/// How far the CSV parser has read, shared between the byte source and the record loop.
+#[derive(Debug, Default)]
+pub(super) struct Progress {
+    /// Bytes handed to the parser so far.
+    total: AtomicU64,
+    /// Where the record being read starts.
+    record_start: AtomicU64,
+    /// The source is exhausted.
+    eof: AtomicBool,
+    /// The file's last byte once `eof` is set.
+    last_byte: AtomicU64,
+}
+
+/// The CSV byte source: counts what it hands out and refuses to feed one record beyond
+/// `MAX_RECORD_BYTES` (an unterminated quote would otherwise pull the whole file into one field).
+pub(super) struct Counted {
+    inner: Box<dyn Read + Send>,
+    progress: Arc<Progress>,
+}
+
+/// The error `Counted` stops a record with.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record longer than {} MiB", MAX_RECORD_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let p = &self.progress;
+        let total = p.total.load(Ordering::Relaxed);
+        if total.saturating_sub(p.record_start.load(Ordering::Relaxed)) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            p.eof.store(true, Ordering::Relaxed);
+        } else {
+            p.total.store(total + n as u64, Ordering::Relaxed);
+            p.last_byte.store(u64::from(buf[n - 1]), Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// Read the next non-blank record; its physical line number, or `None` at the end.
+///
+/// The parser's line count at the start of a record is exact for a record on one line right
+/// after the previous one; otherwise (blank lines before it, a quoted value over several lines)
+/// the line is counted back from the end of the record, so only those rows pay for a scan.
+pub(super) fn read_csv_record(
+    reader: &mut csv::Reader<Counted>,
+    record: &mut csv::ByteRecord,
+    progress: &Progress,
+    lf_lines: bool,
+    display: &str,
+) -> Result<Option<usize>> {
+    loop {
+        let start = reader.position().clone();
+        progress.record_start.store(start.byte(), Ordering::Relaxed);
+        match reader.read_byte_record(record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => return Err(csv_error(display, e, start.line())),
+        }
+        if !lf_lines {
+            return Ok(Some(start.record() as usize + 1));
+        }
+        // A blank line of a CRLF file (csv skips blank LF lines itself).
+        if record.len() == 1 && record.get(0) == Some(b"\r".as_slice()) {
+            continue;
+        }
+        let end = reader.position();
+        let at_eof = progress.eof.load(Ordering::Relaxed)
+            && end.byte() == progress.total.load(Ordering::Relaxed);
+        let terminated = u64::from(!at_eof);
+        let (first, last) = (start.line(), end.line());
+        let line = if last.saturating_sub(first) == terminated {
+            first
+        } else {
+            last.saturating_sub(newlines(record.as_slice()) + terminated)
+        };
+        // A record that runs to the end of the file with a line break in its last value, in a
+        // file that does not end with a quote: a quote opened and never closed.
+        if at_eof
+            && progress.last_byte.load(Ordering::Relaxed) != u64::from(b'"')
+            && let Some(value) = record.get(record.len().saturating_sub(1))
+            && value.contains(&b'\n')
+        {
+            let before: u64 = (0..record.len() - 1)
+                .filter_map(|i| record.get(i))
+                .map(newlines)
+                .sum();
+            return Err(unterminated_quote(display, line + before, None));
+        }
+        return Ok(Some(line as usize));
+    }
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// The last value's line break of a CRLF file: records end at `\n`, so the `\r` before it is
+/// still there.
+#[inline]
+pub(super) fn strip_cr(field: &[u8]) -> &[u8] {
+    match field.split_last() {
+        Some((b'\r', rest)) => rest,
+        _ => field,
+    }
+}
+
+fn unterminated_quote(display: &str, line: u64, within: Option<u64>) -> Error {
+    let how = match within {
+        Some(limit) => format!(
+            "is not closed within {} MiB, so the rest of the file would be read as one value",
+            limit >> 20
+        ),
+        None => "is never closed, so every line after it was read as one value".to_string(),
+    };
+    Error::Data(format!(
+        "{display}, row {line}: a quote opened on this row {how}; close the quote or remove it (a quote inside a quoted value is written twice: \"\")"
+    ))
+}
+
+fn csv_error(display: &str, e: csv::Error, record_line: u64) -> Error {
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && io
+            .get_ref()
+            .is_some_and(|inner| inner.downcast_ref::<RecordTooLong>().is_some())
+    {
+        return unterminated_quote(display, record_line, Some(MAX_RECORD_BYTES));
+    }
+    let at = e
+        .position()
+        .map(|p| format!(", line {}", p.line()))
+        .unwrap_or_default();
+    match e.kind() {
+        csv::ErrorKind::Io(io) => Error::Data(format!("{display}{at}: cannot read the file: {io}")),
+        _ => Error::Data(format!("{display}{at}: not valid CSV: {e}")),
+    }
+}
+
+/// UTF-16 with a byte-order mark, little- (Excel's "Unicode text") or big-endian.
+pub(super) fn utf16_encoding(
+    head: &[u8],
+) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    if head.starts_with(&[0xFF, 0xFE]) {
+        Some((encoding_rs::UTF_16LE, "UTF-16"))
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        Some((encoding_rs::UTF_16BE, "UTF-16 BE"))
+    } else {
+        None
+    }
+}
+
+/// UTF-8, allowing a character cut at the end of the sample.
+fn valid_utf8_prefix(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// A field as text: UTF-8 when it is valid UTF-8, else Windows-1252 (the encoding of Excel's
+/// "CSV" on Western Windows). Decided per field, so one stray byte never garbles the rest.
+pub(super) fn decode_field(field: &[u8]) -> String {
+    match std::str::from_utf8(field) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(field)
+            .0
+            .into_owned(),
+    }
+}
+
+/// Pick the delimiter that splits the sample's records into the most consistent field counts.
+fn sniff_delimiter(sample: &[u8]) -> u8 {
+    let mut best = (b',', 0usize, 0usize);
+    for delimiter in [b',', b';', b'\t', b'|'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(sample);
+        let mut counts: Vec<usize> = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while counts.len() < 60 {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => counts.push(record.len()),
+                _ => break,
+            }
+        }
+        // The last record may be cut by the sample's end.
+        if counts.len() > 1 {
+            counts.pop();
+        }
+        let mut freq: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for &c in counts.iter().filter(|&&c| c > 1) {
+            *freq.entry(c).or_default() += 1;
+        }
+        if let Some((&fields, &times)) = freq.iter().max_by_key(|(f, t)| (**t, **f))
+            && (times, fields) > (best.2, best.1)
+        {
+            best = (delimiter, fields, times);
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2,5;3\n4;5;6\n"), b';');
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n"), b'|');
+        // PrestaShop: commas inside header names of a `;` file.
+        assert_eq!(
+            sniff_delimiter(b"ID;Name *;Categories (x,y,z...);Price\n1;A;x,y;10\n2;B;z;11\n"),
+            b';'
+        );
+    }
+}

@@ -1,0 +1,325 @@
+//! Spreadsheets through calamine: the sheet picked (first visible by default), XLSX read cell by
+//! cell with formulas, percent formats and merged regions, other workbooks as a range.
+
+use super::cell::cell_from_data;
+use super::sniff::{check_expanded_size, is_zip, read_up_to};
+use super::{Cell, Kind, RawRow, ReadOptions, Source, Table, is_percent_format};
+use crate::error::{Error, Result};
+use crate::io::read::merges;
+use calamine::Reader;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
+
+impl Table {
+    pub(super) fn open_sheet(
+        path: &Path,
+        display: String,
+        mut file: File,
+        opts: &ReadOptions,
+    ) -> Result<Table> {
+        // The zip's directory first: a zip bomb is refused before anything is read or inflated.
+        let mut head = [0u8; 4];
+        let n = read_up_to(&mut file, &mut head).map_err(|e| Error::from_io_input(path, &e))?;
+        let mut is_xlsx = false;
+        if n == 4 && is_zip(&head) {
+            is_xlsx = check_expanded_size(&display, &mut file, opts.max_sheet_bytes)?;
+        }
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::from_io_input(path, &e))?;
+        let mut bytes = Vec::new();
+        BufReader::new(file)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::from_io_input(path, &e))?;
+        if is_xlsx && let Some(table) = Self::open_xlsx(path, &display, &bytes, opts)? {
+            return Ok(table);
+        }
+        let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+            Error::Data(format!(
+                "{display}: cannot open the spreadsheet ({e}); the file may be damaged or truncated: re-save it from the spreadsheet program, or export it as CSV"
+            ))
+        })?;
+        let sheets = sheet_list(workbook.sheets_metadata());
+        if sheets.is_empty() {
+            return Err(Error::Data(format!(
+                "{display}: the workbook has no sheets"
+            )));
+        }
+        let sheet = pick_sheet(&display, &sheets, opts.sheet.as_deref())?;
+        let range = workbook.worksheet_range(&sheet).map_err(|e| {
+            Error::Data(format!(
+                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV{}",
+                sheets_note(&sheets)
+            ))
+        })?;
+        let (row0, col0) = range
+            .start()
+            .map(|(r, c)| (r as usize, c as usize))
+            .unwrap_or((0, 0));
+        let mut rows = Vec::with_capacity(range.height());
+        for (i, r) in range.rows().enumerate() {
+            let cells: Vec<Cell> = r.iter().map(cell_from_data).collect();
+            rows.push(RawRow {
+                row: row0 + i + 1,
+                cells,
+            });
+        }
+        // A formula whose result was never saved reads as an empty cell; mark it, so the
+        // reader can say so instead of taking it for a missing value.
+        if let Ok(formulas) = workbook.worksheet_formula(&sheet) {
+            for (r, c, f) in formulas.used_cells() {
+                if f.is_empty() {
+                    continue;
+                }
+                let (fr, fc) = formulas
+                    .start()
+                    .map(|(a, b)| (a as usize, b as usize))
+                    .unwrap_or((0, 0));
+                let (abs_r, abs_c) = (fr + r, fc + c);
+                if abs_r < row0 || abs_c < col0 {
+                    continue;
+                }
+                if let Some(cell) = rows
+                    .get_mut(abs_r - row0)
+                    .and_then(|row| row.cells.get_mut(abs_c - col0))
+                    && *cell == Cell::Empty
+                {
+                    *cell = Cell::Formula(f.clone());
+                }
+            }
+        }
+        // Merged cells: XLS lists them (ODS through calamine does not).
+        let (merges, merges_truncated) = match &workbook {
+            calamine::Sheets::Xls(xls) => {
+                merges::from_dimensions(&xls.merge_cells_by_sheet_name(&sheet).unwrap_or_default())
+            }
+            _ => (Vec::new(), false),
+        };
+        Ok(Table {
+            path: path.to_path_buf(),
+            display,
+            sheet: Some(sheet),
+            sheets,
+            number_formats: false,
+            kind: Kind::Spreadsheet,
+            col_offset: col0,
+            decimal_comma_hint: false,
+            merges,
+            merges_truncated,
+            merge_warnings: Vec::new(),
+            source: Source::Sheet {
+                rows: rows.into_iter(),
+            },
+            buffer: VecDeque::new(),
+        })
+    }
+
+    /// XLSX read cell by cell: only the cells present are kept, so a sheet whose used range
+    /// claims the whole grid (one cell at XFD1048576) costs what it holds, not 17 billion cells;
+    /// values and formulas come in one pass. `None` when calamine cannot open it this way.
+    fn open_xlsx(
+        path: &Path,
+        display: &str,
+        bytes: &[u8],
+        opts: &ReadOptions,
+    ) -> Result<Option<Table>> {
+        use calamine::Reader;
+        let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) else {
+            return Ok(None);
+        };
+        let sheets = sheet_list(xlsx.sheets_metadata());
+        if sheets.is_empty() {
+            return Err(Error::Data(format!(
+                "{display}: the workbook has no sheets"
+            )));
+        }
+        let sheet = pick_sheet(display, &sheets, opts.sheet.as_deref())?;
+        let unreadable = |e: calamine::XlsxError| {
+            Error::Data(format!(
+                "{display}, sheet \"{sheet}\": cannot read the sheet ({e}); re-save the file from the spreadsheet program, or export it as CSV{}",
+                sheets_note(&sheets)
+            ))
+        };
+        // The merged regions are listed after the cells in the sheet's XML: a second pass over
+        // it (only the sheet's zip entry, streamed), on another core while this one reads the
+        // cells. Merged cells are a nicety: a sheet whose list cannot be read has none.
+        let index = sheets.iter().position(|s| s.name == sheet).unwrap_or(0);
+        let (cells, (merges, merges_truncated)) = std::thread::scope(|scope| {
+            let merges = scope.spawn(|| merges::read_xlsx(bytes, index));
+            let cells = read_xlsx_cells(&mut xlsx, &sheet, &unreadable);
+            (cells, merges.join().unwrap_or_default())
+        });
+        let (by_row, col0) = cells?;
+        let rows: Vec<RawRow> = by_row
+            .into_iter()
+            .map(|(r, cells)| {
+                let width = cells
+                    .iter()
+                    .map(|(c, _)| (c - col0) as usize + 1)
+                    .max()
+                    .unwrap_or(0);
+                let mut row = vec![Cell::Empty; width];
+                for (c, cell) in cells {
+                    row[(c - col0) as usize] = cell;
+                }
+                RawRow {
+                    row: r as usize + 1,
+                    cells: row,
+                }
+            })
+            .collect();
+        Ok(Some(Table {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            sheet: Some(sheet),
+            sheets,
+            number_formats: true,
+            kind: Kind::Spreadsheet,
+            col_offset: col0 as usize,
+            decimal_comma_hint: false,
+            merges,
+            merges_truncated,
+            merge_warnings: Vec::new(),
+            source: Source::Sheet {
+                rows: rows.into_iter(),
+            },
+            buffer: VecDeque::new(),
+        }))
+    }
+}
+
+type CellsByRow = std::collections::BTreeMap<u32, Vec<(u32, Cell)>>;
+
+/// The present cells of an XLSX sheet by row, and the first column used.
+fn read_xlsx_cells(
+    xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    sheet: &str,
+    unreadable: &dyn Fn(calamine::XlsxError) -> Error,
+) -> Result<(CellsByRow, u32)> {
+    use calamine::DataRef;
+    let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    // Which styles show a number as a percentage: only a workbook that has one pays for the
+    // second pass that reads each cell's style.
+    let percent_styles: Vec<bool> = reader
+        .styles()
+        .iter()
+        .map(|s| {
+            s.number_format
+                .as_ref()
+                .is_some_and(|f| is_percent_format(&f.format_code))
+        })
+        .collect();
+    let mut by_row = CellsByRow::new();
+    let mut col0 = u32::MAX;
+    while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
+        let cell = match (&rec.value, rec.formula) {
+            (DataRef::Empty, Some(f)) if !f.is_empty() => Cell::Formula(f),
+            (DataRef::SharedString(s), _) => {
+                if s.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(s.to_string())
+                }
+            }
+            (DataRef::Int(i), _) => Cell::Number(*i as f64),
+            (DataRef::Float(f), _) => Cell::Number(*f),
+            (DataRef::String(s), _) => cell_from_data(&calamine::Data::String(s.clone())),
+            (DataRef::Bool(b), _) => Cell::Bool(*b),
+            (DataRef::DateTime(dt), _) => cell_from_data(&calamine::Data::DateTime(*dt)),
+            (DataRef::DateTimeIso(s), _) => cell_from_data(&calamine::Data::DateTimeIso(s.clone())),
+            (DataRef::DurationIso(s), _) => Cell::Text(s.clone()),
+            (DataRef::Error(e), _) => Cell::Error(format!("{e}")),
+            (DataRef::Empty, _) => Cell::Empty,
+        };
+        if cell == Cell::Empty {
+            continue;
+        }
+        let (r, c) = rec.pos;
+        col0 = col0.min(c);
+        by_row.entry(r).or_default().push((c, cell));
+    }
+    drop(reader);
+    if percent_styles.contains(&true) {
+        let mut styles = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
+        while let Some((r, c, style)) = styles.next_style_id().map_err(unreadable)? {
+            if !percent_styles.get(style).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some(cells) = by_row.get_mut(&r)
+                && let Ok(i) = cells.binary_search_by_key(&c, |(col, _)| *col)
+                && let Cell::Number(f) = cells[i].1
+            {
+                cells[i].1 = Cell::Percent(f);
+            }
+        }
+    }
+    let col0 = if col0 == u32::MAX { 0 } else { col0 };
+    Ok((by_row, col0))
+}
+
+/// A workbook's sheet as listed in messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    pub name: String,
+    pub hidden: bool,
+}
+
+fn sheet_list(meta: &[calamine::Sheet]) -> Vec<SheetInfo> {
+    meta.iter()
+        .map(|s| SheetInfo {
+            name: s.name.clone(),
+            hidden: s.visible != calamine::SheetVisible::Visible,
+        })
+        .collect()
+}
+
+/// `Products, Lookup (hidden)`
+fn list_sheets(sheets: &[SheetInfo]) -> String {
+    sheets
+        .iter()
+        .map(|s| {
+            if s.hidden {
+                format!("\"{}\" (hidden)", s.name)
+            } else {
+                format!("\"{}\"", s.name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `. The workbook's sheets are: ...; choose one with --sheet NAME` when it has more than one.
+pub(super) fn sheets_note(sheets: &[SheetInfo]) -> String {
+    if sheets.len() < 2 {
+        return String::new();
+    }
+    format!(
+        ". The workbook's sheets are: {}; choose one with --sheet NAME",
+        list_sheets(sheets)
+    )
+}
+
+/// The sheet to read: `--sheet` (exact, then ignoring case), else the first visible one (a
+/// hidden lookup sheet before the data is skipped), else the first.
+fn pick_sheet(display: &str, sheets: &[SheetInfo], wanted: Option<&str>) -> Result<String> {
+    match wanted {
+        Some(wanted) => sheets
+            .iter()
+            .find(|s| s.name == wanted)
+            .or_else(|| sheets.iter().find(|s| s.name.eq_ignore_ascii_case(wanted)))
+            .map(|s| s.name.clone())
+            .ok_or_else(|| {
+                Error::Data(format!(
+                    "{display}: there is no sheet named \"{wanted}\"; the sheets are: {}",
+                    list_sheets(sheets)
+                ))
+            }),
+        None => Ok(sheets
+            .iter()
+            .find(|s| !s.hidden)
+            .or(sheets.first())
+            .map(|s| s.name.clone())
+            .unwrap_or_default()),
+    }
+}

@@ -1,0 +1,241 @@
+//! How files are read: CSV structure (unterminated quotes, physical row numbers whatever the line
+//! ending, warnings never on the header row), Excel's own types (percent-formatted cells, hidden
+//! sheets, merged template cells) and encodings (UTF-16 big-endian).
+//!
+//! Fixtures come from scripts/make_reading_fixtures.py.
+mod common;
+
+use common::*;
+
+fn stderr_has(run: &Run, needle: &str) {
+    let err = run.stderr();
+    assert!(err.contains(needle), "stderr lacks {needle:?}:\n{err}");
+}
+
+// ------------------------------------------------------------------------------ CSV structure
+
+#[test]
+fn unterminated_quote_is_an_error_naming_the_row_it_opened_on() {
+    let run = plan(&["fixtures/bad/unterminated_quote.csv"]);
+    run.expect_code(65);
+    assert_eq!(
+        run.stderr().trim_end(),
+        "error: fixtures/bad/unterminated_quote.csv, row 2: a quote opened on this row is never closed, so every line after it was read as one value; close the quote or remove it (a quote inside a quoted value is written twice: \"\")"
+    );
+    assert!(!run.file("plan.json").exists());
+}
+
+#[test]
+fn unterminated_quote_on_a_later_row_of_a_crlf_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("late_quote.csv");
+    std::fs::write(
+        &f,
+        "sku,name,quantity,price\r\nA,Boot,10,100\r\n\r\nB,\"Shoe,5,80\r\nC,Hat,3,20\r\n",
+    )
+    .unwrap();
+    let run = plan(&[f.to_str().unwrap()]);
+    run.expect_code(65);
+    stderr_has(
+        &run,
+        "late_quote.csv, row 4: a quote opened on this row is never closed",
+    );
+}
+
+#[test]
+fn a_quoted_value_over_several_lines_still_reads() {
+    // Shopify's Body (HTML) spans lines; the rows after it keep their physical line numbers.
+    let run = plan_ok(&["fixtures/shopify/products_export.csv"]);
+    stderr_has(
+        &run,
+        "fixtures/shopify/products_export.csv, row 92, column Variant Inventory Qty: 28 line(s) have no tracked stock figure (first on row 92); skipped as untracked",
+    );
+    // A quoted value closed at the very end of a file without a final newline.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("last_value_quoted.csv");
+    std::fs::write(
+        &f,
+        "sku,quantity,price,name\nA,10,100,Boot\nB,5,80,\"Shoe\nin two lines\"",
+    )
+    .unwrap();
+    let p = plan_ok(&[f.to_str().unwrap()]).plan();
+    assert_eq!(s(&line(&p, "B")["name"]), "Shoe\nin two lines");
+}
+
+#[test]
+fn crlf_rows_are_physical_lines() {
+    // The same warnings, on the same rows, as the LF original.
+    let lf = plan_ok(&["fixtures/bad/text_in_number.csv"]);
+    let crlf = plan_ok(&["fixtures/crlf_text_in_number.csv"]);
+    for (run, file) in [
+        (&lf, "fixtures/bad/text_in_number.csv"),
+        (&crlf, "fixtures/crlf_text_in_number.csv"),
+    ] {
+        stderr_has(
+            run,
+            &format!("{file}, row 3, column quantity (D): \"lots\" is not a number"),
+        );
+        stderr_has(
+            run,
+            &format!("{file}, row 4, column price (E): \"n/a\" is not a number"),
+        );
+    }
+    assert_eq!(lf.plan_csv(), crlf.plan_csv());
+}
+
+#[test]
+fn crlf_magento_export_names_the_physical_row() {
+    // Magento exports CRLF without a final newline; 24-WG087 is on line 4.
+    let run = plan_ok(&["fixtures/magento/catalog_product_crlf_bad_qty.csv"]);
+    stderr_has(
+        &run,
+        "warning: fixtures/magento/catalog_product_crlf_bad_qty.csv, row 4, column qty (AO): \"lots\" is not a number (expected a quantity such as 12 or 19.99); line skipped",
+    );
+}
+
+#[test]
+fn crlf_blank_lines_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("blank_lines.csv");
+    std::fs::write(
+        &f,
+        "sku,quantity,price\r\nA,10,100\r\n\r\n\r\nB,lots,80\r\nC,3,20",
+    )
+    .unwrap();
+    let run = plan_ok(&[f.to_str().unwrap()]);
+    stderr_has(
+        &run,
+        "blank_lines.csv, row 5, column quantity (B): \"lots\"",
+    );
+    assert_eq!(lines(&run.plan()).len(), 3);
+}
+
+#[test]
+fn a_count_warning_names_the_first_data_row_not_the_header() {
+    let run = plan_ok(&["fixtures/shopify/product_template_crlf.csv"]);
+    stderr_has(
+        &run,
+        "warning: fixtures/shopify/product_template_crlf.csv, row 2, column Variant Inventory Qty: 12 line(s) have no tracked stock figure (first on row 2); skipped as untracked",
+    );
+    assert!(!run.stderr().contains("row 1"), "{}", run.stderr());
+}
+
+// ------------------------------------------------------------------------- Excel's own types
+
+#[test]
+fn percent_formatted_margin_reads_as_the_percentage_shown() {
+    // Stored 0.35, shown 35%: a 35% margin, not 0.35% (which skipped every line margin_floor).
+    let p = plan_ok(&["fixtures/percent_margin.xlsx"]).plan();
+    for (sku, margin) in [("P-1", 35.0), ("P-2", 40.0), ("P-3", 25.0)] {
+        let l = line(&p, sku);
+        assert_eq!(l["status"], "planned", "{l}");
+        assert_eq!(num(&l["margin_pct"]), margin, "{l}");
+    }
+}
+
+#[test]
+fn percent_margin_in_xls_is_decided_from_header_and_values_with_a_warning() {
+    let run = plan_ok(&["fixtures/percent_margin.xls"]);
+    stderr_has(
+        &run,
+        "warning: fixtures/percent_margin.xls, sheet \"Products\", row 2, column Margin %: the column says % and all 3 margin value(s) are between 0 and 1 (first on row 2): read as percentages shown in Excel (0.35 = 35%); this file type does not keep cell formats, so if a margin really is below 1%, save the file as XLSX",
+    );
+    let p = run.plan();
+    assert_eq!(num(&line(&p, "P-1")["margin_pct"]), 35.0);
+    assert_eq!(line(&p, "P-3")["status"], "planned");
+}
+
+#[test]
+fn hidden_first_sheet_is_not_picked() {
+    let p = plan_ok(&["fixtures/hidden_first_sheet.xlsx"]).plan();
+    assert_eq!(lines(&p).len(), 3);
+    assert_eq!(line(&p, "P-1")["status"], "planned");
+}
+
+#[test]
+fn a_failure_on_a_sheet_lists_the_sheets_hidden_ones_marked() {
+    let run = plan(&["fixtures/hidden_first_sheet.xlsx", "--sheet", "Lookup"]);
+    run.expect_code(65);
+    stderr_has(
+        &run,
+        ". The workbook's sheets are: \"Lookup\" (hidden), \"Products\"; choose one with --sheet NAME",
+    );
+    let run = plan(&["fixtures/hidden_first_sheet.xlsx", "--sheet", "Prices"]);
+    run.expect_code(65);
+    assert_eq!(
+        run.stderr().trim_end(),
+        "error: fixtures/hidden_first_sheet.xlsx: there is no sheet named \"Prices\"; the sheets are: \"Lookup\" (hidden), \"Products\""
+    );
+}
+
+#[test]
+fn utf16_big_endian_reads_like_the_utf8_original() {
+    let utf8 = plan_ok(&["fixtures/basic.csv"]);
+    let be = plan_ok(&["fixtures/utf16be.csv"]);
+    assert_eq!(utf8.plan_csv(), be.plan_csv());
+}
+
+#[test]
+fn a_merged_discount_in_the_upload_template_is_an_error_naming_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let made = bin()
+        .args([
+            "plan",
+            "fixtures/basic_ids.csv",
+            "--as-of",
+            "2026-11-22",
+            "--quiet",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let run = bin()
+        .args([
+            "validate",
+            "fixtures/templates/merged_discount.xlsx",
+            "--plan",
+        ])
+        .arg(out.join("plan.json"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(65));
+    assert_eq!(
+        String::from_utf8_lossy(&run.stderr).trim_end(),
+        "error: fixtures/templates/merged_discount.xlsx, sheet \"Template\": cells P5:P8 are merged over the Discount % column; Excel keeps a merged value in its first cell only (P5), so the other rows have none. Unmerge P5:P8 and give each row its own Discount %"
+    );
+}
+
+#[test]
+fn percent_formatted_existing_discounts_read_as_shown() {
+    // 0.1 formatted 0% is an existing 10% discount, as in the CSV that writes 10.
+    let csv = plan_ok(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/existing_discounts.csv",
+    ]);
+    let xlsx = plan_ok(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/existing_percent.xlsx",
+    ]);
+    assert_eq!(csv.plan_csv(), xlsx.plan_csv());
+    assert_ne!(plan_ok(&["fixtures/basic.csv"]).plan_csv(), xlsx.plan_csv());
+}
+
+#[test]
+fn a_merged_existing_percentage_is_an_error_naming_the_range() {
+    // Never filled: the merged 10% is in C2 only, so C3's row would have no percentage.
+    let run = plan(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/bad/existing_merged.xlsx",
+    ]);
+    run.expect_code(65);
+    assert_eq!(
+        run.stderr().trim_end(),
+        "error: fixtures/bad/existing_merged.xlsx, sheet \"Discounts\": cells C2:C3 are merged over the percentage column; a merged value is kept in its first cell only (C2), so the other rows have none. Unmerge C2:C3 and give each row its own percentage"
+    );
+}
