@@ -269,7 +269,7 @@ pub fn locate_header(
         return Err(table.with_sheet_list(Error::Data(problem)));
     }
     // Merged cells apply from here on: to the rows below the header, by what each column holds.
-    table.apply_merges(&check.map, specs, what);
+    table.apply_merges(&check.map, specs, what)?;
     Ok(check.map)
 }
 

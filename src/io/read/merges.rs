@@ -86,6 +86,8 @@ const FIRST_ROW_ONLY: &[&str] = &["sku", "location", "quantity", "orders", "row_
 pub struct Applied {
     /// (the column as warnings name it, `Category (C)`; message).
     pub notes: Vec<(Option<String>, String)>,
+    /// Why the sheet is refused: its merges ask for more work than the budget allows.
+    pub refused: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -297,19 +299,16 @@ pub fn apply(
         };
         applied.notes.push((Some(column), message));
     }
-    if exhausted {
-        applied.notes.push((
-            None,
-            "merged cells: too many rows under merged cells to fill them all; the rest were read as they are (value in the first row only)".into(),
-        ));
-    }
+    // Half-filled merges would leave some rows with the value and others without, without a
+    // word on which: over the budget, the sheet is refused.
     if truncated {
-        applied.notes.push((
-            None,
-            format!(
-                "the sheet lists more than {MAX_MERGES} merged cells; only the first {MAX_MERGES} were read"
-            ),
+        applied.refused = Some(format!(
+            "the sheet lists more than {MAX_MERGES} merged cells, more than the planner reads; unmerge the cells (select the sheet, Unmerge Cells) and save again, or export the sheet as CSV"
         ));
+    } else if exhausted {
+        applied.refused = Some(
+            "too many rows under merged cells to copy their values (the work they ask for is above what the sheet's own cells justify); unmerge the cells (select the sheet, Unmerge Cells) and save again, or export the sheet as CSV".into(),
+        );
     }
     applied
 }

@@ -268,14 +268,20 @@ impl Table {
     /// Apply the sheet's merged cells to the rows below the header (found by `locate_header`):
     /// see `merges::apply` for what is copied down and what is not. Merges in or above the
     /// header are left alone, so a header over two rows never turns into a data row.
-    pub fn apply_merges(&mut self, header: &HeaderMap, specs: &[FieldSpec], what: &str) {
+    pub fn apply_merges(
+        &mut self,
+        header: &HeaderMap,
+        specs: &[FieldSpec],
+        what: &str,
+    ) -> Result<()> {
         let merges = std::mem::take(&mut self.merges);
         let truncated = std::mem::take(&mut self.merges_truncated);
+        let place = self.where_();
         let Source::Sheet { rows } = &mut self.source else {
-            return;
+            return Ok(());
         };
         if merges.is_empty() && !truncated {
-            return;
+            return Ok(());
         }
         // The rows left: those peeked while looking for the header, then the rest.
         let mut rest: Vec<RawRow> = self.buffer.drain(..).chain(rows.by_ref()).collect();
@@ -289,6 +295,9 @@ impl Table {
             what,
         );
         *rows = rest.into_iter();
+        if let Some(why) = applied.refused {
+            return Err(crate::error::Error::Data(format!("{place}: {why}")));
+        }
         self.merge_warnings = applied
             .notes
             .into_iter()
@@ -300,6 +309,7 @@ impl Table {
                 message,
             })
             .collect();
+        Ok(())
     }
 
     /// The sheet's merged regions as the file lists them, for readers that never fill them (the
