@@ -724,9 +724,11 @@ mod tests {
         assert!(cells <= 16_000 + 2000 + GROWTH_FLOOR + 16_000, "{cells}");
         assert!(
             applied
-                .notes
-                .iter()
-                .any(|(_, m)| m.contains("too many rows"))
+                .refused
+                .as_deref()
+                .is_some_and(|m| m.contains("too many rows")),
+            "{:?}",
+            applied.refused
         );
     }
 }
