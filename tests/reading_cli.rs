@@ -239,3 +239,28 @@ fn a_merged_existing_percentage_is_an_error_naming_the_range() {
         "error: fixtures/bad/existing_merged.xlsx, sheet \"Discounts\": cells C2:C3 are merged over the percentage column; a merged value is kept in its first cell only (C2), so the other rows have none. Unmerge C2:C3 and give each row its own percentage"
     );
 }
+
+#[test]
+fn a_percent_format_on_a_stock_or_price_column_is_not_multiplied() {
+    // fixtures/percent_formatted_numbers.xlsx: quantity 10 and price 0.5 formatted `0%` (shown
+    // 1000% and 50%), margins 0.35 and 0.5 formatted `0%`: the margins read as shown (35, 50),
+    // the stock and the price as stored, with one warning per column.
+    let run = plan_ok(&["fixtures/percent_formatted_numbers.xlsx"]);
+    let plan = run.plan();
+    let pf1 = line(&plan, "PF-1");
+    assert_eq!(num(&pf1["quantity"]), 10.0);
+    assert_eq!(num(&pf1["margin_pct"]), 35.0);
+    let pf2 = line(&plan, "PF-2");
+    assert_eq!(s(&pf2["price"]), "0.50");
+    assert_eq!(num(&pf2["margin_pct"]), 50.0);
+    let err = run.stderr();
+    assert!(
+        err.contains("row 2, column quantity (C): the quantity column is formatted as a percentage in the workbook; its numbers are read as stored"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 3, column price (D): the price column is formatted as a percentage"),
+        "{err}"
+    );
+    assert_eq!(err.matches("formatted as a percentage").count(), 2, "{err}");
+}

@@ -134,6 +134,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         keep_export: layout != Layout::Generic,
         markdown_columns: header.has("compare_at_price") || header.has("sale_price"),
         pending: Vec::new(),
+        percent_warned: Vec::new(),
         warnings: Vec::new(),
     };
     let mut lines: Vec<CatalogLine> = Vec::new();
@@ -332,6 +333,8 @@ struct RowReader<'a> {
     markdown_columns: bool,
     /// Sales that start after the as-of date: (row, start).
     pending: Vec<(usize, NaiveDate)>,
+    /// Number fields already warned about for a percent format.
+    percent_warned: Vec<String>,
     warnings: Vec<Warning>,
 }
 
@@ -629,9 +632,27 @@ impl RowReader<'_> {
             Cell::Text(s) => parse_number(s, self.decimal_comma),
             Cell::Number(f) => decimal_from_f64(*f).map(Some),
             // What the cell shows: a margin formatted as 35% reads 35.
-            Cell::Percent(f) => super::table::percent_shown(*f)
-                .map(Some)
-                .ok_or(NumError::OutOfRange),
+            Cell::Percent(f) if field == "margin" || field == "discount_percent" => {
+                super::table::percent_shown(*f)
+                    .map(Some)
+                    .ok_or(NumError::OutOfRange)
+            }
+            // A stock figure or a price formatted as % is a formatting slip: the stored number
+            // counts (a stock of 10 shown as 1000% is 10), with one warning per column.
+            Cell::Percent(f) => {
+                if !self.percent_warned.iter().any(|w| w == field) {
+                    self.percent_warned.push(field.to_string());
+                    self.warn(
+                        raw,
+                        field,
+                        format!(
+                            "the {field} column is formatted as a percentage in the workbook; its numbers are read as stored (10 shown as 1000% reads 10), not as shown (first on row {})",
+                            raw.row
+                        ),
+                    );
+                }
+                decimal_from_f64(*f).map(Some)
+            }
             Cell::Bool(_) => Err(NumError::NotANumber),
             Cell::Date(_) => {
                 let shown = cell.text().unwrap_or_default();

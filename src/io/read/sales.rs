@@ -533,7 +533,8 @@ impl LineReader<'_, '_> {
         }
         let amount = match self.amount_col.and_then(|c| raw.cells.get(c)) {
             Some(Cell::Text(s)) => parse_number(s, self.decimal_comma).ok().flatten(),
-            Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
+            // A percent format on a count is a formatting slip: the stored number counts.
+            Some(Cell::Number(f)) | Some(Cell::Percent(f)) => decimal_from_f64(*f).ok(),
             Some(Cell::Empty) | None => Some(Decimal::ZERO),
             _ => None,
         };
@@ -923,7 +924,8 @@ pub fn customer_purchases(
         }
         let qty = match c_qty.and_then(|c| raw.cells.get(c)) {
             Some(Cell::Text(s)) => parse_number(s, decimal_comma).ok().flatten(),
-            Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
+            // A percent format on a count is a formatting slip: the stored number counts.
+            Some(Cell::Number(f)) | Some(Cell::Percent(f)) => decimal_from_f64(*f).ok(),
             _ => Some(Decimal::ONE),
         };
         if qty.is_some_and(|q| q > Decimal::ZERO) {

@@ -129,7 +129,7 @@ pub fn apply_stock(
         }
         let cell = header.col("quantity").and_then(|c| raw.cells.get(c));
         let qty = match cell {
-            Some(Cell::Number(f)) => decimal_from_f64(*f).ok(),
+            Some(Cell::Number(f)) | Some(Cell::Percent(f)) => decimal_from_f64(*f).ok(),
             Some(Cell::Text(s)) => parse_number(s, decimal_comma).ok().flatten(),
             _ => None,
         };
