@@ -68,13 +68,16 @@ impl DateText {
             DateText::Unreadable => None,
         }
     }
-    /// The order this value alone decides, if any: a first number above 12 can only be a day.
+    /// The order this value alone decides, if any: a first number above 12 can only be a day,
+    /// provided the value is a real date in that order (`02/30/2026` decides nothing: it is
+    /// no date either way, a slip rather than proof).
     pub fn evidence(self) -> Option<DateOrder> {
-        match self {
-            DateText::Slashed { first, .. } if first > 12 => Some(DateOrder::Dmy),
-            DateText::Slashed { second, .. } if second > 12 => Some(DateOrder::Mdy),
-            _ => None,
-        }
+        let order = match self {
+            DateText::Slashed { first, .. } if first > 12 => DateOrder::Dmy,
+            DateText::Slashed { second, .. } if second > 12 => DateOrder::Mdy,
+            _ => return None,
+        };
+        self.date(order).map(|_| order)
     }
 }
 
@@ -276,6 +279,20 @@ pub fn to_excel_serial(date: NaiveDate) -> f64 {
 pub fn iso_week(date: NaiveDate) -> String {
     let w = date.iso_week();
     format!("{}-W{:02}", w.year(), w.week())
+}
+
+#[cfg(test)]
+mod evidence_tests {
+    use super::*;
+
+    #[test]
+    fn an_impossible_date_decides_nothing() {
+        assert_eq!(read_date("20/11/2026").evidence(), Some(DateOrder::Dmy));
+        assert_eq!(read_date("11/20/2026").evidence(), Some(DateOrder::Mdy));
+        // 30 February is no date month first, and 2 of month 30 is none day first.
+        assert_eq!(read_date("02/30/2026").evidence(), None);
+        assert_eq!(read_date("31/02/2026").evidence(), None);
+    }
 }
 
 #[cfg(test)]
