@@ -7,7 +7,7 @@ use crate::config::PlanConfig;
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::existing::read_existing;
-use crate::io::read::sales::{SalesTotals, Window, WindowUse, aggregate_sales, window_verdict};
+use crate::io::read::sales::{SalesTotals, Window, WindowUse, aggregate_sales, window_verdicts};
 use crate::io::read::stock::apply_stock;
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::model::num::plain;
@@ -87,6 +87,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             sheet: None,
             ..opts.clone()
         };
+        let mut reads = Vec::with_capacity(args.files.sales.len());
         for path in &args.files.sales {
             let read = aggregate_sales(
                 path,
@@ -97,16 +98,17 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 &mut totals,
                 &mut warnings,
             )?;
-            // A stale export (no sale in the window) stops here; a doubtful one warns.
-            warnings.extend(window_verdict(&read, window, WindowUse::Plan)?);
             inputs.push(InputFile {
                 path: path.display().to_string(),
                 role: "sales".into(),
-                sheet: read.sheet,
+                sheet: read.sheet.clone(),
                 rows: read.rows,
                 sha256: String::new(), // filled in from `hashing` below
             });
+            reads.push(read);
         }
+        // Stale exports (no sale of any file in the window) stop here; doubtful ones warn.
+        warnings.extend(window_verdicts(&reads, window, WindowUse::Plan)?);
         let per_line = totals.finish(cfg.basis);
         for (line, (sold, last_sale)) in lines.iter_mut().zip(per_line) {
             line.sold = Some(sold);

@@ -315,3 +315,38 @@ fn a_bad_date_order_in_the_config_is_named() {
         )
     );
 }
+
+#[test]
+fn an_old_month_beside_a_current_one_is_one_history_not_an_error() {
+    // Monthly exports passed together: the old one alone would stop the plan; beside a file
+    // with sales in the window it only adds nothing, and says so.
+    let run = plan(&[
+        CATALOG,
+        "--sales",
+        "fixtures/sales_dates/sales_stale.csv",
+        "--sales",
+        "fixtures/sales_dates/sales_mdy.csv",
+    ]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains("fixtures/sales_dates/sales_stale.csv, column date: none of its 4 dated sales line(s) is in the sales window 2026-08-25 to 2026-11-22 (newest 2026-06-30): the other sales files cover it, this one adds nothing"),
+        "{}",
+        run.stderr()
+    );
+    // Both stale together still stop, naming both files.
+    let run = plan(&[
+        CATALOG,
+        "--sales",
+        "fixtures/sales_dates/sales_stale.csv",
+        "--sales",
+        "fixtures/sales_dates/sales_stale.csv",
+        "--as-of",
+        "2027-06-01",
+    ]);
+    run.expect_code(65);
+    assert!(
+        error_of(&run).contains("sales_stale.csv, fixtures/sales_dates/sales_stale.csv together: none of the 8 dated sales line(s)"),
+        "{}",
+        error_of(&run)
+    );
+}

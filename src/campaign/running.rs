@@ -7,7 +7,7 @@ use super::package::Campaign;
 use super::review::{self, Facts, LineReview};
 use crate::error::{Error, Result};
 use crate::io::read::sales::{
-    Basis, SalesTotals, Window, WindowUse, aggregate_sales, open_sales, window_verdict,
+    Basis, SalesTotals, Window, WindowUse, aggregate_sales, open_sales, window_verdicts,
 };
 use crate::io::read::{ReadOptions, sha256_file};
 use crate::model::{CatalogLine, InputFile, Warning};
@@ -57,6 +57,7 @@ pub fn sales_facts(
             "{place}: review counts what sold since the campaign started ({start}), so it needs dated sales lines; no date column was found (like Created at, Date, order_date). Name it with --map date=\"COLUMN\""
         ))
     };
+    let mut reads = Vec::with_capacity(files.len());
     for path in files {
         let mut found = Vec::new();
         // Each file is read once: the date column is checked on what the reading found.
@@ -77,8 +78,9 @@ pub fn sales_facts(
                 };
                 return Err(undated(place));
             }
-            found.extend(window_verdict(&read, window, WindowUse::Review)?);
-            read.rows
+            let rows = read.rows;
+            reads.push(read);
+            rows
         } else {
             let (table, header) = open_sales(path, &sales_opts, maps)?;
             if !header.has("date") {
@@ -101,6 +103,8 @@ pub fn sales_facts(
             });
         }
     }
+    // The files' dates judged together against the days since the start.
+    warnings.extend(window_verdicts(&reads, window, WindowUse::Review)?);
     Ok(totals
         .finish(Basis::Units)
         .into_iter()

@@ -218,6 +218,7 @@ pub fn open_sales(
 }
 
 /// Totals from one sales file, for plan.json's `inputs` and the warnings.
+#[derive(Debug, Clone)]
 pub struct SalesRead {
     /// The file (and sheet) as messages name it.
     pub place: String,
@@ -354,6 +355,66 @@ pub fn check_window(span: &DateSpan, window: Window, used: WindowUse) -> WindowC
         )),
         _ => WindowCheck::Fine,
     }
+}
+
+/// [`check_window`] over every sales file of a run, judged on their lines together: monthly
+/// exports passed side by side are one history, and an old month among them is no error. The
+/// run stops only when no dated line of any file is in the window; a file none of whose lines
+/// is, beside others that are, gets a warning of its own (it adds nothing to the plan).
+pub fn window_verdicts(
+    reads: &[SalesRead],
+    window: Window,
+    used: WindowUse,
+) -> Result<Vec<Warning>> {
+    let dated: Vec<&SalesRead> = reads
+        .iter()
+        .filter(|r| r.span.before + r.span.inside + r.span.after > 0)
+        .collect();
+    if dated.len() <= 1 {
+        return Ok(match dated.first() {
+            Some(r) => window_verdict(r, window, used)?.into_iter().collect(),
+            None => Vec::new(),
+        });
+    }
+    let mut all = DateSpan::default();
+    for r in &dated {
+        all.merge(&r.span);
+    }
+    let places = dated
+        .iter()
+        .map(|r| r.place.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = Vec::new();
+    match check_window(&all, window, used) {
+        WindowCheck::Stale(message) => {
+            return Err(Error::Data(format!("{places} together: {message}")));
+        }
+        WindowCheck::Warn(message) => out.push(Warning {
+            file: places.clone(),
+            sheet: None,
+            row: None,
+            column: None,
+            message: format!("together: {message}"),
+        }),
+        WindowCheck::Fine => {}
+    }
+    for r in dated.iter().filter(|r| r.span.inside == 0) {
+        out.push(Warning {
+            file: r.file.clone(),
+            sheet: r.sheet.clone(),
+            row: None,
+            column: r.date_column.clone(),
+            message: format!(
+                "none of its {} dated sales line(s) is in the sales window {} to {} (newest {}): the other sales files cover it, this one adds nothing",
+                r.span.before + r.span.after,
+                window.start,
+                window.end,
+                r.span.newest.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        });
+    }
+    Ok(out)
 }
 
 /// Apply [`check_window`] to a file read: a stale file is an error, a doubtful one a warning.
