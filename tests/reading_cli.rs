@@ -264,3 +264,23 @@ fn a_percent_format_on_a_stock_or_price_column_is_not_multiplied() {
     );
     assert_eq!(err.matches("formatted as a percentage").count(), 2, "{err}");
 }
+
+#[test]
+fn a_broken_quote_closed_by_a_later_quote_is_still_an_error() {
+    // The parser takes a later quote in the file for the end of the broken one: rows B (and C)
+    // vanish into A's name and A takes B's numbers, unless refused.
+    for f in [
+        "fixtures/bad/broken_quote_then_quoted_value.csv",
+        "fixtures/bad/broken_quote_crlf_last_value_quoted.csv",
+    ] {
+        let run = plan(&[f]);
+        run.expect_code(65);
+        assert!(
+            run.stderr().contains(&format!(
+                "{f}, row 2: a quote opened on this row is never closed"
+            )),
+            "{}",
+            run.stderr()
+        );
+    }
+}

@@ -51,6 +51,7 @@ impl Table {
         // bare `\r` keeps the parser's own terminators.
         let lf_lines = !sample.contains(&b'\r') || sample.contains(&b'\n');
         let progress = Arc::new(Progress::default());
+        progress.delimiter.store(delimiter, Ordering::Relaxed);
         let mut builder = csv::ReaderBuilder::new();
         builder
             .has_headers(false)
@@ -106,6 +107,9 @@ pub(super) struct Progress {
     eof: AtomicBool,
     /// The file's last byte once `eof` is set.
     last_byte: AtomicU64,
+    /// The field delimiter, and the most fields a record has had (the header's width).
+    delimiter: std::sync::atomic::AtomicU8,
+    widest: AtomicU64,
 }
 
 /// The CSV byte source: counts what it hands out and refuses to feed one record beyond
@@ -182,6 +186,28 @@ pub(super) fn read_csv_record(
         } else {
             last.saturating_sub(newlines(record.as_slice()) + terminated)
         };
+        progress
+            .widest
+            .fetch_max(record.len() as u64, Ordering::Relaxed);
+        // A value over several lines, one of whose lines holds a whole row's worth of fields:
+        // rows swallowed by a quote that was never closed (the parser took a later quote in
+        // the file for its end). Only records over several lines pay for this.
+        if line != first || last.saturating_sub(first) != terminated {
+            let delimiter = progress.delimiter.load(Ordering::Relaxed);
+            let row_fields = progress.widest.load(Ordering::Relaxed).max(3);
+            let swallowed = (0..record.len())
+                .filter_map(|i| record.get(i))
+                .any(|value| {
+                    value.contains(&b'\n')
+                        && value.split(|&b| b == b'\n').any(|l| {
+                            l.iter().filter(|&&b| b == delimiter).count() as u64 + 1
+                                >= row_fields - 1
+                        })
+                });
+            if swallowed {
+                return Err(unterminated_quote(display, line, None));
+            }
+        }
         // A record that runs to the end of the file with a line break in its last value, in a
         // file that does not end with a quote: a quote opened and never closed.
         if at_eof
