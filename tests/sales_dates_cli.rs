@@ -350,3 +350,42 @@ fn an_old_month_beside_a_current_one_is_one_history_not_an_error() {
         error_of(&run)
     );
 }
+
+#[test]
+fn quotes_read_the_sales_dates_in_their_columns_order() {
+    // C1 bought A-1 on 05/11/2026: 5 November read day first (as 20/11/2026 decides), inside
+    // the window; read month first it was 11 May, and C1 got no quote.
+    let sales = "fixtures/sales_dates/sales_dmy_customers.csv";
+    let run = plan(&[CATALOG, "--sales", sales]);
+    run.expect_code(0);
+    let campaigns = run.dir.path().join("campaigns");
+    let out = bin()
+        .arg("apply")
+        .arg(run.file("upload-template.xlsx"))
+        .arg("--plan")
+        .arg(run.file("plan.json"))
+        .arg("--out")
+        .arg(&campaigns)
+        .args(["--as-of", AS_OF, "--sales", sales])
+        .output()
+        .expect("apply");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = std::fs::read_dir(&campaigns)
+        .expect("campaigns")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && p.join("quotes.csv").exists())
+        .expect("a campaign folder with quotes.csv");
+    let quotes = std::fs::read_to_string(dir.join("quotes.csv")).expect("quotes.csv");
+    assert!(
+        quotes
+            .lines()
+            .any(|l| l.contains("C1") && l.contains("A-1")),
+        "{quotes}"
+    );
+}

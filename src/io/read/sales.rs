@@ -1,9 +1,7 @@
 //! Sales files streamed line by line into a sold figure per catalog line: memory grows with the
 //! number of catalog lines, never with the number of sales lines.
 
-use super::dates::{
-    ColumnOrder, DateOrder, DateText, OrderConflict, from_excel_serial, parse_date, read_date,
-};
+use super::dates::{ColumnOrder, DateOrder, DateText, OrderConflict, from_excel_serial, read_date};
 use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
 use super::sku_table::{NONE, SkuTable, prefetch};
@@ -966,6 +964,12 @@ pub fn customer_purchases(
     let c_date = header.col("date");
     let c_qty = header.col("quantity");
     let decimal_comma = opts.decimal_comma.unwrap_or(table.decimal_comma_hint);
+    // Slashed dates take their column's order, as when the sales are added up: decided in a
+    // first pass over the date column (quotes are a small, optional output).
+    let order = match c_date {
+        Some(c) => purchase_date_order(path, opts, maps, c)?,
+        None => DateOrder::Mdy,
+    };
     let mut out = Purchases::new();
     while let Some(raw) = table.next_row()? {
         let text = |c: usize| raw.cells.get(c).and_then(Cell::text);
@@ -976,7 +980,7 @@ pub fn customer_purchases(
         if let Some(c) = c_date {
             let date = match raw.cells.get(c) {
                 Some(Cell::Date(serial)) | Some(Cell::Number(serial)) => from_excel_serial(*serial),
-                Some(Cell::Text(s)) => parse_date(s),
+                Some(Cell::Text(s)) => read_date(s).date(order),
                 _ => None,
             };
             if !date.is_some_and(|d| window.contains(d)) {
@@ -996,6 +1000,31 @@ pub fn customer_purchases(
         }
     }
     Ok(Some(out))
+}
+
+/// The order of a sales file's slashed dates in column `c`: decided by its values, else
+/// `--date-order` / `date_order`, else month first.
+fn purchase_date_order(
+    path: &Path,
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+    c: usize,
+) -> Result<DateOrder> {
+    let (mut table, header) = open_sales(path, opts, maps)?;
+    let place = table.where_();
+    let column = header.headers.get(c).cloned().unwrap_or_default();
+    let mut col = ColumnOrder::default();
+    while let Some(raw) = table.next_row()? {
+        if let Some(Cell::Text(text)) = raw.cells.get(c) {
+            let decided = col
+                .observe(read_date(text), raw.row, text)
+                .map_err(|conflict| order_conflict(&place, &column, &conflict))?;
+            if let Some(order) = decided {
+                return Ok(order);
+            }
+        }
+    }
+    Ok(opts.date_order.unwrap_or(DateOrder::Mdy))
 }
 
 #[cfg(test)]
