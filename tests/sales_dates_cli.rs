@@ -389,3 +389,27 @@ fn quotes_read_the_sales_dates_in_their_columns_order() {
         "{quotes}"
     );
 }
+
+#[test]
+fn an_impossible_date_is_unreadable_not_a_sale_without_a_date() {
+    // 31/02/2025 is no day either way: the line is left out with the unreadable-date warning
+    // (it must not count as an undated sale of 50).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sales = dir.path().join("impossible.csv");
+    std::fs::write(
+        &sales,
+        "date,sku,quantity\n31/02/2025,A-1,50\n05/11/2026,A-2,1\n20/11/2026,A-2,1\n",
+    )
+    .expect("write");
+    let run = plan(&[CATALOG, "--sales", sales.to_str().expect("path")]);
+    run.expect_code(0);
+    let plan = run.plan();
+    assert_eq!(sold(&plan, "A-1"), 0.0);
+    assert_eq!(sold(&plan, "A-2"), 2.0);
+    assert!(
+        run.stderr()
+            .contains("row 2, column date: 1 sales line(s) have no readable date"),
+        "{}",
+        run.stderr()
+    );
+}

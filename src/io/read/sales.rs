@@ -750,6 +750,13 @@ pub fn aggregate_sales(
         let date = match value {
             DateText::Date(d) => Some(d),
             DateText::Unreadable => None,
+            // No real day in either order (31/02/2025): an unreadable date, not an ambiguous one.
+            slashed @ DateText::Slashed { .. }
+                if slashed.date(DateOrder::Mdy).is_none()
+                    && slashed.date(DateOrder::Dmy).is_none() =>
+            {
+                None
+            }
             slashed @ DateText::Slashed { .. } => {
                 let shown = match cell {
                     Some(Cell::Text(s)) => s.as_str(),
@@ -1016,8 +1023,12 @@ fn purchase_date_order(
     let mut col = ColumnOrder::default();
     while let Some(raw) = table.next_row()? {
         if let Some(Cell::Text(text)) = raw.cells.get(c) {
+            let value = read_date(text);
+            if value.date(DateOrder::Mdy).is_none() && value.date(DateOrder::Dmy).is_none() {
+                continue; // no real day either way: no evidence, no ambiguity
+            }
             let decided = col
-                .observe(read_date(text), raw.row, text)
+                .observe(value, raw.row, text)
                 .map_err(|conflict| order_conflict(&place, &column, &conflict))?;
             if let Some(order) = decided {
                 return Ok(order);
