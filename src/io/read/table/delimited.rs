@@ -186,28 +186,6 @@ pub(super) fn read_csv_record(
         } else {
             last.saturating_sub(newlines(record.as_slice()) + terminated)
         };
-        progress
-            .widest
-            .fetch_max(record.len() as u64, Ordering::Relaxed);
-        // A value over several lines, one of whose lines holds a whole row's worth of fields:
-        // rows swallowed by a quote that was never closed (the parser took a later quote in
-        // the file for its end). Only records over several lines pay for this.
-        if line != first || last.saturating_sub(first) != terminated {
-            let delimiter = progress.delimiter.load(Ordering::Relaxed);
-            let row_fields = progress.widest.load(Ordering::Relaxed).max(3);
-            let swallowed = (0..record.len())
-                .filter_map(|i| record.get(i))
-                .any(|value| {
-                    value.contains(&b'\n')
-                        && value.split(|&b| b == b'\n').any(|l| {
-                            l.iter().filter(|&&b| b == delimiter).count() as u64 + 1
-                                >= row_fields - 1
-                        })
-                });
-            if swallowed {
-                return Err(unterminated_quote(display, line, None));
-            }
-        }
         // A record that runs to the end of the file with a line break in its last value, in a
         // file that does not end with a quote: a quote opened and never closed.
         if at_eof
@@ -221,6 +199,36 @@ pub(super) fn read_csv_record(
                 .sum();
             return Err(unterminated_quote(display, line + before, None));
         }
+        // A value over several lines whose first line holds exactly the rest of its row (the
+        // fields after it, delimiters and all) and is followed by more lines: a quote opened
+        // and closed only by a later quote in the file, the rows in between swallowed into one
+        // value (`A,"Boot 12 ,10,100,50` then `B,"Red hat",5,20,8`). Rows of four fields or
+        // more only (a narrow file's description may hold a comma); only records over several
+        // lines pay for this.
+        let widest = progress.widest.load(Ordering::Relaxed);
+        if widest >= 4 && (line != first || last.saturating_sub(first) != terminated) {
+            let delimiter = progress.delimiter.load(Ordering::Relaxed);
+            let swallowed = (0..record.len()).any(|i| {
+                let Some(value) = record.get(i) else {
+                    return false;
+                };
+                let Some(nl) = value.iter().position(|&b| b == b'\n') else {
+                    return false;
+                };
+                let rest_of_row = widest.saturating_sub(i as u64 + 1);
+                let first_line = &value[..nl];
+                rest_of_row >= 2
+                    && first_line.iter().filter(|&&b| b == delimiter).count() as u64 == rest_of_row
+            });
+            if swallowed {
+                return Err(swallowed_quote(display, line));
+            }
+        }
+        // The header's width: raised after the check, so a record that swallowed rows never
+        // widens it.
+        progress
+            .widest
+            .fetch_max(record.len() as u64, Ordering::Relaxed);
         return Ok(Some(line as usize));
     }
 }
@@ -237,6 +245,12 @@ pub(super) fn strip_cr(field: &[u8]) -> &[u8] {
         Some((b'\r', rest)) => rest,
         _ => field,
     }
+}
+
+fn swallowed_quote(display: &str, line: u64) -> Error {
+    Error::Data(format!(
+        "{display}, row {line}: a quote opened on this row holds the rest of the row and the next line(s) in one value, closed only by a later quote in the file; close the quote where the value ends or remove it (a quote inside a quoted value is written twice: \"\")"
+    ))
 }
 
 fn unterminated_quote(display: &str, line: u64, within: Option<u64>) -> Error {
