@@ -19,7 +19,15 @@ pub struct Merge {
     pub last_col: u32,
 }
 
-/// Most merged regions read from one sheet; the rest are ignored (and said so).
+impl Merge {
+    /// A region down one column over two rows or more: the only kind that fills anything, or
+    /// that the template and `--existing` readers refuse.
+    pub fn is_down_one_column(&self) -> bool {
+        self.first_col == self.last_col && self.last_row > self.first_row
+    }
+}
+
+/// Most merged regions (down one column) read from one sheet; a sheet with more is refused.
 pub const MAX_MERGES: usize = 100_000;
 
 /// Most rows looked at while applying merges, whatever the regions claim.
@@ -326,17 +334,18 @@ fn range_name(m: &Merge) -> String {
 
 /// The merges calamine lists for an XLS sheet, at most `MAX_MERGES`; `true` when some were left.
 pub fn from_dimensions(dims: &[calamine::Dimensions]) -> (Vec<Merge>, bool) {
-    let merges = dims
+    let mut down = dims
         .iter()
-        .take(MAX_MERGES)
         .map(|d| Merge {
             first_row: d.start.0,
             first_col: d.start.1,
             last_row: d.end.0,
             last_col: d.end.1,
         })
-        .collect();
-    (merges, dims.len() > MAX_MERGES)
+        .filter(Merge::is_down_one_column);
+    let merges: Vec<Merge> = down.by_ref().take(MAX_MERGES).collect();
+    let truncated = down.next().is_some();
+    (merges, truncated)
 }
 
 /// The merged regions of the `index`-th sheet of an XLSX (`<mergeCell ref="C3:C5"/>` in its
@@ -361,11 +370,16 @@ pub fn read_xlsx(bytes: &[u8], index: usize) -> (Vec<Merge>, bool) {
         if local_name(tag) != b"mergeCell" {
             return true;
         }
-        if merges.len() == MAX_MERGES {
-            truncated = true;
-            return false;
-        }
-        if let Some(m) = attr(tag, b"ref").and_then(parse_range) {
+        // Only regions down one column matter (titles and other merges across columns fill
+        // nothing): a sheet merging B:C on every row is no reason to refuse it.
+        if let Some(m) = attr(tag, b"ref")
+            .and_then(parse_range)
+            .filter(Merge::is_down_one_column)
+        {
+            if merges.len() == MAX_MERGES {
+                truncated = true;
+                return false;
+            }
             merges.push(m);
         }
         true
