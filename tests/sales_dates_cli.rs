@@ -329,7 +329,7 @@ fn an_old_month_beside_a_current_one_is_one_history_not_an_error() {
     ]);
     run.expect_code(0);
     assert!(
-        run.stderr().contains("fixtures/sales_dates/sales_stale.csv, column date: none of its 4 dated sales line(s) is in the sales window 2026-08-25 to 2026-11-22 (newest 2026-06-30): the other sales files cover it, this one adds nothing"),
+        run.stderr().contains("fixtures/sales_dates/sales_stale.csv, column date: none of its 4 dated sales line(s) is in the sales window 2026-08-25 to 2026-11-22 (newest 2026-06-30): it adds no sales to the window (its lines still count for each item's last sale); the other sales files cover the window"),
         "{}",
         run.stderr()
     );
@@ -345,7 +345,7 @@ fn an_old_month_beside_a_current_one_is_one_history_not_an_error() {
     ]);
     run.expect_code(65);
     assert!(
-        error_of(&run).contains("sales_stale.csv, fixtures/sales_dates/sales_stale.csv together: none of the 8 dated sales line(s)"),
+        error_of(&run).contains("sales_stale.csv, fixtures/sales_dates/sales_stale.csv, column \"date\": none of the 8 dated sales line(s)"),
         "{}",
         error_of(&run)
     );

@@ -368,7 +368,9 @@ pub fn window_verdicts(
         .iter()
         .filter(|r| r.span.before + r.span.inside + r.span.after > 0)
         .collect();
-    if dated.len() <= 1 {
+    // An aggregated file (no dates) counts as it is: beside it, old dated lines are history.
+    let aggregated = reads.iter().any(|r| !r.dated);
+    if dated.len() <= 1 && !aggregated {
         return Ok(match dated.first() {
             Some(r) => window_verdict(r, window, used)?.into_iter().collect(),
             None => Vec::new(),
@@ -385,17 +387,21 @@ pub fn window_verdicts(
         .join(", ");
     let mut out = Vec::new();
     match check_window(&all, window, used) {
-        WindowCheck::Stale(message) => {
-            return Err(Error::Data(format!("{places} together: {message}")));
+        WindowCheck::Stale(message) if !aggregated => {
+            let column = dated[0]
+                .date_column
+                .as_deref()
+                .map(|c| format!(", column \"{c}\""))
+                .unwrap_or_default();
+            return Err(Error::Data(format!("{places}{column}: {message}")));
         }
-        WindowCheck::Warn(message) => out.push(Warning {
-            file: places.clone(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: format!("together: {message}"),
-        }),
-        WindowCheck::Fine => {}
+        // Several exports side by side (monthly files) are expected to lie mostly outside
+        // the window: only the files with nothing in it are named below.
+        _ => {}
+    }
+    // In review, sales before the campaign's start are expected history.
+    if used == WindowUse::Review {
+        return Ok(out);
     }
     for r in dated.iter().filter(|r| r.span.inside == 0) {
         out.push(Warning {
@@ -404,7 +410,7 @@ pub fn window_verdicts(
             row: None,
             column: r.date_column.clone(),
             message: format!(
-                "none of its {} dated sales line(s) is in the sales window {} to {} (newest {}): the other sales files cover it, this one adds nothing",
+                "none of its {} dated sales line(s) is in the sales window {} to {} (newest {}): it adds no sales to the window (its lines still count for each item's last sale); the other sales files cover the window",
                 r.span.before + r.span.after,
                 window.start,
                 window.end,
