@@ -283,3 +283,46 @@ fn a_broken_quote_closed_by_a_later_quote_is_still_an_error() {
         );
     }
 }
+
+#[test]
+fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_still_read() {
+    // Refused: a quote holding the rest of its row and the start of the next one, whether the
+    // first line has extra commas, the quote opens in a later field, or the file is a narrow
+    // sales file.
+    for f in [
+        "fixtures/bad/broken_quote_with_commas.csv",
+        "fixtures/bad/broken_quote_in_a_later_field.csv",
+    ] {
+        let run = plan(&[f]);
+        run.expect_code(65);
+        assert!(
+            run.stderr()
+                .contains(&format!("{f}, row 2: a quote opened on this row")),
+            "{}",
+            run.stderr()
+        );
+    }
+    let sales = "fixtures/bad/broken_quote_sales_three_columns.csv";
+    let run = plan(&[
+        "fixtures/sales_dates/catalog.csv",
+        "--sales",
+        sales,
+        "--as-of",
+        "2026-11-20",
+    ]);
+    run.expect_code(65);
+    assert!(
+        run.stderr()
+            .contains(&format!("{sales}, row 2: a quote opened on this row")),
+        "{}",
+        run.stderr()
+    );
+    // Read: descriptions and names over two lines with commas in them.
+    for f in [
+        "fixtures/multiline_description_with_commas.csv",
+        "fixtures/multiline_name_with_commas.csv",
+    ] {
+        let run = plan_ok(&[f]);
+        assert_eq!(lines(&run.plan()).len(), 1, "{f}");
+    }
+}

@@ -413,3 +413,37 @@ fn an_impossible_date_is_unreadable_not_a_sale_without_a_date() {
         run.stderr()
     );
 }
+
+#[test]
+fn several_stale_looking_exports_still_warn_when_the_newest_sale_is_old() {
+    // Two files whose newest sale is 77 days before the window's end: not stale enough to
+    // stop, but the run says the exports look old.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("aug.csv");
+    let b = dir.path().join("sep.csv");
+    std::fs::write(
+        &a,
+        "date,sku,quantity\n2026-08-30,A-1,1\n2026-08-31,A-2,1\n",
+    )
+    .expect("write");
+    std::fs::write(
+        &b,
+        "date,sku,quantity\n2026-09-05,A-1,1\n2026-09-06,A-2,1\n",
+    )
+    .expect("write");
+    let run = plan(&[
+        CATALOG,
+        "--sales",
+        a.to_str().expect("path"),
+        "--sales",
+        b.to_str().expect("path"),
+    ]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains(
+            "the newest sale is 2026-09-06, 77 day(s) before the window's end 2026-11-22"
+        ),
+        "{}",
+        run.stderr()
+    );
+}

@@ -20,14 +20,15 @@ pub struct Merge {
 }
 
 impl Merge {
-    /// A region down one column over two rows or more: the only kind that fills anything, or
-    /// that the template and `--existing` readers refuse.
-    pub fn is_down_one_column(&self) -> bool {
-        self.first_col == self.last_col && self.last_row > self.first_row
+    /// A region over two rows or more: what can fill rows (down one column), make a header
+    /// two rows tall, or be refused in the template and `--existing` files. Regions within
+    /// one row (titles, cells merged across) do none of that and are not kept.
+    pub fn spans_rows(&self) -> bool {
+        self.last_row > self.first_row
     }
 }
 
-/// Most merged regions (down one column) read from one sheet; a sheet with more is refused.
+/// Most merged regions over several rows read from one sheet; a sheet with more is refused.
 pub const MAX_MERGES: usize = 100_000;
 
 /// Most rows looked at while applying merges, whatever the regions claim.
@@ -342,7 +343,7 @@ pub fn from_dimensions(dims: &[calamine::Dimensions]) -> (Vec<Merge>, bool) {
             last_row: d.end.0,
             last_col: d.end.1,
         })
-        .filter(Merge::is_down_one_column);
+        .filter(Merge::spans_rows);
     let merges: Vec<Merge> = down.by_ref().take(MAX_MERGES).collect();
     let truncated = down.next().is_some();
     (merges, truncated)
@@ -370,11 +371,11 @@ pub fn read_xlsx(bytes: &[u8], index: usize) -> (Vec<Merge>, bool) {
         if local_name(tag) != b"mergeCell" {
             return true;
         }
-        // Only regions down one column matter (titles and other merges across columns fill
+        // Only regions over several rows matter (a title or cells merged across one row do
         // nothing): a sheet merging B:C on every row is no reason to refuse it.
         if let Some(m) = attr(tag, b"ref")
             .and_then(parse_range)
-            .filter(Merge::is_down_one_column)
+            .filter(Merge::spans_rows)
         {
             if merges.len() == MAX_MERGES {
                 truncated = true;

@@ -396,7 +396,23 @@ pub fn window_verdicts(
             return Err(Error::Data(format!("{places}{column}: {message}")));
         }
         // Several exports side by side (monthly files) are expected to lie mostly outside
-        // the window: only the files with nothing in it are named below.
+        // the window, so that alone says nothing; a newest sale long before the window's end
+        // still does (the exports look stale).
+        WindowCheck::Warn(message) => {
+            let days = (window.end - window.start).num_days() + 1;
+            let old = all
+                .newest
+                .is_some_and(|n| n < window.end - chrono::Duration::days(days / 2));
+            if old {
+                out.push(Warning {
+                    file: places.clone(),
+                    sheet: None,
+                    row: None,
+                    column: dated[0].date_column.clone(),
+                    message,
+                });
+            }
+        }
         _ => {}
     }
     // In review, sales before the campaign's start are expected history.

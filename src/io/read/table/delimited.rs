@@ -199,26 +199,30 @@ pub(super) fn read_csv_record(
                 .sum();
             return Err(unterminated_quote(display, line + before, None));
         }
-        // A value over several lines whose first line holds exactly the rest of its row (the
-        // fields after it, delimiters and all) and is followed by more lines: a quote opened
-        // and closed only by a later quote in the file, the rows in between swallowed into one
-        // value (`A,"Boot 12 ,10,100,50` then `B,"Red hat",5,20,8`). Rows of four fields or
-        // more only (a narrow file's description may hold a comma); only records over several
-        // lines pay for this.
+        // A value over several lines that swallowed rows: a quote opened in field `i` and
+        // closed only by a later quote in the file (`A,"Boot 12 ,10,100,50` then
+        // `B,"Red hat",5,20,8`). Such a value's first line holds the rest of its own row (the
+        // delimiters of the fields after `i`) and its last line the start of another row (at
+        // least `i` delimiters); or, in rows of four fields or more, a line after the first
+        // holds a whole row. A description over several lines rarely does either. Only
+        // records over several lines pay for this.
         let widest = progress.widest.load(Ordering::Relaxed);
-        if widest >= 4 && (line != first || last.saturating_sub(first) != terminated) {
+        if widest >= 3 && (line != first || last.saturating_sub(first) != terminated) {
             let delimiter = progress.delimiter.load(Ordering::Relaxed);
+            let count = |l: &[u8]| l.iter().filter(|&&b| b == delimiter).count() as u64;
             let swallowed = (0..record.len()).any(|i| {
                 let Some(value) = record.get(i) else {
                     return false;
                 };
-                let Some(nl) = value.iter().position(|&b| b == b'\n') else {
+                if !value.contains(&b'\n') {
                     return false;
-                };
+                }
+                let lines: Vec<&[u8]> = value.split(|&b| b == b'\n').collect();
+                let (head, tail) = (lines[0], lines[lines.len() - 1]);
                 let rest_of_row = widest.saturating_sub(i as u64 + 1);
-                let first_line = &value[..nl];
-                rest_of_row >= 2
-                    && first_line.iter().filter(|&&b| b == delimiter).count() as u64 == rest_of_row
+                let row_split = i >= 1 && count(head) >= rest_of_row && count(tail) >= i as u64;
+                let whole_row = widest >= 4 && lines[1..].iter().any(|l| count(l) + 1 >= widest);
+                row_split || whole_row
             });
             if swallowed {
                 return Err(swallowed_quote(display, line));
