@@ -292,6 +292,7 @@ fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_stil
     for f in [
         "fixtures/bad/broken_quote_with_commas.csv",
         "fixtures/bad/broken_quote_in_a_later_field.csv",
+        "fixtures/bad/broken_quote_in_first_column.csv",
     ] {
         let run = plan(&[f]);
         run.expect_code(65);
@@ -321,8 +322,23 @@ fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_stil
     for f in [
         "fixtures/multiline_description_with_commas.csv",
         "fixtures/multiline_name_with_commas.csv",
+        "fixtures/multiline_ok_g1.csv",
+        "fixtures/multiline_ok_g3.csv",
+        "fixtures/multiline_ok_g5.csv",
+        "fixtures/multiline_ok_g6.csv",
     ] {
         let run = plan_ok(&[f]);
         assert_eq!(lines(&run.plan()).len(), 1, "{f}");
     }
+    // A padded title row above a header with empty trailing cells does not hide it.
+    let f = "fixtures/bad/broken_quote_padded_header.csv";
+    let run = plan(&[f]);
+    run.expect_code(65);
+    assert!(
+        run.stderr()
+            .contains(&format!("{f}, row 3: a quote opened on this row")),
+        "{}",
+        run.stderr()
+    );
+    {}
 }

@@ -64,6 +64,8 @@ impl Table {
         let reader = builder.from_reader(Counted {
             inner: reader,
             progress: Arc::clone(&progress),
+            history: Vec::new(),
+            history_base: 0,
         });
         Ok(Table {
             path: path.to_path_buf(),
@@ -107,9 +109,8 @@ pub(super) struct Progress {
     eof: AtomicBool,
     /// The file's last byte once `eof` is set.
     last_byte: AtomicU64,
-    /// The field delimiter, and the most fields a record has had (the header's width).
+    /// The field delimiter.
     delimiter: std::sync::atomic::AtomicU8,
-    widest: AtomicU64,
 }
 
 /// The CSV byte source: counts what it hands out and refuses to feed one record beyond
@@ -117,6 +118,20 @@ pub(super) struct Progress {
 pub(super) struct Counted {
     inner: Box<dyn Read + Send>,
     progress: Arc<Progress>,
+    /// The bytes from the start of the record being read on (what the parser has been handed
+    /// since), so a record over several lines can be checked byte by byte.
+    history: Vec<u8>,
+    /// The file offset of `history[0]`.
+    history_base: u64,
+}
+
+impl Counted {
+    /// The raw bytes of `start..end` when still held.
+    fn raw(&self, start: u64, end: u64) -> Option<&[u8]> {
+        let from = usize::try_from(start.checked_sub(self.history_base)?).ok()?;
+        let to = usize::try_from(end.checked_sub(self.history_base)?).ok()?;
+        self.history.get(from..to)
+    }
 }
 
 /// The error `Counted` stops a record with.
@@ -144,6 +159,17 @@ impl Read for Counted {
         } else {
             p.total.store(total + n as u64, Ordering::Relaxed);
             p.last_byte.store(u64::from(buf[n - 1]), Ordering::Relaxed);
+            // Keep what the current record may still need, and what was just read.
+            let keep_from = p.record_start.load(Ordering::Relaxed);
+            let drop = usize::try_from(keep_from.saturating_sub(self.history_base))
+                .unwrap_or(usize::MAX)
+                .min(self.history.len());
+            self.history.drain(..drop);
+            self.history_base += drop as u64;
+            if self.history.is_empty() {
+                self.history_base = total;
+            }
+            self.history.extend_from_slice(&buf[..n]);
         }
         Ok(n)
     }
@@ -199,42 +225,60 @@ pub(super) fn read_csv_record(
                 .sum();
             return Err(unterminated_quote(display, line + before, None));
         }
-        // A value over several lines that swallowed rows: a quote opened in field `i` and
-        // closed only by a later quote in the file (`A,"Boot 12 ,10,100,50` then
-        // `B,"Red hat",5,20,8`). Such a value's first line holds the rest of its own row (the
-        // delimiters of the fields after `i`) and its last line the start of another row (at
-        // least `i` delimiters); or, in rows of four fields or more, a line after the first
-        // holds a whole row. A description over several lines rarely does either. Only
-        // records over several lines pay for this.
-        let widest = progress.widest.load(Ordering::Relaxed);
-        if widest >= 3 && (line != first || last.saturating_sub(first) != terminated) {
+        // A record over several lines is checked byte by byte: a quoted value must end with a
+        // quote followed by a delimiter or the line's end. A quote closed by any other byte
+        // (`A,"Boot 12 ,10,100,50` then `B,"Red hat",5,20,8`: the parser took the quote
+        // before `Red` for the end of Boot's) means a quote opened and never closed, the rows
+        // in between swallowed into one value. Only records over several lines pay for this.
+        if line != first || last.saturating_sub(first) != terminated {
             let delimiter = progress.delimiter.load(Ordering::Relaxed);
-            let count = |l: &[u8]| l.iter().filter(|&&b| b == delimiter).count() as u64;
-            let swallowed = (0..record.len()).any(|i| {
-                let Some(value) = record.get(i) else {
-                    return false;
-                };
-                if !value.contains(&b'\n') {
-                    return false;
-                }
-                let lines: Vec<&[u8]> = value.split(|&b| b == b'\n').collect();
-                let (head, tail) = (lines[0], lines[lines.len() - 1]);
-                let rest_of_row = widest.saturating_sub(i as u64 + 1);
-                let row_split = i >= 1 && count(head) >= rest_of_row && count(tail) >= i as u64;
-                let whole_row = widest >= 4 && lines[1..].iter().any(|l| count(l) + 1 >= widest);
-                row_split || whole_row
-            });
-            if swallowed {
+            if let Some(raw) = reader.get_ref().raw(start.byte(), end.byte())
+                && misplaced_closing_quote(raw, delimiter)
+            {
                 return Err(swallowed_quote(display, line));
             }
         }
-        // The header's width: raised after the check, so a record that swallowed rows never
-        // widens it.
-        progress
-            .widest
-            .fetch_max(record.len() as u64, Ordering::Relaxed);
         return Ok(Some(line as usize));
     }
+}
+
+/// Whether a record's raw bytes hold a quoted value closed by a quote that is followed by
+/// something else than a delimiter, another quote (`""`, a quote inside the value) or the
+/// line's end (RFC 4180). Leading blank lines are skipped; an unquoted value's quotes are text.
+fn misplaced_closing_quote(raw: &[u8], delimiter: u8) -> bool {
+    let mut i = raw
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(raw.len());
+    let mut field_start = true;
+    while i < raw.len() {
+        let b = raw[i];
+        if field_start && b == b'"' {
+            // A quoted value: up to its closing quote.
+            i += 1;
+            loop {
+                match raw.get(i) {
+                    None => return false, // the end: the never-closed check's case
+                    Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        match raw.get(i) {
+                            None | Some(b'\r') | Some(b'\n') => {}
+                            Some(&c) if c == delimiter => {}
+                            Some(_) => return true,
+                        }
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            field_start = false;
+            continue;
+        }
+        field_start = b == delimiter || b == b'\n';
+        i += 1;
+    }
+    false
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
@@ -253,7 +297,7 @@ pub(super) fn strip_cr(field: &[u8]) -> &[u8] {
 
 fn swallowed_quote(display: &str, line: u64) -> Error {
     Error::Data(format!(
-        "{display}, row {line}: a quote opened on this row holds the rest of the row and the next line(s) in one value, closed only by a later quote in the file; close the quote where the value ends or remove it (a quote inside a quoted value is written twice: \"\")"
+        "{display}, row {line}: a quote opened on this row is not closed at the end of its value, so the lines up to a later quote in the file were read as one value; close the quote where the value ends or remove it (a quote inside a quoted value is written twice: \"\")"
     ))
 }
 
@@ -370,5 +414,30 @@ mod tests {
             sniff_delimiter(b"ID;Name *;Categories (x,y,z...);Price\n1;A;x,y;10\n2;B;z;11\n"),
             b';'
         );
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::misplaced_closing_quote;
+
+    #[test]
+    fn a_quote_closed_before_anything_but_a_delimiter_or_a_line_end_is_misplaced() {
+        assert!(!misplaced_closing_quote(b"A,\"Tee\nS, M, L\",10,100", b','));
+        assert!(!misplaced_closing_quote(
+            b"A,\"He said \"\"hi\"\"\nthen\",5\r",
+            b','
+        ));
+        assert!(!misplaced_closing_quote(b"\n\nA,\"x\ny\"", b','));
+        assert!(!misplaced_closing_quote(
+            b"A;\"<p>a&nbsp;b</p>\n<p>c</p>\";10",
+            b';'
+        ));
+        assert!(misplaced_closing_quote(
+            b"A,\"Boot 12 ,10,100,50\nB,\"Red hat\",5",
+            b','
+        ));
+        assert!(misplaced_closing_quote(b"\"A,Boot,10\nB,\"Hat\",5", b','));
+        assert!(misplaced_closing_quote(b"A,\"x\nD,3,\"10\"", b','));
     }
 }
