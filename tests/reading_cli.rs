@@ -340,5 +340,4 @@ fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_stil
         "{}",
         run.stderr()
     );
-    {}
 }
