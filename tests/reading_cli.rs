@@ -293,6 +293,7 @@ fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_stil
         "fixtures/bad/broken_quote_with_commas.csv",
         "fixtures/bad/broken_quote_in_a_later_field.csv",
         "fixtures/bad/broken_quote_in_first_column.csv",
+        "fixtures/bad/broken_quote_closed_by_inch_mark.csv",
     ] {
         let run = plan(&[f]);
         run.expect_code(65);
@@ -326,6 +327,7 @@ fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_stil
         "fixtures/multiline_ok_g3.csv",
         "fixtures/multiline_ok_g5.csv",
         "fixtures/multiline_ok_g6.csv",
+        "fixtures/multiline_size_list.csv",
     ] {
         let run = plan_ok(&[f]);
         assert_eq!(lines(&run.plan()).len(), 1, "{f}");
@@ -340,4 +342,10 @@ fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_stil
         "{}",
         run.stderr()
     );
+}
+
+#[test]
+fn spaces_after_a_closing_quote_are_read_after_a_blank_line_too() {
+    let run = plan_ok(&["fixtures/quote_then_space_after_blank_line.csv"]);
+    assert!(!lines(&run.plan()).is_empty());
 }

@@ -109,8 +109,9 @@ pub(super) struct Progress {
     eof: AtomicBool,
     /// The file's last byte once `eof` is set.
     last_byte: AtomicU64,
-    /// The field delimiter.
+    /// The field delimiter, and the most fields a record has had (the header's width).
     delimiter: std::sync::atomic::AtomicU8,
+    widest: AtomicU64,
 }
 
 /// The CSV byte source: counts what it hands out and refuses to feed one record beyond
@@ -230,14 +231,32 @@ pub(super) fn read_csv_record(
         // (`A,"Boot 12 ,10,100,50` then `B,"Red hat",5,20,8`: the parser took the quote
         // before `Red` for the end of Boot's) means a quote opened and never closed, the rows
         // in between swallowed into one value. Only records over several lines pay for this.
-        if line != first || last.saturating_sub(first) != terminated {
+        let multi_line = (line != first || last.saturating_sub(first) != terminated)
+            && (0..record.len())
+                .filter_map(|i| record.get(i))
+                .any(|v| v.contains(&b'\n'));
+        let widest = progress.widest.load(Ordering::Relaxed);
+        if multi_line {
             let delimiter = progress.delimiter.load(Ordering::Relaxed);
-            if let Some(raw) = reader.get_ref().raw(start.byte(), end.byte())
-                && misplaced_closing_quote(raw, delimiter)
-            {
+            let misplaced = reader
+                .get_ref()
+                .raw(start.byte(), end.byte())
+                .is_some_and(|raw| misplaced_closing_quote(raw, delimiter));
+            // A quote closed by a quote that happens to end a field (an inch mark, `12"`):
+            // the rows in between are whole rows, lines with exactly a row's delimiters.
+            let whole_rows = widest >= 3
+                && (0..record.len())
+                    .filter_map(|i| record.get(i))
+                    .any(|v| holds_whole_rows(v, delimiter, widest));
+            if misplaced || whole_rows {
                 return Err(swallowed_quote(display, line));
             }
         }
+        // The header's width, raised after the check so a record that swallowed rows never
+        // widens it.
+        progress
+            .widest
+            .fetch_max(record.len() as u64, Ordering::Relaxed);
         return Ok(Some(line as usize));
     }
 }
@@ -262,6 +281,10 @@ fn misplaced_closing_quote(raw: &[u8], delimiter: u8) -> bool {
                     Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
                     Some(b'"') => {
                         i += 1;
+                        // Spaces after a closing quote are let through, as the parser does.
+                        while matches!(raw.get(i), Some(b' ' | b'\t')) && delimiter != raw[i] {
+                            i += 1;
+                        }
                         match raw.get(i) {
                             None | Some(b'\r') | Some(b'\n') => {}
                             Some(&c) if c == delimiter => {}
@@ -279,6 +302,16 @@ fn misplaced_closing_quote(raw: &[u8], delimiter: u8) -> bool {
         i += 1;
     }
     false
+}
+
+/// Whether a value over three lines or more has a line between its first and last holding
+/// exactly a row's delimiters (`widest - 1`): rows swallowed whole by a broken quote.
+fn holds_whole_rows(value: &[u8], delimiter: u8, widest: u64) -> bool {
+    let lines: Vec<&[u8]> = value.split(|&b| b == b'\n').collect();
+    lines.len() >= 3
+        && lines[1..lines.len() - 1]
+            .iter()
+            .any(|l| l.iter().filter(|&&b| b == delimiter).count() as u64 == widest - 1)
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
@@ -439,5 +472,10 @@ mod quote_tests {
         ));
         assert!(misplaced_closing_quote(b"\"A,Boot,10\nB,\"Hat\",5", b','));
         assert!(misplaced_closing_quote(b"A,\"x\nD,3,\"10\"", b','));
+        // Spaces after a closing quote, as the parser allows.
+        assert!(!misplaced_closing_quote(
+            b"S2,\"Pot\" ,\"Gar\nden\",5",
+            b','
+        ));
     }
 }
