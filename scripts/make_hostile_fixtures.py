@@ -169,6 +169,26 @@ def main():
         out.write(",".join([q(sku), q(name), q(cat), "10", "20.00", "5.00"]) + "\r\n")
     write_text("formula_injection.csv", out.getvalue())
 
+    # Markdown and terminal injection (issue 14): names and categories that would render as a
+    # link, an image, emphasis, HTML or a table column in report.md, or drive a terminal (ESC
+    # colours, an OSC 8 hyperlink, BEL, CR) in `plan`'s table and `inspect`.
+    markup = [
+        ("MD1", "![t](http://evil.example/t.png)", "[cat](http://evil.example/c)"),
+        ("MD2", "[click](http://evil.example/)", "Bath"),
+        ("MD3", "pipe | and \\| escaped", "a|b"),
+        ("MD4", "<script>alert(1)</script>", "<b>bold</b>&amp;"),
+        ("MD5", "**bold** _em_ `code`", "Bath"),
+        ("TERM6", "\x1b[31mRED\x1b[0m", "\x1b[2J"),
+        ("TERM7", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "Bath"),
+        ("TERM8", "bell\x07ring over\rwrite", "Bath"),
+    ]
+    out = io.StringIO()
+    out.write('"sku","name","category","quantity","price","cost"\r\n')
+    for sku, name, cat in markup:
+        q = lambda s: '"' + s.replace('"', '""') + '"'
+        out.write(",".join([q(sku), q(name), q(cat), "10", "20.00", "5.00"]) + "\r\n")
+    write_text("markup_and_terminal_escapes.csv", out.getvalue())
+
     # Non-spreadsheets renamed .xlsx
     write_bytes(
         "not_a_spreadsheet_pdf.xlsx",

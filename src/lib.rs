@@ -40,8 +40,17 @@ impl Output {
             self.broken = true;
         }
     }
+    /// Text for a person on stdout (tables, summaries): control characters from input text
+    /// are shown as visible escapes (`io::write::inert::terminal_text`). Machine formats (JSON,
+    /// CSV) go through [`Output::stdout`] unchanged.
+    pub fn text(&mut self, s: &str) {
+        let s = io::write::inert::terminal_text(s);
+        self.stdout(&s);
+    }
+    /// Chatter on stderr (warnings, errors): always for a person, so always made inert.
     pub fn stderr(&mut self, s: &str) {
         let _ = self.stdout.flush();
+        let s = io::write::inert::terminal_text(s);
         let _ = std::io::stderr().write_all(s.as_bytes());
     }
     pub fn flush(&mut self) {

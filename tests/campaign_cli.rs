@@ -1213,3 +1213,67 @@ fn approve_waits_for_the_campaign_lock_and_gives_73() {
     assert!(!folder.join("revisions").exists());
     assert!(lock.exists(), "the other run's lock is left alone");
 }
+
+// ---------------------------------------------------------------- campaign names (issue 14)
+
+#[test]
+fn apply_names_are_nfc_and_compared_without_case_or_accents() {
+    let ctx = Ctx::new();
+    let nfc = "Caf\u{e9} d\u{e9}stockage";
+    let nfd = "Cafe\u{301} de\u{301}stockage";
+    let r = ctx.apply(&tpl("edited_valid.xlsx"), &["--name", nfc]);
+    r.code(0);
+    assert_eq!(
+        entries(&ctx.campaigns()),
+        vec!["cafe-destockage".to_string()]
+    );
+    let c = read_json(&ctx.campaign_dir("cafe-destockage").join("campaign.json"));
+    assert_eq!(s(&c["name"]), nfc);
+    for same in [nfd, "CAFE DESTOCKAGE", " café déstockage "] {
+        let r = ctx.apply(&tpl("edited_valid.xlsx"), &["--name", same]);
+        r.code(2);
+        assert!(r.stderr.contains("already used"), "{same:?}: {}", r.stderr);
+        assert!(r.stderr.contains("choose another --name"), "{}", r.stderr);
+    }
+    assert_eq!(
+        entries(&ctx.campaigns()),
+        vec!["cafe-destockage".to_string()]
+    );
+}
+
+#[test]
+fn apply_names_in_another_script_get_their_own_folders() {
+    let ctx = Ctx::new();
+    ctx.apply(&tpl("edited_valid.xlsx"), &["--name", "Распродажа"])
+        .code(0);
+    ctx.apply(&tpl("edited_valid.xlsx"), &["--name", "Зимняя распродажа"])
+        .code(0);
+    let folders = entries(&ctx.campaigns());
+    assert_eq!(folders.len(), 2, "{folders:?}");
+    for f in &folders {
+        let hash = f.strip_prefix("campaign-").unwrap_or_else(|| panic!("{f}"));
+        assert!(
+            hash.len() == 6 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn apply_refuses_reserved_and_over_long_names() {
+    let ctx = Ctx::new();
+    let long = "x".repeat(300);
+    let cases: [(&str, &str); 4] = [
+        ("con", "device name on Windows"),
+        ("NUL.txt", "device name on Windows"),
+        ("com1", "device name on Windows"),
+        (&long, "at most 100"),
+    ];
+    for (name, says) in cases {
+        let r = ctx.apply(&tpl("edited_valid.xlsx"), &["--name", name]);
+        r.code(2);
+        assert!(r.stderr.contains(says), "{name:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--name"), "{}", r.stderr);
+    }
+    assert!(entries(&ctx.campaigns()).is_empty());
+}

@@ -1356,3 +1356,114 @@ fn fuzz_cell_reference_overflow() {
         o.expect_error(&[&f]);
     }
 }
+
+// ------------------------------------------- report.md and the terminal: inert text (issue 14)
+
+/// Bytes that would drive a terminal: ESC (colours, OSC 8 hyperlinks), BEL, CR.
+fn assert_no_terminal_controls(what: &str, text: &str) {
+    for (byte, label) in [('\x1b', "ESC"), ('\x07', "BEL"), ('\r', "CR")] {
+        assert!(
+            !text.contains(byte),
+            "{what}: raw {label} from the input reaches the terminal\n{text}"
+        );
+    }
+}
+
+const MARKUP: &str = "markup_and_terminal_escapes.csv";
+
+#[test]
+fn injection_markdown_escaped_in_report_md() {
+    let f = fx(MARKUP);
+    let o = run(
+        "injection_report_md",
+        &os(&["report", &f, "--as-of", AS_OF, "--out", "{out}"]),
+    );
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    assert_no_terminal_controls("report stdout", &o.stdout);
+    assert_no_terminal_controls("report stderr", &o.stderr);
+    let md = std::fs::read_to_string(o.out_dir().join("2026-W47").join("report.md")).unwrap();
+    // The escaped forms are there...
+    for escaped in [
+        "\\!\\[t\\]\\(http://evil.example/t.png\\)",
+        "\\[click\\]\\(http://evil.example/\\)",
+        "pipe \\| and \\\\\\| escaped",
+        "&lt;script&gt;alert\\(1\\)&lt;/script&gt;",
+        "\\*\\*bold\\*\\* \\_em\\_ \\`code\\`",
+        "\\\\u{1b}\\[31mRED",
+        "\\\\u{1b}\\]8;;http://x\\\\u{7}link",
+    ] {
+        assert!(md.contains(escaped), "report.md lacks {escaped:?}\n{md}");
+    }
+    // ...and the raw ones are not.
+    for raw in [
+        "![t](",
+        "[click](",
+        "](http",
+        "<script>",
+        "**bold**",
+        "_em_",
+        "`code`",
+        " \\| escaped", // a backslash that un-escapes the pipe
+    ] {
+        assert!(!md.contains(raw), "report.md holds raw {raw:?}\n{md}");
+    }
+    assert_no_terminal_controls("report.md", &md);
+    // Every table row still has its columns: no pipe from a name splits a cell.
+    for row in md
+        .lines()
+        .filter(|l| l.starts_with("| MD") || l.starts_with("| TERM"))
+    {
+        let unescaped = row
+            .as_bytes()
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| {
+                **b == b'|'
+                    && row.as_bytes()[..*i]
+                        .iter()
+                        .rev()
+                        .take_while(|c| **c == b'\\')
+                        .count()
+                        % 2
+                        == 0
+            })
+            .count();
+        assert_eq!(unescaped, 7, "a name split the row: {row}");
+    }
+}
+
+#[test]
+fn injection_terminal_controls_in_plan_table_and_inspect() {
+    let f = fx(MARKUP);
+    let o = plan("injection_terminal_plan", &f, &["--format", "table"]);
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    assert_no_terminal_controls("plan table", &o.stdout);
+    assert_no_terminal_controls("plan stderr", &o.stderr);
+    assert!(
+        o.stdout.contains("\\u{1b}[31mRED\\u{1b}[0m"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("\\u{1b}]8;;http://x\\u{7}link"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("bell\\u{7}ring over\\u{d}write"),
+        "{}",
+        o.stdout
+    );
+
+    let o = run(
+        "injection_terminal_inspect",
+        &os(&["inspect", &f, "--rows", "10"]),
+    );
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    assert_no_terminal_controls("inspect stdout", &o.stdout);
+    assert_no_terminal_controls("inspect stderr", &o.stderr);
+    assert!(o.stdout.contains("\\u{1b}[2J"), "{}", o.stdout);
+}

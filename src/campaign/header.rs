@@ -3,6 +3,17 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The longest campaign name accepted, in characters (after NFC).
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Names Windows keeps for devices: a folder named so (with any extension) cannot be made.
+const WINDOWS_RESERVED: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Header {
@@ -24,10 +35,8 @@ pub fn check(header: &Header, today: NaiveDate, existing_names: &[String]) -> Ve
     if header.name.trim().is_empty() {
         problems.push("campaign name is empty (--name)".to_string());
     }
-    if existing_names
-        .iter()
-        .any(|n| n.trim().eq_ignore_ascii_case(header.name.trim()))
-    {
+    problems.extend(name_problems(&header.name));
+    if existing_names.iter().any(|n| same_name(n, &header.name)) {
         problems.push(format!(
             "campaign name \"{}\" is already used by a campaign in the output folder; choose another --name",
             header.name
@@ -56,18 +65,115 @@ pub fn check(header: &Header, today: NaiveDate, existing_names: &[String]) -> Ve
     problems
 }
 
-/// A folder name for a campaign: `Clearance 2026-11-22` → `clearance-2026-11-22`.
+/// A campaign name as stored: trimmed and in Unicode NFC, so the same visible name typed
+/// precomposed (`é`) or decomposed (`e` + U+0301) is the same text.
+pub fn normalize_name(name: &str) -> String {
+    name.trim().nfc().collect()
+}
+
+/// The key two names are compared by for uniqueness: compatibility-decomposed, accents
+/// (combining marks) dropped, lower-cased. "Café", "CAFE" and "cafe\u{301}" share one key.
+pub fn name_key(name: &str) -> String {
+    let bare: String = name
+        .trim()
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect();
+    bare.to_lowercase()
+}
+
+/// Are two campaign names the same for uniqueness (case- and accent-insensitive)?
+pub fn same_name(a: &str, b: &str) -> bool {
+    name_key(a) == name_key(b)
+}
+
+/// Why a name cannot be a campaign's (too long, or a folder Windows cannot make).
+pub fn name_problems(name: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let name = normalize_name(name);
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        problems.push(format!(
+            "campaign name is {chars} characters long; at most {MAX_NAME_CHARS} are allowed, choose a shorter --name"
+        ));
+    }
+    // Windows ignores trailing dots and spaces and anything from the first dot: `con.txt`,
+    // `NUL ` and `com1.tar.gz` are all devices.
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([' ', '.']);
+    let slugged = slug(&name);
+    if let Some(reserved) = WINDOWS_RESERVED
+        .iter()
+        .find(|r| stem.eq_ignore_ascii_case(r) || slugged == **r)
+    {
+        problems.push(format!(
+            "campaign name \"{name}\" is a device name on Windows ({}), which cannot be a folder; choose another --name",
+            reserved.to_uppercase()
+        ));
+    }
+    problems
+}
+
+/// Latin letters that do not decompose into a base letter and an accent.
+fn transliterate(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' | 'ẞ' => "ss",
+        'æ' | 'Æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        'ø' | 'Ø' => "o",
+        'đ' | 'Đ' | 'ð' | 'Ð' => "d",
+        'þ' | 'Þ' => "th",
+        'ł' | 'Ł' => "l",
+        'ı' => "i",
+        'ħ' | 'Ħ' => "h",
+        'ŋ' | 'Ŋ' => "n",
+        _ => return None,
+    })
+}
+
+/// A folder name for a campaign: `Clearance 2026-11-22` → `clearance-2026-11-22`. Latin accents
+/// are transliterated (`Été` → `ete`, `Straße` → `strasse`); where a letter cannot be (another
+/// script), six hex digits of the SHA-256 of the NFC name are appended (`campaign-3f9c2a`), so two
+/// different names never fall on one folder.
 pub fn slug(name: &str) -> String {
+    let name = normalize_name(name);
     let mut s = String::new();
-    for c in name.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
-        } else if !s.ends_with('-') && !s.is_empty() {
+    let mut lossy = false;
+    let sep = |s: &mut String| {
+        if !s.ends_with('-') && !s.is_empty() {
             s.push('-');
         }
+    };
+    for c in name.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if let Some(t) = transliterate(c) {
+            s.push_str(t);
+        } else {
+            lossy |= c.is_alphanumeric();
+            sep(&mut s);
+        }
     }
-    let s = s.trim_end_matches('-').to_string();
-    if s.is_empty() { "campaign".into() } else { s }
+    let mut s = s.trim_end_matches('-').to_string();
+    if s.is_empty() {
+        s.push_str("campaign");
+        lossy = true;
+    }
+    if lossy {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(name.as_bytes());
+        s.push('-');
+        for b in &digest[..3] {
+            s.push_str(&format!("{b:02x}"));
+        }
+    }
+    s
 }
 
 /// Do two campaigns' date ranges overlap (both ends included)?
@@ -116,10 +222,50 @@ mod tests {
     }
 
     #[test]
+    fn names_compare_by_nfc_case_and_accents() {
+        assert!(same_name("Café", "Cafe\u{301}"));
+        assert!(same_name("CAFE", "café"));
+        assert!(!same_name("Café", "Cafés"));
+        assert_eq!(normalize_name(" Cafe\u{301} "), "Café");
+        let p = check(&header(), d("2026-11-22"), &["WINTER CLEARANCE".into()]);
+        assert_eq!(p.len(), 1, "{p:?}");
+    }
+
+    #[test]
+    fn reserved_and_long_names_are_refused() {
+        for n in [
+            "con",
+            "NUL",
+            "aux.txt",
+            "com1",
+            "LPT9.tar.gz",
+            "prn ",
+            "Con!",
+        ] {
+            assert_eq!(name_problems(n).len(), 1, "{n}");
+        }
+        for n in ["console", "com10", "Nullify", "conference sale"] {
+            assert!(name_problems(n).is_empty(), "{n}");
+        }
+        assert!(name_problems(&"x".repeat(100)).is_empty());
+        assert!(name_problems(&"x".repeat(101))[0].contains("at most 100"));
+    }
+
+    #[test]
     fn slugs_and_overlaps() {
         assert_eq!(slug("Clearance 2026-11-22"), "clearance-2026-11-22");
-        assert_eq!(slug("  Été / Sale!! "), "t-sale");
-        assert_eq!(slug("***"), "campaign");
+        assert_eq!(slug("  Été / Sale!! "), "ete-sale");
+        assert_eq!(slug("Straße Œuvre"), "strasse-oeuvre");
+        assert_eq!(slug("Cafe\u{301}"), "cafe");
+        let (a, b) = (slug("Распродажа"), slug("Зимняя распродажа"));
+        assert!(
+            a.starts_with("campaign-") && a.len() == "campaign-".len() + 6,
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert_eq!(a, slug("Распродажа"));
+        assert!(slug("***").starts_with("campaign-"));
+        assert!(slug("Sale Распродажа").starts_with("sale-"));
         assert!(overlaps(
             (d("2026-11-01"), d("2026-11-10")),
             (d("2026-11-10"), d("2026-11-20"))

@@ -31,7 +31,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let (problems, edited) = check(&plan, &file);
     if !problems.is_empty() {
         for p in &problems {
-            out.stdout(&format!("{p}\n"));
+            out.text(&format!("{p}\n"));
         }
         return Err(Error::Data(format!(
             "{}: {} problem(s) in the template; nothing was written. Fix them (clearance validate lists them) and apply again",
@@ -60,6 +60,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         .clone()
         .or(cfg.name.clone())
         .unwrap_or_else(|| format!("Clearance {start}"));
+    let name = header::normalize_name(&name);
     let header = Header {
         name,
         owner: args.owner.clone().or(cfg.owner.clone()),
@@ -84,7 +85,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let slug = slug(&header.name);
     let target = args.out.join(&slug);
     let mut header_problems = header_problems;
-    if target.exists() && !names.iter().any(|n| n.eq_ignore_ascii_case(&header.name)) {
+    if target.exists() && !names.iter().any(|n| header::same_name(n, &header.name)) {
         header_problems.push(format!(
             "{} already exists; choose another --name",
             target.display()
@@ -168,7 +169,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     if !args.quiet {
         crate::print_warnings(&campaign.warnings, out);
     }
-    out.stdout(&format!(
+    out.text(&format!(
         "Campaign \"{}\" ({}, {} to {}): {} line(s) written to {}\n",
         campaign.header.name,
         campaign.status,

@@ -53,7 +53,7 @@ pub fn run(args: &ApproveArgs, out: &mut Output) -> Result<()> {
         write_json(dir, RULES_FILE, &rules)?;
         fail_point(&dir.join(RULES_FILE))
     })?;
-    out.stdout(&format!(
+    out.text(&format!(
         "Campaign \"{}\" approved by {by}: revision {} written to {} (campaign.json, {RULES_FILE} with {} active rule(s) from {from} to {})\n",
         next.header.name,
         next.revision,

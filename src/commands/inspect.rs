@@ -8,6 +8,7 @@ use crate::io::read::catalog::{CATALOG_REQUIRED, detect_layout, read_catalog};
 use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, check_header};
 use crate::io::read::sales::{SALES_REQUIRED, open_sales};
 use crate::io::read::table::{Cell, Kind, Table, column_letters};
+use crate::io::write::inert::terminal_cell;
 use crate::model::DataIssue;
 use crate::model::num::{money, plain};
 use comfy_table::{Table as TextTable, presets};
@@ -75,7 +76,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         text.push_str(&format!(
             "\nProblem: {problem}\n\nplan stops here (exit 65) until this is fixed; the rows are not read.\n"
         ));
-        out.stdout(&text);
+        out.text(&text);
         return Ok(());
     }
     match rows_text(args, specs) {
@@ -86,7 +87,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         )),
         Err(e) => return Err(e),
     }
-    out.stdout(&text);
+    out.text(&text);
     Ok(())
 }
 
@@ -111,7 +112,7 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec]) -> Result<String> {
                     .iter()
                     .map(|(_, c)| raw.cells.get(*c).and_then(Cell::text).unwrap_or_default()),
             );
-            t.add_row(row);
+            t.add_row(row.iter().map(|c| terminal_cell(c)));
         }
         text.push_str(&t.to_string());
         text.push('\n');
@@ -139,24 +140,28 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec]) -> Result<String> {
             "note",
         ]);
         for l in catalog.lines.iter().take(args.rows) {
-            t.add_row(vec![
-                l.row.to_string(),
-                l.sku.clone(),
-                l.name.clone().unwrap_or_default(),
-                l.category.clone().unwrap_or_default(),
-                l.location.clone().unwrap_or_default(),
-                l.quantity.map(plain).unwrap_or_default(),
-                l.price.map(money).unwrap_or_default(),
-                l.live_price.map(money).unwrap_or_default(),
-                l.cost.map(money).unwrap_or_default(),
-                l.sold.map(plain).unwrap_or_default(),
-                match l.issue {
-                    Some(DataIssue::BadData) => "bad data".into(),
-                    Some(DataIssue::Untracked) => "untracked".into(),
-                    Some(DataIssue::Inactive(s)) => s.as_str().into(),
-                    None => String::new(),
-                },
-            ]);
+            t.add_row(
+                [
+                    l.row.to_string(),
+                    l.sku.clone(),
+                    l.name.clone().unwrap_or_default(),
+                    l.category.clone().unwrap_or_default(),
+                    l.location.clone().unwrap_or_default(),
+                    l.quantity.map(plain).unwrap_or_default(),
+                    l.price.map(money).unwrap_or_default(),
+                    l.live_price.map(money).unwrap_or_default(),
+                    l.cost.map(money).unwrap_or_default(),
+                    l.sold.map(plain).unwrap_or_default(),
+                    match l.issue {
+                        Some(DataIssue::BadData) => "bad data".into(),
+                        Some(DataIssue::Untracked) => "untracked".into(),
+                        Some(DataIssue::Inactive(s)) => s.as_str().into(),
+                        None => String::new(),
+                    },
+                ]
+                .iter()
+                .map(|c| terminal_cell(c)),
+            );
         }
         text.push_str(&t.to_string());
         text.push('\n');

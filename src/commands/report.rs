@@ -86,7 +86,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
             out.stdout(&text);
             out.stdout("\n");
         }
-        _ => out.stdout(&format!(
+        _ => out.text(&format!(
             "Report {week} written to {} (report.html, report.xlsx, report.md, summary.json){}\n",
             target.display(),
             summary

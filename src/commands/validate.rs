@@ -26,7 +26,7 @@ pub fn run(args: &ValidateArgs, out: &mut Output) -> Result<()> {
         }
         ReportFormat::Text => {
             for p in &problems {
-                out.stdout(&format!("{p}\n"));
+                out.text(&format!("{p}\n"));
             }
             let included = edited.iter().filter(|e| e.include).count();
             if problems.is_empty() {

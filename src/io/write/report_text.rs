@@ -232,11 +232,9 @@ figcaption{{font-weight:600;margin-bottom:.3em}}@media print{{body{{margin:0}}}}
     s
 }
 
+/// Text from inputs in a Markdown table cell or list: inert (see `inert::markdown_text`).
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    super::inert::markdown_text(s)
 }
 
 pub fn markdown(summary: &Summary) -> String {
@@ -261,7 +259,8 @@ pub fn markdown(summary: &Summary) -> String {
         for (class, n) in classes {
             let _ = writeln!(
                 s,
-                "| {class} | {} | {} |",
+                "| {} | {} | {} |",
+                md_cell(class),
                 show(n),
                 show(&summary.kpis["value_by_class"][class])
             );
@@ -277,7 +276,7 @@ pub fn markdown(summary: &Summary) -> String {
             show(&t.velocity_ratio),
             show(&t.quantity),
             show(&t.discount_pct),
-            t.clearance_price.as_deref().unwrap_or("")
+            md_cell(t.clearance_price.as_deref().unwrap_or(""))
         );
     }
     if !summary.campaigns.is_empty() {
@@ -292,9 +291,9 @@ pub fn markdown(summary: &Summary) -> String {
                 c.end,
                 c.revision,
                 c.review.days_running,
-                c.review.units_sold,
-                c.review.on_hand_at_start,
-                c.review.clearance_rate_pct.as_deref().unwrap_or("–"),
+                md_cell(&c.review.units_sold),
+                md_cell(&c.review.on_hand_at_start),
+                md_cell(c.review.clearance_rate_pct.as_deref().unwrap_or("–")),
                 n("deepen"),
                 n("hold"),
                 n("end"),

@@ -217,9 +217,8 @@ pub fn render_table(review: &Review) -> String {
     let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
     for l in &review.lines {
         t.add_row(vec![
-            Cell::new(crate::campaign::template::key(
-                &l.sku,
-                l.location.as_deref(),
+            Cell::new(super::inert::terminal_cell(
+                &crate::campaign::template::key(&l.sku, l.location.as_deref()),
             )),
             right(l.discount_pct.clone()),
             right(format!(

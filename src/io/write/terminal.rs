@@ -1,5 +1,6 @@
 //! The summary a person reads in the terminal: the top candidates and the totals.
 
+use super::inert::terminal_cell;
 use crate::model::num::{money, plain};
 use crate::model::{Class, LineStatus, Plan};
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
@@ -53,8 +54,8 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
             let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
             t.add_row(vec![
                 right((i + 1).to_string()),
-                Cell::new(display_key(l)),
-                Cell::new(l.name.clone().unwrap_or_default()),
+                Cell::new(terminal_cell(&display_key(l))),
+                Cell::new(terminal_cell(l.name.as_deref().unwrap_or_default())),
                 Cell::new(l.class.map(Class::as_str).unwrap_or("-")),
                 right(format!(
                     "{}/{}",
