@@ -1088,7 +1088,7 @@ fn quotes_pair_each_customer_only_with_the_campaign_lines_they_bought() {
 
 // ---------------------------------------------------------------- approve
 
-/// Every file under `dir` with its bytes.
+/// Every file under `dir` with its bytes, but the lock file.
 fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut todo = vec![dir.to_path_buf()];
@@ -1097,7 +1097,8 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 todo.push(p);
-            } else {
+            } else if p.file_name() != Some(".clearance-review.lock".as_ref()) {
+                // (The lock file is only the handle of the OS lock; each run writes its pid.)
                 out.insert(p.clone(), std::fs::read(&p).unwrap());
             }
         }
@@ -1148,6 +1149,7 @@ fn approve_turns_a_draft_into_an_approved_revision() {
         added,
         [&rev.join("campaign.json"), &rev.join("discount-rules.json")]
     );
+    assert!(folder.join(".clearance-review.lock").is_file());
     let approved: Value =
         serde_json::from_str(&std::fs::read_to_string(rev.join("campaign.json")).unwrap()).unwrap();
     assert_eq!(approved["status"], "approved");
@@ -1194,7 +1196,15 @@ fn approve_waits_for_the_campaign_lock_and_gives_73() {
     let folder = ctx.campaign_dir(CAMPAIGN);
     // A lock held by a live process (this test), as `review --apply` holds it.
     let lock = folder.join(".clearance-review.lock");
-    std::fs::write(&lock, std::process::id().to_string()).unwrap();
+    let mut held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .unwrap();
+    held.lock().unwrap();
+    std::io::Write::write_all(&mut held, std::process::id().to_string().as_bytes()).unwrap();
     let r = clr([
         OsString::from("approve"),
         folder.join("campaign.json").into(),
@@ -1211,5 +1221,10 @@ fn approve_waits_for_the_campaign_lock_and_gives_73() {
         r.stderr
     );
     assert!(!folder.join("revisions").exists());
-    assert!(lock.exists(), "the other run's lock is left alone");
+    assert_eq!(
+        std::fs::read_to_string(&lock).unwrap(),
+        std::process::id().to_string(),
+        "the other run's lock is left alone"
+    );
+    drop(held);
 }

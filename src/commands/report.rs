@@ -1,6 +1,6 @@
 //! `clearance report`: the weekly report for cron. The week's folder is built beside its final
 //! place and renamed into it, so a rerun replaces it whole and a failed run leaves the previous
-//! one as it was. A lock file keeps two runs on one folder from interleaving.
+//! one as it was. An OS lock on a lock file keeps two runs on one folder from interleaving.
 
 use crate::Output;
 use crate::cli::{OutputFormat, PlanArgs, ReportArgs};
