@@ -1028,3 +1028,29 @@ fn two_runs_racing_for_a_stale_lock_exactly_one_runs() {
     assert!(out.join("2026-W47/summary.json").is_file());
     assert!(leftovers(&out).is_empty(), "left {:?}", leftovers(&out));
 }
+
+/// A plain file where the week's folder goes is someone's file: refused with 73 naming it, left
+/// byte for byte, nothing written.
+#[test]
+fn a_file_where_the_week_folder_goes_is_never_replaced() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("reports");
+    fs::create_dir_all(&out).unwrap();
+    let file = out.join("2026-W47");
+    fs::write(&file, "my notes\n").unwrap();
+    let o = report(&out, W47, &[]);
+    assert_eq!(code(&o), 73, "stderr: {}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: {}: is a file where the report's week folder goes; it is not replaced: move or rename it and run again\n",
+            file.display()
+        )
+    );
+    assert_eq!(fs::read(&file).unwrap(), b"my notes\n");
+    assert!(leftovers(&out).is_empty(), "left {:?}", leftovers(&out));
+    // Moved away, the week is written.
+    fs::rename(&file, tmp.path().join("notes")).unwrap();
+    ok(report(&out, W47, &[]));
+    assert!(out.join("2026-W47/summary.json").is_file());
+}
