@@ -1228,3 +1228,101 @@ fn approve_waits_for_the_campaign_lock_and_gives_73() {
     );
     drop(held);
 }
+
+// ---------------------------------------------------------------- hidden sheet
+
+/// The plan's template edited with openpyxl: `script` gets `wb`, then it is saved as `name` in
+/// the context's folder. `None` (test skipped) without python3 and openpyxl.
+fn edited_template(ctx: &Ctx, name: &str, script: &str) -> Option<PathBuf> {
+    let out = ctx.dir.path().join(name);
+    let code = format!(
+        "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\n{script}\nwb.save(sys.argv[2])\n"
+    );
+    let r = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(code)
+        .arg(ctx.template())
+        .arg(&out)
+        .output();
+    match r {
+        Ok(o) if o.status.success() => Some(out),
+        _ => {
+            eprintln!("SKIPPED: python3 with openpyxl is not available");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_template_without_its_hidden_sheet_is_accepted_with_a_warning_when_every_row_matches() {
+    let ctx = Ctx::new();
+    let Some(t) = edited_template(&ctx, "no-meta.xlsx", "del wb['_clearance']") else {
+        return;
+    };
+    let warning = format!(
+        "warning: {}: the template's hidden _clearance sheet is missing: it holds the plan id and the fingerprints of the rows that tie the template to its plan; accepted because the locked values of all 8 row(s) match this plan's fingerprints\n",
+        t.display()
+    );
+    let r = ctx.validate(&t, &[]);
+    r.code(0);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with(&warning), "{}", r.stderr);
+    let r = ctx.apply(&t, &[]);
+    r.code(0);
+    assert!(r.stderr.starts_with(&warning), "{}", r.stderr);
+    let campaign = read_json(&ctx.campaign_dir(CAMPAIGN).join("campaign.json"));
+    assert!(
+        campaign["warnings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("hidden _clearance sheet is missing")),
+        "{}",
+        campaign["warnings"]
+    );
+}
+
+#[test]
+fn a_template_without_its_hidden_sheet_is_refused_when_a_row_does_not_match() {
+    let ctx = Ctx::new();
+    // On hand of the first row changed (a locked value) and the hidden sheet deleted, so the
+    // plan id check cannot run.
+    let Some(t) = edited_template(
+        &ctx,
+        "no-meta-changed.xlsx",
+        "del wb['_clearance']\nws = wb['Template']\nws['E2'] = ws['E2'].value + 1",
+    ) else {
+        return;
+    };
+    let first = s(&planned_lines(&ctx.plan())[0]["sku"]).to_string();
+    let expected = format!(
+        "error: {}: the template's hidden _clearance sheet is missing: it holds the plan id and the fingerprints of the rows that tie the template to its plan, and row 2 does not match this plan's fingerprint ({first}'s On hand is not the plan's); make a new template with `clearance template --plan` and copy your edits into it\n",
+        t.display()
+    );
+    for r in [ctx.validate(&t, &[]), ctx.apply(&t, &[])] {
+        r.code(65);
+        assert_eq!(r.stderr, expected);
+        assert_eq!(r.stdout, "");
+    }
+    assert!(!ctx.campaigns().exists(), "nothing written");
+}
+
+#[test]
+fn an_edited_fingerprint_in_the_hidden_sheet_is_a_problem() {
+    let ctx = Ctx::new();
+    let Some(t) = edited_template(
+        &ctx,
+        "fingerprint.xlsx",
+        "m = wb['_clearance']\nm['B5'] = '0000000000000000'",
+    ) else {
+        return;
+    };
+    let meta = sheet(&ctx.template(), "_clearance");
+    let (key, print) = (cell_text(&meta[4][0]), cell_text(&meta[4][1]));
+    let r = ctx.validate(&t, &[]);
+    r.code(65);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "Template!A2: the hidden _clearance sheet's fingerprint of {key} is 0000000000000000, this plan's is {print}: the hidden sheet was edited; make a new template with `clearance template --plan` for this plan\n"
+        )
+    );
+}
