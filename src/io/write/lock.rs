@@ -25,16 +25,32 @@ impl Lock {
     /// Lock the file `path` (created if missing), waiting up to `wait` for `what` (another run)
     /// to finish.
     pub fn take(path: &Path, what: &str, wait: Duration) -> Result<Lock> {
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|e| Error::output(path, format!("cannot create the lock file: {e}")))?;
+        let open = || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| Error::output(path, format!("cannot create the lock file: {e}")))
+        };
+        let mut file = open()?;
         let start = Instant::now();
+        let mut reopened = 0;
         loop {
             match file.try_lock() {
+                Ok(()) if !still_at(&file, path) => {
+                    // The file was deleted or replaced (by hand) between opening and locking:
+                    // a lock on it keeps no one out. Lock what the path names now.
+                    reopened += 1;
+                    if reopened > 100 {
+                        return Err(Error::output(
+                            path,
+                            "cannot lock the lock file: it keeps being deleted or replaced",
+                        ));
+                    }
+                    file = open()?;
+                }
                 Ok(()) => {
                     // For the message of a run that waits; the lock does not depend on it.
                     let _ = file
@@ -68,6 +84,22 @@ impl Lock {
             }
         }
     }
+}
+
+/// True when `path` still names the locked `file` (same device and inode on Unix).
+#[cfg(unix)]
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// On Windows an open file cannot be deleted or replaced by default.
+#[cfg(not(unix))]
+fn still_at(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 /// The process id the holder wrote into the lock file, when it is there and readable.
