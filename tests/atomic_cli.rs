@@ -65,3 +65,39 @@ fn a_failed_plan_run_keeps_the_previous_files() {
     plan(&out, "fixtures/multi_location.csv", None).code(0);
     assert_ne!(snapshot(&out)["plan.json"], before["plan.json"]);
 }
+
+/// Disk full while a workbook is written: our error only on stderr, no
+/// "ZipWriter::drop: failed to finalize archive" from the zip library. Needs a small file system
+/// (a tmpfs of a few hundred KiB: `mount -t tmpfs -o size=200k tmpfs DIR`), named by
+/// CLEARANCE_TEST_FULL_DIR; skipped otherwise. The mechanism is also unit-tested
+/// (src/io/write/mod.rs, save_tests).
+#[test]
+fn disk_full_prints_only_our_error() {
+    let Some(dir) = std::env::var_os("CLEARANCE_TEST_FULL_DIR") else {
+        eprintln!("SKIPPED: set CLEARANCE_TEST_FULL_DIR to a folder on a small file system");
+        return;
+    };
+    let tmp = tempfile::TempDir::new().unwrap();
+    let catalog = tmp.path().join("catalog.csv");
+    let mut csv = String::from("sku,name,category,quantity,price,cost\n");
+    for i in 0..40_000 {
+        csv.push_str(&format!(
+            "S-{i},Item {i},Cat {},{},20.00,8.00\n",
+            i % 50,
+            1 + i % 30
+        ));
+    }
+    std::fs::write(&catalog, csv).unwrap();
+    let out = tempfile::TempDir::new_in(dir).unwrap();
+    let o = plan(out.path(), catalog.to_str().unwrap(), None)
+        .code(73)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("ZipWriter"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("No space left on device"),
+        "{err}"
+    );
+}

@@ -1088,7 +1088,7 @@ fn quotes_pair_each_customer_only_with_the_campaign_lines_they_bought() {
 
 // ---------------------------------------------------------------- approve
 
-/// Every file under `dir` with its bytes.
+/// Every file under `dir` with its bytes, but the lock file.
 fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut todo = vec![dir.to_path_buf()];
@@ -1097,7 +1097,8 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 todo.push(p);
-            } else {
+            } else if p.file_name() != Some(".clearance-review.lock".as_ref()) {
+                // (The lock file is only the handle of the OS lock; each run writes its pid.)
                 out.insert(p.clone(), std::fs::read(&p).unwrap());
             }
         }
@@ -1148,6 +1149,7 @@ fn approve_turns_a_draft_into_an_approved_revision() {
         added,
         [&rev.join("campaign.json"), &rev.join("discount-rules.json")]
     );
+    assert!(folder.join(".clearance-review.lock").is_file());
     let approved: Value =
         serde_json::from_str(&std::fs::read_to_string(rev.join("campaign.json")).unwrap()).unwrap();
     assert_eq!(approved["status"], "approved");
@@ -1194,7 +1196,15 @@ fn approve_waits_for_the_campaign_lock_and_gives_73() {
     let folder = ctx.campaign_dir(CAMPAIGN);
     // A lock held by a live process (this test), as `review --apply` holds it.
     let lock = folder.join(".clearance-review.lock");
-    std::fs::write(&lock, std::process::id().to_string()).unwrap();
+    let mut held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .unwrap();
+    held.lock().unwrap();
+    std::io::Write::write_all(&mut held, std::process::id().to_string().as_bytes()).unwrap();
     let r = clr([
         OsString::from("approve"),
         folder.join("campaign.json").into(),
@@ -1211,7 +1221,110 @@ fn approve_waits_for_the_campaign_lock_and_gives_73() {
         r.stderr
     );
     assert!(!folder.join("revisions").exists());
-    assert!(lock.exists(), "the other run's lock is left alone");
+    assert_eq!(
+        std::fs::read_to_string(&lock).unwrap(),
+        std::process::id().to_string(),
+        "the other run's lock is left alone"
+    );
+    drop(held);
+}
+
+// ---------------------------------------------------------------- hidden sheet
+
+/// The plan's template edited with openpyxl: `script` gets `wb`, then it is saved as `name` in
+/// the context's folder. `None` (test skipped) without python3 and openpyxl.
+fn edited_template(ctx: &Ctx, name: &str, script: &str) -> Option<PathBuf> {
+    let out = ctx.dir.path().join(name);
+    let code = format!(
+        "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\n{script}\nwb.save(sys.argv[2])\n"
+    );
+    let r = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(code)
+        .arg(ctx.template())
+        .arg(&out)
+        .output();
+    match r {
+        Ok(o) if o.status.success() => Some(out),
+        _ => {
+            eprintln!("SKIPPED: python3 with openpyxl is not available");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_template_without_its_hidden_sheet_is_accepted_with_a_warning_when_every_row_matches() {
+    let ctx = Ctx::new();
+    let Some(t) = edited_template(&ctx, "no-meta.xlsx", "del wb['_clearance']") else {
+        return;
+    };
+    let warning = format!(
+        "warning: {}: the template's hidden _clearance sheet is missing: it holds the plan id and the fingerprints of the rows that tie the template to its plan; accepted because the locked values of all 8 row(s) match this plan's fingerprints\n",
+        t.display()
+    );
+    let r = ctx.validate(&t, &[]);
+    r.code(0);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with(&warning), "{}", r.stderr);
+    let r = ctx.apply(&t, &[]);
+    r.code(0);
+    assert!(r.stderr.starts_with(&warning), "{}", r.stderr);
+    let campaign = read_json(&ctx.campaign_dir(CAMPAIGN).join("campaign.json"));
+    assert!(
+        campaign["warnings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("hidden _clearance sheet is missing")),
+        "{}",
+        campaign["warnings"]
+    );
+}
+
+#[test]
+fn a_template_without_its_hidden_sheet_is_refused_when_a_row_does_not_match() {
+    let ctx = Ctx::new();
+    // On hand of the first row changed (a locked value) and the hidden sheet deleted, so the
+    // plan id check cannot run.
+    let Some(t) = edited_template(
+        &ctx,
+        "no-meta-changed.xlsx",
+        "del wb['_clearance']\nws = wb['Template']\nws['E2'] = ws['E2'].value + 1",
+    ) else {
+        return;
+    };
+    let first = s(&planned_lines(&ctx.plan())[0]["sku"]).to_string();
+    let expected = format!(
+        "error: {}: the template's hidden _clearance sheet is missing: it holds the plan id and the fingerprints of the rows that tie the template to its plan, and row 2 does not match this plan's fingerprint ({first}'s On hand is not the plan's); make a new template with `clearance template --plan` and copy your edits into it\n",
+        t.display()
+    );
+    for r in [ctx.validate(&t, &[]), ctx.apply(&t, &[])] {
+        r.code(65);
+        assert_eq!(r.stderr, expected);
+        assert_eq!(r.stdout, "");
+    }
+    assert!(!ctx.campaigns().exists(), "nothing written");
+}
+
+#[test]
+fn an_edited_fingerprint_in_the_hidden_sheet_is_a_problem() {
+    let ctx = Ctx::new();
+    let Some(t) = edited_template(
+        &ctx,
+        "fingerprint.xlsx",
+        "m = wb['_clearance']\nm['B5'] = '0000000000000000'",
+    ) else {
+        return;
+    };
+    let meta = sheet(&ctx.template(), "_clearance");
+    let (key, print) = (cell_text(&meta[4][0]), cell_text(&meta[4][1]));
+    let r = ctx.validate(&t, &[]);
+    r.code(65);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "Template!A2: the hidden _clearance sheet's fingerprint of {key} is 0000000000000000, this plan's is {print}: the hidden sheet was edited; make a new template with `clearance template --plan` for this plan\n"
+        )
+    );
 }
 
 // ---------------------------------------------------------------- campaign names (issue 14)

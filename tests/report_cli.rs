@@ -113,13 +113,35 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-/// Names in `out` that are leftovers of a run: temp folders, set-aside folders, the lock.
+/// The lock file: the handle of an OS lock, which stays in `out` between runs.
+const LOCK: &str = ".clearance-report.lock";
+
+/// Names in `out` that are leftovers of a run: temp folders, set-aside folders (the lock file is
+/// not one: it stays as the lock's handle).
 fn leftovers(out: &Path) -> Vec<String> {
     fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".clearance"))
+        .filter(|n| n.starts_with(".clearance") && n != LOCK)
         .collect()
+}
+
+/// Hold `out`'s report lock as another run would: an OS lock on the lock file, this process's
+/// id written into it. Released when the returned file is dropped.
+fn hold_lock(out: &Path) -> fs::File {
+    use std::io::Write;
+    fs::create_dir_all(out).unwrap();
+    let mut f = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out.join(LOCK))
+        .unwrap();
+    f.lock().unwrap();
+    f.set_len(0).unwrap();
+    writeln!(f, "{}", std::process::id()).unwrap();
+    f
 }
 
 /// Run W46 then W47 into one reports folder.
@@ -526,34 +548,59 @@ fn rerun_replaces_the_week_folder_and_failed_run_keeps_it() {
 // ------------------------------------------------------------------ 3. lock
 
 #[test]
-fn lock_held_by_another_run_fails_with_73_then_succeeds_once_removed() {
+fn lock_held_by_a_live_process_gives_73_within_the_wait_then_succeeds_once_released() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("reports");
-    fs::create_dir_all(&out).unwrap();
-    let lock = out.join(".clearance-report.lock");
-    // Held by a live process (this test).
-    fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
+    let held = hold_lock(&out);
+    let lock = out.join(LOCK);
 
     let start = Instant::now();
     let o = report(&out, W47, &["--lock-wait", "1"]);
     let took = start.elapsed();
     assert_eq!(code(&o), 73, "stderr: {}", text(&o.stderr));
+    assert!(took >= Duration::from_secs(1), "waited: {took:?}");
     assert!(took < Duration::from_secs(8), "took {took:?}");
-    let err = text(&o.stderr).to_lowercase();
-    assert!(
-        err.contains("another") && err.contains("lock"),
-        "message should mention another run and the lock: {err}"
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: {}: another clearance report run (process {}) is writing this folder; waited 1 s\n",
+            lock.display(),
+            std::process::id()
+        )
     );
     assert!(
         !out.join("2026-W47").exists(),
         "nothing written while locked"
     );
-    assert!(lock.exists(), "the other run's lock is not removed");
+    assert_eq!(
+        fs::read_to_string(&lock).unwrap(),
+        format!("{}\n", std::process::id()),
+        "the other run's lock file is left as it was"
+    );
 
-    fs::remove_file(&lock).unwrap();
+    drop(held);
     ok(report(&out, W47, &["--lock-wait", "1"]));
     assert!(out.join("2026-W47/summary.json").is_file());
-    assert!(!lock.exists(), "lock released after the run");
+    assert!(leftovers(&out).is_empty(), "left {:?}", leftovers(&out));
+    // The lock is released: the file stays (it is only the handle) and can be locked at once.
+    let f = fs::File::open(&lock).unwrap();
+    f.try_lock().expect("the lock is released after the run");
+}
+
+/// A run released while another waits: the waiting run goes on and succeeds.
+#[test]
+fn a_waiting_run_goes_on_once_the_lock_is_released() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("reports");
+    let held = hold_lock(&out);
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        drop(held);
+    });
+    let o = report(&out, W47, &["--lock-wait", "20"]);
+    releaser.join().unwrap();
+    ok(o);
+    assert!(out.join("2026-W47/summary.json").is_file());
 }
 
 // ------------------------------------------------------------------ 4. unattended
@@ -855,19 +902,155 @@ fn out_is_a_file_is_73_and_missing_sales_is_66() {
     assert!(!out.join("2026-W47").exists());
 }
 
-/// A lock left by a run that was killed (its process is gone) is taken over.
+/// Lock files left by killed runs block nothing: an empty one (killed between creating it and
+/// writing its process id), one naming a process that is gone, one holding garbage.
 #[test]
-fn stale_lock_of_a_dead_process_is_taken_over() {
-    if !std::path::Path::new("/proc/self").exists() {
-        eprintln!("SKIPPED: no /proc to tell whether a process is alive");
-        return;
+fn leftover_lock_files_of_killed_runs_do_not_block() {
+    for content in ["", "999999999\n", "not a pid"] {
+        let tmp = TempDir::new().unwrap();
+        let out = tmp.path().join("reports");
+        fs::create_dir_all(&out).unwrap();
+        let lock = out.join(LOCK);
+        fs::write(&lock, content).unwrap();
+        let o = report(&out, W47, &["--lock-wait", "0"]);
+        assert_eq!(code(&o), 0, "{content:?}: stderr: {}", text(&o.stderr));
+        assert!(out.join("2026-W47/summary.json").is_file());
+        assert!(lock.is_file(), "the lock file stays as the handle");
     }
+}
+
+/// A lock held by a killed process is released by the kill: the next run takes it.
+#[cfg(unix)]
+#[test]
+fn a_lock_held_by_a_killed_run_is_released() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("reports");
     fs::create_dir_all(&out).unwrap();
-    let lock = out.join(".clearance-report.lock");
-    fs::write(&lock, "999999999\n").unwrap();
-    let o = report(&out, W47, &["--lock-wait", "1"]);
-    assert_eq!(code(&o), 0, "stderr: {}", text(&o.stderr));
-    assert!(!lock.exists(), "the lock is released after the run");
+    // A child `clearance report` takes the lock, then blocks reading its catalog: a FIFO no one
+    // writes to.
+    let fifo = tmp.path().join("catalog.csv");
+    match std::process::Command::new("mkfifo").arg(&fifo).status() {
+        Ok(s) if s.success() => {}
+        _ => {
+            eprintln!("SKIPPED: no mkfifo to make a run that holds the lock");
+            return;
+        }
+    }
+    let mut holder = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(root())
+        .arg("report")
+        .arg(&fifo)
+        .args(["--sales", SALES, "--as-of", W47, "--out"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it holds the lock (its process id is in the file).
+    let lock = out.join(LOCK);
+    let start = Instant::now();
+    while fs::read_to_string(&lock).unwrap_or_default().trim() != holder.id().to_string() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "child never locked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = report(&out, W47, &["--lock-wait", "0"]);
+    assert_eq!(code(&o), 73, "stderr: {}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains(&format!(
+            "another clearance report run (process {}) is writing this folder; waited 0 s",
+            holder.id()
+        )),
+        "{}",
+        text(&o.stderr)
+    );
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    ok(report(&out, W47, &["--lock-wait", "0"]));
+}
+
+/// Two runs started at once on one folder holding a stale lock file: exactly one runs, the
+/// other gives 73 naming the lock (or, if they did not overlap, both run one after the other).
+#[test]
+fn two_runs_racing_for_a_stale_lock_exactly_one_runs() {
+    let tmp = TempDir::new().unwrap();
+    // A catalog big enough that a run lasts a while.
+    let catalog = tmp.path().join("catalog.csv");
+    let mut csv = String::from("sku,name,category,quantity,price,cost\n");
+    for i in 0..40_000 {
+        csv.push_str(&format!(
+            "S-{i},Item {i},Cat {},{},20.00,8.00\n",
+            i % 50,
+            1 + i % 30
+        ));
+    }
+    fs::write(&catalog, csv).unwrap();
+    let out = tmp.path().join("reports");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join(LOCK), "999999999\n").unwrap();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+            .current_dir(root())
+            .arg("report")
+            .arg(&catalog)
+            .args([
+                "--sales",
+                SALES,
+                "--as-of",
+                W47,
+                "--lock-wait",
+                "0",
+                "--out",
+            ])
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let mut codes = [code(&a), code(&b)];
+    codes.sort();
+    let stderr = format!("{}\n{}", text(&a.stderr), text(&b.stderr));
+    assert!(codes == [0, 73] || codes == [0, 0], "{codes:?}: {stderr}");
+    if codes == [0, 73] {
+        assert!(
+            stderr.contains(&format!(
+                "error: {}: another clearance report run",
+                out.join(LOCK).display()
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(out.join("2026-W47/summary.json").is_file());
+    assert!(leftovers(&out).is_empty(), "left {:?}", leftovers(&out));
+}
+
+/// A plain file where the week's folder goes is someone's file: refused with 73 naming it, left
+/// byte for byte, nothing written.
+#[test]
+fn a_file_where_the_week_folder_goes_is_never_replaced() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("reports");
+    fs::create_dir_all(&out).unwrap();
+    let file = out.join("2026-W47");
+    fs::write(&file, "my notes\n").unwrap();
+    let o = report(&out, W47, &[]);
+    assert_eq!(code(&o), 73, "stderr: {}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        format!(
+            "error: {}: is a file where the report's week folder goes; it is not replaced: move or rename it and run again\n",
+            file.display()
+        )
+    );
+    assert_eq!(fs::read(&file).unwrap(), b"my notes\n");
+    assert!(leftovers(&out).is_empty(), "left {:?}", leftovers(&out));
+    // Moved away, the week is written.
+    fs::rename(&file, tmp.path().join("notes")).unwrap();
+    ok(report(&out, W47, &[]));
+    assert!(out.join("2026-W47/summary.json").is_file());
 }

@@ -311,6 +311,8 @@ fn revisions_stay_intact_and_price_lists_carry_only_changed_lines() {
     let after_first: BTreeMap<_, _> = snapshot(&ctx.campaign())
         .into_iter()
         .filter(|(p, _)| !p.starts_with(ctx.campaign().join("revisions")))
+        // The lock file stays: it is only the handle of the OS lock.
+        .filter(|(p, _)| *p != ctx.campaign().join(".clearance-review.lock"))
         .collect();
     assert_eq!(original, after_first, "revision 1 is never touched");
     let rev2 = snapshot(&ctx.revision(2));
@@ -538,28 +540,40 @@ fn review_needs_dated_sales_and_a_campaign() {
 
 #[test]
 fn a_running_apply_holds_the_lock_and_cron_gets_73() {
+    use std::io::Write;
     let ctx = Ctx::new();
-    // A lock held by a live process (this test).
-    std::fs::write(
-        ctx.campaign().join(".clearance-review.lock"),
-        std::process::id().to_string(),
-    )
-    .unwrap();
+    // A lock held by a live process (this test): an OS lock on the lock file, as a run holds it.
+    let lock = ctx.campaign().join(".clearance-review.lock");
+    let mut held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .unwrap();
+    held.lock().unwrap();
+    write!(held, "{}", std::process::id()).unwrap();
     let r = ctx.review(WEEKS[0], &["--apply", "--lock-wait", "0", "--quiet"]);
     assert_eq!(r.code, 73, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("another clearance review run"),
-        "{}",
-        r.stderr
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: {}: another clearance review run (process {}) is writing this folder; waited 0 s\n",
+            lock.display(),
+            std::process::id()
+        )
     );
     assert!(!ctx.campaign().join("revisions").exists());
-    // A lock left by a process that is gone is taken over.
-    std::fs::write(ctx.campaign().join(".clearance-review.lock"), "4294967").unwrap();
+    // Released (as a kill releases it); the lock file left behind blocks nothing.
+    drop(held);
     let r = ctx.review(WEEKS[0], &["--apply", "--lock-wait", "0", "--quiet"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.is_empty(), "quiet: {}", r.stderr);
     assert!(ctx.revision(2).join("campaign.json").is_file());
-    assert!(!ctx.campaign().join(".clearance-review.lock").exists());
+    // An empty lock file (a run killed before writing its process id) blocks nothing either.
+    std::fs::write(&lock, "").unwrap();
+    let r = ctx.review(WEEKS[1], &["--apply", "--lock-wait", "0", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The checks `validate` runs on an edited template against its plan (SPEC section 5). Every
 //! problem is collected, not only the first.
 
-use super::template::{COLUMNS, Column, LockedValues, TEMPLATE_SCHEMA, key, max_reason};
+use super::template::{
+    COLUMNS, Column, LockedValues, META_SHEET, PlanContext, TEMPLATE_SCHEMA, key, max_reason,
+};
 use crate::io::read::number::{decimal_from_f64, parse_number};
 use crate::io::read::table::Cell;
 use crate::io::read::template::{TemplateFile, TemplateRow};
@@ -104,6 +106,15 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
         }
     }
 
+    // The hidden sheet's fingerprints, checked against this plan's lines when the sheet says it
+    // is this plan's: a fingerprint that differs means the hidden sheet was edited.
+    let fingerprints = file
+        .meta
+        .as_ref()
+        .filter(|m| m.plan_id.as_deref() == Some(plan.plan_id.as_str()))
+        .map(|m| &m.fingerprints);
+    let cx = PlanContext::new(plan);
+
     let by_key: HashMap<String, &PlanLine> = plan.lines.iter().map(|l| (l.key(), l)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for row in &file.rows {
@@ -155,6 +166,17 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
             ));
             continue;
         }
+        if let Some(stored) = fingerprints.and_then(|f| f.get(&k)) {
+            let want = LockedValues::with(line, &cx).fingerprint();
+            if *stored != want {
+                problems.push(at(
+                    r,
+                    Column::Sku,
+                    Some(&sku),
+                    format!("the hidden {META_SHEET} sheet's fingerprint of {k} is {stored}, this plan's is {want}: the hidden sheet was edited; make a new template with `clearance template --plan` for this plan"),
+                ));
+            }
+        }
         locked_changes(row, line, plan, &mut problems, &mut at, &sku);
         if let Some(e) = editable(row, line, plan, &mut problems, &mut at, &sku)
             && !duplicate
@@ -184,20 +206,7 @@ fn locked_changes(
             continue; // a hand-added row leaves the grey columns empty
         }
         let want = expected.text(*col);
-        let same = match (
-            number(cell),
-            want.as_deref().and_then(|w| w.parse::<Decimal>().ok()),
-        ) {
-            (Num::Value(got), Some(w)) => (got - w).abs() < Decimal::new(5, 5),
-            _ => {
-                // The template holds text cut to Excel's cell limit.
-                cell.text().map(|t| t.trim().to_string())
-                    == want
-                        .as_ref()
-                        .map(|w| crate::io::write::excel_text(w).trim().to_string())
-            }
-        };
-        if !same {
+        if !same_value(cell, want.as_deref()) {
             problems.push(at(
                 row.row,
                 *col,
@@ -210,6 +219,74 @@ fn locked_changes(
                 ),
             ));
         }
+    }
+}
+
+/// A locked cell holds the value the plan wrote there (`want`, as `LockedValues::text` gives
+/// it): a number within Excel's float round trip, text as written (cut to Excel's cell limit).
+fn same_value(cell: &Cell, want: Option<&str>) -> bool {
+    match (number(cell), want.and_then(|w| w.parse::<Decimal>().ok())) {
+        (Num::Value(got), Some(w)) => (got - w).abs() < Decimal::new(5, 5),
+        _ => {
+            cell.text().map(|t| t.trim().to_string())
+                == want.map(|w| crate::io::write::excel_text(w).trim().to_string())
+        }
+    }
+}
+
+/// A workbook template whose hidden sheet was deleted: refused (65), since the plan id and the
+/// fingerprints that tie it to its plan are gone, unless every row's locked values are exactly
+/// the ones its fingerprint in this plan is made of (each locked column as
+/// `LockedValues::text` gives it, empty where the plan has no value); then it is accepted with
+/// the warning returned (its file is the template, `shown`). `None` for a template with its
+/// hidden sheet, and for CSV.
+pub fn missing_hidden_sheet(
+    plan: &Plan,
+    file: &TemplateFile,
+    shown: &str,
+) -> crate::error::Result<Option<String>> {
+    if !file.meta_missing {
+        return Ok(None);
+    }
+    let cx = PlanContext::new(plan);
+    let by_key: HashMap<String, &PlanLine> = plan.lines.iter().map(|l| (l.key(), l)).collect();
+    let mismatch = file.rows.iter().find_map(|row| {
+        let Some(sku) = row.text(Column::Sku) else {
+            return Some((row.row, "has no sku".to_string()));
+        };
+        let k = key(&sku, row.text(Column::Location).as_deref());
+        let Some(line) = by_key.get(&k) else {
+            return Some((row.row, format!("{k} is not in the plan")));
+        };
+        let want = LockedValues::with(line, &cx);
+        COLUMNS
+            .iter()
+            .filter(|c| !c.editable(false) && !matches!(c, Column::Sku | Column::Location))
+            .find(|col| {
+                let w = want.text(**col).filter(|w| !w.is_empty());
+                let cell = row.cell(**col);
+                if cell.is_empty() {
+                    w.is_some()
+                } else {
+                    !same_value(cell, w.as_deref())
+                }
+            })
+            .map(|col| (row.row, format!("{k}'s {} is not the plan's", col.header())))
+    });
+    let missing = format!(
+        "the template's hidden {META_SHEET} sheet is missing: it holds the plan id and the fingerprints of the rows that tie the template to its plan"
+    );
+    match (file.rows.is_empty(), mismatch) {
+        (true, _) => Err(crate::error::Error::Data(format!(
+            "{shown}: {missing}, and the template has no row to check against the plan; make a new template with `clearance template --plan`"
+        ))),
+        (false, Some((r, why))) => Err(crate::error::Error::Data(format!(
+            "{shown}: {missing}, and row {r} does not match this plan's fingerprint ({why}); make a new template with `clearance template --plan` and copy your edits into it"
+        ))),
+        (false, None) => Ok(Some(format!(
+            "{missing}; accepted because the locked values of all {} row(s) match this plan's fingerprints",
+            file.rows.len()
+        ))),
     }
 }
 

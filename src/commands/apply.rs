@@ -6,7 +6,7 @@ use crate::Output;
 use crate::campaign::header::{self, Header, overlaps, slug};
 use crate::campaign::package::{self, Campaign, PRICE_COLUMNS, PackageOptions};
 use crate::campaign::template::DEFAULT_CAMPAIGN_DAYS;
-use crate::campaign::validate::check;
+use crate::campaign::validate::{check, missing_hidden_sheet};
 use crate::cli::ApplyArgs;
 use crate::config::load_campaign_config;
 use crate::error::{Error, Result};
@@ -28,6 +28,8 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let cfg = load_campaign_config(args.config.as_deref())?;
     let plan = read_plan(&args.plan)?;
     let file = read_template(&args.template)?;
+    let shown = args.template.display().to_string();
+    let no_hidden_sheet = missing_hidden_sheet(&plan, &file, &shown)?;
     let (problems, edited) = check(&plan, &file);
     if !problems.is_empty() {
         for p in &problems {
@@ -109,6 +111,18 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
             .unwrap_or(0),
     };
     let mut campaign = package::build(&plan, &header, &edited, &opts, &slug);
+    if let Some(message) = no_hidden_sheet {
+        campaign.warnings.insert(
+            0,
+            Warning {
+                file: shown,
+                sheet: None,
+                row: None,
+                column: None,
+                message,
+            },
+        );
+    }
     overlap_warnings(&mut campaign, &others);
     if campaign.lines.is_empty() {
         return Err(Error::Data(format!(

@@ -1,6 +1,6 @@
 //! `clearance report`: the weekly report for cron. The week's folder is built beside its final
 //! place and renamed into it, so a rerun replaces it whole and a failed run leaves the previous
-//! one as it was. A lock file keeps two runs on one folder from interleaving.
+//! one as it was. An OS lock on a lock file keeps two runs on one folder from interleaving.
 
 use crate::Output;
 use crate::cli::{OutputFormat, PlanArgs, ReportArgs};
@@ -45,6 +45,9 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
         Duration::from_secs(args.lock_wait),
     )?;
 
+    let target = args.out.join(&week);
+    refuse_a_file_at(&target)?;
+
     let progress = crate::Progress::new(args.common.quiet);
     progress.step(format!("reading {}", args.files.catalog.display()));
     let plan = crate::planning::build_plan(&plan_args, &cfg)?;
@@ -74,7 +77,6 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
     }
     summary.warnings = warnings.clone();
     let charts = charts(&plan);
-    let target = args.out.join(&week);
     write_week(&args.out, &target, &summary, &charts)?;
     progress.finish();
 
@@ -148,6 +150,18 @@ fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
     fail_point(&path)
 }
 
+/// A plain file (or anything but a folder or a symbolic link) where the week's folder goes is
+/// someone's file: it is never replaced. (A symbolic link is replaced, never written through.)
+fn refuse_a_file_at(target: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if !meta.is_dir() && !meta.file_type().is_symlink() => Err(Error::output(
+            target,
+            "is a file where the report's week folder goes; it is not replaced: move or rename it and run again",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Build the week in a temporary folder inside `out`, then swap it into place.
 fn write_week(out: &Path, target: &Path, summary: &Summary, charts: &[Chart]) -> Result<()> {
     let tmp = tempfile::Builder::new()
@@ -164,6 +178,8 @@ fn write_week(out: &Path, target: &Path, summary: &Summary, charts: &[Chart]) ->
     report_xlsx::write(summary, charts, &target.join("report.xlsx"), &xlsx)?;
     fail_point(&xlsx)?;
 
+    // Checked again: the file may have appeared while the report was built.
+    refuse_a_file_at(target)?;
     let fresh = tmp.keep();
     let old: Option<PathBuf> = if target.exists() {
         let aside = out.join(format!(

@@ -10,8 +10,8 @@
 //! CAMPAIGNS/<slug>/revisions/002/revert.csv     only the ended lines, back to the list price
 //! ```
 //!
-//! A revision folder is built in a temporary folder and renamed into place; a lock file in the
-//! campaign folder keeps two runs (cron) from writing revisions at once.
+//! A revision folder is built in a temporary folder and renamed into place; an OS lock on a file
+//! in the campaign folder keeps two runs (cron) from writing revisions at once.
 
 use crate::Output;
 use crate::campaign::folder::{

@@ -1,7 +1,7 @@
 //! `clearance validate`: check an edited template against its plan and list every problem.
 
 use crate::Output;
-use crate::campaign::validate::check;
+use crate::campaign::validate::{check, missing_hidden_sheet};
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::io::read::plan_file::read_plan;
@@ -10,6 +10,10 @@ use crate::io::read::template::read_template;
 pub fn run(args: &ValidateArgs, out: &mut Output) -> Result<()> {
     let plan = read_plan(&args.plan)?;
     let file = read_template(&args.template)?;
+    let shown = args.template.display().to_string();
+    if let Some(w) = missing_hidden_sheet(&plan, &file, &shown)? {
+        out.stderr(&format!("warning: {shown}: {w}\n"));
+    }
     let (problems, edited) = check(&plan, &file);
     match args.format {
         ReportFormat::Json => {

@@ -41,6 +41,9 @@ pub struct TemplateFile {
     pub rows: Vec<TemplateRow>,
     /// `None` for CSV, or when the hidden sheet was removed.
     pub meta: Option<Meta>,
+    /// A workbook without its hidden sheet (deleted by hand): the plan id and the fingerprints
+    /// that tie the template to its plan are gone.
+    pub meta_missing: bool,
     /// Template column → column in the file (columns may have been moved).
     positions: HashMap<usize, usize>,
     col_offset: usize,
@@ -164,6 +167,7 @@ pub fn read_template(path: &Path) -> Result<TemplateFile> {
     Ok(TemplateFile {
         sheet,
         rows,
+        meta_missing: is_sheet && meta.is_none(),
         meta,
         positions,
         col_offset: table.col_offset,

@@ -1,54 +1,84 @@
-//! A lock file that keeps two unattended runs (cron) from writing one folder at once.
+//! A lock that keeps two unattended runs (cron) from writing one folder at once.
+//!
+//! The lock is an OS advisory lock (`flock` on Unix, `LockFileEx` on Windows) taken on a lock
+//! file and held for the whole run. The file is only the handle: it is opened without truncation,
+//! never deleted, and the OS releases the lock when the process ends however it ends (a kill
+//! included), so a killed run never blocks the next one and a live holder's lock cannot be
+//! taken over. The holder writes its process id into the file for the message of a run that has
+//! to wait.
 
 use crate::error::{Error, Result};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::fs::{File, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// An exclusive lock on an output folder: a file created with create-new, holding the process
-/// id, removed on drop.
+/// How often a waiting run tries the lock again.
+const POLL: Duration = Duration::from_millis(100);
+
+/// An exclusive lock on an output folder, released when dropped (or when the process ends).
 pub struct Lock {
-    path: PathBuf,
+    _file: File,
 }
 
 impl Lock {
-    /// Take the lock file `path`, waiting up to `wait` for `what` (another run) to finish.
+    /// Lock the file `path` (created if missing), waiting up to `wait` for `what` (another run)
+    /// to finish.
     pub fn take(path: &Path, what: &str, wait: Duration) -> Result<Lock> {
-        let path = path.to_path_buf();
-        let start = Instant::now();
-        loop {
-            match std::fs::OpenOptions::new()
+        let open = || {
+            std::fs::OpenOptions::new()
+                .read(true)
                 .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    let _ = writeln!(f, "{}", std::process::id());
-                    return Ok(Lock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    // A lock whose process is gone (a run killed by a cron timeout) is stale.
-                    if holder_is_gone(&path) {
-                        let _ = std::fs::remove_file(&path);
-                        continue;
-                    }
-                    if start.elapsed() >= wait {
-                        let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| Error::output(path, format!("cannot create the lock file: {e}")))
+        };
+        let mut file = open()?;
+        let start = Instant::now();
+        let mut reopened = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) if !still_at(&file, path) => {
+                    // The file was deleted or replaced (by hand) between opening and locking:
+                    // a lock on it keeps no one out. Lock what the path names now.
+                    reopened += 1;
+                    if reopened > 100 {
                         return Err(Error::output(
-                            &path,
+                            path,
+                            "cannot lock the lock file: it keeps being deleted or replaced",
+                        ));
+                    }
+                    file = open()?;
+                }
+                Ok(()) => {
+                    // For the message of a run that waits; the lock does not depend on it.
+                    let _ = file
+                        .set_len(0)
+                        .and_then(|_| file.seek(SeekFrom::Start(0)))
+                        .and_then(|_| writeln!(file, "{}", std::process::id()))
+                        .and_then(|_| file.flush());
+                    return Ok(Lock { _file: file });
+                }
+                Err(TryLockError::WouldBlock) => {
+                    if start.elapsed() >= wait {
+                        let holder = holder(&mut file)
+                            .map(|pid| format!(" (process {pid})"))
+                            .unwrap_or_default();
+                        return Err(Error::output(
+                            path,
                             format!(
-                                "another {what} run (process {}) is writing this folder; waited {} s. If no run is active, delete the lock file",
-                                holder.trim(),
+                                "another {what} run{holder} is writing this folder; waited {} s",
                                 wait.as_secs()
                             ),
                         ));
                     }
-                    std::thread::sleep(Duration::from_millis(200));
+                    std::thread::sleep(POLL.min(wait.saturating_sub(start.elapsed())));
                 }
-                Err(e) => {
+                Err(TryLockError::Error(e)) => {
                     return Err(Error::output(
-                        &path,
-                        format!("cannot create the lock file: {e}"),
+                        path,
+                        format!("cannot lock the lock file: {e}"),
                     ));
                 }
             }
@@ -56,20 +86,26 @@ impl Lock {
     }
 }
 
-/// True when the lock names a process id and this system shows no such process (Linux /proc).
-fn holder_is_gone(lock: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(lock) else {
-        return false;
-    };
-    let Ok(pid) = text.trim().parse::<u32>() else {
-        return false;
-    };
-    let proc_root = Path::new("/proc");
-    proc_root.join("self").exists() && !proc_root.join(pid.to_string()).exists()
+/// True when `path` still names the locked `file` (same device and inode on Unix).
+#[cfg(unix)]
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
+/// On Windows an open file cannot be deleted or replaced by default.
+#[cfg(not(unix))]
+fn still_at(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// The process id the holder wrote into the lock file, when it is there and readable.
+fn holder(file: &mut File) -> Option<u32> {
+    let mut text = String::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.take(32).read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
 }

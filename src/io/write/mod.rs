@@ -110,3 +110,119 @@ mod excel_tests {
         assert_eq!(super::excel_text("short"), "short");
     }
 }
+
+/// Save a workbook to `path` (created or truncated) as `Workbook::save` does, but with nothing
+/// printed on a write error. `rust_xlsxwriter` drops its `zip::ZipWriter` when a write fails
+/// (disk full), and the writer's `Drop` tries to finish the archive again and prints
+/// "ZipWriter::drop: failed to finalize archive" on stderr. Here the first write error is kept
+/// and every later write is discarded, so that last attempt succeeds silently; the error is
+/// returned, the only one shown.
+pub fn save_workbook(
+    wb: &mut rust_xlsxwriter::Workbook,
+    path: &std::path::Path,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let file = std::fs::File::create(path)?;
+    save_workbook_to(wb, file)
+}
+
+/// [`save_workbook`] on any writer.
+pub fn save_workbook_to<W: std::io::Write + Send>(
+    wb: &mut rust_xlsxwriter::Workbook,
+    writer: W,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut w = FirstError {
+        inner: writer,
+        error: None,
+    };
+    let saved = wb.save_to_writer(&mut w);
+    match (w.error.take(), saved) {
+        (Some(e), _) => Err(rust_xlsxwriter::XlsxError::IoError(e)),
+        (None, Err(e)) => Err(e),
+        (None, Ok(())) => w.inner.flush().map_err(rust_xlsxwriter::XlsxError::IoError),
+    }
+}
+
+/// A writer that keeps its first error and then swallows every write.
+struct FirstError<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for FirstError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() != std::io::ErrorKind::Interrupted => {
+                let shown = std::io::Error::new(e.kind(), e.to_string());
+                self.error = Some(e);
+                Err(shown)
+            }
+            r => r,
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.error.is_some() {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() != std::io::ErrorKind::Interrupted => {
+                let shown = std::io::Error::new(e.kind(), e.to_string());
+                self.error = Some(e);
+                Err(shown)
+            }
+            r => r,
+        }
+    }
+}
+
+#[cfg(test)]
+mod save_tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    /// A disk that is full after `room` bytes; counts the writes tried after that.
+    struct Full {
+        room: usize,
+        after: Arc<Mutex<usize>>,
+    }
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                *self.after.lock().unwrap() += 1;
+                return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_full_disk_is_one_error_and_the_writer_is_not_retried() {
+        for room in [0, 100, 2_000] {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            for r in 0..2_000 {
+                ws.write_string(r, 0, format!("line {r}")).unwrap();
+            }
+            let after = Arc::new(Mutex::new(0));
+            let full = Full {
+                room,
+                after: after.clone(),
+            };
+            let e = super::save_workbook_to(&mut wb, full).unwrap_err();
+            assert!(
+                matches!(&e, rust_xlsxwriter::XlsxError::IoError(io) if io.kind() == std::io::ErrorKind::StorageFull),
+                "{e:?}"
+            );
+            // Only the one failing write reached the full disk: the zip writer's drop, which
+            // would print on stderr when its own writes fail, had its writes swallowed.
+            assert_eq!(*after.lock().unwrap(), 1, "room {room}");
+        }
+    }
+}

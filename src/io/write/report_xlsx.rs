@@ -215,5 +215,5 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
         chart.legend().set_hidden();
         ws.insert_chart(n + 3, 0, &chart)?;
     }
-    wb.save(path)
+    super::save_workbook(&mut wb, path)
 }

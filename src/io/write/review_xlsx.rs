@@ -186,7 +186,7 @@ fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
     if !review.lines.is_empty() {
         ws.autofilter(0, 0, review.lines.len() as u32, COLUMNS.len() as u16 - 1)?;
     }
-    wb.save(path)
+    super::save_workbook(&mut wb, path)
 }
 
 /// The terminal view: one row per line, then the why of every line that needs a decision.

@@ -150,7 +150,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     meta.protect();
     wb.push_worksheet(sheet);
     wb.push_worksheet(meta);
-    wb.save(path)
+    super::save_workbook(&mut wb, path)
 }
 
 fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), XlsxError> {

@@ -258,7 +258,7 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     }
     ws.autofilter(0, 0, plan.warnings.len().max(1) as u32, 4)?;
 
-    wb.save(path)
+    super::save_workbook(&mut wb, path)
 }
 
 fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), XlsxError> {
