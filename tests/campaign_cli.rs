@@ -1378,7 +1378,7 @@ fn apply_refuses_reserved_and_over_long_names() {
     let long = "x".repeat(300);
     let cases: [(&str, &str); 4] = [
         ("con", "device name on Windows"),
-        ("NUL.txt", "device name on Windows"),
+        ("NUL", "device name on Windows"),
         ("com1", "device name on Windows"),
         (&long, "at most 100"),
     ];

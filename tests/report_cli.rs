@@ -1054,3 +1054,36 @@ fn a_file_where_the_week_folder_goes_is_never_replaced() {
     ok(report(&out, W47, &[]));
     assert!(out.join("2026-W47/summary.json").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_at_the_lock_files_path_is_refused_and_its_target_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("reports");
+    std::fs::create_dir_all(&out).expect("out");
+    let precious = dir.path().join("precious.txt");
+    std::fs::write(&precious, "keep me\n").expect("write");
+    std::os::unix::fs::symlink(&precious, out.join(".clearance-report.lock")).expect("symlink");
+    let r = bin()
+        .args([
+            "report",
+            "fixtures/report/catalog.csv",
+            "--as-of",
+            "2026-11-20",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("report");
+    assert_eq!(
+        r.status.code(),
+        Some(73),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(String::from_utf8_lossy(&r.stderr).contains("is not a plain lock file"));
+    assert_eq!(
+        std::fs::read_to_string(&precious).expect("read"),
+        "keep me\n"
+    );
+}

@@ -99,16 +99,9 @@ pub fn name_problems(name: &str) -> Vec<String> {
     }
     // Windows ignores trailing dots and spaces and anything from the first dot: `con.txt`,
     // `NUL ` and `com1.tar.gz` are all devices.
-    let stem = name
-        .split('.')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches([' ', '.']);
+    // Only the folder name matters: `aux.txt` becomes `aux-txt`, which Windows accepts.
     let slugged = slug(&name);
-    if let Some(reserved) = WINDOWS_RESERVED
-        .iter()
-        .find(|r| stem.eq_ignore_ascii_case(r) || slugged == **r)
-    {
+    if let Some(reserved) = WINDOWS_RESERVED.iter().find(|r| slugged == **r) {
         problems.push(format!(
             "campaign name \"{name}\" is a device name on Windows ({}), which cannot be a folder; choose another --name",
             reserved.to_uppercase()
@@ -156,7 +149,9 @@ pub fn slug(name: &str) -> String {
         } else if let Some(t) = transliterate(c) {
             s.push_str(t);
         } else {
-            lossy |= c.is_alphanumeric();
+            // A letter of another script, an emoji, a symbol: dropped from the folder name,
+            // so the hash below keeps two such names apart.
+            lossy |= !c.is_ascii() && !c.is_whitespace();
             sep(&mut s);
         }
     }
@@ -165,9 +160,17 @@ pub fn slug(name: &str) -> String {
         s.push_str("campaign");
         lossy = true;
     }
+    // Folder names stay well under file-system limits (an `ﬃ` expands to three letters).
+    const MAX_SLUG_BYTES: usize = 80;
+    if s.len() > MAX_SLUG_BYTES {
+        s.truncate(MAX_SLUG_BYTES);
+        s = s.trim_end_matches('-').to_string();
+        lossy = true;
+    }
     if lossy {
         use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(name.as_bytes());
+        // Of the uniqueness key: two spellings of one name (case, accents) share a folder.
+        let digest = Sha256::digest(name_key(&name).as_bytes());
         s.push('-');
         for b in &digest[..3] {
             s.push_str(&format!("{b:02x}"));
@@ -233,22 +236,33 @@ mod tests {
 
     #[test]
     fn reserved_and_long_names_are_refused() {
-        for n in [
-            "con",
-            "NUL",
-            "aux.txt",
-            "com1",
-            "LPT9.tar.gz",
-            "prn ",
-            "Con!",
-        ] {
+        for n in ["con", "NUL", "com1", "prn ", "Con!"] {
             assert_eq!(name_problems(n).len(), 1, "{n}");
         }
-        for n in ["console", "com10", "Nullify", "conference sale"] {
+        // Their folders are `aux-txt` and `lpt9-tar-gz`, which Windows accepts.
+        for n in [
+            "console",
+            "com10",
+            "Nullify",
+            "conference sale",
+            "aux.txt",
+            "LPT9.tar.gz",
+        ] {
             assert!(name_problems(n).is_empty(), "{n}");
         }
         assert!(name_problems(&"x".repeat(100)).is_empty());
         assert!(name_problems(&"x".repeat(101))[0].contains("at most 100"));
+    }
+
+    #[test]
+    fn dropped_letters_and_long_names_keep_folders_apart() {
+        // Emoji dropped: a hash keeps the two apart; one name in two cases shares its folder.
+        assert_ne!(slug("Sale 😀"), slug("Sale 🎉"));
+        assert_ne!(slug("Sale 😀"), slug("Sale"));
+        assert_eq!(slug("Распродажа"), slug("РАСПРОДАЖА"));
+        // A name that expands (ﬃ is three letters) stays a short folder name.
+        let long = slug(&"ﬃ".repeat(100));
+        assert!(long.len() <= 87, "{long}");
     }
 
     #[test]

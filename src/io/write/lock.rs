@@ -26,13 +26,33 @@ impl Lock {
     /// to finish.
     pub fn take(path: &Path, what: &str, wait: Duration) -> Result<Lock> {
         let open = || {
-            std::fs::OpenOptions::new()
+            // A symbolic link is never followed: locking (and writing the pid into) whatever it
+            // points to would damage that file, and two runs could lock two different files.
+            if std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file()) {
+                return Err(Error::output(
+                    path,
+                    "is not a plain lock file (a symbolic link or a folder); remove it and run again",
+                ));
+            }
+            let rw = std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create(true)
                 .truncate(false)
-                .open(path)
-                .map_err(|e| Error::output(path, format!("cannot create the lock file: {e}")))
+                .open(path);
+            match rw {
+                Ok(f) => Ok(f),
+                // A lock file left by another user: a read-only handle locks as well (the pid
+                // is then not written).
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && path.is_file() => {
+                    File::open(path)
+                        .map_err(|e| Error::output(path, format!("cannot open the lock file: {e}")))
+                }
+                Err(e) => Err(Error::output(
+                    path,
+                    format!("cannot open the lock file: {e}"),
+                )),
+            }
         };
         let mut file = open()?;
         let start = Instant::now();
