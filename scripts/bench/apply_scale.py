@@ -24,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -32,18 +33,23 @@ import time
 def run_timed(cmd, timeout):
     """(seconds, peak RSS in MB, exit code, stdout tail); seconds None on timeout."""
     full = ["/usr/bin/time", "-f", "TIME %e %M"] + cmd
+    # In its own process group, so that a timeout stops clearance too, not only /usr/bin/time.
+    p = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
     try:
-        p = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
+        out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return None, None, None, ""
     secs = rss = None
-    for line in p.stderr.splitlines():
+    for line in err.splitlines():
         if line.startswith("TIME "):
             _, s, m = line.split()
             secs, rss = float(s), int(m) / 1024
-    tail = (p.stdout.strip().splitlines() or [""])[-1]
+    tail = (out.strip().splitlines() or [""])[-1]
     if p.returncode != 0:
-        tail = tail + " | " + p.stderr.strip()[-300:]
+        tail = tail + " | " + err.strip()[-300:]
     return secs, rss, p.returncode, tail
 
 
