@@ -1012,6 +1012,55 @@ fn overlapping_campaigns_warn_naming_both() {
     assert!(!r.stderr.contains("overlapping"), "{}", r.stderr);
 }
 
+#[test]
+fn overlap_warning_names_both_campaigns_for_each_shared_line_only() {
+    let ctx = Ctx::new();
+    let dates = |name: &'static str, start: &'static str, end: &'static str| {
+        vec!["--name", name, "--start", start, "--end", end]
+    };
+    ctx.apply(
+        &tpl("edited_valid.xlsx"),
+        &dates("Alpha", "2026-12-01", "2026-12-31"),
+    )
+    .code(0);
+    ctx.apply(
+        &tpl("edited_valid.xlsx"),
+        &dates("Beta", "2027-03-01", "2027-03-31"),
+    )
+    .code(0);
+    // Alpha keeps one line only: the other lines of the new campaign overlap nothing.
+    let alpha = ctx.campaign_dir("alpha").join("campaign.json");
+    let mut c = read_json(&alpha);
+    let lines = c["lines"].as_array().expect("lines").clone();
+    assert!(lines.len() > 1, "the fixture has several lines");
+    let kept = lines[1].clone();
+    c["lines"] = Value::Array(vec![kept.clone()]);
+    std::fs::write(&alpha, serde_json::to_vec_pretty(&c).expect("json")).expect("write");
+    // A folder without a campaign is not a campaign.
+    std::fs::create_dir_all(ctx.campaigns().join("not-a-campaign")).expect("mkdir");
+
+    let r = ctx.apply(
+        &tpl("edited_valid.xlsx"),
+        &dates("Gamma", "2026-12-31", "2027-01-15"),
+    );
+    r.code(0);
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:") && l.contains("overlapping"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    let sku = kept["sku"].as_str().expect("sku");
+    assert!(
+        warnings[0].contains(&format!(
+            "sku {sku} is in campaign \"Gamma\" (2026-12-31 to 2027-01-15) and in campaign \"Alpha\" (2026-12-01 to 2026-12-31), with overlapping dates"
+        )),
+        "{}",
+        warnings[0]
+    );
+    assert!(!r.stderr.contains("Beta"), "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------- quotes
 
 #[test]

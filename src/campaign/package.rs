@@ -491,6 +491,13 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
             by_pct.entry(d).or_default().push(u);
         }
     }
+    // The plan lines of each category id, in plan order (one pass, not one per category).
+    let mut by_category: HashMap<&str, Vec<&PlanLine>> = HashMap::new();
+    for pl in &plan.lines {
+        if let Some(id) = pl.category_id.as_deref() {
+            by_category.entry(id).or_default().push(pl);
+        }
+    }
     let window = (c.header.start, c.header.end);
     let mut bodies = Vec::new();
     for (pct, units) in by_pct.iter().rev() {
@@ -503,29 +510,27 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
         let collections: Vec<String> = ids
             .into_iter()
             .filter(|id| {
-                let mut in_category = plan
-                    .lines
-                    .iter()
-                    .filter(|pl| pl.category_id.as_deref() == Some(*id))
-                    .peekable();
-                in_category.peek().is_some()
-                    && in_category.all(|pl| {
-                        at.get(&(pl.sku.as_str(), pl.location.as_deref()))
-                            .and_then(|d| d.parse::<Decimal>().ok())
-                            == Some(*pct)
-                            && depth_of.get(product_key(pl).as_str()).copied().flatten()
+                by_category.get(id).is_some_and(|in_category| {
+                    !in_category.is_empty()
+                        && in_category.iter().all(|pl| {
+                            at.get(&(pl.sku.as_str(), pl.location.as_deref()))
+                                .and_then(|d| d.parse::<Decimal>().ok())
                                 == Some(*pct)
-                    })
+                                && depth_of.get(product_key(pl).as_str()).copied().flatten()
+                                    == Some(*pct)
+                        })
+                })
             })
             .map(str::to_string)
             .collect();
+        let in_collections: HashSet<&str> = collections.iter().map(String::as_str).collect();
         let products: Vec<String> = units
             .iter()
             .filter(|u| {
                 !u.reaches.iter().any(|l| {
                     l.category_id
                         .as_deref()
-                        .is_some_and(|id| collections.iter().any(|c| c == id))
+                        .is_some_and(|id| in_collections.contains(id))
                 })
             })
             .map(|u| u.key.clone())
@@ -613,22 +618,31 @@ pub fn product_rules(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<Value> {
-    let all = &c.lines;
+    // The smallest depth among each product's running lines, in one pass over the campaign.
+    let mut running_min: HashMap<String, Decimal> = HashMap::new();
+    for o in c.lines.iter().filter(|o| o.ended_on.is_none()) {
+        if let Ok(d) = o.discount_pct.parse::<Decimal>() {
+            running_min
+                .entry(campaign_product_key(o))
+                .and_modify(|m| *m = (*m).min(d))
+                .or_insert(d);
+        }
+    }
+    let left_out: HashSet<&str> = c.rules_left_out.iter().map(String::as_str).collect();
     let mut depth: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for l in lines {
         let id = campaign_product_key(l);
         // A product `apply` left out of the rules (a rule would reach a line the campaign
         // does not discount) stays out of every later rule.
-        if depth.contains_key(&id) || c.rules_left_out.contains(&id) {
+        if depth.contains_key(&id) || left_out.contains(id.as_str()) {
             continue;
         }
-        let smallest = all
-            .iter()
-            .filter(|o| o.ended_on.is_none() && campaign_product_key(o) == id)
-            .chain(std::iter::once(*l))
-            .filter_map(|o| o.discount_pct.parse::<Decimal>().ok())
-            .min();
+        let own = l.discount_pct.parse::<Decimal>().ok();
+        let smallest = match (running_min.get(&id).copied(), own) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         if let Some(d) = smallest {
             depth.insert(id.clone(), d);
             order.push(id);
@@ -677,13 +691,18 @@ pub fn coupons(c: &Campaign) -> Vec<[String; 4]> {
 
 /// Boost weights for search and category listings: 10 for unsold stock, down to 1 at velocity 0.3.
 pub fn boosts(c: &Campaign, plan: &Plan) -> Vec<[String; 3]> {
+    // The first plan line of each sku and location, as a scan from the top would find.
+    let mut by_key: HashMap<(&str, Option<&str>), &PlanLine> = HashMap::new();
+    for pl in &plan.lines {
+        by_key
+            .entry((pl.sku.as_str(), pl.location.as_deref()))
+            .or_insert(pl);
+    }
     c.lines
         .iter()
         .map(|l| {
-            let v = plan
-                .lines
-                .iter()
-                .find(|pl| pl.sku == l.sku && pl.location == l.location)
+            let v = by_key
+                .get(&(l.sku.as_str(), l.location.as_deref()))
                 .and_then(|pl| pl.velocity_ratio)
                 .unwrap_or_default();
             let w = Decimal::ONE + Decimal::from(9) * (Decimal::ONE - v / Decimal::new(3, 1));

@@ -117,6 +117,8 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
 
     let by_key: HashMap<String, &PlanLine> = plan.lines.iter().map(|l| (l.key(), l)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    // The plan's skus, for the hint on a row without a location (built at the first such row).
+    let mut skus: Option<std::collections::HashSet<&str>> = None;
     for row in &file.rows {
         let r = row.row;
         let Some(sku) = row.text(Column::Sku) else {
@@ -143,7 +145,11 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
             }
         };
         let Some(line) = by_key.get(&k).copied() else {
-            let hint = if location.is_none() && plan.lines.iter().any(|l| l.sku == sku.trim()) {
+            let hint = if location.is_none()
+                && skus
+                    .get_or_insert_with(|| plan.lines.iter().map(|l| l.sku.as_str()).collect())
+                    .contains(sku.trim())
+            {
                 " without a location; the plan has it per location, fill in Location"
             } else {
                 " (not in the plan; only skus of the plan can be uploaded)"

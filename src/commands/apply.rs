@@ -19,6 +19,10 @@ use crate::io::write::files::{write_csv, write_json, write_machine_csv};
 use crate::model::{Plan, Warning};
 use crate::platform::{self, MachineCsv, Platform};
 use chrono::NaiveDate;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
@@ -81,10 +85,23 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         },
         notes: args.notes.clone().or(cfg.notes.clone()),
     };
-    let others = existing_campaigns(&args.out);
-    let names: Vec<String> = others.iter().map(|(_, c)| c.header.name.clone()).collect();
-    let header_problems = header::check(&header, today, &names);
     let slug = slug(&header.name);
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let opts = PackageOptions {
+        approved_by: args.approve.then(|| args.by.clone()).flatten(),
+        approved_at: args.approve.then(|| now.clone()),
+        created_at: now,
+        conversion_delay_days: args
+            .conversion_delay
+            .or(cfg.conversion_delay_days)
+            .unwrap_or(0),
+    };
+    // Built before the folder is read (it writes nothing), so that each campaign already in
+    // the folder is read once and looked up against the new campaign's lines.
+    let mut campaign = package::build(&plan, &header, &edited, &opts, &slug);
+    let others = existing_campaigns(&args.out, &campaign);
+    let names: Vec<String> = others.iter().map(|c| c.name.clone()).collect();
+    let header_problems = header::check(&header, today, &names);
     let target = args.out.join(&slug);
     let mut header_problems = header_problems;
     if target.exists() && !names.iter().any(|n| header::same_name(n, &header.name)) {
@@ -100,17 +117,6 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         )));
     }
 
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let opts = PackageOptions {
-        approved_by: args.approve.then(|| args.by.clone()).flatten(),
-        approved_at: args.approve.then(|| now.clone()),
-        created_at: now,
-        conversion_delay_days: args
-            .conversion_delay
-            .or(cfg.conversion_delay_days)
-            .unwrap_or(0),
-    };
-    let mut campaign = package::build(&plan, &header, &edited, &opts, &slug);
     if let Some(message) = no_hidden_sheet {
         campaign.warnings.insert(
             0,
@@ -195,53 +201,123 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     Ok(())
 }
 
-/// The campaigns already in the folder (folder name, campaign).
-fn existing_campaigns(dir: &Path) -> Vec<(PathBuf, Campaign)> {
+/// A campaign already in the folder, as far as `apply` needs it: its name (unique names), its
+/// dates, and which lines of the new campaign it shares (overlap warnings; only when the dates
+/// overlap).
+#[derive(Debug, Clone, PartialEq)]
+struct Existing {
+    /// The campaign's folder.
+    path: PathBuf,
+    name: String,
+    start: NaiveDate,
+    end: NaiveDate,
+    /// Indexes into the new campaign's lines of the lines with a sku and location this
+    /// campaign holds too, in line order; empty when the dates do not overlap.
+    shared: Vec<usize>,
+}
+
+/// What `apply` reads of a campaign.json: name, dates, and each line's sku and location. The
+/// other fields a campaign must have are named so that a file that is not a campaign is
+/// skipped as before; `IgnoredAny` checks they are there without keeping them, and the rest of
+/// each line (most of the file) is skipped.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct CampaignKeys<'a> {
+    schema: IgnoredAny,
+    name: String,
+    start: NaiveDate,
+    end: NaiveDate,
+    regions: IgnoredAny,
+    segments: IgnoredAny,
+    slug: IgnoredAny,
+    plan_id: IgnoredAny,
+    status: IgnoredAny,
+    created_at: IgnoredAny,
+    #[serde(borrow)]
+    lines: Vec<LineKey<'a>>,
+    warnings: IgnoredAny,
+}
+
+/// The sku and location of a campaign line (borrowed from the file's text when unescaped).
+#[derive(Deserialize)]
+struct LineKey<'a> {
+    #[serde(borrow)]
+    sku: Cow<'a, str>,
+    #[serde(default, borrow)]
+    location: Option<Cow<'a, str>>,
+}
+
+/// The campaigns already in the folder, sorted by folder, each looked up against the new
+/// campaign `c`: its lines are indexed by sku and location once, and each top-level
+/// campaign.json is read once, one at a time, keeping only its name, dates and (when the dates
+/// overlap `c`'s) the indexes of the lines it shares. Linear in the lines; memory does not grow
+/// with the number or the size of the campaigns in the folder. Later revisions
+/// (`revisions/NNN/`) keep a campaign's name, dates, skus and locations, so they are not read.
+fn existing_campaigns(dir: &Path, c: &Campaign) -> Vec<Existing> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut found: Vec<(PathBuf, Campaign)> = entries
+    let mut folders: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.is_dir())
-        .filter_map(|p| {
-            let text = std::fs::read(p.join("campaign.json")).ok()?;
-            let c: Campaign = serde_json::from_slice(&text).ok()?;
-            Some((p, c))
-        })
         .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    found
+    folders.sort();
+    let mut index: HashMap<(&str, Option<&str>), Vec<usize>> = HashMap::new();
+    for (i, l) in c.lines.iter().enumerate() {
+        index
+            .entry((l.sku.as_str(), l.location.as_deref()))
+            .or_default()
+            .push(i);
+    }
+    let window = (c.header.start, c.header.end);
+    folders
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read(path.join("campaign.json")).ok()?;
+            let other: CampaignKeys = serde_json::from_slice(&text).ok()?;
+            let mut shared = Vec::new();
+            if overlaps(window, (other.start, other.end)) {
+                let mut hit = vec![false; c.lines.len()];
+                for k in &other.lines {
+                    if let Some(ids) = index.get(&(&*k.sku, k.location.as_deref())) {
+                        for &i in ids {
+                            hit[i] = true;
+                        }
+                    }
+                }
+                shared = (0..hit.len()).filter(|&i| hit[i]).collect();
+            }
+            Some(Existing {
+                path,
+                name: other.name,
+                start: other.start,
+                end: other.end,
+                shared,
+            })
+        })
+        .collect()
 }
 
-/// A sku in another campaign of the folder with overlapping dates is a warning naming both.
-fn overlap_warnings(c: &mut Campaign, others: &[(PathBuf, Campaign)]) {
-    for (_, other) in others {
-        if !overlaps(
-            (c.header.start, c.header.end),
-            (other.header.start, other.header.end),
-        ) {
-            continue;
-        }
-        for l in &c.lines {
-            if other
-                .lines
-                .iter()
-                .any(|o| o.sku == l.sku && o.location == l.location)
-            {
-                c.warnings.push(Warning {
-                    file: "campaign.json".into(),
-                    sheet: None,
-                    row: Some(l.template_row),
-                    column: Some("SKU".into()),
-                    message: format!(
-                        "sku {} is in campaign \"{}\" ({} to {}) and in campaign \"{}\" ({} to {}), with overlapping dates",
-                        l.sku, c.header.name, c.header.start, c.header.end, other.header.name, other.header.start, other.header.end
-                    ),
-                });
-            }
+/// A sku in another campaign of the folder with overlapping dates is a warning naming both:
+/// by campaign folder, then in the new campaign's line order.
+fn overlap_warnings(c: &mut Campaign, others: &[Existing]) {
+    let mut found = Vec::new();
+    for other in others {
+        for l in other.shared.iter().filter_map(|&i| c.lines.get(i)) {
+            found.push(Warning {
+                file: "campaign.json".into(),
+                sheet: None,
+                row: Some(l.template_row),
+                column: Some("SKU".into()),
+                message: format!(
+                    "sku {} is in campaign \"{}\" ({} to {}) and in campaign \"{}\" ({} to {}), with overlapping dates",
+                    l.sku, c.header.name, c.header.start, c.header.end, other.name, other.start, other.end
+                ),
+            });
         }
     }
+    c.warnings.extend(found);
 }
 
 /// Customers' purchases from `--sales`, over the plan's window ending at its as-of date.

@@ -51,11 +51,20 @@ pub fn write_machine_csv(dir: &Path, f: &crate::platform::MachineCsv) -> Result<
 /// Write pretty JSON, fsynced.
 pub fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
     let path = dir.join(name);
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
-    let mut f = std::fs::File::create(&path)
+    let f = std::fs::File::create(&path)
         .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
-    f.write_all(text.as_bytes())
-        .and_then(|_| f.write_all(b"\n"))
-        .and_then(|_| f.sync_all())
+    // Streamed through a buffer: a 100k-line campaign.json is never held whole in memory.
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+    serde_json::to_writer_pretty(&mut w, value).map_err(|e| match e.io_error_kind() {
+        Some(_) => Error::output(&path, format!("cannot write: {e}")),
+        None => Error::Internal(e.to_string()),
+    })?;
+    w.write_all(b"\n")
+        .and_then(|_| w.flush())
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    let f = w
+        .into_inner()
+        .map_err(|e| Error::output(&path, format!("cannot write: {e}")))?;
+    f.sync_all()
         .map_err(|e| Error::output(&path, format!("cannot write: {e}")))
 }
