@@ -274,7 +274,12 @@ fn existing_campaigns(dir: &Path, c: &Campaign) -> Vec<Existing> {
     folders
         .into_iter()
         .filter_map(|path| {
-            let text = std::fs::read(path.join("campaign.json")).ok()?;
+            // Only a plain file is read (a FIFO would hang, a link to a device never end).
+            let file = path.join("campaign.json");
+            if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+                return None;
+            }
+            let text = std::fs::read(&file).ok()?;
             let other: CampaignKeys = serde_json::from_slice(&text).ok()?;
             let mut shared = Vec::new();
             if overlaps(window, (other.start, other.end)) {
@@ -407,6 +412,8 @@ fn write_package(
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o755));
+        // The rename itself made durable: a crash right after cannot lose the package.
+        let _ = std::fs::File::open(out).and_then(|d| d.sync_all());
     }
     Ok(())
 }
