@@ -810,19 +810,31 @@ impl RowReader<'_> {
     /// A line keyed by its sku column (generic and Magento rows).
     fn keyed_line(&mut self, raw: &RawRow) -> CatalogLine {
         let mut line = self.common(raw, true);
+        self.key_and_track(raw, &mut line, None);
+        line
+    }
+
+    /// A line without a sku is keyed by the platform's id (`id:<id>`) when it has one, else
+    /// skipped as bad data with a warning; a line without a stock figure is untracked (an
+    /// empty stock cell: the platform does not manage stock for it).
+    fn key_and_track(&mut self, raw: &RawRow, line: &mut CatalogLine, id: Option<String>) {
         if line.sku.is_empty() {
-            self.warn(
-                raw,
-                "sku",
-                "the row has data but no sku; line skipped (give it a sku)".into(),
-            );
-            line.issue = Some(DataIssue::BadData);
-            line.sku = format!("(row {})", raw.row);
+            match id {
+                Some(i) => line.sku = format!("id:{i}"),
+                None => {
+                    self.warn(
+                        raw,
+                        "sku",
+                        "the row has data but no sku; line skipped (give it a sku)".into(),
+                    );
+                    line.issue = Some(DataIssue::BadData);
+                    line.sku = format!("(row {})", raw.row);
+                }
+            }
         }
         if line.quantity.is_none() && line.issue.is_none() {
             line.issue = Some(DataIssue::Untracked);
         }
-        line
     }
 
     fn shopify(&mut self, raw: &RawRow, st: &mut PlatformState) -> Option<CatalogLine> {
@@ -1084,24 +1096,8 @@ impl RowReader<'_> {
                 st.woo_parents.insert(format!("id:{i}"), category);
             }
         }
-        if line.sku.is_empty() {
-            match &id {
-                Some(i) => line.sku = format!("id:{i}"),
-                None => {
-                    self.warn(
-                        raw,
-                        "sku",
-                        "the row has data but no sku; line skipped (give it a sku)".into(),
-                    );
-                    line.issue = Some(DataIssue::BadData);
-                    line.sku = format!("(row {})", raw.row);
-                }
-            }
-        }
-        if line.quantity.is_none() && line.issue.is_none() {
-            // `Stock` is empty unless WooCommerce manages stock for the product.
-            line.issue = Some(DataIssue::Untracked);
-        }
+        // `Stock` is empty unless WooCommerce manages stock for the product.
+        self.key_and_track(raw, &mut line, id.clone());
         if let Some(n) = &line.name {
             line.aliases.push(n.clone());
         }
@@ -1152,24 +1148,9 @@ impl RowReader<'_> {
 
     fn prestashop(&mut self, raw: &RawRow) -> Option<CatalogLine> {
         let mut line = self.common(raw, true);
-        if line.sku.is_empty() {
-            // PrestaShop's own key is the product id when the reference is blank.
-            match line.product_id.clone() {
-                Some(id) => line.sku = format!("id:{id}"),
-                None => {
-                    self.warn(
-                        raw,
-                        "sku",
-                        "the row has data but no sku; line skipped (give it a sku)".into(),
-                    );
-                    line.issue = Some(DataIssue::BadData);
-                    line.sku = format!("(row {})", raw.row);
-                }
-            }
-        }
-        if line.quantity.is_none() && line.issue.is_none() {
-            line.issue = Some(DataIssue::Untracked);
-        }
+        // PrestaShop's own key is the product id when the reference is blank.
+        let id = line.product_id.clone();
+        self.key_and_track(raw, &mut line, id);
         let amount = self.sale_number(raw, &mut line, "discount_amount");
         let percent = self.sale_number(raw, &mut line, "discount_percent");
         if let Some(regular) = line.price.filter(|p| *p > Decimal::ZERO) {
