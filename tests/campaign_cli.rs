@@ -218,10 +218,13 @@ fn catalog_column(name: &str) -> HashSet<String> {
 }
 
 /// Files (and folders) in a folder, empty when it does not exist.
+/// What a folder holds, but the lock file `apply` leaves in the campaigns folder (the handle of
+/// its OS lock, never deleted).
 fn entries(dir: &Path) -> Vec<String> {
     match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != ".clearance-write.lock")
             .collect(),
         Err(_) => Vec::new(),
     }

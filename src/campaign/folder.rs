@@ -15,6 +15,7 @@ use super::review;
 use crate::error::{Error, Result};
 use crate::io::write::atomic::{ensure_dir, fail_point};
 use crate::io::write::files::{write_csv, write_json};
+use crate::io::write::journal::sync_dir;
 use std::path::{Path, PathBuf};
 
 /// The lock file in a campaign folder taken by every command that writes a revision.
@@ -153,8 +154,10 @@ pub fn require_campaign(root: &Path) -> Result<()> {
 }
 
 /// Build revision `revision` of the campaign in `root`: `fill` writes its files into a temporary
-/// folder inside `root/revisions/`, which is then renamed to `revisions/NNN/`. An existing
-/// revision folder is never replaced; a failure leaves no revision behind.
+/// folder inside `root/revisions/`, which is then renamed to `revisions/NNN/` (one rename: the
+/// revision is complete or absent at any instant). An existing revision folder is never
+/// replaced; a failure leaves no revision behind. The caller holds [`LOCK_FILE`], so temporary
+/// folders already in `revisions/` are from stopped runs and are removed first.
 pub fn write_revision_folder(
     root: &Path,
     revision: u32,
@@ -171,22 +174,51 @@ pub fn write_revision_folder(
             ),
         ));
     }
+    remove_stopped_revisions(&revisions);
     let tmp = tempfile::Builder::new()
-        .prefix(".clearance-revision-")
+        .prefix(REVISION_TEMP_PREFIX)
         .tempdir_in(&revisions)
         .map_err(|e| Error::output(&revisions, format!("cannot create a folder: {e}")))?;
     fill(tmp.path())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755));
+    }
+    sync_dir(tmp.path());
     let kept = tmp.keep();
     std::fs::rename(&kept, &target).map_err(|e| {
         let _ = std::fs::remove_dir_all(&kept);
         Error::output(&target, format!("cannot move the revision into place: {e}"))
     })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755));
-    }
+    sync_dir(&revisions);
     Ok(target)
+}
+
+/// A revision being built, before its rename to `revisions/NNN/`.
+const REVISION_TEMP_PREFIX: &str = ".clearance-revision-";
+
+/// Temporary revision folders of stopped runs (only called under [`LOCK_FILE`]).
+fn remove_stopped_revisions(revisions: &Path) {
+    let Ok(entries) = std::fs::read_dir(revisions) else {
+        return;
+    };
+    for e in entries.filter_map(|e| e.ok()) {
+        if e.file_name()
+            .to_string_lossy()
+            .starts_with(REVISION_TEMP_PREFIX)
+        {
+            let path = e.path();
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() => {
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+                _ => {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+    }
 }
 
 /// Write the review revision `next` into `root/revisions/NNN/`: the campaign, the price list

@@ -132,6 +132,8 @@ pub fn running_campaigns(
     let entries = std::fs::read_dir(dir).map_err(|e| Error::from_io_input(dir, &e))?;
     let mut folders: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
+        // A hidden folder is never a campaign (a temporary package of a stopped run).
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
         .filter(|p| p.join("campaign.json").is_file())
         .collect();

@@ -14,8 +14,8 @@ use crate::io::read::ReadOptions;
 use crate::io::read::plan_file::read_plan;
 use crate::io::read::sales::{Purchases, Window, customer_purchases};
 use crate::io::read::template::read_template;
-use crate::io::write::atomic::ensure_dir;
 use crate::io::write::files::{write_csv, write_json, write_machine_csv};
+use crate::io::write::journal;
 use crate::model::{Plan, Warning};
 use crate::platform::{self, MachineCsv, Platform};
 use chrono::NaiveDate;
@@ -30,6 +30,9 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let cfg = load_campaign_config(args.config.as_deref())?;
+    for note in journal::settle_inputs(&[&args.plan, &args.template])? {
+        out.stderr(&format!("warning: {note}\n"));
+    }
     let plan = read_plan(&args.plan)?;
     let file = read_template(&args.template)?;
     let shown = args.template.display().to_string();
@@ -99,6 +102,13 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     // Built before the folder is read (it writes nothing), so that each campaign already in
     // the folder is read once and looked up against the new campaign's lines.
     let mut campaign = package::build(&plan, &header, &edited, &opts, &slug);
+    // The campaigns folder's write lock from the name check to the rename: two runs cannot
+    // both take a name, and what a stopped run left (a temporary package) is removed first.
+    let mut settled = Vec::new();
+    let _claim = journal::claim(&args.out, &mut settled)?;
+    for note in &settled {
+        out.stderr(&format!("warning: {note}\n"));
+    }
     let others = existing_campaigns(&args.out, &campaign);
     let names: Vec<String> = others.iter().map(|c| c.name.clone()).collect();
     let header_problems = header::check(&header, today, &names);
@@ -259,6 +269,8 @@ fn existing_campaigns(dir: &Path, c: &Campaign) -> Vec<Existing> {
     };
     let mut folders: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
+        // A hidden folder is never a campaign (a temporary package of a stopped run).
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
@@ -371,9 +383,8 @@ fn write_package(
     platform_csv: &[MachineCsv],
     rules: &[serde_json::Value],
 ) -> Result<()> {
-    ensure_dir(out)?;
     let tmp = tempfile::Builder::new()
-        .prefix(".clearance-campaign-")
+        .prefix(journal::CAMPAIGN_TEMP_PREFIX)
         .tempdir_in(out)
         .map_err(|e| Error::output(out, format!("cannot create a folder: {e}")))?;
     let dir = tmp.path();
@@ -403,17 +414,20 @@ fn write_package(
     if let Some(rows) = quotes {
         write_csv(dir, "quotes.csv", &package::QUOTE_COLUMNS, rows)?;
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+    }
+    journal::sync_dir(dir);
+    // One rename puts the whole package in place; a run stopped before it leaves a hidden
+    // temporary folder, removed by the next run that takes the folder's lock.
     let kept = tmp.keep();
     std::fs::rename(&kept, target).map_err(|e| {
         let _ = std::fs::remove_dir_all(&kept);
         Error::output(target, format!("cannot move the package into place: {e}"))
     })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o755));
-        // The rename itself made durable: a crash right after cannot lose the package.
-        let _ = std::fs::File::open(out).and_then(|d| d.sync_all());
-    }
+    // The rename itself made durable: a crash right after cannot lose the package.
+    journal::sync_dir(out);
     Ok(())
 }

@@ -3,7 +3,8 @@
 use crate::cli::{OutputFormat, PlanArgs};
 use crate::config::resolve_plan;
 use crate::error::{Error, Result};
-use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
+use crate::io::write::atomic::{Staged, check_overwrite};
+use crate::io::write::journal;
 use crate::io::write::{csv_out, json, template, terminal, xlsx};
 use crate::{Output, print_run_warnings};
 use std::path::{Path, PathBuf};
@@ -30,7 +31,12 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
         args.out.display()
     ));
 
-    ensure_dir(&args.out)?;
+    // The folder's write lock for the rest of the run; what a stopped run left is settled first.
+    let mut settled = Vec::new();
+    let claim = journal::claim(&args.out, &mut settled)?;
+    for note in &settled {
+        out.stderr(&format!("warning: {note}\n"));
+    }
     // Each workbook on its own thread while JSON and CSV are written; all renamed into place together.
     let plan_ref = &plan;
     let targets_ref = &targets;
@@ -83,7 +89,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
     let staged_xlsx = staged_xlsx?;
     let mut staged = staged?;
     staged.merge(staged_xlsx);
-    crate::Timings::time("rename into place", || staged.commit())?;
+    crate::Timings::time("rename into place", || staged.commit(&claim))?;
     timings.mark("plan files");
     progress.finish();
 

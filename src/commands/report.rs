@@ -8,6 +8,7 @@ use crate::config::resolve_plan;
 use crate::error::{Error, Result};
 use crate::io::read::dates::iso_week;
 use crate::io::write::atomic::{ensure_dir, fail_point};
+use crate::io::write::journal::sync_dir;
 use crate::io::write::lock::Lock;
 use crate::io::write::report_text::{self, Chart};
 use crate::io::write::report_xlsx;
@@ -45,6 +46,9 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
         Duration::from_secs(args.lock_wait),
     )?;
 
+    for note in settle_reports(&args.out) {
+        out.stderr(&format!("warning: {note}\n"));
+    }
     let target = args.out.join(&week);
     refuse_a_file_at(&target)?;
 
@@ -165,7 +169,7 @@ fn refuse_a_file_at(target: &Path) -> Result<()> {
 /// Build the week in a temporary folder inside `out`, then swap it into place.
 fn write_week(out: &Path, target: &Path, summary: &Summary, charts: &[Chart]) -> Result<()> {
     let tmp = tempfile::Builder::new()
-        .prefix(".clearance-report-")
+        .prefix(BUILD_PREFIX)
         .tempdir_in(out)
         .map_err(|e| Error::output(out, format!("cannot create a folder: {e}")))?;
     let dir = tmp.path();
@@ -176,42 +180,122 @@ fn write_week(out: &Path, target: &Path, summary: &Summary, charts: &[Chart]) ->
     write_file(dir, "report.html", &report_text::html(summary, charts))?;
     let xlsx = dir.join("report.xlsx");
     report_xlsx::write(summary, charts, &target.join("report.xlsx"), &xlsx)?;
+    std::fs::File::open(&xlsx)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::output(&xlsx, format!("cannot write: {e}")))?;
     fail_point(&xlsx)?;
 
-    // Checked again: the file may have appeared while the report was built.
-    refuse_a_file_at(target)?;
-    let fresh = tmp.keep();
-    let old: Option<PathBuf> = if target.exists() {
-        let aside = out.join(format!(
-            ".clearance-old-{}-{}",
-            summary.week,
-            std::process::id()
-        ));
-        std::fs::rename(target, &aside).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&fresh);
-            Error::output(target, format!("cannot replace the previous report: {e}"))
-        })?;
-        Some(aside)
-    } else {
-        None
-    };
-    if let Err(e) = std::fs::rename(&fresh, target) {
-        if let Some(aside) = &old {
-            let _ = std::fs::rename(aside, target);
-        }
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(Error::output(
-            target,
-            format!("cannot move the report into place: {e}"),
-        ));
-    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o755));
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
     }
-    if let Some(aside) = old {
-        let _ = std::fs::remove_dir_all(aside);
+    sync_dir(dir);
+    // Checked again: the file may have appeared while the report was built.
+    refuse_a_file_at(target)?;
+    let fresh = tmp.keep();
+    let old = match swap_into_place(&fresh, target, out, &summary.week) {
+        Ok(old) => old,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err(Error::output(
+                target,
+                format!("cannot move the report into place: {e}"),
+            ));
+        }
+    };
+    sync_dir(out);
+    if let Some(old) = old {
+        let _ = std::fs::remove_dir_all(old);
     }
     Ok(())
+}
+
+/// Temporary week folders (being built) and previous weeks (being replaced).
+const BUILD_PREFIX: &str = ".clearance-report-";
+const OLD_PREFIX: &str = ".clearance-old-";
+
+/// Put the week built in `fresh` at `target`; returns the previous week's folder (now under a
+/// hidden name) for the caller to remove. Where the system can swap two folders in one step
+/// (Linux), the week is never missing; elsewhere the previous week is renamed aside first and
+/// put back by the next run ([`settle_reports`]) if the run stops between the two renames.
+fn swap_into_place(
+    fresh: &Path,
+    target: &Path,
+    out: &Path,
+    week: &str,
+) -> std::io::Result<Option<PathBuf>> {
+    // Anything at the name (a folder, a link: replaced, never followed) is swapped out.
+    if std::fs::symlink_metadata(target).is_err() {
+        std::fs::rename(fresh, target)?;
+        return Ok(None);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, fresh, CWD, target, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(Some(fresh.to_path_buf()));
+        }
+    }
+    let aside = out.join(format!("{OLD_PREFIX}{week}-{}", std::process::id()));
+    std::fs::rename(target, &aside)?;
+    if let Err(e) = std::fs::rename(fresh, target) {
+        let _ = std::fs::rename(&aside, target);
+        return Err(e);
+    }
+    Ok(Some(aside))
+}
+
+/// Under the report lock: what a stopped run left in the reports folder. A previous week set
+/// aside (`.clearance-old-WEEK-PID`) is put back when its week folder is missing, otherwise
+/// removed; weeks being built (`.clearance-report-*`) are removed. Returns notes for warnings.
+fn settle_reports(out: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let (mut removed, mut restored) = (0usize, Vec::new());
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        let week = name
+            .strip_prefix(OLD_PREFIX)
+            .and_then(|rest| rest.rsplit_once('-'))
+            .map(|(week, _pid)| week.to_string());
+        if let Some(week) = week.filter(|w| !w.is_empty() && !w.contains(['/', '\\']) && w != "..")
+        {
+            let target = out.join(&week);
+            if is_dir
+                && std::fs::symlink_metadata(&target).is_err()
+                && std::fs::rename(&path, &target).is_ok()
+            {
+                restored.push(week);
+                continue;
+            }
+        } else if !name.starts_with(BUILD_PREFIX) {
+            continue;
+        }
+        if is_dir {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+        removed += 1;
+    }
+    sync_dir(out);
+    let mut notes = Vec::new();
+    if !restored.is_empty() {
+        notes.push(format!(
+            "{}: a run was stopped while it replaced {}; the previous report was put back",
+            out.display(),
+            restored.join(", ")
+        ));
+    }
+    if removed > 0 {
+        notes.push(format!(
+            "{}: removed {removed} temporary folder(s) left by a run that was stopped",
+            out.display()
+        ));
+    }
+    notes
 }

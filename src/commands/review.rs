@@ -27,7 +27,8 @@ use crate::config::resolve_review;
 use crate::error::{Error, Result};
 use crate::io::read::catalog::read_catalog;
 use crate::io::read::{ReadOptions, sha256_file};
-use crate::io::write::atomic::{Staged, check_overwrite, ensure_dir};
+use crate::io::write::atomic::{Staged, check_overwrite};
+use crate::io::write::journal;
 use crate::io::write::lock::Lock;
 use crate::io::write::review_xlsx;
 use crate::model::{InputFile, Warning};
@@ -148,7 +149,11 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
     };
     // The review files are staged first, the revision folder renamed into place next, the
     // review files last: a run that fails leaves neither a revision nor half the outputs.
-    ensure_dir(&args.out)?;
+    let mut settled = Vec::new();
+    let claim = journal::claim(&args.out, &mut settled)?;
+    for note in &settled {
+        out.stderr(&format!("warning: {note}\n"));
+    }
     let mut staged = Staged::new();
     staged.write(&targets[0], |w| {
         serde_json::to_writer_pretty(&mut *w, &review)
@@ -163,7 +168,7 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
         progress.step("writing the next revision".to_string());
         write_revision(&found.root, next)?;
     }
-    staged.commit()?;
+    staged.commit(&claim)?;
     progress.finish();
 
     if !args.common.quiet {

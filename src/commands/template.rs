@@ -5,10 +5,16 @@ use crate::cli::TemplateArgs;
 use crate::error::Result;
 use crate::io::read::plan_file::read_plan;
 use crate::io::write::atomic::{Staged, check_overwrite};
+use crate::io::write::journal;
 use crate::io::write::template::write_template;
 use std::path::PathBuf;
 
 pub fn run(args: &TemplateArgs, out: &mut Output) -> Result<()> {
+    if let Some(p) = &args.plan {
+        for note in journal::settle_inputs(&[p])? {
+            out.stderr(&format!("warning: {note}\n"));
+        }
+    }
     let plan = match &args.plan {
         Some(p) => Some(read_plan(p)?),
         None => None,
@@ -22,9 +28,14 @@ pub fn run(args: &TemplateArgs, out: &mut Output) -> Result<()> {
         (None, None) => PathBuf::from("upload-template.xlsx"),
     };
     check_overwrite(std::slice::from_ref(&target), args.force)?;
+    let mut settled = Vec::new();
+    let claim = journal::claim(&journal::folder_of(&target), &mut settled)?;
+    for note in &settled {
+        out.stderr(&format!("warning: {note}\n"));
+    }
     let mut staged = Staged::new();
     staged.write_with_path(&target, |tmp| write_template(plan.as_ref(), &target, tmp))?;
-    staged.commit()?;
+    staged.commit(&claim)?;
     let rows = plan
         .as_ref()
         .map(|p| crate::campaign::template::template_lines(p).count())

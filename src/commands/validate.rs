@@ -6,8 +6,12 @@ use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::io::read::plan_file::read_plan;
 use crate::io::read::template::read_template;
+use crate::io::write::journal;
 
 pub fn run(args: &ValidateArgs, out: &mut Output) -> Result<()> {
+    for note in journal::settle_inputs(&[&args.plan, &args.template])? {
+        out.stderr(&format!("warning: {note}\n"));
+    }
     let plan = read_plan(&args.plan)?;
     let file = read_template(&args.template)?;
     let shown = args.template.display().to_string();

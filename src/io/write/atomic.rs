@@ -51,48 +51,96 @@ impl Staged {
         self.files.extend(other.files);
     }
 
-    /// Rename every staged file into place.
-    /// Rename every staged file into place, all or nothing: the files it replaces are set
-    /// aside first and put back if any rename fails, so a failed run leaves the previous
-    /// outputs as they were and no half-written file.
-    pub fn commit(self) -> Result<Vec<PathBuf>> {
-        // Everything on disk before the first rename.
-        for (tmp, target) in &self.files {
+    /// Rename every staged file into place, all or nothing at any instant (see
+    /// [`super::journal`]): each file it replaces keeps a second name until the commit is
+    /// done, a journal records the commit before the first rename, and a failure puts every
+    /// previous file back. The files are in one folder, whose write lock `_claim` is.
+    pub fn commit(self, _claim: &super::lock::Lock) -> Result<Vec<PathBuf>> {
+        use super::journal::{self, Entry, Journal, State};
+        let Some((_, first)) = self.files.first() else {
+            return Ok(Vec::new());
+        };
+        let dir = journal::folder_of(first);
+        let mut temps = Vec::new();
+        let mut entries = Vec::new();
+        for (tmp, target) in self.files {
+            // Everything on disk before the first rename.
             tmp.as_file()
                 .sync_all()
-                .map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
+                .map_err(|e| Error::output(&target, format!("cannot write: {e}")))?;
             set_readable(tmp.as_file());
+            if journal::folder_of(&target) != dir {
+                return Err(Error::Internal(format!(
+                    "{} is not in {}: files committed together share a folder",
+                    target.display(),
+                    dir.display()
+                )));
+            }
+            entries.push(Entry {
+                tmp: file_name(tmp.path())?,
+                target: file_name(&target)?,
+                backup: None,
+            });
+            temps.push(tmp.into_temp_path());
         }
-        let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new(); // (target, its previous version)
-        let mut placed: Vec<PathBuf> = Vec::new();
-        let result = (|| -> Result<()> {
-            for (tmp, target) in self.files {
-                if target.exists() {
-                    let backup = backup_name(&target);
-                    std::fs::rename(&target, &backup)
-                        .map_err(|e| Error::output(&target, format!("cannot replace: {e}")))?;
-                    aside.push((target.clone(), backup));
+        let targets: Vec<PathBuf> = entries.iter().map(|e| dir.join(&e.target)).collect();
+        // From here the temporary files are removed by this function or by the next run's
+        // recovery, never by a destructor halfway through.
+        for t in temps {
+            let _ = t.keep();
+        }
+        let mut journal = Journal {
+            state: State::Commit,
+            entries,
+        };
+        let prepared = (|| -> Result<()> {
+            for e in &mut journal.entries {
+                let target = dir.join(&e.target);
+                let Ok(meta) = std::fs::symlink_metadata(&target) else {
+                    continue;
+                };
+                if meta.is_dir() {
+                    return Err(Error::output(
+                        &target,
+                        "is a folder where this file goes; move it and run again",
+                    ));
                 }
+                let backup = journal::backup_name(&e.target);
+                second_name(&target, &dir.join(&backup))?;
+                e.backup = Some(backup);
+            }
+            journal::write(&dir, &journal)
+        })();
+        if let Err(e) = prepared {
+            // Nothing was replaced: the temporary files and second names go.
+            for entry in &journal.entries {
+                let _ = std::fs::remove_file(dir.join(&entry.tmp));
+                if let Some(b) = &entry.backup {
+                    let _ = std::fs::remove_file(dir.join(b));
+                }
+            }
+            return Err(e);
+        }
+        let renamed = (|| -> Result<()> {
+            for e in &journal.entries {
+                let target = dir.join(&e.target);
                 fail_point(&target)?;
-                tmp.persist(&target)
-                    .map_err(|e| Error::output(&target, format!("cannot write: {}", e.error)))?;
-                placed.push(target);
+                std::fs::rename(dir.join(&e.tmp), &target)
+                    .map_err(|err| Error::output(&target, format!("cannot write: {err}")))?;
             }
             Ok(())
         })();
-        match result {
+        match renamed {
             Ok(()) => {
-                for (_, backup) in &aside {
-                    let _ = std::fs::remove_file(backup);
-                }
-                Ok(placed)
+                journal::carry_out(&dir, &journal)?;
+                Ok(targets)
             }
             Err(e) => {
-                for target in &placed {
-                    let _ = std::fs::remove_file(target);
-                }
-                for (target, backup) in &aside {
-                    let _ = std::fs::rename(backup, target);
+                journal.state = State::Undo;
+                // When even the undo cannot be recorded, the commit journal stays and the next
+                // run finishes the commit: one complete set either way.
+                if journal::write(&dir, &journal).is_ok() {
+                    let _ = journal::carry_out(&dir, &journal);
                 }
                 Err(e)
             }
@@ -100,12 +148,24 @@ impl Staged {
     }
 }
 
-fn backup_name(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target.with_file_name(format!(".{name}.clearance-previous-{}", std::process::id()))
+fn file_name(p: &Path) -> Result<String> {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_string)
+        .ok_or_else(|| Error::output(p, "cannot write: the file name is not UTF-8"))
+}
+
+/// A second name for `target` while it is replaced: a hard link (instant, no copy), or a copy
+/// where the file system has no hard links.
+fn second_name(target: &Path, backup: &Path) -> Result<()> {
+    let _ = std::fs::remove_file(backup);
+    if std::fs::hard_link(target, backup).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(target, backup)
+        .and_then(|_| std::fs::File::open(backup)?.sync_all())
+        .map(|_| ())
+        .map_err(|e| Error::output(target, format!("cannot keep the previous version: {e}")))
 }
 
 /// Test hook: `CLEARANCE_FAIL_AFTER=<file name>` makes writing fail at that file, so tests can

@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod csv_out;
 pub mod files;
 pub mod inert;
+pub mod journal;
 pub mod json;
 pub mod lock;
 pub mod report_text;
