@@ -68,13 +68,19 @@ fn killed_at(call: &str, n: usize, args: &[OsString]) -> bool {
     }
 }
 
-/// Every (call, n) at which a run of `args` is killed, one after the other: the iterator runs
-/// the kill, the caller checks and restores the folder before the next one.
-fn every_call(args: &[OsString]) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+/// Every (call, n) at which a run of `args` is killed, one after the other: `reset` puts the
+/// starting state back before each run; the caller checks the state each kill left.
+fn every_call<'a>(
+    args: &'a [OsString],
+    reset: impl Fn() + Copy + 'a,
+) -> impl Iterator<Item = (&'static str, usize)> + 'a {
     CALLS.split(',').flat_map(move |call| {
         (1..)
             .inspect(move |&n| assert!(n < MAX_CALLS, "{call}: still killed at call {n}"))
-            .take_while(move |&n| killed_at(call, n, args))
+            .take_while(move |&n| {
+                reset();
+                killed_at(call, n, args)
+            })
             .map(move |n| (call, n))
     })
 }
@@ -240,7 +246,8 @@ fn plan_killed_at_every_rename_and_unlink_leaves_one_complete_set() {
 
     let mut seen = BTreeMap::new();
     let mut kills = 0;
-    for (call, n) in every_call(&plan_args(new_catalog, &out)) {
+    let new_args = plan_args(new_catalog, &out);
+    for (call, n) in every_call(&new_args, || restore(&out, &old)) {
         kills += 1;
         let at = format!("plan killed at {call} number {n}");
         let raw = snapshot(&out);
@@ -274,7 +281,6 @@ fn plan_killed_at_every_rename_and_unlink_leaves_one_complete_set() {
             "new"
         );
         assert!(leftovers(&out).is_empty(), "{at}: {:?}", leftovers(&out));
-        restore(&out, &old);
     }
     eprintln!("plan: killed at {kills} calls: {seen:?}");
     assert_eq!(
@@ -284,4 +290,351 @@ fn plan_killed_at_every_rename_and_unlink_leaves_one_complete_set() {
     // Kills fell before the commit (old set) and inside it (new set after recovery).
     assert!(seen.get("old").is_some_and(|&c| c > 0), "{seen:?}");
     assert!(seen.get("new").is_some_and(|&c| c > 0), "{seen:?}");
+}
+
+/// Files under `dir` but lock files (`name` relative to `dir`).
+fn without_locks(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(n, _)| !n.ends_with(".lock"))
+        .collect()
+}
+
+#[test]
+fn report_killed_at_every_rename_and_unlink_keeps_a_complete_week() {
+    if !strace_works() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("reports");
+    let reference = tmp.path().join("reference");
+    let report_args = |catalog: &str, dir: &Path| {
+        args(&[
+            &"report",
+            &catalog,
+            &"--sales",
+            &"fixtures/report/sales.csv",
+            &"--as-of",
+            &"2026-11-22",
+            &"--out",
+            &dir,
+            &"--quiet",
+        ])
+    };
+    let (old_catalog, new_catalog) = ("fixtures/report/catalog.csv", "fixtures/basic.csv");
+    assert_eq!(run(&report_args(old_catalog, &out)).0, 0);
+    let week = "2026-W47";
+    let old = without_locks(&out.join(week));
+    assert_eq!(old.len(), 4, "{:?}", old.keys());
+    assert_eq!(run(&report_args(new_catalog, &reference)).0, 0);
+    let new_summary =
+        json_without_time(&std::fs::read(reference.join(week).join("summary.json")).unwrap());
+    let which = |files: &BTreeMap<String, Vec<u8>>, at: &str| -> &'static str {
+        if *files == old {
+            return "old";
+        }
+        let names: Vec<&String> = files.keys().collect();
+        assert_eq!(names.len(), 4, "{at}: a complete week: {names:?}");
+        for (name, bytes) in files {
+            assert_ne!(
+                old.get(name),
+                Some(bytes),
+                "{at}: {name} is old beside new files"
+            );
+        }
+        assert_eq!(
+            json_without_time(&files["summary.json"]),
+            new_summary,
+            "{at}"
+        );
+        "new"
+    };
+    let all = snapshot(&out);
+    let mut seen = BTreeMap::new();
+    let new_args = report_args(new_catalog, &out);
+    for (call, n) in every_call(&new_args, || restore(&out, &all)) {
+        let at = format!("report killed at {call} number {n}");
+        let week_dir = out.join(week);
+        if week_dir.is_dir() {
+            *seen
+                .entry(which(&without_locks(&week_dir), &at))
+                .or_insert(0) += 1;
+        } else {
+            // Only where the system cannot swap two folders: the previous week is set aside
+            // and the next run puts it back.
+            assert!(
+                snapshot(&out)
+                    .keys()
+                    .any(|k| k.starts_with(".clearance-old-")),
+                "{at}: the week folder is gone"
+            );
+        }
+        let (code, err) = run(&report_args(new_catalog, &out));
+        assert_eq!(code, 0, "{at}: the next run: {err}");
+        assert_eq!(which(&without_locks(&out.join(week)), &at), "new");
+        assert!(leftovers(&out).is_empty(), "{at}: {:?}", leftovers(&out));
+    }
+    eprintln!("report: {seen:?}");
+    assert!(seen.get("old").is_some_and(|&c| c > 0), "{seen:?}");
+    assert!(seen.get("new").is_some_and(|&c| c > 0), "{seen:?}");
+}
+
+/// A plan of the review fixtures in `tmp/plan`, for apply.
+fn review_plan(tmp: &Path) -> PathBuf {
+    let plan = tmp.join("plan");
+    let (code, err) = run(&args(&[
+        &"plan",
+        &"fixtures/review/catalog.csv",
+        &"--sales",
+        &"fixtures/review/sales.csv",
+        &"--as-of",
+        &AS_OF,
+        &"--out",
+        &plan,
+        &"--quiet",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    plan
+}
+
+fn apply_args(plan: &Path, campaigns: &Path, extra: &[&str]) -> Vec<OsString> {
+    let mut a = args(&[
+        &"apply",
+        &plan.join("upload-template.xlsx"),
+        &"--plan",
+        &plan.join("plan.json"),
+        &"--out",
+        &campaigns,
+        &"--name",
+        &"Winter clearance",
+        &"--start",
+        &"2026-11-23",
+        &"--as-of",
+        &AS_OF,
+        &"--quiet",
+    ]);
+    a.extend(extra.iter().map(OsString::from));
+    a
+}
+
+/// A campaign folder is complete: campaign.json and every file it lists.
+fn complete_campaign(dir: &Path, at: &str) -> Value {
+    let c: Value = serde_json::from_slice(&std::fs::read(dir.join("campaign.json")).unwrap())
+        .unwrap_or_else(|e| panic!("{at}: campaign.json: {e}"));
+    for f in c["files"].as_array().expect("files") {
+        let p = dir.join(f.as_str().unwrap());
+        assert!(p.is_file(), "{at}: {} missing", p.display());
+    }
+    c
+}
+
+#[test]
+fn apply_killed_at_every_rename_and_unlink_leaves_the_campaign_whole_or_absent() {
+    if !strace_works() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = review_plan(tmp.path());
+    let campaigns = tmp.path().join("campaigns");
+    let mut seen = BTreeMap::new();
+    let report = tmp.path().join("reports");
+    let apply = apply_args(&plan, &campaigns, &[]);
+    let reset = || {
+        let _ = std::fs::remove_dir_all(&campaigns);
+        let _ = std::fs::remove_dir_all(&report);
+    };
+    for (call, n) in every_call(&apply, reset) {
+        let at = format!("apply killed at {call} number {n}");
+        let folder = campaigns.join("winter-clearance");
+        let was_written = folder.exists();
+        if was_written {
+            complete_campaign(&folder, &at);
+        }
+        // The report never lists a stopped run's temporary package.
+        if campaigns.exists() {
+            let out = Command::new(clearance())
+                .args([
+                    "report",
+                    "fixtures/review/catalog.csv",
+                    "--sales",
+                    "fixtures/review/sales.csv",
+                ])
+                .args([
+                    "--as-of",
+                    "2026-11-29",
+                    "--quiet",
+                    "--format",
+                    "json",
+                    "--campaigns",
+                ])
+                .arg(&campaigns)
+                .arg("--out")
+                .arg(&report)
+                .current_dir(root())
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{at}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let listed = summary["campaigns"].as_array().map_or(0, Vec::len);
+            assert_eq!(
+                listed,
+                usize::from(was_written),
+                "{at}: {}",
+                summary["campaigns"]
+            );
+        }
+        // The name is free unless the campaign was written.
+        let (code, err) = run(&apply_args(&plan, &campaigns, &[]));
+        if was_written {
+            assert_eq!(code, 2, "{at}: {err}");
+            assert!(err.contains("already used"), "{at}: {err}");
+        } else {
+            assert_eq!(code, 0, "{at}: {err}");
+        }
+        complete_campaign(&folder, &at);
+        assert!(
+            leftovers(&campaigns).is_empty(),
+            "{at}: {:?}",
+            leftovers(&campaigns)
+        );
+        *seen.entry(was_written).or_insert(0) += 1;
+    }
+    eprintln!("apply: written {seen:?}");
+    assert!(seen.get(&false).is_some_and(|&c| c > 0), "{seen:?}");
+}
+
+/// A revision folder (`revisions/NNN`) is complete: campaign.json of that revision and the
+/// files `kinds` names.
+fn complete_revision(dir: &Path, n: u64, files: &[&str], at: &str) {
+    let c: Value = serde_json::from_slice(&std::fs::read(dir.join("campaign.json")).unwrap())
+        .unwrap_or_else(|e| panic!("{at}: campaign.json: {e}"));
+    assert_eq!(c["revision"], n, "{at}");
+    for f in files {
+        assert!(
+            dir.join(f).is_file(),
+            "{at}: {f} missing in {}",
+            dir.display()
+        );
+    }
+}
+
+#[test]
+fn review_apply_and_approve_killed_at_every_call_write_a_whole_revision_or_none() {
+    if !strace_works() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = review_plan(tmp.path());
+    let campaigns = tmp.path().join("campaigns");
+    let campaign = campaigns.join("winter-clearance");
+    let rev2 = campaign.join("revisions/002");
+
+    // review --apply on an approved campaign: revision 2 with its price list.
+    assert_eq!(
+        run(&apply_args(
+            &plan,
+            &campaigns,
+            &["--approve", "--by", "A. Buyer"]
+        ))
+        .0,
+        0
+    );
+    let start = snapshot(&campaign);
+    let review_out = tmp.path().join("review");
+    let review = args(&[
+        &"review",
+        &campaign.join("campaign.json"),
+        &"--sales",
+        &"fixtures/review/sales.csv",
+        &"--as-of",
+        &"2026-11-29",
+        &"--out",
+        &review_out,
+        &"--config",
+        &"fixtures/review/clearance.toml",
+        &"--apply",
+        &"--force",
+        &"--quiet",
+    ]);
+    let rev_files = [
+        "campaign.json",
+        "price-list.csv",
+        "discount-rules.json",
+        "revert.csv",
+    ];
+    let mut kills = 0;
+    let reset = || {
+        let _ = std::fs::remove_dir_all(campaign.join("revisions"));
+        restore(&campaign, &start);
+    };
+    for (call, n) in every_call(&review, reset) {
+        kills += 1;
+        let at = format!("review --apply killed at {call} number {n}");
+        let written = rev2.exists();
+        if written {
+            complete_revision(&rev2, 2, &rev_files, &at);
+        }
+        let (code, err) = run(&review);
+        assert_eq!(code, 0, "{at}: the next run: {err}");
+        // The next run reviews revision 2 when it was written, and writes it otherwise.
+        complete_revision(&rev2, 2, &rev_files, &at);
+        if !written {
+            assert!(!campaign.join("revisions/003").exists(), "{at}");
+        }
+        assert!(
+            leftovers(&campaign).is_empty(),
+            "{at}: {:?}",
+            leftovers(&campaign)
+        );
+        assert!(
+            leftovers(&review_out).is_empty(),
+            "{at}: {:?}",
+            leftovers(&review_out)
+        );
+    }
+    assert!(kills > 0);
+
+    // approve on a draft campaign: revision 2, approved.
+    std::fs::remove_dir_all(&campaigns).unwrap();
+    assert_eq!(run(&apply_args(&plan, &campaigns, &[])).0, 0);
+    let start = snapshot(&campaign);
+    let approve = args(&[
+        &"approve",
+        &campaign,
+        &"--by",
+        &"A. Buyer",
+        &"--as-of",
+        &AS_OF,
+    ]);
+    let mut kills = 0;
+    let reset = || {
+        let _ = std::fs::remove_dir_all(campaign.join("revisions"));
+        restore(&campaign, &start);
+    };
+    for (call, n) in every_call(&approve, reset) {
+        kills += 1;
+        let at = format!("approve killed at {call} number {n}");
+        let written = rev2.exists();
+        if written {
+            complete_revision(&rev2, 2, &["campaign.json", "discount-rules.json"], &at);
+        }
+        let (code, err) = run(&approve);
+        if written {
+            assert_ne!(code, 0, "{at}: approved twice");
+        } else {
+            assert_eq!(code, 0, "{at}: the next run: {err}");
+        }
+        complete_revision(&rev2, 2, &["campaign.json", "discount-rules.json"], &at);
+        assert!(
+            leftovers(&campaign).is_empty(),
+            "{at}: {:?}",
+            leftovers(&campaign)
+        );
+    }
+    assert!(kills > 0);
 }
