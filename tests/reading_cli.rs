@@ -332,6 +332,53 @@ fn broken_quotes_are_refused_wherever_they_open_and_multi_line_descriptions_stil
         let run = plan_ok(&[f]);
         assert_eq!(lines(&run.plan()).len(), 1, "{f}");
     }
+    // Narrow files whose description has a middle line with exactly a row's delimiters
+    // (a size list, a sentence with commas, HTML entities in a ;-file) are read: the lines
+    // around it do not complete a row. A value closed at the very end of the file and followed
+    // by a space is closed.
+    for (f, skus) in [
+        ("fixtures/multiline_ok_size_list_4col.csv", vec!["A", "B"]),
+        (
+            "fixtures/multiline_ok_shopify_6col.csv",
+            vec!["TEE-S", "MUG-1"],
+        ),
+        (
+            "fixtures/multiline_ok_semicolon_entities.csv",
+            vec!["TS-1", "TS-2"],
+        ),
+        (
+            "fixtures/multiline_ok_closed_then_space_at_eof.csv",
+            vec!["A"],
+        ),
+    ] {
+        let run = plan_ok(&[f]);
+        let got: Vec<String> = lines(&run.plan())
+            .iter()
+            .map(|l| l["sku"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(got, skus, "{f}");
+    }
+    // Rows swallowed by an inch mark under a header padded with empty columns, and a quote
+    // never closed in a file that ends with a quote written twice: refused on the row.
+    for (f, what) in [
+        (
+            "fixtures/bad/broken_quote_inch_mark_padded_header.csv",
+            "is not closed at the end of its value",
+        ),
+        (
+            "fixtures/bad/unterminated_quote_ends_with_doubled_quote.csv",
+            "is never closed",
+        ),
+    ] {
+        let run = plan(&[f]);
+        run.expect_code(65);
+        assert!(
+            run.stderr()
+                .contains(&format!("{f}, row 2: a quote opened on this row {what}")),
+            "{}",
+            run.stderr()
+        );
+    }
     // A padded title row above a header with empty trailing cells does not hide it.
     let f = "fixtures/bad/broken_quote_padded_header.csv";
     let run = plan(&[f]);

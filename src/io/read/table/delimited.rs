@@ -112,6 +112,9 @@ pub(super) struct Progress {
     /// The field delimiter, and the most fields a record has had (the header's width).
     delimiter: std::sync::atomic::AtomicU8,
     widest: AtomicU64,
+    /// The fields of the last record on one line, trailing empty ones left out (a header
+    /// padded with empty columns is as wide as its rows).
+    last_width: AtomicU64,
 }
 
 /// The CSV byte source: counts what it hands out and refuses to feed one record beyond
@@ -213,12 +216,23 @@ pub(super) fn read_csv_record(
         } else {
             last.saturating_sub(newlines(record.as_slice()) + terminated)
         };
-        // A record that runs to the end of the file with a line break in its last value, in a
-        // file that does not end with a quote: a quote opened and never closed.
+        let delimiter = progress.delimiter.load(Ordering::Relaxed);
+        let raw_quotes = || {
+            reader
+                .get_ref()
+                .raw(start.byte(), end.byte())
+                .map(|raw| scan_quotes(raw, delimiter))
+        };
+        // A record that runs to the end of the file with a line break in its last value and a
+        // quote that the record's bytes never close (or, when they are not kept, a file that
+        // does not end with a quote): a quote opened and never closed.
         if at_eof
-            && progress.last_byte.load(Ordering::Relaxed) != u64::from(b'"')
             && let Some(value) = record.get(record.len().saturating_sub(1))
             && value.contains(&b'\n')
+            && match raw_quotes() {
+                Some(q) => q == Quotes::Open,
+                None => progress.last_byte.load(Ordering::Relaxed) != u64::from(b'"'),
+            }
         {
             let before: u64 = (0..record.len() - 1)
                 .filter_map(|i| record.get(i))
@@ -237,20 +251,29 @@ pub(super) fn read_csv_record(
                 .any(|v| v.contains(&b'\n'));
         let widest = progress.widest.load(Ordering::Relaxed);
         if multi_line {
-            let delimiter = progress.delimiter.load(Ordering::Relaxed);
-            let misplaced = reader
-                .get_ref()
-                .raw(start.byte(), end.byte())
-                .is_some_and(|raw| misplaced_closing_quote(raw, delimiter));
+            let misplaced = raw_quotes().is_some_and(|q| q == Quotes::Misplaced);
             // A quote closed by a quote that happens to end a field (an inch mark, `12"`):
-            // the rows in between are whole rows, lines with exactly a row's delimiters.
-            let whole_rows = widest >= 3
-                && (0..record.len())
-                    .filter_map(|i| record.get(i))
-                    .any(|v| holds_whole_rows(v, delimiter, widest));
+            // the rows in between are whole rows. Checked against the widest record and the
+            // last one-line record without its trailing empty fields.
+            let last_width = progress.last_width.load(Ordering::Relaxed);
+            let whole_rows = (0..record.len()).any(|k| {
+                record.get(k).is_some_and(|v| {
+                    [widest, last_width]
+                        .iter()
+                        .any(|&w| holds_whole_rows(v, delimiter, w, k as u64, record.len() as u64))
+                })
+            });
             if misplaced || whole_rows {
                 return Err(swallowed_quote(display, line));
             }
+        } else {
+            let empty_tail = (0..record.len())
+                .rev()
+                .take_while(|&i| record.get(i).is_some_and(|v| strip_cr(v).is_empty()))
+                .count();
+            progress
+                .last_width
+                .store((record.len() - empty_tail) as u64, Ordering::Relaxed);
         }
         // The header's width, raised after the check so a record that swallowed rows never
         // widens it.
@@ -261,10 +284,23 @@ pub(super) fn read_csv_record(
     }
 }
 
+/// What a record's raw bytes say about its quoted values.
+#[derive(Debug, PartialEq, Clone, Copy)]
+enum Quotes {
+    /// Every quoted value is closed by a quote followed by a delimiter or the line's end.
+    Fine,
+    /// A quoted value is closed by a quote followed by something else: the parser took a
+    /// later quote for the end of a broken one.
+    Misplaced,
+    /// A quoted value runs to the end of the bytes: never closed.
+    Open,
+}
+
 /// Whether a record's raw bytes hold a quoted value closed by a quote that is followed by
 /// something else than a delimiter, another quote (`""`, a quote inside the value) or the
-/// line's end (RFC 4180). Leading blank lines are skipped; an unquoted value's quotes are text.
-fn misplaced_closing_quote(raw: &[u8], delimiter: u8) -> bool {
+/// line's end (RFC 4180), or never closed. Leading blank lines are skipped; an unquoted
+/// value's quotes are text.
+fn scan_quotes(raw: &[u8], delimiter: u8) -> Quotes {
     let mut i = raw
         .iter()
         .position(|&b| b != b'\n' && b != b'\r')
@@ -277,7 +313,7 @@ fn misplaced_closing_quote(raw: &[u8], delimiter: u8) -> bool {
             i += 1;
             loop {
                 match raw.get(i) {
-                    None => return false, // the end: the never-closed check's case
+                    None => return Quotes::Open,
                     Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
                     Some(b'"') => {
                         i += 1;
@@ -288,7 +324,7 @@ fn misplaced_closing_quote(raw: &[u8], delimiter: u8) -> bool {
                         match raw.get(i) {
                             None | Some(b'\r') | Some(b'\n') => {}
                             Some(&c) if c == delimiter => {}
-                            Some(_) => return true,
+                            Some(_) => return Quotes::Misplaced,
                         }
                         break;
                     }
@@ -301,17 +337,45 @@ fn misplaced_closing_quote(raw: &[u8], delimiter: u8) -> bool {
         field_start = b == delimiter || b == b'\n';
         i += 1;
     }
-    false
+    Quotes::Fine
 }
 
-/// Whether a value over three lines or more has a line between its first and last holding
-/// exactly a row's delimiters (`widest - 1`): rows swallowed whole by a broken quote.
-fn holds_whole_rows(value: &[u8], delimiter: u8, widest: u64) -> bool {
-    let lines: Vec<&[u8]> = value.split(|&b| b == b'\n').collect();
-    lines.len() >= 3
-        && lines[1..lines.len() - 1]
-            .iter()
-            .any(|l| l.iter().filter(|&&b| b == delimiter).count() as u64 == widest - 1)
+/// Whether value `k` of a record of `fields` values, over three lines or more, has the shape
+/// of rows of `width` fields swallowed whole by a broken quote: every line between its first
+/// and last (blank ones aside, at least one) holds exactly a row's delimiters, and either its
+/// first line completes the row it opened on or its last line starts a row that the rest of
+/// the record completes. Swallowed rows hold no quote (a quote there would have ended the
+/// broken value: [`scan_quotes`] case), so their counts are exact; a description over several
+/// lines whose middle line happens to hold as many commas (`Sizes: S, M, L, XL`) does not
+/// complete its first or last row and is read.
+fn holds_whole_rows(value: &[u8], delimiter: u8, width: u64, k: u64, fields: u64) -> bool {
+    if width < 3 || k >= width {
+        return false;
+    }
+    let count = |l: &[u8]| l.iter().filter(|&&b| b == delimiter).count() as u64;
+    let row = width - 1;
+    let mut lines = value.split(|&b| b == b'\n');
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let mut middles = 0u64;
+    let mut last: Option<&[u8]> = None;
+    // Lines are counted as they come (never collected: a value of 40 MiB of line breaks).
+    for l in lines {
+        if let Some(prev) = last.replace(l) {
+            let prev = strip_cr(prev);
+            if prev.iter().all(|&b| b == b' ' || b == b'\t') {
+                continue;
+            }
+            if count(prev) != row {
+                return false;
+            }
+            middles += 1;
+        }
+    }
+    let Some(last) = last else { return false };
+    let after = fields.saturating_sub(k + 1);
+    middles > 0 && (count(strip_cr(first)) == row - k || count(strip_cr(last)) + after == row)
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
@@ -452,30 +516,62 @@ mod tests {
 
 #[cfg(test)]
 mod quote_tests {
-    use super::misplaced_closing_quote;
+    use super::{Quotes, holds_whole_rows, scan_quotes};
 
     #[test]
     fn a_quote_closed_before_anything_but_a_delimiter_or_a_line_end_is_misplaced() {
-        assert!(!misplaced_closing_quote(b"A,\"Tee\nS, M, L\",10,100", b','));
-        assert!(!misplaced_closing_quote(
-            b"A,\"He said \"\"hi\"\"\nthen\",5\r",
-            b','
-        ));
-        assert!(!misplaced_closing_quote(b"\n\nA,\"x\ny\"", b','));
-        assert!(!misplaced_closing_quote(
-            b"A;\"<p>a&nbsp;b</p>\n<p>c</p>\";10",
-            b';'
-        ));
-        assert!(misplaced_closing_quote(
-            b"A,\"Boot 12 ,10,100,50\nB,\"Red hat\",5",
-            b','
-        ));
-        assert!(misplaced_closing_quote(b"\"A,Boot,10\nB,\"Hat\",5", b','));
-        assert!(misplaced_closing_quote(b"A,\"x\nD,3,\"10\"", b','));
+        let q = |raw: &[u8], d: u8| scan_quotes(raw, d);
+        assert_eq!(q(b"A,\"Tee\nS, M, L\",10,100", b','), Quotes::Fine);
+        assert_eq!(q(b"A,\"He said \"\"hi\"\"\nthen\",5\r", b','), Quotes::Fine);
+        assert_eq!(q(b"\n\nA,\"x\ny\"", b','), Quotes::Fine);
+        assert_eq!(q(b"A;\"<p>a&nbsp;b</p>\n<p>c</p>\";10", b';'), Quotes::Fine);
+        assert_eq!(
+            q(b"A,\"Boot 12 ,10,100,50\nB,\"Red hat\",5", b','),
+            Quotes::Misplaced
+        );
+        assert_eq!(q(b"\"A,Boot,10\nB,\"Hat\",5", b','), Quotes::Misplaced);
+        assert_eq!(q(b"A,\"x\nD,3,\"10\"", b','), Quotes::Misplaced);
         // Spaces after a closing quote, as the parser allows.
-        assert!(!misplaced_closing_quote(
-            b"S2,\"Pot\" ,\"Gar\nden\",5",
-            b','
+        assert_eq!(q(b"S2,\"Pot\" ,\"Gar\nden\",5", b','), Quotes::Fine);
+        // Closed, then a space, a CR or Ctrl-Z at the end of the file: closed.
+        assert_eq!(q(b"A,Boot,10,100,\"note\nline\" ", b','), Quotes::Fine);
+        assert_eq!(q(b"A,Boot,10,100,\"note\nline\"\r", b','), Quotes::Fine);
+        // Never closed, even when the file ends with a quote written twice.
+        assert_eq!(
+            q(b"A,\"Boot 12,10,100,\nC,Cap,3,4,\"\"", b','),
+            Quotes::Open
+        );
+    }
+
+    #[test]
+    fn rows_swallowed_whole_are_told_from_descriptions_with_commas() {
+        // `A,"Boot 12,10,100` / `B,Hat,5,20` / `C,Pot 12",3,4` read as A's name.
+        let swallowed = b"Boot 12,10,100\nB,Hat,5,20\nC,Pot 12";
+        assert!(holds_whole_rows(swallowed, b',', 4, 1, 4));
+        // A size list in a 4-column file: the middle line has 3 commas, but the first line
+        // does not complete a row and the last does not start one.
+        let sizes = b"Tee\nSizes: S, M, L, XL\n100% cotton";
+        assert!(!holds_whole_rows(sizes, b',', 4, 1, 4));
+        // HTML entities in a ;-file of 6 columns.
+        let html = b"<p>T-shirt</p>\n<ul><li>a&nbsp;: 100&nbsp;% &ndash; b &agrave; 30</li>\n</ul>";
+        assert!(!holds_whole_rows(html, b';', 6, 2, 6));
+        // Two lines: nothing in between.
+        assert!(!holds_whole_rows(
+            b"Boot 12,10,100\nC,Pot 12",
+            b',',
+            4,
+            1,
+            4
         ));
+        // Blank lines in between do not count as rows.
+        assert!(!holds_whole_rows(
+            b"Boot 12,10,100\n\n\nC,Pot",
+            b',',
+            4,
+            1,
+            4
+        ));
+        // A field index past the row: never.
+        assert!(!holds_whole_rows(swallowed, b',', 4, 5, 7));
     }
 }
