@@ -563,7 +563,7 @@ fn lock_held_by_a_live_process_gives_73_within_the_wait_then_succeeds_once_relea
     assert_eq!(
         text(&o.stderr),
         format!(
-            "error: {}: another clearance report run (process {}) is writing this folder; waited 1 s\n",
+            "error: {}: another clearance report run (process {}) is writing this folder; waited 1 s: run again when it has finished (--lock-wait SECONDS waits longer where the command has it)\n",
             lock.display(),
             std::process::id()
         )

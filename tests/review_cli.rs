@@ -558,7 +558,7 @@ fn a_running_apply_holds_the_lock_and_cron_gets_73() {
     assert_eq!(
         r.stderr,
         format!(
-            "error: {}: another clearance review run (process {}) is writing this folder; waited 0 s\n",
+            "error: {}: another clearance review run (process {}) is writing this folder; waited 0 s: run again when it has finished (--lock-wait SECONDS waits longer where the command has it)\n",
             lock.display(),
             std::process::id()
         )

@@ -102,10 +102,23 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     // Built before the folder is read (it writes nothing), so that each campaign already in
     // the folder is read once and looked up against the new campaign's lines.
     let mut campaign = package::build(&plan, &header, &edited, &opts, &slug);
+    // A header wrong whatever the folder holds is refused before the folder is touched.
+    let problems = header::check(&header, today, &[]);
+    if !problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "campaign header: {}",
+            problems.join("; ")
+        )));
+    }
     // The campaigns folder's write lock from the name check to the rename: two runs cannot
     // both take a name, and what a stopped run left (a temporary package) is removed first.
     let mut settled = Vec::new();
-    let _claim = journal::claim(&args.out, &mut settled)?;
+    let _claim = journal::claim(
+        &args.out,
+        journal::Folder::Campaigns,
+        journal::DEFAULT_WAIT,
+        &mut settled,
+    )?;
     for note in &settled {
         out.stderr(&format!("warning: {note}\n"));
     }

@@ -33,7 +33,12 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 
     // The folder's write lock for the rest of the run; what a stopped run left is settled first.
     let mut settled = Vec::new();
-    let claim = journal::claim(&args.out, &mut settled)?;
+    let claim = journal::claim(
+        &args.out,
+        journal::Folder::Files,
+        journal::DEFAULT_WAIT,
+        &mut settled,
+    )?;
     for note in &settled {
         out.stderr(&format!("warning: {note}\n"));
     }

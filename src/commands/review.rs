@@ -147,10 +147,16 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
         warnings,
         lines,
     };
-    // The review files are staged first, the revision folder renamed into place next, the
-    // review files last: a run that fails leaves neither a revision nor half the outputs.
+    // The review files are staged first, the revision folder renamed into place next (whole or
+    // absent at any instant), the review files committed last (all or nothing): a run that
+    // fails before the revision's rename leaves nothing, one that fails after it says so.
     let mut settled = Vec::new();
-    let claim = journal::claim(&args.out, &mut settled)?;
+    let claim = journal::claim(
+        &args.out,
+        journal::Folder::Files,
+        Duration::from_secs(args.lock_wait),
+        &mut settled,
+    )?;
     for note in &settled {
         out.stderr(&format!("warning: {note}\n"));
     }
@@ -164,11 +170,24 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
     staged.write_with_path(&targets[1], |tmp| {
         review_xlsx::write(&review, &targets[1], tmp)
     })?;
-    if let Some(next) = &next {
-        progress.step("writing the next revision".to_string());
-        write_revision(&found.root, next)?;
-    }
-    staged.commit(&claim)?;
+    let written = match &next {
+        Some(next) => {
+            progress.step("writing the next revision".to_string());
+            Some(write_revision(&found.root, next)?)
+        }
+        None => None,
+    };
+    staged.commit(&claim).map_err(|e| match &written {
+        // The revision is in place (whole); only the review files are missing.
+        Some(folder) => Error::output(
+            &args.out,
+            format!(
+                "revision written to {}, but the review files could not be written: {e}",
+                folder.display()
+            ),
+        ),
+        None => e,
+    })?;
     progress.finish();
 
     if !args.common.quiet {

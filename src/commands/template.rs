@@ -29,7 +29,12 @@ pub fn run(args: &TemplateArgs, out: &mut Output) -> Result<()> {
     };
     check_overwrite(std::slice::from_ref(&target), args.force)?;
     let mut settled = Vec::new();
-    let claim = journal::claim(&journal::folder_of(&target), &mut settled)?;
+    let claim = journal::claim(
+        &journal::folder_of(&target),
+        journal::Folder::Files,
+        journal::DEFAULT_WAIT,
+        &mut settled,
+    )?;
     for note in &settled {
         out.stderr(&format!("warning: {note}\n"));
     }

@@ -56,13 +56,14 @@ impl Staged {
     /// done, a journal records the commit before the first rename, and a failure puts every
     /// previous file back. The files are in one folder, whose write lock `_claim` is.
     pub fn commit(self, _claim: &super::lock::Lock) -> Result<Vec<PathBuf>> {
-        use super::journal::{self, Entry, Journal, State};
+        use super::journal::{self, Entry, Journal, Name, State};
         let Some((_, first)) = self.files.first() else {
             return Ok(Vec::new());
         };
         let dir = journal::folder_of(first);
         let mut temps = Vec::new();
         let mut entries = Vec::new();
+        let mut targets = Vec::new();
         for (tmp, target) in self.files {
             // Everything on disk before the first rename.
             tmp.as_file()
@@ -77,82 +78,87 @@ impl Staged {
                 )));
             }
             entries.push(Entry {
-                tmp: file_name(tmp.path())?,
-                target: file_name(&target)?,
+                tmp: Name::of(tmp.path())?,
+                target: Name::of(&target)?,
                 backup: None,
             });
-            temps.push(tmp.into_temp_path());
+            temps.push((tmp.into_temp_path(), target.clone()));
+            targets.push(target);
         }
-        let targets: Vec<PathBuf> = entries.iter().map(|e| dir.join(&e.target)).collect();
         // From here the temporary files are removed by this function or by the next run's
         // recovery, never by a destructor halfway through.
-        for t in temps {
-            let _ = t.keep();
-        }
+        let temps: Vec<(PathBuf, PathBuf)> = temps
+            .into_iter()
+            .map(|(t, target)| (t.keep().unwrap_or_default(), target))
+            .collect();
+        let mut backups: Vec<PathBuf> = Vec::new();
         let mut journal = Journal {
             state: State::Commit,
             entries,
         };
         let prepared = (|| -> Result<()> {
-            for e in &mut journal.entries {
-                let target = dir.join(&e.target);
-                let Ok(meta) = std::fs::symlink_metadata(&target) else {
+            for (e, target) in journal.entries.iter_mut().zip(&targets) {
+                let Ok(meta) = std::fs::symlink_metadata(target) else {
                     continue;
                 };
                 if meta.is_dir() {
                     return Err(Error::output(
-                        &target,
+                        target,
                         "is a folder where this file goes; move it and run again",
                     ));
                 }
-                let backup = journal::backup_name(&e.target);
-                second_name(&target, &dir.join(&backup))?;
-                e.backup = Some(backup);
+                let backup = journal::backup_name(target);
+                second_name(target, &backup)?;
+                e.backup = Some(Name::of(&backup)?);
+                backups.push(backup);
             }
             journal::write(&dir, &journal)
         })();
         if let Err(e) = prepared {
             // Nothing was replaced: the temporary files and second names go.
-            for entry in &journal.entries {
-                let _ = std::fs::remove_file(dir.join(&entry.tmp));
-                if let Some(b) = &entry.backup {
-                    let _ = std::fs::remove_file(dir.join(b));
-                }
+            for p in temps.iter().map(|t| &t.0).chain(&backups) {
+                let _ = std::fs::remove_file(p);
             }
             return Err(e);
         }
         let renamed = (|| -> Result<()> {
-            for e in &journal.entries {
-                let target = dir.join(&e.target);
-                fail_point(&target)?;
-                std::fs::rename(dir.join(&e.tmp), &target)
-                    .map_err(|err| Error::output(&target, format!("cannot write: {err}")))?;
+            for (tmp, target) in &temps {
+                fail_point(target)?;
+                std::fs::rename(tmp, target)
+                    .map_err(|err| Error::output(target, format!("cannot write: {err}")))?;
             }
             Ok(())
         })();
-        match renamed {
-            Ok(()) => {
-                journal::carry_out(&dir, &journal)?;
-                Ok(targets)
+        let Err(e) = renamed else {
+            journal::carry_out(&dir, &journal)?;
+            return Ok(targets);
+        };
+        // A rename failed: every previous file is put back, the undo recorded first so that a
+        // stop during it is finished the same way.
+        journal.state = State::Undo;
+        let undone =
+            journal::write(&dir, &journal).and_then(|_| journal::carry_out(&dir, &journal));
+        if let Err(undo) = undone {
+            // The undo could not be recorded or done: finish the commit instead (renames need
+            // no space), so the folder holds one complete set.
+            journal.state = State::Commit;
+            if journal::carry_out(&dir, &journal).is_ok() {
+                return Err(Error::output(
+                    &dir,
+                    format!(
+                        "{e}; the previous files could not be put back ({undo}), so the new files were put in place whole"
+                    ),
+                ));
             }
-            Err(e) => {
-                journal.state = State::Undo;
-                // When even the undo cannot be recorded, the commit journal stays and the next
-                // run finishes the commit: one complete set either way.
-                if journal::write(&dir, &journal).is_ok() {
-                    let _ = journal::carry_out(&dir, &journal);
-                }
-                Err(e)
-            }
+            return Err(Error::output(
+                &dir,
+                format!(
+                    "{e}; a commit is unfinished in this folder ({undo}): the next clearance run into it finishes it"
+                ),
+            ));
         }
+        Err(e)
     }
-}
-
-fn file_name(p: &Path) -> Result<String> {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .map(str::to_string)
-        .ok_or_else(|| Error::output(p, "cannot write: the file name is not UTF-8"))
 }
 
 /// A second name for `target` while it is replaced: a hard link (instant, no copy), or a copy

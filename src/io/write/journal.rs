@@ -51,10 +51,64 @@ pub enum State {
 /// One file of a commit; all names are in the journal's folder.
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct Entry {
-    pub tmp: String,
-    pub target: String,
+    pub tmp: Name,
+    pub target: Name,
     /// The second name of the file `target` replaces; `None` when there was none.
-    pub backup: Option<String>,
+    pub backup: Option<Name>,
+}
+
+/// A file name as the journal keeps it: text, or its bytes where it is not UTF-8 (a Unix file
+/// name can be any bytes: `café.xlsx` saved in Latin-1).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Name {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Name {
+    /// The last part of `path`.
+    pub fn of(path: &Path) -> Result<Name> {
+        let Some(name) = path.file_name() else {
+            return Err(Error::output(path, "cannot write: not a file name"));
+        };
+        if let Some(text) = name.to_str() {
+            return Ok(Name::Text(text.to_string()));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            Ok(Name::Bytes(name.as_bytes().to_vec()))
+        }
+        #[cfg(not(unix))]
+        Err(Error::output(
+            path,
+            "cannot write: the file name is not valid Unicode",
+        ))
+    }
+
+    /// The file in `dir`; `None` for a name this system cannot have.
+    fn in_dir(&self, dir: &Path) -> Option<PathBuf> {
+        let plain = |b: &[u8]| {
+            !b.is_empty() && b != b"." && b != b".." && !b.contains(&b'/') && !b.contains(&b'\\')
+        };
+        match self {
+            Name::Text(t) if plain(t.as_bytes()) => Some(dir.join(t)),
+            #[cfg(unix)]
+            Name::Bytes(b) if plain(b) => {
+                use std::os::unix::ffi::OsStrExt;
+                Some(dir.join(std::ffi::OsStr::from_bytes(b)))
+            }
+            _ => None,
+        }
+    }
+
+    fn shown(&self) -> String {
+        match self {
+            Name::Text(t) => t.clone(),
+            Name::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Debug)]
@@ -64,8 +118,11 @@ pub struct Journal {
 }
 
 /// The second name a replaced file gets while its replacement is renamed into place.
-pub fn backup_name(target: &str) -> String {
-    format!(".{target}{PREVIOUS_MARK}{}", std::process::id())
+pub fn backup_name(target: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(target.file_name().unwrap_or_default());
+    name.push(format!("{PREVIOUS_MARK}{}", std::process::id()));
+    target.with_file_name(name)
 }
 
 /// Write the journal: a temporary file, synced, renamed into place, and the folder synced. Its
@@ -92,65 +149,100 @@ pub fn write(dir: &Path, journal: &Journal) -> Result<()> {
 /// journal and the second names. Each step can be repeated, so a stop here is finished by
 /// the next run the same way.
 pub fn carry_out(dir: &Path, journal: &Journal) -> Result<()> {
+    // Every name is checked before anything is moved: a journal edited by hand cannot move
+    // files out of its folder, nor be carried out halfway.
+    let path = |n: &Name| {
+        n.in_dir(dir).ok_or_else(|| {
+            Error::output(
+                &dir.join(JOURNAL),
+                "names a file outside its folder; delete the journal and run again",
+            )
+        })
+    };
+    let mut files = Vec::new();
     for e in &journal.entries {
-        let (tmp, target) = (dir.join(&e.tmp), dir.join(&e.target));
+        let backup = e.backup.as_ref().map(path).transpose()?;
+        files.push((path(&e.tmp)?, path(&e.target)?, backup));
+    }
+    for (tmp, target, backup) in &files {
         match journal.state {
             State::Commit => {
-                if exists(&tmp) {
-                    std::fs::rename(&tmp, &target).map_err(|err| {
-                        Error::output(&target, format!("cannot move into place: {err}"))
+                if exists(tmp) {
+                    std::fs::rename(tmp, target).map_err(|err| {
+                        Error::output(target, format!("cannot move into place: {err}"))
                     })?;
                 }
             }
-            State::Undo => {
-                match &e.backup {
-                    // Renaming a second name over its own file changes nothing; the second
-                    // name is removed below either way.
-                    Some(b) if exists(&dir.join(b)) => {
-                        std::fs::rename(dir.join(b), &target).map_err(|err| {
-                            Error::output(&target, format!("cannot put back: {err}"))
-                        })?;
-                    }
-                    Some(_) => {}
-                    // A new file that was renamed into place (its temporary file is gone).
-                    None if !exists(&tmp) => remove(&target),
-                    None => {}
+            // A temporary file still there was never renamed: its target is the old file.
+            State::Undo if exists(tmp) => remove(tmp),
+            State::Undo => match backup {
+                Some(b) if exists(b) => {
+                    std::fs::rename(b, target).map_err(|err| {
+                        Error::output(target, format!("cannot put back the previous file: {err}"))
+                    })?;
                 }
-                remove(&tmp);
-            }
+                Some(_) => {}
+                // A new file (nothing was there before): removed.
+                None => remove(target),
+            },
         }
     }
     sync_dir(dir);
     remove(&dir.join(JOURNAL));
-    for b in journal.entries.iter().filter_map(|e| e.backup.as_ref()) {
-        remove(&dir.join(b));
+    for b in files.iter().filter_map(|f| f.2.as_ref()) {
+        remove(b);
     }
     sync_dir(dir);
     Ok(())
 }
 
+/// What a folder is, for what its settling removes.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Folder {
+    /// Output files (`plan`, `template`, `review`): journals and temporary files.
+    Files,
+    /// `apply`'s campaigns folder: also the temporary packages of stopped runs.
+    Campaigns,
+}
+
 /// The folder's write lock, taken for a run that writes into `dir` (created first when
-/// missing), with the leftovers of stopped runs settled. `notes` gets a line for each thing
-/// settled, for the run's warnings.
-pub fn claim(dir: &Path, notes: &mut Vec<String>) -> Result<Lock> {
+/// missing), waiting up to `wait` for another run, with the leftovers of stopped runs
+/// settled. `notes` gets a line for each thing settled, for the run's warnings.
+pub fn claim(dir: &Path, kind: Folder, wait: Duration, notes: &mut Vec<String>) -> Result<Lock> {
     super::atomic::ensure_dir(dir)?;
-    let lock = Lock::take(&dir.join(WRITE_LOCK), "clearance", Duration::ZERO)?;
-    settle(dir, notes)?;
+    let lock = Lock::take(&dir.join(WRITE_LOCK), "clearance", wait)?;
+    settle(dir, kind, notes)?;
     Ok(lock)
 }
 
+/// How long a run waits for another run writing the same folder, when the command has no
+/// `--lock-wait`.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
+
 /// Before reading files from `dir` (a plan.json, a template): a commit a stopped run left
 /// there is finished first, so the files read are one run's, and temporary files of stopped
-/// runs are removed. Nothing happens when there is nothing to settle; a run still writing the
-/// folder is an error (73) only when its commit is in progress.
+/// runs are removed. Nothing happens when there is nothing to settle; a commit in progress
+/// that cannot be finished (another run holds the folder for longer than the wait, or the
+/// folder cannot be written) is an error (73) saying so.
 pub fn settle_for_reading(dir: &Path, notes: &mut Vec<String>) -> Result<()> {
     let journal = exists(&dir.join(JOURNAL));
-    if !journal && !has_leftovers(dir) {
+    if !journal && !has_leftovers(dir, Folder::Files) {
         return Ok(());
     }
-    match Lock::take(&dir.join(WRITE_LOCK), "clearance", Duration::ZERO) {
-        Ok(_lock) => settle(dir, notes),
-        Err(e) if journal => Err(e),
+    let unfinished = |e: Error| {
+        Error::output(
+            &dir.join(JOURNAL),
+            format!(
+                "a commit of a stopped run is unfinished in this folder and could not be finished ({e}); run clearance again with write access to {}",
+                dir.display()
+            ),
+        )
+    };
+    match Lock::take(&dir.join(WRITE_LOCK), "clearance", DEFAULT_WAIT) {
+        Ok(_lock) => {
+            settle(dir, Folder::Files, notes).map_err(|e| if journal { unfinished(e) } else { e })
+        }
+        Err(e) if journal => Err(unfinished(e)),
         // A live run's temporary files, or a folder this user cannot write: left alone.
         Err(_) => Ok(()),
     }
@@ -165,17 +257,17 @@ enum Leftover<'a> {
     Previous(&'a str),
 }
 
-fn leftover(name: &str, is_dir: bool) -> Option<Leftover<'_>> {
+fn leftover(name: &str, is_dir: bool, kind: Folder) -> Option<Leftover<'_>> {
     if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) && !is_dir {
         return Some(Leftover::Temporary);
     }
-    if name.starts_with(CAMPAIGN_TEMP_PREFIX) {
+    if kind == Folder::Campaigns && name.starts_with(CAMPAIGN_TEMP_PREFIX) {
         return Some(Leftover::Temporary);
     }
     previous_of(name).map(Leftover::Previous)
 }
 
-fn has_leftovers(dir: &Path) -> bool {
+fn has_leftovers(dir: &Path, kind: Folder) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
@@ -183,7 +275,7 @@ fn has_leftovers(dir: &Path) -> bool {
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
         e.file_name()
             .to_str()
-            .is_some_and(|n| leftover(n, is_dir).is_some())
+            .is_some_and(|n| leftover(n, is_dir, kind).is_some())
     })
 }
 
@@ -204,12 +296,12 @@ pub fn settle_inputs(files: &[&Path]) -> Result<Vec<String>> {
 
 /// Under the folder's write lock: finish or undo the journal a stopped run left, put back a
 /// replaced file an older version left aside, and remove temporary files and folders.
-fn settle(dir: &Path, notes: &mut Vec<String>) -> Result<()> {
+fn settle(dir: &Path, kind: Folder, notes: &mut Vec<String>) -> Result<()> {
     let journal_path = dir.join(JOURNAL);
     if exists(&journal_path) {
         let journal = read(&journal_path)?;
         carry_out(dir, &journal)?;
-        let names: Vec<&str> = journal.entries.iter().map(|e| e.target.as_str()).collect();
+        let names: Vec<String> = journal.entries.iter().map(|e| e.target.shown()).collect();
         notes.push(match journal.state {
             State::Commit => format!(
                 "{}: a run was stopped while it put its files in place; its new {} were put in place",
@@ -234,7 +326,7 @@ fn settle(dir: &Path, notes: &mut Vec<String>) -> Result<()> {
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
-        match leftover(name, meta.is_dir()) {
+        match leftover(name, meta.is_dir(), kind) {
             None => {}
             Some(Leftover::Temporary) => {
                 remove_any(&path, &meta);
@@ -278,18 +370,6 @@ fn read(path: &Path) -> Result<Journal> {
             format!("is not a commit journal clearance can read ({e}); a run was stopped while committing its files here: check the files in this folder, then delete the journal and run again"),
         )
     })?;
-    // Only plain names in this folder: a journal edited by hand cannot move files elsewhere.
-    let plain = |n: &str| !n.is_empty() && !n.contains(['/', '\\']) && n != "." && n != "..";
-    let ok = journal
-        .entries
-        .iter()
-        .all(|e| plain(&e.tmp) && plain(&e.target) && e.backup.as_deref().is_none_or(plain));
-    if !ok {
-        return Err(Error::output(
-            path,
-            "names files outside its folder; delete the journal and run again",
-        ));
-    }
     Ok(journal)
 }
 
@@ -352,10 +432,27 @@ mod tests {
         assert_eq!(previous_of(".plan.csv.clearance-previous-"), None);
         assert_eq!(previous_of(".plan.csv.clearance-previous-12a"), None);
         assert_eq!(previous_of("plan.csv"), None);
-        assert_eq!(
-            backup_name("plan.json").starts_with(".plan.json.clearance-previous-"),
-            true
+        let b = backup_name(Path::new("out/plan.json"));
+        assert!(
+            b.to_str()
+                .unwrap()
+                .starts_with("out/.plan.json.clearance-previous-")
         );
+    }
+
+    fn text(s: &str) -> Name {
+        Name::Text(s.to_string())
+    }
+
+    /// A campaign temporary folder is only swept from a campaigns folder.
+    #[test]
+    fn campaign_temp_folders_only_in_campaigns_folders() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join(".clearance-campaign-x")).unwrap();
+        settle(d.path(), Folder::Files, &mut Vec::new()).unwrap();
+        assert!(d.path().join(".clearance-campaign-x").exists());
+        settle(d.path(), Folder::Campaigns, &mut Vec::new()).unwrap();
+        assert!(!d.path().join(".clearance-campaign-x").exists());
     }
 
     fn put(dir: &Path, name: &str, text: &str) {
@@ -380,24 +477,25 @@ mod tests {
                     state,
                     entries: vec![
                         Entry {
-                            tmp: ".clearance-1.tmp".into(),
-                            target: "a".into(),
-                            backup: Some(".a.clearance-previous-1".into()),
+                            tmp: text(".clearance-1.tmp"),
+                            target: text("a"),
+                            backup: Some(text(".a.clearance-previous-1")),
                         },
                         Entry {
-                            tmp: ".clearance-2.tmp".into(),
-                            target: "b".into(),
+                            tmp: text(".clearance-2.tmp"),
+                            target: text("b"),
                             backup: None,
                         },
                     ],
                 };
                 // `done` files were renamed into place before the stop.
                 for e in journal.entries.iter().take(done) {
-                    std::fs::rename(dir.join(&e.tmp), dir.join(&e.target)).unwrap();
+                    std::fs::rename(e.tmp.in_dir(dir).unwrap(), e.target.in_dir(dir).unwrap())
+                        .unwrap();
                 }
                 write(dir, &journal).unwrap();
                 let mut notes = Vec::new();
-                settle(dir, &mut notes).unwrap();
+                settle(dir, Folder::Files, &mut notes).unwrap();
                 let want = match state {
                     State::Commit => (Some("new a".to_string()), Some("new b".to_string())),
                     State::Undo => (Some("old a".to_string()), None),
@@ -429,7 +527,7 @@ mod tests {
         std::fs::create_dir(dir.join(".clearance-campaign-x")).unwrap();
         put(dir, "notes.tmp", "mine");
         let mut notes = Vec::new();
-        settle(dir, &mut notes).unwrap();
+        settle(dir, Folder::Campaigns, &mut notes).unwrap();
         assert_eq!(get(dir, "plan.csv").as_deref(), Some("old csv"));
         assert_eq!(get(dir, "plan.json").as_deref(), Some("current"));
         assert_eq!(get(dir, "notes.tmp").as_deref(), Some("mine"));
@@ -447,6 +545,6 @@ mod tests {
             r#"{"state":"commit","entries":[{"tmp":"../x","target":"y","backup":null}]}"#,
         )
         .unwrap();
-        assert!(settle(d.path(), &mut Vec::new()).is_err());
+        assert!(settle(d.path(), Folder::Files, &mut Vec::new()).is_err());
     }
 }

@@ -88,7 +88,7 @@ impl Lock {
                         return Err(Error::output(
                             path,
                             format!(
-                                "another {what} run{holder} is writing this folder; waited {} s",
+                                "another {what} run{holder} is writing this folder; waited {} s: run again when it has finished (--lock-wait SECONDS waits longer where the command has it)",
                                 wait.as_secs()
                             ),
                         ));
