@@ -2,6 +2,12 @@
 //! frozen header, filters, number formats, a colour per class), Skipped (the skipped lines a
 //! person must look at), Data issues (warnings), Summary (totals and native Excel charts).
 //! Row sheets are written in constant-memory mode.
+//!
+//! Formats, as Excel's own tables show them: percentages stored as fractions (25% is 0.25)
+//! with `0%` where every value of the column is a whole percent and `0.0%` otherwise; money
+//! `#,##0.00`; units `#,##0` where every value is whole (projections always whole) and
+//! `#,##0.0#` otherwise; dates as dates. Column widths fit the header's longest word and the
+//! column's content, capped; headers wrap instead of being clipped.
 
 use crate::error::{Error, Result};
 use crate::io::write::TextCells;
@@ -23,8 +29,11 @@ struct Formats {
     header: Format,
     money: Format,
     pct: Format,
+    pct_whole: Format,
     ratio: Format,
     qty: Format,
+    qty_whole: Format,
+    date: Format,
     severe: Format,
     moderate: Format,
 }
@@ -36,11 +45,16 @@ impl Formats {
                 .set_bold()
                 .set_background_color(Color::RGB(0x1F4E78))
                 .set_font_color(Color::White)
-                .set_align(FormatAlign::Center),
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
             money: Format::new().set_num_format("#,##0.00"),
-            pct: Format::new().set_num_format("0.0#\"%\""),
+            pct: Format::new().set_num_format("0.0%"),
+            pct_whole: Format::new().set_num_format("0%"),
             ratio: Format::new().set_num_format("0.000"),
-            qty: Format::new().set_num_format("#,##0.##"),
+            qty: Format::new().set_num_format("#,##0.0#"),
+            qty_whole: Format::new().set_num_format("#,##0"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
             severe: Format::new().set_background_color(Color::RGB(0xF8CBAD)),
             moderate: Format::new().set_background_color(Color::RGB(0xFFE699)),
         }
@@ -48,64 +62,175 @@ impl Formats {
 }
 
 /// How a column's numbers are shown; set once per column, so cells need no format of their own.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Text,
+    /// Units: whole where every value is.
     Qty,
+    /// Projected units: always whole.
+    WholeQty,
     Ratio,
+    /// A percentage (the plan's 25 is written 0.25).
     Pct,
     Money,
 }
 
+/// Header, widest width (characters) and kind of each column of the Plan and Skipped sheets.
 const LINE_COLUMNS: &[(&str, f64, Kind)] = &[
-    ("Rank", 6.0, Kind::Text),
-    ("SKU", 18.0, Kind::Text),
-    ("Name", 32.0, Kind::Text),
-    ("Category", 18.0, Kind::Text),
-    ("Location", 10.0, Kind::Text),
-    ("On hand", 9.0, Kind::Qty),
-    ("Sold", 8.0, Kind::Qty),
-    ("Velocity", 9.0, Kind::Ratio),
+    ("Rank", 8.0, Kind::Text),
+    ("SKU", 24.0, Kind::Text),
+    ("Name", 40.0, Kind::Text),
+    ("Category", 24.0, Kind::Text),
+    ("Location", 16.0, Kind::Text),
+    ("On hand", 12.0, Kind::Qty),
+    ("Sold", 12.0, Kind::Qty),
+    ("Velocity", 10.0, Kind::Ratio),
     ("Class", 10.0, Kind::Text),
-    ("Tier %", 8.0, Kind::Pct),
-    ("Discount %", 10.0, Kind::Pct),
-    ("Max %", 8.0, Kind::Pct),
-    ("Limit", 12.0, Kind::Text),
-    ("Price", 10.0, Kind::Money),
-    ("On sale at", 10.0, Kind::Money),
-    ("Cost", 10.0, Kind::Money),
+    ("Tier", 8.0, Kind::Pct),
+    ("Discount", 10.0, Kind::Pct),
+    ("Max discount", 10.0, Kind::Pct),
+    ("Limit", 14.0, Kind::Text),
+    ("Price", 14.0, Kind::Money),
+    ("On sale at", 14.0, Kind::Money),
+    ("Cost", 14.0, Kind::Money),
     ("Clearance price", 14.0, Kind::Money),
-    ("Margin %", 9.0, Kind::Pct),
-    ("Margin after %", 13.0, Kind::Pct),
-    ("Existing %", 10.0, Kind::Pct),
-    ("Projected sold", 12.0, Kind::Qty),
-    ("Left at end", 11.0, Kind::Qty),
-    ("Flags", 16.0, Kind::Text),
+    ("Margin", 9.0, Kind::Pct),
+    ("Margin after", 9.0, Kind::Pct),
+    ("Existing discount", 10.0, Kind::Pct),
+    ("Projected sold", 12.0, Kind::WholeQty),
+    ("Left at end", 12.0, Kind::WholeQty),
+    ("Flags", 24.0, Kind::Text),
     ("Reason", 16.0, Kind::Text),
     ("Why", 90.0, Kind::Text),
 ];
 
+/// What a column holds, measured before it is written: the widest value (characters, as
+/// shown) and whether every number is whole (in the unit shown: percent for `Pct`).
+#[derive(Clone, Copy, Default)]
+struct Fit {
+    chars: usize,
+    fractional: bool,
+}
+
+impl Fit {
+    fn text(&mut self, s: &str) {
+        self.chars = self.chars.max(s.chars().count());
+    }
+    fn number(&mut self, v: Decimal, kind: Kind) {
+        let shown = if kind == Kind::Pct { v } else { v.abs() };
+        if !shown.fract().is_zero() && kind != Kind::WholeQty {
+            self.fractional = true;
+        }
+        // Digits, thousands separators, sign and decimals as the format shows them.
+        let digits = shown
+            .abs()
+            .trunc()
+            .to_u128()
+            .map_or(16, |n| n.checked_ilog10().map_or(1, |d| d as usize + 1));
+        let extra = match kind {
+            Kind::Money => 3,
+            Kind::Ratio => 4,
+            Kind::Pct => 3,
+            Kind::Qty if self.fractional => 3,
+            _ => 0,
+        };
+        self.chars = self
+            .chars
+            .max(digits + digits.saturating_sub(1) / 3 + extra + 1);
+    }
+}
+
+/// The fit of every line column over `lines` (one pass; text lengths and whole numbers).
+fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
+    let mut fits = vec![Fit::default(); LINE_COLUMNS.len()];
+    for l in lines {
+        let text = [
+            (1, Some(l.sku.as_str())),
+            (2, l.name.as_deref()),
+            (3, l.category.as_deref()),
+            (4, l.location.as_deref()),
+            (12, l.binding_limit.map(|b| b.as_str())),
+            (23, l.reason.map(|x| x.as_str())),
+        ];
+        for (c, v) in text {
+            if let Some(v) = v {
+                fits[c].text(v);
+            }
+        }
+        if !l.flags.is_empty() {
+            fits[22].text(&l.flags.join(", "));
+        }
+        let numbers = [
+            (5, l.quantity),
+            (6, l.sold),
+            (7, l.velocity_ratio),
+            (9, l.tier_discount_pct),
+            (10, l.discount_pct),
+            (11, l.max_discount_pct),
+            (13, l.price),
+            (14, l.live_price),
+            (15, l.cost),
+            (16, l.clearance_price),
+            (17, l.margin_pct),
+            (18, l.margin_after_pct),
+            (19, l.existing_discount_pct),
+            (20, l.projected_units_sold),
+            (21, l.stock_left_at_end),
+        ];
+        for (c, v) in numbers {
+            if let Some(v) = v {
+                fits[c].number(v, LINE_COLUMNS[c].2);
+            }
+        }
+    }
+    fits[0].chars = lines.len().to_string().len();
+    fits[8].chars = "moderate".len();
+    fits
+}
+
+/// Header row with each column's width and number format: the width fits the header's longest
+/// word and the widest value, between 6 characters and the column's cap; headers wrap.
 fn header_row(
     ws: &mut Worksheet,
     names: &[(&str, f64, Kind)],
+    fits: &[Fit],
     fm: &Formats,
 ) -> Result<(), XlsxError> {
-    for (c, (name, width, kind)) in names.iter().enumerate() {
-        let c = c as u16;
-        ws.set_column_width(c, *width)?;
+    let mut wraps = false;
+    for (c, (name, cap, kind)) in names.iter().enumerate() {
+        let fit = fits.get(c).copied().unwrap_or_default();
+        let word = name
+            .split(' ')
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0);
+        // Proportional fonts: a little over a character per character, plus the filter button.
+        let width = (word.max(fit.chars) as f64 * 1.1 + 3.0).clamp(6.0, cap.max(6.0));
+        wraps |= (name.chars().count() as f64 + 2.0) > width;
+        ws.set_column_width(c as u16, width)?;
         let format = match kind {
             Kind::Text => None,
-            Kind::Qty => Some(&fm.qty),
+            Kind::Qty if fit.fractional => Some(&fm.qty),
+            Kind::Qty | Kind::WholeQty => Some(&fm.qty_whole),
             Kind::Ratio => Some(&fm.ratio),
-            Kind::Pct => Some(&fm.pct),
+            Kind::Pct if fit.fractional => Some(&fm.pct),
+            Kind::Pct => Some(&fm.pct_whole),
             Kind::Money => Some(&fm.money),
         };
         if let Some(format) = format {
-            ws.set_column_format(c, format)?;
+            ws.set_column_format(c as u16, format)?;
         }
-        ws.text_with_format(0, c, *name, &fm.header)?;
+    }
+    if wraps {
+        ws.set_row_height(0, 30)?;
+    }
+    for (c, (name, _, _)) in names.iter().enumerate() {
+        ws.text_with_format(0, c as u16, *name, &fm.header)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    // Printed (or saved as PDF) landscape, the header on every page.
+    ws.set_landscape();
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -115,6 +240,15 @@ fn num(ws: &mut Worksheet, r: u32, c: u16, v: Option<Decimal>) -> Result<(), Xls
         ws.write_number(r, c, f(v))?;
     }
     Ok(())
+}
+
+/// A percentage (the plan's 25) as the fraction a `%` format shows (0.25).
+fn pct(ws: &mut Worksheet, r: u32, c: u16, v: Option<Decimal>) -> Result<(), XlsxError> {
+    num(ws, r, c, v.map(as_fraction))
+}
+
+fn as_fraction(v: Decimal) -> Decimal {
+    v.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default()
 }
 
 fn opt_num(
@@ -161,18 +295,18 @@ fn line_row(
         Some(c) => ws.text(r, 8, c.as_str())?,
         None => ws,
     };
-    num(ws, r, 9, l.tier_discount_pct)?;
-    num(ws, r, 10, l.discount_pct)?;
-    num(ws, r, 11, l.max_discount_pct)?;
+    pct(ws, r, 9, l.tier_discount_pct)?;
+    pct(ws, r, 10, l.discount_pct)?;
+    pct(ws, r, 11, l.max_discount_pct)?;
     opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
     num(ws, r, 13, l.price)?;
     // A live markdown's price: the planned discount is taken off it.
     num(ws, r, 14, l.live_price)?;
     num(ws, r, 15, l.cost)?;
     num(ws, r, 16, l.clearance_price)?;
-    num(ws, r, 17, l.margin_pct)?;
-    num(ws, r, 18, l.margin_after_pct)?;
-    num(ws, r, 19, l.existing_discount_pct)?;
+    pct(ws, r, 17, l.margin_pct)?;
+    pct(ws, r, 18, l.margin_after_pct)?;
+    pct(ws, r, 19, l.existing_discount_pct)?;
     num(ws, r, 20, l.projected_units_sold)?;
     num(ws, r, 21, l.stock_left_at_end)?;
     if !l.flags.is_empty() {
@@ -212,7 +346,7 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
 
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Plan")?;
-    header_row(ws, LINE_COLUMNS, &fm)?;
+    header_row(ws, LINE_COLUMNS, &fit_lines(&planned), &fm)?;
     for (i, l) in planned.iter().enumerate() {
         line_row(ws, i as u32 + 1, Some(i + 1), l, &fm)?;
     }
@@ -225,7 +359,7 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
 
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Skipped")?;
-    header_row(ws, LINE_COLUMNS, &fm)?;
+    header_row(ws, LINE_COLUMNS, &fit_lines(&attention), &fm)?;
     for (i, l) in attention.iter().enumerate() {
         line_row(ws, i as u32 + 1, None, l, &fm)?;
     }
@@ -239,13 +373,21 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Data issues")?;
     let cols = [
-        ("File", 30.0, Kind::Text),
-        ("Sheet", 14.0, Kind::Text),
-        ("Row", 8.0, Kind::Text),
-        ("Column", 20.0, Kind::Text),
+        ("File", 40.0, Kind::Text),
+        ("Sheet", 20.0, Kind::Text),
+        ("Row", 10.0, Kind::Qty),
+        ("Column", 24.0, Kind::Text),
         ("Message", 100.0, Kind::Text),
     ];
-    header_row(ws, &cols, &fm)?;
+    let mut fits = vec![Fit::default(); cols.len()];
+    for w in &plan.warnings {
+        fits[0].text(&w.file);
+        fits[1].text(w.sheet.as_deref().unwrap_or_default());
+        fits[2].chars = fits[2].chars.max(w.row.map_or(0, |r| r.to_string().len()));
+        fits[3].text(w.column.as_deref().unwrap_or_default());
+        fits[4].text(&w.message);
+    }
+    header_row(ws, &cols, &fits, &fm)?;
     for (i, w) in plan.warnings.iter().enumerate() {
         let r = i as u32 + 1;
         ws.text(r, 0, &w.file)?;
@@ -264,30 +406,56 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
 fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), XlsxError> {
     let s = &plan.summary;
     let bold = Format::new().set_bold();
-    ws.set_column_width(0, 34.0)?;
-    ws.set_column_width(1, 16.0)?;
-    ws.set_column_width(2, 18.0)?;
+    let longest_category = plan
+        .lines
+        .iter()
+        .filter_map(|l| l.category.as_deref())
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    ws.set_column_width(0, (longest_category.max(24) as f64 + 2.0).min(40.0))?;
+    ws.set_column_width(1, 24.0)?;
+    ws.set_column_width(2, 16.0)?;
     ws.text_with_format(
         0,
         0,
         "Clearance plan",
         &Format::new().set_bold().set_font_size(14),
     )?;
-    let rows: Vec<(&str, String)> = vec![
-        ("Plan id", plan.plan_id.clone()),
-        ("As of", plan.as_of.clone()),
-        ("Lines", s.lines.to_string()),
-        ("Planned", s.planned.to_string()),
-        ("Skipped", s.skipped.to_string()),
-    ];
     let mut r = 2u32;
-    for (k, v) in rows {
+    ws.text_with_format(r, 0, "Plan id", &bold)?;
+    ws.text(r, 1, &plan.plan_id)?;
+    r += 1;
+    ws.text_with_format(r, 0, "As of", &bold)?;
+    match chrono::NaiveDate::parse_from_str(&plan.as_of, "%Y-%m-%d") {
+        Ok(d) => {
+            let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                chrono::Datelike::year(&d) as u16,
+                chrono::Datelike::month(&d) as u8,
+                chrono::Datelike::day(&d) as u8,
+            )?;
+            ws.write_datetime_with_format(r, 1, &d, &fm.date)?;
+        }
+        Err(_) => {
+            ws.text(r, 1, &plan.as_of)?;
+        }
+    }
+    r += 1;
+    for (k, n) in [
+        ("Lines", s.lines),
+        ("Planned", s.planned),
+        ("Skipped", s.skipped),
+    ] {
         ws.text_with_format(r, 0, k, &bold)?;
-        ws.text(r, 1, v)?;
+        ws.write_number_with_format(r, 1, n as f64, &fm.qty_whole)?;
         r += 1;
     }
     for (k, v, fmt) in [
-        ("Average discount %", Some(s.avg_discount_pct), &fm.pct),
+        (
+            "Average discount",
+            Some(as_fraction(s.avg_discount_pct)),
+            &fm.pct,
+        ),
         ("Stock value at cost", s.stock_value_at_cost, &fm.money),
         (
             "Capital in slow movers",
@@ -369,6 +537,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         .set_categories(("Summary", class_top + 1, 0, class_bottom, 0))
         .set_values(("Summary", class_top + 1, 2, class_bottom, 2));
     chart.title().set_name("Stock value by velocity class");
+    chart.y_axis().set_num_format("#,##0");
     chart.legend().set_hidden();
     ws.insert_chart(2, 4, &chart)?;
 
@@ -380,6 +549,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
             .set_categories(("Summary", cat_top + 1, 0, cat_bottom, 0))
             .set_values(("Summary", cat_top + 1, 1, cat_bottom, 1));
         chart.title().set_name("Capital in slow movers by category");
+        chart.x_axis().set_num_format("#,##0");
         chart.legend().set_hidden();
         ws.insert_chart(18, 4, &chart)?;
     }
