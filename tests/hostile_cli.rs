@@ -1467,3 +1467,181 @@ fn injection_terminal_controls_in_plan_table_and_inspect() {
     assert_no_terminal_controls("inspect stderr", &o.stderr);
     assert!(o.stdout.contains("\\u{1b}[2J"), "{}", o.stdout);
 }
+
+// ------------------------------------------------ sizes a file declares (docs/hardening.md)
+
+/// Refused fast: the check runs before the spreadsheet library sees the file, so memory stays
+/// near the program's baseline.
+fn expect_refused_small(o: &Outcome, needles: &[&str]) {
+    o.expect_error(needles);
+    assert!(o.max_rss_kb.unwrap_or(0) < 100_000, "{}", o.describe());
+    assert!(o.wall < Duration::from_secs(10), "{}", o.describe());
+}
+
+/// The shared strings table of a 2 kB XLSX claims 100 billion strings: calamine reserved 2.4 TB
+/// for them and the failed allocation aborted the process.
+#[test]
+fn shared_strings_claiming_100_billion_strings() {
+    let f = fx("shared_strings_unique_count_1e11.xlsx");
+    let o = plan("shared_strings_unique_count_1e11", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "shared strings table declares 100000000000 strings but holds 256 bytes",
+        ],
+    );
+}
+
+/// A header (A1:D1) and 5,000 rows each holding one value in column XFD: every row was widened
+/// to 16,384 cells before the header was looked for (past 2 GB). Rows are now kept sparse and
+/// cut to the header's width; the first data row has a value beyond the header, the usual
+/// message (65).
+#[test]
+fn rows_with_one_value_in_xfd() {
+    let f = fx("rows_with_one_value_in_XFD.xlsx");
+    let o = plan("rows_with_one_value_in_XFD", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\", row 2: the row has values in 16384 columns but the header names only 4",
+        ],
+    );
+    let o = run("inspect_rows_with_one_value_in_XFD", &os(&["inspect", &f]));
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    assert!(
+        o.stdout
+            .contains("row 2: the row has values in 16384 columns but the header names only 4"),
+        "{}",
+        o.describe()
+    );
+}
+
+/// 5,000 real rows under a four-column header; row 4,000 (read long after the header was found,
+/// so cut to the header's width) also holds a value in XFD: named by the same message, and every
+/// row costs its four cells.
+#[test]
+fn a_value_in_xfd_far_below_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("value_in_XFD4000.xlsx");
+    let mut rows = vec![sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "quantity"),
+            ("C", "price"),
+            ("D", "cost"),
+        ],
+    )];
+    for r in 2..5_002 {
+        let sku = format!("R-{r}");
+        let mut cells = vec![("A", sku.as_str()), ("B", "5"), ("C", "10"), ("D", "4")];
+        if r == 4_000 {
+            cells.push(("XFD", "note"));
+        }
+        rows.push(sheet_row(r, &cells));
+    }
+    make_sheet(&path, &sheet_xml(&rows, &[]));
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("value_in_XFD4000", &f, &[]);
+    o.expect_error(&[
+        &f,
+        "row 4000: the row has values in 16384 columns but the header names only 4",
+    ]);
+    assert!(o.max_rss_kb.unwrap_or(0) < 200_000, "{}", o.describe());
+}
+
+/// One value at IV65536, the last cell of an XLS sheet (5 kB): calamine read it into a dense
+/// grid of 16.7 million cells and the program peaked at 1.5 GB. Refused before calamine reads
+/// it, naming the sheet and the span.
+#[test]
+fn xls_one_value_at_iv65536() {
+    let f = fx("one_value_at_IV65536.xls");
+    let o = plan("xls_one_value_at_IV65536", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": the sheet is a grid of 16777216 cells (its values spread over A1:IV65536) for only 16 values",
+            "export it as CSV",
+        ],
+    );
+}
+
+/// An XLS whose Dimensions record declares rows 0 to 4,294,967,295: calamine reserved room for
+/// that many cells first and aborted.
+#[test]
+fn xls_dimensions_declaring_four_billion_rows() {
+    let f = fx("dimensions_four_billion_rows.xls");
+    let o = plan("xls_dimensions_four_billion_rows", &f, &[]);
+    expect_refused_small(&o, &[&f, "sheet \"Products\": the sheet is a grid of"]);
+}
+
+/// An XLS whose directory's sector chain points back to itself: calamine's container reader
+/// followed it until a 1 GiB allocation aborted.
+#[test]
+fn xls_sector_chain_loops() {
+    let f = fx("sector_chain_loops.xls");
+    let o = plan("xls_sector_chain_loops", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "the file's internal structure is damaged (a sector chain loops); re-save it from the spreadsheet program, or export it as CSV",
+        ],
+    );
+}
+
+/// An XLS whose Workbook stream claims 4 GB and whose chain loops back to its start.
+#[test]
+fn xls_stream_size_above_the_file_size() {
+    let f = fx("stream_size_4GB_and_looping_chain.xls");
+    let o = plan("xls_stream_size_4GB", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "the file's internal structure is damaged (a stream claims more bytes than the file holds)",
+        ],
+    );
+}
+
+/// An ODS (1 kB) with a value in the last column of a row repeated 6,000 times: calamine spread
+/// it into 98 million cells (5 GB) and aborted.
+#[test]
+fn ods_repeated_row_with_a_value_in_xfd() {
+    let f = fx("repeated_row_with_a_value_in_XFD.ods");
+    let o = plan("ods_repeated_row_XFD", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": its repeated cells, rows and spaces spread out to about",
+        ],
+    );
+}
+
+/// An ODS cell holding `<text:s text:c="1500000000"/>`: 1.5 billion spaces, an abort.
+#[test]
+fn ods_run_of_spaces() {
+    let f = fx("spaces_run_of_1500000000.ods");
+    let o = plan("ods_spaces_run", &f, &[]);
+    expect_refused_small(&o, &[&f, "sheet \"Products\""]);
+}
+
+/// The ordinary workbooks still read, whatever the checks in front of calamine.
+#[test]
+fn ordinary_xls_and_ods_still_read() {
+    for f in ["fixtures/basic.xls", "fixtures/catalog_xlsx_numbers.ods"] {
+        let case = format!("ordinary_{}", f.replace('/', "_"));
+        let o = plan(&case, f, &[]);
+        let p = o.expect_ok();
+        assert!(
+            p["lines"].as_array().is_some_and(|l| !l.is_empty()),
+            "{}",
+            o.describe()
+        );
+    }
+}

@@ -330,6 +330,8 @@ pub fn check_header(
         .iter()
         .map(|c| c.text().unwrap_or_default())
         .collect();
+    // Rows below are cut to the header's width: values beyond it only make a row too wide.
+    table.cut_rows_at(headers.len());
     let (columns, by_user, missing_user) = match_headers(&headers, specs, overrides);
     let missing_fields: Vec<&str> = required
         .iter()

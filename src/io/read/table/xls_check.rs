@@ -1,0 +1,301 @@
+//! The sheets of an XLS workbook measured before calamine reads them.
+//!
+//! calamine reads every sheet of an XLS file when it opens it, each into a dense grid spanning
+//! its cells from the top-left one to the bottom-right one (`Range::from_sparse`), and first
+//! reserves room for as many cells as the sheet's `Dimensions` record declares. One value at
+//! IV65536 is then a grid of 16.7 million cells (about 1.5 GB with the copies), and a declared
+//! 4-billion-row dimension an allocation that aborts. So the workbook stream's records are
+//! walked here as calamine walks them (the sheets listed by `BoundSheet8`, from the offset each
+//! gives to its end), counting the cells present and the grid they span, and a workbook whose
+//! grids (or declared dimensions) are far larger than its cells is refused.
+
+/// Grids up to this many cells in all (about 180 MB in calamine) are always read.
+pub(super) const MIN_GRID_CELLS: u64 = 4_000_000;
+/// Beyond that, the grids may hold at most this many cells per cell present.
+pub(super) const CELLS_PER_VALUE: u64 = 4;
+
+/// What one sheet of the workbook holds and spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SheetExtent {
+    /// The sheet's name, as far as it can be decoded.
+    pub name: String,
+    /// Cell records present.
+    pub cells: u64,
+    /// Cells of the grid calamine builds or reserves for the sheet: the larger of the span of
+    /// its cells and its declared dimension.
+    pub grid: u64,
+    /// The span of its cells, `A1:IV65536`, for messages (`None`: no cells).
+    pub span: Option<String>,
+}
+
+/// The sheet whose grid breaks the budget (`MIN_GRID_CELLS`, `CELLS_PER_VALUE` per cell present,
+/// over all sheets), if any: the largest grid.
+pub(super) fn oversized_sheet(stream: &[u8]) -> Option<SheetExtent> {
+    let sheets = measure(stream);
+    let cells: u64 = sheets.iter().map(|s| s.cells).sum();
+    let grid: u64 = sheets.iter().map(|s| s.grid).fold(0, u64::saturating_add);
+    if grid <= MIN_GRID_CELLS.max(cells.saturating_mul(CELLS_PER_VALUE)) {
+        return None;
+    }
+    sheets.into_iter().max_by_key(|s| s.grid)
+}
+
+/// Every sheet listed by the workbook's `BoundSheet8` records, measured.
+fn measure(stream: &[u8]) -> Vec<SheetExtent> {
+    let mut sheets = Vec::new();
+    for (typ, data) in Records(stream) {
+        match typ {
+            // BoundSheet8: the sheet's offset in the stream, then its name.
+            0x0085 if data.len() >= 6 => {
+                let pos = u32_at(data, 0) as usize;
+                let name = sheet_name(&data[6..]);
+                if let Some(sheet) = stream.get(pos..) {
+                    sheets.push(measure_sheet(sheet, name));
+                }
+            }
+            0x000A => break, // the globals' EOF
+            _ => {}
+        }
+    }
+    sheets
+}
+
+/// One sheet's records from its BOF to its EOF; nested substreams (charts) skipped.
+fn measure_sheet(records: &[u8], name: String) -> SheetExtent {
+    let mut span = Span::default();
+    let mut cells = 0u64;
+    let mut declared = 0u64;
+    let mut depth = 0usize;
+    let mut seen_bof = false;
+    for (typ, data) in Records(records) {
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match typ {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            0x0200 => declared = declared.max(declared_cells(data)),
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: one cell at (row, col).
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if data.len() >= 4 => {
+                cells += 1;
+                span.add(u16_at(data, 0), u16_at(data, 2), u16_at(data, 2));
+            }
+            // MulRk: a row of cells from colFirst to colLast (the record's last two bytes).
+            0x00BD if data.len() >= 6 => {
+                let (first, last) = (u16_at(data, 2), u16_at(data, data.len() - 2));
+                cells += u64::from(last.saturating_sub(first)) + 1;
+                span.add(u16_at(data, 0), first, last);
+            }
+            _ => {}
+        }
+    }
+    SheetExtent {
+        name,
+        cells,
+        grid: span.cells().max(declared),
+        span: span.name(),
+    }
+}
+
+/// The cells calamine reserves for a `Dimensions` record, computed as it does (rows and
+/// columns as `last - first + 1`, wrapping as its release build does).
+fn declared_cells(data: &[u8]) -> u64 {
+    let (rf, rl, mut cf, cl) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)),
+            u32::from(u16_at(data, 2)),
+            u32::from(u16_at(data, 4)),
+            u32::from(u16_at(data, 6)),
+        ),
+        14 | 16 => (
+            u32_at(data, 0),
+            u32_at(data, 4),
+            u32::from(u16_at(data, 8)),
+            u32::from(u16_at(data, 10)),
+        ),
+        _ => return 0, // calamine refuses the record
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl == 0 || cl == 0 {
+        return 1;
+    }
+    let rows = u64::from((rl - 1).wrapping_sub(rf).wrapping_add(1));
+    let cols = u64::from((cl - 1).wrapping_sub(cf).wrapping_add(1));
+    rows.saturating_mul(cols)
+}
+
+/// The rectangle spanned by a sheet's cells.
+#[derive(Default)]
+struct Span {
+    bounds: Option<(u16, u16, u16, u16)>,
+}
+
+impl Span {
+    fn add(&mut self, row: u16, first_col: u16, last_col: u16) {
+        let (r0, r1, c0, c1) = self.bounds.unwrap_or((row, row, first_col, last_col));
+        self.bounds = Some((
+            r0.min(row),
+            r1.max(row),
+            c0.min(first_col),
+            c1.max(last_col),
+        ));
+    }
+
+    fn cells(&self) -> u64 {
+        self.bounds.map_or(0, |(r0, r1, c0, c1)| {
+            (u64::from(r1 - r0) + 1) * (u64::from(c1.max(c0) - c0) + 1)
+        })
+    }
+
+    fn name(&self) -> Option<String> {
+        use super::column_letters;
+        self.bounds.map(|(r0, r1, c0, c1)| {
+            format!(
+                "{}{}:{}{}",
+                column_letters(c0 as usize),
+                u32::from(r0) + 1,
+                column_letters(c1 as usize),
+                u32::from(r1) + 1
+            )
+        })
+    }
+}
+
+/// A sheet's name from its `BoundSheet8` record (after offset, state and type): a length byte,
+/// then (BIFF8) a flag byte for UTF-16 and the characters. Best effort: it only names the sheet
+/// in a message.
+fn sheet_name(data: &[u8]) -> String {
+    let Some((&len, rest)) = data.split_first() else {
+        return String::new();
+    };
+    let len = len as usize;
+    match rest.split_first() {
+        Some((&flags, chars)) if flags & 0x01 == 1 && chars.len() >= len * 2 => {
+            let units: Vec<u16> = chars[..len * 2]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        Some((&0, chars)) if chars.len() >= len => {
+            chars[..len].iter().map(|&b| b as char).collect()
+        }
+        _ => rest.iter().take(len).map(|&b| b as char).collect(), // BIFF5: no flag byte
+    }
+}
+
+/// The records of a BIFF stream: (type, data); ends at the stream's end or a cut record.
+struct Records<'a>(&'a [u8]);
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (u16, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.0.len() < 4 {
+            return None;
+        }
+        let typ = u16_at(self.0, 0);
+        let len = u16_at(self.0, 2) as usize;
+        let data = self.0.get(4..4 + len)?;
+        self.0 = &self.0[4 + len..];
+        Some((typ, data))
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    }
+
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&[0; 10]);
+        record(0x0203, &d)
+    }
+
+    /// Globals with one BoundSheet8 named "Data", then the sheet's records.
+    fn workbook(sheet: &[Vec<u8>]) -> Vec<u8> {
+        let bof = record(0x0809, &[0, 6, 0x10, 0]);
+        let bound_len = 4 + 6 + 2 + 4;
+        let globals_len = bof.len() + bound_len + 4;
+        let mut bound = (globals_len as u32).to_le_bytes().to_vec();
+        bound.extend_from_slice(&[0, 0, 4, 0]);
+        bound.extend_from_slice(b"Data");
+        let mut s = bof.clone();
+        s.extend(record(0x0085, &bound));
+        s.extend(record(0x000A, &[]));
+        assert_eq!(s.len(), globals_len);
+        s.extend(bof);
+        for r in sheet {
+            s.extend_from_slice(r);
+        }
+        s.extend(record(0x000A, &[]));
+        s
+    }
+
+    #[test]
+    fn a_normal_sheet_passes() {
+        let cells: Vec<Vec<u8>> = (0..100)
+            .flat_map(|r| (0..5).map(move |c| number(r, c)))
+            .collect();
+        let s = workbook(&cells);
+        assert_eq!(measure(&s)[0].cells, 500);
+        assert_eq!(measure(&s)[0].span.as_deref(), Some("A1:E100"));
+        assert_eq!(oversized_sheet(&s), None);
+    }
+
+    #[test]
+    fn one_far_cell_is_refused() {
+        let s = workbook(&[number(0, 0), number(65535, 255)]);
+        let big = oversized_sheet(&s).expect("refused");
+        assert_eq!(big.name, "Data");
+        assert_eq!(big.span.as_deref(), Some("A1:IV65536"));
+        assert_eq!(big.grid, 65536 * 256);
+    }
+
+    #[test]
+    fn a_huge_declared_dimension_is_refused() {
+        let mut dims = 0u32.to_le_bytes().to_vec();
+        dims.extend_from_slice(&u32::MAX.to_le_bytes());
+        dims.extend_from_slice(&0u16.to_le_bytes());
+        dims.extend_from_slice(&200u16.to_le_bytes());
+        dims.extend_from_slice(&[0, 0]);
+        let s = workbook(&[record(0x0200, &dims), number(0, 0)]);
+        assert!(oversized_sheet(&s).is_some());
+    }
+
+    #[test]
+    fn charts_inside_a_sheet_are_skipped() {
+        let chart = [
+            record(0x0809, &[0, 6, 0x20, 0]),
+            number(65535, 255),
+            record(0x000A, &[]),
+        ]
+        .concat();
+        let s = workbook(&[number(0, 0), chart]);
+        assert_eq!(oversized_sheet(&s), None);
+    }
+}
