@@ -1645,3 +1645,96 @@ fn ordinary_xls_and_ods_still_read() {
         );
     }
 }
+
+/// A minimal XLSX (written by hand) whose sheet is `sheet` and shared strings table `sst`.
+fn make_xlsx_with_shared_strings(path: &Path, sheet: &[u8], sst: &[u8]) {
+    use zip::write::SimpleFileOptions;
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let pkg = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+    let entries: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "[Content_Types].xml",
+            format!(
+                "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+                 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+                 <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+                 <Override PartName=\"/xl/workbook.xml\" ContentType=\"{ct}.sheet.main+xml\"/>\
+                 <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"{ct}.worksheet+xml\"/>\
+                 <Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"{ct}.sharedStrings+xml\"/></Types>"
+            )
+            .into_bytes(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "<Relationships xmlns=\"{pkg}\"><Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            )
+            .into_bytes(),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                "<workbook xmlns=\"{main}\" xmlns:r=\"{rel}\"><sheets><sheet name=\"Products\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+            )
+            .into_bytes(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "<Relationships xmlns=\"{pkg}\"><Relationship Id=\"rId1\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet1.xml\"/>\
+                 <Relationship Id=\"rId2\" Type=\"{rel}/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"
+            )
+            .into_bytes(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet.to_vec()),
+        ("xl/sharedStrings.xml", sst.to_vec()),
+    ];
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        zout.start_file(name, opts).unwrap();
+        zout.write_all(&data).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+/// One shared string of 1 MB used by 100,000 cells (a 100 kB file): each cell copied it, 100 GB.
+/// The text copied from shared strings is bounded (512 MiB plus 64 bytes per byte of the file):
+/// refused (65) naming the sheet.
+#[test]
+fn one_long_shared_string_in_every_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long_shared_string_everywhere.xlsx");
+    let mut sheet = String::from(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    sheet.push_str(&sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "name"),
+            ("C", "quantity"),
+            ("D", "price"),
+        ],
+    ));
+    for r in 2..100_002 {
+        sheet.push_str(&format!(
+            "<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c><c r=\"B{r}\" t=\"s\"><v>0</v></c></row>"
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let sst = format!(
+        "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"100000\" uniqueCount=\"1\"><si><t>{}</t></si></sst>",
+        "x".repeat(1 << 20)
+    );
+    make_xlsx_with_shared_strings(&path, sheet.as_bytes(), sst.as_bytes());
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("long_shared_string_everywhere", &f, &[]);
+    o.expect_error(&[
+        &f,
+        "sheet \"Products\": the cells repeat the workbook's shared strings into more than",
+    ]);
+    assert!(o.max_rss_kb.unwrap_or(0) < 1_000_000, "{}", o.describe());
+}

@@ -29,6 +29,8 @@ pub(super) enum Damage {
     Loop,
     /// A stream (or the FAT) claims more than the file holds.
     TooLong,
+    /// A small stream's chain leaves the mini stream (calamine would read whatever follows).
+    Outside,
 }
 
 impl Damage {
@@ -36,6 +38,7 @@ impl Damage {
         match self {
             Damage::Loop => "a sector chain loops",
             Damage::TooLong => "a stream claims more bytes than the file holds",
+            Damage::Outside => "a stream points outside the file",
         }
     }
 }
@@ -76,12 +79,9 @@ pub(super) fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Damage> {
     };
     if book.len < MINI_STREAM_CUTOFF {
         // Small: at most 4 KiB whatever the chain does (calamine stops there too).
-        return Ok(read_mini_chain(
-            &mini_stream,
-            &mini_fat,
-            book.start,
-            book.len,
-        ));
+        return read_mini_chain(&mini_stream, &mini_fat, book.start, book.len)
+            .map(Some)
+            .ok_or(Damage::Outside);
     }
     cfb.read_chain(book.start, Some(book.len))
 }
@@ -98,8 +98,9 @@ struct Container<'a> {
     bytes: &'a [u8],
     /// Sector size in bytes (512 or 4096).
     sector: usize,
-    /// How many whole or partial sectors follow the header: no chain can be longer.
-    sectors: usize,
+    /// The last sector id calamine accepts (the file's length / the sector size; the last
+    /// ones may be short or empty): no chain can visit more sectors than this plus one.
+    max_id: usize,
     dir_start: u32,
     mini_fat_start: u32,
     mini_fat_sectors: u64,
@@ -124,7 +125,7 @@ impl<'a> Container<'a> {
         let mut cfb = Container {
             bytes,
             sector,
-            sectors: (bytes.len() - sector).div_ceil(sector),
+            max_id: bytes.len() / sector,
             dir_start: u32_at(bytes, 48),
             mini_fat_start: u32_at(bytes, 60),
             mini_fat_sectors: u64::from(u32_at(bytes, 64)),
@@ -137,7 +138,7 @@ impl<'a> Container<'a> {
         let mut seen = 0usize;
         while next < MAX_REGULAR {
             seen += 1;
-            if seen > cfb.sectors {
+            if seen > cfb.max_id + 1 {
                 return Err(Damage::Loop);
             }
             let Some(data) = cfb.sector_data(next) else {
@@ -149,7 +150,7 @@ impl<'a> Container<'a> {
         // Each FAT sector is a sector of the file: a DIFAT listing more (the same one over and
         // over) would make calamine build a FAT far larger than the file.
         let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFAT_SECTOR).collect();
-        if fat_sectors.len() > cfb.sectors {
+        if fat_sectors.len() > cfb.max_id + 1 {
             return Err(Damage::TooLong);
         }
         let mut fat = Vec::with_capacity(fat_sectors.len() * sector / 4);
@@ -163,12 +164,13 @@ impl<'a> Container<'a> {
         Ok(Some(cfb))
     }
 
-    /// Sector `id`'s bytes (the last one may be short); `None` past the end of the file.
+    /// Sector `id`'s bytes as calamine reads them (sector 0 follows the header; the last ones
+    /// may be short or empty); `None` for an id calamine refuses (past `max_id`).
     fn sector_data(&self, id: u32) -> Option<&'a [u8]> {
-        let start = (id as usize).checked_add(1)?.checked_mul(self.sector)?;
-        if start >= self.bytes.len() {
+        if id as usize > self.max_id {
             return None;
         }
+        let start = ((id as usize + 1) * self.sector).min(self.bytes.len());
         let end = (start + self.sector).min(self.bytes.len());
         Some(&self.bytes[start..end])
     }
@@ -182,7 +184,7 @@ impl<'a> Container<'a> {
         }
         let want = len.map_or(usize::MAX, |l| l as usize);
         let mut out = Vec::new();
-        let mut visited = vec![false; self.sectors + 1];
+        let mut visited = vec![false; self.max_id + 1];
         let mut id = start;
         while id != END_OF_CHAIN && out.len() < want {
             let Some(data) = self.sector_data(id) else {
@@ -225,15 +227,21 @@ impl<'a> Container<'a> {
 }
 
 /// A small stream from the mini stream: 64-byte mini sectors chained by the mini FAT. Always
-/// under 4 KiB, so a loop cannot run away; `None` when the chain leaves the mini stream.
+/// under 4 KiB and each step adds bytes, so a loop cannot run away; `None` when the chain
+/// leaves the mini stream.
 fn read_mini_chain(stream: &[u8], mini_fat: &[u32], start: u32, len: u64) -> Option<Vec<u8>> {
     let want = len as usize;
     let mut out = Vec::with_capacity(want);
     let mut id = start;
     while id != END_OF_CHAIN && out.len() < want {
         let from = (id as usize).checked_mul(MINI_SECTOR)?;
-        let data = stream.get(from..(from + MINI_SECTOR).min(stream.len()))?;
+        let data = stream
+            .get(from..(from + MINI_SECTOR).min(stream.len()))
+            .filter(|d| !d.is_empty())?;
         out.extend_from_slice(&data[..data.len().min(want - out.len())]);
+        if out.len() >= want {
+            break;
+        }
         id = *mini_fat.get(id as usize)?;
     }
     Some(out)

@@ -1,5 +1,7 @@
 //! Spreadsheets through calamine: the sheet picked (first visible by default), XLSX read cell by
-//! cell with formulas, percent formats and merged regions, other workbooks as a range.
+//! cell with formulas, percent formats and merged regions, other workbooks (XLS, ODS) measured
+//! first (`cfb_check`, `xls_check`, `ods_check`) and then read as a range. Rows are kept sparse
+//! (`SheetRow`) until the readers take them.
 
 use super::cell::{SheetRow, cell_from_data};
 use super::sniff::{check_expanded_size, is_ole, is_zip, read_up_to};
@@ -167,7 +169,10 @@ impl Table {
         let index = sheets.iter().position(|s| s.name == sheet).unwrap_or(0);
         let (cells, (merges, merges_truncated)) = std::thread::scope(|scope| {
             let merges = scope.spawn(|| merges::read_xlsx(bytes, index));
-            let cells = read_xlsx_cells(&mut xlsx, &sheet, &unreadable);
+            let text_budget = SHARED_TEXT_BASE
+                .saturating_add((bytes.len() as u64).saturating_mul(SHARED_TEXT_PER_FILE_BYTE));
+            let place = format!("{display}, sheet \"{sheet}\"");
+            let cells = read_xlsx_cells(&mut xlsx, &sheet, &place, &unreadable, text_budget);
             (cells, merges.join().unwrap_or_default())
         });
         let (by_row, col0) = cells?;
@@ -236,11 +241,21 @@ fn check_xls(display: &str, bytes: &[u8]) -> Result<()> {
 
 type CellsByRow = std::collections::BTreeMap<u32, Vec<(u32, Cell)>>;
 
-/// The present cells of an XLSX sheet by row, and the first column used.
+/// Text copied from the shared strings table into cells, always allowed...
+const SHARED_TEXT_BASE: u64 = 512 << 20;
+/// ...and per byte of the file beyond that: a cell refers to a shared string by its number
+/// (about 30 bytes of XML), so one long string used by every cell would otherwise be copied
+/// into each of them.
+const SHARED_TEXT_PER_FILE_BYTE: u64 = 64;
+
+/// The present cells of an XLSX sheet by row, and the first column used. Text copied from the
+/// shared strings table beyond `text_budget` bytes is refused (see `SHARED_TEXT_BASE`).
 fn read_xlsx_cells(
     xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
     sheet: &str,
+    place: &str,
     unreadable: &dyn Fn(calamine::XlsxError) -> Error,
+    text_budget: u64,
 ) -> Result<(CellsByRow, u32)> {
     use calamine::DataRef;
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
@@ -257,10 +272,18 @@ fn read_xlsx_cells(
         .collect();
     let mut by_row = CellsByRow::new();
     let mut col0 = u32::MAX;
+    let mut shared_text = 0u64;
     while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
         let cell = match (&rec.value, rec.formula) {
             (DataRef::Empty, Some(f)) if !f.is_empty() => Cell::Formula(f),
             (DataRef::SharedString(s), _) => {
+                shared_text = shared_text.saturating_add(s.len() as u64);
+                if shared_text > text_budget {
+                    return Err(Error::Data(format!(
+                        "{place}: the cells repeat the workbook's shared strings into more than {} MiB of text (a damaged file, or one long text in every cell); re-save it from the spreadsheet program, or export it as CSV",
+                        text_budget >> 20,
+                    )));
+                }
                 if s.is_empty() {
                     Cell::Empty
                 } else {

@@ -3,6 +3,7 @@
 
 use super::DEFAULT_MAX_SHEET_BYTES;
 use crate::error::{Error, Result};
+use crate::io::read::xml_tags::{attr, local_name, scan_tags};
 use std::fs::File;
 use std::io::{BufReader, Read};
 
@@ -72,11 +73,7 @@ const MIN_SHARED_STRING_BYTES: u64 = 9;
 /// the table's opening tag (the first 64 KiB of the entry, inflated) and refused when the
 /// entry's size cannot hold that many strings.
 fn check_shared_string_count(display: &str, entry: impl Read, size: u64) -> Result<()> {
-    let mut head = Vec::new();
-    if entry.take(64 * 1024).read_to_end(&mut head).is_err() {
-        return Ok(()); // calamine reports the damaged entry
-    }
-    let Some(count) = declared_count(&head) else {
+    let Some(count) = declared_count(entry.take(64 * 1024)) else {
         return Ok(());
     };
     if count > size / MIN_SHARED_STRING_BYTES + 1 {
@@ -88,19 +85,22 @@ fn check_shared_string_count(display: &str, entry: impl Read, size: u64) -> Resu
     Ok(())
 }
 
-/// The `uniqueCount` of the `<sst ...>` opening tag, when the head holds it and it is a number
-/// (calamine ignores a count it cannot read).
-fn declared_count(head: &[u8]) -> Option<u64> {
-    let text = String::from_utf8_lossy(head);
-    let start = text.find("<sst")?;
-    let tag = &text[start..start + text[start..].find('>')?];
-    let at = tag.find("uniqueCount")? + "uniqueCount".len();
-    let value = tag[at..].trim_start().strip_prefix('=')?.trim_start();
-    let quote = value.chars().next()?;
-    let value = &value[1..];
-    let digits = &value[..value.find(quote)?];
-    // calamine reads the count as a usize: anything too big for one it ignores.
-    digits.parse::<usize>().ok().map(|n| n as u64)
+/// The `uniqueCount` of the `<sst>` tag, when it is there and a number (calamine ignores a
+/// count it cannot read).
+fn declared_count(xml: impl Read) -> Option<u64> {
+    let mut count = None;
+    scan_tags(xml, |tag| {
+        if local_name(tag) != b"sst" {
+            return true;
+        }
+        count = attr(tag, b"uniqueCount")
+            .and_then(|v| std::str::from_utf8(v).ok())
+            // calamine reads the count as a usize: anything too big for one it ignores.
+            .and_then(|v| v.parse::<usize>().ok())
+            .map(|n| n as u64);
+        false
+    });
+    count
 }
 
 pub(super) fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -131,10 +131,10 @@ mod tests {
     fn the_declared_count_is_read_from_the_opening_tag() {
         let xml =
             br#"<?xml version="1.0"?><sst xmlns="x" count="3" uniqueCount="100000000000"><si>"#;
-        assert_eq!(declared_count(xml), Some(100_000_000_000));
-        assert_eq!(declared_count(br#"<sst uniqueCount = '2'>"#), Some(2));
-        assert_eq!(declared_count(br#"<sst count="2">"#), None);
-        assert_eq!(declared_count(br#"<sst uniqueCount="x">"#), None);
+        assert_eq!(declared_count(&xml[..]), Some(100_000_000_000));
+        assert_eq!(declared_count(&br#"<x:sst uniqueCount='2'>"#[..]), Some(2));
+        assert_eq!(declared_count(&br#"<sst count="2">"#[..]), None);
+        assert_eq!(declared_count(&br#"<sst uniqueCount="x">"#[..]), None);
     }
 
     #[test]
