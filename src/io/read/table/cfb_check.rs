@@ -349,6 +349,43 @@ mod tests {
         assert_eq!(workbook_stream(&b), Err(Damage::TooLong));
     }
 
+    /// The `Workbook` stream of `len` bytes in the mini stream: sector 2 holds the mini FAT
+    /// (`mini_fat`), sector 3 the mini stream (two 64-byte mini sectors, bytes 0, 1, 2, ...).
+    fn with_mini_stream(len: u32, mini_fat: &[u32]) -> Vec<u8> {
+        let mut b = container(len, 2, &[END_OF_CHAIN, END_OF_CHAIN]);
+        b[60..64].copy_from_slice(&2u32.to_le_bytes()); // mini FAT at sector 2
+        b[64..68].copy_from_slice(&1u32.to_le_bytes()); // one sector of it
+        let dir = 2 * SECTOR;
+        b[dir + 116..dir + 120].copy_from_slice(&3u32.to_le_bytes()); // mini stream at 3
+        b[dir + 120..dir + 124].copy_from_slice(&128u32.to_le_bytes());
+        b[dir + 128 + 116..dir + 128 + 120].copy_from_slice(&0u32.to_le_bytes());
+        let fat = 3 * SECTOR;
+        for i in 0..128 {
+            let e = mini_fat.get(i).copied().unwrap_or(u32::MAX);
+            b[fat + i * 4..fat + i * 4 + 4].copy_from_slice(&e.to_le_bytes());
+        }
+        for i in 0..128 {
+            b[4 * SECTOR + i] = i as u8;
+        }
+        b
+    }
+
+    #[test]
+    fn a_small_stream_comes_from_the_mini_stream() {
+        let b = with_mini_stream(100, &[1, END_OF_CHAIN]);
+        let stream = workbook_stream(&b).expect("sound").expect("a stream");
+        assert_eq!(stream, (0..100).map(|i| i as u8).collect::<Vec<u8>>());
+        // A mini chain that loops still ends: each step adds bytes, up to the stream's length.
+        let b = with_mini_stream(1000, &[1, 0]);
+        assert_eq!(
+            workbook_stream(&b).map(|s| s.map(|s| s.len())),
+            Ok(Some(1000))
+        );
+        // One that leaves the mini stream is refused.
+        let b = with_mini_stream(100, &[5]);
+        assert_eq!(workbook_stream(&b), Err(Damage::Outside));
+    }
+
     #[test]
     fn not_a_container_is_left_to_calamine() {
         assert_eq!(workbook_stream(b"PK\x03\x04 not ole"), Ok(None));
