@@ -223,20 +223,27 @@ fn check_xls(display: &str, bytes: &[u8]) -> Result<()> {
             )));
         }
     };
-    let Some(sheet) = xls_check::oversized_sheet(&stream) else {
-        return Ok(());
-    };
-    let spread = match &sheet.span {
-        Some(span) => format!(" (its values spread over {span})"),
-        None => String::new(),
-    };
-    Err(Error::Data(format!(
-        "{display}, sheet \"{}\": the sheet is a grid of {} cells{spread} for only {} values (reading it would take about {} MiB); delete the stray cells far from the data and re-save it from the spreadsheet program, or export it as CSV",
-        sheet.name,
-        sheet.grid,
-        sheet.cells,
-        sheet.grid.saturating_mul(56) >> 20
-    )))
+    match xls_check::check(&stream) {
+        None => Ok(()),
+        Some(xls_check::Oversized::Grid(sheet)) => {
+            let spread = match &sheet.span {
+                Some(span) => format!(" (its values spread over {span})"),
+                None => String::new(),
+            };
+            Err(Error::Data(format!(
+                "{display}, sheet \"{}\": the sheet is a grid of {} cells{spread} for only {} values (reading it would take about {} MiB); delete the stray cells far from the data and re-save it from the spreadsheet program, or export it as CSV",
+                sheet.name,
+                sheet.grid,
+                sheet.cells,
+                sheet.grid.saturating_mul(56) >> 20
+            )))
+        }
+        Some(xls_check::Oversized::SharedText(sheet, budget)) => Err(Error::Data(format!(
+            "{display}, sheet \"{}\": the cells repeat the workbook's shared strings into more than {} MiB of text (a damaged file, or one long text in every cell); re-save it from the spreadsheet program, or export it as CSV",
+            sheet.name,
+            budget >> 20
+        ))),
+    }
 }
 
 type CellsByRow = std::collections::BTreeMap<u32, Vec<(u32, Cell)>>;
