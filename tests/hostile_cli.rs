@@ -1738,3 +1738,42 @@ fn one_long_shared_string_in_every_cell() {
     ]);
     assert!(o.max_rss_kb.unwrap_or(0) < 1_000_000, "{}", o.describe());
 }
+
+/// The header names a column at XFD ("note") and each of 5,000 rows has a value there: every
+/// row was 16,384 cells (an abort past 2 GB). Rows are cut after the last column read (D): the
+/// plan reads all 5,000 lines (exit 0) in a few tens of MB.
+#[test]
+fn header_naming_a_column_at_xfd() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("header_names_XFD.xlsx");
+    let mut rows = vec![sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "quantity"),
+            ("C", "price"),
+            ("D", "cost"),
+            ("XFD", "note"),
+        ],
+    )];
+    for r in 2..5_002 {
+        let sku = format!("N-{r}");
+        rows.push(sheet_row(
+            r,
+            &[
+                ("A", sku.as_str()),
+                ("B", "5"),
+                ("C", "10"),
+                ("D", "4"),
+                ("XFD", "n"),
+            ],
+        ));
+    }
+    make_sheet(&path, &sheet_xml(&rows, &[]));
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("header_names_XFD", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().map(Vec::len), Some(5_000));
+    assert_planned(&p, "N-5001");
+    assert!(o.max_rss_kb.unwrap_or(0) < 200_000, "{}", o.describe());
+}

@@ -330,8 +330,6 @@ pub fn check_header(
         .iter()
         .map(|c| c.text().unwrap_or_default())
         .collect();
-    // Rows below are cut to the header's width: values beyond it only make a row too wide.
-    table.cut_rows_at(headers.len());
     let (columns, by_user, missing_user) = match_headers(&headers, specs, overrides);
     let missing_fields: Vec<&str> = required
         .iter()
@@ -422,6 +420,10 @@ pub fn check_header(
     } else {
         duplicate_header(table, &headers, &columns, header_row.row)
     };
+    // The rows still to come are cut after the last column read: the cells beyond it are only
+    // looked at to tell a row too wide for the header (or with nothing read in it).
+    let read_width = columns.values().max().map_or(0, |c| c + 1);
+    table.cut_rows_at(read_width, headers.len());
     Ok(HeaderCheck {
         map: HeaderMap {
             row: header_row.row,

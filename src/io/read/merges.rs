@@ -153,7 +153,11 @@ pub fn apply(
         .unwrap_or(header.row);
     if header_end > header.row {
         let before = rows.len();
-        rows.retain(|r| r.row > header_end || r.cells.iter().skip(width).any(|c| !c.is_empty()));
+        rows.retain(|r| {
+            r.row > header_end
+                || r.beyond_header.is_some()
+                || r.cells.iter().skip(width).any(|c| !c.is_empty())
+        });
         if rows.len() < before {
             let shown: Vec<String> = header_merges
                 .iter()

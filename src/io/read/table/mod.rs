@@ -18,8 +18,8 @@ mod sheet;
 mod sniff;
 mod xls_check;
 
-use cell::SheetRow;
 pub use cell::{Cell, RawRow, is_percent_format, percent_shown};
+use cell::{Cut, SheetRow};
 pub use delimited::MAX_RECORD_BYTES;
 pub use pipeline::{Consume, pipelined_rows};
 pub use sheet::SheetInfo;
@@ -57,8 +57,8 @@ enum Source {
     },
     Sheet {
         rows: std::vec::IntoIter<SheetRow>,
-        /// The header's width once it is found (`cut_rows_at`): later rows are cut there.
-        cut: Option<usize>,
+        /// Where rows are cut once the header is found (`cut_rows_at`).
+        cut: Option<Cut>,
     },
 }
 
@@ -275,12 +275,16 @@ impl Table {
         Ok(&self.buffer)
     }
 
-    /// From now on, rows of a sheet are cut to `width` columns (the header's): values beyond it
-    /// are only noted (see `SheetRow::into_raw`), so a row with one value in column XFD does not
-    /// become 16,384 cells. Rows already looked at (`peek`) stay whole.
-    pub fn cut_rows_at(&mut self, width: usize) {
+    /// From now on, rows of a sheet are cut after the first `keep` columns (those a reader
+    /// uses); of the values after them only the first is kept, and how far those beyond the
+    /// header (`header_width` columns) reach (see `SheetRow::into_raw`), so a row with one value
+    /// in column XFD does not become 16,384 cells. Rows already looked at (`peek`) stay whole.
+    pub fn cut_rows_at(&mut self, keep: usize, header_width: usize) {
         if let Source::Sheet { cut, .. } = &mut self.source {
-            *cut = Some(width);
+            *cut = Some(Cut {
+                keep: keep.min(header_width),
+                header: header_width,
+            });
         }
     }
 
@@ -406,13 +410,17 @@ impl Table {
 /// A row with more fields than the header is ambiguous (SPEC section 7) unless the extra fields
 /// are empty; `place` is the file (and sheet) for the message.
 pub fn check_ragged(raw: &RawRow, width: usize, place: &str, kind: &Kind) -> Result<()> {
-    if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty()) {
-        let used = raw.beyond_header.unwrap_or_else(|| {
+    // A sheet's row cut after the header was found says how far its values reach; a whole row
+    // shows it.
+    let used = raw.beyond_header.or_else(|| {
+        (raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty())).then(|| {
             raw.cells
                 .iter()
                 .rposition(|c| !c.is_empty())
                 .map_or(raw.cells.len(), |p| p + 1)
-        });
+        })
+    });
+    if let Some(used) = used {
         let row = raw.row;
         return Err(Error::Data(match kind {
             Kind::Csv { .. } => format!(
