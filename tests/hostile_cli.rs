@@ -5,7 +5,8 @@
 //!
 //! Small fixtures live in tests/fixtures/hostile/ (regenerate with
 //! `python3 scripts/make_hostile_fixtures.py`); the big ones (10 MB cell, 10,000 columns, a
-//! million blank lines, 1.1 GiB zip bombs) are generated here into a temporary folder.
+//! million blank lines, 1.1 GiB zip bombs, 5,000 rows under a header naming XFD, a 1 MB shared
+//! string in 100,000 cells) are generated here into a temporary folder.
 //!
 //! Each run appends `case, command, exit, stderr first line, peak RSS, wall time` to
 //! `$CARGO_TARGET_TMPDIR/hostile-report.tsv` (or `$HOSTILE_REPORT`) and prints it to stderr
