@@ -24,8 +24,11 @@ pub(super) const SHARED_TEXT_PER_BYTE: u64 = 64;
 pub(super) struct SheetExtent {
     /// The sheet's name, as far as it can be decoded.
     pub name: String,
-    /// Cell records present.
+    /// Cells with a value present.
     pub cells: u64,
+    /// Formatted empty cells present (`Blank`, `MulBlank`): calamine skips them, but they are in
+    /// the file and a declared dimension covers them.
+    pub blanks: u64,
     /// Cells of the grid calamine builds or reserves for the sheet: the larger of the span of
     /// its cells and its declared dimension.
     pub grid: u64,
@@ -62,9 +65,9 @@ pub(super) fn check(stream: &[u8]) -> Option<Oversized> {
 }
 
 /// The sheet whose grid breaks the budget (`MIN_GRID_CELLS`, `CELLS_PER_VALUE` per cell present,
-/// over all sheets), if any: the largest grid.
+/// blank or not, over all sheets), if any: the largest grid.
 fn oversized_sheet(sheets: &[SheetExtent]) -> Option<SheetExtent> {
-    let cells: u64 = sheets.iter().map(|s| s.cells).sum();
+    let cells: u64 = sheets.iter().map(|s| s.cells + s.blanks).sum();
     let grid: u64 = sheets.iter().map(|s| s.grid).fold(0, u64::saturating_add);
     if grid <= MIN_GRID_CELLS.max(cells.saturating_mul(CELLS_PER_VALUE)) {
         return None;
@@ -109,6 +112,7 @@ fn measure(stream: &[u8]) -> Vec<SheetExtent> {
 fn measure_sheet(records: &[u8], name: String, shared: &[u64]) -> SheetExtent {
     let mut span = Span::default();
     let mut cells = 0u64;
+    let mut blanks = 0u64;
     let mut shared_text = 0u64;
     let mut declared = 0u64;
     let mut depth = 0usize;
@@ -134,23 +138,28 @@ fn measure_sheet(records: &[u8], name: String, shared: &[u64]) -> SheetExtent {
                 let isst = u32_at(data, 6) as usize;
                 shared_text = shared_text.saturating_add(shared.get(isst).copied().unwrap_or(0));
             }
-            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: one cell at (row, col).
+            // Number, Label, RString, BoolErr, Rk, Formula: one cell at (row, col).
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x0006 if data.len() >= 4 => {
                 cells += 1;
                 span.add(u16_at(data, 0), u16_at(data, 2), u16_at(data, 2));
             }
-            // MulRk: a row of cells from colFirst to colLast (the record's last two bytes).
+            // MulRk: a row of 6-byte cells from colFirst to colLast (the record's last two
+            // bytes); calamine refuses a record whose length does not match.
             0x00BD if data.len() >= 6 => {
                 let (first, last) = (u16_at(data, 2), u16_at(data, data.len() - 2));
-                cells += u64::from(last.saturating_sub(first)) + 1;
+                cells += (data.len() as u64 - 6) / 6;
                 span.add(u16_at(data, 0), first, last);
             }
+            // Blank and MulBlank (2 bytes a cell): formatted empty cells.
+            0x0201 => blanks += 1,
+            0x00BE if data.len() >= 6 => blanks += (data.len() as u64 - 6) / 2,
             _ => {}
         }
     }
     SheetExtent {
         name,
         cells,
+        blanks,
         grid: span.cells().max(declared),
         span: span.name(),
         shared_text,
@@ -459,6 +468,19 @@ mod tests {
         dims.extend_from_slice(&[0, 0]);
         let s = workbook(&[record(0x0200, &dims), number(0, 0)]);
         assert!(matches!(check(&s), Some(Oversized::Grid(_))));
+    }
+
+    #[test]
+    fn formatted_blanks_count_as_present() {
+        // MulBlank: row 3, columns A to J (ten 2-byte format indexes), colLast 9.
+        let mut d = 3u16.to_le_bytes().to_vec();
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&[0u8; 20]);
+        d.extend_from_slice(&9u16.to_le_bytes());
+        let s = workbook(&[number(0, 0), record(0x00BE, &d), record(0x0201, &[0; 6])]);
+        let sheet = &measure(&s)[0];
+        assert_eq!((sheet.cells, sheet.blanks), (1, 11));
+        assert_eq!(sheet.span.as_deref(), Some("A1:A1"));
     }
 
     #[test]
