@@ -11,13 +11,13 @@
 //! shared string gets its own copy of it: the text copied is bounded as for XLSX.
 
 /// Grids up to this many cells in all (about 180 MB in calamine) are always read.
-pub(super) const MIN_GRID_CELLS: u64 = 4_000_000;
+const MIN_GRID_CELLS: u64 = 4_000_000;
 /// Beyond that, the grids may hold at most this many cells per cell present.
-pub(super) const CELLS_PER_VALUE: u64 = 4;
+const CELLS_PER_VALUE: u64 = 4;
 /// Text copied from the shared strings into cells, always allowed...
-pub(super) const SHARED_TEXT_BASE: u64 = 512 << 20;
+const SHARED_TEXT_BASE: u64 = 512 << 20;
 /// ...and per byte of the workbook stream beyond that.
-pub(super) const SHARED_TEXT_PER_BYTE: u64 = 64;
+const SHARED_TEXT_PER_BYTE: u64 = 64;
 
 /// What one sheet of the workbook holds and spans.
 #[derive(Debug, Clone, PartialEq, Eq)]
