@@ -316,7 +316,214 @@ def main():
         ws[f"F{i}"] = 5.0
     save_xlsx(wb, "formula_injection_text_cells.xlsx")
 
+    declared_sizes()
+
     print(f"wrote {len(os.listdir(OUT))} files to {OUT}")
+
+
+# ------------------------------------------------------- sizes and counts a file declares
+
+
+def declared_sizes():
+    """Files whose declared counts, far cells, repeats or sector chains would make the
+    spreadsheet library allocate far beyond what they hold (see docs/hardening.md)."""
+    import struct
+
+    # XLSX written by hand (openpyxl writes no shared strings table): the shared strings table
+    # claims 100 billion strings (about 1 kB).
+    def zip_entries(entries):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, text in entries:
+                info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o600 << 16
+                z.writestr(info, text)
+        return buf.getvalue()
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    names = ["sku", "quantity", "price", "cost", "SS-1"]
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="5" uniqueCount="100000000000">'
+        + "".join(f"<si><t>{n}</t></si>" for n in names)
+        + "</sst>"
+    )
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2"><v>10</v></c>'
+        '<c r="C2"><v>20</v></c><c r="D2"><v>5</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    write_bytes(
+        "shared_strings_unique_count_1e11.xlsx",
+        zip_entries(
+            [
+                (
+                    "[Content_Types].xml",
+                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    '<Default Extension="xml" ContentType="application/xml"/>'
+                    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    "</Types>",
+                ),
+                (
+                    "_rels/.rels",
+                    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                    f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+                ),
+                (
+                    "xl/workbook.xml",
+                    f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} xmlns:r="{rel}"><sheets>'
+                    '<sheet name="Products" sheetId="1" r:id="rId1"/></sheets></workbook>',
+                ),
+                (
+                    "xl/_rels/workbook.xml.rels",
+                    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                    f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                    f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                    "</Relationships>",
+                ),
+                ("xl/worksheets/sheet1.xml", sheet),
+                ("xl/sharedStrings.xml", sst),
+            ]
+        ),
+    )
+
+    # XLSX: a header, then 5,000 rows each holding one value in column XFD (about 91 kB).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Products"
+    ws.append(["sku", "quantity", "price", "cost"])
+    for r in range(2, 5002):
+        ws.cell(row=r, column=16384, value=r)
+    save_xlsx(wb, "rows_with_one_value_in_XFD.xlsx")
+
+    # XLS (needs xlwt): one value at IV65536, the last cell of an XLS sheet (about 5 kB).
+    try:
+        import xlwt
+    except ImportError:  # pragma: no cover
+        sys.exit("xlwt is required for the XLS fixtures: pip install xlwt")
+
+    def xls(rows, far=None):
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("Products")
+        for r, row in enumerate([["sku", "name", "quantity", "price", "cost"]] + rows):
+            for c, v in enumerate(row):
+                sheet.write(r, c, v)
+        if far is not None:
+            sheet.write(65535, 255, far)
+        buf = io.BytesIO()
+        book.save(buf)
+        return bytearray(buf.getvalue())
+
+    rows = [["X-1", "Vase", 10, 20.0, 5.0], ["X-2", "Rug", 12, 99.0, 40.0]]
+    write_bytes("one_value_at_IV65536.xls", bytes(xls(rows, "far away note")))
+
+    # XLS: the sheet's Dimensions record declares rows 0 to 4,294,967,295.
+    data = xls(rows)
+    at = data.find(b"\x00\x02\x0e\x00")  # Dimensions, 14 bytes
+    assert at > 0
+    data[at + 8 : at + 12] = struct.pack("<I", 0xFFFFFFFF)
+    write_bytes("dimensions_four_billion_rows.xls", bytes(data))
+
+    # XLS containers whose sector chains calamine would follow forever.
+    def fat_entry_offset(data, sector):
+        sector_size = 1 << struct.unpack_from("<H", data, 30)[0]
+        per = sector_size // 4
+        fat_sector = struct.unpack_from("<I", data, 76 + 4 * (sector // per))[0]
+        return (fat_sector + 1) * sector_size + 4 * (sector % per)
+
+    def directory_offset(data):
+        sector_size = 1 << struct.unpack_from("<H", data, 30)[0]
+        return (struct.unpack_from("<I", data, 48)[0] + 1) * sector_size
+
+    # The directory's sector points to itself as the next one.
+    data = xls(rows)
+    dir_start = struct.unpack_from("<I", data, 48)[0]
+    struct.pack_into("<I", data, fat_entry_offset(data, dir_start), dir_start)
+    write_bytes("sector_chain_loops.xls", bytes(data))
+
+    # The Workbook stream claims 4 GB and its last sector points back to its first.
+    data = xls(rows)
+    d = directory_offset(data)
+    for e in range(d, d + 512, 128):
+        if data[e : e + 16] == "Workbook".encode("utf-16-le"):
+            start = struct.unpack_from("<I", data, e + 116)[0]
+            struct.pack_into("<I", data, e + 120, 0xFFFFFF00)
+            break
+    else:
+        raise SystemExit("no Workbook entry")
+    sector = start
+    while True:
+        nxt = struct.unpack_from("<I", data, fat_entry_offset(data, sector))[0]
+        if nxt == 0xFFFFFFFE:
+            struct.pack_into("<I", data, fat_entry_offset(data, sector), start)
+            break
+        sector = nxt
+    write_bytes("stream_size_4GB_and_looping_chain.xls", bytes(data))
+
+    # ODS: a value in the last column of a row repeated 6,000 times: 98 million cells.
+    def ods(rows_xml):
+        content = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+            ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+            ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            '<office:body><office:spreadsheet><table:table table:name="Products">'
+            + rows_xml
+            + "</table:table></office:spreadsheet></office:body></office:document-content>"
+        )
+        manifest = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>"
+        )
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, text, kind in [
+                ("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED),
+                ("content.xml", content, zipfile.ZIP_DEFLATED),
+                ("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED),
+            ]:
+                info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+                info.compress_type = kind
+                info.external_attr = 0o600 << 16
+                z.writestr(info, text)
+        return buf.getvalue()
+
+    def ods_row(values, repeat=1):
+        cells = "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            if isinstance(v, str)
+            else f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+            for v in values
+        )
+        rep = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+        return f"<table:table-row{rep}>{cells}</table:table-row>"
+
+    head = ods_row(["sku", "name", "quantity", "price", "cost"]) + ods_row(["O-1", "Vase", 10, 20, 5])
+    far = (
+        '<table:table-row table:number-rows-repeated="6000">'
+        '<table:table-cell table:number-columns-repeated="16383"/>'
+        '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    write_bytes("repeated_row_with_a_value_in_XFD.ods", ods(head + far))
+
+    # ODS: one cell holding 1.5 billion spaces (`<text:s text:c=...>`).
+    spaces = (
+        '<table:table-row><table:table-cell office:value-type="string">'
+        '<text:p>O-2<text:s text:c="1500000000"/></text:p></table:table-cell></table:table-row>'
+    )
+    write_bytes("spaces_run_of_1500000000.ods", ods(head + spaces))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 //!
 //! Small fixtures live in tests/fixtures/hostile/ (regenerate with
 //! `python3 scripts/make_hostile_fixtures.py`); the big ones (10 MB cell, 10,000 columns, a
-//! million blank lines, 1.1 GiB zip bombs) are generated here into a temporary folder.
+//! million blank lines, 1.1 GiB zip bombs, 5,000 rows under a header naming XFD, a 1 MB shared
+//! string in 100,000 cells) are generated here into a temporary folder.
 //!
 //! Each run appends `case, command, exit, stderr first line, peak RSS, wall time` to
 //! `$CARGO_TARGET_TMPDIR/hostile-report.tsv` (or `$HOSTILE_REPORT`) and prints it to stderr
@@ -1466,4 +1467,314 @@ fn injection_terminal_controls_in_plan_table_and_inspect() {
     assert_no_terminal_controls("inspect stdout", &o.stdout);
     assert_no_terminal_controls("inspect stderr", &o.stderr);
     assert!(o.stdout.contains("\\u{1b}[2J"), "{}", o.stdout);
+}
+
+// ------------------------------------------------ sizes a file declares (docs/hardening.md)
+
+/// Refused fast: the check runs before the spreadsheet library sees the file, so memory stays
+/// near the program's baseline.
+fn expect_refused_small(o: &Outcome, needles: &[&str]) {
+    o.expect_error(needles);
+    assert!(o.max_rss_kb.unwrap_or(0) < 100_000, "{}", o.describe());
+    assert!(o.wall < Duration::from_secs(10), "{}", o.describe());
+}
+
+/// The shared strings table of a 2 kB XLSX claims 100 billion strings: calamine reserved 2.4 TB
+/// for them and the failed allocation aborted the process.
+#[test]
+fn shared_strings_claiming_100_billion_strings() {
+    let f = fx("shared_strings_unique_count_1e11.xlsx");
+    let o = plan("shared_strings_unique_count_1e11", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "shared strings table declares 100000000000 strings but holds 256 bytes",
+        ],
+    );
+}
+
+/// A header (A1:D1) and 5,000 rows each holding one value in column XFD: every row was widened
+/// to 16,384 cells before the header was looked for (past 2 GB). Rows are now kept sparse and
+/// cut to the header's width; the first data row has a value beyond the header, the usual
+/// message (65).
+#[test]
+fn rows_with_one_value_in_xfd() {
+    let f = fx("rows_with_one_value_in_XFD.xlsx");
+    let o = plan("rows_with_one_value_in_XFD", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\", row 2: the row has values in 16384 columns but the header names only 4",
+        ],
+    );
+    let o = run("inspect_rows_with_one_value_in_XFD", &os(&["inspect", &f]));
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    assert!(
+        o.stdout
+            .contains("row 2: the row has values in 16384 columns but the header names only 4"),
+        "{}",
+        o.describe()
+    );
+}
+
+/// 5,000 real rows under a four-column header; row 4,000 (read long after the header was found,
+/// so cut to the header's width) also holds a value in XFD: named by the same message, and every
+/// row costs its four cells.
+#[test]
+fn a_value_in_xfd_far_below_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("value_in_XFD4000.xlsx");
+    let mut rows = vec![sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "quantity"),
+            ("C", "price"),
+            ("D", "cost"),
+        ],
+    )];
+    for r in 2..5_002 {
+        let sku = format!("R-{r}");
+        let mut cells = vec![("A", sku.as_str()), ("B", "5"), ("C", "10"), ("D", "4")];
+        if r == 4_000 {
+            cells.push(("XFD", "note"));
+        }
+        rows.push(sheet_row(r, &cells));
+    }
+    make_sheet(&path, &sheet_xml(&rows, &[]));
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("value_in_XFD4000", &f, &[]);
+    o.expect_error(&[
+        &f,
+        "row 4000: the row has values in 16384 columns but the header names only 4",
+    ]);
+    assert!(o.max_rss_kb.unwrap_or(0) < 200_000, "{}", o.describe());
+}
+
+/// One value at IV65536, the last cell of an XLS sheet (5 kB): calamine read it into a dense
+/// grid of 16.7 million cells and the program peaked at 1.5 GB. Refused before calamine reads
+/// it, naming the sheet and the span.
+#[test]
+fn xls_one_value_at_iv65536() {
+    let f = fx("one_value_at_IV65536.xls");
+    let o = plan("xls_one_value_at_IV65536", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": the sheet is a grid of 16777216 cells (its values spread over A1:IV65536) for only 16 values",
+            "export it as CSV",
+        ],
+    );
+}
+
+/// An XLS whose Dimensions record declares rows 0 to 4,294,967,295: calamine reserved room for
+/// that many cells first and aborted.
+#[test]
+fn xls_dimensions_declaring_four_billion_rows() {
+    let f = fx("dimensions_four_billion_rows.xls");
+    let o = plan("xls_dimensions_four_billion_rows", &f, &[]);
+    expect_refused_small(&o, &[&f, "sheet \"Products\": the sheet is a grid of"]);
+}
+
+/// An XLS whose directory's sector chain points back to itself: calamine's container reader
+/// followed it until a 1 GiB allocation aborted.
+#[test]
+fn xls_sector_chain_loops() {
+    let f = fx("sector_chain_loops.xls");
+    let o = plan("xls_sector_chain_loops", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "the file's internal structure is damaged (a sector chain loops); re-save it from the spreadsheet program, or export it as CSV",
+        ],
+    );
+}
+
+/// An XLS whose Workbook stream claims 4 GB and whose chain loops back to its start.
+#[test]
+fn xls_stream_size_above_the_file_size() {
+    let f = fx("stream_size_4GB_and_looping_chain.xls");
+    let o = plan("xls_stream_size_4GB", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "the file's internal structure is damaged (a stream claims more bytes than the file holds)",
+        ],
+    );
+}
+
+/// An ODS (1 kB) with a value in the last column of a row repeated 6,000 times: calamine spread
+/// it into 98 million cells (5 GB) and aborted.
+#[test]
+fn ods_repeated_row_with_a_value_in_xfd() {
+    let f = fx("repeated_row_with_a_value_in_XFD.ods");
+    let o = plan("ods_repeated_row_XFD", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": its repeated cells, rows and spaces spread out to about",
+        ],
+    );
+}
+
+/// An ODS cell holding `<text:s text:c="1500000000"/>`: 1.5 billion spaces, an abort.
+#[test]
+fn ods_run_of_spaces() {
+    let f = fx("spaces_run_of_1500000000.ods");
+    let o = plan("ods_spaces_run", &f, &[]);
+    expect_refused_small(&o, &[&f, "sheet \"Products\""]);
+}
+
+/// The ordinary workbooks still read, whatever the checks in front of calamine.
+#[test]
+fn ordinary_xls_and_ods_still_read() {
+    for f in ["fixtures/basic.xls", "fixtures/catalog_xlsx_numbers.ods"] {
+        let case = format!("ordinary_{}", f.replace('/', "_"));
+        let o = plan(&case, f, &[]);
+        let p = o.expect_ok();
+        assert!(
+            p["lines"].as_array().is_some_and(|l| !l.is_empty()),
+            "{}",
+            o.describe()
+        );
+    }
+}
+
+/// A minimal XLSX (written by hand) whose sheet is `sheet` and shared strings table `sst`.
+fn make_xlsx_with_shared_strings(path: &Path, sheet: &[u8], sst: &[u8]) {
+    use zip::write::SimpleFileOptions;
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let pkg = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+    let entries: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "[Content_Types].xml",
+            format!(
+                "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+                 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+                 <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+                 <Override PartName=\"/xl/workbook.xml\" ContentType=\"{ct}.sheet.main+xml\"/>\
+                 <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"{ct}.worksheet+xml\"/>\
+                 <Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"{ct}.sharedStrings+xml\"/></Types>"
+            )
+            .into_bytes(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "<Relationships xmlns=\"{pkg}\"><Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            )
+            .into_bytes(),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                "<workbook xmlns=\"{main}\" xmlns:r=\"{rel}\"><sheets><sheet name=\"Products\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+            )
+            .into_bytes(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "<Relationships xmlns=\"{pkg}\"><Relationship Id=\"rId1\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet1.xml\"/>\
+                 <Relationship Id=\"rId2\" Type=\"{rel}/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"
+            )
+            .into_bytes(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet.to_vec()),
+        ("xl/sharedStrings.xml", sst.to_vec()),
+    ];
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        zout.start_file(name, opts).unwrap();
+        zout.write_all(&data).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+/// One shared string of 1 MB used by 100,000 cells (a 100 kB file): each cell copied it, 100 GB.
+/// The text copied from shared strings is bounded (512 MiB plus 64 bytes per byte of the file):
+/// refused (65) naming the sheet.
+#[test]
+fn one_long_shared_string_in_every_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long_shared_string_everywhere.xlsx");
+    let mut sheet = String::from(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    sheet.push_str(&sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "name"),
+            ("C", "quantity"),
+            ("D", "price"),
+        ],
+    ));
+    for r in 2..100_002 {
+        sheet.push_str(&format!(
+            "<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c><c r=\"B{r}\" t=\"s\"><v>0</v></c></row>"
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let sst = format!(
+        "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"100000\" uniqueCount=\"1\"><si><t>{}</t></si></sst>",
+        "x".repeat(1 << 20)
+    );
+    make_xlsx_with_shared_strings(&path, sheet.as_bytes(), sst.as_bytes());
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("long_shared_string_everywhere", &f, &[]);
+    o.expect_error(&[
+        &f,
+        "sheet \"Products\": the cells repeat the workbook's shared strings into more than",
+    ]);
+    assert!(o.max_rss_kb.unwrap_or(0) < 1_000_000, "{}", o.describe());
+}
+
+/// The header names a column at XFD ("note") and each of 5,000 rows has a value there: every
+/// row was 16,384 cells (an abort past 2 GB). Rows are cut after the last column read (D): the
+/// plan reads all 5,000 lines (exit 0) in a few tens of MB.
+#[test]
+fn header_naming_a_column_at_xfd() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("header_names_XFD.xlsx");
+    let mut rows = vec![sheet_row(
+        1,
+        &[
+            ("A", "sku"),
+            ("B", "quantity"),
+            ("C", "price"),
+            ("D", "cost"),
+            ("XFD", "note"),
+        ],
+    )];
+    for r in 2..5_002 {
+        let sku = format!("N-{r}");
+        rows.push(sheet_row(
+            r,
+            &[
+                ("A", sku.as_str()),
+                ("B", "5"),
+                ("C", "10"),
+                ("D", "4"),
+                ("XFD", "n"),
+            ],
+        ));
+    }
+    make_sheet(&path, &sheet_xml(&rows, &[]));
+    let f = path.to_string_lossy().into_owned();
+    let o = plan("header_names_XFD", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().map(Vec::len), Some(5_000));
+    assert_planned(&p, "N-5001");
+    assert!(o.max_rss_kb.unwrap_or(0) < 200_000, "{}", o.describe());
 }

@@ -300,6 +300,7 @@ mod tests {
             .map(|(i, r)| RawRow {
                 row: i + 2,
                 cells: r.iter().map(|v| Cell::Text(v.to_string())).collect(),
+                beyond_header: None,
             })
             .collect()
     }

@@ -420,6 +420,10 @@ pub fn check_header(
     } else {
         duplicate_header(table, &headers, &columns, header_row.row)
     };
+    // The rows still to come are cut after the last column read: the cells beyond it are only
+    // looked at to tell a row too wide for the header (or with nothing read in it).
+    let read_width = columns.values().max().map_or(0, |c| c + 1);
+    table.cut_rows_at(read_width, headers.len());
     Ok(HeaderCheck {
         map: HeaderMap {
             row: header_row.row,

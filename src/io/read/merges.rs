@@ -8,7 +8,7 @@
 
 use super::mapping::{FieldSpec, HeaderMap};
 use super::table::{Cell, RawRow, column_letters};
-use std::io::Read;
+use super::xml_tags::{attr, attr_by_local_name, local_name, scan_tags};
 
 /// A merged region as the file lists it: sheet coordinates, 0-based, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +153,11 @@ pub fn apply(
         .unwrap_or(header.row);
     if header_end > header.row {
         let before = rows.len();
-        rows.retain(|r| r.row > header_end || r.cells.iter().skip(width).any(|c| !c.is_empty()));
+        rows.retain(|r| {
+            r.row > header_end
+                || r.beyond_header.is_some()
+                || r.cells.iter().skip(width).any(|c| !c.is_empty())
+        });
         if rows.len() < before {
             let shown: Vec<String> = header_merges
                 .iter()
@@ -442,90 +446,6 @@ fn entry_name(zip: &Zip<'_>, path: &str) -> Option<String> {
     })
 }
 
-/// Longest tag looked at; a `<mergeCell ref="..."/>` is about 30 bytes.
-const MAX_TAG: usize = 1024;
-
-/// Call `f` with the inside of every tag (`mergeCell ref="A1:B2"/` for `<mergeCell
-/// ref="A1:B2"/>`) until it returns `false` or the input ends. Reads 64 KiB at a time and keeps
-/// nothing else: memory is constant whatever the XML holds. A `<` in XML text is always
-/// escaped, so each raw `<` starts a tag; tags longer than `MAX_TAG` are skipped.
-fn scan_tags(mut reader: impl Read, mut f: impl FnMut(&[u8]) -> bool) {
-    let mut chunk = vec![0u8; 64 * 1024];
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk.len() + MAX_TAG);
-    loop {
-        let n = reader.read(&mut chunk).unwrap_or(0);
-        let end = n == 0;
-        buf.extend_from_slice(&chunk[..n]);
-        let mut pos = 0;
-        let mut keep = buf.len();
-        while let Some(p) = buf[pos..].iter().position(|&b| b == b'<') {
-            let start = pos + p;
-            let window = &buf[start..buf.len().min(start + MAX_TAG)];
-            match window.iter().position(|&b| b == b'>') {
-                Some(close) => {
-                    if !f(&window[1..close]) {
-                        return;
-                    }
-                    pos = start + close + 1;
-                }
-                // Cut by the chunk's end: read on.
-                None if !end && window.len() < MAX_TAG => {
-                    keep = start;
-                    break;
-                }
-                None => pos = start + 1,
-            }
-        }
-        if end {
-            return;
-        }
-        buf.drain(..keep);
-    }
-}
-
-/// A tag's name without its namespace prefix (`x:mergeCell` → `mergeCell`).
-fn local_name(tag: &[u8]) -> &[u8] {
-    let name_end = tag
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || *b == b'/')
-        .unwrap_or(tag.len());
-    let name = &tag[..name_end];
-    match name.iter().rposition(|&b| b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
-    }
-}
-
-/// The raw value of the attribute named exactly `name`.
-fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
-    attrs(tag).find(|(k, _)| *k == name).map(|(_, v)| v)
-}
-
-/// The raw value of the attribute whose local name is `name` (`r:id` for `id`).
-fn attr_by_local_name<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
-    attrs(tag)
-        .find(|(k, _)| k.rsplit(|&b| b == b':').next() == Some(name))
-        .map(|(_, v)| v)
-}
-
-/// `key="value"` pairs of a tag, after its name.
-fn attrs(tag: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    let mut rest = tag
-        .iter()
-        .position(|b| b.is_ascii_whitespace())
-        .map_or(&[][..], |i| &tag[i..]);
-    std::iter::from_fn(move || {
-        let eq = rest.iter().position(|&b| b == b'=')?;
-        let key = rest[..eq].trim_ascii();
-        let after = rest[eq + 1..].trim_ascii_start();
-        let quote = *after.first().filter(|q| **q == b'"' || **q == b'\'')?;
-        let close = after[1..].iter().position(|&b| b == quote)?;
-        let value = &after[1..1 + close];
-        rest = &after[close + 2..];
-        Some((key, value))
-    })
-}
-
 /// `C3:C5` → rows 2-4, column 2. A single cell (`C3`) merges nothing.
 fn parse_range(s: &[u8]) -> Option<Merge> {
     let s = std::str::from_utf8(s).ok()?;
@@ -574,6 +494,7 @@ mod tests {
                     }
                 })
                 .collect(),
+            beyond_header: None,
         }
     }
 
@@ -602,30 +523,6 @@ mod tests {
         assert_eq!(parse_cell("A0"), None);
         assert_eq!(parse_cell("A1048577"), None);
         assert_eq!(parse_range(b"C3"), None);
-    }
-
-    #[test]
-    fn tags_across_chunk_ends_and_prefixes() {
-        // A tag cut by every possible chunk end is still found.
-        let mut xml = String::from("<worksheet><sheetData>");
-        for i in 0..5000 {
-            xml.push_str(&format!("<row r=\"{i}\"><c r=\"A{i}\"><v>1</v></c></row>"));
-        }
-        xml.push_str("</sheetData><mergeCells count=\"3\"><mergeCell ref=\"C3:C5\"/>");
-        xml.push_str("<x:mergeCell ref='D7:D9' /><mergeCell ref=\"A1:F1\"></mergeCell>");
-        xml.push_str("</mergeCells></worksheet>");
-        let mut found = Vec::new();
-        scan_tags(xml.as_bytes(), |tag| {
-            if local_name(tag) == b"mergeCell" {
-                found.push(attr(tag, b"ref").and_then(parse_range).unwrap());
-            }
-            true
-        });
-        assert_eq!(found, vec![merge("C3:C5"), merge("D7:D9"), merge("A1:F1")]);
-        assert_eq!(
-            attr_by_local_name(b"sheet name=\"S\" r:id=\"rId2\"", b"id"),
-            Some(&b"rId2"[..])
-        );
     }
 
     #[test]

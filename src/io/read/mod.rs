@@ -15,6 +15,7 @@ pub mod sku_table;
 pub mod stock;
 pub mod table;
 pub mod template;
+mod xml_tags;
 
 pub use table::ReadOptions;
 

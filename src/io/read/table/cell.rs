@@ -103,6 +103,62 @@ pub fn is_percent_format(code: &str) -> bool {
 pub struct RawRow {
     pub row: usize,
     pub cells: Vec<Cell>,
+    /// Set when a sheet's row, cut once the header was found (see `SheetRow::into_raw`), has
+    /// values beyond the header's width: how many columns its values reach (its last value's
+    /// column + 1), for the message about a row too wide for its header.
+    pub beyond_header: Option<usize>,
+}
+
+/// Where a sheet's rows are cut once the header is found (`Table::cut_rows_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Cut {
+    /// Columns kept: up to the last one a reader uses.
+    pub keep: usize,
+    /// The header's width: values beyond it make the row too wide.
+    pub header: usize,
+}
+
+/// A sheet's row as read: only the cells present, by column (0 = the sheet's first column), so
+/// a row with one value in column XFD costs one cell until it is read.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SheetRow {
+    pub row: usize,
+    /// The row's width at least (XLS and ODS rows keep their range's width, as they always
+    /// have; XLSX rows end at their last value).
+    pub width: usize,
+    /// The cells present, by ascending column.
+    pub cells: Vec<(usize, Cell)>,
+}
+
+impl SheetRow {
+    /// The row as the readers see it: one cell per column up to its last value, or up to
+    /// `cut.keep` when cut. The values after that are not spread over empty cells: the first is
+    /// kept as the row's last cell (so a row with values only there is not taken for an empty
+    /// one), and how far those beyond the header reach is noted in `beyond_header`.
+    pub(super) fn into_raw(self, cut: Option<Cut>) -> RawRow {
+        let full = self.width.max(self.cells.last().map_or(0, |(c, _)| c + 1));
+        let keep = cut.map_or(full, |cut| full.min(cut.keep));
+        let header = cut.map_or(usize::MAX, |cut| cut.header);
+        let mut cells = vec![Cell::Empty; keep];
+        let mut first_beyond = None;
+        let mut reach = None;
+        for (c, cell) in self.cells {
+            if c < keep {
+                cells[c] = cell;
+            } else if !cell.is_empty() {
+                if c >= header {
+                    reach = Some(c + 1);
+                }
+                first_beyond.get_or_insert(cell);
+            }
+        }
+        cells.extend(first_beyond);
+        RawRow {
+            row: self.row,
+            cells,
+            beyond_header: reach,
+        }
+    }
 }
 
 pub(super) fn cell_from_data(d: &Data) -> Cell {
@@ -137,6 +193,63 @@ pub(super) fn cell_from_data(d: &Data) -> Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_far_value_is_not_spread_over_empty_cells() {
+        let row = SheetRow {
+            row: 7,
+            width: 0,
+            cells: vec![
+                (0, Cell::Text("A-1".into())),
+                (2, Cell::Number(3.0)),
+                (16_383, Cell::Text("far".into())),
+            ],
+        };
+        let whole = row.clone().into_raw(None);
+        assert_eq!(whole.cells.len(), 16_384);
+        assert_eq!(whole.beyond_header, None);
+        let cut = row.clone().into_raw(Some(Cut { keep: 4, header: 4 }));
+        assert_eq!(cut.row, 7);
+        assert_eq!(
+            cut.cells,
+            vec![
+                Cell::Text("A-1".into()),
+                Cell::Empty,
+                Cell::Number(3.0),
+                Cell::Empty,
+                Cell::Text("far".into())
+            ]
+        );
+        assert_eq!(cut.beyond_header, Some(16_384));
+        // A header naming XFD too: the row is cut after the last column read (C), its value
+        // in XFD kept as its last cell, and it is not too wide.
+        let cut = row.into_raw(Some(Cut {
+            keep: 3,
+            header: 16_384,
+        }));
+        assert_eq!(
+            cut.cells,
+            vec![
+                Cell::Text("A-1".into()),
+                Cell::Empty,
+                Cell::Number(3.0),
+                Cell::Text("far".into())
+            ]
+        );
+        assert_eq!(cut.beyond_header, None);
+    }
+
+    #[test]
+    fn a_row_within_the_header_is_kept_whole() {
+        let row = SheetRow {
+            row: 2,
+            width: 5,
+            cells: vec![(1, Cell::Bool(true))],
+        };
+        let raw = row.into_raw(Some(Cut { keep: 6, header: 6 }));
+        assert_eq!(raw.cells.len(), 5);
+        assert_eq!(raw.beyond_header, None);
+    }
 
     #[test]
     fn percent_formats() {

@@ -3,15 +3,23 @@
 //! calamine (XLSX, XLS, ODS, XLSB), sniffed by content rather than trusted by extension.
 //!
 //! One file per concern: `cell` (the cell model), `delimited` (CSV), `sheet` (workbooks),
-//! `sniff` (what a file is, zip checks), `pipeline` (rows parsed on a second core).
+//! `sniff` (what a file is, zip checks), `pipeline` (rows parsed on a second core), and the
+//! checks made before calamine sees a workbook, so what a file declares (a count, a dimension, a
+//! far cell, a sector chain) never decides how much memory is taken: `cfb_check` (the XLS
+//! container), `xls_check` (XLS sheet sizes), `ods_check` (ODS repeats); the XLSX checks are in
+//! `sniff`.
 
 mod cell;
+mod cfb_check;
 mod delimited;
+mod ods_check;
 mod pipeline;
 mod sheet;
 mod sniff;
+mod xls_check;
 
 pub use cell::{Cell, RawRow, is_percent_format, percent_shown};
+use cell::{Cut, SheetRow};
 pub use delimited::MAX_RECORD_BYTES;
 pub use pipeline::{Consume, pipelined_rows};
 pub use sheet::SheetInfo;
@@ -48,7 +56,9 @@ enum Source {
         lf_lines: bool,
     },
     Sheet {
-        rows: std::vec::IntoIter<RawRow>,
+        rows: std::vec::IntoIter<SheetRow>,
+        /// Where rows are cut once the header is found (`cut_rows_at`).
+        cut: Option<Cut>,
     },
 }
 
@@ -153,8 +163,8 @@ impl Table {
 impl Table {
     fn read_raw(&mut self) -> Result<Option<RawRow>> {
         match &mut self.source {
-            Source::Sheet { rows } => {
-                let row = rows.next();
+            Source::Sheet { rows, cut } => {
+                let row = rows.next().map(|r| r.into_raw(*cut));
                 if row.is_some() {
                     crate::counters::row_read();
                 }
@@ -184,7 +194,11 @@ impl Table {
                         Cell::Text(decode_field(field))
                     })
                     .collect();
-                Ok(Some(RawRow { row: line, cells }))
+                Ok(Some(RawRow {
+                    row: line,
+                    cells,
+                    beyond_header: None,
+                }))
             }
         }
     }
@@ -217,6 +231,7 @@ impl Table {
         };
         crate::counters::row_read();
         row.row = line;
+        row.beyond_header = None;
         let n = record.len();
         row.cells.truncate(n);
         for (i, field) in record.iter().enumerate() {
@@ -260,6 +275,19 @@ impl Table {
         Ok(&self.buffer)
     }
 
+    /// From now on, rows of a sheet are cut after the first `keep` columns (those a reader
+    /// uses); of the values after them only the first is kept, and how far those beyond the
+    /// header (`header_width` columns) reach (see `SheetRow::into_raw`), so a row with one value
+    /// in column XFD does not become 16,384 cells. Rows already looked at (`peek`) stay whole.
+    pub fn cut_rows_at(&mut self, keep: usize, header_width: usize) {
+        if let Source::Sheet { cut, .. } = &mut self.source {
+            *cut = Some(Cut {
+                keep: keep.min(header_width),
+                header: header_width,
+            });
+        }
+    }
+
     /// A cell's name for messages: `D14` in a spreadsheet, `row 14, column "price"` in CSV.
     pub fn cell_name(&self, row: usize, col: usize) -> String {
         format!("{}{}", column_letters(col + self.col_offset), row)
@@ -277,14 +305,22 @@ impl Table {
         let merges = std::mem::take(&mut self.merges);
         let truncated = std::mem::take(&mut self.merges_truncated);
         let place = self.where_();
-        let Source::Sheet { rows } = &mut self.source else {
+        let Source::Sheet { rows, cut } = &mut self.source else {
             return Ok(());
         };
         if merges.is_empty() && !truncated {
             return Ok(());
         }
         // The rows left: those peeked while looking for the header, then the rest.
-        let mut rest: Vec<RawRow> = self.buffer.drain(..).chain(rows.by_ref()).collect();
+        let cut = *cut;
+        let mut rest: Vec<RawRow> = self
+            .buffer
+            .drain(..)
+            .chain(rows.by_ref().map(|r| {
+                crate::counters::row_read();
+                r.into_raw(cut)
+            }))
+            .collect();
         let applied = merges::apply(
             &mut rest,
             &merges,
@@ -294,7 +330,7 @@ impl Table {
             self.col_offset,
             what,
         );
-        *rows = rest.into_iter();
+        self.buffer = rest.into();
         if let Some(why) = applied.refused {
             return Err(crate::error::Error::Data(format!("{place}: {why}")));
         }
@@ -374,12 +410,17 @@ impl Table {
 /// A row with more fields than the header is ambiguous (SPEC section 7) unless the extra fields
 /// are empty; `place` is the file (and sheet) for the message.
 pub fn check_ragged(raw: &RawRow, width: usize, place: &str, kind: &Kind) -> Result<()> {
-    if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty()) {
-        let used = raw
-            .cells
-            .iter()
-            .rposition(|c| !c.is_empty())
-            .map_or(raw.cells.len(), |p| p + 1);
+    // A sheet's row cut after the header was found says how far its values reach; a whole row
+    // shows it.
+    let used = raw.beyond_header.or_else(|| {
+        (raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.is_empty())).then(|| {
+            raw.cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(raw.cells.len(), |p| p + 1)
+        })
+    });
+    if let Some(used) = used {
         let row = raw.row;
         return Err(Error::Data(match kind {
             Kind::Csv { .. } => format!(

@@ -1,9 +1,13 @@
 //! Spreadsheets through calamine: the sheet picked (first visible by default), XLSX read cell by
-//! cell with formulas, percent formats and merged regions, other workbooks as a range.
+//! cell with formulas, percent formats and merged regions, other workbooks (XLS, ODS) measured
+//! first (`cfb_check`, `xls_check`, `ods_check`) and then read as a range. Rows are kept sparse
+//! (`SheetRow`) until the readers take them.
 
-use super::cell::cell_from_data;
-use super::sniff::{check_expanded_size, is_zip, read_up_to};
-use super::{Cell, Kind, RawRow, ReadOptions, Source, Table, is_percent_format};
+use super::cell::{SheetRow, cell_from_data};
+use super::sniff::{check_expanded_size, is_ole, is_zip, read_up_to};
+use super::{
+    Cell, Kind, ReadOptions, Source, Table, cfb_check, is_percent_format, ods_check, xls_check,
+};
 use crate::error::{Error, Result};
 use crate::io::read::merges;
 use calamine::Reader;
@@ -23,8 +27,9 @@ impl Table {
         let mut head = [0u8; 4];
         let n = read_up_to(&mut file, &mut head).map_err(|e| Error::from_io_input(path, &e))?;
         let mut is_xlsx = false;
+        let mut is_ods = false;
         if n == 4 && is_zip(&head) {
-            is_xlsx = check_expanded_size(&display, &mut file, opts.max_sheet_bytes)?;
+            (is_xlsx, is_ods) = check_expanded_size(&display, &mut file, opts.max_sheet_bytes)?;
         }
         file.seek(SeekFrom::Start(0))
             .map_err(|e| Error::from_io_input(path, &e))?;
@@ -34,6 +39,14 @@ impl Table {
             .map_err(|e| Error::from_io_input(path, &e))?;
         if is_xlsx && let Some(table) = Self::open_xlsx(path, &display, &bytes, opts)? {
             return Ok(table);
+        }
+        // calamine reads every sheet of an XLS or ODS file into a dense grid when it opens it:
+        // what the file declares is measured first.
+        if is_ole(&bytes) {
+            check_xls(&display, &bytes)?;
+        }
+        if is_ods {
+            ods_check::check(&display, &bytes)?;
         }
         let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
             Error::Data(format!(
@@ -57,35 +70,43 @@ impl Table {
             .start()
             .map(|(r, c)| (r as usize, c as usize))
             .unwrap_or((0, 0));
-        let mut rows = Vec::with_capacity(range.height());
-        for (i, r) in range.rows().enumerate() {
-            let cells: Vec<Cell> = r.iter().map(cell_from_data).collect();
-            rows.push(RawRow {
+        // Every row keeps the range's width (as it always has), but only its cells present are
+        // stored until it is read.
+        let width = range.width();
+        let mut rows: Vec<SheetRow> = (0..range.height())
+            .map(|i| SheetRow {
                 row: row0 + i + 1,
-                cells,
-            });
+                width,
+                cells: Vec::new(),
+            })
+            .collect();
+        for (r, c, value) in range.used_cells() {
+            let cell = cell_from_data(value);
+            if cell != Cell::Empty
+                && let Some(row) = rows.get_mut(r)
+            {
+                row.cells.push((c, cell));
+            }
         }
+        drop(range);
         // A formula whose result was never saved reads as an empty cell; mark it, so the
         // reader can say so instead of taking it for a missing value.
         if let Ok(formulas) = workbook.worksheet_formula(&sheet) {
+            let (fr, fc) = formulas
+                .start()
+                .map(|(a, b)| (a as usize, b as usize))
+                .unwrap_or((0, 0));
             for (r, c, f) in formulas.used_cells() {
-                if f.is_empty() {
-                    continue;
-                }
-                let (fr, fc) = formulas
-                    .start()
-                    .map(|(a, b)| (a as usize, b as usize))
-                    .unwrap_or((0, 0));
                 let (abs_r, abs_c) = (fr + r, fc + c);
-                if abs_r < row0 || abs_c < col0 {
+                if f.is_empty() || abs_r < row0 || abs_c < col0 || abs_c - col0 >= width {
                     continue;
                 }
-                if let Some(cell) = rows
-                    .get_mut(abs_r - row0)
-                    .and_then(|row| row.cells.get_mut(abs_c - col0))
-                    && *cell == Cell::Empty
-                {
-                    *cell = Cell::Formula(f.clone());
+                let Some(row) = rows.get_mut(abs_r - row0) else {
+                    continue;
+                };
+                let col = abs_c - col0;
+                if let Err(at) = row.cells.binary_search_by_key(&col, |(c, _)| *c) {
+                    row.cells.insert(at, (col, Cell::Formula(f.clone())));
                 }
             }
         }
@@ -110,6 +131,7 @@ impl Table {
             merge_warnings: Vec::new(),
             source: Source::Sheet {
                 rows: rows.into_iter(),
+                cut: None,
             },
             buffer: VecDeque::new(),
         })
@@ -147,26 +169,23 @@ impl Table {
         let index = sheets.iter().position(|s| s.name == sheet).unwrap_or(0);
         let (cells, (merges, merges_truncated)) = std::thread::scope(|scope| {
             let merges = scope.spawn(|| merges::read_xlsx(bytes, index));
-            let cells = read_xlsx_cells(&mut xlsx, &sheet, &unreadable);
+            let text_budget = SHARED_TEXT_BASE
+                .saturating_add((bytes.len() as u64).saturating_mul(SHARED_TEXT_PER_FILE_BYTE));
+            let place = format!("{display}, sheet \"{sheet}\"");
+            let cells = read_xlsx_cells(&mut xlsx, &sheet, &place, &unreadable, text_budget);
             (cells, merges.join().unwrap_or_default())
         });
         let (by_row, col0) = cells?;
-        let rows: Vec<RawRow> = by_row
+        // Rows stay sparse until read: one value in column XFD is one cell, not 16,384.
+        let rows: Vec<SheetRow> = by_row
             .into_iter()
-            .map(|(r, cells)| {
-                let width = cells
-                    .iter()
-                    .map(|(c, _)| (c - col0) as usize + 1)
-                    .max()
-                    .unwrap_or(0);
-                let mut row = vec![Cell::Empty; width];
-                for (c, cell) in cells {
-                    row[(c - col0) as usize] = cell;
-                }
-                RawRow {
-                    row: r as usize + 1,
-                    cells: row,
-                }
+            .map(|(r, cells)| SheetRow {
+                row: r as usize + 1,
+                width: 0,
+                cells: cells
+                    .into_iter()
+                    .map(|(c, cell)| ((c - col0) as usize, cell))
+                    .collect(),
             })
             .collect();
         Ok(Some(Table {
@@ -183,19 +202,67 @@ impl Table {
             merge_warnings: Vec::new(),
             source: Source::Sheet {
                 rows: rows.into_iter(),
+                cut: None,
             },
             buffer: VecDeque::new(),
         }))
     }
 }
 
+/// The XLS container and its sheets' sizes, checked before calamine reads them (see
+/// `cfb_check` and `xls_check`): a damaged container, or a sheet spread over a grid far larger
+/// than its values, is refused.
+fn check_xls(display: &str, bytes: &[u8]) -> Result<()> {
+    let stream = match cfb_check::workbook_stream(bytes) {
+        Ok(Some(stream)) => stream,
+        Ok(None) => return Ok(()), // calamine says what is wrong
+        Err(damage) => {
+            return Err(Error::Data(format!(
+                "{display}: the file's internal structure is damaged ({}); re-save it from the spreadsheet program, or export it as CSV",
+                damage.explain()
+            )));
+        }
+    };
+    match xls_check::check(&stream) {
+        None => Ok(()),
+        Some(xls_check::Oversized::Grid(sheet)) => {
+            let spread = match &sheet.span {
+                Some(span) => format!(" (its values spread over {span})"),
+                None => String::new(),
+            };
+            Err(Error::Data(format!(
+                "{display}, sheet \"{}\": the sheet is a grid of {} cells{spread} for only {} values (reading it would take about {} MiB); delete the stray cells far from the data and re-save it from the spreadsheet program, or export it as CSV",
+                sheet.name,
+                sheet.grid,
+                sheet.cells,
+                sheet.grid.saturating_mul(56) >> 20
+            )))
+        }
+        Some(xls_check::Oversized::SharedText(sheet, budget)) => Err(Error::Data(format!(
+            "{display}, sheet \"{}\": the cells repeat the workbook's shared strings into more than {} MiB of text (a damaged file, or one long text in every cell); re-save it from the spreadsheet program, or export it as CSV",
+            sheet.name,
+            budget >> 20
+        ))),
+    }
+}
+
 type CellsByRow = std::collections::BTreeMap<u32, Vec<(u32, Cell)>>;
 
-/// The present cells of an XLSX sheet by row, and the first column used.
+/// Text copied from the shared strings table into cells, always allowed...
+const SHARED_TEXT_BASE: u64 = 512 << 20;
+/// ...and per byte of the file beyond that: a cell refers to a shared string by its number
+/// (about 30 bytes of XML), so one long string used by every cell would otherwise be copied
+/// into each of them.
+const SHARED_TEXT_PER_FILE_BYTE: u64 = 64;
+
+/// The present cells of an XLSX sheet by row, and the first column used. Text copied from the
+/// shared strings table beyond `text_budget` bytes is refused (see `SHARED_TEXT_BASE`).
 fn read_xlsx_cells(
     xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
     sheet: &str,
+    place: &str,
     unreadable: &dyn Fn(calamine::XlsxError) -> Error,
+    text_budget: u64,
 ) -> Result<(CellsByRow, u32)> {
     use calamine::DataRef;
     let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
@@ -212,10 +279,18 @@ fn read_xlsx_cells(
         .collect();
     let mut by_row = CellsByRow::new();
     let mut col0 = u32::MAX;
+    let mut shared_text = 0u64;
     while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
         let cell = match (&rec.value, rec.formula) {
             (DataRef::Empty, Some(f)) if !f.is_empty() => Cell::Formula(f),
             (DataRef::SharedString(s), _) => {
+                shared_text = shared_text.saturating_add(s.len() as u64);
+                if shared_text > text_budget {
+                    return Err(Error::Data(format!(
+                        "{place}: the cells repeat the workbook's shared strings into more than {} MiB of text (a damaged file, or one long text in every cell); re-save it from the spreadsheet program, or export it as CSV",
+                        text_budget >> 20,
+                    )));
+                }
                 if s.is_empty() {
                     Cell::Empty
                 } else {

@@ -3,23 +3,32 @@
 
 use super::DEFAULT_MAX_SHEET_BYTES;
 use crate::error::{Error, Result};
+use crate::io::read::xml_tags::{attr, local_name, scan_tags};
 use std::fs::File;
 use std::io::{BufReader, Read};
 
 /// Refuse a workbook whose sheets would expand beyond the limit (a zip bomb), before any XML is
-/// inflated: the sizes come from the zip's central directory.
-/// Returns whether the zip is an XLSX workbook (it has `xl/workbook.xml`).
-pub(super) fn check_expanded_size(display: &str, file: &mut File, limit: u64) -> Result<bool> {
+/// inflated: the sizes come from the zip's central directory. Then refuse an XLSX whose shared
+/// strings table declares more strings than its size can hold (see `check_shared_string_count`).
+/// Returns whether the zip is an XLSX workbook (it has `xl/workbook.xml`) and whether it is an
+/// ODS one (it has `content.xml`).
+pub(super) fn check_expanded_size(
+    display: &str,
+    file: &mut File,
+    limit: u64,
+) -> Result<(bool, bool)> {
     let limit = if limit == 0 {
         DEFAULT_MAX_SHEET_BYTES
     } else {
         limit
     };
     let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
-        return Ok(false); // calamine reports the damaged file with its own message
+        return Ok((false, false)); // calamine reports the damaged file with its own message
     };
     let mut total: u64 = 0;
     let mut xlsx = false;
+    let mut ods = false;
+    let mut shared_strings = Vec::new();
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index_raw(i) else {
             continue;
@@ -27,6 +36,10 @@ pub(super) fn check_expanded_size(display: &str, file: &mut File, limit: u64) ->
         let Ok(name) = entry.name() else { continue };
         let name = name.to_ascii_lowercase();
         xlsx |= name == "xl/workbook.xml";
+        ods |= name == "content.xml";
+        if name.ends_with("sharedstrings.xml") {
+            shared_strings.push((i, entry.size()));
+        }
         if name.starts_with("xl/worksheets/")
             || name.ends_with("sharedstrings.xml")
             || name == "content.xml"
@@ -42,7 +55,52 @@ pub(super) fn check_expanded_size(display: &str, file: &mut File, limit: u64) ->
             (total >> 20) + 1
         )));
     }
-    Ok(xlsx)
+    for (index, size) in shared_strings {
+        let Ok(entry) = zip.by_index(index) else {
+            continue; // calamine reports it
+        };
+        check_shared_string_count(display, entry, size)?;
+    }
+    Ok((xlsx, ods && !xlsx))
+}
+
+/// The smallest a shared string can take in the XML: `<si></si>`.
+const MIN_SHARED_STRING_BYTES: u64 = 9;
+
+/// calamine reserves room for as many strings as the shared strings table's `uniqueCount`
+/// declares, before reading one (24 bytes each: `uniqueCount="100000000000"` in a 1 kB file
+/// asks for terabytes, and the failed allocation aborts the process). The count is read from
+/// the table's opening tag (the first 64 KiB of the entry, inflated) and refused when the
+/// entry's size cannot hold that many strings.
+fn check_shared_string_count(display: &str, entry: impl Read, size: u64) -> Result<()> {
+    let Some(count) = declared_count(entry.take(64 * 1024)) else {
+        return Ok(());
+    };
+    if count > size / MIN_SHARED_STRING_BYTES + 1 {
+        return Err(Error::Data(format!(
+            "{display}: the workbook's shared strings table declares {count} strings but holds {size} bytes, room for {} at most (a damaged file); re-save it from the spreadsheet program, or export it as CSV",
+            size / MIN_SHARED_STRING_BYTES
+        )));
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` of the `<sst>` tag, when it is there and a number (calamine ignores a
+/// count it cannot read).
+fn declared_count(xml: impl Read) -> Option<u64> {
+    let mut count = None;
+    scan_tags(xml, |tag| {
+        if local_name(tag) != b"sst" {
+            return true;
+        }
+        count = attr(tag, b"uniqueCount")
+            .and_then(|v| std::str::from_utf8(v).ok())
+            // calamine reads the count as a usize: anything too big for one it ignores.
+            .and_then(|v| v.parse::<usize>().ok())
+            .map(|n| n as u64);
+        false
+    });
+    count
 }
 
 pub(super) fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -63,4 +121,31 @@ pub(super) fn is_zip(head: &[u8]) -> bool {
 
 pub(super) fn is_ole(head: &[u8]) -> bool {
     head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_declared_count_is_read_from_the_opening_tag() {
+        let xml =
+            br#"<?xml version="1.0"?><sst xmlns="x" count="3" uniqueCount="100000000000"><si>"#;
+        assert_eq!(declared_count(&xml[..]), Some(100_000_000_000));
+        assert_eq!(declared_count(&br#"<x:sst uniqueCount='2'>"#[..]), Some(2));
+        assert_eq!(declared_count(&br#"<sst count="2">"#[..]), None);
+        assert_eq!(declared_count(&br#"<sst uniqueCount="x">"#[..]), None);
+    }
+
+    #[test]
+    fn a_count_the_entry_cannot_hold_is_refused() {
+        let xml = br#"<sst uniqueCount="100000000000"><si><t>a</t></si></sst>"#;
+        let err =
+            check_shared_string_count("a.xlsx", &xml[..], xml.len() as u64).expect_err("refused");
+        assert!(err.to_string().starts_with(
+            "a.xlsx: the workbook's shared strings table declares 100000000000 strings"
+        ));
+        let ok = br#"<sst uniqueCount="1"><si><t>a</t></si></sst>"#;
+        assert!(check_shared_string_count("a.xlsx", &ok[..], ok.len() as u64).is_ok());
+    }
 }

@@ -1,0 +1,316 @@
+//! The repeats of an ODS workbook measured before calamine reads it.
+//!
+//! ODS stores runs of equal cells and rows once, with a count: `table:number-columns-repeated`
+//! and `table:number-rows-repeated`. calamine reads every sheet when it opens the file and
+//! spreads those runs out: each repeated value is cloned (up to 16,384 columns a row), each
+//! repeated row copied, and every sheet becomes a dense grid from its first value to its last
+//! (a value in the last column of a row repeated a million times is billions of cells; calamine
+//! stops at 100 million cells, after reserving room for them: gigabytes). A `<text:s text:c=N>`
+//! is N spaces. So the sheet XML (`content.xml`) is scanned here first, in constant memory,
+//! and the memory calamine would take is estimated as it spends it: 56 bytes a cell (the value
+//! and its formula) plus the text it copies. A workbook whose estimate is above a fixed 256 MiB
+//! plus 8 bytes per byte of its XML is refused (65, naming the file and sheet).
+
+use crate::error::{Error, Result};
+use crate::io::read::xml_tags::{attr, name, scan_tags_at};
+use std::io::Cursor;
+
+/// Always read below this estimate.
+const MIN_BUDGET: u64 = 256 << 20;
+/// Beyond it, bytes of memory allowed per byte of sheet XML.
+const BYTES_PER_XML_BYTE: u64 = 8;
+/// What calamine keeps per cell: its value (32 bytes) and its formula (24).
+const CELL_BYTES: u64 = 56;
+/// calamine's caps on a sheet's columns and rows.
+const MAX_COLUMNS: u64 = 16_384;
+const MAX_ROWS: u64 = 1_048_576;
+/// Tags longer than this are not read (a real cell's tag is well under a kilobyte).
+const MAX_TAG: usize = 1 << 20;
+
+/// Refuse an ODS workbook whose repeats would take calamine far more memory than its XML
+/// holds; the message names the sheet that costs most.
+pub(super) fn check(display: &str, bytes: &[u8]) -> Result<()> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports it
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let xml_size = content.size();
+    let (sheets, whole) = measure(content);
+    let refuse = |what: String| {
+        Err(Error::Data(format!(
+            "{display}{what}; delete the unused rows and columns (or their formatting) and re-save it from the spreadsheet program, or export it as CSV"
+        )))
+    };
+    if !whole {
+        return refuse(": a tag of the sheet XML is longer than 1 MiB (a damaged file)".into());
+    }
+    let total: u64 = sheets.iter().map(|s| s.1).fold(0, u64::saturating_add);
+    let budget = MIN_BUDGET.saturating_add(xml_size.saturating_mul(BYTES_PER_XML_BYTE));
+    if total <= budget {
+        return Ok(());
+    }
+    let (sheet, cost) = sheets.into_iter().max_by_key(|s| s.1).unwrap_or_default();
+    refuse(format!(
+        ", sheet \"{sheet}\": its repeated cells, rows and spaces spread out to about {} MiB in memory from {} KiB of XML (a damaged file, or formatting applied to whole rows or columns)",
+        cost >> 20,
+        xml_size >> 10
+    ))
+}
+
+/// Each named sheet with its estimated cost in bytes; `false` when a tag was too long to read.
+fn measure(xml: impl std::io::Read) -> (Vec<(String, u64)>, bool) {
+    let mut sheets: Vec<(String, u64)> = Vec::new();
+    let mut sheet: Option<Sheet> = None;
+    let whole = scan_tags_at(xml, MAX_TAG, |at, tag| {
+        let closed = tag.ends_with(b"/");
+        match name(tag) {
+            b"table:table" => {
+                // calamine reads only the sheets that have a name.
+                sheet = attr(tag, b"table:name").map(|n| Sheet {
+                    name: String::from_utf8_lossy(n).into_owned(),
+                    ..Sheet::default()
+                });
+            }
+            b"/table:table" => {
+                if let Some(s) = sheet.take() {
+                    let cost = s.cost();
+                    sheets.push((s.name, cost));
+                }
+            }
+            b"table:table-row" => {
+                if let Some(s) = &mut sheet {
+                    s.start_row(count(tag, b"table:number-rows-repeated"));
+                    if closed {
+                        s.end_row();
+                    }
+                }
+            }
+            b"/table:table-row" => {
+                if let Some(s) = &mut sheet {
+                    s.end_row();
+                }
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                if let Some(s) = &mut sheet {
+                    s.cell(tag, at, closed);
+                }
+            }
+            b"/table:table-cell" | b"/table:covered-table-cell" => {
+                if let Some(s) = &mut sheet {
+                    s.end_cell(at);
+                }
+            }
+            b"text:s" => {
+                if let Some(s) = &mut sheet {
+                    s.spaces(count(tag, b"text:c"));
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    (sheets, whole)
+}
+
+/// One sheet being measured, row by row.
+#[derive(Default)]
+struct Sheet {
+    name: String,
+    /// Rows so far, repeats counted (calamine caps them at `MAX_ROWS`).
+    rows: u64,
+    /// The row being read: its repeats, the cells calamine pushes for it, the text it copies,
+    /// its first and last values' columns, and the empty run that is pushed only if a value
+    /// follows.
+    row_repeats: u64,
+    row_cells: u64,
+    row_text: u64,
+    row_first: Option<u64>,
+    row_last: u64,
+    empty_run: u64,
+    /// The open value cell whose text is copied: where its content starts, its repeats and
+    /// the text so far.
+    open_text: Option<(u64, u64, u64)>,
+    /// Rows from the first with a value to the last (repeats counted), empty rows after the
+    /// last one so far, the text the grid copies, its columns, and the cells pushed while
+    /// reading.
+    grid_rows: u64,
+    pending_rows: u64,
+    grid_text: u64,
+    first_col: Option<u64>,
+    last_col: u64,
+    pushed: u64,
+}
+
+impl Sheet {
+    fn start_row(&mut self, repeats: u64) {
+        let repeats = repeats.min(MAX_ROWS.saturating_sub(self.rows));
+        self.rows += repeats;
+        self.row_repeats = repeats;
+        self.row_cells = 0;
+        self.row_text = 0;
+        self.row_first = None;
+        self.row_last = 0;
+        self.empty_run = 0;
+    }
+
+    fn end_row(&mut self) {
+        self.pushed = self
+            .pushed
+            .saturating_add(self.row_cells.saturating_mul(CELL_BYTES) + self.row_text);
+        let Some(first) = self.row_first else {
+            if self.first_col.is_some() {
+                self.pending_rows = self.pending_rows.saturating_add(self.row_repeats);
+            }
+            return;
+        };
+        self.grid_rows = self
+            .grid_rows
+            .saturating_add(self.pending_rows)
+            .saturating_add(self.row_repeats);
+        self.pending_rows = 0;
+        self.grid_text = self
+            .grid_text
+            .saturating_add(self.row_text.saturating_mul(self.row_repeats));
+        self.first_col = Some(self.first_col.map_or(first, |c| c.min(first)));
+        self.last_col = self.last_col.max(self.row_last);
+    }
+
+    /// A cell's opening tag (`closed`: it has no content).
+    fn cell(&mut self, tag: &[u8], at: u64, closed: bool) {
+        let room = |s: &Self| MAX_COLUMNS.saturating_sub(s.row_cells);
+        // The empty run before this cell is pushed now.
+        self.row_cells += self.empty_run.min(room(self));
+        self.empty_run = 0;
+        let repeats = count(tag, b"table:number-columns-repeated").min(room(self));
+        let value = [
+            &b"office:value"[..],
+            b"office:string-value",
+            b"office:date-value",
+            b"office:time-value",
+            b"office:boolean-value",
+            b"table:formula",
+        ]
+        .iter()
+        .find_map(|a| attr(tag, a));
+        let string_cell = attr(tag, b"office:value-type") == Some(b"string");
+        if value.is_none() && !string_cell {
+            self.empty_run = repeats;
+            return;
+        }
+        if repeats == 0 {
+            return;
+        }
+        let text = value.map_or(0, |v| v.len() as u64);
+        self.row_first.get_or_insert(self.row_cells);
+        self.row_cells += repeats;
+        self.row_last = self.row_cells - 1;
+        self.row_text = self.row_text.saturating_add(text.saturating_mul(repeats));
+        // A string cell without a string value takes its text from its content.
+        if string_cell && !closed && attr(tag, b"office:string-value").is_none() {
+            let content = at + tag.len() as u64 + 2;
+            self.open_text = Some((content, repeats, 0));
+        }
+    }
+
+    fn end_cell(&mut self, at: u64) {
+        if let Some((from, repeats, spaces)) = self.open_text.take() {
+            let text = at.saturating_sub(from).saturating_add(spaces);
+            self.row_text = self.row_text.saturating_add(text.saturating_mul(repeats));
+        }
+    }
+
+    fn spaces(&mut self, n: u64) {
+        if let Some((_, _, spaces)) = &mut self.open_text {
+            *spaces = spaces.saturating_add(n);
+        }
+    }
+
+    /// The bytes calamine takes for the sheet: the cells pushed while reading, then the grid
+    /// with its rows and repeats spread out.
+    fn cost(&self) -> u64 {
+        let Some(first) = self.first_col else {
+            return self.pushed;
+        };
+        let width = self.last_col - first + 1;
+        self.grid_rows
+            .saturating_mul(width)
+            .saturating_mul(CELL_BYTES)
+            .saturating_add(self.grid_text)
+            .saturating_add(self.pushed)
+    }
+}
+
+/// A repeat count; 1 when absent (calamine refuses a count that is not a number).
+fn count(tag: &[u8], attr_name: &[u8]) -> u64 {
+    attr(tag, attr_name)
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(rows: &str) -> String {
+        format!(
+            r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="Products">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        )
+    }
+
+    fn cost(xml: &str) -> u64 {
+        let (sheets, whole) = measure(xml.as_bytes());
+        assert!(whole);
+        sheets.iter().map(|s| s.1).sum()
+    }
+
+    #[test]
+    fn a_plain_sheet_costs_its_cells() {
+        let row = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>A-1</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1020"/></table:table-row>"#;
+        let xml = sheet(&format!(
+            "{}{}",
+            row.repeat(3),
+            r#"<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#
+        ));
+        // Three rows of two cells: pushed once and again in the grid, plus their text.
+        let c = cost(&xml);
+        assert!(c < 1000, "{c}");
+    }
+
+    #[test]
+    fn a_value_in_the_last_column_of_a_repeated_row_is_billions_of_cells() {
+        // A1, then a million rows with a value in XFD: the grid is A1:XFD1000001.
+        let xml = sheet(
+            r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#,
+        );
+        assert!(cost(&xml) > 1_000_000 * 16_384 * CELL_BYTES - 1);
+    }
+
+    #[test]
+    fn repeated_text_and_spaces_are_counted() {
+        let xml = sheet(
+            r#"<table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="1000"><text:p>x<text:s text:c="1000000"/></text:p></table:table-cell></table:table-row>"#,
+        );
+        assert!(cost(&xml) > 1000 * 1_000_000);
+    }
+
+    #[test]
+    fn a_big_estimate_is_refused_naming_the_sheet() {
+        let xml = sheet(
+            r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#,
+        );
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .expect("zip");
+        std::io::Write::write_all(&mut zip, xml.as_bytes()).expect("zip");
+        let bytes = zip.finish().expect("zip").into_inner();
+        let err = check("big.ods", &bytes).expect_err("refused");
+        assert!(
+            err.to_string()
+                .starts_with("big.ods, sheet \"Products\": its repeated cells, rows and spaces"),
+            "{err}"
+        );
+    }
+}

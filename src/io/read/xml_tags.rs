@@ -1,0 +1,169 @@
+//! A small streaming tag scanner for the XML inside workbooks: merged cells of an XLSX sheet
+//! (`merges`) and the repeats an ODS sheet declares (`table::ods_check`) are read with it, in
+//! constant memory, without a second parse of the workbook.
+
+use std::io::Read;
+
+/// Longest tag looked at by `scan_tags`; a `<mergeCell ref="..."/>` is about 30 bytes.
+const MAX_TAG: usize = 1024;
+
+/// Call `f` with the inside of every tag (`mergeCell ref="A1:B2"/` for `<mergeCell
+/// ref="A1:B2"/>`) until it returns `false` or the input ends. Reads 64 KiB at a time and keeps
+/// nothing else: memory is constant whatever the XML holds. A `<` in XML text is always
+/// escaped, so each raw `<` starts a tag; tags longer than `MAX_TAG` are skipped.
+pub fn scan_tags(reader: impl Read, mut f: impl FnMut(&[u8]) -> bool) {
+    scan_tags_at(reader, MAX_TAG, |_, tag| f(tag));
+}
+
+/// `scan_tags` with each tag's offset in the input (of its `<`) and a limit of `max_tag` bytes
+/// per tag. Returns `false` when a tag longer than that was skipped.
+pub fn scan_tags_at(
+    mut reader: impl Read,
+    max_tag: usize,
+    mut f: impl FnMut(u64, &[u8]) -> bool,
+) -> bool {
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk.len() + max_tag);
+    // Offset in the input of `buf[0]`.
+    let mut base = 0u64;
+    let mut whole = true;
+    loop {
+        let n = reader.read(&mut chunk).unwrap_or(0);
+        let end = n == 0;
+        buf.extend_from_slice(&chunk[..n]);
+        let mut pos = 0;
+        let mut keep = buf.len();
+        while let Some(p) = buf[pos..].iter().position(|&b| b == b'<') {
+            let start = pos + p;
+            let window = &buf[start..buf.len().min(start + max_tag)];
+            match window.iter().position(|&b| b == b'>') {
+                Some(close) => {
+                    if !f(base + start as u64, &window[1..close]) {
+                        return whole;
+                    }
+                    pos = start + close + 1;
+                }
+                // Cut by the chunk's end: read on.
+                None if !end && window.len() < max_tag => {
+                    keep = start;
+                    break;
+                }
+                None => {
+                    whole = false;
+                    pos = start + 1;
+                }
+            }
+        }
+        if end {
+            return whole;
+        }
+        buf.drain(..keep);
+        base += keep as u64;
+    }
+}
+
+/// A tag's name without its namespace prefix (`x:mergeCell` → `mergeCell`).
+pub fn local_name(tag: &[u8]) -> &[u8] {
+    let name_end = tag
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .unwrap_or(tag.len());
+    let name = &tag[..name_end];
+    match name.iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// A tag's name as written (`table:table-cell`; `/table:table-cell` for a closing tag).
+pub fn name(tag: &[u8]) -> &[u8] {
+    let from = usize::from(tag.starts_with(b"/"));
+    let name_end = tag[from..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .map_or(tag.len(), |p| p + from);
+    &tag[..name_end]
+}
+
+/// The raw value of the attribute named exactly `name`.
+pub fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    attrs(tag).find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+/// The raw value of the attribute whose local name is `name` (`r:id` for `id`).
+pub fn attr_by_local_name<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    attrs(tag)
+        .find(|(k, _)| k.rsplit(|&b| b == b':').next() == Some(name))
+        .map(|(_, v)| v)
+}
+
+/// `key="value"` pairs of a tag, after its name.
+pub fn attrs(tag: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut rest = tag
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .map_or(&[][..], |i| &tag[i..]);
+    std::iter::from_fn(move || {
+        let eq = rest.iter().position(|&b| b == b'=')?;
+        let key = rest[..eq].trim_ascii();
+        let after = rest[eq + 1..].trim_ascii_start();
+        let quote = *after.first().filter(|q| **q == b'"' || **q == b'\'')?;
+        let close = after[1..].iter().position(|&b| b == quote)?;
+        let value = &after[1..1 + close];
+        rest = &after[close + 2..];
+        Some((key, value))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_across_chunk_ends_and_prefixes() {
+        // A tag cut by every possible chunk end is still found.
+        let mut xml = String::from("<worksheet><sheetData>");
+        for i in 0..5000 {
+            xml.push_str(&format!("<row r=\"{i}\"><c r=\"A{i}\"><v>1</v></c></row>"));
+        }
+        xml.push_str("</sheetData><mergeCells count=\"3\"><mergeCell ref=\"C3:C5\"/>");
+        xml.push_str("<x:mergeCell ref='D7:D9' /><mergeCell ref=\"A1:F1\"></mergeCell>");
+        xml.push_str("</mergeCells></worksheet>");
+        let mut found = Vec::new();
+        scan_tags(xml.as_bytes(), |tag| {
+            if local_name(tag) == b"mergeCell" {
+                found.push(attr(tag, b"ref").map(<[u8]>::to_vec));
+            }
+            true
+        });
+        let refs: Vec<Option<Vec<u8>>> = ["C3:C5", "D7:D9", "A1:F1"]
+            .iter()
+            .map(|r| Some(r.as_bytes().to_vec()))
+            .collect();
+        assert_eq!(found, refs);
+        assert_eq!(
+            attr_by_local_name(b"sheet name=\"S\" r:id=\"rId2\"", b"id"),
+            Some(&b"rId2"[..])
+        );
+    }
+
+    #[test]
+    fn offsets_names_and_long_tags() {
+        let xml = b"<a><table:table-cell x=\"1\"/></table:table-cell>";
+        let mut seen = Vec::new();
+        assert!(scan_tags_at(&xml[..], 64, |at, tag| {
+            seen.push((at, String::from_utf8_lossy(name(tag)).into_owned()));
+            true
+        }));
+        assert_eq!(
+            seen,
+            vec![
+                (0, "a".to_string()),
+                (3, "table:table-cell".to_string()),
+                (28, "/table:table-cell".to_string())
+            ]
+        );
+        let long = format!("<a b=\"{}\"/>", "x".repeat(100));
+        assert!(!scan_tags_at(long.as_bytes(), 64, |_, _| true));
+    }
+}
