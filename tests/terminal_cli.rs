@@ -291,7 +291,24 @@ fn help_at_80_columns_has_no_long_line_and_whole_examples() {
 }
 
 #[test]
-fn examples_in_help_are_commands_clap_accepts() {
+fn the_top_level_help_fits_80_columns_and_lists_every_command() {
+    let run = bin()
+        .env("COLUMNS", "80")
+        .arg("--help")
+        .output()
+        .expect("run clearance");
+    let help = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert_fits(&help, 80);
+    for command in COMMANDS {
+        assert!(
+            help.contains(&format!("  {command} ")),
+            "{command}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn examples_in_help_are_whole_lines() {
     let run = bin()
         .env("COLUMNS", "80")
         .args(["apply", "--help"])
