@@ -15,69 +15,148 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Help text: the doc comments are prose that clap wraps to the terminal's width; the examples
+// are `after_help` text, one whole command a line, each short enough (under 80 characters with
+// its indent) to stay whole at 80 columns, so a line can be copied and pasted as it is.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compute the clearance plan: print the top candidates, write plan.json, plan.csv, plan.xlsx
-    /// and upload-template.xlsx.
+    /// Compute the clearance plan: print the top candidates, write plan.json, plan.csv,
+    /// plan.xlsx and upload-template.xlsx.
     ///
-    /// Examples:
-    ///   clearance plan catalog.xlsx --sales orders.csv --out plan/
-    ///   clearance plan products_export.csv --sales orders_export.csv --as-of 2026-11-22
-    ///   clearance plan catalog.csv --sku A-1,B-2 --discount 25
-    #[command(verbatim_doc_comment)]
+    /// The table on stdout shows the top 20 planned lines fitted to the terminal's width (or
+    /// COLUMNS): names are cut and columns left out when it is narrow; plan.csv has every line
+    /// and column. The files go into --out (default clearance-plan/); files already there are
+    /// kept unless --force (exit 73). --format json|csv prints the plan instead of the table.
+    #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
     /// Write the editable XLSX upload template for a plan, or a blank one for a hand-made list.
     ///
-    /// Examples:
-    ///   clearance template --plan plan/plan.json
-    ///   clearance template --blank --out my-list.xlsx
-    #[command(verbatim_doc_comment)]
+    /// Writes upload-template.xlsx beside the plan (or --out FILE): grey locked columns with
+    /// what the planner computed, white columns to edit (Include, Discount %, Promo qty,
+    /// Display qty, Note). An existing file is kept unless --force (exit 73).
+    #[command(after_help = TEMPLATE_EXAMPLES)]
     Template(TemplateArgs),
     /// Check an edited upload template against its plan; list every problem with its cell.
     ///
-    /// Example:
-    ///   clearance validate upload-template.xlsx --plan plan/plan.json
-    #[command(verbatim_doc_comment)]
+    /// Prints one line per problem on stdout, such as "Template!O14: discount 32% is above the
+    /// allowed 24% for sku A-1 (margin floor 15%)", or a JSON list with --format json, and
+    /// exits 65 when there is any. Writes no file.
+    #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
-    /// Turn a valid template into the campaign package (price list, revert file, discount rules, ...).
+    /// Turn a valid template into the campaign package (price list, revert file, discount
+    /// rules, ...).
     ///
-    /// Examples:
-    ///   clearance apply upload-template.xlsx --plan plan/plan.json --out campaigns/
-    ///   clearance apply upload-template.xlsx --plan plan/plan.json --out campaigns/ \
-    ///       --name "Winter clearance" --start 2026-12-01 --end 2026-12-31 --approve --by "A. Buyer"
-    #[command(verbatim_doc_comment)]
+    /// Writes DIR/<campaign name as a slug>/ with campaign.json, price-list.csv, revert.csv,
+    /// discount-rules.json and, when asked, coupons.csv, boosts.csv and quotes.csv; for a
+    /// Shopify, WooCommerce, Magento or PrestaShop catalog also <platform>-import.csv and
+    /// <platform>-revert.csv. A template with errors is refused (exit 65).
+    #[command(after_help = APPLY_EXAMPLES)]
     Apply(ApplyArgs),
-    /// Weekly report for unattended runs: DIR/<ISO year>-W<week>/ with report.html, report.xlsx,
-    /// report.md and summary.json, with week-over-week deltas.
+    /// Weekly report for unattended runs: DIR/<ISO year>-W<week>/ with report.html,
+    /// report.xlsx, report.md and summary.json, with week-over-week deltas.
     ///
-    /// Example (crontab, Mondays 06:00):
-    ///   0 6 * * 1  cd /srv/shop && clearance report catalog.xlsx --sales orders.csv --out reports/ --quiet
-    #[command(verbatim_doc_comment)]
+    /// A rerun in the same week replaces that week's folder as a whole. No prompts and no
+    /// colour: for cron (Mondays at 06:00, say), run it from the shop's folder with --quiet, so
+    /// the mail stays empty unless something is wrong.
+    #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
     /// Follow a running campaign: units sold since the start, clearance rate, stock left, and
     /// whether to deepen, hold, end or review each line; --apply writes the next revision.
     ///
-    /// Examples:
-    ///   clearance review campaigns/winter/campaign.json --sales orders.csv --out review/
-    ///   clearance review campaigns/winter --sales orders.csv --catalog stock.xlsx --out review/ --apply
-    /// Crontab, Mondays 06:30, after the weekly report:
-    ///   30 6 * * 1  cd /srv/shop && clearance review campaigns/winter --sales orders.csv --out reviews/winter --force --apply --quiet
-    #[command(verbatim_doc_comment)]
+    /// Writes review.json and review.xlsx into --out and prints a table fitted to the
+    /// terminal's width, then the why of every line that needs a decision. --apply writes the
+    /// campaign's next revision (revisions/NNN/ with campaign.json, and a price list, discount
+    /// rules and revert file for only the changed lines), never touching earlier ones. Weekly
+    /// from cron: add --force and --quiet.
+    #[command(after_help = REVIEW_EXAMPLES)]
     Review(ReviewArgs),
-    /// Approve a draft campaign: write its next revision with the status approved, who approved
-    /// it and when, and its discount rules active. Earlier files are never touched.
+    /// Approve a draft campaign: write its next revision with the status approved, who
+    /// approved it and when, and its discount rules active.
     ///
-    /// Example:
-    ///   clearance approve campaigns/winter-clearance --by "A. Buyer"
-    #[command(verbatim_doc_comment)]
+    /// Writes revisions/NNN/campaign.json and discount-rules.json in the campaign's folder;
+    /// earlier files are never touched. A campaign already approved is refused (exit 65).
+    #[command(after_help = APPROVE_EXAMPLES)]
     Approve(ApproveArgs),
-    /// Show which sheet, header row and column mapping would be used, and the first rows as parsed.
+    /// Show which sheet, header row and column mapping would be used, and the first rows as
+    /// parsed.
     ///
-    /// Example:
-    ///   clearance inspect catalog.xlsx --sheet Stock
-    #[command(verbatim_doc_comment)]
+    /// Prints to stdout and writes no file. A required field that is not found is marked
+    /// MISSING with a hint, and what plan would stop on is shown as the problem; exits 0
+    /// whenever the file can be read. The rows are fitted to the terminal's width.
+    #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
+    /// Print a shell completion script to stdout.
+    ///
+    /// Save it where your shell looks for completions, then open a new shell.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
 }
+
+const PLAN_EXAMPLES: &str = "\
+Examples:
+  clearance plan catalog.xlsx --sales orders.csv --out plan/
+  clearance plan products_export.csv --sales orders.csv --as-of 2026-11-22
+  clearance plan catalog.csv --sku A-1,B-2 --discount 25";
+
+const TEMPLATE_EXAMPLES: &str = "\
+Examples:
+  clearance template --plan plan/plan.json
+  clearance template --blank --out my-list.xlsx";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  clearance validate upload-template.xlsx --plan plan/plan.json";
+
+const APPLY_EXAMPLES: &str = "\
+Examples:
+  clearance apply upload-template.xlsx --plan plan/plan.json --out campaigns/
+  clearance apply edited.xlsx --plan plan.json -o campaigns/ --name Winter
+  clearance apply edited.xlsx --plan plan.json -o campaigns/ --end 2026-12-31
+  clearance apply edited.xlsx --plan plan.json -o campaigns/ --approve --by Ann";
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  clearance report catalog.xlsx --sales orders.csv --out reports/ --quiet";
+
+const REVIEW_EXAMPLES: &str = "\
+Examples:
+  clearance review campaigns/winter/campaign.json --sales orders.csv -o review/
+  clearance review campaigns/sale --sales orders.csv --catalog stock.csv -o rv/
+  clearance review campaigns/sale --sales orders.csv -o review/ --apply --force";
+
+const APPROVE_EXAMPLES: &str = "\
+Examples:
+  clearance approve campaigns/winter-clearance --by \"A. Buyer\"";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  clearance inspect catalog.xlsx --sheet Stock
+  clearance inspect orders.csv --sales";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  clearance completions bash >> ~/.bash_completion
+  clearance completions zsh > ~/.zfunc/_clearance
+  clearance completions fish > ~/.config/fish/completions/clearance.fish
+  clearance completions powershell >> $PROFILE";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  clearance man > ~/.local/share/man/man1/clearance.1
+  clearance man | man -l -";
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {

@@ -23,6 +23,8 @@ use std::io::Write;
 pub struct Output {
     stdout: std::io::BufWriter<std::io::Stdout>,
     broken: bool,
+    /// The width chatter is wrapped to, when stderr is a terminal.
+    stderr_width: Option<usize>,
 }
 
 impl Output {
@@ -30,6 +32,7 @@ impl Output {
         Output {
             stdout: std::io::BufWriter::new(std::io::stdout()),
             broken: false,
+            stderr_width: stderr_width(),
         }
     }
     pub fn stdout(&mut self, s: &str) {
@@ -47,10 +50,12 @@ impl Output {
         let s = io::write::inert::terminal_text(s);
         self.stdout(&s);
     }
-    /// Chatter on stderr (warnings, errors): always for a person, so always made inert.
+    /// Chatter on stderr (warnings, errors): always for a person, so always made inert, and
+    /// on a terminal wrapped at spaces to its width (a log or a cron mail gets whole lines).
     pub fn stderr(&mut self, s: &str) {
         let _ = self.stdout.flush();
         let s = io::write::inert::terminal_text(s);
+        let s = io::write::fit::wrap(&s, self.stderr_width);
         let _ = std::io::stderr().write_all(s.as_bytes());
     }
     pub fn flush(&mut self) {
@@ -64,6 +69,39 @@ impl Default for Output {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The width terminal tables are fitted to: `COLUMNS` when it is set to a number above 0, else
+/// the terminal's width when stdout is a terminal, else no limit (piped or redirected output
+/// keeps every column, for `less -S`, `grep` or a file).
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if let Some(n) = columns() {
+        return Some(n);
+    }
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0))
+}
+
+/// The width warnings and errors are wrapped to: only when stderr is a terminal, `COLUMNS` or
+/// the terminal's width.
+fn stderr_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    columns().or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+}
+
+/// `COLUMNS` when it is a number above 0.
+fn columns() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
 }
 
 /// Counters the readers and writers advance, shown by the progress spinner.
@@ -258,6 +296,8 @@ pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
         cli::Command::Approve(args) => commands::approve::run(args, out),
         cli::Command::Report(args) => commands::report::run(args, out),
         cli::Command::Review(args) => commands::review::run(args, out),
+        cli::Command::Completions(args) => commands::completions::run(args, out),
+        cli::Command::Man(args) => commands::man::run(args, out),
     };
     out.flush();
     result

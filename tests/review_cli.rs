@@ -1025,3 +1025,38 @@ fn a_stale_export_is_a_warning_in_review_json() {
     assert!(w["file"].as_str().is_some_and(|f| f.ends_with("stale.csv")));
     assert!(r.stderr.contains("the export looks stale"), "{}", r.stderr);
 }
+
+#[test]
+fn the_review_table_fits_a_narrow_terminal() {
+    let ctx = Ctx::new();
+    let run = |columns: &str, out: &str| {
+        let o = bin()
+            .env("COLUMNS", columns)
+            .arg("review")
+            .arg(ctx.campaign().join("campaign.json"))
+            .args(["--sales", SALES, "--as-of", WEEKS[0], "--config", CONFIG])
+            .arg("--out")
+            .arg(ctx.path(out))
+            .output()
+            .expect("run clearance");
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let wide = run("200", "wide");
+    assert!(wide.contains("No sale"), "{wide}");
+    assert!(!wide.contains("left out"), "{wide}");
+    let narrow = run("50", "narrow");
+    for line in narrow.lines() {
+        assert!(line.chars().count() <= 50, "{line}\n{narrow}");
+    }
+    // Notes under the table are wrapped at spaces, continued with an indent.
+    let joined = narrow.replace("\n    ", " ").replace("\n  ", " ");
+    assert!(
+        joined.contains("Columns left out at this width: Rate %, Days, No sale, Left;"),
+        "{narrow}"
+    );
+    assert!(
+        joined.contains("deepen COAT-1: nothing sold for 7 days at 25%"),
+        "{narrow}"
+    );
+}

@@ -8,13 +8,14 @@ use crate::io::read::catalog::{CATALOG_REQUIRED, detect_layout, read_catalog};
 use crate::io::read::mapping::{CATALOG_FIELDS, FieldSpec, HeaderMap, SALES_FIELDS, check_header};
 use crate::io::read::sales::{SALES_REQUIRED, open_sales};
 use crate::io::read::table::{Cell, Kind, Table, column_letters};
+use crate::io::write::fit::{self, Column};
 use crate::io::write::inert::terminal_cell;
 use crate::model::DataIssue;
 use crate::model::num::{money, plain};
-use comfy_table::{Table as TextTable, presets};
 
 pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
     let opts = args.input.read_options();
+    let width = crate::terminal_width();
     let mut table = Table::open(&args.file, &opts)?;
     let mut text = String::new();
     text.push_str(&format!("File:       {}\n", table.display));
@@ -72,18 +73,21 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
         text.push_str(&format!("\nNot used: {}\n", unused.join(", ")));
     }
     drop(table);
+    // What was found, as prose wrapped to the width; then the problem or the rows.
+    let mut text = fit::wrap(&text, width);
     if let Some(problem) = &check.problem {
-        text.push_str(&format!(
+        text.push_str(&fit::wrap(&format!(
             "\nProblem: {problem}\n\nplan stops here (exit 65) until this is fixed; the rows are not read.\n"
-        ));
+        ), width));
         out.text(&text);
         return Ok(());
     }
-    match rows_text(args, specs) {
+    match rows_text(args, specs, width) {
         Ok(rows) => text.push_str(&rows),
         // A data problem below the header is shown like one in it: inspect reports, plan refuses.
-        Err(Error::Data(problem)) => text.push_str(&format!(
-            "\nProblem: {problem}\n\nplan stops here (exit 65) until this is fixed.\n"
+        Err(Error::Data(problem)) => text.push_str(&fit::wrap(
+            &format!("\nProblem: {problem}\n\nplan stops here (exit 65) until this is fixed.\n"),
+            width,
         )),
         Err(e) => return Err(e),
     }
@@ -91,31 +95,60 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> Result<()> {
     Ok(())
 }
 
+/// A table fitted to `width`, with a line naming the columns left out.
+fn fitted_table(columns: &[Column], width: Option<usize>) -> String {
+    let fitted = fit::render(columns, width);
+    let mut text = fitted.text;
+    text.push('\n');
+    let mut notes = String::new();
+    if !fitted.left_out.is_empty() {
+        notes.push_str(&format!(
+            "Columns left out at this width: {}; set COLUMNS wider to see them.\n",
+            fitted.left_out.join(", ")
+        ));
+    }
+    if !fitted.empty.is_empty() {
+        notes.push_str(&format!(
+            "Empty in these rows, not shown: {}.\n",
+            fitted.empty.join(", ")
+        ));
+    }
+    text.push_str(&fit::wrap(&notes, width));
+    text
+}
+
 /// The first rows as parsed (and, for a catalog, its warnings).
-fn rows_text(args: &InspectArgs, specs: &[FieldSpec]) -> Result<String> {
+fn rows_text(args: &InspectArgs, specs: &[FieldSpec], width: Option<usize>) -> Result<String> {
     let opts = args.input.read_options();
     let mut text = String::new();
     if args.sales {
         let (mut table, header) = open_sales(&args.file, &opts, &args.input.maps)?;
         text.push_str(&format!("\nFirst {} row(s):\n", args.rows));
-        let mut t = TextTable::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED);
         let fields: Vec<(&str, usize)> = header.fields(specs).collect();
-        let mut head = vec!["row".to_string()];
-        head.extend(fields.iter().map(|(f, _)| f.to_string()));
-        t.set_header(head);
+        let mut rows: Vec<Vec<String>> = Vec::new();
         for _ in 0..args.rows {
             let Some(raw) = table.next_row()? else { break };
             let mut row = vec![raw.row.to_string()];
-            row.extend(
-                fields
-                    .iter()
-                    .map(|(_, c)| raw.cells.get(*c).and_then(Cell::text).unwrap_or_default()),
-            );
-            t.add_row(row.iter().map(|c| terminal_cell(c)));
+            row.extend(fields.iter().map(|(_, c)| {
+                terminal_cell(&raw.cells.get(*c).and_then(Cell::text).unwrap_or_default())
+            }));
+            rows.push(row);
         }
-        text.push_str(&t.to_string());
-        text.push('\n');
+        let column = |i: usize| rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>();
+        let mut columns = vec![Column::new("row", column(0)).right()];
+        // sku, quantity and date always shown; other fields cut, then left out from the right.
+        let mut order = fields.len() as u8;
+        for (i, (field, _)) in fields.iter().enumerate() {
+            let c = Column::new(field, column(i + 1));
+            columns.push(match *field {
+                "sku" | "quantity" | "date" => c,
+                _ => {
+                    order = order.saturating_sub(1);
+                    c.cut_to(8).drop(order + 1)
+                }
+            });
+        }
+        text.push_str(&fitted_table(&columns, width));
     } else {
         let catalog = read_catalog(&args.file, &opts, &args.input.maps)?;
         text.push_str(&format!(
@@ -124,51 +157,66 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec]) -> Result<String> {
             catalog.lines.len(),
             args.rows.min(catalog.lines.len())
         ));
-        let mut t = TextTable::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED);
-        t.set_header(vec![
-            "row",
-            "sku",
-            "name",
-            "category",
-            "location",
-            "quantity",
-            "price",
-            "on sale at",
-            "cost",
-            "sold",
-            "note",
-        ]);
-        for l in catalog.lines.iter().take(args.rows) {
-            t.add_row(
-                [
-                    l.row.to_string(),
-                    l.sku.clone(),
-                    l.name.clone().unwrap_or_default(),
-                    l.category.clone().unwrap_or_default(),
-                    l.location.clone().unwrap_or_default(),
-                    l.quantity.map(plain).unwrap_or_default(),
-                    l.price.map(money).unwrap_or_default(),
-                    l.live_price.map(money).unwrap_or_default(),
-                    l.cost.map(money).unwrap_or_default(),
-                    l.sold.map(plain).unwrap_or_default(),
-                    match l.issue {
-                        Some(DataIssue::BadData) => "bad data".into(),
-                        Some(DataIssue::Untracked) => "untracked".into(),
-                        Some(DataIssue::Inactive(s)) => s.as_str().into(),
-                        None => String::new(),
-                    },
-                ]
-                .iter()
-                .map(|c| terminal_cell(c)),
-            );
-        }
-        text.push_str(&t.to_string());
-        text.push('\n');
+        let lines: Vec<_> = catalog.lines.iter().take(args.rows).collect();
+        let each = |f: &dyn Fn(&crate::model::CatalogLine) -> String| -> Vec<String> {
+            lines.iter().map(|l| terminal_cell(&f(l))).collect()
+        };
+        // row, sku, quantity and price always shown; text cut first, then columns left out.
+        let columns = vec![
+            Column::new("row", each(&|l| l.row.to_string())).right(),
+            Column::new("sku", each(&|l| l.sku.clone())),
+            Column::new("name", each(&|l| l.name.clone().unwrap_or_default()))
+                .cut_to(10)
+                .drop(7),
+            Column::new(
+                "category",
+                each(&|l| l.category.clone().unwrap_or_default()),
+            )
+            .cut_to(8)
+            .drop(6),
+            Column::new(
+                "location",
+                each(&|l| l.location.clone().unwrap_or_default()),
+            )
+            .cut_to(8)
+            .drop(3),
+            Column::new(
+                "quantity",
+                each(&|l| l.quantity.map(plain).unwrap_or_default()),
+            )
+            .right(),
+            Column::new("price", each(&|l| l.price.map(money).unwrap_or_default())).right(),
+            Column::new(
+                "on sale at",
+                each(&|l| l.live_price.map(money).unwrap_or_default()),
+            )
+            .right()
+            .drop(2),
+            Column::new("cost", each(&|l| l.cost.map(money).unwrap_or_default()))
+                .right()
+                .drop(4),
+            Column::new("sold", each(&|l| l.sold.map(plain).unwrap_or_default()))
+                .right()
+                .drop(1),
+            Column::new(
+                "note",
+                each(&|l| match l.issue {
+                    Some(DataIssue::BadData) => "bad data".into(),
+                    Some(DataIssue::Untracked) => "untracked".into(),
+                    Some(DataIssue::Inactive(s)) => s.as_str().into(),
+                    None => String::new(),
+                }),
+            )
+            .drop(5),
+        ];
+        text.push_str(&fitted_table(&columns, width));
         if !catalog.warnings.is_empty() {
             text.push_str(&format!("\n{} warning(s):\n", catalog.warnings.len()));
             for w in catalog.warnings.iter().take(10) {
-                text.push_str(&format!("  {}\n", crate::format_warning(w)));
+                text.push_str(&fit::wrap(
+                    &format!("  {}\n", crate::format_warning(w)),
+                    width,
+                ));
             }
         }
     }

@@ -2,7 +2,9 @@
 
 pub mod apply;
 pub mod approve;
+pub mod completions;
 pub mod inspect;
+pub mod man;
 pub mod plan;
 pub mod report;
 pub mod review;

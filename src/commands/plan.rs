@@ -100,7 +100,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
 
     print_run_warnings(&plan.warnings, &plan.lines, args.common.quiet, out);
     match args.common.format {
-        OutputFormat::Table => out.text(&terminal::render(&plan, None)),
+        OutputFormat::Table => out.text(&terminal::render(&plan, crate::terminal_width())),
         OutputFormat::Json => {
             let text =
                 serde_json::to_string_pretty(&plan).map_err(|e| Error::Internal(e.to_string()))?;

@@ -194,7 +194,9 @@ pub fn run(args: &ReviewArgs, out: &mut Output) -> Result<()> {
         crate::print_warnings(&review.warnings, out);
     }
     match args.common.format {
-        OutputFormat::Table => out.text(&review_xlsx::render_table(&review)),
+        OutputFormat::Table => {
+            out.text(&review_xlsx::render_table(&review, crate::terminal_width()))
+        }
         OutputFormat::Json => {
             let text = serde_json::to_string_pretty(&review)
                 .map_err(|e| Error::Internal(e.to_string()))?;

@@ -15,10 +15,12 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `clearance` with the crate root as working directory.
+/// `clearance` with the crate root as working directory, and no `COLUMNS` from the shell that
+/// runs the tests (tables and help are fitted to it).
 pub fn bin() -> Command {
     let mut cmd = Command::cargo_bin("clearance").expect("binary `clearance` is built");
     cmd.current_dir(root());
+    cmd.env_remove("COLUMNS");
     cmd
 }
 

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod csv_out;
 pub mod files;
+pub mod fit;
 pub mod inert;
 pub mod journal;
 pub mod json;

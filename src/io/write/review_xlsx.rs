@@ -2,10 +2,10 @@
 //! by recommendation, and a Summary sheet with a chart of the recommendations), the terminal
 //! table and the CSV on stdout. Text from inputs is written as text cells, never formulas.
 
+use super::fit::Column;
 use super::{TextCells, inert_csv};
 use crate::campaign::review::{Action, LineReview, Review};
 use crate::error::{Error, Result};
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatBorder, Workbook, XlsxError};
 use std::path::Path;
 
@@ -190,10 +190,10 @@ fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
 }
 
 /// The terminal view: one row per line, then the why of every line that needs a decision.
-pub fn render_table(review: &Review) -> String {
+pub fn render_table(review: &Review, width: Option<usize>) -> String {
     let c = &review.campaign;
     let s = &review.summary;
-    let mut out = format!(
+    let head = format!(
         "Campaign \"{}\" revision {} ({} to {}), as of {}: {} line(s), {} of {} units sold{}.\n",
         c.name,
         c.revision,
@@ -208,34 +208,65 @@ pub fn render_table(review: &Review) -> String {
             .map(|r| format!(" (clearance rate {r}%)"))
             .unwrap_or_default()
     );
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(vec![
-        "SKU", "Now %", "Sold", "Rate %", "Days", "No sale", "Left", "Action", "Next %",
-    ]);
-    let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
-    for l in &review.lines {
-        t.add_row(vec![
-            Cell::new(super::inert::terminal_cell(
-                &crate::campaign::template::key(&l.sku, l.location.as_deref()),
-            )),
-            right(l.discount_pct.clone()),
-            right(format!(
-                "{}/{}",
-                l.units_sold,
-                l.on_hand_at_start.as_deref().unwrap_or("?")
-            )),
-            right(l.clearance_rate_pct.clone().unwrap_or_default()),
-            right(l.days_running.to_string()),
-            right(l.days_without_sale.to_string()),
-            right(l.stock_left.clone().unwrap_or_default()),
-            Cell::new(l.recommendation.as_str()),
-            right(l.next_discount_pct.clone().unwrap_or_default()),
-        ]);
+    let each =
+        |f: &dyn Fn(&LineReview) -> String| -> Vec<String> { review.lines.iter().map(f).collect() };
+    // SKU, Now %, Sold, Action and Next % always shown; No sale, Days, Rate % and Left give way
+    // in that order when the terminal is narrow.
+    let columns = vec![
+        Column::new(
+            "SKU",
+            each(&|l| {
+                super::inert::terminal_cell(&crate::campaign::template::key(
+                    &l.sku,
+                    l.location.as_deref(),
+                ))
+            }),
+        ),
+        Column::new("Now %", each(&|l| l.discount_pct.clone())).right(),
+        Column::new(
+            "Sold",
+            each(&|l| {
+                format!(
+                    "{}/{}",
+                    l.units_sold,
+                    l.on_hand_at_start.as_deref().unwrap_or("?")
+                )
+            }),
+        )
+        .right(),
+        Column::new(
+            "Rate %",
+            each(&|l| l.clearance_rate_pct.clone().unwrap_or_default()),
+        )
+        .right()
+        .drop(3),
+        Column::new("Days", each(&|l| l.days_running.to_string()))
+            .right()
+            .drop(2),
+        Column::new("No sale", each(&|l| l.days_without_sale.to_string()))
+            .right()
+            .drop(1),
+        Column::new("Left", each(&|l| l.stock_left.clone().unwrap_or_default()))
+            .right()
+            .drop(4),
+        Column::new("Action", each(&|l| l.recommendation.as_str().to_string())),
+        Column::new(
+            "Next %",
+            each(&|l| l.next_discount_pct.clone().unwrap_or_default()),
+        )
+        .right(),
+    ];
+    let fitted = super::fit::render(&columns, width);
+    let mut table = fitted.text;
+    table.push('\n');
+    // Under the table, prose wrapped at spaces to the width.
+    let mut out = String::new();
+    if !fitted.left_out.is_empty() {
+        out.push_str(&format!(
+            "Columns left out at this width: {}; review.xlsx has every column.\n",
+            fitted.left_out.join(", ")
+        ));
     }
-    out.push_str(&t.to_string());
-    out.push('\n');
     let counts: Vec<String> = Action::ALL
         .iter()
         .map(|a| {
@@ -265,7 +296,7 @@ pub fn render_table(review: &Review) -> String {
             w.revision, w.folder, w.changes
         ));
     }
-    out
+    super::fit::wrap(&head, width) + &table + &super::fit::wrap(&out, width)
 }
 
 /// The Review sheet as CSV (`--format csv`).

@@ -1,15 +1,19 @@
 //! The summary a person reads in the terminal: the top candidates and the totals.
 
+use super::fit::{self, Column};
 use super::inert::terminal_cell;
 use crate::model::num::{money, plain};
-use crate::model::{Class, LineStatus, Plan};
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use crate::model::{Class, LineStatus, Plan, PlanLine};
 
 /// How many planned lines the terminal table shows.
 pub const TOP: usize = 20;
 
-pub fn render(plan: &Plan, width: Option<u16>) -> String {
+/// The summary for a terminal `width` columns wide (`None`: no limit; see `fit` for what gives
+/// way when the table is too wide).
+pub fn render(plan: &Plan, width: Option<usize>) -> String {
     let s = &plan.summary;
+    // The table, then the prose under it (wrapped at spaces to the width).
+    let mut table = String::new();
     let mut out = String::new();
     let planned: Vec<_> = plan
         .lines
@@ -32,53 +36,16 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
             limits_text(plan)
         ));
     } else {
-        let mut t = Table::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-        if let Some(w) = width {
-            t.set_width(w);
+        let shown: Vec<_> = planned.iter().take(TOP).collect();
+        let fitted = fit::render(&columns(&shown), width);
+        table.push_str(&fitted.text);
+        table.push('\n');
+        if !fitted.left_out.is_empty() {
+            out.push_str(&format!(
+                "Columns left out at this width: {}; plan.csv has every column.\n",
+                fitted.left_out.join(", ")
+            ));
         }
-        t.set_header(vec![
-            "#",
-            "SKU",
-            "Name",
-            "Class",
-            "Sold/On hand",
-            "Velocity",
-            "Discount",
-            "Price",
-            "Clearance",
-            "Limit",
-        ]);
-        for (i, l) in planned.iter().take(TOP).enumerate() {
-            let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
-            t.add_row(vec![
-                right((i + 1).to_string()),
-                Cell::new(terminal_cell(&display_key(l))),
-                Cell::new(terminal_cell(l.name.as_deref().unwrap_or_default())),
-                Cell::new(l.class.map(Class::as_str).unwrap_or("-")),
-                right(format!(
-                    "{}/{}",
-                    l.sold.map(plain).unwrap_or_default(),
-                    l.quantity.map(plain).unwrap_or_else(|| "?".into())
-                )),
-                right(
-                    l.velocity_ratio
-                        .map(|v| format!("{:.2}", crate::model::num::trunc(v, 2)))
-                        .unwrap_or_default(),
-                ),
-                right(format!(
-                    "{}%",
-                    l.discount_pct.map(plain).unwrap_or_default()
-                )),
-                // The price the customer pays today (a live markdown's): the discount is off it.
-                right(l.live_price.or(l.price).map(money).unwrap_or_default()),
-                right(l.clearance_price.map(money).unwrap_or_default()),
-                Cell::new(l.binding_limit.map(|b| b.as_str()).unwrap_or_default()),
-            ]);
-        }
-        out.push_str(&t.to_string());
-        out.push('\n');
         if planned.len() > TOP {
             out.push_str(&format!(
                 "... and {} more planned line(s) in the plan files.\n",
@@ -108,11 +75,80 @@ pub fn render(plan: &Plan, width: Option<u16>) -> String {
             .collect();
         out.push_str(&format!("Skipped: {}\n", parts.join(", ")));
     }
-    out
+    table + &fit::wrap(&out, width)
 }
 
-fn display_key(l: &crate::model::PlanLine) -> String {
-    l.key()
+/// The table's columns, most important never left out: `#`, SKU, Discount and Clearance; the
+/// name is cut with `…` (down to 10 columns) first; then headers take their short forms and
+/// Limit its short words (`floor`, `stack`); then Velocity, Class, Limit, Sold/On hand, Price
+/// and last the name are left out, in that order.
+fn columns(lines: &[&&PlanLine]) -> Vec<Column> {
+    let each =
+        |f: &dyn Fn(&PlanLine) -> String| -> Vec<String> { lines.iter().map(|l| f(l)).collect() };
+    let limit = |l: &PlanLine| {
+        l.binding_limit
+            .map(|b| b.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let short_limit = |l: &PlanLine| match l.binding_limit.map(|b| b.as_str()) {
+        Some("margin_floor") => "floor".to_string(),
+        Some("stacking") => "stack".to_string(),
+        other => other.unwrap_or_default().to_string(),
+    };
+    let sold = each(&|l| {
+        format!(
+            "{}/{}",
+            l.sold.map(plain).unwrap_or_default(),
+            l.quantity.map(plain).unwrap_or_else(|| "?".into())
+        )
+    });
+    let velocity = each(&|l| {
+        l.velocity_ratio
+            .map(|v| format!("{:.2}", crate::model::num::trunc(v, 2)))
+            .unwrap_or_default()
+    });
+    let discount = each(&|l| format!("{}%", l.discount_pct.map(plain).unwrap_or_default()));
+    let clearance = each(&|l| l.clearance_price.map(money).unwrap_or_default());
+    vec![
+        Column::new("#", (1..=lines.len()).map(|i| i.to_string()).collect()).right(),
+        Column::new("SKU", each(&|l| terminal_cell(&l.key()))),
+        Column::new(
+            "Name",
+            each(&|l| terminal_cell(l.name.as_deref().unwrap_or_default())),
+        )
+        .cut_to(10)
+        .drop(6),
+        Column::new(
+            "Class",
+            each(&|l| l.class.map(Class::as_str).unwrap_or("-").to_string()),
+        )
+        .drop(2),
+        Column::new("Sold/On hand", sold.clone())
+            .right()
+            .short("Sold/Qty", sold)
+            .drop(4),
+        Column::new("Velocity", velocity.clone())
+            .right()
+            .short("Vel.", velocity)
+            .drop(1),
+        Column::new("Discount", discount.clone())
+            .right()
+            .short("Disc.", discount),
+        // The price the customer pays today (a live markdown's): the discount is off it.
+        Column::new(
+            "Price",
+            each(&|l| l.live_price.or(l.price).map(money).unwrap_or_default()),
+        )
+        .right()
+        .drop(5),
+        Column::new("Clearance", clearance.clone())
+            .right()
+            .short("Clear.", clearance),
+        Column::new("Limit", each(&limit))
+            .short("Limit", each(&short_limit))
+            .drop(3),
+    ]
 }
 
 /// Which limits stopped the slow movers, e.g. "12 by the margin floor, 3 by stacking".
