@@ -116,3 +116,150 @@ print("lines", rows["Lines"].value, "planned", rows["Planned"].value)
         "{out}"
     );
 }
+
+fn clearance_ok(args: &[&std::ffi::OsStr]) {
+    let out = bin().args(args).output().expect("run clearance");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A plan of the review fixtures and its campaign, applied from 2026-11-23, in `dir`.
+fn campaign(dir: &std::path::Path) {
+    let plan = dir.join("plan");
+    let s = |x: &str| std::ffi::OsString::from(x);
+    clearance_ok(&[
+        &s("plan"),
+        &s("fixtures/review/catalog.csv"),
+        &s("--sales"),
+        &s("fixtures/review/sales.csv"),
+        &s("--as-of"),
+        &s(AS_OF),
+        &s("--quiet"),
+        &s("--out"),
+        plan.as_os_str(),
+    ]);
+    clearance_ok(&[
+        &s("apply"),
+        plan.join("upload-template.xlsx").as_os_str(),
+        &s("--plan"),
+        plan.join("plan.json").as_os_str(),
+        &s("--out"),
+        dir.join("campaigns").as_os_str(),
+        &s("--name"),
+        &s("Winter clearance"),
+        &s("--start"),
+        &s("2026-11-23"),
+        &s("--as-of"),
+        &s(AS_OF),
+        &s("--quiet"),
+    ]);
+}
+
+#[test]
+fn report_xlsx_counts_rates_and_empty_sections() {
+    if !openpyxl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    campaign(tmp.path());
+    let s = |x: &str| std::ffi::OsString::from(x);
+    let reports = tmp.path().join("reports");
+    clearance_ok(&[
+        &s("report"),
+        &s("fixtures/review/catalog.csv"),
+        &s("--sales"),
+        &s("fixtures/review/sales.csv"),
+        &s("--as-of"),
+        &s("2026-11-29"),
+        &s("--campaigns"),
+        tmp.path().join("campaigns").as_os_str(),
+        &s("--out"),
+        reports.as_os_str(),
+        &s("--quiet"),
+    ]);
+    let script = r##"
+import sys, openpyxl, zipfile, re, datetime
+path = sys.argv[1]
+wb = openpyxl.load_workbook(path)
+k = wb["KPIs"]
+cells = {(r, c): k.cell(r, c) for r in range(1, k.max_row + 1) for c in (1, 2)}
+label = {k.cell(r, 1).value: r for r in range(1, k.max_row + 1)}
+# the tier table counts lines: whole numbers under a "Lines" header
+r = label["Candidates by tier (%)"]
+assert k.cell(r, 2).value == "Lines", k.cell(r, 2).value
+for rr in range(r + 1, r + 5):
+    assert k.cell(rr, 2).number_format == "#,##0", k.cell(rr, 2).number_format
+    assert float(k.cell(rr, 2).value).is_integer()
+# a KPI in percent is a number with one decimal, money with two
+assert k.cell(label["Sell-through % (window)"], 2).number_format == "0.0"
+assert k.cell(label["Stock value at cost"], 2).number_format == "#,##0.00"
+# empty sections say so (the first report has no previous week)
+assert k.cell(label["New slow movers"], 2).value == "none this week", k.cell(label["New slow movers"], 2).value
+assert k.cell(label["Recovered"], 2).value == "none this week"
+c = wb["Campaigns"]
+assert isinstance(c.cell(2, 2).value, datetime.datetime), c.cell(2, 2).value
+assert c.cell(2, 9).number_format == "0.0"
+# the clearance-rate chart runs 0-100 %
+z = zipfile.ZipFile(path)
+charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+rate = [x for x in charts if "clearance rate" in x]
+assert len(rate) == 1, len(rate)
+assert '<c:max val="100"/>' in rate[0] and '<c:min val="0"/>' in rate[0], rate[0][:2000]
+top = [x for x in charts if "capital tied up" in x]
+cat = re.search(r"<c:catAx>(.*?)</c:catAx>", top[0], re.S).group(1)
+assert 'orientation val="maxMin"' in cat, "bars in the table's order"
+assert "tickLblSkip" not in cat, "no sku label skipped"
+print("ok")
+"##;
+    let out = python(script, &[&reports.join("2026-W48").join("report.xlsx")]);
+    assert!(out.contains("ok"), "{out}");
+}
+
+#[test]
+fn review_xlsx_money_percent_units_and_dates() {
+    if !openpyxl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    campaign(tmp.path());
+    let s = |x: &str| std::ffi::OsString::from(x);
+    let out_dir = tmp.path().join("review");
+    clearance_ok(&[
+        &s("review"),
+        tmp.path().join("campaigns/winter-clearance").as_os_str(),
+        &s("--sales"),
+        &s("fixtures/review/sales.csv"),
+        &s("--as-of"),
+        &s("2026-12-13"),
+        &s("--config"),
+        &s("fixtures/review/clearance.toml"),
+        &s("--out"),
+        out_dir.as_os_str(),
+        &s("--quiet"),
+    ]);
+    let script = r##"
+import sys, openpyxl, datetime
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Review"]
+h = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
+rows = range(2, ws.max_row + 1)
+def fmts(name):
+    return {ws.cell(r, h[name]).number_format for r in rows if ws.cell(r, h[name]).value is not None}
+assert fmts("Next price") == {"#,##0.00"}, fmts("Next price")
+assert fmts("Discount %") <= {"0", "0.0"} and fmts("Discount %"), fmts("Discount %")
+assert fmts("Since") == {"yyyy-mm-dd"}
+assert all(isinstance(ws.cell(r, h["Since"]).value, datetime.datetime) for r in rows)
+assert fmts("On hand at start") <= {"#,##0", "#,##0.00"}
+s = wb["Summary"]
+facts = {s.cell(r, 1).value: s.cell(r, 2).value for r in range(1, 15)}
+assert isinstance(facts["As of"], datetime.datetime), facts["As of"]
+assert isinstance(facts["Start"], datetime.datetime)
+print("ok", ws.cell(2, h["Next price"]).value)
+"##;
+    let out = python(script, &[&out_dir.join("review.xlsx")]);
+    assert!(out.contains("ok"), "{out}");
+}

@@ -32,10 +32,63 @@ const COLUMNS: [(&str, f64); 19] = [
     ("Why", 90.0),
 ];
 
-/// A cell of the Review sheet: a number (kept as its exact decimal text) or text.
+/// A cell of the Review sheet: a number (kept as its exact decimal text), a date, or text.
 enum Val {
     Num(String),
+    Date(chrono::NaiveDate),
     Text(String),
+}
+
+/// How each column's numbers are shown (COLUMNS order): percentages as whole percents under
+/// headers that carry the `%` (one decimal where a value has one), money with two decimals,
+/// units and days as whole numbers (two decimals where a value has them), dates as dates.
+#[derive(Clone, Copy, PartialEq)]
+enum Unit {
+    Text,
+    Pct,
+    Money,
+    Units,
+    Date,
+}
+
+const UNITS: [Unit; 19] = [
+    Unit::Text,
+    Unit::Text,
+    Unit::Text,
+    Unit::Pct,
+    Unit::Date,
+    Unit::Units,
+    Unit::Units,
+    Unit::Pct,
+    Unit::Units,
+    Unit::Units,
+    Unit::Date,
+    Unit::Units,
+    Unit::Text,
+    Unit::Units,
+    Unit::Text,
+    Unit::Pct,
+    Unit::Money,
+    Unit::Text,
+    Unit::Text,
+];
+
+/// The number format of a column, given whether any of its values has decimals.
+fn num_format(unit: Unit, fractional: bool) -> Option<&'static str> {
+    match (unit, fractional) {
+        (Unit::Pct, false) => Some("0"),
+        (Unit::Pct, true) => Some("0.0"),
+        (Unit::Money, _) => Some("#,##0.00"),
+        (Unit::Units, false) => Some("#,##0"),
+        (Unit::Units, true) => Some("#,##0.00"),
+        (Unit::Date, _) => Some("yyyy-mm-dd"),
+        (Unit::Text, _) => None,
+    }
+}
+
+fn excel_date(d: chrono::NaiveDate) -> Result<rust_xlsxwriter::ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
 /// One line as cells, in COLUMNS order.
@@ -47,13 +100,13 @@ fn cells(l: &LineReview) -> Vec<Option<Val>> {
         text(l.location.clone()),
         text(l.name.clone()),
         num(&Some(l.discount_pct.clone())),
-        text(Some(l.depth_since.to_string())),
+        Some(Val::Date(l.depth_since)),
         num(&l.on_hand_at_start),
         num(&Some(l.units_sold.clone())),
         num(&l.clearance_rate_pct),
         Some(Val::Num(l.days_running.to_string())),
         Some(Val::Num(l.days_without_sale.to_string())),
-        text(l.last_sale.map(|d| d.to_string())),
+        l.last_sale.map(Val::Date),
         num(&l.stock_left),
         text(Some(l.stock_source.clone())),
         num(&l.planned_units_to_date),
@@ -124,13 +177,22 @@ fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
                 .unwrap_or_else(|| "none".into()),
         ),
     ];
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let pct = Format::new().set_num_format("0.0");
+    let units = Format::new().set_num_format("#,##0.##");
     let mut r = 2u32;
     for (label, value) in &facts {
         ws.text_with_format(r, 0, *label, &bold)?;
-        match value.parse::<f64>() {
-            Ok(x) if !label.starts_with("Revision") => ws.write_number(r, 1, x)?,
-            _ => ws.text(r, 1, value)?,
-        };
+        if let Ok(d) = value.parse::<chrono::NaiveDate>() {
+            ws.write_datetime_with_format(r, 1, excel_date(d)?, &date)?;
+        } else {
+            match value.parse::<f64>() {
+                Ok(x) if label.ends_with('%') => ws.write_number_with_format(r, 1, x, &pct)?,
+                Ok(x) if x.fract() != 0.0 => ws.write_number_with_format(r, 1, x, &units)?,
+                Ok(x) if !label.starts_with("Revision") => ws.write_number(r, 1, x)?,
+                _ => ws.text(r, 1, value)?,
+            };
+        }
         r += 1;
     }
     r += 1;
@@ -160,19 +222,40 @@ fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
 
     let ws = wb.add_worksheet();
     ws.set_name("Review")?;
+    let rows: Vec<Vec<Option<Val>>> = review.lines.iter().map(cells).collect();
     for (i, (name, width)) in COLUMNS.iter().enumerate() {
-        ws.set_column_width(i as u16, *width)?;
+        // Wide enough for the header's longest word and for the column's text, capped.
+        let longest = rows
+            .iter()
+            .filter_map(|r| match &r[i] {
+                Some(Val::Text(t) | Val::Num(t)) => Some(t.chars().count()),
+                Some(Val::Date(_)) => Some(10),
+                None => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let word = name.split(' ').map(str::len).max().unwrap_or(0);
+        let w = (longest.max(word) as f64 * 1.1 + 2.0).clamp(8.0, width.max(8.0));
+        ws.set_column_width(i as u16, w)?;
+        let fractional = rows.iter().any(|r| matches!(&r[i], Some(Val::Num(x)) if x.contains('.') && !x.trim_end_matches('0').ends_with('.')));
+        if let Some(f) = num_format(UNITS[i], fractional) {
+            ws.set_column_format(i as u16, &Format::new().set_num_format(f))?;
+        }
         ws.text_with_format(0, i as u16, *name, &header)?;
     }
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 1)?;
-    for (i, l) in review.lines.iter().enumerate() {
+    let dates = Format::new().set_num_format("yyyy-mm-dd");
+    for (i, (l, cells)) in review.lines.iter().zip(rows).enumerate() {
         let row = i as u32 + 1;
         let fill = Format::new().set_background_color(colour(l.recommendation));
-        for (col, cell) in cells(l).into_iter().enumerate() {
+        for (col, cell) in cells.into_iter().enumerate() {
             let col = col as u16;
             let is_action = col == 14;
             match cell {
+                Some(Val::Date(d)) => {
+                    ws.write_datetime_with_format(row, col, excel_date(d)?, &dates)?
+                }
                 Some(Val::Num(x)) => match x.parse::<f64>() {
                     Ok(x) => ws.write_number(row, col, x)?,
                     Err(_) => ws.text(row, col, x)?,
@@ -311,6 +394,7 @@ pub fn render_csv(review: &Review) -> Result<String> {
             .map(|c| match c {
                 // Numbers come from campaign.json too: user data, kept inert like text.
                 Some(Val::Num(t)) | Some(Val::Text(t)) => inert_csv(&t).into_owned(),
+                Some(Val::Date(d)) => d.to_string(),
                 None => String::new(),
             })
             .collect();
