@@ -20,7 +20,7 @@ const CATALOG: &str = "fixtures/basic_ids.csv";
 const PLAN_ID: &str = "792791e6f880";
 const CAMPAIGN: &str = "clearance-2026-11-22";
 
-const HEADERS: [&str; 19] = [
+const HEADERS: [&str; 20] = [
     "SKU",
     "Location",
     "Name",
@@ -37,6 +37,7 @@ const HEADERS: [&str; 19] = [
     "Left at end",
     "Include",
     "Discount %",
+    "Clearance price",
     "Promo qty",
     "Display qty",
     "Note",
@@ -357,7 +358,15 @@ fn plan_writes_the_upload_template_with_one_row_per_planned_line() {
             line["max_discount_pct"].as_f64(),
             "Max %"
         );
-        for c in 16..19 {
+        // The clearance price the planned discount gives (the formula's saved value).
+        assert_eq!(
+            cell_num(&row[16]),
+            line["clearance_price"]
+                .as_str()
+                .and_then(|p| p.parse().ok()),
+            "Clearance price: {row:?}"
+        );
+        for c in 17..20 {
             assert!(
                 matches!(row[c], Data::Empty),
                 "white cells start empty: {row:?}"
@@ -435,8 +444,8 @@ assert include_ok, "Include has no Y/N list on every row"
 assert disc_ok, "Discount % has no validation on every row"
 for r in range(2, 10):
     assert any(w in (limits[r] or "") for w in ("margin floor", "cap", "cost")), limits[r]
-grey = list(range(1, 15))
-white = [15, 16, 17, 18, 19]
+grey = list(range(1, 15)) + [17]
+white = [15, 16, 18, 19, 20]
 for r in range(2, 10):
     for c in grey:
         assert ws.cell(r, c).protection.locked, f"({r},{c}) not locked"

@@ -263,3 +263,98 @@ print("ok", ws.cell(2, h["Next price"]).value)
     let out = python(script, &[&out_dir.join("review.xlsx")]);
     assert!(out.contains("ok"), "{out}");
 }
+
+/// The template's Clearance price is an Excel formula of the row's Price and Discount %:
+/// after a person changes a discount and the spreadsheet program recalculates (LibreOffice
+/// here: openpyxl saves formulas without their results, so LibreOffice has to compute them),
+/// it shows the price `apply` writes into the price list for that discount.
+#[test]
+fn template_clearance_price_formula_matches_apply_after_recalculation() {
+    if !openpyxl() {
+        return;
+    }
+    if Command::new("soffice").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: LibreOffice (soffice) is not available");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let run = plan(&[
+        "examples/catalog.xlsx",
+        "--sales",
+        "examples/sales.csv",
+        "--as-of",
+        "2026-11-20",
+    ]);
+    run.expect_code(0);
+    let edited = tmp.path().join("edited.xlsx");
+    // Row 2 gets a discount 1.5 below its maximum (a price with a third decimal: rounded down,
+    // as the planner rounds), row 3 is left out.
+    let script = r##"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Template"]
+h = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
+mx = float(ws.cell(2, h["Max %"]).value)
+new = max(mx - 1.5, 5.5)
+ws.cell(2, h["Discount %"]).value = new
+ws.cell(3, h["Include"]).value = "N"
+wb.save(sys.argv[2])
+print("sku", ws.cell(2, h["SKU"]).value, "discount", new)
+"##;
+    let out = python(script, &[&run.file("upload-template.xlsx"), &edited]);
+    let sku = out.split_whitespace().nth(1).unwrap().to_string();
+    let recalced = tmp.path().join("recalc");
+    let status = Command::new("soffice")
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(&recalced)
+        .arg(&edited)
+        .env("HOME", tmp.path())
+        .output()
+        .expect("soffice runs");
+    assert!(status.status.success(), "{status:?}");
+    let resaved = recalced.join("edited.xlsx");
+    let read = r##"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+ws = wb["Template"]
+h = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
+print("price", ws.cell(2, h["Clearance price"]).value)
+"##;
+    let shown = python(read, &[&resaved]);
+    let shown: f64 = shown.split_whitespace().nth(1).unwrap().parse().unwrap();
+    // apply on the file LibreOffice saved: the price list's price for that sku.
+    let campaigns = tmp.path().join("campaigns");
+    let out = bin()
+        .arg("apply")
+        .arg(&resaved)
+        .arg("--plan")
+        .arg(run.file("plan.json"))
+        .arg("--out")
+        .arg(&campaigns)
+        .args(["--name", "Check", "--as-of", "2026-11-20", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = std::fs::read_to_string(campaigns.join("check/price-list.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(list.as_bytes());
+    let head = rdr.headers().unwrap().clone();
+    let (ks, kp) = (
+        head.iter().position(|h| h == "sku").unwrap(),
+        head.iter().position(|h| h == "price").unwrap(),
+    );
+    let price: f64 = rdr
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| r[ks] == sku)
+        .map(|r| r[kp].parse().unwrap())
+        .expect("the sku is in the price list");
+    assert_eq!(
+        shown, price,
+        "the template shows {shown}, apply writes {price}"
+    );
+}

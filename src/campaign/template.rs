@@ -31,12 +31,14 @@ pub enum Column {
     LeftAtEnd,
     Include,
     Discount,
+    /// The price the Discount gives, an Excel formula: computed, never read back.
+    ClearancePrice,
     PromoQty,
     DisplayQty,
     Note,
 }
 
-pub const COLUMNS: [Column; 19] = [
+pub const COLUMNS: [Column; 20] = [
     Column::Sku,
     Column::Location,
     Column::Name,
@@ -53,6 +55,7 @@ pub const COLUMNS: [Column; 19] = [
     Column::LeftAtEnd,
     Column::Include,
     Column::Discount,
+    Column::ClearancePrice,
     Column::PromoQty,
     Column::DisplayQty,
     Column::Note,
@@ -77,6 +80,7 @@ impl Column {
             Column::LeftAtEnd => "Left at end",
             Column::Include => "Include",
             Column::Discount => "Discount %",
+            Column::ClearancePrice => "Clearance price",
             Column::PromoQty => "Promo qty",
             Column::DisplayQty => "Display qty",
             Column::Note => "Note",
@@ -93,6 +97,12 @@ impl Column {
                 | Column::DisplayQty
                 | Column::Note
         ) || (blank && matches!(self, Column::Sku | Column::Location))
+    }
+
+    /// Grey columns holding what the planner computed (checked against the plan and
+    /// fingerprinted); the clearance price is grey too, but a formula of the Discount.
+    pub fn locked(self) -> bool {
+        !self.editable(false) && self != Column::ClearancePrice
     }
 
     pub fn width(self) -> f64 {
@@ -224,7 +234,7 @@ impl LockedValues {
     /// locked column, each followed by 0x1f (printed into one buffer, not a String per column).
     pub fn fingerprint(&self) -> String {
         let mut buf: Vec<u8> = Vec::with_capacity(256);
-        for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
+        for col in COLUMNS.iter().filter(|c| c.locked()) {
             let number = match col {
                 Column::OnHand => Some(self.on_hand),
                 Column::Sold => Some(self.sold),
@@ -373,7 +383,7 @@ mod tests {
     /// carry it, so the faster one must give the same hash.
     fn fingerprint_as_first_written(v: &LockedValues) -> String {
         let mut h = Sha256::new();
-        for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
+        for col in COLUMNS.iter().filter(|c| c.locked()) {
             h.update(v.text(*col).unwrap_or_default().as_bytes());
             h.update([0x1f]);
         }

@@ -205,7 +205,7 @@ fn locked_changes(
     let expected = LockedValues::of(line, plan);
     for col in COLUMNS
         .iter()
-        .filter(|c| !c.editable(false) && !matches!(c, Column::Sku | Column::Location))
+        .filter(|c| c.locked() && !matches!(c, Column::Sku | Column::Location))
     {
         let cell = row.cell(*col);
         if cell.is_empty() {
@@ -267,7 +267,7 @@ pub fn missing_hidden_sheet(
         let want = LockedValues::with(line, &cx);
         COLUMNS
             .iter()
-            .filter(|c| !c.editable(false) && !matches!(c, Column::Sku | Column::Location))
+            .filter(|c| c.locked() && !matches!(c, Column::Sku | Column::Location))
             .find(|col| {
                 let w = want.text(**col).filter(|w| !w.is_empty());
                 let cell = row.cell(**col);

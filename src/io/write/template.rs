@@ -3,6 +3,14 @@
 //! between 0 and the row's maximum with an input message saying why, Promo qty, Display qty,
 //! Note). The sheet is protected without a password; a hidden sheet holds the plan id, the
 //! schema and a fingerprint of each row's locked values.
+//!
+//! A grey **Clearance price** column beside Discount % is an Excel formula of the row's Price
+//! and Discount % (rounded down to the currency's minor unit, as the planner rounds), so it
+//! updates while the person edits; its saved value is the planned discount's price. `validate`
+//! and `apply` never read it: they recompute every price exactly (and apply the price endings
+//! of clearance.toml, which the formula does not). Prices show as money (`#,##0.00`, or
+//! `#,##0` for a currency without minor units), units as whole numbers, velocity with three
+//! decimals, the percent columns as numbers of percent with one decimal.
 
 use crate::campaign::template::{
     COLUMNS, Column, LockedValues, META_SHEET, PlanContext, SHEET, TEMPLATE_SCHEMA, template_lines,
@@ -42,6 +50,29 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         .set_background_color(Color::RGB(0xE7E6E6))
         .set_border(FormatBorder::Thin);
     let white = Format::new().set_unlocked().set_border(FormatBorder::Thin);
+    let digits = plan.map_or(2, money_digits);
+    let money = match digits {
+        0 => "#,##0".to_string(),
+        d => format!("#,##0.{}", "0".repeat(d as usize)),
+    };
+    let fractional_units = plan.is_some_and(|p| {
+        template_lines(p).any(|l| {
+            [l.quantity, l.sold]
+                .iter()
+                .flatten()
+                .any(|v| !v.fract().is_zero())
+        })
+    });
+    let number_format = |col: Column| -> Option<&str> {
+        match col {
+            Column::Price | Column::ClearancePrice => Some(money.as_str()),
+            Column::OnHand | Column::Sold if fractional_units => Some("#,##0.0#"),
+            Column::OnHand | Column::Sold | Column::Projected | Column::LeftAtEnd => Some("#,##0"),
+            Column::Velocity => Some("0.000"),
+            Column::Suggested | Column::Max | Column::Discount => Some("0.0"),
+            _ => None,
+        }
+    };
 
     // Constant memory: a million-line catalog can plan hundreds of thousands of rows. Both
     // sheets are filled in the same pass (a row and its fingerprint), then added in order.
@@ -52,11 +83,22 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     // Column formats (grey and locked, or white and unlocked) reach every cell written without
     // a format of its own and every empty cell: cheaper than a format per cell, and the rows
     // below the plan's stay editable where the columns are white.
+    let grey_money = grey.clone().set_num_format(money.as_str());
+    let endings = plan.is_some_and(|p| !p.policy.price_endings.is_empty());
     for col in COLUMNS {
         let c = col.index() as u16;
         ws.set_column_width(c, col.width())?;
-        ws.set_column_format(c, if col.editable(blank) { &white } else { &grey })?;
-        ws.text_with_format(0, c, col.header(), &header)?;
+        let base = if col.editable(blank) { &white } else { &grey };
+        let format = match number_format(col) {
+            Some(f) => base.clone().set_num_format(f),
+            None => base.clone(),
+        };
+        ws.set_column_format(c, &format)?;
+        let name = match col {
+            Column::ClearancePrice if endings => "Clearance price before endings",
+            _ => col.header(),
+        };
+        ws.text_with_format(0, c, name, &header)?;
     }
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 2)?;
@@ -82,6 +124,34 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             ws.text(r, Column::Include.index() as u16, "Y")?;
             let suggested = line.discount_pct.unwrap_or_default();
             ws.write_number(r, Column::Discount.index() as u16, f(suggested))?;
+            // The price the row's Discount % gives, recomputed by Excel as it is edited.
+            let price = Column::Price.index();
+            let discount = Column::Discount.index();
+            let (p, d) = (
+                format!("{}{}", crate::io::read::table::column_letters(price), r + 1),
+                format!(
+                    "{}{}",
+                    crate::io::read::table::column_letters(discount),
+                    r + 1
+                ),
+            );
+            let line_digits = crate::rules::minor_unit_digits(
+                line.currency.as_deref().or(plan.policy.currency.as_deref()),
+            );
+            let mut formula = Formula::new(format!(
+                "IF(OR({p}=\"\",{d}=\"\"),\"\",ROUNDDOWN({p}*(1-{d}/100),{line_digits}))"
+            ));
+            if let Some(base) = locked.price {
+                let cached = crate::rules::clearance_price(base, suggested, line_digits);
+                formula = formula.set_result(cached.to_string());
+            }
+            // A formula cell takes no column format: grey, locked and money set on the cell.
+            ws.write_formula_with_format(
+                r,
+                Column::ClearancePrice.index() as u16,
+                formula,
+                &grey_money,
+            )?;
             // Empty white cells written too, so every reader (not only Excel) sees them unlocked.
             for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
                 ws.write_blank(r, col.index() as u16, &white)?;
@@ -153,8 +223,22 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     super::save_workbook(&mut wb, path)
 }
 
+/// The minor-unit digits of the plan's money: 0 when every line's currency has none (JPY),
+/// else 2 (the formula rounds down to them, as the planner does per line).
+fn money_digits(plan: &Plan) -> u32 {
+    let fallback = plan.policy.currency.as_deref();
+    let mut lines = template_lines(plan).peekable();
+    if lines.peek().is_none() {
+        return crate::rules::minor_unit_digits(fallback);
+    }
+    lines
+        .map(|l| crate::rules::minor_unit_digits(l.currency.as_deref().or(fallback)))
+        .max()
+        .unwrap_or(2)
+}
+
 fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), XlsxError> {
-    for col in COLUMNS.iter().filter(|c| !c.editable(false)) {
+    for col in COLUMNS.iter().filter(|c| c.locked()) {
         let c = col.index() as u16;
         let number = match col {
             Column::OnHand => v.on_hand,
