@@ -1087,3 +1087,100 @@ fn a_symbolic_link_at_the_lock_files_path_is_refused_and_its_target_untouched() 
         "keep me\n"
     );
 }
+
+/// report.html at 1280 px and at a 420 px phone width in headless Chromium: no table cell
+/// holding a number, a sku or a date wraps inside (each cell's text lies on one line, measured
+/// in the page's DOM), and no chart runs past the page's width. Skipped without Chromium.
+#[test]
+fn html_never_breaks_a_number_or_sku_and_charts_fit_at_1280_and_420_px() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("skipped: /usr/bin/chromium not found");
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("reports");
+    let run = bin()
+        .args([
+            "report",
+            "examples/catalog.xlsx",
+            "--sales",
+            "examples/sales.csv",
+            "--as-of",
+            "2026-11-20",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(run);
+    let page = fs::read_to_string(out.join("2026-W47/report.html")).unwrap();
+    // Measures every number, sku and date cell: its text's line boxes must share one top.
+    let script = r#"<script>
+var wrapped = [];
+document.querySelectorAll("td.num, td.key").forEach(function (td) {
+  var r = document.createRange(); r.selectNodeContents(td);
+  var tops = new Set();
+  Array.from(r.getClientRects()).forEach(function (x) { if (x.width > 0) tops.add(Math.round(x.top)); });
+  if (tops.size > 1) wrapped.push(td.textContent);
+});
+var width = document.documentElement.getBoundingClientRect().width;
+var clipped = [];
+document.querySelectorAll("figure svg").forEach(function (svg) {
+  if (svg.getBoundingClientRect().right > width + 1) clipped.push(svg.getAttribute("aria-label"));
+});
+document.body.setAttribute("data-check", JSON.stringify({wrapped: wrapped, clipped: clipped,
+  cells: document.querySelectorAll("td.num, td.key").length, width: Math.round(width)}));
+</script></body>"#;
+    for (px, page_width) in [(1280, None), (420, Some(420))] {
+        // Headless Chromium keeps its window at least 500 px wide: the phone width is set on
+        // the page itself.
+        let narrow = page_width
+            .map(|w| format!("<style>html{{width:{w}px}}</style></head>"))
+            .unwrap_or_else(|| "</head>".into());
+        let checked = page.replace("</head>", &narrow).replace("</body>", script);
+        let file = tmp.path().join(format!("check-{px}.html"));
+        fs::write(&file, checked).unwrap();
+        let profile = TempDir::new().unwrap();
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--dump-dom",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--window-size={px},2400"))
+            .arg(format!("file://{}", file.display()))
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .expect("run chromium");
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let start = dom.find("data-check=\"").expect("the check ran") + 12;
+        let end = start + dom[start..].find('"').unwrap();
+        let json = dom[start..end]
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&");
+        let check: Value = serde_json::from_str(&json).unwrap();
+        assert!(check["cells"].as_u64().unwrap() > 100, "{check}");
+        assert_eq!(
+            check["wrapped"],
+            serde_json::json!([]),
+            "at {px} px: {check}"
+        );
+        assert_eq!(
+            check["clipped"],
+            serde_json::json!([]),
+            "at {px} px: {check}"
+        );
+        if let Some(w) = page_width {
+            assert_eq!(check["width"], w, "{check}");
+        }
+    }
+}

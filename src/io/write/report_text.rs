@@ -49,10 +49,54 @@ pub fn show(v: &Value) -> String {
     }
 }
 
-fn delta(v: &Value) -> String {
+/// A number for people with exactly `dp` decimals (half away from zero) and thousands
+/// separators: money always with the currency's two, so one column never mixes `126,264.5`
+/// and `10,906`.
+pub fn fixed(v: &Value, dp: u32) -> String {
+    let Value::Number(n) = v else {
+        return show(v);
+    };
+    let text = n.to_string();
+    let Ok(d) = text
+        .parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(&text))
+    else {
+        return show(v);
+    };
+    let d = d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let text = format!("{:.prec$}", d.abs(), prec = dp as usize);
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if d.is_sign_negative() && !d.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// Decimals shown for each KPI: money 2, percentages 1, ratios 2.
+pub fn kpi_decimals(key: &str) -> u32 {
+    match key {
+        "sell_through_pct" | "avg_break_even_lift_pct" => 1,
+        _ => 2,
+    }
+}
+
+fn delta_fixed(v: &Value, dp: u32) -> String {
     match v {
-        Value::Number(n) if n.as_f64().is_some_and(|f| f > 0.0) => format!("+{}", show(v)),
-        Value::Number(_) => show(v),
+        Value::Number(n) if n.as_f64().is_some_and(|f| f > 0.0) => format!("+{}", fixed(v, dp)),
+        Value::Number(_) => fixed(v, dp),
         _ => String::new(),
     }
 }
@@ -69,14 +113,16 @@ pub const KPI_ROWS: [(&str, &str); 8] = [
     ("GMROI (annualised)", "gmroi"),
 ];
 
-fn svg_bars(title: &str, data: &[(String, Decimal)]) -> String {
+/// A bar chart as inline SVG with a view box, so it scales down to the width it is given (a
+/// phone) and stays sharp; values shown with `dp` decimals.
+fn svg_bars(title: &str, data: &[(String, Decimal)], dp: u32) -> String {
     let max = data.iter().map(|(_, v)| *v).max().unwrap_or_default();
     let row_h = 22;
     let label_w = 170;
     let bar_w = 360.0;
     let height = 30 + row_h * data.len().max(1);
     let mut s = format!(
-        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"620\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 620 {height}\" width=\"620\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
         escape(title),
         escape(title)
     );
@@ -101,7 +147,7 @@ fn svg_bars(title: &str, data: &[(String, Decimal)]) -> String {
             y,
             label_w as f64 + w + 4.0,
             y + 13,
-            escape(&show(&crate::model::num::to_json_number(*v)))
+            escape(&fixed(&crate::model::num::to_json_number(*v), dp))
         );
     }
     s.push_str("</svg></figure>");
@@ -118,16 +164,60 @@ fn list(keys: &[String]) -> String {
         .join(", ")
 }
 
+/// The page's style: the window's width up to a readable maximum, tables that scroll
+/// sideways on a narrow screen instead of breaking a sku, a number or a date inside a cell,
+/// charts that scale down to a phone, and a print layout for A4 and Letter.
+const CSS: &str = "\
+*{box-sizing:border-box}\
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;margin:0 auto;padding:1.5rem clamp(.75rem,3vw,2.5rem);max-width:96rem;line-height:1.4}\
+h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin:1.6em 0 .4em}\
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}\
+table{border-collapse:collapse;margin:.5em 0 1em;font-variant-numeric:tabular-nums}\
+td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\
+th{background:#1f4e78;color:#fff;font-weight:600}\
+td.num{text-align:right;white-space:nowrap}th.num{text-align:right}td.key{white-space:nowrap}\
+td.text{min-width:8em}.none{color:#777;font-style:italic}\
+.charts{display:flex;flex-wrap:wrap;gap:1rem 2rem}\
+figure{margin:0;flex:1 1 30rem;max-width:46rem;break-inside:avoid}\
+figure svg{width:100%;height:auto;display:block}\
+figcaption{font-weight:600;margin-bottom:.3em}\
+@page{margin:12mm}\
+@media print{body{max-width:none;padding:0;font-size:10pt}.scroll{overflow:visible}\
+table{font-size:9pt}tr,figure,table{break-inside:avoid}h2{break-after:avoid}\
+th{background:#ddd;color:#000}}";
+
+/// A table row: each cell with its class (`num`: right-aligned, never wrapped; `key`: a sku
+/// or a date, never wrapped; `text`: names, may wrap) and its HTML-escaped content.
+fn row(s: &mut String, cells: &[(&str, String)]) {
+    s.push_str("<tr>");
+    for (class, text) in cells {
+        let _ = write!(s, "<td class=\"{class}\">{text}</td>");
+    }
+    s.push_str("</tr>");
+}
+
+fn head(s: &mut String, cells: &[(&str, &str)]) {
+    s.push_str("<div class=\"scroll\"><table><tr>");
+    for (class, text) in cells {
+        let _ = write!(s, "<th class=\"{class}\">{text}</th>");
+    }
+    s.push_str("</tr>");
+}
+
+/// A decimal kept as JSON text (`"12.50"`) shown with `dp` decimals.
+fn fixed_text(text: Option<&str>, dp: u32) -> Option<String> {
+    text.and_then(|p| serde_json::from_str::<Value>(p).ok())
+        .map(|p| fixed(&p, dp))
+}
+
 pub fn html(summary: &Summary, charts: &[Chart]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Clearance report {week}</title><style>\
-body{{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em;color:#222;max-width:60em}}\
-h1{{font-size:1.6em}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:right}}\
-th:nth-child(-n+2),td:nth-child(-n+2){{text-align:left}}.up{{color:#b00}}figure{{margin:1em 0;page-break-inside:avoid}}\
-figcaption{{font-weight:600;margin-bottom:.3em}}@media print{{body{{margin:0}}}}</style></head><body>\
-<h1>Clearance report {week}</h1><p>As of {as_of} · plan {plan}{prev}</p>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>Clearance report {week}</title><style>{CSS}</style></head><body>\
+<h1>Clearance report {week}</h1><p>As of <span class=\"key\">{as_of}</span> · plan {plan}{prev}</p>",
         week = escape(&summary.week),
         as_of = escape(&summary.as_of),
         plan = escape(&summary.plan_id),
@@ -137,91 +227,159 @@ figcaption{{font-weight:600;margin-bottom:.3em}}@media print{{body{{margin:0}}}}
             .map(|p| format!(" · compared with {}", escape(p)))
             .unwrap_or_default()
     );
-    s.push_str("<h2>Key figures</h2><table><tr><th>KPI</th><th>This week</th><th>Change</th></tr>");
+    s.push_str("<h2>Key figures</h2>");
+    head(
+        &mut s,
+        &[("", "KPI"), ("num", "This week"), ("num", "Change")],
+    );
     for (label, key) in KPI_ROWS {
-        let _ = write!(
-            s,
-            "<tr><td>{label}</td><td>{}</td><td>{}</td></tr>",
-            escape(&show(&summary.kpis[key])),
-            escape(&delta(&summary.deltas[key]))
+        let dp = kpi_decimals(key);
+        row(
+            &mut s,
+            &[
+                ("text", label.to_string()),
+                ("num", escape(&fixed(&summary.kpis[key], dp))),
+                ("num", escape(&delta_fixed(&summary.deltas[key], dp))),
+            ],
         );
     }
-    s.push_str(
-        "</table><h2>SKUs by class</h2><table><tr><th>Class</th><th>SKUs</th><th>Value</th></tr>",
-    );
+    s.push_str("</table></div><h2>SKUs by class</h2>");
+    head(&mut s, &[("", "Class"), ("num", "SKUs"), ("num", "Value")]);
     if let Value::Object(classes) = &summary.kpis["skus_by_class"] {
         for (class, n) in classes {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(class),
-                show(n),
-                show(&summary.kpis["value_by_class"][class])
+            row(
+                &mut s,
+                &[
+                    ("key", escape(class)),
+                    ("num", show(n)),
+                    ("num", fixed(&summary.kpis["value_by_class"][class], 2)),
+                ],
             );
         }
     }
-    s.push_str("</table>");
+    s.push_str("</table></div>");
     if let Value::Object(buckets) = &summary.kpis["aging_buckets"] {
-        s.push_str("<h2>Days since last sale</h2><table><tr><th>Bucket</th><th>SKUs</th><th>Value</th></tr>");
+        s.push_str("<h2>Days since last sale</h2>");
+        head(&mut s, &[("", "Bucket"), ("num", "SKUs"), ("num", "Value")]);
         for b in crate::report::AGING_BUCKETS {
             if let Some(v) = buckets.get(b) {
-                let _ = write!(
-                    s,
-                    "<tr><td>{b}</td><td>{}</td><td>{}</td></tr>",
-                    show(&v["skus"]),
-                    show(&v["value"])
+                row(
+                    &mut s,
+                    &[
+                        ("key", b.to_string()),
+                        ("num", show(&v["skus"])),
+                        ("num", fixed(&v["value"], 2)),
+                    ],
                 );
             }
         }
-        s.push_str("</table>");
+        s.push_str("</table></div>");
     }
-    s.push_str("<h2>Charts</h2>");
-    for (title, data) in charts {
-        s.push_str(&svg_bars(title, data));
+    s.push_str("<h2>Charts</h2><div class=\"charts\">");
+    for (i, (title, data)) in charts.iter().enumerate() {
+        // The third chart counts lines; the others are money.
+        s.push_str(&svg_bars(title, data, if i == 2 { 0 } else { 2 }));
     }
-    s.push_str("<h2>Top slow movers</h2><table><tr><th>SKU</th><th>Name</th><th>Class</th><th>Velocity</th><th>On hand</th><th>Capital</th><th>Discount %</th><th>Clearance price</th><th>Break-even lift %</th><th>Days since sale</th></tr>");
-    for t in &summary.top_slow_movers {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&t.key),
-            escape(t.name.as_deref().unwrap_or("")),
-            escape(t.class.as_deref().unwrap_or("")),
-            show(&t.velocity_ratio),
-            show(&t.quantity),
-            show(&t.capital),
-            show(&t.discount_pct),
-            escape(t.clearance_price.as_deref().unwrap_or("")),
-            show(&t.break_even_lift_pct),
-            t.days_since_last_sale
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "never".into())
+    s.push_str("</div><h2>Top slow movers</h2>");
+    if summary.top_slow_movers.is_empty() {
+        s.push_str("<p class=\"none\">none this week</p>");
+    } else {
+        head(
+            &mut s,
+            &[
+                ("", "SKU"),
+                ("", "Name"),
+                ("", "Class"),
+                ("num", "Velocity"),
+                ("num", "On hand"),
+                ("num", "Capital"),
+                ("num", "Discount %"),
+                ("num", "Clearance price"),
+                ("num", "Break-even lift %"),
+                ("num", "Days since sale"),
+            ],
         );
-    }
-    s.push_str("</table>");
-    if !summary.campaigns.is_empty() {
-        s.push_str("<h2>Running campaigns</h2><table><tr><th>Campaign</th><th>Dates</th><th>Revision</th><th>Days</th><th>Lines</th><th>Sold / on hand at start</th><th>Clearance rate %</th><th>Deepen</th><th>Hold</th><th>End</th><th>Review</th></tr>");
-        for c in &summary.campaigns {
-            let n = |k: &str| c.review.by_recommendation.get(k).copied().unwrap_or(0);
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td>{} to {}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&c.name),
-                c.start,
-                c.end,
-                c.revision,
-                c.review.days_running,
-                c.review.lines,
-                escape(&c.review.units_sold),
-                escape(&c.review.on_hand_at_start),
-                escape(c.review.clearance_rate_pct.as_deref().unwrap_or("–")),
-                n("deepen"),
-                n("hold"),
-                n("end"),
-                n("review")
+        for t in &summary.top_slow_movers {
+            row(
+                &mut s,
+                &[
+                    ("key", escape(&t.key)),
+                    ("text", escape(t.name.as_deref().unwrap_or(""))),
+                    ("key", escape(t.class.as_deref().unwrap_or(""))),
+                    ("num", fixed(&t.velocity_ratio, 3)),
+                    ("num", show(&t.quantity)),
+                    ("num", fixed(&t.capital, 2)),
+                    ("num", show(&t.discount_pct)),
+                    (
+                        "num",
+                        escape(&fixed_text(t.clearance_price.as_deref(), 2).unwrap_or_default()),
+                    ),
+                    ("num", fixed(&t.break_even_lift_pct, 1)),
+                    (
+                        "num",
+                        t.days_since_last_sale
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "never".into()),
+                    ),
+                ],
             );
         }
-        s.push_str("</table>");
+        s.push_str("</table></div>");
+    }
+    if !summary.campaigns.is_empty() {
+        s.push_str("<h2>Running campaigns</h2>");
+        head(
+            &mut s,
+            &[
+                ("", "Campaign"),
+                ("", "Dates"),
+                ("num", "Revision"),
+                ("num", "Days"),
+                ("num", "Lines"),
+                ("num", "Sold / on hand at start"),
+                ("num", "Clearance rate %"),
+                ("num", "Deepen"),
+                ("num", "Hold"),
+                ("num", "End"),
+                ("num", "Review"),
+            ],
+        );
+        for c in &summary.campaigns {
+            let n = |k: &str| {
+                c.review
+                    .by_recommendation
+                    .get(k)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string()
+            };
+            let rate =
+                fixed_text(c.review.clearance_rate_pct.as_deref(), 1).unwrap_or_else(|| "–".into());
+            row(
+                &mut s,
+                &[
+                    ("text", escape(&c.name)),
+                    ("key", format!("{} to {}", c.start, c.end)),
+                    ("num", c.revision.to_string()),
+                    ("num", c.review.days_running.to_string()),
+                    ("num", c.review.lines.to_string()),
+                    (
+                        "num",
+                        format!(
+                            "{} / {}",
+                            escape(&c.review.units_sold),
+                            escape(&c.review.on_hand_at_start)
+                        ),
+                    ),
+                    ("num", escape(&rate)),
+                    ("num", n("deepen")),
+                    ("num", n("hold")),
+                    ("num", n("end")),
+                    ("num", n("review")),
+                ],
+            );
+        }
+        s.push_str("</table></div>");
     }
     let _ = writeln!(
         s,
@@ -250,8 +408,8 @@ pub fn markdown(summary: &Summary) -> String {
         let _ = writeln!(
             s,
             "| {label} | {} | {} |",
-            show(&summary.kpis[key]),
-            delta(&summary.deltas[key])
+            fixed(&summary.kpis[key], kpi_decimals(key)),
+            delta_fixed(&summary.deltas[key], kpi_decimals(key))
         );
     }
     s.push_str("\n| Class | SKUs | Value |\n|---|---:|---:|\n");
@@ -262,7 +420,7 @@ pub fn markdown(summary: &Summary) -> String {
                 "| {} | {} | {} |",
                 md_cell(class),
                 show(n),
-                show(&summary.kpis["value_by_class"][class])
+                fixed(&summary.kpis["value_by_class"][class], 2)
             );
         }
     }
@@ -273,10 +431,10 @@ pub fn markdown(summary: &Summary) -> String {
             "| {} | {} | {} | {} | {} | {} |",
             md_cell(&t.key),
             md_cell(t.name.as_deref().unwrap_or("")),
-            show(&t.velocity_ratio),
+            fixed(&t.velocity_ratio, 3),
             show(&t.quantity),
             show(&t.discount_pct),
-            md_cell(t.clearance_price.as_deref().unwrap_or(""))
+            md_cell(&fixed_text(t.clearance_price.as_deref(), 2).unwrap_or_default())
         );
     }
     if !summary.campaigns.is_empty() {
@@ -330,5 +488,22 @@ mod tests {
         assert_eq!(show(&serde_json::json!(1234567.5)), "1,234,567.5");
         assert_eq!(show(&serde_json::json!(-1234)), "-1,234");
         assert_eq!(show(&Value::Null), "–");
+    }
+}
+
+#[cfg(test)]
+mod fixed_tests {
+    use super::fixed;
+    use serde_json::json;
+
+    #[test]
+    fn money_always_has_two_decimals_and_separators() {
+        assert_eq!(fixed(&json!(126264.5), 2), "126,264.50");
+        assert_eq!(fixed(&json!(10906), 2), "10,906.00");
+        assert_eq!(fixed(&json!(-1234.565), 2), "-1,234.57");
+        assert_eq!(fixed(&json!(0.004), 2), "0.00");
+        assert_eq!(fixed(&json!(23.46), 1), "23.5");
+        assert_eq!(fixed(&json!(0.0154), 3), "0.015");
+        assert_eq!(fixed(&serde_json::Value::Null, 2), "–");
     }
 }
