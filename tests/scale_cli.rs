@@ -225,6 +225,35 @@ fn duckdb_aggregate_from_the_doc_plans_like_the_order_lines() {
     }
 }
 
+#[test]
+fn order_lines_last_sale_is_a_positive_line_up_to_as_of_and_the_window_ends_are_included() {
+    let plan = plan_ok(&[CATALOG, "--sales", LINES]).plan();
+    // A sale on 2026-06-01, then a return on 2026-07-01: the return is no sale.
+    assert_eq!(
+        line_at(&plan, "A", Some("STORE"))["last_sale"],
+        "2026-06-01"
+    );
+    // 2026-11-22 (as-of) counts, 2026-11-23 counts for nothing.
+    let b = line_at(&plan, "B", Some("WH1"));
+    assert_eq!(
+        (b["last_sale"].clone(), num(&b["sold"])),
+        ("2026-11-22".into(), 2.0)
+    );
+    // The 90-day window's first day is 2026-08-25 (as_of - 89): 2 units that day, 3 the day
+    // before outside.
+    let a = line_at(&plan, "A", Some("WH2"));
+    assert_eq!(
+        (a["last_sale"].clone(), num(&a["sold"])),
+        ("2026-08-25".into(), 2.0)
+    );
+    // A cancelled order (its first line carries cancelled_at) counts for nothing.
+    let b = line_at(&plan, "B", Some("STORE"));
+    assert_eq!(
+        (b["last_sale"].clone(), num(&b["sold"])),
+        ("2026-11-05".into(), 0.0)
+    );
+}
+
 /// An aggregate written by hand: `sku,location,units,orders,last_sale` rows.
 fn write_aggregate(dir: &Path, rows: &str) -> String {
     let path = dir.join("aggregate.csv");

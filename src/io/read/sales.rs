@@ -1289,6 +1289,73 @@ mod window_tests {
         );
     }
 
+    fn last(span: DateSpan, sold_before: u64, sold_undated: u64) -> LastSaleSpan {
+        LastSaleSpan {
+            span,
+            sold_before,
+            sold_undated,
+        }
+    }
+
+    #[test]
+    fn an_aggregate_for_the_window_is_fine_and_old_last_sales_without_units_too() {
+        let w = Window::new(ymd(2026, 11, 22), 90);
+        // Dead stock last sold long ago sits beside lines that sold in the window.
+        let s = span(40, 60, 0, ymd(2024, 1, 1), ymd(2026, 11, 22));
+        assert_eq!(check_last_sales(&last(s, 0, 0), w), WindowCheck::Fine);
+        assert_eq!(
+            check_last_sales(&LastSaleSpan::default(), w),
+            WindowCheck::Fine
+        );
+    }
+
+    #[test]
+    fn an_aggregate_for_a_later_as_of_or_another_window_is_stale() {
+        let w = Window::new(ymd(2026, 11, 22), 90);
+        let later = span(0, 0, 12, ymd(2026, 11, 23), ymd(2026, 12, 1));
+        assert!(
+            matches!(check_last_sales(&last(later, 0, 0), w), WindowCheck::Stale(m) if m.contains("every one of the 12 last sale date(s) is after 2026-11-22") && m.contains("newest 2026-12-01"))
+        );
+        let earlier = span(30, 0, 0, ymd(2025, 1, 1), ymd(2026, 6, 30));
+        assert!(
+            matches!(check_last_sales(&last(earlier, 7, 0), w), WindowCheck::Stale(m) if m.contains("7 row(s) sold units") && m.contains("30 before the window, 0 inside, 0 after"))
+        );
+        // Old last sales and nothing sold: an aggregate of dead stock, doubted only for the age.
+        assert!(matches!(
+            check_last_sales(&last(earlier, 0, 0), w),
+            WindowCheck::Warn(m) if m.contains("the newest last sale is 2026-06-30")
+        ));
+    }
+
+    #[test]
+    fn some_rows_against_the_window_warn_with_the_counts() {
+        let w = Window::new(ymd(2026, 11, 22), 90);
+        let mixed = span(2, 50, 3, ymd(2026, 1, 1), ymd(2026, 11, 30));
+        let WindowCheck::Warn(m) = check_last_sales(&last(mixed, 1, 4), w) else {
+            panic!("no warning");
+        };
+        assert!(
+            m.contains("3 of the 55 last sale date(s) are after 2026-11-22"),
+            "{m}"
+        );
+        assert!(
+            m.contains(
+                "1 row(s) sold units in the window but last sold before its start 2026-08-25"
+            ),
+            "{m}"
+        );
+        assert!(
+            m.contains("4 row(s) sold units in the window but have no last sale date"),
+            "{m}"
+        );
+        assert!(m.contains("as_of = 2026-11-22 and window_days = 90"), "{m}");
+        let undated = span(0, 5, 0, ymd(2026, 11, 1), ymd(2026, 11, 20));
+        assert!(matches!(
+            check_last_sales(&last(undated, 0, 2), w),
+            WindowCheck::Warn(m) if m.starts_with("2 row(s) sold units in the window but have no last sale date")
+        ));
+    }
+
     #[test]
     fn review_expects_older_lines_but_not_only_older_lines() {
         let w = Window {
