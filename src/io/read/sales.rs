@@ -60,7 +60,8 @@ const END: u32 = NONE;
 #[derive(Debug, Clone, Copy, Default)]
 struct LineSales {
     sold: Decimal,
-    /// The last day the line sold (any date up to as-of, window or not).
+    /// The last day the line sold: a line of positive quantity, any date up to as-of, window or
+    /// not; or an aggregate's last sale up to as-of.
     last_sale: Option<NaiveDate>,
 }
 
@@ -173,7 +174,7 @@ impl<'a> SalesTotals<'a> {
     }
 
     /// Per catalog line: the sold figure under `basis` (never below 0) and the last day it
-    /// sold, when a sales file was dated.
+    /// sold, when a sales file was dated or an aggregate had a last sale column.
     pub fn finish(self, basis: Basis) -> Vec<(Decimal, Option<NaiveDate>)> {
         self.per_line
             .into_iter()
