@@ -97,6 +97,9 @@ pub const SALES_FIELDS: &[FieldSpec] = fields![
     "customer" => ["customer", "customerid", "customeremail", "email", "client", "clientid",
                    "accountid"],
     "cancelled_at" => ["cancelledat"],
+    // An aggregated file's last sale per row (docs/scale.md); order lines carry `date` instead.
+    "last_sale" => ["lastsale", "lastsaledate", "lastsold", "lastsolddate", "lastorderdate",
+                    "lastsaleat", "lastorderedat", "dateoflastsale"],
     "plain_name" => ["name"],
 ];
 
@@ -533,6 +536,7 @@ pub const USER_FIELDS: &[&str] = &[
     "date",
     "order_id",
     "customer",
+    "last_sale",
 ];
 
 #[cfg(test)]

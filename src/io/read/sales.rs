@@ -60,7 +60,8 @@ const END: u32 = NONE;
 #[derive(Debug, Clone, Copy, Default)]
 struct LineSales {
     sold: Decimal,
-    /// The last day the line sold (any date up to as-of, window or not).
+    /// The last day the line sold: a line of positive quantity, any date up to as-of, window or
+    /// not; or an aggregate's last sale up to as-of.
     last_sale: Option<NaiveDate>,
 }
 
@@ -173,7 +174,7 @@ impl<'a> SalesTotals<'a> {
     }
 
     /// Per catalog line: the sold figure under `basis` (never below 0) and the last day it
-    /// sold, when a sales file was dated.
+    /// sold, when a sales file was dated or an aggregate had a last sale column.
     pub fn finish(self, basis: Basis) -> Vec<(Decimal, Option<NaiveDate>)> {
         self.per_line
             .into_iter()
@@ -229,6 +230,104 @@ pub struct SalesRead {
     pub date_column: Option<String>,
     /// Where the dated lines fall against the window.
     pub span: DateSpan,
+    /// An aggregated file's last sale dates against the window (`None`: dated lines, or an
+    /// aggregate without a last sale column).
+    pub last_sales: Option<LastSaleSpan>,
+}
+
+/// How an aggregated file's last sale dates (one per row) fall against the window, and the rows
+/// whose dates contradict it: an aggregate made for the window ending at as-of has no last sale
+/// after as-of, and a row that sold units in the window sold last inside it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LastSaleSpan {
+    /// The rows' last sale dates before, inside and after the window.
+    pub span: DateSpan,
+    /// Rows with units sold in the window whose last sale is before the window's start.
+    pub sold_before: u64,
+    /// Rows with units sold in the window and no last sale date.
+    pub sold_undated: u64,
+}
+
+impl LastSaleSpan {
+    fn merge(&mut self, o: &LastSaleSpan) {
+        self.span.merge(&o.span);
+        self.sold_before += o.sold_before;
+        self.sold_undated += o.sold_undated;
+    }
+}
+
+/// Judge an aggregated file's last sale dates against the window (pure; the message leaves the
+/// file out). Every last sale after as-of, or units sold in the window by rows that last sold
+/// before it with no last sale inside it, is stale: the aggregate was made for another window
+/// and its sold figures are not the window's. Some such rows, rows that sold without a last sale
+/// date, or a newest last sale older than half the window, are a warning with the counts.
+pub fn check_last_sales(l: &LastSaleSpan, window: Window) -> WindowCheck {
+    let span = &l.span;
+    let (start, end) = (window.start, window.end);
+    let days = (end - start).num_days() + 1;
+    let n = span.dated();
+    let counts = format!(
+        "{} before the window, {} inside, {} after",
+        span.before, span.inside, span.after
+    );
+    let fix = format!(
+        "aggregate again with as_of = {end} and window_days = {days} (docs/scale.md), or plan with the --as-of and --window the aggregate was made for"
+    );
+    if span.after > 0 && span.before + span.inside == 0 {
+        let newest = span.newest.map(|d| d.to_string()).unwrap_or_default();
+        return WindowCheck::Stale(format!(
+            "every one of the {n} last sale date(s) is after {end}, the end of the {days}-day sales window {start} to {end} (newest {newest}): the aggregate was made for a later as-of, so its sold figures count sales after {end}; {fix}"
+        ));
+    }
+    if l.sold_before > 0 && span.inside == 0 {
+        return WindowCheck::Stale(format!(
+            "{} row(s) sold units in the {days}-day sales window {start} to {end} but last sold before {start}, and no last sale date is inside the window ({counts}): the aggregate was made for another window, so its sold figures are not this window's; {fix}",
+            l.sold_before
+        ));
+    }
+    let mut why = Vec::new();
+    if span.after > 0 {
+        why.push(format!(
+            "{} of the {n} last sale date(s) are after {end}, the window's end: those rows' sold figures may count sales after {end}, and their last sale is not used",
+            span.after
+        ));
+    }
+    if l.sold_before > 0 {
+        why.push(format!(
+            "{} row(s) sold units in the window but last sold before its start {start}: their sold figures count sales from before the window",
+            l.sold_before
+        ));
+    }
+    if let Some(newest) = span
+        .newest
+        .filter(|&d| d <= end && d < end - chrono::Duration::days(days / 2))
+    {
+        why.push(format!(
+            "the newest last sale is {newest}, {} day(s) before the window's end {end} (more than half the {days}-day window)",
+            (end - newest).num_days()
+        ));
+    }
+    let mut message = String::new();
+    if !why.is_empty() {
+        message = format!(
+            "{} ({counts}); the aggregate may have been made for another window: {fix}",
+            why.join("; ")
+        );
+    }
+    if l.sold_undated > 0 {
+        if !message.is_empty() {
+            message.push_str("; ");
+        }
+        message.push_str(&format!(
+            "{} row(s) sold units in the window but have no last sale date: their last sale is unknown (the report's aging counts them as never sold unless another file dates them)",
+            l.sold_undated
+        ));
+    }
+    if message.is_empty() {
+        WindowCheck::Fine
+    } else {
+        WindowCheck::Warn(message)
+    }
 }
 
 /// How a file's readable sale dates fall against the window: lines before it, inside, after
@@ -364,6 +463,28 @@ pub fn window_verdicts(
     window: Window,
     used: WindowUse,
 ) -> Result<Vec<Warning>> {
+    // An aggregate's last sale dates say which window it was made for: each file on its own.
+    let mut out = Vec::new();
+    for r in reads {
+        let Some(last) = &r.last_sales else { continue };
+        let column = r.date_column.as_deref();
+        match check_last_sales(last, window) {
+            WindowCheck::Fine => {}
+            WindowCheck::Stale(message) => {
+                let column = column
+                    .map(|c| format!(", column \"{c}\""))
+                    .unwrap_or_default();
+                return Err(Error::Data(format!("{}{column}: {message}", r.place)));
+            }
+            WindowCheck::Warn(message) => out.push(Warning {
+                file: r.file.clone(),
+                sheet: r.sheet.clone(),
+                row: None,
+                column: column.map(str::to_string),
+                message,
+            }),
+        }
+    }
     let dated: Vec<&SalesRead> = reads
         .iter()
         .filter(|r| r.span.before + r.span.inside + r.span.after > 0)
@@ -371,10 +492,10 @@ pub fn window_verdicts(
     // An aggregated file (no dates) counts as it is: beside it, old dated lines are history.
     let aggregated = reads.iter().any(|r| !r.dated);
     if dated.len() <= 1 && !aggregated {
-        return Ok(match dated.first() {
-            Some(r) => window_verdict(r, window, used)?.into_iter().collect(),
-            None => Vec::new(),
-        });
+        if let Some(r) = dated.first() {
+            out.extend(window_verdict(r, window, used)?);
+        }
+        return Ok(out);
     }
     let mut all = DateSpan::default();
     for r in &dated {
@@ -385,7 +506,6 @@ pub fn window_verdicts(
         .map(|r| r.place.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let mut out = Vec::new();
     match check_window(&all, window, used) {
         WindowCheck::Stale(message) if !aggregated => {
             let column = dated[0]
@@ -468,6 +588,8 @@ pub fn window_verdict(
 #[derive(Debug, Default)]
 struct Tally {
     span: DateSpan,
+    /// An aggregated file's last sale dates.
+    last: LastSaleSpan,
     unknown_lines: u64,
     unknown_examples: Vec<String>,
     /// Known skus at a location the catalog does not have (or without a location in a
@@ -487,6 +609,7 @@ fn push_example(examples: &mut Vec<String>, label: String) {
 impl Tally {
     fn merge(&mut self, o: Tally) {
         self.span.merge(&o.span);
+        self.last.merge(&o.last);
         self.unknown_lines += o.unknown_lines;
         self.unplaced_lines += o.unplaced_lines;
         self.bad_numbers += o.bad_numbers;
@@ -572,6 +695,10 @@ struct LineReader<'i, 'a> {
     window: Window,
     basis: Basis,
     aggregated: bool,
+    /// An aggregated file with a last sale column.
+    last_sale_col: bool,
+    /// The amount is a quantity (units), not a count of orders.
+    amount_is_units: bool,
     decimal_comma: bool,
     amount_col: Option<usize>,
     c_sku: Option<usize>,
@@ -584,7 +711,20 @@ fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
 }
 
 impl LineReader<'_, '_> {
-    /// Add one sales line, sold on `date` (`None`: an aggregated file), into `sink`.
+    /// The line's quantity (or an aggregate's count); `None` when it is not a number.
+    #[inline]
+    fn amount(&self, raw: &RawRow) -> Option<Decimal> {
+        match self.amount_col.and_then(|c| raw.cells.get(c)) {
+            Some(Cell::Text(s)) => parse_number(s, self.decimal_comma).ok().flatten(),
+            // A percent format on a count is a formatting slip: the stored number counts.
+            Some(Cell::Number(f)) | Some(Cell::Percent(f)) => decimal_from_f64(*f).ok(),
+            Some(Cell::Empty) | None => Some(Decimal::ZERO),
+            _ => None,
+        }
+    }
+
+    /// Add one sales line into `sink`: an order line sold on `date`, or an aggregated row whose
+    /// last sale is `date` (`None`: no last sale given).
     #[inline]
     fn add<S: Sink>(
         &self,
@@ -598,11 +738,15 @@ impl LineReader<'_, '_> {
         let index = self.index;
         let mut sale_date = None;
         if let Some(d) = date {
-            if tally.span.note(d, &self.window) {
+            if self.aggregated {
+                // An aggregate's last sale: any day up to as-of; its figures count as they are.
+                tally.last.span.note(d, &self.window);
+                sale_date = (d <= self.window.end).then_some(d);
+            } else if tally.span.note(d, &self.window) {
                 sale_date = Some(d);
             } else {
-                // Outside the window: only the last sale date is kept (for aging).
-                if d <= self.window.end {
+                // Outside the window: only a sale's date is kept (for aging), never a return's.
+                if d <= self.window.end && self.amount(raw).is_some_and(|a| a > Decimal::ZERO) {
                     let name = text(&raw.cells, self.c_name);
                     let location = text(&raw.cells, self.c_loc);
                     if let Some(i) = index.line_of(first, name.as_deref(), location.as_deref()) {
@@ -612,14 +756,7 @@ impl LineReader<'_, '_> {
                 return;
             }
         }
-        let amount = match self.amount_col.and_then(|c| raw.cells.get(c)) {
-            Some(Cell::Text(s)) => parse_number(s, self.decimal_comma).ok().flatten(),
-            // A percent format on a count is a formatting slip: the stored number counts.
-            Some(Cell::Number(f)) | Some(Cell::Percent(f)) => decimal_from_f64(*f).ok(),
-            Some(Cell::Empty) | None => Some(Decimal::ZERO),
-            _ => None,
-        };
-        let Some(amount) = amount else {
+        let Some(amount) = self.amount(raw) else {
             tally.bad_numbers += 1;
             tally.first_bad_number.get_or_insert(raw.row);
             return;
@@ -654,7 +791,20 @@ impl LineReader<'_, '_> {
             return;
         };
         let sales = sink.sales(i);
-        if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
+        if self.aggregated {
+            // The row's last sale stands whatever it sold in the window (an old last sale with
+            // nothing sold since); a row that sold units last sold inside the window.
+            if let Some(d) = sale_date {
+                sales.saw_sale(d);
+            }
+            if self.last_sale_col && self.amount_is_units && amount > Decimal::ZERO {
+                match date {
+                    None => tally.last.sold_undated += 1,
+                    Some(d) if d < self.window.start => tally.last.sold_before += 1,
+                    Some(_) => {}
+                }
+            }
+        } else if let Some(d) = sale_date.filter(|_| amount > Decimal::ZERO) {
             sales.saw_sale(d);
         }
         // Units count quantities; an aggregate's `orders` column serves the orders basis;
@@ -698,32 +848,41 @@ pub fn aggregate_sales(
         )));
     }
     let col = |f: &str| header.col(f);
+    // Order lines have a sale date; an aggregate may have each row's last sale date.
+    let date_field = if dated { "date" } else { "last_sale" };
     let (c_qty, c_orders, c_date, c_order, c_cancel) = (
         col("quantity"),
         col("orders"),
-        col("date"),
+        col(date_field),
         col("order_id"),
         col("cancelled_at"),
     );
     let width = header.headers.len();
     let table_kind = table.kind.clone();
-    let date_header = header.header_of("date").unwrap_or("date").to_string();
+    let date_header = header
+        .header_of(date_field)
+        .unwrap_or(date_field)
+        .to_string();
+    // Units count quantities; an aggregate's `orders` column serves the orders basis.
+    let amount_col = match basis {
+        Basis::Orders if aggregated => c_orders.or(c_qty),
+        _ => c_qty.or(c_orders),
+    };
     let reader = LineReader {
         index: &totals.index,
         window,
         basis,
         aggregated,
+        last_sale_col: aggregated && c_date.is_some(),
+        amount_is_units: amount_col.is_some() && amount_col == c_qty,
         decimal_comma,
-        // Units count quantities; an aggregate's `orders` column serves the orders basis.
-        amount_col: match basis {
-            Basis::Orders if aggregated => c_orders.or(c_qty),
-            _ => c_qty.or(c_orders),
-        },
+        amount_col,
         c_sku: col("sku"),
         c_name: col("name"),
         c_loc: col("location"),
     };
     let c_sku = reader.c_sku;
+    let reader_last_sale_col = reader.last_sale_col;
     let mut rows = 0u64;
     let mut tally = Tally::default();
     let mut bad_dates = 0u64;
@@ -757,11 +916,12 @@ pub fn aggregate_sales(
             per_line,
             orders: &mut orders[..],
         };
-        if !dated {
+        let cell = c_date.and_then(|c| raw.cells.get(c));
+        // An aggregated row counts as it is; a last sale left blank is no date, not a bad one.
+        if aggregated && cell.is_none_or(Cell::is_empty) {
             reader.add(&mut direct, &mut tally, raw, first, None, order_id);
             return Ok(());
         }
-        let cell = c_date.and_then(|c| raw.cells.get(c));
         let value = match cell {
             Some(Cell::Date(serial)) | Some(Cell::Number(serial)) => {
                 from_excel_serial(*serial).map_or(DateText::Unreadable, DateText::Date)
@@ -826,6 +986,10 @@ pub fn aggregate_sales(
             None => {
                 bad_dates += 1;
                 first_bad_date.get_or_insert(raw.row);
+                if aggregated {
+                    // The aggregate's figures still count; only its last sale is unknown.
+                    reader.add(&mut direct, &mut tally, raw, first, None, order_id);
+                }
             }
         }
         Ok(())
@@ -869,10 +1033,11 @@ pub fn aggregate_sales(
         tally.merge(t);
     }
     if let Some(w) = date_order_warning(&column, opts.date_order) {
-        warnings.push(warn(w.0, header.header_of("date"), w.1));
+        warnings.push(warn(w.0, header.header_of(date_field), w.1));
     }
     let Tally {
         span,
+        last,
         unknown_lines,
         unknown_examples,
         unplaced_lines,
@@ -900,11 +1065,17 @@ pub fn aggregate_sales(
             ),
         ));
     }
-    if bad_dates > 0 {
+    if bad_dates > 0 && dated {
         warnings.push(warn(
             first_bad_date,
             header.header_of("date"),
             format!("{bad_dates} sales line(s) have no readable date (first on row {}); ignored. Dates like 2026-11-22, 11/22/2026 or 22.11.2026 are read", first_bad_date.unwrap_or(0)),
+        ));
+    } else if bad_dates > 0 {
+        warnings.push(warn(
+            first_bad_date,
+            header.header_of(date_field),
+            format!("{bad_dates} aggregated row(s) have a last sale that is not a date (first on row {}); their sold figures count, their last sale is unknown. Dates like 2026-11-22, 11/22/2026 or 22.11.2026 are read", first_bad_date.unwrap_or(0)),
         ));
     }
     if bad_numbers > 0 {
@@ -927,8 +1098,9 @@ pub fn aggregate_sales(
         sheet: table.sheet.clone(),
         rows,
         dated,
-        date_column: header.header_of("date").map(str::to_string),
+        date_column: header.header_of(date_field).map(str::to_string),
         span,
+        last_sales: reader_last_sale_col.then_some(last),
     })
 }
 
@@ -1116,6 +1288,73 @@ mod window_tests {
             check_window(&DateSpan::default(), w, WindowUse::Plan),
             WindowCheck::Fine
         );
+    }
+
+    fn last(span: DateSpan, sold_before: u64, sold_undated: u64) -> LastSaleSpan {
+        LastSaleSpan {
+            span,
+            sold_before,
+            sold_undated,
+        }
+    }
+
+    #[test]
+    fn an_aggregate_for_the_window_is_fine_and_old_last_sales_without_units_too() {
+        let w = Window::new(ymd(2026, 11, 22), 90);
+        // Dead stock last sold long ago sits beside lines that sold in the window.
+        let s = span(40, 60, 0, ymd(2024, 1, 1), ymd(2026, 11, 22));
+        assert_eq!(check_last_sales(&last(s, 0, 0), w), WindowCheck::Fine);
+        assert_eq!(
+            check_last_sales(&LastSaleSpan::default(), w),
+            WindowCheck::Fine
+        );
+    }
+
+    #[test]
+    fn an_aggregate_for_a_later_as_of_or_another_window_is_stale() {
+        let w = Window::new(ymd(2026, 11, 22), 90);
+        let later = span(0, 0, 12, ymd(2026, 11, 23), ymd(2026, 12, 1));
+        assert!(
+            matches!(check_last_sales(&last(later, 0, 0), w), WindowCheck::Stale(m) if m.contains("every one of the 12 last sale date(s) is after 2026-11-22") && m.contains("newest 2026-12-01"))
+        );
+        let earlier = span(30, 0, 0, ymd(2025, 1, 1), ymd(2026, 6, 30));
+        assert!(
+            matches!(check_last_sales(&last(earlier, 7, 0), w), WindowCheck::Stale(m) if m.contains("7 row(s) sold units") && m.contains("30 before the window, 0 inside, 0 after"))
+        );
+        // Old last sales and nothing sold: an aggregate of dead stock, doubted only for the age.
+        assert!(matches!(
+            check_last_sales(&last(earlier, 0, 0), w),
+            WindowCheck::Warn(m) if m.contains("the newest last sale is 2026-06-30")
+        ));
+    }
+
+    #[test]
+    fn some_rows_against_the_window_warn_with_the_counts() {
+        let w = Window::new(ymd(2026, 11, 22), 90);
+        let mixed = span(2, 50, 3, ymd(2026, 1, 1), ymd(2026, 11, 30));
+        let WindowCheck::Warn(m) = check_last_sales(&last(mixed, 1, 4), w) else {
+            panic!("no warning");
+        };
+        assert!(
+            m.contains("3 of the 55 last sale date(s) are after 2026-11-22"),
+            "{m}"
+        );
+        assert!(
+            m.contains(
+                "1 row(s) sold units in the window but last sold before its start 2026-08-25"
+            ),
+            "{m}"
+        );
+        assert!(
+            m.contains("4 row(s) sold units in the window but have no last sale date"),
+            "{m}"
+        );
+        assert!(m.contains("as_of = 2026-11-22 and window_days = 90"), "{m}");
+        let undated = span(0, 5, 0, ymd(2026, 11, 1), ymd(2026, 11, 20));
+        assert!(matches!(
+            check_last_sales(&last(undated, 0, 2), w),
+            WindowCheck::Warn(m) if m.starts_with("2 row(s) sold units in the window but have no last sale date")
+        ));
     }
 
     #[test]
