@@ -122,6 +122,17 @@ impl Column {
     }
 }
 
+/// A line's projected units over the campaign and the stock left at its end, as the template
+/// shows them.
+pub fn projection(line: &PlanLine, cx: &PlanContext) -> (Option<Decimal>, Option<Decimal>) {
+    let projected = projected_units(line, cx.window_days, cx.days);
+    let left = match (line.quantity, projected) {
+        (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
+        _ => None,
+    };
+    (projected, left)
+}
+
 /// What the planner computed for one row: the grey, locked cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LockedValues {
@@ -185,7 +196,7 @@ impl LockedValues {
     }
 
     pub fn with(line: &PlanLine, cx: &PlanContext) -> LockedValues {
-        let projected = projected_units(line, cx.window_days, cx.days);
+        let (projected, left_at_end) = projection(line, cx);
         LockedValues {
             sku: line.sku.clone(),
             location: line.location.clone(),
@@ -201,10 +212,7 @@ impl LockedValues {
             max: line.max_discount_pct,
             limit: Some(max_reason_with(line, &cx.policy)),
             projected,
-            left_at_end: match (line.quantity, projected) {
-                (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
-                _ => None,
-            },
+            left_at_end,
         }
     }
 

@@ -210,6 +210,29 @@ fn fixed_text(text: Option<&str>, dp: u32) -> Option<String> {
         .map(|p| fixed(&p, dp))
 }
 
+/// A price as the plan wrote it (already at its currency's minor unit: 1499 yen, 14.996
+/// dinars), with thousands separators and never rounded.
+pub fn price_text(text: &str) -> String {
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return text.to_string();
+    }
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 pub fn html(summary: &Summary, charts: &[Chart]) -> String {
     let mut s = String::new();
     let _ = write!(
@@ -251,8 +274,11 @@ pub fn html(summary: &Summary, charts: &[Chart]) -> String {
                 &mut s,
                 &[
                     ("key", escape(class)),
-                    ("num", show(n)),
-                    ("num", fixed(&summary.kpis["value_by_class"][class], 2)),
+                    ("num", escape(&show(n))),
+                    (
+                        "num",
+                        escape(&fixed(&summary.kpis["value_by_class"][class], 2)),
+                    ),
                 ],
             );
         }
@@ -267,8 +293,8 @@ pub fn html(summary: &Summary, charts: &[Chart]) -> String {
                     &mut s,
                     &[
                         ("key", b.to_string()),
-                        ("num", show(&v["skus"])),
-                        ("num", fixed(&v["value"], 2)),
+                        ("num", escape(&show(&v["skus"]))),
+                        ("num", escape(&fixed(&v["value"], 2))),
                     ],
                 );
             }
@@ -306,15 +332,20 @@ pub fn html(summary: &Summary, charts: &[Chart]) -> String {
                     ("key", escape(&t.key)),
                     ("text", escape(t.name.as_deref().unwrap_or(""))),
                     ("key", escape(t.class.as_deref().unwrap_or(""))),
-                    ("num", fixed(&t.velocity_ratio, 3)),
-                    ("num", show(&t.quantity)),
-                    ("num", fixed(&t.capital, 2)),
-                    ("num", show(&t.discount_pct)),
+                    ("num", escape(&fixed(&t.velocity_ratio, 3))),
+                    ("num", escape(&show(&t.quantity))),
+                    ("num", escape(&fixed(&t.capital, 2))),
+                    ("num", escape(&show(&t.discount_pct))),
                     (
                         "num",
-                        escape(&fixed_text(t.clearance_price.as_deref(), 2).unwrap_or_default()),
+                        escape(
+                            &t.clearance_price
+                                .as_deref()
+                                .map(price_text)
+                                .unwrap_or_default(),
+                        ),
                     ),
-                    ("num", fixed(&t.break_even_lift_pct, 1)),
+                    ("num", escape(&fixed(&t.break_even_lift_pct, 1))),
                     (
                         "num",
                         t.days_since_last_sale
@@ -434,7 +465,12 @@ pub fn markdown(summary: &Summary) -> String {
             fixed(&t.velocity_ratio, 3),
             show(&t.quantity),
             show(&t.discount_pct),
-            md_cell(&fixed_text(t.clearance_price.as_deref(), 2).unwrap_or_default())
+            md_cell(
+                &t.clearance_price
+                    .as_deref()
+                    .map(price_text)
+                    .unwrap_or_default()
+            )
         );
     }
     if !summary.campaigns.is_empty() {
@@ -505,5 +541,9 @@ mod fixed_tests {
         assert_eq!(fixed(&json!(23.46), 1), "23.5");
         assert_eq!(fixed(&json!(0.0154), 3), "0.015");
         assert_eq!(fixed(&serde_json::Value::Null, 2), "–");
+        // Prices as written, never rounded: 3-digit and 0-digit currencies.
+        assert_eq!(super::price_text("14.996"), "14.996");
+        assert_eq!(super::price_text("1499"), "1,499");
+        assert_eq!(super::price_text("126264.50"), "126,264.50");
     }
 }

@@ -42,6 +42,8 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
     let num = Format::new().set_num_format("#,##0.00");
     let count = Format::new().set_num_format("#,##0");
     let pct = Format::new().set_num_format("0.0");
+    // A discount shown as typed (19.25 stays 19.25, 25 shows 25.0).
+    let discount = Format::new().set_num_format("0.0#");
     let ratio = Format::new().set_num_format("0.00");
     let ratio3 = Format::new().set_num_format("0.000");
     let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -186,7 +188,7 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
         number(ws, r, 4, &t.velocity_ratio, &ratio3)?;
         number(ws, r, 5, &t.quantity, &count)?;
         number(ws, r, 6, &t.capital, &num)?;
-        number(ws, r, 7, &t.discount_pct, &pct)?;
+        number(ws, r, 7, &t.discount_pct, &discount)?;
         if let Some(cp) = t
             .clearance_price
             .as_deref()
@@ -279,11 +281,17 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
             .title()
             .set_name("Running campaigns: clearance rate %");
         chart.legend().set_hidden();
-        // A rate in percent: the axis runs 0-100 whatever the rates (0.9% is a short bar).
+        // A rate in percent: the axis runs from 0 to 100 whatever the rates (0.9% is a short
+        // bar), further when a restock let a campaign sell more than its starting stock.
+        let top = summary
+            .campaigns
+            .iter()
+            .filter_map(|c| c.review.clearance_rate_pct.as_deref()?.parse::<f64>().ok())
+            .fold(100.0_f64, f64::max);
         chart
             .x_axis()
             .set_min(0)
-            .set_max(100)
+            .set_max((top / 10.0).ceil() * 10.0)
             .set_num_format("0\"%\"");
         chart.y_axis().set_label_interval(1).set_reverse();
         ws.insert_chart(n + 3, 0, &chart)?;

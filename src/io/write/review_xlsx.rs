@@ -73,17 +73,27 @@ const UNITS: [Unit; 19] = [
     Unit::Text,
 ];
 
-/// The number format of a column, given whether any of its values has decimals.
-fn num_format(unit: Unit, fractional: bool) -> Option<&'static str> {
-    match (unit, fractional) {
-        (Unit::Pct, false) => Some("0"),
-        (Unit::Pct, true) => Some("0.0"),
+/// The number format of a column, given the most decimals (0 to 2) its values have: no value
+/// is shown rounded.
+fn num_format(unit: Unit, decimals: usize) -> Option<&'static str> {
+    match (unit, decimals) {
+        (Unit::Pct, 0) => Some("0"),
+        (Unit::Pct, 1) => Some("0.0"),
+        (Unit::Pct, _) => Some("0.00"),
         (Unit::Money, _) => Some("#,##0.00"),
-        (Unit::Units, false) => Some("#,##0"),
-        (Unit::Units, true) => Some("#,##0.00"),
+        (Unit::Units, 0) => Some("#,##0"),
+        (Unit::Units, 1) => Some("#,##0.0"),
+        (Unit::Units, _) => Some("#,##0.00"),
         (Unit::Date, _) => Some("yyyy-mm-dd"),
         (Unit::Text, _) => None,
     }
+}
+
+/// Decimals of a number written as text (`12.50` has 1 that matters), at most 2.
+fn decimals_of(x: &str) -> usize {
+    x.split_once('.')
+        .map_or(0, |(_, f)| f.trim_end_matches('0').len())
+        .min(2)
 }
 
 fn excel_date(d: chrono::NaiveDate) -> Result<rust_xlsxwriter::ExcelDateTime, XlsxError> {
@@ -237,8 +247,15 @@ fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
         let word = name.split(' ').map(str::len).max().unwrap_or(0);
         let w = (longest.max(word) as f64 * 1.1 + 2.0).clamp(8.0, width.max(8.0));
         ws.set_column_width(i as u16, w)?;
-        let fractional = rows.iter().any(|r| matches!(&r[i], Some(Val::Num(x)) if x.contains('.') && !x.trim_end_matches('0').ends_with('.')));
-        if let Some(f) = num_format(UNITS[i], fractional) {
+        let decimals = rows
+            .iter()
+            .filter_map(|r| match &r[i] {
+                Some(Val::Num(x)) => Some(decimals_of(x)),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        if let Some(f) = num_format(UNITS[i], decimals) {
             ws.set_column_format(i as u16, &Format::new().set_num_format(f))?;
         }
         ws.text_with_format(0, i as u16, *name, &header)?;

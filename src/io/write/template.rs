@@ -13,7 +13,8 @@
 //! decimals, the percent columns as numbers of percent with one decimal.
 
 use crate::campaign::template::{
-    COLUMNS, Column, LockedValues, META_SHEET, PlanContext, SHEET, TEMPLATE_SCHEMA, template_lines,
+    COLUMNS, Column, LockedValues, META_SHEET, PlanContext, SHEET, TEMPLATE_SCHEMA, projection,
+    template_lines,
 };
 use crate::error::{Error, Result};
 use crate::io::write::TextCells;
@@ -55,21 +56,55 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         0 => "#,##0".to_string(),
         d => format!("#,##0.{}", "0".repeat(d as usize)),
     };
-    let fractional_units = plan.is_some_and(|p| {
-        template_lines(p).any(|l| {
-            [l.quantity, l.sold]
-                .iter()
-                .flatten()
-                .any(|v| !v.fract().is_zero())
-        })
-    });
-    let number_format = |col: Column| -> Option<&str> {
+    // Units and percentages with the decimals their values have (a 19.25 maximum is shown
+    // 19.25, never rounded to a figure the validation then refuses); the editable Discount %
+    // shows what a person types, up to two decimals.
+    // One pass over the plan: the most decimals each number column's values have (0 to 2).
+    let mut most = [0usize; 6];
+    if let Some(plan) = plan {
+        let cx = PlanContext::new(plan);
+        for l in template_lines(plan) {
+            let (projected, left) = projection(l, &cx);
+            let values = [
+                l.quantity,
+                l.sold,
+                projected,
+                left,
+                l.discount_pct,
+                l.max_discount_pct,
+            ];
+            for (m, v) in most.iter_mut().zip(values) {
+                if let Some(v) = v {
+                    *m = (*m).max(v.normalize().scale().min(2) as usize);
+                }
+            }
+        }
+    }
+    let decimals = |col: Column| -> usize {
+        let i = match col {
+            Column::OnHand => 0,
+            Column::Sold => 1,
+            Column::Projected => 2,
+            Column::LeftAtEnd => 3,
+            Column::Suggested => 4,
+            Column::Max => 5,
+            _ => return 0,
+        };
+        most[i]
+    };
+    let with_decimals = |base: &str, n: usize| match n {
+        0 => base.to_string(),
+        n => format!("{base}.{}", "0".repeat(n)),
+    };
+    let number_format = |col: Column| -> Option<String> {
         match col {
-            Column::Price | Column::ClearancePrice => Some(money.as_str()),
-            Column::OnHand | Column::Sold if fractional_units => Some("#,##0.0#"),
-            Column::OnHand | Column::Sold | Column::Projected | Column::LeftAtEnd => Some("#,##0"),
-            Column::Velocity => Some("0.000"),
-            Column::Suggested | Column::Max | Column::Discount => Some("0.0"),
+            Column::Price | Column::ClearancePrice => Some(money.clone()),
+            Column::OnHand | Column::Sold | Column::Projected | Column::LeftAtEnd => {
+                Some(with_decimals("#,##0", decimals(col)))
+            }
+            Column::Velocity => Some("0.000".to_string()),
+            Column::Suggested | Column::Max => Some(with_decimals("0", decimals(col))),
+            Column::Discount => Some("0.0#".to_string()),
             _ => None,
         }
     };
@@ -90,7 +125,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         ws.set_column_width(c, col.width())?;
         let base = if col.editable(blank) { &white } else { &grey };
         let format = match number_format(col) {
-            Some(f) => base.clone().set_num_format(f),
+            Some(f) => base.clone().set_num_format(f.as_str()),
             None => base.clone(),
         };
         ws.set_column_format(c, &format)?;
@@ -127,19 +162,17 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             // The price the row's Discount % gives, recomputed by Excel as it is edited.
             let price = Column::Price.index();
             let discount = Column::Discount.index();
-            let (p, d) = (
-                format!("{}{}", crate::io::read::table::column_letters(price), r + 1),
-                format!(
-                    "{}{}",
-                    crate::io::read::table::column_letters(discount),
-                    r + 1
-                ),
+            let letters = crate::io::read::table::column_letters;
+            let (p, d, inc) = (
+                format!("{}{}", letters(price), r + 1),
+                format!("{}{}", letters(discount), r + 1),
+                format!("{}{}", letters(Column::Include.index()), r + 1),
             );
             let line_digits = crate::rules::minor_unit_digits(
                 line.currency.as_deref().or(plan.policy.currency.as_deref()),
             );
             let mut formula = Formula::new(format!(
-                "IF(OR({p}=\"\",{d}=\"\"),\"\",ROUNDDOWN({p}*(1-{d}/100),{line_digits}))"
+                "IF(OR({p}=\"\",{d}=\"\",UPPER({inc})=\"N\"),\"\",ROUNDDOWN({p}*(1-{d}/100),{line_digits}))"
             ));
             if let Some(base) = locked.price {
                 let cached = crate::rules::clearance_price(base, suggested, line_digits);

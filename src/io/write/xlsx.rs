@@ -4,9 +4,9 @@
 //! Row sheets are written in constant-memory mode.
 //!
 //! Formats, as Excel's own tables show them: percentages stored as fractions (25% is 0.25)
-//! with `0%` where every value of the column is a whole percent and `0.0%` otherwise; money
-//! `#,##0.00`; units `#,##0` where every value is whole (projections always whole) and
-//! `#,##0.0#` otherwise; dates as dates. Column widths fit the header's longest word and the
+//! and units with as many decimals as the column's values have (none, one or two: `0%`,
+//! `0.0%`, `0.00%`; `#,##0`, `#,##0.0`, `#,##0.00`), so no value is shown rounded (a 19.25%
+//! maximum shows 19.25%); money `#,##0.00`; dates as dates. Column widths fit the header's longest word and the
 //! column's content, capped; headers wrap instead of being clipped.
 
 use crate::error::{Error, Result};
@@ -29,9 +29,7 @@ struct Formats {
     header: Format,
     money: Format,
     pct: Format,
-    pct_whole: Format,
     ratio: Format,
-    qty: Format,
     qty_whole: Format,
     date: Format,
     severe: Format,
@@ -50,9 +48,7 @@ impl Formats {
                 .set_text_wrap(),
             money: Format::new().set_num_format("#,##0.00"),
             pct: Format::new().set_num_format("0.0%"),
-            pct_whole: Format::new().set_num_format("0%"),
             ratio: Format::new().set_num_format("0.000"),
-            qty: Format::new().set_num_format("#,##0.0#"),
             qty_whole: Format::new().set_num_format("#,##0"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             severe: Format::new().set_background_color(Color::RGB(0xF8CBAD)),
@@ -65,10 +61,8 @@ impl Formats {
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Text,
-    /// Units: whole where every value is.
+    /// Units: with the decimals the column's values have.
     Qty,
-    /// Projected units: always whole.
-    WholeQty,
     Ratio,
     /// A percentage (the plan's 25 is written 0.25).
     Pct,
@@ -97,8 +91,8 @@ const LINE_COLUMNS: &[(&str, f64, Kind)] = &[
     ("Margin", 9.0, Kind::Pct),
     ("Margin after", 9.0, Kind::Pct),
     ("Existing discount", 10.0, Kind::Pct),
-    ("Projected sold", 12.0, Kind::WholeQty),
-    ("Left at end", 12.0, Kind::WholeQty),
+    ("Projected sold", 12.0, Kind::Qty),
+    ("Left at end", 12.0, Kind::Qty),
     ("Flags", 24.0, Kind::Text),
     ("Reason", 16.0, Kind::Text),
     ("Why", 90.0, Kind::Text),
@@ -109,7 +103,8 @@ const LINE_COLUMNS: &[(&str, f64, Kind)] = &[
 #[derive(Clone, Copy, Default)]
 struct Fit {
     chars: usize,
-    fractional: bool,
+    /// The most decimals a value has in the unit shown (0 to 2).
+    decimals: u32,
 }
 
 impl Fit {
@@ -118,9 +113,7 @@ impl Fit {
     }
     fn number(&mut self, v: Decimal, kind: Kind) {
         let shown = if kind == Kind::Pct { v } else { v.abs() };
-        if !shown.fract().is_zero() && kind != Kind::WholeQty {
-            self.fractional = true;
-        }
+        self.decimals = self.decimals.max(shown.normalize().scale().min(2));
         // Digits, thousands separators, sign and decimals as the format shows them.
         let digits = shown
             .abs()
@@ -131,7 +124,7 @@ impl Fit {
             Kind::Money => 3,
             Kind::Ratio => 4,
             Kind::Pct => 3,
-            Kind::Qty if self.fractional => 3,
+            Kind::Qty if self.decimals > 0 => 3,
             _ => 0,
         };
         self.chars = self
@@ -210,15 +203,13 @@ fn header_row(
         ws.set_column_width(c as u16, width)?;
         let format = match kind {
             Kind::Text => None,
-            Kind::Qty if fit.fractional => Some(&fm.qty),
-            Kind::Qty | Kind::WholeQty => Some(&fm.qty_whole),
-            Kind::Ratio => Some(&fm.ratio),
-            Kind::Pct if fit.fractional => Some(&fm.pct),
-            Kind::Pct => Some(&fm.pct_whole),
-            Kind::Money => Some(&fm.money),
+            Kind::Qty => Some(units_format(fit.decimals)),
+            Kind::Ratio => Some(fm.ratio.clone()),
+            Kind::Pct => Some(pct_format(fit.decimals)),
+            Kind::Money => Some(fm.money.clone()),
         };
         if let Some(format) = format {
-            ws.set_column_format(c as u16, format)?;
+            ws.set_column_format(c as u16, &format)?;
         }
     }
     if wraps {
@@ -232,6 +223,24 @@ fn header_row(
     ws.set_landscape();
     ws.set_repeat_rows(0, 0)?;
     Ok(())
+}
+
+/// `#,##0`, `#,##0.0` or `#,##0.00`.
+fn units_format(decimals: u32) -> Format {
+    Format::new().set_num_format(match decimals {
+        0 => "#,##0",
+        1 => "#,##0.0",
+        _ => "#,##0.00",
+    })
+}
+
+/// `0%`, `0.0%` or `0.00%`.
+fn pct_format(decimals: u32) -> Format {
+    Format::new().set_num_format(match decimals {
+        0 => "0%",
+        1 => "0.0%",
+        _ => "0.00%",
+    })
 }
 
 /// A number in a column whose format was set by `header_row`.
