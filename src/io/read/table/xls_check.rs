@@ -470,6 +470,16 @@ mod tests {
     }
 
     #[test]
+    fn calamine_cells_are_the_sizes_the_budget_assumes() {
+        // GRID_CELL_BYTES is two `Data` (the grid and its copy); a reserved cell is 40 bytes.
+        assert_eq!(
+            2 * std::mem::size_of::<calamine::Data>() as u64,
+            GRID_CELL_BYTES
+        );
+        assert_eq!(std::mem::size_of::<calamine::Cell<calamine::Data>>(), 40);
+    }
+
+    #[test]
     fn one_far_cell_is_refused() {
         let s = workbook(&[number(0, 0), number(65535, 255)]);
         let Some(Oversized::Grid(big, allowed)) = check(&s) else {
