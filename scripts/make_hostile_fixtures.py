@@ -410,7 +410,7 @@ def declared_sizes():
     except ImportError:  # pragma: no cover
         sys.exit("xlwt is required for the XLS fixtures: pip install xlwt")
 
-    def xls(rows, far=None):
+    def xls(rows, far=None, blank_at=None):
         book = xlwt.Workbook()
         sheet = book.add_sheet("Products")
         for r, row in enumerate([["sku", "name", "quantity", "price", "cost"]] + rows):
@@ -418,12 +418,19 @@ def declared_sizes():
                 sheet.write(r, c, v)
         if far is not None:
             sheet.write(65535, 255, far)
+        if blank_at is not None:
+            # A formatted empty cell (yellow fill): a Blank record, counted in Dimensions.
+            sheet.write(*blank_at, None, xlwt.easyxf("pattern: pattern solid, fore_colour yellow"))
         buf = io.BytesIO()
         book.save(buf)
         return bytearray(buf.getvalue())
 
     rows = [["X-1", "Vase", 10, 20.0, 5.0], ["X-2", "Rug", 12, 99.0, 40.0]]
     write_bytes("one_value_at_IV65536.xls", bytes(xls(rows, "far away note")))
+
+    # XLS: a catalog and one yellow empty cell at IV65536: Dimensions A1:IV65536, one Blank
+    # record. Read as the catalog (calamine stores no empty cell).
+    write_bytes("formatted_empty_cell_at_IV65536.xls", bytes(xls(rows, blank_at=(65535, 255))))
 
     # XLS: the sheet's Dimensions record declares rows 0 to 4,294,967,295.
     data = xls(rows)
@@ -524,6 +531,66 @@ def declared_sizes():
         '<text:p>O-2<text:s text:c="1500000000"/></text:p></table:table-cell></table:table-row>'
     )
     write_bytes("spaces_run_of_1500000000.ods", ods(head + spaces))
+
+    # ODS: the same run of spaces in an error cell with an empty string value: calamine reads an
+    # error cell's text from its content.
+    spaces = (
+        '<table:table-row><table:table-cell office:value-type="string" office:string-value=""'
+        ' calcext:value-type="error">'
+        '<text:p>O-2<text:s text:c="1500000000"/></text:p></table:table-cell></table:table-row>'
+    )
+    write_bytes("spaces_run_of_1500000000_in_an_error_cell.ods", ods(head + spaces))
+
+    # XLSX written by hand: row 3's cells out of column order in the XML (E3, D3, A3, B3), as
+    # some writers save them; each value belongs to its own column.
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>sku</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>name</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>quantity</t></is></c>'
+        '<c r="D1" t="inlineStr"><is><t>price</t></is></c>'
+        '<c r="E1" t="inlineStr"><is><t>cost</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>U-1</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>Vase</t></is></c>'
+        '<c r="C2"><v>10</v></c><c r="D2"><v>20</v></c><c r="E2"><v>5</v></c></row>'
+        '<row r="3"><c r="E3"><v>7</v></c><c r="D3"><v>22</v></c>'
+        '<c r="A3" t="inlineStr"><is><t>U-2</t></is></c>'
+        '<c r="B3" t="inlineStr"><is><t>Rug</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    write_bytes(
+        "cells_out_of_column_order.xlsx",
+        zip_entries(
+            [
+                (
+                    "[Content_Types].xml",
+                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    '<Default Extension="xml" ContentType="application/xml"/>'
+                    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                    "</Types>",
+                ),
+                (
+                    "_rels/.rels",
+                    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                    f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+                ),
+                (
+                    "xl/workbook.xml",
+                    f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} xmlns:r="{rel}"><sheets>'
+                    '<sheet name="Products" sheetId="1" r:id="rId1"/></sheets></workbook>',
+                ),
+                (
+                    "xl/_rels/workbook.xml.rels",
+                    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                    f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                    "</Relationships>",
+                ),
+                ("xl/worksheets/sheet1.xml", sheet),
+            ]
+        ),
+    )
 
 
 if __name__ == "__main__":

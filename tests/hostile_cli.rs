@@ -1572,12 +1572,95 @@ fn xls_one_value_at_iv65536() {
 }
 
 /// An XLS whose Dimensions record declares rows 0 to 4,294,967,295: calamine reserved room for
-/// that many cells first and aborted.
+/// that many cells first and aborted. More than a sheet can hold: a damaged file.
 #[test]
 fn xls_dimensions_declaring_four_billion_rows() {
     let f = fx("dimensions_four_billion_rows.xls");
     let o = plan("xls_dimensions_four_billion_rows", &f, &[]);
-    expect_refused_small(&o, &[&f, "sheet \"Products\": the sheet is a grid of"]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": the sheet's Dimensions record declares 21474836475 cells, more than a sheet can hold (65536 rows by 256 columns)",
+        ],
+    );
+}
+
+/// A catalog and one yellow-filled empty cell at IV65536: Excel's Dimensions record covers the
+/// whole sheet (A1:IV65536), but calamine stores no empty cell and only reserves address space
+/// for the dimension. Read as the catalog, in a few MB, under the 2 GB address-space limit.
+#[test]
+fn xls_formatted_empty_cell_at_iv65536_reads() {
+    let f = fx("formatted_empty_cell_at_IV65536.xls");
+    let o = plan("xls_formatted_empty_cell_at_IV65536", &f, &[]);
+    let p = o.expect_ok();
+    assert_eq!(p["lines"].as_array().map(Vec::len), Some(2));
+    assert_planned(&p, "X-2");
+    assert!(o.max_rss_kb.unwrap_or(0) < 100_000, "{}", o.describe());
+}
+
+/// Tall XLS catalogs (60,000 rows of 12 columns, about 8 MB, written by xlwt when python3 has
+/// it): one formatted empty cell at BZ60001, or one helper value at BZ2 (a grid of 4.7 million
+/// cells), are read.
+#[test]
+fn tall_xls_catalogs_with_a_far_cell_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"
+import sys, xlwt
+path, mode = sys.argv[1], sys.argv[2]
+b = xlwt.Workbook(); s = b.add_sheet("Products")
+hdr = ["sku", "name", "category", "quantity", "price", "cost", "a", "b", "c", "d", "e", "f"]
+for c, v in enumerate(hdr):
+    s.write(0, c, v)
+for r in range(1, 60001):
+    for c, v in enumerate([f"T-{r}", "Item", "Cat", 10, 20.0, 5.0, 1, 2, 3, 4, 5, 6]):
+        s.write(r, c, v)
+if mode == "blank":
+    s.write(60000, 77, None, xlwt.easyxf("pattern: pattern solid, fore_colour yellow"))
+else:
+    s.write(1, 77, "helper")
+b.save(path)
+"#;
+    for mode in ["blank", "helper"] {
+        let path = dir.path().join(format!("tall_{mode}.xls"));
+        let made = Command::new("python3")
+            .args(["-c", script])
+            .arg(&path)
+            .arg(mode)
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("SKIPPED: python3 with xlwt is needed to write the tall XLS catalogs");
+            return;
+        }
+        let f = path.to_string_lossy().into_owned();
+        let o = run(&format!("tall_xls_{mode}"), &os(&["inspect", &f]));
+        o.assert_sane();
+        assert_eq!(o.code, Some(0), "{}", o.describe());
+        assert!(o.stdout.contains("60000 data row(s)"), "{}", o.describe());
+        assert!(o.max_rss_kb.unwrap_or(0) < 1_000_000, "{}", o.describe());
+    }
+}
+
+/// Row 3's cells written out of column order (E3, D3, A3, B3): each value is read in its own
+/// column (price 22, cost 7, quantity empty), not in the order the XML lists them.
+#[test]
+fn xlsx_cells_out_of_column_order() {
+    let f = fx("cells_out_of_column_order.xlsx");
+    let o = run("xlsx_cells_out_of_column_order", &os(&["inspect", &f]));
+    o.assert_sane();
+    assert_eq!(o.code, Some(0), "{}", o.describe());
+    let row3 = o
+        .stdout
+        .lines()
+        .find(|l| l.contains("U-2"))
+        .unwrap_or_else(|| panic!("{}", o.describe()));
+    let cells: Vec<&str> = row3.split(['│', '┆']).map(str::trim).collect();
+    // row, sku, name, category, location, quantity, price, on sale at, cost
+    assert_eq!(
+        &cells[1..10],
+        &["3", "U-2", "Rug", "", "", "", "22.00", "", "7.00"],
+        "{row3}"
+    );
 }
 
 /// An XLS whose directory's sector chain points back to itself: calamine's container reader
@@ -1630,6 +1713,22 @@ fn ods_run_of_spaces() {
     let f = fx("spaces_run_of_1500000000.ods");
     let o = plan("ods_spaces_run", &f, &[]);
     expect_refused_small(&o, &[&f, "sheet \"Products\""]);
+}
+
+/// The same run of spaces in an error cell whose string value is empty
+/// (`calcext:value-type="error"`): calamine reads its text from the content (an abort at
+/// 1.2 GB). Counted whatever the cell's attributes.
+#[test]
+fn ods_run_of_spaces_in_an_error_cell() {
+    let f = fx("spaces_run_of_1500000000_in_an_error_cell.ods");
+    let o = plan("ods_spaces_run_error_cell", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": its repeated cells, rows and spaces",
+        ],
+    );
 }
 
 /// The ordinary workbooks still read, whatever the checks in front of calamine.

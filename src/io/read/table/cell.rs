@@ -136,7 +136,8 @@ impl SheetRow {
     /// kept as the row's last cell (so a row with values only there is not taken for an empty
     /// one), and how far those beyond the header reach is noted in `beyond_header`.
     pub(super) fn into_raw(self, cut: Option<Cut>) -> RawRow {
-        let full = self.width.max(self.cells.last().map_or(0, |(c, _)| c + 1));
+        let last = self.cells.iter().map(|(c, _)| c + 1).max().unwrap_or(0);
+        let full = self.width.max(last);
         let keep = cut.map_or(full, |cut| full.min(cut.keep));
         let header = cut.map_or(usize::MAX, |cut| cut.header);
         let mut cells = vec![Cell::Empty; keep];
@@ -147,7 +148,7 @@ impl SheetRow {
                 cells[c] = cell;
             } else if !cell.is_empty() {
                 if c >= header {
-                    reach = Some(c + 1);
+                    reach = Some(reach.map_or(c + 1, |r: usize| r.max(c + 1)));
                 }
                 first_beyond.get_or_insert(cell);
             }
@@ -193,6 +194,30 @@ pub(super) fn cell_from_data(d: &Data) -> Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_width_is_the_highest_column_whatever_the_order() {
+        let row = SheetRow {
+            row: 3,
+            width: 0,
+            cells: vec![
+                (4, Cell::Number(7.0)),
+                (3, Cell::Number(22.0)),
+                (0, Cell::Text("U-2".into())),
+            ],
+        };
+        let raw = row.into_raw(None);
+        assert_eq!(
+            raw.cells,
+            vec![
+                Cell::Text("U-2".into()),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Number(22.0),
+                Cell::Number(7.0)
+            ]
+        );
+    }
 
     #[test]
     fn a_far_value_is_not_spread_over_empty_cells() {

@@ -44,8 +44,12 @@ impl Damage {
 }
 
 /// The container of `bytes`, checked: `Ok(Some(stream))` is the `Workbook` (or `Book`) stream,
-/// `Ok(None)` a file calamine refuses by itself with its own message (not an OLE2 file, no
-/// workbook stream, a chain leaving the file), `Err` a container calamine would choke on.
+/// `Ok(None)` a file left to calamine (not an OLE2 file, no workbook stream, a chain leaving
+/// the file): it refuses most with its own message, and on some (a chain leaving the file) it
+/// panics (`fats[id]` out of bounds, an inverted slice in `Sectors::get`), which
+/// `Table::open`'s `catch_unwind` turns into the "the file is damaged" message. `Err` a
+/// container calamine would choke on (a loop, a size beyond the file: an endless read or an
+/// abort).
 pub(super) fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Damage> {
     let Some(cfb) = Container::new(bytes)? else {
         return Ok(None);
@@ -177,7 +181,8 @@ impl<'a> Container<'a> {
 
     /// The bytes of the chain starting at `start`, up to `len` when given (calamine stops there
     /// too). A chain visiting a sector twice loops; a `len` above the file's size is a lie.
-    /// `None` when the chain leaves the file (calamine reports that itself).
+    /// `None` when the chain leaves the file (calamine reports it or panics, caught as a
+    /// damaged file by `Table::open`).
     fn read_chain(&self, start: u32, len: Option<u64>) -> Result<Option<Vec<u8>>, Damage> {
         if len.is_some_and(|l| l > self.bytes.len() as u64) {
             return Err(Damage::TooLong);

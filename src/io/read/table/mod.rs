@@ -128,7 +128,8 @@ impl Table {
         }
         if is_zip(&head) || is_ole(&head) {
             // The spreadsheet library has panicked on malformed files (a cell reference too long
-            // for its arithmetic, found by fuzzing): such a file is damaged input, not a bug here.
+            // for its arithmetic, found by fuzzing; an XLS sector chain leaving the file, which
+            // `cfb_check` leaves to it): such a file is damaged input, not a bug here.
             let shown = display.clone();
             return match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 Self::open_sheet(path, display, file, opts)

@@ -129,7 +129,7 @@ struct Sheet {
     row_first: Option<u64>,
     row_last: u64,
     empty_run: u64,
-    /// The open value cell whose text is copied: where its content starts, its repeats and
+    /// The open cell whose text is counted: where its content starts, its repeats and
     /// the text so far.
     open_text: Option<(u64, u64, u64)>,
     /// Rows from the first with a value to the last (repeats counted), empty rows after the
@@ -195,6 +195,13 @@ impl Sheet {
         .iter()
         .find_map(|a| attr(tag, a));
         let string_cell = attr(tag, b"office:value-type") == Some(b"string");
+        // The text of any cell with content is counted, whatever its attributes say: calamine
+        // reads a string cell's text from its content when it has no string value, and an
+        // error cell's (`calcext:value-type="error"`) when its string value is empty.
+        if !closed && repeats > 0 {
+            let content = at + tag.len() as u64 + 2;
+            self.open_text = Some((content, repeats, 0));
+        }
         if value.is_none() && !string_cell {
             self.empty_run = repeats;
             return;
@@ -207,11 +214,6 @@ impl Sheet {
         self.row_cells += repeats;
         self.row_last = self.row_cells - 1;
         self.row_text = self.row_text.saturating_add(text.saturating_mul(repeats));
-        // A string cell without a string value takes its text from its content.
-        if string_cell && !closed && attr(tag, b"office:string-value").is_none() {
-            let content = at + tag.len() as u64 + 2;
-            self.open_text = Some((content, repeats, 0));
-        }
     }
 
     fn end_cell(&mut self, at: u64) {
@@ -294,6 +296,21 @@ mod tests {
             r#"<table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="1000"><text:p>x<text:s text:c="1000000"/></text:p></table:table-cell></table:table-row>"#,
         );
         assert!(cost(&xml) > 1000 * 1_000_000);
+    }
+
+    #[test]
+    fn spaces_in_any_cell_are_counted() {
+        // An error cell with an empty string value: calamine reads its content.
+        for cell in [
+            r#"<table:table-cell office:value-type="string" office:string-value="" calcext:value-type="error">"#,
+            r#"<table:table-cell office:value-type="float" office:value="1">"#,
+            r#"<table:table-cell>"#,
+        ] {
+            let xml = sheet(&format!(
+                r#"<table:table-row>{cell}<text:p>x<text:s text:c="1500000000"/></text:p></table:table-cell></table:table-row>"#
+            ));
+            assert!(cost(&xml) >= 1_500_000_000, "{cell}");
+        }
     }
 
     #[test]

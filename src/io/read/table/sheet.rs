@@ -215,7 +215,9 @@ impl Table {
 fn check_xls(display: &str, bytes: &[u8]) -> Result<()> {
     let stream = match cfb_check::workbook_stream(bytes) {
         Ok(Some(stream)) => stream,
-        Ok(None) => return Ok(()), // calamine says what is wrong
+        // calamine says what is wrong, or panics on it (a chain leaving the file): `Table::open`
+        // catches the panic and calls the file damaged.
+        Ok(None) => return Ok(()),
         Err(damage) => {
             return Err(Error::Data(format!(
                 "{display}: the file's internal structure is damaged ({}); re-save it from the spreadsheet program, or export it as CSV",
@@ -225,19 +227,25 @@ fn check_xls(display: &str, bytes: &[u8]) -> Result<()> {
     };
     match xls_check::check(&stream) {
         None => Ok(()),
-        Some(xls_check::Oversized::Grid(sheet)) => {
+        Some(xls_check::Oversized::Grid(sheet, allowed)) => {
             let spread = match &sheet.span {
                 Some(span) => format!(" (its values spread over {span})"),
                 None => String::new(),
             };
+            let mib = |cells: u64| cells.saturating_mul(xls_check::GRID_CELL_BYTES) >> 20;
             Err(Error::Data(format!(
-                "{display}, sheet \"{}\": the sheet is a grid of {} cells{spread} for only {} values (reading it would take about {} MiB); delete the stray cells far from the data and re-save it from the spreadsheet program, or export it as CSV",
+                "{display}, sheet \"{}\": the sheet is a grid of {} cells{spread} for only {} values: reading it would take about {} MiB, above the {} MiB allowed for the workbook's values; delete the stray cells far from the data and re-save it from the spreadsheet program, or export it as CSV",
                 sheet.name,
                 sheet.grid,
                 sheet.cells,
-                sheet.grid.saturating_mul(56) >> 20
+                mib(sheet.grid),
+                mib(allowed)
             )))
         }
+        Some(xls_check::Oversized::Declared(sheet)) => Err(Error::Data(format!(
+            "{display}, sheet \"{}\": the sheet's Dimensions record declares {} cells, more than a sheet can hold (65536 rows by 256 columns): the file is damaged; re-save it from the spreadsheet program, or export it as CSV",
+            sheet.name, sheet.declared
+        ))),
         Some(xls_check::Oversized::SharedText(sheet, budget)) => Err(Error::Data(format!(
             "{display}, sheet \"{}\": the cells repeat the workbook's shared strings into more than {} MiB of text (a damaged file, or one long text in every cell); re-save it from the spreadsheet program, or export it as CSV",
             sheet.name,
@@ -315,6 +323,12 @@ fn read_xlsx_cells(
         by_row.entry(r).or_default().push((c, cell));
     }
     drop(reader);
+    // Some writers save a row's cells out of column order: each row sorted by column (the
+    // readers place cells by it, the percent styles below are found by binary search). A cell
+    // listed twice keeps its last value, as calamine's own grid does.
+    for cells in by_row.values_mut() {
+        sort_by_column(cells);
+    }
     if percent_styles.contains(&true) {
         let mut styles = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
         while let Some((r, c, style)) = styles.next_style_id().map_err(unreadable)? {
@@ -331,6 +345,21 @@ fn read_xlsx_cells(
     }
     let col0 = if col0 == u32::MAX { 0 } else { col0 };
     Ok((by_row, col0))
+}
+
+/// A row's cells in ascending column order, one per column (the last listed wins).
+fn sort_by_column(cells: &mut Vec<(u32, Cell)>) {
+    if cells.is_sorted_by(|a, b| a.0 < b.0) {
+        return;
+    }
+    cells.sort_by_key(|(c, _)| *c); // stable: duplicates stay in file order
+    cells.dedup_by(|later, kept| {
+        if later.0 != kept.0 {
+            return false;
+        }
+        std::mem::swap(later, kept);
+        true
+    });
 }
 
 /// A workbook's sheet as listed in messages.
@@ -396,5 +425,32 @@ fn pick_sheet(display: &str, sheets: &[SheetInfo], wanted: Option<&str>) -> Resu
             .or(sheets.first())
             .map(|s| s.name.clone())
             .unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_out_of_column_order_are_sorted_the_last_of_a_column_kept() {
+        let n = |f: f64| Cell::Number(f);
+        let mut cells = vec![
+            (4, n(7.0)),
+            (3, n(22.0)),
+            (0, Cell::Text("U-2".into())),
+            (3, n(23.0)),
+            (1, Cell::Text("Rug".into())),
+        ];
+        sort_by_column(&mut cells);
+        assert_eq!(
+            cells,
+            vec![
+                (0, Cell::Text("U-2".into())),
+                (1, Cell::Text("Rug".into())),
+                (3, n(23.0)),
+                (4, n(7.0)),
+            ]
+        );
     }
 }

@@ -1,19 +1,29 @@
 //! The sheets of an XLS workbook measured before calamine reads them.
 //!
 //! calamine reads every sheet of an XLS file when it opens it, each into a dense grid spanning
-//! its cells from the top-left one to the bottom-right one (`Range::from_sparse`), and first
-//! reserves room for as many cells as the sheet's `Dimensions` record declares. One value at
-//! IV65536 is then a grid of 16.7 million cells (about 1.5 GB with the copies), and a declared
-//! 4-billion-row dimension an allocation that aborts. So the workbook stream's records are
-//! walked here as calamine walks them (the sheets listed by `BoundSheet8`, from the offset each
-//! gives to its end), counting the cells present and the grid they span, and a workbook whose
-//! grids (or declared dimensions) are far larger than its cells is refused. Each cell naming a
-//! shared string gets its own copy of it: the text copied is bounded as for XLSX.
+//! its cells with values from the top-left one to the bottom-right one (`Range::from_sparse`;
+//! formatted empty cells, `Blank` and `MulBlank`, are never stored), and hands out a copy of the
+//! grid read. One value at IV65536 is then a grid of 16.7 million cells. Before that it reserves
+//! room for as many cells as the sheet's `Dimensions` record declares: address space only (the
+//! pages are never touched), about 640 MiB for the whole BIFF8 sheet (65,536 rows by 256
+//! columns), but a declared 4-billion-row dimension is an allocation that aborts. So the
+//! workbook stream's records are walked here as calamine walks them (the sheets listed by
+//! `BoundSheet8`, from the offset each gives to its end), counting the cells with a value and
+//! the grid they span; a workbook whose grids are far larger than its values, or a `Dimensions`
+//! record larger than any sheet can be, is refused. Each cell naming a shared string gets its
+//! own copy of it: the text copied is bounded as for XLSX.
 
-/// Grids up to this many cells in all (about 180 MB in calamine) are always read.
-const MIN_GRID_CELLS: u64 = 4_000_000;
-/// Beyond that, the grids may hold at most this many cells per cell present.
-const CELLS_PER_VALUE: u64 = 4;
+/// Grids up to this many cells in all (512 MiB in calamine, see `GRID_CELL_BYTES`) are always
+/// read: a 65,536-row sheet up to column DF, a 60,000-row catalog with a helper value in BZ.
+pub(super) const MIN_GRID_CELLS: u64 = 8 << 20;
+/// Beyond that, the grids may hold at most this many cells per cell with a value.
+pub(super) const CELLS_PER_VALUE: u64 = 4;
+/// Bytes calamine takes per cell of a grid: the grid it builds and the copy it hands out
+/// (32 bytes a cell each).
+pub(super) const GRID_CELL_BYTES: u64 = 64;
+/// The largest `Dimensions` a sheet can declare: the whole BIFF8 sheet, 65,536 rows by 256
+/// columns (calamine reserves 40 bytes a cell for it, address space only).
+const MAX_DECLARED_CELLS: u64 = 65_536 * 256;
 /// Text copied from the shared strings into cells, always allowed...
 const SHARED_TEXT_BASE: u64 = 512 << 20;
 /// ...and per byte of the workbook stream beyond that.
@@ -24,33 +34,37 @@ const SHARED_TEXT_PER_BYTE: u64 = 64;
 pub(super) struct SheetExtent {
     /// The sheet's name, as far as it can be decoded.
     pub name: String,
-    /// Cells with a value present.
+    /// Cells with a value present (formatted empty cells are not counted: calamine skips them).
     pub cells: u64,
-    /// Formatted empty cells present (`Blank`, `MulBlank`): calamine skips them, but they are in
-    /// the file and a declared dimension covers them.
-    pub blanks: u64,
-    /// Cells of the grid calamine builds or reserves for the sheet: the larger of the span of
-    /// its cells and its declared dimension.
+    /// Cells of the grid calamine builds for the sheet: the span of its cells with a value.
     pub grid: u64,
+    /// The largest room its `Dimensions` records make calamine reserve, in cells.
+    pub declared: u64,
     /// The span of its cells, `A1:IV65536`, for messages (`None`: no cells).
     pub span: Option<String>,
-    /// Bytes of shared strings its cells copy (3 per character, the most UTF-8 takes).
+    /// Bytes of shared strings its cells copy (2 per character of a 1-byte string, 3 of a
+    /// 2-byte one: the most UTF-8 takes).
     pub shared_text: u64,
 }
 
 /// What is wrong with a workbook's sheets, if anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Oversized {
-    /// The grids break the budget; the sheet with the largest.
-    Grid(SheetExtent),
+    /// The grids break the budget; the sheet with the largest, and the grid cells allowed.
+    Grid(SheetExtent, u64),
+    /// A `Dimensions` record declares more cells than a sheet can hold (a damaged file).
+    Declared(SheetExtent),
     /// The text copied from shared strings breaks its budget; the sheet copying most, and the
     /// budget.
     SharedText(SheetExtent, u64),
 }
 
-/// The sheets of the workbook stream checked against both budgets.
+/// The sheets of the workbook stream checked against the budgets.
 pub(super) fn check(stream: &[u8]) -> Option<Oversized> {
     let sheets = measure(stream);
+    if let Some(sheet) = sheets.iter().find(|s| s.declared > MAX_DECLARED_CELLS) {
+        return Some(Oversized::Declared(sheet.clone()));
+    }
     let text: u64 = sheets
         .iter()
         .map(|s| s.shared_text)
@@ -61,18 +75,19 @@ pub(super) fn check(stream: &[u8]) -> Option<Oversized> {
         let sheet = sheets.iter().max_by_key(|s| s.shared_text)?.clone();
         return Some(Oversized::SharedText(sheet, budget));
     }
-    oversized_sheet(&sheets).map(Oversized::Grid)
+    oversized_sheet(&sheets).map(|(sheet, allowed)| Oversized::Grid(sheet, allowed))
 }
 
-/// The sheet whose grid breaks the budget (`MIN_GRID_CELLS`, `CELLS_PER_VALUE` per cell present,
-/// blank or not, over all sheets), if any: the largest grid.
-fn oversized_sheet(sheets: &[SheetExtent]) -> Option<SheetExtent> {
-    let cells: u64 = sheets.iter().map(|s| s.cells + s.blanks).sum();
+/// The sheet whose grid breaks the budget (`MIN_GRID_CELLS`, or `CELLS_PER_VALUE` per cell with
+/// a value, over all sheets), if any: the largest grid, with the grid cells allowed.
+fn oversized_sheet(sheets: &[SheetExtent]) -> Option<(SheetExtent, u64)> {
+    let cells: u64 = sheets.iter().map(|s| s.cells).sum();
     let grid: u64 = sheets.iter().map(|s| s.grid).fold(0, u64::saturating_add);
-    if grid <= MIN_GRID_CELLS.max(cells.saturating_mul(CELLS_PER_VALUE)) {
+    let allowed = MIN_GRID_CELLS.max(cells.saturating_mul(CELLS_PER_VALUE));
+    if grid <= allowed {
         return None;
     }
-    sheets.iter().max_by_key(|s| s.grid).cloned()
+    Some((sheets.iter().max_by_key(|s| s.grid).cloned()?, allowed))
 }
 
 /// Every sheet listed by the workbook's `BoundSheet8` records, measured.
@@ -108,11 +123,12 @@ fn measure(stream: &[u8]) -> Vec<SheetExtent> {
         .collect()
 }
 
-/// One sheet's records from its BOF to its EOF; nested substreams (charts) skipped.
+/// One sheet's records from its BOF to its EOF; nested substreams (charts) skipped. Only the
+/// cells calamine stores count: formatted empty cells (`Blank`, `MulBlank`) neither count as
+/// present nor widen the grid, whatever the `Dimensions` record says.
 fn measure_sheet(records: &[u8], name: String, shared: &[u64]) -> SheetExtent {
     let mut span = Span::default();
     let mut cells = 0u64;
-    let mut blanks = 0u64;
     let mut shared_text = 0u64;
     let mut declared = 0u64;
     let mut depth = 0usize;
@@ -144,29 +160,31 @@ fn measure_sheet(records: &[u8], name: String, shared: &[u64]) -> SheetExtent {
                 span.add(u16_at(data, 0), u16_at(data, 2), u16_at(data, 2));
             }
             // MulRk: a row of 6-byte cells from colFirst to colLast (the record's last two
-            // bytes); calamine refuses a record whose length does not match.
+            // bytes). calamine refuses a record whose length does not match its columns (the
+            // workbook is then not read): such a record is not counted.
             0x00BD if data.len() >= 6 => {
                 let (first, last) = (u16_at(data, 2), u16_at(data, data.len() - 2));
-                cells += (data.len() as u64 - 6) / 6;
-                span.add(u16_at(data, 0), first, last);
+                let n = (data.len() as u64 - 6) / 6;
+                if (data.len() - 6) % 6 == 0 && first <= last && u64::from(last - first) + 1 == n {
+                    cells += n;
+                    span.add(u16_at(data, 0), first, last);
+                }
             }
-            // Blank and MulBlank (2 bytes a cell): formatted empty cells.
-            0x0201 => blanks += 1,
-            0x00BE if data.len() >= 6 => blanks += (data.len() as u64 - 6) / 2,
+            // Blank and MulBlank: formatted empty cells, never stored.
             _ => {}
         }
     }
     SheetExtent {
         name,
         cells,
-        blanks,
-        grid: span.cells().max(declared),
+        grid: span.cells(),
+        declared,
         span: span.name(),
         shared_text,
     }
 }
 
-/// The decoded size (at most 3 bytes a character) of each string of the SST record, whose data
+/// The decoded size (UTF-8: at most 2 bytes a 1-byte character, Latin-1; 3 a 2-byte one) of each string of the SST record, whose data
 /// runs on in Continue records (`chunks`). A string's characters cut by a Continue record go on
 /// after a new flags byte (1-byte or 2-byte characters); its formatting runs and phonetic data
 /// run on without one. Stops at the first string that does not fit, as calamine fails there.
@@ -194,6 +212,7 @@ fn shared_string_sizes(chunks: &[&[u8]]) -> Vec<u64> {
         };
         let mut wide = flags & 0x01 != 0;
         let mut left = cch as usize;
+        let mut size = 0u64;
         while left > 0 {
             if at.at_chunk_end() {
                 if !at.next_chunk() {
@@ -210,11 +229,13 @@ fn shared_string_sizes(chunks: &[&[u8]]) -> Vec<u64> {
                 return sizes;
             }
             left -= n;
+            // A 1-byte character is Latin-1 (at most 2 bytes of UTF-8), a 2-byte one at most 3.
+            size += n as u64 * if wide { 3 } else { 2 };
         }
         if !at.skip(usize::from(runs) * 4 + ext as usize) {
             return sizes;
         }
-        sizes.push(u64::from(cch) * 3);
+        sizes.push(size);
     }
 }
 
@@ -449,38 +470,107 @@ mod tests {
     }
 
     #[test]
+    fn calamine_cells_are_the_sizes_the_budget_assumes() {
+        // GRID_CELL_BYTES is two `Data` (the grid and its copy); a reserved cell is 40 bytes.
+        assert_eq!(
+            2 * std::mem::size_of::<calamine::Data>() as u64,
+            GRID_CELL_BYTES
+        );
+        assert_eq!(std::mem::size_of::<calamine::Cell<calamine::Data>>(), 40);
+    }
+
+    #[test]
     fn one_far_cell_is_refused() {
         let s = workbook(&[number(0, 0), number(65535, 255)]);
-        let Some(Oversized::Grid(big)) = check(&s) else {
+        let Some(Oversized::Grid(big, allowed)) = check(&s) else {
             panic!("refused");
         };
         assert_eq!(big.name, "Data");
         assert_eq!(big.span.as_deref(), Some("A1:IV65536"));
         assert_eq!(big.grid, 65536 * 256);
+        assert_eq!(allowed, MIN_GRID_CELLS);
+    }
+
+    fn dimensions(rf: u32, rl: u32, cf: u16, cl: u16) -> Vec<u8> {
+        let mut d = rf.to_le_bytes().to_vec();
+        d.extend_from_slice(&rl.to_le_bytes());
+        d.extend_from_slice(&cf.to_le_bytes());
+        d.extend_from_slice(&cl.to_le_bytes());
+        d.extend_from_slice(&[0, 0]);
+        record(0x0200, &d)
     }
 
     #[test]
     fn a_huge_declared_dimension_is_refused() {
-        let mut dims = 0u32.to_le_bytes().to_vec();
-        dims.extend_from_slice(&u32::MAX.to_le_bytes());
-        dims.extend_from_slice(&0u16.to_le_bytes());
-        dims.extend_from_slice(&200u16.to_le_bytes());
-        dims.extend_from_slice(&[0, 0]);
-        let s = workbook(&[record(0x0200, &dims), number(0, 0)]);
-        assert!(matches!(check(&s), Some(Oversized::Grid(_))));
+        let s = workbook(&[dimensions(0, u32::MAX, 0, 200), number(0, 0)]);
+        assert!(matches!(check(&s), Some(Oversized::Declared(_))));
+        // Inverted rows wrap around to billions.
+        let s = workbook(&[dimensions(9, 3, 0, 5), number(0, 0)]);
+        assert!(matches!(check(&s), Some(Oversized::Declared(_))));
     }
 
     #[test]
-    fn formatted_blanks_count_as_present() {
-        // MulBlank: row 3, columns A to J (ten 2-byte format indexes), colLast 9.
+    fn the_whole_sheet_declared_is_read() {
+        // Excel counts formatted empty cells in Dimensions: A1:IV65536 for one yellow cell at
+        // IV65536 is a legal sheet, and calamine only reserves address space for it.
+        let s = workbook(&[dimensions(0, 65536, 0, 256), number(0, 0), number(1, 1)]);
+        assert_eq!(measure(&s)[0].declared, 65536 * 256);
+        assert_eq!(check(&s), None);
+    }
+
+    #[test]
+    fn formatted_blanks_are_not_cells() {
+        // MulBlank: row 3, columns A to J (ten 2-byte format indexes), colLast 9; a Blank at
+        // IV65536 under a Dimensions covering it.
         let mut d = 3u16.to_le_bytes().to_vec();
         d.extend_from_slice(&0u16.to_le_bytes());
         d.extend_from_slice(&[0u8; 20]);
         d.extend_from_slice(&9u16.to_le_bytes());
-        let s = workbook(&[number(0, 0), record(0x00BE, &d), record(0x0201, &[0; 6])]);
+        let mut blank = 65535u16.to_le_bytes().to_vec();
+        blank.extend_from_slice(&255u16.to_le_bytes());
+        blank.extend_from_slice(&[0, 0]);
+        let s = workbook(&[
+            dimensions(0, 65536, 0, 256),
+            number(0, 0),
+            record(0x00BE, &d),
+            record(0x0201, &blank),
+        ]);
         let sheet = &measure(&s)[0];
-        assert_eq!((sheet.cells, sheet.blanks), (1, 11));
+        assert_eq!((sheet.cells, sheet.grid), (1, 1));
         assert_eq!(sheet.span.as_deref(), Some("A1:A1"));
+        assert_eq!(check(&s), None);
+    }
+
+    #[test]
+    fn a_mul_rk_whose_length_does_not_match_its_columns_is_not_counted() {
+        // Claims columns A to IV but holds two cells.
+        let mut d = 65535u16.to_le_bytes().to_vec();
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&[0u8; 12]);
+        d.extend_from_slice(&255u16.to_le_bytes());
+        let s = workbook(&[number(0, 0), record(0x00BD, &d)]);
+        let sheet = &measure(&s)[0];
+        assert_eq!((sheet.cells, sheet.grid), (1, 1));
+        // A matching one counts its cells.
+        let mut d = 4u16.to_le_bytes().to_vec();
+        d.extend_from_slice(&1u16.to_le_bytes());
+        d.extend_from_slice(&[0u8; 12]);
+        d.extend_from_slice(&2u16.to_le_bytes());
+        let s = workbook(&[number(0, 0), record(0x00BD, &d)]);
+        let sheet = &measure(&s)[0];
+        assert_eq!((sheet.cells, sheet.grid), (3, 5 * 3));
+    }
+
+    #[test]
+    fn a_tall_catalog_with_one_far_helper_value_is_read() {
+        // 60,000 rows of 12 values and one value at BZ2: a grid of 4.68 million cells.
+        let mut cells: Vec<Vec<u8>> = (0..60_000)
+            .flat_map(|r| (0..12).map(move |c| number(r, c)))
+            .collect();
+        cells.push(number(1, 77));
+        let s = workbook(&cells);
+        assert_eq!(measure(&s)[0].grid, 60_000 * 78);
+        assert_eq!(check(&s), None);
     }
 
     #[test]
@@ -513,12 +603,15 @@ mod tests {
         let mut more = vec![1u8];
         more.extend(std::iter::repeat_n([b'g', 0], 6).flatten());
         more.extend_from_slice(&[3, 0, 0, b'x', b'y', b'z']);
-        assert_eq!(shared_string_sizes(&[&sst, &more]), vec![6, 30, 9]);
+        assert_eq!(
+            shared_string_sizes(&[&sst, &more]),
+            vec![4, 4 * 2 + 6 * 3, 6]
+        );
     }
 
     #[test]
     fn one_long_shared_string_in_many_cells_is_refused() {
-        // A 60,000-character shared string (in Continue records) named by 10,000 cells: 1.8 GB.
+        // A 60,000-character shared string (in Continue records) named by 10,000 cells: 1.2 GB.
         let mut sst = vec![0u8; 8];
         sst.extend_from_slice(&[0x60, 0xEA, 0]); // cch 60,000, 1-byte characters
         let mut chunks = vec![record(0x00FC, &sst)];
@@ -556,6 +649,6 @@ mod tests {
             panic!("refused");
         };
         assert_eq!(sheet.name, "Data");
-        assert_eq!(sheet.shared_text, 10_000 * 180_000);
+        assert_eq!(sheet.shared_text, 10_000 * 120_000);
     }
 }
