@@ -223,6 +223,14 @@ charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/ch
 rate = [x for x in charts if "clearance rate" in x]
 assert len(rate) == 1, len(rate)
 assert '<c:max val="100"/>' in rate[0] and '<c:min val="0"/>' in rate[0], rate[0][:2000]
+from openpyxl.utils import get_column_letter
+for sheet in ["Top slow movers", "Campaigns"]:
+    ws = wb[sheet]
+    for c in range(1, ws.max_column + 1):
+        name = ws.cell(1, c).value
+        if name:
+            w = ws.column_dimensions[get_column_letter(c)].width
+            assert w >= max(len(x) for x in name.split(" ")) - 1, (sheet, name, w)
 top = [x for x in charts if "capital tied up" in x]
 cat = re.search(r"<c:catAx>(.*?)</c:catAx>", top[0], re.S).group(1)
 assert 'orientation val="maxMin"' in cat, "bars in the table's order"
@@ -268,6 +276,10 @@ assert fmts("Discount %") <= {"0", "0.0"} and fmts("Discount %"), fmts("Discount
 assert fmts("Since") == {"yyyy-mm-dd"}
 assert all(isinstance(ws.cell(r, h["Since"]).value, datetime.datetime) for r in rows)
 assert fmts("On hand at start") <= {"#,##0", "#,##0.00"}
+from openpyxl.utils import get_column_letter
+for name, c in h.items():
+    w = ws.column_dimensions[get_column_letter(c)].width
+    assert w >= max(len(x) for x in name.split(" ")), (name, w)
 s = wb["Summary"]
 facts = {s.cell(r, 1).value: s.cell(r, 2).value for r in range(1, 15)}
 assert isinstance(facts["As of"], datetime.datetime), facts["As of"]
@@ -374,4 +386,51 @@ print("price", ws.cell(2, h["Clearance price"]).value)
         shown, price,
         "the template shows {shown}, apply writes {price}"
     );
+}
+
+#[test]
+fn template_prices_money_velocity_and_percent_columns_formatted() {
+    if !openpyxl() {
+        return;
+    }
+    let run = plan(&[
+        "examples/catalog.xlsx",
+        "--sales",
+        "examples/sales.csv",
+        "--as-of",
+        "2026-11-20",
+    ]);
+    run.expect_code(0);
+    let script = r##"
+import sys, openpyxl
+from openpyxl.utils import get_column_letter
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Template"]
+h = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
+rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, h["SKU"]).value and ws.cell(r, h["Price"]).value is not None]
+assert len(rows) > 50, len(rows)
+def fmts(name):
+    return {ws.cell(r, h[name]).number_format for r in rows}
+assert fmts("Price") == {"#,##0.00"}, fmts("Price")
+assert fmts("Clearance price") == {"#,##0.00"}, fmts("Clearance price")
+assert fmts("Velocity") == {"0.000"}, fmts("Velocity")
+assert fmts("Discount %") == {"0.0#"}, fmts("Discount %")
+for name in ["Suggested %", "Max %", "On hand", "Sold", "Projected sold", "Left at end"]:
+    (f,) = fmts(name)
+    shown = len(f.split(".")[1]) if "." in f else 0
+    for r in rows:
+        v = ws.cell(r, h[name]).value
+        assert v is None or abs(round(float(v), shown) - float(v)) < 1e-9, (name, r, v, f)
+# the clearance price is a formula of the row's own Price and Discount %
+f = ws.cell(2, h["Clearance price"]).value
+p, d = get_column_letter(h["Price"]), get_column_letter(h["Discount %"])
+assert f.startswith("=") and f"{p}2" in f and f"{d}2" in f and "ROUNDDOWN" in f, f
+# every header's longest word fits its column
+for name, c in h.items():
+    w = ws.column_dimensions[get_column_letter(c)].width
+    assert w >= max(len(x) for x in name.split(" ")), (name, w)
+print("ok")
+"##;
+    let out = python(script, &[&run.file("upload-template.xlsx")]);
+    assert!(out.contains("ok"), "{out}");
 }
