@@ -63,14 +63,14 @@ fn duckdb() -> Option<DuckDb> {
 
 /// Run the doc's query for `as_of` and `days` over the fixture's lines into `out`.
 fn aggregate(duck: DuckDb, as_of: &str, days: u32, dir: &Path) -> std::path::PathBuf {
-    let out = dir.join(format!("aggregate-{days}.csv"));
+    let out = dir.join(format!("aggregate-{as_of}-{days}.csv"));
     let q = doc_query();
     let q = substitute(&q, "DATE '2026-11-22'", &format!("DATE '{as_of}'"));
     let q = substitute(&q, "90 AS window_days", &format!("{days} AS window_days"));
     let lines = fixture(LINES);
     let q = substitute(&q, "'order_lines.csv'", &format!("'{}'", lines.display()));
     let q = substitute(&q, "'aggregate.csv'", &format!("'{}'", out.display()));
-    let sql = dir.join(format!("aggregate-{days}.sql"));
+    let sql = dir.join(format!("aggregate-{as_of}-{days}.sql"));
     std::fs::write(&sql, q).expect("write the query");
     let result = match duck {
         DuckDb::Python => Command::new("python3")
@@ -113,6 +113,11 @@ fn warnings(plan: &Value) -> Vec<String> {
 #[test]
 fn duckdb_aggregate_from_the_doc_plans_like_the_order_lines() {
     let Some(duck) = duckdb() else {
+        // CI sets this when it installed DuckDB: there a missing DuckDB is a failure, not a skip.
+        assert!(
+            std::env::var_os("CLEARANCE_REQUIRE_DUCKDB").is_none_or(|v| v.is_empty() || v == "0"),
+            "CLEARANCE_REQUIRE_DUCKDB is set but neither the duckdb Python package nor the duckdb CLI can be run"
+        );
         eprintln!(
             "SKIPPED: neither the duckdb Python package (pip install duckdb) nor the duckdb CLI is available"
         );
@@ -167,7 +172,8 @@ fn duckdb_aggregate_from_the_doc_plans_like_the_order_lines() {
             let sold = num(&a_wh1["sold"]);
             match (days, basis) {
                 // 2026-08-25 is the 90-day window's first day, 2026-10-24 the 30-day one's.
-                (90, "units") => assert_eq!(sold, 16.0, "{a_wh1}"),
+                // S-106 has a line at "wh1" too: the same catalog line, one order.
+                (90, "units") => assert_eq!(sold, 17.0, "{a_wh1}"),
                 (90, "orders") => assert_eq!(sold, 5.0, "{a_wh1}"),
                 (30, "units") => assert_eq!(sold, 3.0, "{a_wh1}"),
                 _ => assert_eq!(sold, 2.0, "{a_wh1}"),
@@ -222,6 +228,116 @@ fn duckdb_aggregate_from_the_doc_plans_like_the_order_lines() {
             report(agg),
             "{days}-day window: the report differs"
         );
+    }
+    // The aggregate says which window it was made for: a 30-day aggregate planned for 90 days
+    // (it would say 3 sold for A@WH1 instead of 17) is refused, and so is one made for an
+    // earlier as-of.
+    let agg30 = aggregate(duck, AS_OF, 30, tmp.path());
+    let run = plan(&[
+        CATALOG,
+        "--sales",
+        agg30.to_str().unwrap(),
+        "--window",
+        "90",
+    ]);
+    run.expect_code(65);
+    assert!(
+        run.stderr()
+            .contains("the aggregate was made for the 30-day window 2026-10-24 to 2026-11-22")
+            && run.stderr().contains("--as-of 2026-11-22 --window 30"),
+        "{}",
+        run.stderr()
+    );
+    let earlier = aggregate(duck, "2026-11-15", 90, tmp.path());
+    let run = plan(&[CATALOG, "--sales", earlier.to_str().unwrap()]);
+    run.expect_code(65);
+    assert!(
+        run.stderr()
+            .contains("the aggregate was made for the 90-day window 2026-08-18 to 2026-11-15"),
+        "{}",
+        run.stderr()
+    );
+}
+
+/// The ```sql blocks of docs/scale.md, in order: DuckDB, Spark SQL, BigQuery.
+fn doc_sql_blocks() -> Vec<String> {
+    let doc = std::fs::read_to_string(fixture("docs/scale.md")).expect("docs/scale.md readable");
+    doc.split("```sql\n")
+        .skip(1)
+        .map(|b| b[..b.find("```").expect("a closed ```sql block")].to_string())
+        .collect()
+}
+
+/// The output columns of a query: the aliases of its last top-level `SELECT` list (a column
+/// without `AS` is named by itself).
+fn output_columns(query: &str) -> Vec<String> {
+    let upper = query.to_uppercase();
+    let select = upper.rfind("SELECT SKU").expect("a final SELECT sku, ...");
+    let from = select
+        + upper[select..]
+            .find("FROM KEPT")
+            .expect("FROM kept after the final SELECT");
+    let list = &query[select + "SELECT".len()..from];
+    // Split at the commas outside parentheses.
+    let (mut depth, mut items, mut cur) = (0i32, Vec::new(), String::new());
+    for c in list.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    items.push(cur);
+    items
+        .iter()
+        .map(|i| {
+            let words: Vec<&str> = i.split_whitespace().collect();
+            words.last().expect("a column").to_lowercase()
+        })
+        .collect()
+}
+
+#[test]
+fn the_spark_and_bigquery_queries_output_the_duckdb_querys_columns() {
+    let blocks = doc_sql_blocks();
+    assert_eq!(blocks.len(), 3, "docs/scale.md has three ```sql blocks");
+    let duck = output_columns(&doc_query());
+    assert_eq!(
+        output_columns(&blocks[0]),
+        duck,
+        "the first block is DuckDB's"
+    );
+    assert_eq!(
+        duck,
+        [
+            "sku",
+            "location",
+            "units",
+            "orders",
+            "last_sale",
+            "window_start",
+            "window_end"
+        ]
+    );
+    for (name, block) in [("Spark SQL", &blocks[1]), ("BigQuery", &blocks[2])] {
+        assert_eq!(
+            output_columns(block),
+            duck,
+            "the {name} query's output columns differ from DuckDB's"
+        );
+        // The same keys, folded the same way, and the same grouping.
+        for part in [
+            "NULLIF(TRIM(sku), '') AS sku",
+            "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), '') AS location",
+            "GROUP BY sku, location, window_start, window_end",
+        ] {
+            assert!(block.contains(part), "the {name} query lacks {part}");
+        }
     }
 }
 
@@ -324,7 +440,9 @@ fn an_aggregate_made_for_a_later_as_of_is_refused_with_the_counts() {
         err.contains("every one of the 3 last sale date(s) is after 2026-11-22")
             && err.contains("newest 2026-11-30")
             && err.contains("column \"last_sale\"")
-            && err.contains("aggregate again with as_of = 2026-11-22 and window_days = 90"),
+            && err.contains("aggregate again with as_of = 2026-11-22 and window_days = 90")
+            && err.contains("if \"last_sale\" is not the date of each row's last sale")
+            && err.contains("rename the column"),
         "{err}"
     );
 }
@@ -356,11 +474,173 @@ fn an_aggregate_made_for_another_window_is_refused_or_doubted() {
             && err.contains("1 row(s) sold units in the window but have no last sale date"),
         "{err}"
     );
+    // It sold a unit in the window: taken as last sold on as-of, not "never sold".
+    assert!(
+        err.contains("they sold units in the window, so their last sale is taken as 2026-11-22"),
+        "{err}"
+    );
     let plan = run.plan();
-    assert!(line_at(&plan, "A", Some("WH2")).get("last_sale").is_none());
+    assert_eq!(line_at(&plan, "A", Some("WH2"))["last_sale"], "2026-11-22");
     assert_eq!(num(&line_at(&plan, "A", Some("WH2"))["sold"]), 1.0);
     assert_eq!(
         line_at(&plan, "B", Some("STORE"))["last_sale"],
         "2026-01-02"
     );
+}
+
+/// An aggregate written by hand with the window it was made for on every row.
+fn write_windowed(dir: &Path, name: &str, rows: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!("sku,location,units,orders,last_sale,window_start,window_end\n{rows}"),
+    )
+    .expect("write aggregate");
+    path.to_str().expect("UTF-8 temp path").to_string()
+}
+
+const NO_WINDOW_CHECK: &str = "add window_start and window_end columns (docs/scale.md)";
+
+#[test]
+fn an_aggregate_made_for_the_runs_window_is_taken_without_a_window_warning() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let agg = write_windowed(
+        tmp.path(),
+        "agg.csv",
+        "A,WH1,17,5,2026-11-15,2026-08-25,2026-11-22\nB,WH1,2,1,2026-11-22,2026-08-25,2026-11-22\n",
+    );
+    let run = plan_ok(&[
+        CATALOG,
+        "--sales",
+        &agg,
+        "--as-of",
+        "2026-11-22",
+        "--window",
+        "90",
+    ]);
+    assert!(!run.stderr().contains(NO_WINDOW_CHECK), "{}", run.stderr());
+    assert!(!run.stderr().contains("window"), "{}", run.stderr());
+    assert_eq!(num(&line_at(&run.plan(), "A", Some("WH1"))["sold"]), 17.0);
+}
+
+#[test]
+fn an_aggregate_made_for_a_shorter_window_or_an_earlier_as_of_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Made for 30 days, planned for 90: its figures would understate the velocity.
+    let agg = write_windowed(
+        tmp.path(),
+        "agg30.csv",
+        "A,WH1,3,2,2026-11-15,2026-10-24,2026-11-22\nB,WH1,2,1,2026-11-22,2026-10-24,2026-11-22\n",
+    );
+    let run = plan(&[CATALOG, "--sales", &agg, "--window", "90"]);
+    run.expect_code(65);
+    let err = run.stderr();
+    assert!(
+        err.contains("agg30.csv, row 2")
+            && err
+                .contains("the aggregate was made for the 30-day window 2026-10-24 to 2026-11-22")
+            && err
+                .contains("this plan's sales window is the 90-day window 2026-08-25 to 2026-11-22")
+            && err.contains("run the plan with --as-of 2026-11-22 --window 30")
+            && err.contains("aggregate again for 2026-08-25..2026-11-22"),
+        "{err}"
+    );
+    // The same file planned for its own window is fine.
+    plan_ok(&[CATALOG, "--sales", &agg, "--window", "30"]);
+    // Made as of a week earlier.
+    let agg = write_windowed(
+        tmp.path(),
+        "agg-earlier.csv",
+        "A,WH1,16,5,2026-11-15,2026-08-18,2026-11-15\n",
+    );
+    let run = plan(&[CATALOG, "--sales", &agg, "--as-of", "2026-11-22"]);
+    run.expect_code(65);
+    let err = run.stderr();
+    assert!(
+        err.contains("agg-earlier.csv, row 2")
+            && err.contains("the 90-day window 2026-08-18 to 2026-11-15")
+            && err.contains("run the plan with --as-of 2026-11-15 --window 90"),
+        "{err}"
+    );
+    // Rows made for different windows in one file.
+    let agg = write_windowed(
+        tmp.path(),
+        "agg-mixed.csv",
+        "A,WH1,16,5,2026-11-15,2026-08-25,2026-11-22\nB,WH1,2,1,2026-11-22,2026-10-24,2026-11-22\n",
+    );
+    let run = plan(&[CATALOG, "--sales", &agg]);
+    run.expect_code(65);
+    assert!(
+        run.stderr().contains("agg-mixed.csv, row 3")
+            && run.stderr().contains(
+                "the rows were made for different windows: row 2 for 2026-08-25 to 2026-11-22, this row for 2026-10-24 to 2026-11-22"
+            ),
+        "{}",
+        run.stderr()
+    );
+    // A window that is not a date, and only one of the two columns.
+    let agg = write_windowed(
+        tmp.path(),
+        "agg-bad.csv",
+        "A,WH1,16,5,2026-11-15,soon,2026-11-22\n",
+    );
+    let run = plan(&[CATALOG, "--sales", &agg]);
+    run.expect_code(65);
+    assert!(
+        run.stderr()
+            .contains("window_start is \"soon\", not a date"),
+        "{}",
+        run.stderr()
+    );
+    let half = tmp.path().join("half.csv");
+    std::fs::write(&half, "sku,units,window_end\nA,3,2026-11-22\n").unwrap();
+    let run = plan(&[CATALOG, "--sales", half.to_str().unwrap()]);
+    run.expect_code(65);
+    assert!(
+        run.stderr()
+            .contains("has a window_end column but no window_start column"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn an_aggregate_without_window_columns_is_taken_with_one_warning() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let agg = write_aggregate(tmp.path(), "A,WH1,3,2,2026-11-15\nB,WH1,2,1,2026-11-22\n");
+    let run = plan_ok(&[CATALOG, "--sales", &agg]);
+    let err = run.stderr();
+    assert_eq!(err.matches(NO_WINDOW_CHECK).count(), 1, "{err}");
+    let warning = err
+        .lines()
+        .find(|l| l.contains(NO_WINDOW_CHECK))
+        .expect("the warning");
+    assert!(
+        warning.contains("aggregate.csv")
+            && warning.contains(
+                "cannot be checked against the 90-day sales window 2026-08-25 to 2026-11-22"
+            ),
+        "{warning}"
+    );
+}
+
+#[test]
+fn a_last_order_date_column_is_not_read_as_the_last_sale() {
+    // In stock and purchasing reports "last order date" is the last order to the supplier.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let sales = tmp.path().join("stock_report.csv");
+    std::fs::write(
+        &sales,
+        "sku,units sold,last order date\nB-V005,5,2026-01-10\n",
+    )
+    .unwrap();
+    let run = plan_ok(&["fixtures/basic.csv", "--sales", sales.to_str().unwrap()]);
+    let plan = run.plan();
+    assert_eq!(num(&line(&plan, "B-V005")["sold"]), 5.0);
+    assert!(
+        line(&plan, "B-V005").get("last_sale").is_none(),
+        "{}",
+        line(&plan, "B-V005")
+    );
+    assert!(!run.stderr().contains("last sale"), "{}", run.stderr());
 }

@@ -98,8 +98,13 @@ pub const SALES_FIELDS: &[FieldSpec] = fields![
                    "accountid"],
     "cancelled_at" => ["cancelledat"],
     // An aggregated file's last sale per row (docs/scale.md); order lines carry `date` instead.
-    "last_sale" => ["lastsale", "lastsaledate", "lastsold", "lastsolddate", "lastorderdate",
-                    "lastsaleat", "lastorderedat", "dateoflastsale"],
+    // (Not `last order date`: in stock and purchasing reports it is the last order to the
+    // supplier.)
+    "last_sale" => ["lastsale", "lastsaledate", "lastsold", "lastsolddate", "lastsaleat",
+                    "dateoflastsale"],
+    // The window an aggregated file was made for (docs/scale.md), checked against the run's.
+    "window_start" => ["windowstart"],
+    "window_end" => ["windowend"],
     "plain_name" => ["name"],
 ];
 

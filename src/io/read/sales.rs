@@ -246,6 +246,9 @@ pub struct LastSaleSpan {
     pub sold_before: u64,
     /// Rows with units sold in the window and no last sale date.
     pub sold_undated: u64,
+    /// Rows with units sold in the window whose last sale is after as-of: taken as last sold
+    /// on as-of (they sold in the window, so not "never sold").
+    pub sold_after: u64,
 }
 
 impl LastSaleSpan {
@@ -253,6 +256,7 @@ impl LastSaleSpan {
         self.span.merge(&o.span);
         self.sold_before += o.sold_before;
         self.sold_undated += o.sold_undated;
+        self.sold_after += o.sold_after;
     }
 }
 
@@ -287,8 +291,13 @@ pub fn check_last_sales(l: &LastSaleSpan, window: Window) -> WindowCheck {
     }
     let mut why = Vec::new();
     if span.after > 0 {
+        let taken = match (l.sold_after, span.after - l.sold_after) {
+            (0, _) => "their last sale up to as-of is unknown (the report's aging counts them as never sold unless another file dates them)".to_string(),
+            (s, 0) => format!("they sold units in the window, so their last sale is taken as {end} (as-of) ({s} row(s))"),
+            (s, other) => format!("the {s} that sold units in the window are taken as last sold on {end} (as-of), the other {other} have an unknown last sale up to as-of (the report's aging counts them as never sold unless another file dates them)"),
+        };
         why.push(format!(
-            "{} of the {n} last sale date(s) are after {end}, the window's end: those rows' sold figures may count sales after {end}, and their last sale is not used",
+            "{} of the {n} last sale date(s) are after {end}, the window's end: those rows' sold figures may count sales after {end}; {taken}",
             span.after
         ));
     }
@@ -471,10 +480,14 @@ pub fn window_verdicts(
         match check_last_sales(last, window) {
             WindowCheck::Fine => {}
             WindowCheck::Stale(message) => {
+                let name = column.unwrap_or("last_sale");
                 let column = column
                     .map(|c| format!(", column \"{c}\""))
                     .unwrap_or_default();
-                return Err(Error::Data(format!("{}{column}: {message}", r.place)));
+                return Err(Error::Data(format!(
+                    "{}{column}: {message}; if \"{name}\" is not the date of each row's last sale (a last order to the supplier, say), rename the column so it is not read as the last sale",
+                    r.place
+                )));
             }
             WindowCheck::Warn(message) => out.push(Warning {
                 file: r.file.clone(),
@@ -697,8 +710,8 @@ struct LineReader<'i, 'a> {
     aggregated: bool,
     /// An aggregated file with a last sale column.
     last_sale_col: bool,
-    /// The amount is a quantity (units), not a count of orders.
-    amount_is_units: bool,
+    /// An aggregate's units column, read for the last sale checks whatever the basis.
+    units_col: Option<usize>,
     decimal_comma: bool,
     amount_col: Option<usize>,
     c_sku: Option<usize>,
@@ -714,7 +727,13 @@ impl LineReader<'_, '_> {
     /// The line's quantity (or an aggregate's count); `None` when it is not a number.
     #[inline]
     fn amount(&self, raw: &RawRow) -> Option<Decimal> {
-        match self.amount_col.and_then(|c| raw.cells.get(c)) {
+        self.number(raw, self.amount_col)
+    }
+
+    /// The number in column `c` (blank: 0); `None` when it is not a number.
+    #[inline]
+    fn number(&self, raw: &RawRow, c: Option<usize>) -> Option<Decimal> {
+        match c.and_then(|c| raw.cells.get(c)) {
             Some(Cell::Text(s)) => parse_number(s, self.decimal_comma).ok().flatten(),
             // A percent format on a count is a formatting slip: the stored number counts.
             Some(Cell::Number(f)) | Some(Cell::Percent(f)) => decimal_from_f64(*f).ok(),
@@ -797,10 +816,19 @@ impl LineReader<'_, '_> {
             if let Some(d) = sale_date {
                 sales.saw_sale(d);
             }
-            if self.last_sale_col && self.amount_is_units && amount > Decimal::ZERO {
+            let sold_units = self
+                .number(raw, self.units_col)
+                .is_some_and(|u| u > Decimal::ZERO);
+            if self.last_sale_col && sold_units {
                 match date {
                     None => tally.last.sold_undated += 1,
                     Some(d) if d < self.window.start => tally.last.sold_before += 1,
+                    // Sold in the window, last sale after as-of: its last sale up to as-of is
+                    // in the window, at the latest on as-of; never "never sold".
+                    Some(d) if d > self.window.end => {
+                        tally.last.sold_after += 1;
+                        sales.saw_sale(self.window.end);
+                    }
                     Some(_) => {}
                 }
             }
@@ -857,6 +885,37 @@ pub fn aggregate_sales(
         col("order_id"),
         col("cancelled_at"),
     );
+    // The window an aggregate was made for, on every row (docs/scale.md): both columns or none.
+    let (c_wstart, c_wend) = if aggregated {
+        (col("window_start"), col("window_end"))
+    } else {
+        (None, None)
+    };
+    let window_cols = match (c_wstart, c_wend) {
+        (Some(s), Some(e)) => Some((s, e)),
+        (None, None) => None,
+        (s, _) => {
+            let (has, lacks) = if s.is_some() {
+                ("window_start", "window_end")
+            } else {
+                ("window_end", "window_start")
+            };
+            return Err(Error::Data(format!(
+                "{place}: the aggregate has a {has} column but no {lacks} column; give both (the first and the last day of the window the aggregate was made for, docs/scale.md) or neither"
+            )));
+        }
+    };
+    let window_headers = (
+        header
+            .header_of("window_start")
+            .unwrap_or("window_start")
+            .to_string(),
+        header
+            .header_of("window_end")
+            .unwrap_or("window_end")
+            .to_string(),
+    );
+    let mut first_window: Option<(Window, usize)> = None;
     let width = header.headers.len();
     let table_kind = table.kind.clone();
     let date_header = header
@@ -874,7 +933,7 @@ pub fn aggregate_sales(
         basis,
         aggregated,
         last_sale_col: aggregated && c_date.is_some(),
-        amount_is_units: amount_col.is_some() && amount_col == c_qty,
+        units_col: if aggregated { c_qty } else { None },
         decimal_comma,
         amount_col,
         c_sku: col("sku"),
@@ -900,6 +959,17 @@ pub fn aggregate_sales(
         }
         check_ragged(raw, width, &place, &table_kind)?;
         rows += 1;
+        if let Some((cs, ce)) = window_cols {
+            check_row_window(
+                raw,
+                (cs, ce),
+                &window_headers,
+                opts.date_order,
+                window,
+                &mut first_window,
+            )
+            .map_err(|m| Error::Data(format!("{place}, row {}: {m}", raw.row)))?;
+        }
         let order_id = text(&raw.cells, c_order);
         // Cancelled orders (Shopify writes `Cancelled at` on the order's first row only).
         if c_cancel.is_some()
@@ -1092,6 +1162,18 @@ pub fn aggregate_sales(
             "the sales file has a header but no sales lines".into(),
         ));
     }
+    if aggregated && window_cols.is_none() && rows > 0 {
+        warnings.push(warn(
+            None,
+            None,
+            format!(
+                "the aggregated sales cannot be checked against the {}-day sales window {} to {}: their figures count as they are, whatever window they were made for; add window_start and window_end columns (docs/scale.md) so the window is checked",
+                (window.end - window.start).num_days() + 1,
+                window.start,
+                window.end
+            ),
+        ));
+    }
     Ok(SalesRead {
         place,
         file: table.display.clone(),
@@ -1102,6 +1184,82 @@ pub fn aggregate_sales(
         span,
         last_sales: reader_last_sale_col.then_some(last),
     })
+}
+
+/// A window column's date: a date cell, or text read like a sale date (a slashed date must
+/// read one way, or `--date-order` says which).
+fn window_date(cell: Option<&Cell>, order: Option<DateOrder>) -> Option<NaiveDate> {
+    match cell? {
+        Cell::Date(serial) | Cell::Number(serial) => from_excel_serial(*serial),
+        Cell::Text(s) => match read_date(s) {
+            DateText::Date(d) => Some(d),
+            DateText::Unreadable => None,
+            slashed @ DateText::Slashed { .. } => {
+                match (slashed.date(DateOrder::Mdy), slashed.date(DateOrder::Dmy)) {
+                    (Some(a), Some(b)) if a != b => order.and_then(|o| slashed.date(o)),
+                    (a, b) => a.or(b),
+                }
+            }
+        },
+        _ => None,
+    }
+}
+
+/// Check one aggregated row's `window_start`/`window_end` against the run's window and the
+/// file's first row (`first`): the message (without file and row) when they differ.
+fn check_row_window(
+    raw: &RawRow,
+    (cs, ce): (usize, usize),
+    names: &(String, String),
+    order: Option<DateOrder>,
+    run: Window,
+    first: &mut Option<(Window, usize)>,
+) -> std::result::Result<(), String> {
+    let run_days = (run.end - run.start).num_days() + 1;
+    let again = format!(
+        "aggregate again for {}..{} (as_of = {}, window_days = {run_days}, docs/scale.md)",
+        run.start, run.end, run.end
+    );
+    let read = |c: usize, name: &str| {
+        let cell = raw.cells.get(c);
+        window_date(cell, order).ok_or_else(|| {
+            let shown = cell
+                .and_then(Cell::text_cow)
+                .map(|t| format!("\"{t}\""))
+                .unwrap_or_else(|| "blank".to_string());
+            format!(
+                "{name} is {shown}, not a date: every row of an aggregate gives the first and last day of the window it was made for, as ISO dates (like {})",
+                run.start
+            )
+        })
+    };
+    let (start, end) = (read(cs, &names.0)?, read(ce, &names.1)?);
+    if start > end {
+        return Err(format!(
+            "{} {start} is after {} {end}: the window runs from its first day to its last",
+            names.0, names.1
+        ));
+    }
+    let made = Window { start, end };
+    let days = (end - start).num_days() + 1;
+    if let Some((w, row)) = *first
+        && (w.start, w.end) != (start, end)
+    {
+        return Err(format!(
+            "the rows were made for different windows: row {row} for {} to {}, this row for {start} to {end}; an aggregate is made for one window: {again}",
+            w.start, w.end
+        ));
+    }
+    if (start, end) != (run.start, run.end) {
+        return Err(format!(
+            "the aggregate was made for the {days}-day window {start} to {end} (columns \"{}\" and \"{}\"), but this plan's sales window is the {run_days}-day window {} to {}: its sold figures are not this window's; run the plan with --as-of {end} --window {days}, or {again}",
+            names.0, names.1, run.start, run.end
+        ));
+    }
+    if first.is_none() {
+        *first = Some((made, raw.row));
+    }
+    Ok(())
 }
 
 /// The error for a date column written both ways.
@@ -1295,6 +1453,7 @@ mod window_tests {
             span,
             sold_before,
             sold_undated,
+            sold_after: 0,
         }
     }
 
