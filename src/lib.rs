@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod forecast;
 pub mod io;
 pub mod model;
 pub mod planning;
