@@ -28,23 +28,7 @@ pub fn escape(s: &str) -> String {
 pub fn show(v: &Value) -> String {
     match v {
         Value::Null => "–".into(),
-        Value::Number(n) => {
-            let text = n.to_string();
-            let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-            let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int));
-            let mut grouped = String::new();
-            for (i, ch) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
-                    grouped.push(',');
-                }
-                grouped.push(ch);
-            }
-            if frac.is_empty() {
-                format!("{sign}{grouped}")
-            } else {
-                format!("{sign}{grouped}.{frac}")
-            }
-        }
+        Value::Number(n) => with_separators(&n.to_string()),
         other => other.to_string(),
     }
 }
@@ -64,25 +48,9 @@ pub fn fixed(v: &Value, dp: u32) -> String {
         return show(v);
     };
     let d = d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    let text = format!("{:.prec$}", d.abs(), prec = dp as usize);
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if d.is_sign_negative() && !d.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
+    // A value that rounds to zero is shown unsigned (`-0.004` is `0.00`).
+    let d = if d.is_zero() { d.abs() } else { d };
+    with_separators(&format!("{d:.prec$}", prec = dp as usize))
 }
 
 /// Decimals shown for each KPI: money 2, percentages 1, ratios 2.
@@ -210,9 +178,10 @@ fn fixed_text(text: Option<&str>, dp: u32) -> Option<String> {
         .map(|p| fixed(&p, dp))
 }
 
-/// A price as the plan wrote it (already at its currency's minor unit: 1499 yen, 14.996
-/// dinars), with thousands separators and never rounded.
-pub fn price_text(text: &str) -> String {
+/// A decimal written as text (a price as the plan wrote it, at its currency's minor unit:
+/// 1499 yen, 14.996 dinars) with thousands separators, never rounded; text that is not a plain
+/// decimal is returned as it is.
+pub fn with_separators(text: &str) -> String {
     let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
     let (int, frac) = rest
         .split_once('.')
@@ -341,7 +310,7 @@ pub fn html(summary: &Summary, charts: &[Chart]) -> String {
                         escape(
                             &t.clearance_price
                                 .as_deref()
-                                .map(price_text)
+                                .map(with_separators)
                                 .unwrap_or_default(),
                         ),
                     ),
@@ -468,7 +437,7 @@ pub fn markdown(summary: &Summary) -> String {
             md_cell(
                 &t.clearance_price
                     .as_deref()
-                    .map(price_text)
+                    .map(with_separators)
                     .unwrap_or_default()
             )
         );
@@ -542,8 +511,8 @@ mod fixed_tests {
         assert_eq!(fixed(&json!(0.0154), 3), "0.015");
         assert_eq!(fixed(&serde_json::Value::Null, 2), "–");
         // Prices as written, never rounded: 3-digit and 0-digit currencies.
-        assert_eq!(super::price_text("14.996"), "14.996");
-        assert_eq!(super::price_text("1499"), "1,499");
-        assert_eq!(super::price_text("126264.50"), "126,264.50");
+        assert_eq!(super::with_separators("14.996"), "14.996");
+        assert_eq!(super::with_separators("1499"), "1,499");
+        assert_eq!(super::with_separators("126264.50"), "126,264.50");
     }
 }
