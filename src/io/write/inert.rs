@@ -4,20 +4,28 @@
 /// Text for the terminal: every control character (C0 but the line feed, DEL, C1) is replaced
 /// by a visible escape such as `\u{1b}`, so a name holding ESC, an OSC sequence, BEL or CR
 /// cannot move the cursor, change colours, set a hyperlink or rewrite a line. Line feeds are
-/// kept: messages and tables are made of lines.
+/// kept: messages and tables are made of lines. Bidirectional overrides and isolates
+/// (U+202A-U+202E, U+2066-U+2069) are escaped too: a name holding one would reorder the rest
+/// of its line on screen (a sku shown reversed, a price moved into another column).
 pub fn terminal_text(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| c != '\n' && c.is_control()) {
+    if !s.chars().any(|c| c != '\n' && hidden(c)) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if c != '\n' && c.is_control() {
+        if c != '\n' && hidden(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A character that acts on the terminal instead of showing: a control character or a
+/// bidirectional override or isolate.
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// One table cell of the terminal: as [`terminal_text`], with line feeds escaped too.
@@ -42,7 +50,7 @@ pub fn markdown_text(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.push_str(&format!("\\\\u{{{:x}}}", u32::from(c))),
+            c if hidden(c) => out.push_str(&format!("\\\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -52,6 +60,15 @@ pub fn markdown_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_overrides_become_visible() {
+        assert_eq!(
+            terminal_text("SKU-1\u{202e}99.0\u{2066}x\u{2069}"),
+            "SKU-1\\u{202e}99.0\\u{2066}x\\u{2069}"
+        );
+        assert_eq!(terminal_text("Café – ÅÖ"), "Café – ÅÖ");
+    }
 
     #[test]
     fn terminal_controls_become_visible() {
