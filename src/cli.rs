@@ -270,6 +270,20 @@ pub struct PlanArgs {
     /// Folder for plan.json, plan.csv, plan.xlsx and upload-template.xlsx (created when missing).
     #[arg(long, short, value_name = "DIR", default_value = "clearance-plan")]
     pub out: PathBuf,
+    /// Target mode: give each slow line the smallest discount projected to sell
+    /// --target-sellthrough of its stock by this date (YYYY-MM-DD, after --as-of; [target] exit).
+    #[arg(
+        long,
+        value_name = "DATE",
+        value_parser = parse_as_of,
+        requires = "target_sellthrough",
+        help_heading = "Target"
+    )]
+    pub exit: Option<NaiveDate>,
+    /// The share of the stock on hand to sell by --exit, in percent (above 0, at most 100;
+    /// [target] sellthrough_pct).
+    #[arg(long, value_name = "PCT", requires = "exit", help_heading = "Target")]
+    pub target_sellthrough: Option<Decimal>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,

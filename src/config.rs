@@ -57,6 +57,17 @@ struct FileConfig {
     tiers: Option<toml::Value>,
     /// How `review` judges running campaigns.
     review: Option<ReviewConfig>,
+    /// Target mode for `plan` (`--exit`, `--target-sellthrough` override it).
+    target: Option<TargetConfig>,
+}
+
+/// `[target]` in clearance.toml: both keys, or neither.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetConfig {
+    /// The exit date, `"2027-01-31"`.
+    exit: Option<String>,
+    sellthrough_pct: Option<Num>,
 }
 
 /// `[review]` in clearance.toml; flags override it.
@@ -276,14 +287,73 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
         }
         policy.only_lines = Some((campaign.header.name, lines));
     }
+    let as_of = args.common.as_of.unwrap_or(today);
+    policy.target = resolve_target(args, file.target.as_ref(), &fpath, as_of, window_days)?;
     Ok(PlanConfig {
         policy,
         window_days,
         basis,
-        as_of: args.common.as_of.unwrap_or(today),
+        as_of,
         date_order: resolve_date_order(&file, &fpath, args.input.date_order.map(Into::into))?,
         config_file,
     })
+}
+
+/// Target mode from the flags (both or neither, clap checks), else `[target]`; the exit date
+/// must come after the as-of date.
+fn resolve_target(
+    args: &PlanArgs,
+    file: Option<&TargetConfig>,
+    fpath: &Path,
+    as_of: NaiveDate,
+    window_days: u32,
+) -> Result<Option<crate::rules::Target>> {
+    let (exit, pct, exit_from, pct_from) = match (args.exit, args.target_sellthrough, file) {
+        (Some(exit), Some(pct), _) => (
+            exit,
+            pct,
+            "--exit".to_string(),
+            "--target-sellthrough".to_string(),
+        ),
+        (None, None, Some(t)) => {
+            let key = |k: &str| format!("{}: [target] {k}", fpath.display());
+            match (&t.exit, &t.sellthrough_pct) {
+                (None, None) => return Ok(None),
+                (Some(exit), Some(pct)) => {
+                    let exit = NaiveDate::parse_from_str(exit.trim(), "%Y-%m-%d").map_err(|_| {
+                        Error::Data(format!(
+                            "{} must be a date as YYYY-MM-DD (e.g. \"2027-01-31\"), got \"{exit}\"",
+                            key("exit")
+                        ))
+                    })?;
+                    let pct = pct.decimal("[target] sellthrough_pct", fpath)?;
+                    (exit, pct, key("exit"), key("sellthrough_pct"))
+                }
+                _ => {
+                    return Err(Error::Data(format!(
+                        "{}: [target] needs both exit and sellthrough_pct (e.g. exit = \"2027-01-31\" and sellthrough_pct = 80)",
+                        fpath.display()
+                    )));
+                }
+            }
+        }
+        _ => return Ok(None),
+    };
+    let sellthrough_pct = pct_in(&pct_from, pct, Decimal::ZERO, Decimal::ONE_HUNDRED, false)?;
+    let days = (exit - as_of).num_days();
+    if days <= 0 {
+        return Err(Error::Usage(format!(
+            "{exit_from} {exit} is not after the as-of date {as_of}; give an exit date later than --as-of"
+        )));
+    }
+    Ok(Some(crate::rules::Target {
+        exit,
+        sellthrough_pct,
+        // From the as-of date to the exit date, both included (as the campaign projection).
+        days: u32::try_from(days + 1).unwrap_or(u32::MAX),
+        window_days,
+        demand: crate::rules::target::Demand::default(),
+    }))
 }
 
 fn resolve_date_order(

@@ -11,7 +11,10 @@ use crate::io::read::sales::{SalesTotals, Window, WindowUse, aggregate_sales, wi
 use crate::io::read::stock::apply_stock;
 use crate::io::read::{ReadOptions, hex, sha256_file};
 use crate::model::num::plain;
-use crate::model::{CampaignHeader, InputFile, PLAN_SCHEMA, Plan, PolicyRecord, Request, Warning};
+use crate::model::{
+    CampaignHeader, CategoryElasticity, Forecast, InputFile, PLAN_SCHEMA, Plan, PolicyRecord,
+    Request, Warning,
+};
 use crate::rules;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -194,6 +197,17 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             sha256: sha256_file(path)?,
         });
     }
+    // Target mode: the demand model's category rates and elasticities, from every line read.
+    let targeted: Option<rules::Policy> = policy.target.as_ref().map(|t| {
+        let mut p = policy.clone();
+        p.target = Some(rules::Target {
+            demand: rules::target::demand(&lines, t.window_days),
+            ..t.clone()
+        });
+        p
+    });
+    let policy = targeted.as_ref().unwrap_or(policy);
+    let forecast = policy.target.as_ref().map(forecast_record);
     let mut plan_lines = crate::Timings::time("build_lines", || {
         rules::build_lines(std::mem::take(&mut lines), policy, &existing)
     });
@@ -226,13 +240,14 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     }
     timings.mark("rules");
     let as_of = cfg.as_of.to_string();
-    let plan_id = plan_id(&inputs, &record, &as_of)?;
+    let plan_id = plan_id(&inputs, &record, forecast.as_ref(), &as_of)?;
     Ok(Plan {
         schema: PLAN_SCHEMA.to_string(),
         plan_id,
         generated_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         as_of: as_of.clone(),
         policy: record,
+        forecast,
         campaign: CampaignHeader {
             name: format!("Clearance {as_of}"),
             owner: None,
@@ -255,14 +270,51 @@ fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
     v
 }
 
-/// A short hash of the inputs' contents, the policy and the as-of date.
-fn plan_id(inputs: &[InputFile], policy: &PolicyRecord, as_of: &str) -> Result<String> {
+/// plan.json's `forecast`: the target and the elasticity used per category.
+fn forecast_record(t: &rules::Target) -> Forecast {
+    // Four decimals: the default's interval is −3.96 to −0.04, not −0.040000000000000036.
+    let r = |x: f64| (x * 1e4).round() / 1e4;
+    Forecast {
+        exit: t.exit.to_string(),
+        target_sellthrough_pct: t.sellthrough_pct,
+        days: t.days,
+        elasticities: t
+            .demand
+            .elasticities
+            .iter()
+            .map(|e| CategoryElasticity {
+                category: e.category.clone(),
+                value: r(e.value),
+                source: match e.source {
+                    crate::forecast::Source::Learned => "learned",
+                    crate::forecast::Source::Default => "default",
+                }
+                .into(),
+                interval: [r(e.interval.0), r(e.interval.1)],
+                price_changes: e.price_changes,
+                note: e.note.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// A short hash of the inputs' contents, the policy, target mode's settings (when on) and the
+/// as-of date.
+fn plan_id(
+    inputs: &[InputFile],
+    policy: &PolicyRecord,
+    forecast: Option<&Forecast>,
+    as_of: &str,
+) -> Result<String> {
     let mut h = Sha256::new();
     for i in inputs {
         h.update(i.role.as_bytes());
         h.update(i.sha256.as_bytes());
     }
     h.update(serde_json::to_vec(policy).map_err(|e| Error::Internal(e.to_string()))?);
+    if let Some(f) = forecast {
+        h.update(serde_json::to_vec(f).map_err(|e| Error::Internal(e.to_string()))?);
+    }
     h.update(as_of.as_bytes());
     Ok(hex(&h.finalize())[..12].to_string())
 }

@@ -26,11 +26,15 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
         files: args.files.clone(),
         from_campaign: None,
         out: args.out.clone(),
+        exit: None,
+        target_sellthrough: None,
         policy: args.policy.clone(),
         input: args.input.clone(),
         common: args.common.clone(),
     };
-    let cfg = resolve_plan(&plan_args, today)?;
+    let mut cfg = resolve_plan(&plan_args, today)?;
+    // The report follows the tier rules; target mode ([target] in clearance.toml) is `plan`'s.
+    cfg.policy.target = None;
     let as_of = cfg.as_of;
     let week = iso_week(as_of);
     if args.out.is_file() {

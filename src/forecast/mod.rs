@@ -1,6 +1,6 @@
 //! The demand model (docs/forecast.md): how fast a line sells today, and how that changes with a
-//! discount. Pure like `rules/`: no I/O, no clock, no environment, no printing. Nothing here is
-//! wired into `plan` yet; a later `plan --exit DATE` will use it.
+//! discount. Pure like `rules/`: no I/O, no clock, no environment, no printing. Target mode
+//! (`plan --exit DATE`, `rules::target`) uses it; the tier plan does not.
 //!
 //! - [`rate`]: a line's base rate in units per day, its own sales over the window shrunk toward
 //!   its category's rate when it has few sales (a gamma-Poisson posterior mean).

@@ -49,6 +49,8 @@ pub enum Reason {
     MarginFloor,
     Stacking,
     BelowMinDiscount,
+    /// Target mode: the line is projected to reach the target at today's price.
+    TargetMetWithoutDiscount,
 }
 
 impl Reason {
@@ -63,6 +65,7 @@ impl Reason {
             Reason::MarginFloor => "margin_floor",
             Reason::Stacking => "stacking",
             Reason::BelowMinDiscount => "below_min_discount",
+            Reason::TargetMetWithoutDiscount => "target_met_without_discount",
         }
     }
     /// Skipped lines a person must look at (they go to the Skipped sheet of plan.xlsx).
@@ -87,6 +90,8 @@ pub enum BindingLimit {
     MarginFloor,
     Stacking,
     Request,
+    /// Target mode: the smallest step projected to reach the target.
+    Target,
 }
 
 impl BindingLimit {
@@ -97,6 +102,7 @@ impl BindingLimit {
             BindingLimit::MarginFloor => "margin_floor",
             BindingLimit::Stacking => "stacking",
             BindingLimit::Request => "request",
+            BindingLimit::Target => "target",
         }
     }
 }
@@ -208,10 +214,20 @@ pub struct PlanLine {
         default
     )]
     pub stock_left_at_end: Option<Decimal>,
+    /// Target mode only: the share of the stock on hand projected to sell by the exit date at
+    /// the planned discount (at today's price for a slow line not discounted), percent, 1 decimal.
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub projected_sellthrough_pct: Option<Decimal>,
     /// The last day it sold, when dated sales files were given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub last_sale: Option<chrono::NaiveDate>,
-    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`.
+    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, and in target mode
+    /// `target_not_reached`.
     pub flags: Vec<String>,
     pub reason: Option<Reason>,
     /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
@@ -368,6 +384,9 @@ pub struct Plan {
     pub generated_at: String,
     pub as_of: String,
     pub policy: PolicyRecord,
+    /// Target mode's settings and elasticities; absent without `--exit` / `[target]`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub forecast: Option<Forecast>,
     pub campaign: CampaignHeader,
     pub inputs: Vec<InputFile>,
     /// The shop platform the catalog was read as (absent for a generic catalog).
@@ -377,6 +396,37 @@ pub struct Plan {
     pub summary: Summary,
     /// Planned lines in ranking order, then skipped lines in input order.
     pub lines: Vec<PlanLine>,
+}
+
+/// Target mode: sell a share of each slow line's stock by an exit date (docs/rules.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Forecast {
+    /// The exit date, YYYY-MM-DD.
+    pub exit: String,
+    /// The share of the stock on hand each slow line should sell by the exit date.
+    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
+    pub target_sellthrough_pct: Decimal,
+    /// Days of selling projected: from the as-of date to the exit date, both included.
+    pub days: u32,
+    /// The price elasticity used per category (category order).
+    pub elasticities: Vec<CategoryElasticity>,
+}
+
+/// The price elasticity of one category (docs/forecast.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryElasticity {
+    /// Trimmed and lower-cased; `(no category)` for lines without one.
+    pub category: String,
+    /// The elasticity used: 20% off multiplies the rate by `0.8^value`.
+    pub value: f64,
+    /// `learned` (from the shop's own price changes) or `default`.
+    pub source: String,
+    /// The 95% interval, low and high.
+    pub interval: [f64; 2],
+    /// Price changes seen across the category's skus.
+    pub price_changes: usize,
+    /// What was learned, or why the default is used.
+    pub note: String,
 }
 
 /// The platform a catalog export came from.

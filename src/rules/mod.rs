@@ -2,9 +2,11 @@
 //! Every value is a `Decimal`, so rule boundaries are exact (3 sold for 10 on hand is 0.3).
 
 mod plan;
+pub mod target;
 mod why;
 
 pub use plan::{Unclassified, build_lines, nothing_classified, summarise};
+pub use target::Target;
 
 use crate::model::{BindingLimit, Class};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -53,6 +55,9 @@ pub struct Policy {
     /// `--from-campaign`: only the campaign's lines are planned (STOCK-M's "copy a promotion");
     /// the campaign's name is kept for the why of the others.
     pub only_lines: Option<(String, CampaignLines)>,
+    /// Target mode (`--exit DATE --target-sellthrough PCT`): the wanted depth of a slow line is
+    /// the smallest step projected to reach the target instead of its tier.
+    pub target: Option<Target>,
 }
 
 /// The (sku, location) pairs of a campaign. A line without a location (a campaign applied from a
@@ -118,6 +123,7 @@ impl Default for Policy {
             request: None,
             allow_below_floor: false,
             only_lines: None,
+            target: None,
         }
     }
 }
@@ -236,9 +242,11 @@ pub fn floor_to_step(x: Decimal, step: Decimal) -> Decimal {
 /// The limits on one line's discount, before rounding (rule 7).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// The tier discount, or the requested depth for an explicit request.
+    /// The tier discount, the requested depth for an explicit request, or in target mode the
+    /// smallest step reaching the target (100 when none does, so a limit binds).
     pub wanted: Decimal,
     pub wanted_is_request: bool,
+    pub wanted_is_target: bool,
     pub cap: Decimal,
     /// `None` when `--allow-below-floor` lifted the floor for a request.
     pub floor: Option<Decimal>,
@@ -246,10 +254,13 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The smallest limit and which one it is; ties go to tier (request), cap, floor, stacking.
+    /// The smallest limit and which one it is; ties go to tier (request, target), cap, floor,
+    /// stacking.
     pub fn binding(&self) -> (BindingLimit, Decimal) {
         let first = if self.wanted_is_request {
             BindingLimit::Request
+        } else if self.wanted_is_target {
+            BindingLimit::Target
         } else {
             BindingLimit::Tier
         };
@@ -313,6 +324,7 @@ pub fn limits(
     Limits {
         wanted,
         wanted_is_request,
+        wanted_is_target: false,
         cap,
         floor,
         stacking,

@@ -1,6 +1,7 @@
 //! From catalog lines to plan lines: skip reasons, classification, the discount decision and the
 //! ranking (SPEC rules 1-12).
 
+use super::target::{self, Choice, LineDemand};
 use super::why;
 use super::{
     Policy, apply_price_ending, classify, clearance_price, cost_ratio, floor_to_step, limits,
@@ -12,6 +13,7 @@ use crate::model::{
     Scope, Summary,
 };
 use rust_decimal::Decimal;
+use rust_decimal::prelude::FromPrimitive;
 use std::collections::{BTreeMap, HashSet};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
@@ -202,6 +204,7 @@ fn base_line(line: CatalogLine) -> PlanLine {
         projected_units_sold: None,
         last_sale: line.last_sale,
         stock_left_at_end: None,
+        projected_sellthrough_pct: None,
         flags: Vec::new(),
         reason: None,
         why: String::new(),
@@ -368,7 +371,31 @@ fn decide(
     out.tier_discount_pct = tier.map(|t| round(t, 2));
 
     // Rules 5-7: the limits and the final discount.
-    let lim = limits(policy, wanted, is_request, ratio, existing);
+    let mut lim = limits(policy, wanted, is_request, ratio, existing);
+    // Target mode: the wanted depth is the smallest step projected to reach the target (or,
+    // when none does, more than any limit allows, so the deepest allowed depth is planned).
+    let target = match &policy.target {
+        Some(t) if !is_request => Some((
+            t,
+            LineDemand::new(t, out.category.as_deref(), sold, quantity),
+        )),
+        _ => None,
+    };
+    let choice = target.as_ref().map(|(_, demand)| {
+        let max = floor_to_step(lim.allowed(), policy.step_pct).max(Decimal::ZERO);
+        target::choose(demand, policy.min_discount_pct, max, policy.step_pct)
+    });
+    match choice {
+        Some(Choice::Step(step)) => {
+            lim.wanted = step;
+            lim.wanted_is_target = true;
+        }
+        Some(Choice::NotReached) => {
+            lim.wanted = HUNDRED;
+            lim.wanted_is_target = true;
+        }
+        Some(Choice::MetWithoutDiscount) | None => {}
+    }
     let (binding, raw) = lim.binding();
     let d = floor_to_step(raw, policy.step_pct);
     let max = floor_to_step(lim.allowed(), policy.step_pct).max(Decimal::ZERO);
@@ -382,6 +409,32 @@ fn decide(
     if live.is_some() {
         out.flags.push("live_markdown".into());
     }
+    if choice == Some(Choice::NotReached) {
+        out.flags.push("target_not_reached".into());
+    }
+    let target_words = |at: Decimal| {
+        target.as_ref().map(|(t, demand)| {
+            let projected = demand.sellthrough_pct(at);
+            (
+                one_decimal(projected),
+                why::TargetWords {
+                    target: why::pct(t.sellthrough_pct),
+                    exit: t.exit.to_string(),
+                    projected: Decimal::from_f64(projected.floor()).unwrap_or_default(),
+                    needed: demand.needed_pct().and_then(Decimal::from_f64),
+                },
+            )
+        })
+    };
+    if choice == Some(Choice::MetWithoutDiscount)
+        && let Some((projected, words)) = target_words(Decimal::ZERO)
+    {
+        out.status = LineStatus::Skipped;
+        out.reason = Some(Reason::TargetMetWithoutDiscount);
+        out.projected_sellthrough_pct = Some(projected);
+        out.why = why::target_met(&facts, &words);
+        return out;
+    }
     // An explicit request is planned at its depth even below the minimum discount.
     let below_min = !is_request && d < policy.min_discount_pct;
     if below_min || d <= Decimal::ZERO {
@@ -392,15 +445,30 @@ fn decide(
             BindingLimit::Stacking => Reason::Stacking,
             _ => Reason::BelowMinDiscount,
         });
-        out.why = why::too_small(
-            &facts,
-            policy,
-            &lim,
-            binding,
-            d,
-            existing_why,
-            out.margin_pct,
-        );
+        out.why = match target_words(Decimal::ZERO) {
+            Some((projected, words)) => {
+                out.projected_sellthrough_pct = Some(projected);
+                why::target_too_small(
+                    &facts,
+                    policy,
+                    &lim,
+                    binding,
+                    d,
+                    existing_why,
+                    out.margin_pct,
+                    &words,
+                )
+            }
+            None => why::too_small(
+                &facts,
+                policy,
+                &lim,
+                binding,
+                d,
+                existing_why,
+                out.margin_pct,
+            ),
+        };
         return out;
     }
 
@@ -450,8 +518,30 @@ fn decide(
     out.status = LineStatus::Planned;
     out.discount_pct = Some(d);
     out.binding_limit = Some(binding);
-    out.why = why::planned(&facts, policy, &lim, binding, d, existing_why, margin_after);
+    out.why = match target_words(d) {
+        Some((projected, words)) => {
+            out.projected_sellthrough_pct = Some(projected);
+            why::target_planned(
+                &facts,
+                policy,
+                &lim,
+                binding,
+                d,
+                existing_why,
+                margin_after,
+                &words,
+            )
+        }
+        None => why::planned(&facts, policy, &lim, binding, d, existing_why, margin_after),
+    };
     out
+}
+
+/// A percentage from the model, rounded to 1 decimal for plan.json.
+fn one_decimal(pct: f64) -> Decimal {
+    Decimal::from_f64((pct * 10.0).round() / 10.0)
+        .unwrap_or_default()
+        .normalize()
 }
 
 /// The plan's totals.

@@ -569,3 +569,201 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     assert_eq!(out.reason, Some(Reason::Stacking));
     assert_eq!(out.clearance_price, None);
 }
+
+// Target mode: the wanted depth is the smallest step projected to reach the target.
+
+fn kitchen(sku: &str, qty: &str, sold: &str, price: &str, cost: Option<&str>) -> CatalogLine {
+    CatalogLine {
+        category: Some("Kitchen".into()),
+        ..line(sku, qty, sold, price, cost)
+    }
+}
+
+/// The lines of fixtures/target/catalog.csv's Kitchen category: one fast line lifts the
+/// category's rate, so its slow lines are shrunk toward it.
+fn kitchen_lines() -> Vec<CatalogLine> {
+    vec![
+        kitchen("K-MET", "30", "8", "20", Some("8")),
+        kitchen("K-B", "60", "6", "30", Some("12")),
+        kitchen("K-C", "50", "2", "25", Some("10")),
+        kitchen("K-D", "80", "0", "40", Some("16")),
+        kitchen("K-NOCOST", "70", "5", "15", None),
+        kitchen("K-FLOOR", "62", "4", "10", Some("7.5")),
+        kitchen("K-LOW", "60", "2", "10", Some("8.2")),
+        kitchen("K-FAST", "300", "1500", "10", Some("4")),
+    ]
+}
+
+/// Sell `pct` of the stock by 2027-01-31 from 2026-11-30 (63 days, both included).
+fn with_target(mut policy: Policy, lines: &[CatalogLine], pct: &str) -> Policy {
+    policy.target = Some(Target {
+        exit: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+        sellthrough_pct: d(pct),
+        days: 63,
+        window_days: 90,
+        demand: target::demand(lines, 90),
+    });
+    policy
+}
+
+fn by_sku<'a>(lines: &'a [PlanLine], sku: &str) -> &'a PlanLine {
+    lines.iter().find(|l| l.sku == sku).unwrap()
+}
+
+#[test]
+fn target_mode_picks_the_smallest_step_reaching_the_target() {
+    let lines = kitchen_lines();
+    let policy = with_target(Policy::default(), &lines, "80");
+    let out = build_lines(lines.clone(), &policy, &[]);
+    let t = policy.target.as_ref().unwrap();
+    for (sku, depth) in [("K-B", "13"), ("K-C", "8")] {
+        let l = by_sku(&out, sku);
+        assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why);
+        assert_eq!(l.discount_pct, Some(d(depth)), "{sku}");
+        assert_eq!(l.binding_limit, Some(BindingLimit::Target));
+        assert!(!l.flags.contains(&"target_not_reached".to_string()));
+        // It reaches the target and one step less does not.
+        let demand = target::LineDemand::new(
+            t,
+            l.category.as_deref(),
+            l.sold.unwrap(),
+            l.quantity.unwrap(),
+        );
+        assert!(demand.reaches(d(depth)));
+        assert!(!demand.reaches(d(depth) - Decimal::ONE));
+        assert!(l.projected_sellthrough_pct.unwrap() >= d("80"));
+        assert!(
+            l.why
+                .contains("is the smallest step projected to sell 80% by 2027-01-31"),
+            "{}",
+            l.why
+        );
+    }
+    // A 5-point grid rounds up to the next step that reaches: 15% for K-B, 10% for K-C.
+    let lines = kitchen_lines();
+    let coarse = with_target(
+        Policy {
+            step_pct: d("5"),
+            ..Policy::default()
+        },
+        &lines,
+        "80",
+    );
+    let out = build_lines(lines, &coarse, &[]);
+    assert_eq!(by_sku(&out, "K-B").discount_pct, Some(d("15")));
+    assert_eq!(by_sku(&out, "K-C").discount_pct, Some(d("10")));
+}
+
+#[test]
+fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_them() {
+    let lines = kitchen_lines();
+    let policy = with_target(Policy::default(), &lines, "80");
+    let out = build_lines(lines, &policy, &[]);
+    let flagged = |l: &PlanLine| l.flags.contains(&"target_not_reached".to_string());
+    for (sku, depth, limit) in [
+        ("K-D", "25", BindingLimit::Cap),
+        ("K-FLOOR", "10", BindingLimit::MarginFloor),
+        ("K-NOCOST", "15", BindingLimit::MarginFloor),
+    ] {
+        let l = by_sku(&out, sku);
+        assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why);
+        assert_eq!(l.discount_pct, Some(d(depth)), "{sku}");
+        assert_eq!(l.discount_pct, l.max_discount_pct, "{sku}");
+        assert_eq!(l.binding_limit, Some(limit), "{sku}");
+        assert!(flagged(l), "{sku}");
+        assert!(l.projected_sellthrough_pct.unwrap() < d("80"));
+    }
+    assert_eq!(
+        by_sku(&out, "K-D").why,
+        "0 sold for 80 on hand (velocity 0.00, severely overstocked): projected to sell 74% by \
+         2027-01-31 at the 25% cap; 80% needs about 28%; margin after discount 46.7%, above the \
+         15% floor."
+    );
+    // The floor leaves less than the minimum discount: not discounted, flagged all the same.
+    let low = by_sku(&out, "K-LOW");
+    assert_eq!(low.status, LineStatus::Skipped);
+    assert_eq!(low.reason, Some(Reason::MarginFloor));
+    assert!(flagged(low));
+    assert!(
+        low.why
+            .contains("80% needs about 16%, but a margin of 18% leaves only 3%"),
+        "{}",
+        low.why
+    );
+}
+
+#[test]
+fn target_mode_leaves_lines_on_track_and_fast_lines_alone() {
+    let lines = kitchen_lines();
+    let policy = with_target(Policy::default(), &lines, "80");
+    let out = build_lines(lines, &policy, &[]);
+    let met = by_sku(&out, "K-MET");
+    assert_eq!(met.status, LineStatus::Skipped);
+    assert_eq!(met.reason, Some(Reason::TargetMetWithoutDiscount));
+    assert_eq!(met.discount_pct, None);
+    assert!(
+        met.why
+            .ends_with("reaching the 80% target; no discount needed."),
+        "{}",
+        met.why
+    );
+    let fast = by_sku(&out, "K-FAST");
+    assert_eq!(fast.reason, Some(Reason::NotSlow));
+    assert_eq!(fast.projected_sellthrough_pct, None);
+    // Without target mode the same lines follow the tiers, with no projection.
+    let tiers = build_lines(kitchen_lines(), &Policy::default(), &[]);
+    assert_eq!(
+        by_sku(&tiers, "K-B").binding_limit,
+        Some(BindingLimit::Tier)
+    );
+    assert!(tiers.iter().all(|l| l.projected_sellthrough_pct.is_none()));
+}
+
+proptest! {
+    /// In target mode a discount is never past the cap, the floor or the step grid's deepest
+    /// allowed depth, never below the minimum; a line short of the target is at that deepest
+    /// depth, and a line reaching it is at the first step that does.
+    #[test]
+    fn target_mode_never_passes_cap_or_floor(
+        policy in arb_policy(),
+        qty in 1u32..500,
+        sold in 0u32..150,
+        others in 0u32..3000,
+        cost_pct in prop::option::of(1u32..120),
+        pct in 1u32..=100,
+    ) {
+        let price = d("20");
+        let cost = cost_pct.map(|p| Decimal::from(p) / Decimal::from(5));
+        let policy = Policy { price_endings: vec![], ..policy };
+        let mk = |sku: &str, qty: u32, sold: u32| CatalogLine {
+            row: 2,
+            sku: sku.into(),
+            category: Some("C".into()),
+            quantity: Some(Decimal::from(qty)),
+            sold: Some(Decimal::from(sold)),
+            price: Some(price),
+            cost,
+            ..CatalogLine::default()
+        };
+        let lines = vec![mk("X", qty, sold), mk("OTHER", 1000, others)];
+        let policy = with_target(policy, &lines, &pct.to_string());
+        let out = build_lines(lines, &policy, &[]);
+        let l = by_sku(&out, "X");
+        let t = policy.target.as_ref().unwrap();
+        if let Some(dd) = l.discount_pct {
+            let max = l.max_discount_pct.unwrap();
+            prop_assert!(dd <= max && dd <= policy.cap_pct && dd >= policy.min_discount_pct);
+            let allowed = floor_allowance(&policy, cost_ratio(price, cost, None));
+            prop_assert!(dd <= allowed, "{dd} > {allowed}");
+            let demand = target::LineDemand::new(t, Some("C"), Decimal::from(sold), Decimal::from(qty));
+            if l.flags.contains(&"target_not_reached".to_string()) {
+                prop_assert_eq!(dd, max);
+                prop_assert!(!demand.reaches(dd));
+            } else {
+                prop_assert!(demand.reaches(dd));
+                let below = dd - policy.step_pct;
+                prop_assert!(below < policy.min_discount_pct || !demand.reaches(below), "{}", l.why);
+            }
+        }
+    }
+}

@@ -104,8 +104,10 @@ pub fn planned(
     let floor = pct(policy.min_margin_pct);
     let wanted = wanted_words(lim, policy);
     let depth = match binding {
-        BindingLimit::Tier | BindingLimit::Request if d == lim.wanted => wanted,
-        BindingLimit::Tier | BindingLimit::Request => {
+        BindingLimit::Tier | BindingLimit::Request | BindingLimit::Target if d == lim.wanted => {
+            wanted
+        }
+        BindingLimit::Tier | BindingLimit::Request | BindingLimit::Target => {
             format!("{wanted}, rounded down to {}", pct(d))
         }
         BindingLimit::Cap => format!("{wanted} capped at {} by the {} cap", pct(d), pct(lim.cap)),
@@ -129,15 +131,27 @@ pub fn planned(
             )
         }
     };
-    let depth = match (existing, binding) {
+    let depth = on_top(depth, existing, binding, d);
+    let margin = margin_words(policy, lim, margin_after);
+    format!("{}: {depth}; {margin}.", opening(f))
+}
+
+/// `depth`, followed by the discount it stacks on (unless stacking is what held it).
+fn on_top(depth: String, existing: Option<Existing>, binding: BindingLimit, d: Decimal) -> String {
+    match (existing, binding) {
         (Some(e), b) if b != BindingLimit::Stacking => format!(
             "{depth}, on top of {} (combined {})",
             e.words,
             pct(combined_depth(e.pct, d))
         ),
         _ => depth,
-    };
-    let margin = match margin_after {
+    }
+}
+
+/// The margin after the discount against the floor.
+fn margin_words(policy: &Policy, lim: &Limits, margin_after: Option<Decimal>) -> String {
+    let floor = pct(policy.min_margin_pct);
+    match margin_after {
         Some(m) if m < policy.min_margin_pct => format!(
             "margin after discount {:.1}%, below the {floor} floor as allowed by --allow-below-floor",
             round(m, 1)
@@ -159,8 +173,7 @@ pub fn planned(
             "no cost data, so the {floor} margin floor cannot be checked and the discount is held to {}",
             pct(policy.no_cost_cap_pct)
         ),
-    };
-    format!("{}: {depth}; {margin}.", opening(f))
+    }
 }
 
 /// A candidate whose discount came out below the minimum.
@@ -199,11 +212,149 @@ pub fn too_small(
             pct(lim.cap),
             pct(d)
         ),
-        BindingLimit::Tier | BindingLimit::Request => {
+        BindingLimit::Tier | BindingLimit::Request | BindingLimit::Target => {
             format!(
                 "{wanted} is below the {min} minimum discount (the {floor} margin floor was not the limit)"
             )
         }
     };
     format!("{}: {detail}; not discounted.", opening(f))
+}
+
+/// What target mode adds to a why: the target and the line's projections.
+pub struct TargetWords {
+    /// The target share, e.g. `80%`.
+    pub target: String,
+    /// The exit date, YYYY-MM-DD.
+    pub exit: String,
+    /// The projected sell-through at the depth the sentence names, whole percent (cut, so a
+    /// line short of the target never shows as reaching it).
+    pub projected: Decimal,
+    /// The depth the model says the target needs, limits ignored (`None`: more than 99%).
+    pub needed: Option<Decimal>,
+}
+
+impl TargetWords {
+    fn needs(&self) -> String {
+        match self.needed {
+            Some(n) => format!("{} needs about {}", self.target, pct(n)),
+            None => format!("{} needs more than 99%", self.target),
+        }
+    }
+}
+
+/// Target mode: a slow line projected to reach the target without a discount.
+pub fn target_met(f: &Facts, t: &TargetWords) -> String {
+    format!(
+        "{}: projected to sell {} by {} at today's price, reaching the {} target; no discount needed.",
+        opening(f),
+        pct(t.projected),
+        t.exit,
+        t.target
+    )
+}
+
+/// Target mode: a planned line, at the smallest step reaching the target or, when none does,
+/// at the deepest depth the limits allow.
+#[allow(clippy::too_many_arguments)]
+pub fn target_planned(
+    f: &Facts,
+    policy: &Policy,
+    lim: &Limits,
+    binding: BindingLimit,
+    d: Decimal,
+    existing: Option<Existing>,
+    margin_after: Option<Decimal>,
+    t: &TargetWords,
+) -> String {
+    let floor = pct(policy.min_margin_pct);
+    let depth = match binding {
+        BindingLimit::Target | BindingLimit::Tier | BindingLimit::Request if d == lim.wanted => {
+            format!(
+                "{} is the smallest step projected to sell {} by {} (projected {})",
+                pct(d),
+                t.target,
+                t.exit,
+                pct(t.projected)
+            )
+        }
+        _ => {
+            let at = match binding {
+                BindingLimit::Cap if d == lim.cap => format!("the {} cap", pct(lim.cap)),
+                BindingLimit::Cap => {
+                    format!(
+                        "{}, the deepest step within the {} cap",
+                        pct(d),
+                        pct(lim.cap)
+                    )
+                }
+                BindingLimit::MarginFloor if margin_after.is_none() => {
+                    format!("{}, the no-cost allowance (there is no cost data)", pct(d))
+                }
+                BindingLimit::MarginFloor => format!(
+                    "{}, the deepest step the {floor} margin floor allows",
+                    pct(d)
+                ),
+                BindingLimit::Stacking => {
+                    let (e, words) = existing.map_or((Decimal::ZERO, ""), |x| (x.pct, x.words));
+                    format!(
+                        "{}, the most {words} leaves room for (combined {})",
+                        pct(d),
+                        pct(combined_depth(e, d))
+                    )
+                }
+                _ => format!("{}, the deepest step allowed", pct(d)),
+            };
+            format!(
+                "projected to sell {} by {} at {at}; {}",
+                pct(t.projected),
+                t.exit,
+                t.needs()
+            )
+        }
+    };
+    let depth = on_top(depth, existing, binding, d);
+    let margin = margin_words(policy, lim, margin_after);
+    format!("{}: {depth}; {margin}.", opening(f))
+}
+
+/// Target mode: a line short of the target whose limits leave less than the minimum discount.
+#[allow(clippy::too_many_arguments)]
+pub fn target_too_small(
+    f: &Facts,
+    policy: &Policy,
+    lim: &Limits,
+    binding: BindingLimit,
+    d: Decimal,
+    existing: Option<Existing>,
+    margin: Option<Decimal>,
+    t: &TargetWords,
+) -> String {
+    let floor = pct(policy.min_margin_pct);
+    let min = pct(policy.min_discount_pct);
+    let d = d.max(Decimal::ZERO);
+    let limit = match binding {
+        BindingLimit::MarginFloor => match margin {
+            Some(m) => format!(
+                "a margin of {} leaves only {} above the {floor} margin floor",
+                pct(m),
+                pct(d)
+            ),
+            None => format!("the no-cost allowance leaves only {}", pct(d)),
+        },
+        BindingLimit::Stacking => format!(
+            "{} leaves room for only {} within the cap and the {floor} margin floor",
+            existing.map_or("an existing discount", |e| e.words),
+            pct(d)
+        ),
+        BindingLimit::Cap => format!("the {} cap leaves only {}", pct(lim.cap), pct(d)),
+        _ => format!("the limits leave only {}", pct(d)),
+    };
+    format!(
+        "{}: projected to sell {} by {} without a discount; {}, but {limit}, below the {min} minimum discount; not discounted.",
+        opening(f),
+        pct(t.projected),
+        t.exit,
+        t.needs()
+    )
 }

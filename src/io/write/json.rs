@@ -174,6 +174,10 @@ pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
         l.stock_left_at_end,
         push_json_num,
     );
+    if let Some(p) = l.projected_sellthrough_pct {
+        out.extend_from_slice(b",\"projected_sellthrough_pct\":");
+        push_json_float(out, p);
+    }
     if let Some(d) = l.last_sale {
         out.extend_from_slice(b",\"last_sale\":");
         push_str(out, &d.to_string());
@@ -233,6 +237,9 @@ impl serde::Serialize for PlanHead<'_> {
         st.serialize_field("generated_at", &p.generated_at)?;
         st.serialize_field("as_of", &p.as_of)?;
         st.serialize_field("policy", &p.policy)?;
+        if let Some(forecast) = &p.forecast {
+            st.serialize_field("forecast", forecast)?;
+        }
         st.serialize_field("campaign", &p.campaign)?;
         st.serialize_field("inputs", &p.inputs)?;
         if let Some(platform) = &p.platform {
@@ -284,6 +291,7 @@ mod tests {
             existing_discount_pct: None,
             projected_units_sold: None,
             stock_left_at_end: None,
+            projected_sellthrough_pct: None,
             last_sale: None,
             flags: Vec::new(),
             reason: None,
@@ -319,6 +327,7 @@ mod tests {
             existing_discount_pct: Some(d("1e20")),
             projected_units_sold: Some(d("1234567890123456.7")),
             stock_left_at_end: Some(d("-0.0001")),
+            projected_sellthrough_pct: Some(d("83.4")),
             last_sale: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
             flags: vec!["stacked".into(), "no_cost_data".into()],
             reason: Some(Reason::MarginFloor),

@@ -160,6 +160,10 @@ fn limits_text(plan: &Plan) -> String {
         ("stacking", "by existing discounts (stacking)"),
         ("below_min_discount", "below the minimum discount"),
         ("excluded", "excluded"),
+        (
+            "target_met_without_discount",
+            "on track for the target without a discount",
+        ),
     ] {
         if let Some(n) = by.get(key) {
             parts.push(format!("{n} {words}"));

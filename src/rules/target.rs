@@ -1,0 +1,320 @@
+//! Target mode (`plan --exit DATE --target-sellthrough PCT`, docs/rules.md "Target mode"): the
+//! wanted depth of a slow line is the smallest step whose projected sales by the exit date
+//! reach a share of its stock on hand, under the demand model of `crate::forecast`. The limits
+//! (cap, margin floor, stacking, step, minimum discount) are the tier rules' own.
+//!
+//! Pure like the rest of `rules/`: the caller works out the days to the exit date.
+
+use crate::forecast::{
+    self, Elasticity, ElasticitySettings, PRIOR_DAYS, Period, SkuHistory, posterior_rate,
+};
+use crate::model::CatalogLine;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::collections::HashMap;
+
+/// The category key of lines without a category.
+pub const NO_CATEGORY: &str = "(no category)";
+
+/// The deepest discount the "needs about" figure of a why names: the model's own limit.
+const MAX_NEEDED_PCT: f64 = 99.0;
+
+/// A checked target: sell `sellthrough_pct` of the stock on hand by `exit`.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub exit: NaiveDate,
+    /// Above 0, at most 100.
+    pub sellthrough_pct: Decimal,
+    /// Days of selling from the as-of date to the exit date, both included.
+    pub days: u32,
+    /// The sales window the sold figures cover (the base rate is sold / window days).
+    pub window_days: u32,
+    /// The category rates and elasticities; filled in by [`demand`] once the lines are read.
+    pub demand: Demand,
+}
+
+/// What the model knows per category, from the catalog's lines.
+#[derive(Debug, Clone, Default)]
+pub struct Demand {
+    /// Units per day per line, pooled over the category's lines: the prior of each base rate.
+    pub category_rates: HashMap<String, f64>,
+    /// One per category, in category order (plan.json's `forecast.elasticities`).
+    pub elasticities: Vec<Elasticity>,
+    by_category: HashMap<String, f64>,
+}
+
+impl Demand {
+    /// The elasticity used for a category (the default when the category is unknown).
+    pub fn elasticity(&self, category: &str) -> f64 {
+        self.by_category
+            .get(category)
+            .copied()
+            .unwrap_or(forecast::DEFAULT_ELASTICITY)
+    }
+}
+
+/// How target mode groups categories: trimmed and lower-cased, as `exclude_categories`.
+pub fn category_key(category: Option<&str>) -> String {
+    category
+        .map(|c| c.trim().to_lowercase())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| NO_CATEGORY.to_string())
+}
+
+/// The category rates and elasticities, pooled over the lines whose figures are usable (no
+/// data issue: tracked stock, readable numbers, on sale). Sales lines carry no unit price yet,
+/// so every category gets the default elasticity, with the model's note saying why.
+pub fn demand(lines: &[CatalogLine], window_days: u32) -> Demand {
+    let window = f64::from(window_days.max(1));
+    let histories: Vec<SkuHistory> = lines
+        .iter()
+        .filter(|l| l.issue.is_none())
+        .map(|l| SkuHistory {
+            sku: l.sku.clone(),
+            category: category_key(l.category.as_deref()),
+            periods: vec![Period {
+                units: to_f64(l.sold.unwrap_or(Decimal::ZERO)).max(0.0),
+                price: None,
+                days: window,
+            }],
+        })
+        .collect();
+    let category_rates = forecast::base_rates(&histories, window, PRIOR_DAYS)
+        .into_iter()
+        .map(|r| (r.category, r.category_rate))
+        .collect();
+    let elasticities = forecast::estimate_elasticities(&histories, &ElasticitySettings::default());
+    let by_category = elasticities
+        .iter()
+        .map(|e| (e.category.clone(), e.value))
+        .collect();
+    Demand {
+        category_rates,
+        elasticities,
+        by_category,
+    }
+}
+
+fn to_f64(d: Decimal) -> f64 {
+    d.to_f64().filter(|f| f.is_finite()).unwrap_or(0.0)
+}
+
+/// One line under the model: its base rate, its category's elasticity, the days to the exit
+/// and the units the target asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineDemand {
+    /// Units per day at today's price: `sold / window` shrunk toward the category's rate.
+    pub rate: f64,
+    pub elasticity: f64,
+    pub days: f64,
+    /// Stock on hand (projections never sell more).
+    pub quantity: f64,
+    /// `sellthrough_pct` of the stock on hand.
+    pub target_units: f64,
+}
+
+impl LineDemand {
+    pub fn new(target: &Target, category: Option<&str>, sold: Decimal, quantity: Decimal) -> Self {
+        let key = category_key(category);
+        let window = f64::from(target.window_days.max(1));
+        let sold = to_f64(sold).max(0.0);
+        // A category of which no line counted (all with data issues) is the line's own prior.
+        let category_rate = target
+            .demand
+            .category_rates
+            .get(&key)
+            .copied()
+            .unwrap_or(sold / window);
+        let quantity = to_f64(quantity).max(0.0);
+        LineDemand {
+            rate: posterior_rate(sold, window, category_rate, PRIOR_DAYS),
+            elasticity: target.demand.elasticity(&key),
+            days: f64::from(target.days),
+            quantity,
+            target_units: quantity * to_f64(target.sellthrough_pct) / 100.0,
+        }
+    }
+
+    /// Units projected to sell by the exit date at `d` percent off, at most the stock on hand.
+    pub fn units(&self, d: Decimal) -> f64 {
+        let units =
+            forecast::projected_units(self.rate, to_f64(d) / 100.0, self.elasticity, self.days);
+        units.min(self.quantity)
+    }
+
+    /// The projected sell-through at `d` percent off, in percent of the stock on hand.
+    pub fn sellthrough_pct(&self, d: Decimal) -> f64 {
+        if self.quantity <= 0.0 {
+            return 0.0;
+        }
+        100.0 * self.units(d) / self.quantity
+    }
+
+    /// Whether `d` percent off reaches the target (a relative tolerance absorbs float noise).
+    pub fn reaches(&self, d: Decimal) -> bool {
+        self.units(d) >= self.target_units * (1.0 - 1e-9)
+    }
+
+    /// The discount the model says the target needs, limits ignored, rounded up to a whole
+    /// percent; `None` when even 99% off would not reach it (or the line has no rate).
+    pub fn needed_pct(&self) -> Option<f64> {
+        let full = self.rate * self.days;
+        if full <= 0.0 || self.elasticity >= 0.0 || self.target_units > self.quantity {
+            return None;
+        }
+        // rate × (1 − d)^e × days = target  ⇔  d = 1 − (target / (rate × days))^(1/e)
+        let d = 1.0 - (self.target_units / full).powf(1.0 / self.elasticity);
+        let pct = (100.0 * d.max(0.0)).ceil();
+        (pct.is_finite() && pct <= MAX_NEEDED_PCT).then_some(pct)
+    }
+}
+
+/// The wanted depth in target mode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Choice {
+    /// The projection at today's price already reaches the target: no discount.
+    MetWithoutDiscount,
+    /// The smallest step from the minimum discount up to `max` that reaches the target.
+    Step(Decimal),
+    /// No step up to `max` reaches it: the deepest allowed depth is planned and flagged.
+    NotReached,
+}
+
+/// The smallest depth on the step grid, from the minimum discount up to `max` (the deepest
+/// depth the limits allow, already on the grid), whose projection reaches the target.
+pub fn choose(line: &LineDemand, min_discount: Decimal, max: Decimal, step: Decimal) -> Choice {
+    if line.reaches(Decimal::ZERO) {
+        return Choice::MetWithoutDiscount;
+    }
+    let step = if step > Decimal::ZERO {
+        step
+    } else {
+        Decimal::ONE
+    };
+    // The first step at or above the minimum discount, and never 0.
+    let first = ((min_discount / step).ceil() * step).max(step);
+    if max < first {
+        return Choice::NotReached;
+    }
+    let last = ((max - first) / step).floor().to_u64().unwrap_or(0);
+    let at = |i: u64| first + step * Decimal::from(i);
+    if !line.reaches(at(last)) {
+        return Choice::NotReached;
+    }
+    // The projection rises with the depth: the first step that reaches is found by bisection.
+    let (mut lo, mut hi) = (0u64, last);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if line.reaches(at(mid)) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Choice::Step(at(lo).normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::num::d;
+
+    /// A line selling `rate` a day, e = −2, 92 days to the exit, 100 on hand, target 80%.
+    fn line(rate: f64) -> LineDemand {
+        LineDemand {
+            rate,
+            elasticity: -2.0,
+            days: 92.0,
+            quantity: 100.0,
+            target_units: 80.0,
+        }
+    }
+
+    #[test]
+    fn the_smallest_step_that_reaches_the_target_is_chosen() {
+        let l = line(0.6);
+        let Choice::Step(depth) = choose(&l, d("5"), d("25"), d("1")) else {
+            panic!("no step");
+        };
+        assert!(l.reaches(depth));
+        assert!(!l.reaches(depth - d("1")));
+        // 0.6 × 92 × (1 − d)^−2 ≥ 80 ⇔ d ≥ 1 − sqrt(55.2 / 80) = 16.93%.
+        assert_eq!(depth, d("17"));
+        assert_eq!(l.needed_pct(), Some(17.0));
+        // On a 5-point grid the next step up.
+        assert_eq!(choose(&l, d("5"), d("25"), d("5")), Choice::Step(d("20")));
+    }
+
+    #[test]
+    fn never_past_the_deepest_allowed_depth() {
+        let l = line(0.6);
+        assert_eq!(choose(&l, d("5"), d("16"), d("1")), Choice::NotReached);
+        assert_eq!(choose(&l, d("5"), d("17"), d("1")), Choice::Step(d("17")));
+        // Nothing allowed at or above the minimum discount.
+        assert_eq!(choose(&l, d("5"), d("4"), d("1")), Choice::NotReached);
+        for max in 0..=40 {
+            if let Choice::Step(s) = choose(&l, d("5"), Decimal::from(max), d("1")) {
+                assert!(s <= Decimal::from(max) && s >= d("5"));
+            }
+        }
+    }
+
+    #[test]
+    fn the_minimum_discount_is_the_first_step() {
+        // Selling 0.85 a day reaches 80 units at 3% off: the first step is the minimum (5%).
+        let l = line(0.85);
+        assert!(!l.reaches(Decimal::ZERO));
+        assert_eq!(choose(&l, d("5"), d("25"), d("1")), Choice::Step(d("5")));
+        // A minimum off the grid is rounded up to it.
+        assert_eq!(choose(&l, d("6"), d("25"), d("5")), Choice::Step(d("10")));
+    }
+
+    #[test]
+    fn a_line_on_track_needs_no_discount() {
+        assert_eq!(
+            choose(&line(1.0), d("5"), d("25"), d("1")),
+            Choice::MetWithoutDiscount
+        );
+    }
+
+    #[test]
+    fn projections_stop_at_the_stock_on_hand() {
+        let l = line(5.0);
+        assert_eq!(l.units(d("20")), 100.0);
+        assert_eq!(l.sellthrough_pct(d("20")), 100.0);
+    }
+
+    #[test]
+    fn a_line_without_sales_in_a_silent_category_needs_more_than_any_discount() {
+        let l = line(0.0);
+        assert_eq!(l.needed_pct(), None);
+        assert_eq!(choose(&l, d("5"), d("25"), d("1")), Choice::NotReached);
+    }
+
+    #[test]
+    fn demand_pools_categories_and_uses_the_default_elasticity() {
+        let mk = |sku: &str, cat: &str, sold: &str| CatalogLine {
+            sku: sku.into(),
+            category: Some(cat.into()),
+            quantity: Some(d("10")),
+            sold: Some(d(sold)),
+            price: Some(d("10")),
+            ..CatalogLine::default()
+        };
+        let lines = vec![
+            mk("A", "Shoes", "90"),
+            mk("B", " shoes", "0"),
+            mk("C", "Hats", "9"),
+        ];
+        let demand = demand(&lines, 90);
+        assert!((demand.category_rates["shoes"] - 0.5).abs() < 1e-12);
+        assert!((demand.category_rates["hats"] - 0.1).abs() < 1e-12);
+        assert_eq!(demand.elasticities.len(), 2);
+        for e in &demand.elasticities {
+            assert_eq!(e.source, forecast::Source::Default);
+            assert_eq!(e.value, forecast::DEFAULT_ELASTICITY);
+        }
+        assert_eq!(demand.elasticity("unknown"), forecast::DEFAULT_ELASTICITY);
+    }
+}

@@ -1,0 +1,251 @@
+//! Target mode (`plan --exit DATE --target-sellthrough PCT`, `[target]` in clearance.toml) on
+//! fixtures/target_mode (see fixtures/README.md), and the tier plan left as it was without it.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const CATALOG: &str = "fixtures/target_mode/catalog.csv";
+const SALES: &str = "fixtures/target_mode/sales.csv";
+const AS_OF: &str = "2026-11-30";
+
+fn target_plan(extra: &[&str]) -> Run {
+    let mut args = vec![CATALOG, "--sales", SALES, "--as-of", AS_OF];
+    args.extend_from_slice(extra);
+    plan(&args)
+}
+
+fn flags(l: &Value) -> Vec<&str> {
+    l["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .map(|f| f.as_str().expect("flag"))
+        .collect()
+}
+
+/// plan.json without its `generated_at` line, as the stored tier plans are kept.
+fn without_generated_at(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("\"generated_at\""))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn target_mode_chooses_the_smallest_step_reaching_the_target() {
+    let run = target_plan(&["--exit", "2027-01-31", "--target-sellthrough", "80"]);
+    run.expect_code(0);
+    let plan = run.plan();
+    // sku, status, discount, binding limit, reason, flagged target_not_reached
+    type Expected<'a> = (
+        &'a str,
+        &'a str,
+        Option<f64>,
+        Option<&'a str>,
+        Option<&'a str>,
+        bool,
+    );
+    let expected: [Expected; 11] = [
+        ("K-B", "planned", Some(13.0), Some("target"), None, false),
+        ("K-C", "planned", Some(8.0), Some("target"), None, false),
+        ("K-D", "planned", Some(25.0), Some("cap"), None, true),
+        ("G-ZERO", "planned", Some(25.0), Some("cap"), None, true),
+        ("A-DEAD", "planned", Some(25.0), Some("cap"), None, true),
+        (
+            "K-FLOOR",
+            "planned",
+            Some(10.0),
+            Some("margin_floor"),
+            None,
+            true,
+        ),
+        (
+            "K-NOCOST",
+            "planned",
+            Some(15.0),
+            Some("margin_floor"),
+            None,
+            true,
+        ),
+        (
+            "K-LOW",
+            "skipped",
+            None,
+            Some("margin_floor"),
+            Some("margin_floor"),
+            true,
+        ),
+        (
+            "K-MET",
+            "skipped",
+            None,
+            None,
+            Some("target_met_without_discount"),
+            false,
+        ),
+        ("K-FAST", "skipped", None, None, Some("not_slow"), false),
+        ("G-BAL", "skipped", None, None, Some("not_slow"), false),
+    ];
+    for (sku, status, discount, limit, reason, not_reached) in expected {
+        let l = line(&plan, sku);
+        assert_eq!(s(&l["status"]), status, "{sku}: {}", l["why"]);
+        assert_eq!(l["discount_pct"].as_f64(), discount, "{sku}: {}", l["why"]);
+        assert_eq!(l["binding_limit"].as_str(), limit, "{sku}");
+        assert_eq!(l["reason"].as_str(), reason, "{sku}");
+        assert_eq!(
+            flags(l).contains(&"target_not_reached"),
+            not_reached,
+            "{sku}"
+        );
+        // Never past the cap or the deepest depth the floor and stacking allow.
+        if let Some(d) = discount {
+            assert!(d <= 25.0 && d <= num(&l["max_discount_pct"]), "{sku}");
+        }
+        // A projection for every slow line, none for the others.
+        assert_eq!(
+            l.get("projected_sellthrough_pct").is_some(),
+            reason != Some("not_slow"),
+            "{sku}"
+        );
+    }
+    assert_eq!(
+        s(&line(&plan, "K-B")["why"]),
+        "6 sold for 60 on hand (velocity 0.10, moderately overstocked): 13% is the smallest step \
+         projected to sell 80% by 2027-01-31 (projected 80%); margin after discount 54.0%, above \
+         the 15% floor."
+    );
+    assert_eq!(
+        s(&line(&plan, "A-DEAD")["why"]),
+        "0 sold for 10 on hand (velocity 0.00, severely overstocked): projected to sell 0% by \
+         2027-01-31 at the 25% cap; 80% needs more than 99%; margin after discount 55.6%, above \
+         the 15% floor."
+    );
+    let forecast = &plan["forecast"];
+    assert_eq!(s(&forecast["exit"]), "2027-01-31");
+    assert_eq!(num(&forecast["target_sellthrough_pct"]), 80.0);
+    assert_eq!(forecast["days"], 63);
+    let categories: Vec<&str> = forecast["elasticities"]
+        .as_array()
+        .expect("elasticities")
+        .iter()
+        .map(|e| {
+            assert_eq!(num(&e["value"]), -2.0);
+            assert_eq!(s(&e["source"]), "default");
+            assert_eq!(e["interval"], serde_json::json!([-3.96, -0.04]));
+            assert!(s(&e["note"]).contains("the default elasticity -2.0 is used"));
+            s(&e["category"])
+        })
+        .collect();
+    assert_eq!(categories, ["attic", "garden", "kitchen"]);
+}
+
+#[test]
+fn target_mode_from_clearance_toml_and_a_new_plan_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(
+        &config,
+        "[target]\nexit = \"2027-01-31\"\nsellthrough_pct = 80\n",
+    )
+    .expect("write config");
+    let config = config.to_str().expect("utf-8 path");
+    let from_file = target_plan(&["--config", config]);
+    from_file.expect_code(0);
+    let from_flags = target_plan(&["--exit", "2027-01-31", "--target-sellthrough", "80"]);
+    let tiers = target_plan(&[]);
+    let (a, b, c) = (from_file.plan(), from_flags.plan(), tiers.plan());
+    assert_eq!(a["plan_id"], b["plan_id"]);
+    assert_ne!(a["plan_id"], c["plan_id"]);
+    assert_eq!(a["lines"], b["lines"]);
+    // Flags win over the file.
+    let deeper = target_plan(&[
+        "--config",
+        config,
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "90",
+    ]);
+    assert_eq!(
+        num(&deeper.plan()["forecast"]["target_sellthrough_pct"]),
+        90.0
+    );
+}
+
+#[test]
+fn without_the_flags_the_plan_files_are_the_tier_plans() {
+    // Written by the planner before target mode existed (minus `generated_at`).
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &[CATALOG, "--sales", SALES, "--as-of", AS_OF],
+            "target_mode",
+        ),
+        (
+            &[
+                "fixtures/basic.csv",
+                "--existing",
+                "fixtures/existing_discounts.csv",
+                "--as-of",
+                "2026-11-22",
+            ],
+            "basic_existing",
+        ),
+    ];
+    for (args, name) in cases {
+        let run = plan(args);
+        run.expect_code(0);
+        let stored = |ext: &str| {
+            let p = root().join(format!("tests/fixtures/tier_plan/{name}.plan.{ext}"));
+            std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        };
+        let json = std::fs::read_to_string(run.file("plan.json")).expect("plan.json");
+        assert_eq!(
+            without_generated_at(&json),
+            stored("json"),
+            "{name}: plan.json"
+        );
+        assert_eq!(run.plan_csv(), stored("csv"), "{name}: plan.csv");
+        assert!(!json.contains("\"forecast\"") && !json.contains("projected_sellthrough_pct"));
+    }
+}
+
+#[test]
+fn target_flags_are_checked() {
+    // Both flags, or neither.
+    let run = target_plan(&["--exit", "2027-01-31"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("--target-sellthrough"),
+        "{}",
+        run.stderr()
+    );
+    // The exit date after as-of.
+    let run = target_plan(&["--exit", AS_OF, "--target-sellthrough", "80"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr()
+            .contains("is not after the as-of date 2026-11-30"),
+        "{}",
+        run.stderr()
+    );
+    // Above 0, at most 100.
+    for pct in ["0", "101"] {
+        let run = target_plan(&["--exit", "2027-01-31", "--target-sellthrough", pct]);
+        run.expect_code(2);
+        assert!(run.stderr().contains("out of range"), "{}", run.stderr());
+    }
+    // [target] needs both keys.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(&config, "[target]\nexit = \"2027-01-31\"\n").expect("write config");
+    let run = target_plan(&["--config", config.to_str().expect("utf-8 path")]);
+    assert_ne!(run.code(), 0);
+    assert!(
+        run.stderr()
+            .contains("[target] needs both exit and sellthrough_pct"),
+        "{}",
+        run.stderr()
+    );
+}
