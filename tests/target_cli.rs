@@ -134,7 +134,10 @@ fn target_mode_chooses_the_smallest_step_reaching_the_target() {
             assert_eq!(num(&e["value"]), -2.0);
             assert_eq!(s(&e["source"]), "default");
             assert_eq!(e["interval"], serde_json::json!([-3.96, -0.04]));
-            assert!(s(&e["note"]).contains("the default elasticity -2.0 is used"));
+            assert_eq!(
+                s(&e["note"]),
+                "the sales carry no unit price paid; the default elasticity -2.0 is used"
+            );
             s(&e["category"])
         })
         .collect();

@@ -202,6 +202,14 @@ pub fn estimate_category(
         }
     };
 
+    // No price at all in the category's sales (the files carry no unit price paid): say so
+    // rather than "prices did not change", which would claim something nobody saw.
+    let priced = skus
+        .iter()
+        .any(|h| h.periods.iter().any(|p| p.price.is_some()));
+    if !priced {
+        return default(None, "the sales carry no unit price paid".into());
+    }
     if price_changes == 0 {
         return default(None, "prices did not change (0 changes)".into());
     }
