@@ -1182,5 +1182,29 @@ document.body.setAttribute("data-check", JSON.stringify({wrapped: wrapped, clipp
         if let Some(w) = page_width {
             assert_eq!(check["width"], w, "{check}");
         }
+        // And a screenshot at that width, as a person sees it.
+        let png = tmp.path().join(format!("report-{px}.png"));
+        let shot = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(format!("--window-size={px},2400"))
+            .arg(format!("file://{}", file.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run chromium");
+        assert!(shot.success(), "screenshot at {px} px");
+        let bytes = fs::read(&png).expect("screenshot written");
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10 * 1024,
+            "{px} px"
+        );
     }
 }
