@@ -3,8 +3,10 @@
 
     python3 scripts/make_target_fixtures.py
 
-One fast Kitchen line lifts its category's rate, so the slow Kitchen lines are shrunk toward
-it and some reach an 80% target by 2027-01-31 (as-of 2026-11-30, 63 days) within the limits.
+One fast Kitchen line (K-FAST) sits among slow ones; the category's prior is its median line
+rate, so the bestseller does not lift them. At a 10% target by 2027-01-31 (as-of 2026-11-30, 63
+days) one line is on track, one reaches it at a step, the rest are short within their limits.
+The tier plan made from these files is stored in tests/fixtures/tier_plan/: do not change them.
 Expected outcomes are in fixtures/README.md ("Target mode").
 """
 import datetime

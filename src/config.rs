@@ -166,6 +166,16 @@ fn pct_in(name: &str, v: Decimal, lo: Decimal, hi: Decimal, lo_incl: bool) -> Re
 }
 
 pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
+    resolve(args, today, true)
+}
+
+/// As [`resolve_plan`], for `report`: the tier rules only, so `[target]` in clearance.toml is
+/// neither read nor checked (an exit date that has passed does not stop the weekly report).
+pub fn resolve_report(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
+    resolve(args, today, false)
+}
+
+fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanConfig> {
     let (file, config_file) = load_file(args.common.config.as_deref())?;
     let fpath = config_file.clone().unwrap_or_default();
     let num = |flag: Option<Decimal>, key: &Option<Num>, name: &str| -> Result<Option<Decimal>> {
@@ -288,7 +298,17 @@ pub fn resolve_plan(args: &PlanArgs, today: NaiveDate) -> Result<PlanConfig> {
         policy.only_lines = Some((campaign.header.name, lines));
     }
     let as_of = args.common.as_of.unwrap_or(today);
-    policy.target = resolve_target(args, file.target.as_ref(), &fpath, as_of, window_days)?;
+    policy.target = if with_target {
+        resolve_target(args, file.target.as_ref(), &fpath, as_of, window_days)?
+    } else {
+        None
+    };
+    if policy.target.is_some() && basis == Basis::Orders {
+        return Err(Error::Usage(
+            "target mode projects units: use --basis units (basis orders counts orders, which cannot be compared with the units of stock on hand)"
+                .into(),
+        ));
+    }
     Ok(PlanConfig {
         policy,
         window_days,
@@ -349,7 +369,8 @@ fn resolve_target(
     Ok(Some(crate::rules::Target {
         exit,
         sellthrough_pct,
-        // From the as-of date to the exit date, both included (as the campaign projection).
+        // From the as-of day to the exit day, both included: the discount starts on the as-of
+        // day (as a campaign starts on its start day) and runs through the exit day.
         days: u32::try_from(days + 1).unwrap_or(u32::MAX),
         window_days,
         demand: crate::rules::target::Demand::default(),

@@ -112,6 +112,23 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         }
         // Stale exports (no sale of any file in the window) stop here; doubtful ones warn.
         warnings.extend(window_verdicts(&reads, window, WindowUse::Plan)?);
+        // Target mode divides the sold figures by the whole window: say when the sales do not
+        // cover it.
+        if cfg.policy.target.is_some()
+            && let Some(message) = crate::io::read::sales::late_start(&reads, window)
+        {
+            warnings.push(Warning {
+                file: reads
+                    .iter()
+                    .map(|r| r.place.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                sheet: None,
+                row: None,
+                column: reads.first().and_then(|r| r.date_column.clone()),
+                message,
+            });
+        }
         let per_line = totals.finish(cfg.basis);
         for (line, (sold, last_sale)) in lines.iter_mut().zip(per_line) {
             line.sold = Some(sold);
@@ -197,6 +214,17 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             sha256: sha256_file(path)?,
         });
     }
+    // Target mode projects from the sold figures: with none, every projection would be 0.
+    if policy.target.is_some()
+        && !lines
+            .iter()
+            .any(|l| l.sold.is_some_and(|s| s > Decimal::ZERO))
+    {
+        return Err(Error::Data(
+            "target mode needs sales: pass --sales FILE (no line sold anything in the window)"
+                .into(),
+        ));
+    }
     // Target mode: the demand model's category rates and elasticities, from every line read.
     let targeted: Option<rules::Policy> = policy.target.as_ref().map(|t| {
         let mut p = policy.clone();
@@ -211,8 +239,14 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let mut plan_lines = crate::Timings::time("build_lines", || {
         rules::build_lines(std::mem::take(&mut lines), policy, &existing)
     });
-    // Projection over the default campaign (as-of to as-of + 28 days, both included).
-    let days = Decimal::from(DEFAULT_CAMPAIGN_DAYS + 1);
+    // The campaign: as-of to as-of + 28 days, or, in target mode, as-of to the exit date (both
+    // included), so the template's projections and the why look at the same horizon.
+    let campaign_end = match &policy.target {
+        Some(t) => t.exit,
+        None => cfg.as_of + chrono::Duration::days(i64::from(DEFAULT_CAMPAIGN_DAYS)),
+    };
+    // Projection over the campaign at the line's past pace.
+    let days = Decimal::from((campaign_end - cfg.as_of).num_days() + 1);
     for line in plan_lines
         .iter_mut()
         .filter(|l| l.status == crate::model::LineStatus::Planned)
@@ -252,7 +286,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             name: format!("Clearance {as_of}"),
             owner: None,
             start: as_of.clone(),
-            end: (cfg.as_of + chrono::Duration::days(i64::from(DEFAULT_CAMPAIGN_DAYS))).to_string(),
+            end: campaign_end.to_string(),
             regions: Vec::new(),
             status: "draft".into(),
         },

@@ -35,7 +35,7 @@ fn without_generated_at(text: &str) -> String {
 
 #[test]
 fn target_mode_chooses_the_smallest_step_reaching_the_target() {
-    let run = target_plan(&["--exit", "2027-01-31", "--target-sellthrough", "80"]);
+    let run = target_plan(&["--exit", "2027-01-31", "--target-sellthrough", "10"]);
     run.expect_code(0);
     let plan = run.plan();
     // sku, status, discount, binding limit, reason, flagged target_not_reached
@@ -48,8 +48,8 @@ fn target_mode_chooses_the_smallest_step_reaching_the_target() {
         bool,
     );
     let expected: [Expected; 11] = [
-        ("K-B", "planned", Some(13.0), Some("target"), None, false),
-        ("K-C", "planned", Some(8.0), Some("target"), None, false),
+        ("K-B", "planned", Some(19.0), Some("target"), None, false),
+        ("K-C", "planned", Some(25.0), Some("cap"), None, true),
         ("K-D", "planned", Some(25.0), Some("cap"), None, true),
         ("G-ZERO", "planned", Some(25.0), Some("cap"), None, true),
         ("A-DEAD", "planned", Some(25.0), Some("cap"), None, true),
@@ -103,28 +103,39 @@ fn target_mode_chooses_the_smallest_step_reaching_the_target() {
         if let Some(d) = discount {
             assert!(d <= 25.0 && d <= num(&l["max_discount_pct"]), "{sku}");
         }
-        // A projection for every slow line, none for the others.
+        // A projection for every slow line, none for the others; a line short of the target
+        // never shows the target's figure (cut, not rounded), a line reaching it does.
         assert_eq!(
             l.get("projected_sellthrough_pct").is_some(),
             reason != Some("not_slow"),
             "{sku}"
         );
+        if let Some(p) = l["projected_sellthrough_pct"].as_f64() {
+            assert_eq!(p < 10.0, not_reached, "{sku}: {p}");
+        }
     }
     assert_eq!(
         s(&line(&plan, "K-B")["why"]),
-        "6 sold for 60 on hand (velocity 0.10, moderately overstocked): 13% is the smallest step \
-         projected to sell 80% by 2027-01-31 (projected 80%); margin after discount 54.0%, above \
+        "6 sold for 60 on hand (velocity 0.10, moderately overstocked): 19% is the smallest step \
+         projected to sell 10% by 2027-01-31 (projected 10%); margin after discount 50.6%, above \
          the 15% floor."
     );
     assert_eq!(
         s(&line(&plan, "A-DEAD")["why"]),
         "0 sold for 10 on hand (velocity 0.00, severely overstocked): projected to sell 0% by \
-         2027-01-31 at the 25% cap; 80% needs more than 99%; margin after discount 55.6%, above \
+         2027-01-31 at the 25% cap; 10% needs more than 99%; margin after discount 55.6%, above \
          the 15% floor."
+    );
+    // The terminal counts the lines short of the target.
+    assert!(
+        run.stdout()
+            .contains("7 line(s) cannot reach the 10% target by 2027-01-31 within their limits"),
+        "{}",
+        run.stdout()
     );
     let forecast = &plan["forecast"];
     assert_eq!(s(&forecast["exit"]), "2027-01-31");
-    assert_eq!(num(&forecast["target_sellthrough_pct"]), 80.0);
+    assert_eq!(num(&forecast["target_sellthrough_pct"]), 10.0);
     assert_eq!(forecast["days"], 63);
     let categories: Vec<&str> = forecast["elasticities"]
         .as_array()
@@ -142,6 +153,187 @@ fn target_mode_chooses_the_smallest_step_reaching_the_target() {
         })
         .collect();
     assert_eq!(categories, ["attic", "garden", "kitchen"]);
+}
+
+#[test]
+fn a_line_that_sold_nothing_is_never_skipped_on_its_category() {
+    // A bestseller (K-FAST, 1500 sold) in the category must not carry a line that sold nothing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = dir.path().join("catalog.csv");
+    let mut text = std::fs::read_to_string(root().join(CATALOG)).expect("catalog");
+    text.push_str("K-ZERO5,Zester,Kitchen,12,12.00,4.00\n");
+    std::fs::write(&catalog, text).expect("write catalog");
+    let catalog = catalog.to_str().expect("utf-8 path");
+    let run = plan(&[
+        catalog,
+        "--sales",
+        SALES,
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "80",
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    for sku in ["K-ZERO5", "K-D"] {
+        let l = line(&plan, sku);
+        assert_eq!(s(&l["status"]), "planned", "{sku}: {}", l["why"]);
+        assert_ne!(l["reason"].as_str(), Some("target_met_without_discount"));
+        assert!(num(&l["discount_pct"]) > 0.0, "{sku}");
+        assert!(flags(l).contains(&"target_not_reached"), "{sku}");
+        assert!(
+            s(&l["why"])
+                .ends_with("; no sales in the window: projected from the category's median rate."),
+            "{sku}: {}",
+            l["why"]
+        );
+        // The category's median line, not the bestseller: a few units, not half a unit a day.
+        assert!(num(&l["projected_sellthrough_pct"]) < 15.0, "{sku}");
+    }
+    // A line with sales of its own says nothing about the category.
+    assert!(!s(&line(&plan, "K-B")["why"]).contains("median"));
+}
+
+#[test]
+fn target_mode_needs_units_and_sales() {
+    let run = target_plan(&[
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "80",
+        "--basis",
+        "orders",
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr()
+            .contains("target mode projects units: use --basis units"),
+        "{}",
+        run.stderr()
+    );
+    // No sales file and no sold column: every projection would be 0.
+    let run = plan(&[
+        CATALOG,
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "80",
+    ]);
+    run.expect_code(65);
+    assert!(
+        run.stderr().contains(
+            "target mode needs sales: pass --sales FILE (no line sold anything in the window)"
+        ),
+        "{}",
+        run.stderr()
+    );
+    // The tier plan needs neither.
+    plan(&[CATALOG, "--as-of", AS_OF]).expect_code(0);
+}
+
+#[test]
+fn sales_covering_part_of_the_window_warn_in_target_mode() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sales = dir.path().join("sales.csv");
+    let text = std::fs::read_to_string(root().join(SALES)).expect("sales");
+    let recent: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.split(',').nth(1).is_some_and(|d| d >= "2026-11-16"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    std::fs::write(&sales, recent).expect("write sales");
+    let sales = sales.to_str().expect("utf-8 path");
+    let warned = |extra: &[&str]| {
+        let mut args = vec![CATALOG, "--sales", sales, "--as-of", AS_OF];
+        args.extend_from_slice(extra);
+        let run = plan(&args);
+        run.expect_code(0);
+        run.plan()["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .any(|w| s(&w["message"]).starts_with("the sales cover 15 of the 90 days"))
+    };
+    assert!(warned(&[
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "80"
+    ]));
+    // The tier plan is not target mode: no such warning.
+    assert!(!warned(&[]));
+}
+
+#[test]
+fn in_target_mode_the_campaign_runs_to_the_exit_date() {
+    let run = target_plan(&["--exit", "2027-01-31", "--target-sellthrough", "10"]);
+    run.expect_code(0);
+    let plan = run.plan();
+    assert_eq!(s(&plan["campaign"]["start"]), AS_OF);
+    assert_eq!(s(&plan["campaign"]["end"]), "2027-01-31");
+    // Projected at the line's past pace over the 63 days: 6 sold in 90 days.
+    let l = line(&plan, "K-B");
+    assert_eq!(num(&l["projected_units_sold"]), 4.2);
+    assert_eq!(num(&l["stock_left_at_end"]), 55.8);
+    // Without the flags, the default 28 days.
+    assert_eq!(s(&target_plan(&[]).plan()["campaign"]["end"]), "2026-12-28");
+}
+
+#[test]
+fn a_stacked_line_needs_extra_depth_on_top_of_its_discount() {
+    let run = plan(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/existing_discounts.csv",
+        "--as-of",
+        "2026-11-22",
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "50",
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    let why = s(&line(&plan, "B-V010")["why"]);
+    assert!(
+        why.contains("50% needs about 48% more (53% combined)"),
+        "{why}"
+    );
+}
+
+#[test]
+fn report_ignores_a_target_whose_exit_has_passed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(
+        &config,
+        "[target]\nexit = \"2026-11-01\"\nsellthrough_pct = 80\n",
+    )
+    .expect("write config");
+    let out = dir.path().join("reports");
+    let run = bin()
+        .args([
+            "report", CATALOG, "--sales", SALES, "--as-of", AS_OF, "--config",
+        ])
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run clearance");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // plan still checks it.
+    let run = target_plan(&["--config", config.to_str().expect("utf-8 path")]);
+    run.expect_code(2);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use crate::Output;
 use crate::cli::{OutputFormat, PlanArgs, ReportArgs};
-use crate::config::resolve_plan;
+use crate::config::resolve_report;
 use crate::error::{Error, Result};
 use crate::io::read::dates::iso_week;
 use crate::io::write::atomic::{ensure_dir, fail_point};
@@ -32,9 +32,9 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
         input: args.input.clone(),
         common: args.common.clone(),
     };
-    let mut cfg = resolve_plan(&plan_args, today)?;
-    // The report follows the tier rules; target mode ([target] in clearance.toml) is `plan`'s.
-    cfg.policy.target = None;
+    // The report follows the tier rules; target mode ([target] in clearance.toml) is `plan`'s,
+    // and is not even checked here (its exit date may have passed).
+    let cfg = resolve_report(&plan_args, today)?;
     let as_of = cfg.as_of;
     let week = iso_week(as_of);
     if args.out.is_file() {

@@ -13,6 +13,10 @@
 //! With T = 90 and k = 30, the line's own sales carry 90/120 = 75% of the weight and the
 //! category 25%; a line with many sales is barely moved, a line with one sale is pulled well
 //! toward its category.
+//!
+//! The category's rate `c` is the MEDIAN of its lines' own rates, not their mean: one
+//! bestseller in a category of slow lines must not lift every slow line's prior (with the mean,
+//! a line that sold 1500 beside lines that sold 0 to 8 put every one of them near 2 a day).
 
 use super::SkuHistory;
 use std::collections::HashMap;
@@ -31,7 +35,7 @@ pub struct BaseRate {
     pub units: f64,
     /// `units / window days`: the line's own rate.
     pub raw: f64,
-    /// The category's pooled rate: its units over (its lines × window days).
+    /// The category's rate: the median of its lines' raw rates (units per day per line).
     pub category_rate: f64,
     /// The posterior mean `(category_rate × k + units) / (k + window days)`, units per day.
     pub rate: f64,
@@ -51,22 +55,25 @@ pub fn base_rates(histories: &[SkuHistory], window_days: f64, prior_days: f64) -
     } else {
         PRIOR_DAYS
     };
-    // The category's pooled units and line count.
-    let mut pooled: HashMap<&str, (f64, f64)> = HashMap::new();
+    // The category's lines' raw rates, then their median.
+    let mut raw: HashMap<&str, Vec<f64>> = HashMap::new();
     for h in histories {
-        let entry = pooled.entry(h.category.as_str()).or_insert((0.0, 0.0));
-        entry.0 += h.units();
-        entry.1 += 1.0;
+        raw.entry(h.category.as_str())
+            .or_default()
+            .push(h.units() / window);
     }
+    let medians: HashMap<&str, f64> = raw
+        .into_iter()
+        .map(|(category, mut rates)| (category, median(&mut rates)))
+        .collect();
     histories
         .iter()
         .map(|h| {
             let units = h.units();
-            let (category_units, lines) = pooled
+            let category_rate = medians
                 .get(h.category.as_str())
                 .copied()
-                .unwrap_or((units, 1.0));
-            let category_rate = category_units / (lines * window);
+                .unwrap_or(units / window);
             BaseRate {
                 sku: h.sku.clone(),
                 category: h.category.clone(),
@@ -77,6 +84,20 @@ pub fn base_rates(histories: &[SkuHistory], window_days: f64, prior_days: f64) -
             }
         })
         .collect()
+}
+
+/// The median of `rates` (the mean of the middle two for an even count; 0 when empty).
+pub fn median(rates: &mut [f64]) -> f64 {
+    if rates.is_empty() {
+        return 0.0;
+    }
+    rates.sort_by(f64::total_cmp);
+    let mid = rates.len() / 2;
+    if rates.len() % 2 == 1 {
+        rates[mid]
+    } else {
+        (rates[mid - 1] + rates[mid]) / 2.0
+    }
 }
 
 /// The gamma-Poisson posterior mean `(c × k + n) / (k + T)` for `n` units in `T` days with a
@@ -114,24 +135,50 @@ mod tests {
     }
 
     #[test]
-    fn base_rates_pool_the_category() {
-        // Nine lines selling 50 in 90 days and one selling 1: the category's rate is
-        // 451 / (10 × 90).
+    fn base_rates_shrink_toward_the_category_median() {
+        // Nine lines selling 45 to 54 in 90 days and one selling 1: the category's rate is the
+        // median line's, (49 + 50) / 2 / 90.
         let mut histories: Vec<SkuHistory> = (0..9)
-            .map(|i| history(&format!("A{i}"), "shirts", 50.0))
+            .map(|i| history(&format!("A{i}"), "shirts", 46.0 + f64::from(i)))
             .collect();
         histories.push(history("SLOW", "shirts", 1.0));
         histories.push(history("ALONE", "hats", 9.0));
         let rates = base_rates(&histories, 90.0, PRIOR_DAYS);
         let slow = &rates[9];
-        let c = 451.0 / 900.0;
+        let c = 49.5 / 90.0;
         assert!((slow.category_rate - c).abs() < 1e-12);
         assert!((slow.rate - (c * 30.0 + 1.0) / 120.0).abs() < 1e-12);
         assert!(slow.raw < slow.rate && slow.rate < slow.category_rate);
         // A line alone in its category is its own prior: its rate is its raw rate.
         assert!((rates[10].rate - 0.1).abs() < 1e-12);
         // A busy line is pulled down a little, never below the category.
-        assert!(rates[0].rate < rates[0].raw && rates[0].rate > c);
+        assert!(rates[8].rate < rates[8].raw && rates[8].rate > c);
+    }
+
+    #[test]
+    fn one_bestseller_does_not_lift_the_slow_lines() {
+        // Four lines selling 0, 2, 4 and 8 and one selling 1500: the median is 4 in 90 days.
+        let histories: Vec<SkuHistory> = [0.0, 2.0, 1500.0, 4.0, 8.0]
+            .iter()
+            .enumerate()
+            .map(|(i, u)| history(&format!("K{i}"), "kitchen", *u))
+            .collect();
+        let rates = base_rates(&histories, 90.0, PRIOR_DAYS);
+        let c = 4.0 / 90.0;
+        for r in &rates {
+            assert!((r.category_rate - c).abs() < 1e-12, "{r:?}");
+        }
+        // The line that sold nothing: 30 days at the median, over 120 days.
+        assert!((rates[0].rate - c * 30.0 / 120.0).abs() < 1e-12);
+        assert!(rates[0].rate < 0.02);
+    }
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_middle_two() {
+        assert_eq!(median(&mut []), 0.0);
+        assert_eq!(median(&mut [3.0]), 3.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&mut [9.0, 1.0, 5.0]), 5.0);
     }
 
     #[test]

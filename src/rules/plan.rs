@@ -414,7 +414,7 @@ fn decide(
     }
     let target_words = |at: Decimal| {
         target.as_ref().map(|(t, demand)| {
-            let projected = demand.sellthrough_pct(at);
+            let projected = target::shown_pct(demand.sellthrough_pct(at));
             (
                 one_decimal(projected),
                 why::TargetWords {
@@ -422,6 +422,8 @@ fn decide(
                     exit: t.exit.to_string(),
                     projected: Decimal::from_f64(projected.floor()).unwrap_or_default(),
                     needed: demand.needed_pct().and_then(Decimal::from_f64),
+                    existing: existing.filter(|e| *e > Decimal::ZERO),
+                    from_category: demand.from_category_only(),
                 },
             )
         })
@@ -537,9 +539,10 @@ fn decide(
     out
 }
 
-/// A percentage from the model, rounded to 1 decimal for plan.json.
+/// A percentage from the model, already cut to 1 decimal (`target::shown_pct`), for plan.json.
 fn one_decimal(pct: f64) -> Decimal {
-    Decimal::from_f64((pct * 10.0).round() / 10.0)
+    Decimal::from_f64(pct)
+        .map(|d| d.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::ToZero))
         .unwrap_or_default()
         .normalize()
 }

@@ -37,7 +37,8 @@ pub struct Target {
 /// What the model knows per category, from the catalog's lines.
 #[derive(Debug, Clone, Default)]
 pub struct Demand {
-    /// Units per day per line, pooled over the category's lines: the prior of each base rate.
+    /// Units per day per line, the median of the category's lines' own rates: the prior of each
+    /// base rate.
     pub category_rates: HashMap<String, f64>,
     /// One per category, in category order (plan.json's `forecast.elasticities`).
     pub elasticities: Vec<Elasticity>,
@@ -62,14 +63,14 @@ pub fn category_key(category: Option<&str>) -> String {
         .unwrap_or_else(|| NO_CATEGORY.to_string())
 }
 
-/// The category rates and elasticities, pooled over the lines whose figures are usable (no
-/// data issue: tracked stock, readable numbers, on sale). Sales lines carry no unit price yet,
+/// The category rates (the median line rate) and elasticities, over the lines with stock on hand
+/// whose figures are usable (no data issue: tracked stock, readable numbers, on sale). Sales lines carry no unit price yet,
 /// so every category gets the default elasticity, with the model's note saying why.
 pub fn demand(lines: &[CatalogLine], window_days: u32) -> Demand {
     let window = f64::from(window_days.max(1));
     let histories: Vec<SkuHistory> = lines
         .iter()
-        .filter(|l| l.issue.is_none())
+        .filter(|l| l.issue.is_none() && l.quantity.is_some_and(|q| q > Decimal::ZERO))
         .map(|l| SkuHistory {
             sku: l.sku.clone(),
             category: category_key(l.category.as_deref()),
@@ -106,6 +107,8 @@ fn to_f64(d: Decimal) -> f64 {
 pub struct LineDemand {
     /// Units per day at today's price: `sold / window` shrunk toward the category's rate.
     pub rate: f64,
+    /// `sold / window`, no shrinkage: the line's own rate.
+    pub raw: f64,
     pub elasticity: f64,
     pub days: f64,
     /// Stock on hand (projections never sell more).
@@ -129,6 +132,7 @@ impl LineDemand {
         let quantity = to_f64(quantity).max(0.0);
         LineDemand {
             rate: posterior_rate(sold, window, category_rate, PRIOR_DAYS),
+            raw: sold / window,
             elasticity: target.demand.elasticity(&key),
             days: f64::from(target.days),
             quantity,
@@ -151,9 +155,34 @@ impl LineDemand {
         100.0 * self.units(d) / self.quantity
     }
 
-    /// Whether `d` percent off reaches the target (a relative tolerance absorbs float noise).
+    /// Whether `d` percent off reaches the target: the projected sell-through, as shown (cut to
+    /// a tenth of a percent), at or above the target share. The same figure decides and is
+    /// shown, so a line short of the target never shows the target's figure.
     pub fn reaches(&self, d: Decimal) -> bool {
-        self.units(d) >= self.target_units * (1.0 - 1e-9)
+        self.quantity > 0.0 && shown_pct(self.sellthrough_pct(d)) >= shown_pct(self.target_pct())
+    }
+
+    /// The target share in percent of the stock on hand.
+    fn target_pct(&self) -> f64 {
+        if self.quantity <= 0.0 {
+            return 0.0;
+        }
+        100.0 * self.target_units / self.quantity
+    }
+
+    /// Whether the line's own raw rate (no shrinkage) reaches the target without a discount.
+    pub fn raw_reaches(&self) -> bool {
+        let raw = LineDemand {
+            rate: self.raw,
+            ..*self
+        };
+        raw.reaches(Decimal::ZERO)
+    }
+
+    /// Whether the line sold nothing in the window and its projection rests on its category
+    /// alone.
+    pub fn from_category_only(&self) -> bool {
+        self.raw <= 0.0 && self.rate > 0.0
     }
 
     /// The discount the model says the target needs, limits ignored, rounded up to a whole
@@ -170,10 +199,20 @@ impl LineDemand {
     }
 }
 
+/// A sell-through in percent as plan.json and the why show it: cut (never rounded up) to a tenth.
+/// A small allowance absorbs float noise (79.99999999 is 80.0).
+pub fn shown_pct(pct: f64) -> f64 {
+    if !pct.is_finite() {
+        return 0.0;
+    }
+    (pct * 10.0 + 1e-6).floor() / 10.0
+}
+
 /// The wanted depth in target mode.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Choice {
-    /// The projection at today's price already reaches the target: no discount.
+    /// The projection at today's price already reaches the target, and so does the line's own
+    /// raw rate: no discount.
     MetWithoutDiscount,
     /// The smallest step from the minimum discount up to `max` that reaches the target.
     Step(Decimal),
@@ -184,7 +223,9 @@ pub enum Choice {
 /// The smallest depth on the step grid, from the minimum discount up to `max` (the deepest
 /// depth the limits allow, already on the grid), whose projection reaches the target.
 pub fn choose(line: &LineDemand, min_discount: Decimal, max: Decimal, step: Decimal) -> Choice {
-    if line.reaches(Decimal::ZERO) {
+    // Skipped only when the line's own sales say so too: a category's rate alone never skips
+    // a line.
+    if line.reaches(Decimal::ZERO) && line.raw_reaches() {
         return Choice::MetWithoutDiscount;
     }
     let step = if step > Decimal::ZERO {
@@ -224,6 +265,7 @@ mod tests {
     fn line(rate: f64) -> LineDemand {
         LineDemand {
             rate,
+            raw: rate,
             elasticity: -2.0,
             days: 92.0,
             quantity: 100.0,
@@ -279,6 +321,30 @@ mod tests {
     }
 
     #[test]
+    fn the_category_alone_never_skips_a_line() {
+        // Projected on track from the category's rate, but the line sold nothing itself.
+        let l = LineDemand {
+            raw: 0.0,
+            ..line(1.0)
+        };
+        assert!(l.reaches(Decimal::ZERO) && !l.raw_reaches());
+        assert!(l.from_category_only());
+        assert_eq!(choose(&l, d("5"), d("25"), d("1")), Choice::Step(d("5")));
+    }
+
+    #[test]
+    fn reaching_is_decided_on_the_figure_shown() {
+        // 79.96% is shown as 79.9 and does not reach 80.
+        let l = line(79.96 / 92.0);
+        assert_eq!(shown_pct(l.sellthrough_pct(Decimal::ZERO)), 79.9);
+        assert!(!l.reaches(Decimal::ZERO));
+        let l = line(80.0 / 92.0);
+        assert_eq!(shown_pct(l.sellthrough_pct(Decimal::ZERO)), 80.0);
+        assert!(l.reaches(Decimal::ZERO));
+        assert_eq!(shown_pct(81.26), 81.2);
+    }
+
+    #[test]
     fn projections_stop_at_the_stock_on_hand() {
         let l = line(5.0);
         assert_eq!(l.units(d("20")), 100.0);
@@ -305,10 +371,17 @@ mod tests {
         let lines = vec![
             mk("A", "Shoes", "90"),
             mk("B", " shoes", "0"),
+            mk("D", "shoes", "18"),
             mk("C", "Hats", "9"),
+            // No stock on hand: not counted in its category's median.
+            CatalogLine {
+                quantity: Some(d("0")),
+                ..mk("E", "Shoes", "900")
+            },
         ];
         let demand = demand(&lines, 90);
-        assert!((demand.category_rates["shoes"] - 0.5).abs() < 1e-12);
+        // The median of 0, 18 and 90 sold in 90 days.
+        assert!((demand.category_rates["shoes"] - 0.2).abs() < 1e-12);
         assert!((demand.category_rates["hats"] - 0.1).abs() < 1e-12);
         assert_eq!(demand.elasticities.len(), 2);
         for e in &demand.elasticities {

@@ -231,14 +231,35 @@ pub struct TargetWords {
     /// line short of the target never shows as reaching it).
     pub projected: Decimal,
     /// The depth the model says the target needs, limits ignored (`None`: more than 99%).
+    /// On a line already discounted, extra depth on top of the existing discount.
     pub needed: Option<Decimal>,
+    /// The existing discount the line already has (stacked lines), in percent.
+    pub existing: Option<Decimal>,
+    /// The line sold nothing in the window: its projection is its category's median rate.
+    pub from_category: bool,
 }
 
 impl TargetWords {
     fn needs(&self) -> String {
-        match self.needed {
-            Some(n) => format!("{} needs about {}", self.target, pct(n)),
-            None => format!("{} needs more than 99%", self.target),
+        match (self.needed, self.existing) {
+            (Some(n), Some(e)) => format!(
+                "{} needs about {} more ({} combined)",
+                self.target,
+                pct(n),
+                pct(combined_depth(e, n).round())
+            ),
+            (Some(n), None) => format!("{} needs about {}", self.target, pct(n)),
+            (None, Some(_)) => format!("{} needs more than 99% more", self.target),
+            (None, None) => format!("{} needs more than 99%", self.target),
+        }
+    }
+
+    /// The why's last clause when the projection rests on the category alone.
+    fn note(&self) -> &'static str {
+        if self.from_category {
+            "; no sales in the window: projected from the category's median rate"
+        } else {
+            ""
         }
     }
 }
@@ -246,11 +267,12 @@ impl TargetWords {
 /// Target mode: a slow line projected to reach the target without a discount.
 pub fn target_met(f: &Facts, t: &TargetWords) -> String {
     format!(
-        "{}: projected to sell {} by {} at today's price, reaching the {} target; no discount needed.",
+        "{}: projected to sell {} by {} at today's price, reaching the {} target; no discount needed{}.",
         opening(f),
         pct(t.projected),
         t.exit,
-        t.target
+        t.target,
+        t.note()
     )
 }
 
@@ -315,7 +337,7 @@ pub fn target_planned(
     };
     let depth = on_top(depth, existing, binding, d);
     let margin = margin_words(policy, lim, margin_after);
-    format!("{}: {depth}; {margin}.", opening(f))
+    format!("{}: {depth}; {margin}{}.", opening(f), t.note())
 }
 
 /// Target mode: a line short of the target whose limits leave less than the minimum discount.
@@ -351,10 +373,11 @@ pub fn target_too_small(
         _ => format!("the limits leave only {}", pct(d)),
     };
     format!(
-        "{}: projected to sell {} by {} without a discount; {}, but {limit}, below the {min} minimum discount; not discounted.",
+        "{}: projected to sell {} by {} without a discount; {}, but {limit}, below the {min} minimum discount; not discounted{}.",
         opening(f),
         pct(t.projected),
         t.exit,
-        t.needs()
+        t.needs(),
+        t.note()
     )
 }

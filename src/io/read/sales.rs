@@ -463,6 +463,31 @@ pub fn check_window(span: &DateSpan, window: Window, used: WindowUse) -> WindowC
     }
 }
 
+/// For target mode, whose projections are units per window day: when the dated sales lines
+/// together start well after the window's start (more than a tenth of the window, at least 7
+/// days) and none is before it, how many of the window's days they cover. `None` when they
+/// cover it, when any file is aggregated (no dates), or when no line is dated.
+pub fn late_start(reads: &[SalesRead], window: Window) -> Option<String> {
+    if reads.is_empty() || reads.iter().any(|r| !r.dated) {
+        return None;
+    }
+    let mut all = DateSpan::default();
+    for r in reads {
+        all.merge(&r.span);
+    }
+    let oldest = all.oldest?;
+    let days = (window.end - window.start).num_days() + 1;
+    let slack = (days / 10).max(7);
+    if all.before > 0 || oldest <= window.start + chrono::Duration::days(slack) {
+        return None;
+    }
+    let covered = ((window.end - oldest).num_days() + 1).clamp(0, days);
+    Some(format!(
+        "the sales cover {covered} of the {days} days of the sales window (the oldest sale is {oldest}, the window starts {}); target mode projects per window day, so its projections may be too low: export the sales from {} or pass --window {covered}",
+        window.start, window.start
+    ))
+}
+
 /// [`check_window`] over every sales file of a run, judged on their lines together: monthly
 /// exports passed side by side are one history, and an old month among them is no error. The
 /// run stops only when no dated line of any file is in the window; a file none of whose lines

@@ -75,6 +75,20 @@ pub fn render(plan: &Plan, width: Option<usize>) -> String {
             .collect();
         out.push_str(&format!("Skipped: {}\n", parts.join(", ")));
     }
+    if let Some(f) = &plan.forecast {
+        let short = plan
+            .lines
+            .iter()
+            .filter(|l| l.flags.iter().any(|f| f == "target_not_reached"))
+            .count();
+        if short > 0 {
+            out.push_str(&format!(
+                "{short} line(s) cannot reach the {}% target by {} within their limits (flagged target_not_reached).\n",
+                plain(f.target_sellthrough_pct),
+                f.exit
+            ));
+        }
+    }
     table + &fit::wrap(&out, width)
 }
 
