@@ -45,6 +45,8 @@ pub struct CatalogLine {
     pub cost: Option<Decimal>,
     /// Profit margin in percent, when the file gives it instead of a cost.
     pub margin: Option<Decimal>,
+    /// Minimum advertised price (MAP): the clearance price never goes below it.
+    pub min_price: Option<Decimal>,
     /// Sales count from the catalog itself (Wix `ordersCount`), or filled from `--sales`.
     pub sold: Option<Decimal>,
     pub currency: Option<String>,

@@ -51,6 +51,8 @@ pub enum Reason {
     BelowMinDiscount,
     /// Target mode: the line is projected to reach the target at today's price.
     TargetMetWithoutDiscount,
+    /// The minimum advertised price leaves no room (or less than the minimum discount).
+    MinPrice,
 }
 
 impl Reason {
@@ -65,6 +67,7 @@ impl Reason {
             Reason::MarginFloor => "margin_floor",
             Reason::Stacking => "stacking",
             Reason::BelowMinDiscount => "below_min_discount",
+            Reason::MinPrice => "min_price",
             Reason::TargetMetWithoutDiscount => "target_met_without_discount",
         }
     }
@@ -76,6 +79,7 @@ impl Reason {
                 | Reason::Stacking
                 | Reason::BadData
                 | Reason::BelowMinDiscount
+                | Reason::MinPrice
                 | Reason::Excluded
         )
     }
@@ -92,6 +96,8 @@ pub enum BindingLimit {
     Request,
     /// Target mode: the smallest step projected to reach the target.
     Target,
+    /// The line's minimum advertised price (a `min_price` column).
+    MinPrice,
 }
 
 impl BindingLimit {
@@ -103,6 +109,7 @@ impl BindingLimit {
             BindingLimit::Stacking => "stacking",
             BindingLimit::Request => "request",
             BindingLimit::Target => "target",
+            BindingLimit::MinPrice => "min_price",
         }
     }
 }

@@ -251,11 +251,48 @@ pub struct Limits {
     /// `None` when `--allow-below-floor` lifted the floor for a request.
     pub floor: Option<Decimal>,
     pub stacking: Option<Decimal>,
+    /// The minimum advertised price (MAP) of the line and the deepest discount that keeps the
+    /// clearance price at or above it; `None` when the line has no MAP.
+    pub min_price: Option<MinPrice>,
+}
+
+/// A line's minimum advertised price as a limit on its discount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinPrice {
+    /// The MAP as read.
+    pub price: Decimal,
+    /// The deepest discount (percent, unrounded) keeping the clearance price at or above it;
+    /// negative when the MAP is above today's price.
+    pub allowance: Decimal,
+}
+
+/// The deepest discount on `base` whose clearance price, rounded down to `digits` decimals
+/// (rule 8), is still at or above `map`: the MAP is first rounded up to the minor unit (a
+/// rounded-down price is at or above the MAP exactly when the unrounded price is at or above
+/// that), then `d <= 100 (1 - map / base)`.
+pub fn min_price_allowance(base: Decimal, map: Decimal, digits: u32) -> Decimal {
+    if base <= Decimal::ZERO {
+        return -HUNDRED;
+    }
+    let map = map.round_dp_with_strategy(digits, RoundingStrategy::AwayFromZero);
+    match map.checked_div(base) {
+        Some(r) => HUNDRED * (Decimal::ONE - r.min(Decimal::from(1_000_000))),
+        None => -HUNDRED,
+    }
 }
 
 impl Limits {
+    /// Add a line's minimum advertised price (a MAP of 0 or less is no limit).
+    pub fn with_min_price(mut self, map: Option<Decimal>, base: Decimal, digits: u32) -> Self {
+        self.min_price = map.filter(|m| *m > Decimal::ZERO).map(|m| MinPrice {
+            price: m,
+            allowance: min_price_allowance(base, m, digits),
+        });
+        self
+    }
+
     /// The smallest limit and which one it is; ties go to tier (request, target), cap, floor,
-    /// stacking.
+    /// stacking, minimum advertised price.
     pub fn binding(&self) -> (BindingLimit, Decimal) {
         let first = if self.wanted_is_request {
             BindingLimit::Request
@@ -269,6 +306,7 @@ impl Limits {
             (BindingLimit::Cap, Some(self.cap)),
             (BindingLimit::MarginFloor, self.floor),
             (BindingLimit::Stacking, self.stacking),
+            (BindingLimit::MinPrice, self.min_price.map(|m| m.allowance)),
         ];
         for (limit, value) in others {
             if let Some(v) = value
@@ -280,7 +318,8 @@ impl Limits {
         best
     }
 
-    /// The deepest discount cap, floor and stacking allow (unrounded).
+    /// The deepest discount cap, floor, stacking and the minimum advertised price allow
+    /// (unrounded).
     pub fn allowed(&self) -> Decimal {
         let mut a = self.cap;
         if let Some(f) = self.floor {
@@ -288,6 +327,9 @@ impl Limits {
         }
         if let Some(s) = self.stacking {
             a = a.min(s);
+        }
+        if let Some(m) = self.min_price {
+            a = a.min(m.allowance);
         }
         a
     }
@@ -328,6 +370,7 @@ pub fn limits(
         cap,
         floor,
         stacking,
+        min_price: None,
     }
 }
 

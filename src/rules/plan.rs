@@ -323,6 +323,7 @@ fn decide(
         pct,
         words: &existing_words,
     });
+    let map = line.min_price;
     let mut out = base_line(line);
     out.live_price = live;
     out.sold = Some(sold);
@@ -371,7 +372,12 @@ fn decide(
     out.tier_discount_pct = tier.map(|t| round(t, 2));
 
     // Rules 5-7: the limits and the final discount.
-    let mut lim = limits(policy, wanted, is_request, ratio, existing);
+    // Rule 8's minor unit and the price the discount applies to (the live markdown's price when
+    // there is one): the minimum advertised price limits the clearance price made from them.
+    let digits = minor_unit_digits(out.currency.as_deref().or(policy.currency.as_deref()));
+    let base = live.unwrap_or(price);
+    let mut lim =
+        limits(policy, wanted, is_request, ratio, existing).with_min_price(map, base, digits);
     // Target mode: the wanted depth is the smallest step projected to reach the target (or,
     // when none does, more than any limit allows, so the deepest allowed depth is planned).
     let target = match &policy.target {
@@ -397,8 +403,24 @@ fn decide(
         Some(Choice::MetWithoutDiscount) | None => {}
     }
     let (binding, raw) = lim.binding();
-    let d = floor_to_step(raw, policy.step_pct);
-    let max = floor_to_step(lim.allowed(), policy.step_pct).max(Decimal::ZERO);
+    let mut d = floor_to_step(raw, policy.step_pct);
+    let mut max = floor_to_step(lim.allowed(), policy.step_pct).max(Decimal::ZERO);
+    // The MAP holds on the rounded clearance price itself, one step shallower if ever needed.
+    if let Some(m) = lim.min_price {
+        while d > Decimal::ZERO
+            && policy.step_pct > Decimal::ZERO
+            && clearance_price(base, d, digits) < m.price
+        {
+            d -= policy.step_pct;
+        }
+        while max > Decimal::ZERO
+            && policy.step_pct > Decimal::ZERO
+            && clearance_price(base, max, digits) < m.price
+        {
+            max -= policy.step_pct;
+        }
+        max = max.max(Decimal::ZERO);
+    }
     out.max_discount_pct = Some(max);
     if ratio.is_none() {
         out.flags.push("no_cost_data".into());
@@ -445,6 +467,7 @@ fn decide(
         out.reason = Some(match binding {
             BindingLimit::MarginFloor => Reason::MarginFloor,
             BindingLimit::Stacking => Reason::Stacking,
+            BindingLimit::MinPrice => Reason::MinPrice,
             _ => Reason::BelowMinDiscount,
         });
         out.why = match target_words(Decimal::ZERO) {
@@ -476,8 +499,6 @@ fn decide(
 
     // Rule 8: the clearance price, from the price the customer pays today (the live markdown's
     // price when there is one, so the new price is never above it).
-    let digits = minor_unit_digits(out.currency.as_deref().or(policy.currency.as_deref()));
-    let base = live.unwrap_or(price);
     let plain = clearance_price(base, d, digits);
     let allowed = lim.allowed();
     let e = existing.unwrap_or(Decimal::ZERO);
@@ -493,7 +514,7 @@ fn decide(
     }
     let final_price = apply_price_ending(plain, &policy.price_endings, digits, |candidate| {
         let depth = HUNDRED * (Decimal::ONE - candidate / base);
-        depth <= allowed
+        depth <= allowed && lim.min_price.is_none_or(|m| candidate >= m.price)
     });
     out.clearance_price = Some(final_price);
     let paid_factor = if final_price == plain {

@@ -776,3 +776,105 @@ proptest! {
         }
     }
 }
+
+fn with_map(mut l: CatalogLine, map: &str) -> CatalogLine {
+    l.min_price = Some(d(map));
+    l
+}
+
+#[test]
+fn min_price_holds_the_clearance_price_at_the_map() {
+    let p = Policy::default();
+    // Cap 25, floor 35, MAP 88.00 on 100.00: 12%, clearance 88.00, binding min_price.
+    let out = plan_one(
+        with_map(line("M", "100", "0", "100.00", Some("50")), "88.00"),
+        &p,
+        &[],
+    );
+    assert_eq!(out.status, LineStatus::Planned);
+    assert_eq!(out.discount_pct, Some(d("12")));
+    assert_eq!(out.max_discount_pct, Some(d("12")));
+    assert_eq!(out.clearance_price, Some(d("88.00")));
+    assert_eq!(out.binding_limit, Some(BindingLimit::MinPrice));
+    assert!(
+        out.why
+            .contains("25% tier held to 12% by the minimum advertised price 88.00"),
+        "{}",
+        out.why
+    );
+    // 88.01: 11.99% allowed, floored to 11%, clearance 89.00.
+    let out = plan_one(
+        with_map(line("M", "100", "0", "100.00", Some("50")), "88.01"),
+        &p,
+        &[],
+    );
+    assert_eq!(out.discount_pct, Some(d("11")));
+    assert_eq!(out.clearance_price, Some(d("89.00")));
+    // A MAP below the cap's price changes nothing.
+    let out = plan_one(
+        with_map(line("M", "100", "0", "100.00", Some("50")), "70"),
+        &p,
+        &[],
+    );
+    assert_eq!(out.discount_pct, Some(d("25")));
+    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+}
+
+#[test]
+fn min_price_at_or_above_the_price_leaves_no_room() {
+    let p = Policy::default();
+    for map in ["100", "120.50"] {
+        let out = plan_one(
+            with_map(line("M", "100", "0", "100.00", Some("50")), map),
+            &p,
+            &[],
+        );
+        assert_eq!(out.status, LineStatus::Skipped);
+        assert_eq!(out.reason, Some(Reason::MinPrice));
+        assert_eq!(out.binding_limit, Some(BindingLimit::MinPrice));
+        assert!(out.why.contains("at or above today's price"), "{}", out.why);
+    }
+    // Room for less than the minimum discount: skipped min_price too.
+    let out = plan_one(
+        with_map(line("M", "100", "0", "100.00", Some("50")), "97"),
+        &p,
+        &[],
+    );
+    assert_eq!(out.reason, Some(Reason::MinPrice));
+    assert!(out.why.contains("leaves only 3%"), "{}", out.why);
+}
+
+#[test]
+fn min_price_allowance_rounds_the_map_up_to_the_minor_unit() {
+    assert_eq!(min_price_allowance(d("100"), d("88"), 2), d("12"));
+    // 88.001 needs a rounded-down price of 88.01.
+    assert_eq!(min_price_allowance(d("100"), d("88.001"), 2), d("11.99"));
+    assert!(min_price_allowance(d("100"), d("101"), 2) < Decimal::ZERO);
+}
+
+proptest! {
+    #[test]
+    fn never_below_the_map(
+        price_cents in 100u32..1_000_000,
+        map_pct in 1u32..120,
+        map_extra in 0u32..1000,
+        step_tenths in prop::sample::select(vec![1u32, 5, 10, 25, 50]),
+        endings in any::<bool>(),
+    ) {
+        let price = Decimal::new(price_cents as i64, 2);
+        let map = (price * Decimal::from(map_pct) / HUNDRED + Decimal::new(map_extra as i64, 3))
+            .round_dp(3);
+        let p = Policy {
+            step_pct: Decimal::new(step_tenths as i64, 1),
+            price_endings: if endings { vec![d("0.99"), d("0.49")] } else { Vec::new() },
+            ..Policy::default()
+        };
+        let out = plan_one(with_map(line("M", "100", "0", &price.to_string(), None), &map.to_string()), &p, &[]);
+        if let Some(cp) = out.clearance_price {
+            prop_assert!(cp >= map, "{cp} below MAP {map}: {}", out.why);
+        }
+        if map >= price {
+            prop_assert_eq!(out.status, LineStatus::Skipped);
+        }
+    }
+}

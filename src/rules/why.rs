@@ -69,6 +69,28 @@ pub fn existing_words(rule: Option<Decimal>, live: Option<(Decimal, Decimal)>) -
     }
 }
 
+/// A minimum advertised price as money: at least two decimals (88 shows as 88.00).
+fn money(m: Decimal) -> String {
+    let mut m = m;
+    if m.scale() < 2 {
+        m.rescale(2);
+    }
+    m.to_string()
+}
+
+/// How a sentence names the minimum advertised price.
+fn map_words(lim: &Limits) -> String {
+    match lim.min_price {
+        Some(m) => format!("the minimum advertised price {}", money(m.price)),
+        None => "the minimum advertised price".into(),
+    }
+}
+
+/// The MAP is at or above the price the discount starts from: no room at all.
+fn map_above_price(lim: &Limits) -> bool {
+    lim.min_price.is_some_and(|m| m.allowance <= Decimal::ZERO)
+}
+
 pub(crate) fn pct(d: Decimal) -> String {
     format!("{}%", plain(round(d, 2)))
 }
@@ -130,6 +152,7 @@ pub fn planned(
                 pct(combined_depth(e, d))
             )
         }
+        BindingLimit::MinPrice => format!("{wanted} held to {} by {}", pct(d), map_words(lim)),
     };
     let depth = on_top(depth, existing, binding, d);
     let margin = margin_words(policy, lim, margin_after);
@@ -210,6 +233,15 @@ pub fn too_small(
         BindingLimit::Cap => format!(
             "{wanted}, but the {} cap leaves only {}, below the {min} minimum discount",
             pct(lim.cap),
+            pct(d)
+        ),
+        BindingLimit::MinPrice if map_above_price(lim) => format!(
+            "{wanted}, but {} is at or above today's price, leaving no room",
+            map_words(lim)
+        ),
+        BindingLimit::MinPrice => format!(
+            "{wanted}, but {} leaves only {}, below the {min} minimum discount",
+            map_words(lim),
             pct(d)
         ),
         BindingLimit::Tier | BindingLimit::Request | BindingLimit::Target => {
@@ -325,6 +357,9 @@ pub fn target_planned(
                         pct(combined_depth(e, d))
                     )
                 }
+                BindingLimit::MinPrice => {
+                    format!("{}, the deepest step {} allows", pct(d), map_words(lim))
+                }
                 _ => format!("{}, the deepest step allowed", pct(d)),
             };
             format!(
@@ -370,6 +405,10 @@ pub fn target_too_small(
             pct(d)
         ),
         BindingLimit::Cap => format!("the {} cap leaves only {}", pct(lim.cap), pct(d)),
+        BindingLimit::MinPrice if map_above_price(lim) => {
+            format!("{} is at or above today's price", map_words(lim))
+        }
+        BindingLimit::MinPrice => format!("{} leaves only {}", map_words(lim), pct(d)),
         _ => format!("the limits leave only {}", pct(d)),
     };
     format!(

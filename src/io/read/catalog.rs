@@ -715,11 +715,12 @@ impl RowReader<'_> {
             ..CatalogLine::default()
         };
         // Every unreadable number is reported (not only the first); any one makes the line bad.
-        let fields: [(&str, &mut Option<Decimal>); 5] = [
+        let fields: [(&str, &mut Option<Decimal>); 6] = [
             ("quantity", &mut line.quantity),
             ("price", &mut line.price),
             ("cost", &mut line.cost),
             ("margin", &mut line.margin),
+            ("min_price", &mut line.min_price),
             ("orders", &mut line.sold),
         ];
         let mut bad = false;
@@ -763,6 +764,17 @@ impl RowReader<'_> {
                 ),
             );
             line.cost = None;
+        }
+        if let Some(m) = line.min_price.filter(|m| *m < Decimal::ZERO) {
+            self.warn(
+                raw,
+                "min_price",
+                format!(
+                    "negative minimum advertised price {}; treated as no minimum",
+                    m.normalize()
+                ),
+            );
+            line.min_price = None;
         }
         if let (Some(c), Some(p)) = (line.cost, line.price)
             && c > p
