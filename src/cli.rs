@@ -322,6 +322,12 @@ pub struct PolicyArgs {
     /// Never discount this category (repeatable).
     #[arg(long, value_name = "NAME", help_heading = "Policy")]
     pub exclude_category: Vec<String>,
+    /// Never discount lines with this tag (Shopify or WooCommerce `Tags`; repeatable).
+    #[arg(long, value_name = "TAG", help_heading = "Policy")]
+    pub exclude_tag: Vec<String>,
+    /// Never discount this vendor's lines (Shopify `Vendor`, a `brand` column; repeatable).
+    #[arg(long, value_name = "NAME", help_heading = "Policy")]
+    pub exclude_vendor: Vec<String>,
     /// Sales window in days ending at --as-of (window_days, default 90).
     #[arg(long, value_name = "DAYS", help_heading = "Policy")]
     pub window: Option<u32>,

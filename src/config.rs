@@ -50,6 +50,8 @@ struct FileConfig {
     price_endings: Option<Vec<Num>>,
     exclude_skus: Option<Vec<String>>,
     exclude_categories: Option<Vec<String>>,
+    exclude_tags: Option<Vec<String>>,
+    exclude_vendors: Option<Vec<String>>,
     /// Campaign header defaults, read by `apply`.
     campaign: Option<CampaignConfig>,
     /// Customer segments that get coupons (also `[campaign] segments`).
@@ -260,6 +262,22 @@ fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanC
         .iter()
         .flatten()
         .chain(p.exclude_category.iter())
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    policy.excluded_tags = file
+        .exclude_tags
+        .iter()
+        .flatten()
+        .chain(p.exclude_tag.iter())
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    policy.excluded_vendors = file
+        .exclude_vendors
+        .iter()
+        .flatten()
+        .chain(p.exclude_vendor.iter())
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty())
         .collect();

@@ -194,6 +194,8 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         price_endings: policy.price_endings.iter().map(|d| plain(*d)).collect(),
         excluded_skus: sorted(policy.excluded_skus.iter().cloned()),
         excluded_categories: sorted(policy.excluded_categories.iter().cloned()),
+        excluded_tags: sorted(policy.excluded_tags.iter().cloned()),
+        excluded_vendors: sorted(policy.excluded_vendors.iter().cloned()),
         request: policy.request.as_ref().map(|r| Request {
             skus: r.skus.clone(),
             discount_pct: r.discount_pct,

@@ -66,3 +66,97 @@ fn an_unreadable_minimum_advertised_price_skips_the_line_with_its_cell() {
     assert!(err.contains("row 2"), "{err}");
     assert!(err.contains("min_price (F)"), "{err}");
 }
+
+const SHOPIFY: &str = "fixtures/shopify/products_export.csv";
+
+#[test]
+fn shopify_vendor_and_tags_exclude_every_variant_of_the_product() {
+    let run = plan_ok(&[
+        SHOPIFY,
+        "--exclude-vendor",
+        " domyos",
+        "--exclude-tag",
+        "FOOTWEAR",
+    ]);
+    let plan = run.plan();
+    // Vendor and Tags are on the product's first row only; its variants carry them.
+    for sku in [
+        "otti-combat-boot/Milky/35",
+        "louise-slide-sandal/Buttermilk/35",
+    ] {
+        assert_skipped(&plan, sku, "excluded");
+        let why = s(&line(&plan, sku)["why"]);
+        assert!(why.contains("its tag \"Footwear\" is excluded"), "{why}");
+    }
+    for sku in [
+        "womens-gym-t-shirt-1/Small/Dark Brown",
+        "womens-gym-t-shirt/Small/Gray",
+    ] {
+        assert_skipped(&plan, sku, "excluded");
+        let why = s(&line(&plan, sku)["why"]);
+        assert!(why.contains("its vendor \"DOMYOS\" is excluded"), "{why}");
+    }
+    for sku in ["puff-large/Latte", "small-naomi/Gummy", "studio-bag/Denim"] {
+        assert_eq!(line(&plan, sku)["status"], "planned", "{sku}");
+    }
+    assert_eq!(plan["policy"]["excluded_tags"][0], "footwear");
+    assert_eq!(plan["policy"]["excluded_vendors"][0], "domyos");
+}
+
+#[test]
+fn exclude_tags_and_vendors_in_clearance_toml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(
+        &config,
+        "exclude_tags = [\"Purse\"]\nexclude_vendors = [\"Hearth & Co\"]\n",
+    )
+    .expect("write config");
+    let config = config.to_str().expect("utf-8 path");
+    let plan = plan_ok(&[SHOPIFY, "--config", config]).plan();
+    assert_skipped(&plan, "small-naomi/Gummy", "excluded");
+    assert_skipped(&plan, "studio-bag/Denim", "excluded");
+    assert_eq!(line(&plan, "puff-large/Latte")["status"], "planned");
+    // A generic file: `Brand` is the vendor, `Tags` comma-separated; both trimmed, any case.
+    let plan = plan_ok(&[
+        "fixtures/guards/tagged.csv",
+        "--config",
+        config,
+        "--exclude-tag",
+        "linen",
+    ])
+    .plan();
+    assert_skipped(&plan, "T-1", "excluded");
+    assert_skipped(&plan, "T-3", "excluded");
+    assert!(s(&line(&plan, "T-3")["why"]).contains("its vendor \"hearth & co\""));
+    assert_eq!(line(&plan, "T-2")["status"], "planned");
+    assert_eq!(line(&plan, "T-4")["status"], "planned");
+}
+
+#[test]
+fn without_the_guards_the_shopify_plan_is_unchanged() {
+    let plan = plan_ok(&[SHOPIFY]).plan();
+    assert!(plan["policy"].get("excluded_tags").is_none());
+    assert!(plan["policy"].get("excluded_vendors").is_none());
+    assert_eq!(
+        line(&plan, "otti-combat-boot/Milky/35")["status"],
+        "planned"
+    );
+}
+
+#[test]
+fn woocommerce_variations_carry_their_parents_tags() {
+    let plan = plan_ok(&[
+        "fixtures/guards/woo_tags.csv",
+        "--exclude-tag",
+        "final sale",
+    ])
+    .plan();
+    // By parent sku and by parent id.
+    for sku in ["W-TEE-RED", "W-TEE-BLUE"] {
+        assert_skipped(&plan, sku, "excluded");
+        assert!(s(&line(&plan, sku)["why"]).contains("its tag \"Final sale\" is excluded"));
+    }
+    assert_eq!(line(&plan, "W-CAP")["status"], "planned");
+    assert_eq!(line(&plan, "W-BELT")["status"], "planned");
+}

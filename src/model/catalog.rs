@@ -47,6 +47,10 @@ pub struct CatalogLine {
     pub margin: Option<Decimal>,
     /// Minimum advertised price (MAP): the clearance price never goes below it.
     pub min_price: Option<Decimal>,
+    /// The product's vendor or brand (Shopify `Vendor`, a generic `vendor` or `brand`).
+    pub vendor: Option<String>,
+    /// The product's tags, trimmed (Shopify and WooCommerce `Tags`, comma-separated).
+    pub tags: Vec<String>,
     /// Sales count from the catalog itself (Wix `ordersCount`), or filled from `--sales`.
     pub sold: Option<Decimal>,
     pub currency: Option<String>,

@@ -309,6 +309,13 @@ pub struct PolicyRecord {
     pub price_endings: Vec<String>,
     pub excluded_skus: Vec<String>,
     pub excluded_categories: Vec<String>,
+    /// Lower-cased tags whose lines are never discounted (`--exclude-tag`, `exclude_tags`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub excluded_tags: Vec<String>,
+    /// Lower-cased vendors whose lines are never discounted (`--exclude-vendor`,
+    /// `exclude_vendors`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub excluded_vendors: Vec<String>,
     /// An explicit `--sku ... --discount N` request.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request: Option<Request>,

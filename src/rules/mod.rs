@@ -49,6 +49,10 @@ pub struct Policy {
     pub excluded_skus: HashSet<String>,
     /// Lower-cased, trimmed category names.
     pub excluded_categories: HashSet<String>,
+    /// Lower-cased, trimmed tags (Shopify `Tags`, WooCommerce `Tags`, a generic `tags`).
+    pub excluded_tags: HashSet<String>,
+    /// Lower-cased, trimmed vendors (Shopify `Vendor`, a generic `vendor` or `brand`).
+    pub excluded_vendors: HashSet<String>,
     /// An explicit `--sku A,B --discount N` request.
     pub request: Option<ExplicitRequest>,
     pub allow_below_floor: bool,
@@ -120,6 +124,8 @@ impl Default for Policy {
             currency: None,
             excluded_skus: HashSet::new(),
             excluded_categories: HashSet::new(),
+            excluded_tags: HashSet::new(),
+            excluded_vendors: HashSet::new(),
             request: None,
             allow_below_floor: false,
             only_lines: None,

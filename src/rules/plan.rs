@@ -302,6 +302,30 @@ fn decide(
         };
         return skipped_line(line, Reason::Excluded, why.into());
     }
+    let vendor_excluded = line
+        .vendor
+        .as_deref()
+        .filter(|v| policy.excluded_vendors.contains(&v.trim().to_lowercase()))
+        .map(str::to_string);
+    if let Some(vendor) = vendor_excluded {
+        let why = format!(
+            "its vendor \"{}\" is excluded (--exclude-vendor or exclude_vendors)",
+            vendor.trim()
+        );
+        return skipped_line(line, Reason::Excluded, why);
+    }
+    let tag_excluded = line
+        .tags
+        .iter()
+        .find(|t| policy.excluded_tags.contains(&t.trim().to_lowercase()))
+        .cloned();
+    if let Some(tag) = tag_excluded {
+        let why = format!(
+            "its tag \"{}\" is excluded (--exclude-tag or exclude_tags)",
+            tag.trim()
+        );
+        return skipped_line(line, Reason::Excluded, why);
+    }
 
     // Rules 2-4: velocity, class, tier.
     let sold = line.sold.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);

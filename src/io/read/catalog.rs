@@ -288,11 +288,24 @@ struct PlatformState {
     wix_product: Option<WixProduct>,
     // WooCommerce: parent category by sku and by `id:N`.
     woo_parents: HashMap<String, Option<String>>,
+    /// WooCommerce: parent tags by sku and by `id:N` (variations leave `Tags` blank).
+    woo_parent_tags: HashMap<String, Vec<String>>,
 }
 
 /// What a Shopify product's first row says for all its variants.
+/// A comma-separated tag list, each tag trimmed, blanks left out.
+fn split_tags(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 struct ShopifyProduct {
     title: Option<String>,
+    /// `Vendor` and `Tags`, written on the product's first row only.
+    vendor: Option<String>,
+    tags: Vec<String>,
     category: Option<String>,
     /// `archived` or `draft`, when the product is not active.
     inactive: Option<Inactive>,
@@ -712,6 +725,11 @@ impl RowReader<'_> {
             currency: self.text(raw, "currency"),
             category_id: self.text(raw, "category_id"),
             product_id: self.text(raw, "product_id"),
+            vendor: self.text(raw, "vendor"),
+            tags: self
+                .text(raw, "tags")
+                .map(|t| split_tags(&t))
+                .unwrap_or_default(),
             ..CatalogLine::default()
         };
         // Every unreadable number is reported (not only the first); any one makes the line bad.
@@ -860,6 +878,11 @@ impl RowReader<'_> {
             }
             let product = ShopifyProduct {
                 title: self.text(raw, "name"),
+                vendor: self.text(raw, "vendor"),
+                tags: self
+                    .text(raw, "tags")
+                    .map(|t| split_tags(&t))
+                    .unwrap_or_default(),
                 category: self
                     .text(raw, "category")
                     .or_else(|| self.text(raw, "product_type")),
@@ -895,6 +918,8 @@ impl RowReader<'_> {
             (None, _) => line.name,
         };
         line.category = product.category.clone();
+        line.vendor = product.vendor.clone();
+        line.tags = product.tags.clone();
         if let Some(name) = &line.name {
             line.aliases.push(name.clone());
         }
@@ -1082,6 +1107,18 @@ impl RowReader<'_> {
         let sku = self.text(raw, "sku");
         let id = self.text(raw, "row_id");
         let category = self.text(raw, "category").map(|c| first_category(&c));
+        let tags = self
+            .text(raw, "tags")
+            .map(|t| split_tags(&t))
+            .unwrap_or_default();
+        if !tags.is_empty() {
+            for key in [sku.clone(), id.as_ref().map(|i| format!("id:{i}"))]
+                .into_iter()
+                .flatten()
+            {
+                st.woo_parent_tags.insert(key, tags.clone());
+            }
+        }
         if kind.contains("variable") || kind.contains("grouped") {
             // Containers: no price, no stock of their own.
             if let Some(s) = &sku {
@@ -1099,6 +1136,11 @@ impl RowReader<'_> {
                 && line.category.is_none()
             {
                 line.category = st.woo_parents.get(&parent).cloned().flatten();
+            }
+            if let Some(parent) = self.text(raw, "parent")
+                && line.tags.is_empty()
+            {
+                line.tags = st.woo_parent_tags.get(&parent).cloned().unwrap_or_default();
             }
         } else {
             if let Some(s) = &sku {
