@@ -236,6 +236,7 @@ impl InputArgs {
             max_sheet_bytes: self.max_sheet_mb.saturating_mul(1 << 20),
             as_of: None,
             date_order: self.date_order.map(Into::into),
+            read_received: false,
         }
     }
 }
@@ -328,6 +329,10 @@ pub struct PolicyArgs {
     /// Never discount this vendor's lines (Shopify `Vendor`, a `brand` column; repeatable).
     #[arg(long, value_name = "NAME", help_heading = "Policy")]
     pub exclude_vendor: Vec<String>,
+    /// Skip stock received fewer than DAYS days before --as-of (`too_new`), its age from the
+    /// catalog's received / created date column (min_age_days).
+    #[arg(long, value_name = "DAYS", help_heading = "Policy")]
+    pub min_age: Option<u32>,
     /// Sales window in days ending at --as-of (window_days, default 90).
     #[arg(long, value_name = "DAYS", help_heading = "Policy")]
     pub window: Option<u32>,

@@ -52,6 +52,7 @@ struct FileConfig {
     exclude_categories: Option<Vec<String>>,
     exclude_tags: Option<Vec<String>>,
     exclude_vendors: Option<Vec<String>>,
+    min_age_days: Option<u32>,
     /// Campaign header defaults, read by `apply`.
     campaign: Option<CampaignConfig>,
     /// Customer segments that get coupons (also `[campaign] segments`).
@@ -316,6 +317,7 @@ fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanC
         policy.only_lines = Some((campaign.header.name, lines));
     }
     let as_of = args.common.as_of.unwrap_or(today);
+    policy.min_age = p.min_age.or(file.min_age_days).map(|d| (d, as_of));
     policy.target = if with_target {
         resolve_target(args, file.target.as_ref(), &fpath, as_of, window_days)?
     } else {

@@ -27,6 +27,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let opts = crate::io::read::ReadOptions {
         as_of: Some(cfg.as_of),
         date_order: cfg.date_order,
+        read_received: cfg.policy.min_age.is_some(),
         ..args.input.read_options()
     };
     let maps = &args.input.maps;
@@ -173,6 +174,28 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         }
     }
 
+    if let Some((days, _)) = cfg.policy.min_age {
+        let column = catalog.header.header_of("received").map(str::to_string);
+        let message = match &column {
+            None => Some(format!(
+                "--min-age {days} has no date to go by: the catalog has no received or created date column (received_at, created_at, date_added, Product creation date; or --map received=COLUMN), and the age is not taken from the sales files; no line was skipped as too new"
+            )),
+            Some(_) if lines.iter().all(|l| l.received.is_none()) => Some(format!(
+                "--min-age {days}: the date column has no readable date; no line was skipped as too new"
+            )),
+            Some(_) => None,
+        };
+        if let Some(message) = message {
+            warnings.push(Warning {
+                file: args.files.catalog.display().to_string(),
+                sheet: catalog.sheet.clone(),
+                row: None,
+                column,
+                message,
+            });
+        }
+    }
+
     let policy = &cfg.policy;
     let record = PolicyRecord {
         min_margin_pct: policy.min_margin_pct,
@@ -196,6 +219,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         excluded_categories: sorted(policy.excluded_categories.iter().cloned()),
         excluded_tags: sorted(policy.excluded_tags.iter().cloned()),
         excluded_vendors: sorted(policy.excluded_vendors.iter().cloned()),
+        min_age_days: policy.min_age.map(|(d, _)| d),
         request: policy.request.as_ref().map(|r| Request {
             skus: r.skus.clone(),
             discount_pct: r.discount_pct,

@@ -160,3 +160,48 @@ fn woocommerce_variations_carry_their_parents_tags() {
     assert_eq!(line(&plan, "W-CAP")["status"], "planned");
     assert_eq!(line(&plan, "W-BELT")["status"], "planned");
 }
+
+#[test]
+fn min_age_skips_stock_received_more_recently() {
+    let run = plan_ok(&["fixtures/guards/received.csv", "--min-age", "60"]);
+    let plan = run.plan();
+    assert_skipped(&plan, "R-NEW", "too_new");
+    let why = s(&line(&plan, "R-NEW")["why"]);
+    assert!(
+        why.contains(
+            "received 2026-11-01 (the catalog's date column), 21 day(s) before 2026-11-22"
+        ),
+        "{why}"
+    );
+    // 60 days old is old enough; a line without a date is not guarded.
+    for sku in ["R-OLD", "R-EDGE", "R-NODATE"] {
+        assert_eq!(line(&plan, sku)["status"], "planned", "{sku}");
+    }
+    assert_eq!(plan["policy"]["min_age_days"], 60);
+    // Without the flag the date column is not read at all.
+    let plan = plan_ok(&["fixtures/guards/received.csv"]).plan();
+    assert_eq!(line(&plan, "R-NEW")["status"], "planned");
+    assert!(plan["policy"].get("min_age_days").is_none());
+}
+
+#[test]
+fn min_age_reads_the_prestashop_creation_date_and_warns_without_a_date_column() {
+    // Product creation date 2013-01-01: far older than 60 days, nothing too new.
+    let run = plan_ok(&["fixtures/prestashop/products_import.csv", "--min-age", "60"]);
+    assert!(!run.plan_csv().contains("too_new"));
+    let run = plan_ok(&[
+        "fixtures/prestashop/products_import.csv",
+        "--min-age",
+        "6000",
+    ]);
+    let plan = run.plan();
+    let why = s(&line(&plan, "RP-demo_1")["why"]).to_string();
+    assert!(why.contains("received 2013-01-01"), "{why}");
+    let run = plan_ok(&["fixtures/guards/map.csv", "--min-age", "30"]);
+    let err = run.stderr();
+    assert!(err.contains("map.csv"), "{err}");
+    assert!(
+        err.contains("has no received or created date column"),
+        "{err}"
+    );
+}

@@ -51,6 +51,9 @@ pub struct CatalogLine {
     pub vendor: Option<String>,
     /// The product's tags, trimmed (Shopify and WooCommerce `Tags`, comma-separated).
     pub tags: Vec<String>,
+    /// The day the stock was received or the product created (PrestaShop `Product creation
+    /// date`, Magento `created_at`, a generic `received_at`, `created_at` or `date_added`).
+    pub received: Option<chrono::NaiveDate>,
     /// Sales count from the catalog itself (Wix `ordersCount`), or filled from `--sales`.
     pub sold: Option<Decimal>,
     pub currency: Option<String>,

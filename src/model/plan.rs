@@ -53,6 +53,8 @@ pub enum Reason {
     TargetMetWithoutDiscount,
     /// The minimum advertised price leaves no room (or less than the minimum discount).
     MinPrice,
+    /// `--min-age`: the stock was received more recently than that.
+    TooNew,
 }
 
 impl Reason {
@@ -68,6 +70,7 @@ impl Reason {
             Reason::Stacking => "stacking",
             Reason::BelowMinDiscount => "below_min_discount",
             Reason::MinPrice => "min_price",
+            Reason::TooNew => "too_new",
             Reason::TargetMetWithoutDiscount => "target_met_without_discount",
         }
     }
@@ -316,6 +319,9 @@ pub struct PolicyRecord {
     /// `exclude_vendors`).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub excluded_vendors: Vec<String>,
+    /// `--min-age DAYS` (`min_age_days`): younger stock is skipped as `too_new`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub min_age_days: Option<u32>,
     /// An explicit `--sku ... --discount N` request.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request: Option<Request>,

@@ -62,6 +62,9 @@ pub struct Policy {
     /// Target mode (`--exit DATE --target-sellthrough PCT`): the wanted depth of a slow line is
     /// the smallest step projected to reach the target instead of its tier.
     pub target: Option<Target>,
+    /// `--min-age DAYS`: lines received fewer days before the as-of date are skipped
+    /// (`too_new`); the days and the as-of date.
+    pub min_age: Option<(u32, chrono::NaiveDate)>,
 }
 
 /// The (sku, location) pairs of a campaign. A line without a location (a campaign applied from a
@@ -130,6 +133,7 @@ impl Default for Policy {
             allow_below_floor: false,
             only_lines: None,
             target: None,
+            min_age: None,
         }
     }
 }

@@ -302,6 +302,15 @@ fn decide(
         };
         return skipped_line(line, Reason::Excluded, why.into());
     }
+    if let (Some((days, as_of)), Some(received)) = (policy.min_age, line.received) {
+        let age = (as_of - received).num_days();
+        if age < i64::from(days) {
+            let why = format!(
+                "received {received} (the catalog's date column), {age} day(s) before {as_of}: younger than the {days}-day minimum age (--min-age), not discounted"
+            );
+            return skipped_line(line, Reason::TooNew, why);
+        }
+    }
     let vendor_excluded = line
         .vendor
         .as_deref()

@@ -878,3 +878,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn target_mode_stays_within_the_minimum_advertised_price() {
+    let mut lines = kitchen_lines();
+    for l in lines.iter_mut() {
+        if l.sku == "K-D" {
+            // 40.00 with a MAP of 36.00: at most 10%.
+            l.min_price = Some(d("36.00"));
+        }
+    }
+    let policy = with_target(Policy::default(), &lines, "80");
+    let out = build_lines(lines, &policy, &[]);
+    let l = by_sku(&out, "K-D");
+    assert_eq!(l.status, LineStatus::Planned, "{}", l.why);
+    assert_eq!(l.discount_pct, Some(d("10")));
+    assert_eq!(l.max_discount_pct, Some(d("10")));
+    assert_eq!(l.clearance_price, Some(d("36.00")));
+    assert_eq!(l.binding_limit, Some(BindingLimit::MinPrice));
+    assert!(l.flags.contains(&"target_not_reached".to_string()));
+    assert!(
+        l.why
+            .contains("10%, the deepest step the minimum advertised price 36.00 allows"),
+        "{}",
+        l.why
+    );
+}

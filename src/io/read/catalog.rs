@@ -132,6 +132,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             .as_of
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
         keep_export: layout != Layout::Generic,
+        read_received: opts.read_received,
         markdown_columns: header.has("compare_at_price") || header.has("sale_price"),
         pending: Vec::new(),
         percent_warned: Vec::new(),
@@ -340,6 +341,8 @@ struct RowReader<'a> {
     decimal_comma: bool,
     /// The day a sale must cover to be live.
     as_of: NaiveDate,
+    /// Whether the received / created date is read (`--min-age`).
+    read_received: bool,
     /// Whether lines keep their platform columns (`CatalogLine::export`).
     keep_export: bool,
     /// Whether a generic catalog has a markdown column at all (no per-row lookups without).
@@ -754,8 +757,53 @@ impl RowReader<'_> {
         if bad {
             line.issue = Some(DataIssue::BadData);
         }
+        line.received = self.received_date(raw);
         self.check_values(raw, &mut line);
         line
+    }
+
+    /// The received / created date (`--min-age`): read like the sale window dates; a slashed
+    /// date with two readings (`05/12/2026`) takes the later one, so the guard errs on the side
+    /// of not discounting, with a warning; an unreadable date is a warning and no date.
+    fn received_date(&mut self, raw: &RawRow) -> Option<NaiveDate> {
+        if !self.read_received {
+            return None;
+        }
+        let cell = self.cell(raw, "received")?;
+        let parsed = match cell {
+            Cell::Empty => return None,
+            Cell::Date(serial) => super::dates::from_excel_serial(*serial),
+            other => {
+                let text = other.text().unwrap_or_default();
+                let first = markdown::window_date(&text).ok().flatten();
+                match (first, markdown::other_reading(&text)) {
+                    (Some(a), Some(b)) => {
+                        self.warn(
+                            raw,
+                            "received",
+                            format!(
+                                "\"{}\" could be {a} or {b}; the later is taken as the day received (--min-age)",
+                                shorten(&text)
+                            ),
+                        );
+                        Some(a.max(b))
+                    }
+                    (first, _) => first,
+                }
+            }
+        };
+        if parsed.is_none() {
+            let shown = cell.text().unwrap_or_default();
+            self.warn(
+                raw,
+                "received",
+                format!(
+                    "\"{}\" is not a date (expected 2026-12-31); the line's age is unknown",
+                    shorten(&shown)
+                ),
+            );
+        }
+        parsed
     }
 
     /// Plausibility warnings on readable values.

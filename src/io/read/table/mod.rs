@@ -101,6 +101,9 @@ pub struct ReadOptions {
     /// The order of slashed dates in a column none of whose values decides it
     /// (`--date-order`, `date_order`); `None`: month first, with a warning.
     pub date_order: Option<super::dates::DateOrder>,
+    /// Read the catalog's received / created date column (`--min-age` only, so runs without it
+    /// never warn about those dates).
+    pub read_received: bool,
 }
 
 /// Default limit on a workbook's uncompressed sheet XML: far above any real export (a
