@@ -73,6 +73,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         });
     }
 
+    let mut price_history = None;
     if !args.files.sales.is_empty() {
         if catalog.has_orders {
             warnings.push(Warning {
@@ -85,7 +86,9 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             });
         }
         let window = Window::new(cfg.as_of, cfg.window_days);
-        let mut totals = SalesTotals::new(&lines, cfg.basis);
+        // Target mode keeps the unit prices paid per line and day (the elasticity fit); the tier
+        // plan does not read them.
+        let mut totals = SalesTotals::with_prices(&lines, cfg.basis, cfg.policy.target.is_some());
         // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
         let sales_opts = ReadOptions {
             sheet: None,
@@ -130,6 +133,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
                 message,
             });
         }
+        price_history = totals.take_prices();
         let per_line = totals.finish(cfg.basis);
         for (line, (sold, last_sale)) in lines.iter_mut().zip(per_line) {
             line.sold = Some(sold);
@@ -255,7 +259,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let targeted: Option<rules::Policy> = policy.target.as_ref().map(|t| {
         let mut p = policy.clone();
         p.target = Some(rules::Target {
-            demand: rules::target::demand(&lines, t.window_days),
+            demand: rules::target::demand(&lines, t.window_days, price_history.as_deref()),
             ..t.clone()
         });
         p

@@ -444,3 +444,173 @@ fn target_flags_are_checked() {
         run.stderr()
     );
 }
+
+// ------------------------------------------------------- the elasticity from the prices paid
+
+const PRICES_CATALOG: &str = "fixtures/target_mode/prices/catalog.csv";
+const PRICES_SALES: &str = "fixtures/target_mode/prices/sales.csv";
+const PRICES_SALES_NO_PRICE: &str = "fixtures/target_mode/prices/sales_noprice.csv";
+
+fn elasticity<'a>(plan: &'a Value, category: &str) -> &'a Value {
+    plan["forecast"]["elasticities"]
+        .as_array()
+        .expect("elasticities")
+        .iter()
+        .find(|e| e["category"] == category)
+        .unwrap_or_else(|| panic!("no elasticity for {category}"))
+}
+
+#[test]
+fn target_mode_learns_the_elasticity_from_the_unit_prices_paid() {
+    let run = plan(&[
+        PRICES_CATALOG,
+        "--sales",
+        PRICES_SALES,
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "20",
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    // Shoes: prices changed every 10 to 16 days, sold with a true elasticity of −3.0.
+    let shoes = elasticity(&plan, "shoes");
+    assert_eq!(shoes["source"], "learned", "{shoes}");
+    let value = num(&shoes["value"]);
+    assert!((value - -3.0).abs() <= 0.5, "{shoes}");
+    assert!(num(&shoes["price_changes"]) >= 30.0, "{shoes}");
+    let interval = shoes["interval"].as_array().expect("interval");
+    assert!(
+        num(&interval[0]) < value && value < num(&interval[1]),
+        "{shoes}"
+    );
+    // Socks: always full price.
+    let socks = elasticity(&plan, "socks");
+    assert_eq!(socks["source"], "default", "{socks}");
+    assert_eq!(num(&socks["value"]), -2.0);
+    assert_eq!(num(&socks["price_changes"]), 0.0);
+    assert!(
+        s(&socks["note"]).starts_with("prices did not change"),
+        "{socks}"
+    );
+    // The shoes are projected with the learned value: 25% off (the cap) sells (0.75)^e times
+    // the rate, more than under the default −2.0 the same sales without prices get.
+    let boot = line(&plan, "SH-4");
+    assert_eq!(boot["status"], "planned");
+    let default = plan_ok(&[
+        PRICES_CATALOG,
+        "--sales",
+        PRICES_SALES_NO_PRICE,
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "20",
+    ]);
+    let default_boot = line(&default.plan(), "SH-4").clone();
+    assert_eq!(boot["discount_pct"], default_boot["discount_pct"]);
+    assert!(
+        num(&boot["projected_sellthrough_pct"]) > num(&default_boot["projected_sellthrough_pct"]),
+        "{boot} vs {default_boot}"
+    );
+    // The bad unit price (row 3) is counted, named by file, row and column; never fatal.
+    assert!(
+        run.stderr().contains(
+            "sales.csv, row 3, column unit_price: 1 sales line(s) have a unit price paid that is not a number"
+        ),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn the_tier_plan_ignores_the_unit_prices_paid() {
+    let with = plan(&[PRICES_CATALOG, "--sales", PRICES_SALES, "--as-of", AS_OF]);
+    with.expect_code(0);
+    let without = plan(&[
+        PRICES_CATALOG,
+        "--sales",
+        PRICES_SALES_NO_PRICE,
+        "--as-of",
+        AS_OF,
+    ]);
+    without.expect_code(0);
+    assert_eq!(with.plan_csv(), without.plan_csv());
+    assert_eq!(with.plan()["lines"], without.plan()["lines"]);
+    // Not read, so not checked: no warning about the bad value either.
+    assert!(!with.stderr().contains("unit price"), "{}", with.stderr());
+}
+
+#[test]
+fn without_prices_paid_every_category_says_so() {
+    let run = plan(&[
+        PRICES_CATALOG,
+        "--sales",
+        PRICES_SALES_NO_PRICE,
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "20",
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    for category in ["shoes", "socks"] {
+        let e = elasticity(&plan, category);
+        assert_eq!(e["source"], "default", "{e}");
+        assert!(
+            s(&e["note"]).starts_with("the sales carry no unit price paid"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn inspect_shows_the_unit_price_paid_of_order_exports() {
+    let cases = [
+        ("fixtures/shopify/orders_export.csv", "\"Lineitem price\""),
+        ("fixtures/target_mode/prices/sales.csv", "\"unit_price\""),
+    ];
+    for (file, column) in cases {
+        let out = bin()
+            .args(["inspect", "--sales", file, "--rows", "1"])
+            .output()
+            .expect("run clearance");
+        assert_eq!(out.status.code(), Some(0));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with("unit_price") && l.contains(column)),
+            "{file}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn unit_price_can_be_named_with_map() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sales = dir.path().join("sales.csv");
+    let text = std::fs::read_to_string(root().join(PRICES_SALES)).expect("fixture");
+    std::fs::write(&sales, text.replacen("unit_price", "Paid each", 1)).expect("write");
+    let sales = sales.display().to_string();
+    let target = [
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2027-01-31",
+        "--target-sellthrough",
+        "20",
+    ];
+    let mut args = vec![PRICES_CATALOG, "--sales", &sales];
+    args.extend_from_slice(&target);
+    let unmapped = plan_ok(&args);
+    assert_eq!(elasticity(&unmapped.plan(), "shoes")["source"], "default");
+    args.extend_from_slice(&["--map", "unit_price=Paid each"]);
+    let mapped = plan_ok(&args);
+    assert_eq!(elasticity(&mapped.plan(), "shoes")["source"], "learned");
+}

@@ -8,6 +8,7 @@
 use crate::forecast::{
     self, Elasticity, ElasticitySettings, PRIOR_DAYS, Period, SkuHistory, posterior_rate,
 };
+pub use crate::io::read::sales::PricePoint;
 use crate::model::CatalogLine;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -64,9 +65,17 @@ pub fn category_key(category: Option<&str>) -> String {
 }
 
 /// The category rates (the median line rate) and elasticities, over the lines with stock on hand
-/// whose figures are usable (no data issue: tracked stock, readable numbers, on sale). Sales lines carry no unit price yet,
-/// so every category gets the default elasticity, with the model's note saying why.
-pub fn demand(lines: &[CatalogLine], window_days: u32) -> Demand {
+/// whose figures are usable (no data issue: tracked stock, readable numbers, on sale).
+///
+/// `prices` (one entry per catalog line, when the sales carried a unit price paid) gives each
+/// line's daily units and prices: its weekly periods, cut where the price changed, feed the
+/// elasticity fit. Without prices a category gets the default elasticity, with the model's note
+/// saying why. The base rates come from the sold figures either way.
+pub fn demand(
+    lines: &[CatalogLine],
+    window_days: u32,
+    prices: Option<&[Vec<PricePoint>]>,
+) -> Demand {
     let window = f64::from(window_days.max(1));
     let histories: Vec<SkuHistory> = lines
         .iter()
@@ -85,7 +94,31 @@ pub fn demand(lines: &[CatalogLine], window_days: u32) -> Demand {
         .into_iter()
         .map(|r| (r.category, r.category_rate))
         .collect();
-    let elasticities = forecast::estimate_elasticities(&histories, &ElasticitySettings::default());
+    let priced: Vec<SkuHistory>;
+    let for_fit = match prices {
+        Some(prices) => {
+            priced = lines
+                .iter()
+                .zip(prices)
+                .filter(|(l, _)| l.issue.is_none() && l.quantity.is_some_and(|q| q > Decimal::ZERO))
+                .map(|(l, points)| SkuHistory {
+                    sku: l.sku.clone(),
+                    category: category_key(l.category.as_deref()),
+                    periods: match daily(points, window_days) {
+                        Some(days) => forecast::weekly_periods(&days),
+                        None => vec![Period {
+                            units: to_f64(l.sold.unwrap_or(Decimal::ZERO)).max(0.0),
+                            price: None,
+                            days: window,
+                        }],
+                    },
+                })
+                .collect();
+            &priced
+        }
+        None => &histories,
+    };
+    let elasticities = forecast::estimate_elasticities(for_fit, &ElasticitySettings::default());
     let by_category = elasticities
         .iter()
         .map(|e| (e.category.clone(), e.value))
@@ -95,6 +128,46 @@ pub fn demand(lines: &[CatalogLine], window_days: u32) -> Demand {
         elasticities,
         by_category,
     }
+}
+
+/// One line's days over the window from its (day, price, units) entries: each day's units, and
+/// the price that sold the most units that day; a day without a sale takes the last price seen
+/// (the days before the first sale, the first price). `None` without any priced sale.
+fn daily(points: &[PricePoint], window_days: u32) -> Option<Vec<forecast::Day>> {
+    if points.is_empty() {
+        return None;
+    }
+    let n = window_days.max(1) as usize;
+    let mut units = vec![0.0; n];
+    let mut best: Vec<Option<(Decimal, Decimal)>> = vec![None; n];
+    for p in points {
+        let Ok(day) = usize::try_from(p.day) else {
+            continue;
+        };
+        if day >= n {
+            continue;
+        }
+        units[day] += to_f64(p.units);
+        if best[day].is_none_or(|(_, u)| p.units > u) {
+            best[day] = Some((p.price, p.units));
+        }
+    }
+    let first = best.iter().flatten().next().map(|(price, _)| *price)?;
+    let mut last = first;
+    let days = units
+        .into_iter()
+        .zip(best)
+        .map(|(units, b)| {
+            if let Some((price, _)) = b {
+                last = price;
+            }
+            forecast::Day {
+                units,
+                price: Some(to_f64(last)).filter(|p| *p > 0.0),
+            }
+        })
+        .collect();
+    Some(days)
 }
 
 fn to_f64(d: Decimal) -> f64 {
@@ -379,7 +452,7 @@ mod tests {
                 ..mk("E", "Shoes", "900")
             },
         ];
-        let demand = demand(&lines, 90);
+        let demand = demand(&lines, 90, None);
         // The median of 0, 18 and 90 sold in 90 days.
         assert!((demand.category_rates["shoes"] - 0.2).abs() < 1e-12);
         assert!((demand.category_rates["hats"] - 0.1).abs() < 1e-12);
@@ -389,5 +462,29 @@ mod tests {
             assert_eq!(e.value, forecast::DEFAULT_ELASTICITY);
         }
         assert_eq!(demand.elasticity("unknown"), forecast::DEFAULT_ELASTICITY);
+    }
+
+    #[test]
+    fn a_line_s_days_carry_the_last_price_seen() {
+        let p = |day: u32, price: &str, units: i64| PricePoint {
+            day,
+            price: price.parse().unwrap_or_default(),
+            units: Decimal::from(units),
+        };
+        // Day 1: two prices, the one that sold more is the day's; day 3 at 8; nothing after.
+        let points = [p(1, "10", 2), p(1, "9", 1), p(3, "8", 4)];
+        let days = daily(&points, 5).unwrap_or_default();
+        let shape: Vec<(f64, Option<f64>)> = days.iter().map(|d| (d.units, d.price)).collect();
+        assert_eq!(
+            shape,
+            vec![
+                (0.0, Some(10.0)),
+                (3.0, Some(10.0)),
+                (0.0, Some(10.0)),
+                (4.0, Some(8.0)),
+                (0.0, Some(8.0)),
+            ]
+        );
+        assert!(daily(&[], 5).is_none());
     }
 }

@@ -601,7 +601,7 @@ fn with_target(mut policy: Policy, lines: &[CatalogLine], pct: &str) -> Policy {
         sellthrough_pct: d(pct),
         days: 63,
         window_days: 90,
-        demand: target::demand(lines, 90),
+        demand: target::demand(lines, 90, None),
     });
     policy
 }

@@ -102,6 +102,13 @@ pub const SALES_FIELDS: &[FieldSpec] = fields![
     "customer" => ["customer", "customerid", "customeremail", "email", "client", "clientid",
                    "accountid"],
     "cancelled_at" => ["cancelledat"],
+    // The unit price paid on an order line (docs/forecast.md), read only in target mode for
+    // the elasticity: Shopify `Lineitem price`, Online Retail `UnitPrice`, a generic
+    // `unit_price` / `price paid`. Not a line total (Superstore `Sales`).
+    "unit_price" => ["unitprice", "lineitemprice", "pricepaid", "unitpricepaid", "itemprice"],
+    // A plain `price` column: the line's unit price, but only taken as such in a file of
+    // order lines (one with a date column); see `sales::unit_price_column`.
+    "plain_price" => ["price"],
     // An aggregated file's last sale per row (docs/scale.md); order lines carry `date` instead.
     // (Not `last order date`: in stock and purchasing reports it is the last order to the
     // supplier.)
@@ -551,6 +558,7 @@ pub const USER_FIELDS: &[&str] = &[
     "order_id",
     "customer",
     "last_sale",
+    "unit_price",
 ];
 
 #[cfg(test)]

@@ -73,6 +73,31 @@ impl LineSales {
     }
 }
 
+/// One day of one catalog line at one unit price paid: the units sold (returns netted). Target
+/// mode's price history (`SalesTotals::with_prices`), the input of the elasticity fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PricePoint {
+    /// Days since the window's first day (0 is its first day).
+    pub day: u32,
+    /// The unit price paid (money: `Decimal`; the forecast converts it at its boundary).
+    pub price: Decimal,
+    pub units: Decimal,
+}
+
+/// Add `units` at `price` on `day` into one line's history: one entry per (day, price), so a
+/// line holds at most window days × distinct prices entries, however many sales lines it has.
+fn add_point(points: &mut Vec<PricePoint>, day: u32, price: Decimal, units: Decimal) {
+    if let Some(p) = points
+        .iter_mut()
+        .rev()
+        .find(|p| p.day == day && p.price == price)
+    {
+        p.units = crate::model::num::sat_add(p.units, units);
+    } else {
+        points.push(PricePoint { day, price, units });
+    }
+}
+
 /// How sales lines find their catalog line: by sku (then location), else by an unambiguous
 /// name. Built once from the catalog and never changed while the sales are read.
 struct SalesIndex<'a> {
@@ -126,10 +151,19 @@ pub struct SalesTotals<'a> {
     per_line: Vec<LineSales>,
     /// Distinct order ids per line (only with `--basis orders`).
     orders: Vec<HashSet<String>>,
+    /// The price history per line (only in target mode: empty otherwise, so the tier plan
+    /// neither reads the price column nor keeps anything).
+    prices: Vec<Vec<PricePoint>>,
 }
 
 impl<'a> SalesTotals<'a> {
     pub fn new(lines: &'a [CatalogLine], basis: Basis) -> SalesTotals<'a> {
+        Self::with_prices(lines, basis, false)
+    }
+
+    /// As [`SalesTotals::new`]; with `prices` (target mode) the order lines' unit prices paid
+    /// are kept too, per line and day ([`SalesTotals::take_prices`]).
+    pub fn with_prices(lines: &'a [CatalogLine], basis: Basis, prices: bool) -> SalesTotals<'a> {
         let mut by_sku = SkuTable::with_capacity(lines.len());
         let mut next_same_sku = vec![END; lines.len()];
         let mut last_same_sku: FastMap<&str, u32> = FastMap::default();
@@ -170,7 +204,18 @@ impl<'a> SalesTotals<'a> {
                 Basis::Orders => vec![HashSet::new(); lines.len()],
                 Basis::Units => Vec::new(),
             },
+            prices: if prices {
+                vec![Vec::new(); lines.len()]
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// The price history per catalog line (target mode; `None` when not kept): each line's
+    /// (day, price, units), one entry per day and price.
+    pub fn take_prices(&mut self) -> Option<Vec<Vec<PricePoint>>> {
+        (!self.prices.is_empty()).then(|| std::mem::take(&mut self.prices))
     }
 
     /// Per catalog line: the sold figure under `basis` (never below 0) and the last day it
@@ -212,6 +257,14 @@ pub fn open_sales(
         } else {
             header.set("name", plain);
         }
+    }
+    // A plain `price` in a file of order lines (it has a sale date) is the unit price of the
+    // line; in an aggregate it could be anything (a list price), so it is left unread there.
+    if !header.has("unit_price")
+        && header.has("date")
+        && let Some(c) = header.col("plain_price")
+    {
+        header.set("unit_price", c);
     }
     Ok((table, header))
 }
@@ -636,6 +689,9 @@ struct Tally {
     unplaced_examples: Vec<String>,
     bad_numbers: u64,
     first_bad_number: Option<usize>,
+    /// Unit prices paid that are not a number or below 0 (target mode only).
+    bad_prices: u64,
+    first_bad_price: Option<usize>,
 }
 
 fn push_example(examples: &mut Vec<String>, label: String) {
@@ -651,6 +707,11 @@ impl Tally {
         self.unknown_lines += o.unknown_lines;
         self.unplaced_lines += o.unplaced_lines;
         self.bad_numbers += o.bad_numbers;
+        self.bad_prices += o.bad_prices;
+        self.first_bad_price = match (self.first_bad_price, o.first_bad_price) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         for e in o.unknown_examples {
             push_example(&mut self.unknown_examples, e);
         }
@@ -669,11 +730,13 @@ impl Tally {
 trait Sink {
     fn sales(&mut self, i: usize) -> &mut LineSales;
     fn order_ids(&mut self, i: usize) -> &mut HashSet<String>;
+    fn prices(&mut self, i: usize) -> &mut Vec<PricePoint>;
 }
 
 struct Direct<'s> {
     per_line: &'s mut [LineSales],
     orders: &'s mut [HashSet<String>],
+    prices: &'s mut [Vec<PricePoint>],
 }
 
 impl Sink for Direct<'_> {
@@ -684,6 +747,9 @@ impl Sink for Direct<'_> {
     fn order_ids(&mut self, i: usize) -> &mut HashSet<String> {
         &mut self.orders[i]
     }
+    fn prices(&mut self, i: usize) -> &mut Vec<PricePoint> {
+        &mut self.prices[i]
+    }
 }
 
 /// The sales lines with an ambiguous date (`05/11/2026`) read before their column decided its
@@ -693,6 +759,7 @@ impl Sink for Direct<'_> {
 struct Pending {
     per_line: FastMap<u32, LineSales>,
     orders: FastMap<u32, HashSet<String>>,
+    prices: FastMap<u32, Vec<PricePoint>>,
 }
 
 impl Sink for Pending {
@@ -701,6 +768,9 @@ impl Sink for Pending {
     }
     fn order_ids(&mut self, i: usize) -> &mut HashSet<String> {
         self.orders.entry(i as u32).or_default()
+    }
+    fn prices(&mut self, i: usize) -> &mut Vec<PricePoint> {
+        self.prices.entry(i as u32).or_default()
     }
 }
 
@@ -716,6 +786,12 @@ impl Pending {
         }
         for (i, ids) in self.orders {
             direct.order_ids(i as usize).extend(ids);
+        }
+        for (i, points) in self.prices {
+            let line = direct.prices(i as usize);
+            for p in points {
+                add_point(line, p.day, p.price, p.units);
+            }
         }
     }
 }
@@ -742,6 +818,8 @@ struct LineReader<'i, 'a> {
     c_sku: Option<usize>,
     c_name: Option<usize>,
     c_loc: Option<usize>,
+    /// The unit price paid column, only in target mode (`None` otherwise: nothing is read).
+    c_price: Option<usize>,
 }
 
 fn text(cells: &[Cell], c: Option<usize>) -> Option<std::borrow::Cow<'_, str>> {
@@ -871,6 +949,27 @@ impl LineReader<'_, '_> {
         {
             sink.order_ids(i).insert(id.into_owned());
         }
+        // Target mode: the day's units at the unit price paid (a dated line in the window).
+        if let Some(c) = self.c_price
+            && let Some(d) = date
+        {
+            match raw.cells.get(c) {
+                Some(Cell::Empty) | None => {}
+                // A free line (a gift, a zero-price draft order) says nothing about price:
+                // left out of the history, not a bad value.
+                _ => match self.number(raw, Some(c)) {
+                    Some(price) if price > Decimal::ZERO => {
+                        let day = u32::try_from((d - self.window.start).num_days()).unwrap_or(0);
+                        add_point(sink.prices(i), day, price, amount);
+                    }
+                    Some(price) if price == Decimal::ZERO => {}
+                    _ => {
+                        tally.bad_prices += 1;
+                        tally.first_bad_price.get_or_insert(raw.row);
+                    }
+                },
+            }
+        }
     }
 }
 
@@ -890,6 +989,7 @@ pub fn aggregate_sales(
     totals: &mut SalesTotals<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<SalesRead> {
+    let keep_prices = !totals.prices.is_empty();
     let (mut table, header) = open_sales(path, opts, maps)?;
     let place = table.where_();
     let decimal_comma = opts.decimal_comma.unwrap_or(table.decimal_comma_hint);
@@ -964,6 +1064,11 @@ pub fn aggregate_sales(
         c_sku: col("sku"),
         c_name: col("name"),
         c_loc: col("location"),
+        c_price: if keep_prices && dated {
+            col("unit_price")
+        } else {
+            None
+        },
     };
     let c_sku = reader.c_sku;
     let reader_last_sale_col = reader.last_sale_col;
@@ -978,6 +1083,7 @@ pub fn aggregate_sales(
     // batches keep their order, so the result is the same.
     let index = &totals.index;
     let orders = &mut totals.orders;
+    let prices = &mut totals.prices;
     let mut add_row = |raw: &RawRow, first: u32, per_line: &mut [LineSales]| -> Result<()> {
         if raw.cells.iter().all(Cell::is_empty) {
             return Ok(());
@@ -1010,6 +1116,7 @@ pub fn aggregate_sales(
         let mut direct = Direct {
             per_line,
             orders: &mut orders[..],
+            prices: &mut prices[..],
         };
         let cell = c_date.and_then(|c| raw.cells.get(c));
         // An aggregated row counts as it is; a last sale left blank is no date, not a bad one.
@@ -1123,6 +1230,7 @@ pub fn aggregate_sales(
         let mut direct = Direct {
             per_line: &mut totals.per_line,
             orders: &mut totals.orders,
+            prices: &mut totals.prices,
         };
         pending.merge_into(&mut direct);
         tally.merge(t);
@@ -1139,6 +1247,8 @@ pub fn aggregate_sales(
         unplaced_examples,
         bad_numbers,
         first_bad_number,
+        bad_prices,
+        first_bad_price,
     } = tally;
     if unknown_lines > 0 {
         warnings.push(warn(
@@ -1178,6 +1288,13 @@ pub fn aggregate_sales(
             first_bad_number,
             header.header_of("quantity").or(header.header_of("orders")),
             format!("{bad_numbers} sales line(s) have a quantity that is not a number (first on row {}); ignored", first_bad_number.unwrap_or(0)),
+        ));
+    }
+    if bad_prices > 0 {
+        warnings.push(warn(
+            first_bad_price,
+            header.header_of("unit_price"),
+            format!("{bad_prices} sales line(s) have a unit price paid that is not a number or below 0 (first on row {}); their units count, their price is left out of the elasticity fit", first_bad_price.unwrap_or(0)),
         ));
     }
     if rows == 0 {
@@ -1645,5 +1762,130 @@ mod column_order_tests {
             prop_assert_eq!(iso.2, mdy.2);
             prop_assert_eq!(&iso.0, &mdy_default.0);
         }
+    }
+
+    /// Read `text` (a sales file) for the catalog `skus` with or without the price history.
+    fn read_prices(
+        text: &str,
+        skus: &[&str],
+        keep: bool,
+        maps: &[(String, String)],
+    ) -> (Option<Vec<Vec<PricePoint>>>, Vec<Warning>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sales.csv");
+        std::fs::write(&path, text).unwrap();
+        let cat: Vec<CatalogLine> = skus
+            .iter()
+            .map(|s| CatalogLine {
+                sku: s.to_string(),
+                ..CatalogLine::default()
+            })
+            .collect();
+        let mut totals = SalesTotals::with_prices(&cat, Basis::Units, keep);
+        let mut warnings = Vec::new();
+        let window = Window::new(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), 30);
+        aggregate_sales(
+            &path,
+            &ReadOptions::default(),
+            maps,
+            window,
+            Basis::Units,
+            &mut totals,
+            &mut warnings,
+        )
+        .unwrap();
+        (totals.take_prices(), warnings)
+    }
+
+    fn point(day: u32, price: &str, units: i64) -> PricePoint {
+        PricePoint {
+            day,
+            price: price.parse().unwrap(),
+            units: Decimal::from(units),
+        }
+    }
+
+    #[test]
+    fn unit_prices_are_kept_per_day_and_price_only_in_target_mode() {
+        let text = "order_id,date,sku,quantity,Unit Price\n\
+                    1,2026-11-01,A,2,\"10,00\"\n\
+                    2,2026-11-01,A,1,10.00\n\
+                    3,2026-11-01,A,1,8.00\n\
+                    4,2026-11-02,A,3,8.00\n\
+                    5,2026-11-02,A,1,oops\n\
+                    6,2026-11-02,A,1,\n\
+                    7,2026-11-02,A,1,0\n\
+                    8,2026-10-01,A,1,5.00\n";
+        let (prices, warnings) = read_prices(text, &["A"], true, &[]);
+        let prices = prices.unwrap();
+        // 2026-11-01 is day 0 of the 30-day window ending 2026-11-30.
+        assert_eq!(
+            prices[0],
+            vec![point(0, "10", 3), point(0, "8", 1), point(1, "8", 3)]
+        );
+        let bad: Vec<&Warning> = warnings
+            .iter()
+            .filter(|w| w.message.contains("unit price paid"))
+            .collect();
+        assert_eq!(bad.len(), 1, "{warnings:?}");
+        assert_eq!(bad[0].row, Some(6));
+        assert_eq!(bad[0].column.as_deref(), Some("Unit Price"));
+        assert!(
+            bad[0].message.starts_with("1 sales line(s)"),
+            "{}",
+            bad[0].message
+        );
+        // The tier plan keeps nothing and reads no price (no warning either).
+        let (prices, warnings) = read_prices(text, &["A"], false, &[]);
+        assert!(prices.is_none());
+        assert!(!warnings.iter().any(|w| w.message.contains("unit price")));
+    }
+
+    #[test]
+    fn a_plain_price_is_the_unit_price_only_in_order_lines() {
+        let dated = "date,sku,quantity,price\n2026-11-01,A,1,9.50\n";
+        let (prices, _) = read_prices(dated, &["A"], true, &[]);
+        assert_eq!(prices.unwrap()[0], vec![point(0, "9.50", 1)]);
+        // An aggregate's price could be a list price: not read (and aggregates have no days).
+        let aggregate = "sku,quantity,price\nA,4,9.50\n";
+        let (prices, _) = read_prices(aggregate, &["A"], true, &[]);
+        assert!(prices.unwrap()[0].is_empty());
+        // A named column through --map.
+        let mapped = "date,sku,quantity,Paid each\n2026-11-02,A,2,7\n";
+        let maps = [("unit_price".to_string(), "Paid each".to_string())];
+        let (prices, _) = read_prices(mapped, &["A"], true, &maps);
+        assert_eq!(prices.unwrap()[0], vec![point(1, "7", 2)]);
+    }
+
+    #[test]
+    fn a_superstore_sales_total_is_not_a_unit_price() {
+        let text = "Order Date,Product ID,Quantity,Sales\n11/08/2026,A,2,261.96\n";
+        let (prices, _) = read_prices(text, &["A"], true, &[]);
+        assert!(prices.unwrap()[0].is_empty());
+    }
+
+    #[test]
+    fn the_shopify_orders_export_gives_its_lineitem_price() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/shopify/orders_export.csv"
+        );
+        let (_, header) = open_sales(Path::new(path), &ReadOptions::default(), &[]).unwrap();
+        assert_eq!(header.header_of("unit_price"), Some("Lineitem price"));
+    }
+
+    #[test]
+    fn prices_of_lines_read_before_the_date_order_was_decided_follow_it() {
+        // 05/11 reads either way until 20/11 decides the column: day first.
+        let text = "date,sku,quantity,unit_price\n\
+                    05/11/2026,A,2,10.00\n\
+                    20/11/2026,A,1,8.00\n";
+        let (prices, _) = read_prices(text, &["A"], true, &[]);
+        // 2026-11-05 is day 4, 2026-11-20 day 19 of the window starting 2026-11-01 (read as
+        // 11 May, the first line would be outside the window: nothing).
+        assert_eq!(
+            prices.unwrap()[0],
+            vec![point(4, "10.00", 2), point(19, "8.00", 1)]
+        );
     }
 }
