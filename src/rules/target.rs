@@ -148,7 +148,9 @@ fn daily(points: &[PricePoint], window_days: u32) -> Option<Vec<forecast::Day>> 
             continue;
         }
         units[day] += to_f64(p.units);
-        if best[day].is_none_or(|(_, u)| p.units > u) {
+        // The day's price is the one that sold the most units; a return (negative units) never
+        // sets it.
+        if p.units > Decimal::ZERO && best[day].is_none_or(|(_, u)| p.units > u) {
             best[day] = Some((p.price, p.units));
         }
     }
@@ -486,5 +488,10 @@ mod tests {
             ]
         );
         assert!(daily(&[], 5).is_none());
+        // A day with only a return (negative units) keeps the price carried from before.
+        let points = [p(0, "10", 2), p(2, "15", -3), p(3, "8", 1)];
+        let days = daily(&points, 4).unwrap_or_default();
+        let prices: Vec<Option<f64>> = days.iter().map(|d| d.price).collect();
+        assert_eq!(prices, vec![Some(10.0), Some(10.0), Some(10.0), Some(8.0)]);
     }
 }

@@ -104,11 +104,11 @@ pub const SALES_FIELDS: &[FieldSpec] = fields![
     "cancelled_at" => ["cancelledat"],
     // The unit price paid on an order line (docs/forecast.md), read only in target mode for
     // the elasticity: Shopify `Lineitem price`, Online Retail `UnitPrice`, a generic
-    // `unit_price` / `price paid`. Not a line total (Superstore `Sales`).
-    "unit_price" => ["unitprice", "lineitemprice", "pricepaid", "unitpricepaid", "itemprice"],
-    // A plain `price` column: the line's unit price, but only taken as such in a file of
-    // order lines (one with a date column); see `sales::unit_price_column`.
-    "plain_price" => ["price"],
+    // `unit_price` / `price paid`: names that say one unit. Not a plain `price` or `item price`
+    // (Amazon's `item-price` is the line's total for its quantity) nor a line total
+    // (Superstore `Sales`): a total taken for a unit price makes a wrong elasticity, so such a
+    // column is named with --map only after checking it holds the price of one unit.
+    "unit_price" => ["unitprice", "lineitemprice", "pricepaid", "unitpricepaid"],
     // An aggregated file's last sale per row (docs/scale.md); order lines carry `date` instead.
     // (Not `last order date`: in stock and purchasing reports it is the last order to the
     // supplier.)

@@ -84,18 +84,33 @@ pub struct PricePoint {
     pub units: Decimal,
 }
 
-/// Add `units` at `price` on `day` into one line's history: one entry per (day, price), so a
-/// line holds at most window days × distinct prices entries, however many sales lines it has.
+/// Add `units` at `price` on `day` into one line's history. Only the entries of the same day at
+/// the end are searched (sales files are mostly in date order), so a line with thousands of
+/// distinct prices costs no scan of its whole history; entries a file out of date order repeats
+/// are merged by [`merge_points`] when the history is taken.
 fn add_point(points: &mut Vec<PricePoint>, day: u32, price: Decimal, units: Decimal) {
     if let Some(p) = points
         .iter_mut()
         .rev()
-        .find(|p| p.day == day && p.price == price)
+        .take_while(|p| p.day == day)
+        .find(|p| p.price == price)
     {
         p.units = crate::model::num::sat_add(p.units, units);
     } else {
         points.push(PricePoint { day, price, units });
     }
+}
+
+/// One entry per (day, price), in day order: the history's final form.
+fn merge_points(points: &mut Vec<PricePoint>) {
+    points.sort_by(|a, b| a.day.cmp(&b.day).then(a.price.cmp(&b.price)));
+    points.dedup_by(|later, kept| {
+        let same = later.day == kept.day && later.price == kept.price;
+        if same {
+            kept.units = crate::model::num::sat_add(kept.units, later.units);
+        }
+        same
+    });
 }
 
 /// How sales lines find their catalog line: by sku (then location), else by an unambiguous
@@ -215,7 +230,14 @@ impl<'a> SalesTotals<'a> {
     /// The price history per catalog line (target mode; `None` when not kept): each line's
     /// (day, price, units), one entry per day and price.
     pub fn take_prices(&mut self) -> Option<Vec<Vec<PricePoint>>> {
-        (!self.prices.is_empty()).then(|| std::mem::take(&mut self.prices))
+        if self.prices.is_empty() {
+            return None;
+        }
+        let mut prices = std::mem::take(&mut self.prices);
+        for line in &mut prices {
+            merge_points(line);
+        }
+        Some(prices)
     }
 
     /// Per catalog line: the sold figure under `basis` (never below 0) and the last day it
@@ -257,14 +279,6 @@ pub fn open_sales(
         } else {
             header.set("name", plain);
         }
-    }
-    // A plain `price` in a file of order lines (it has a sale date) is the unit price of the
-    // line; in an aggregate it could be anything (a list price), so it is left unread there.
-    if !header.has("unit_price")
-        && header.has("date")
-        && let Some(c) = header.col("plain_price")
-    {
-        header.set("unit_price", c);
     }
     Ok((table, header))
 }
@@ -1821,7 +1835,8 @@ mod column_order_tests {
         // 2026-11-01 is day 0 of the 30-day window ending 2026-11-30.
         assert_eq!(
             prices[0],
-            vec![point(0, "10", 3), point(0, "8", 1), point(1, "8", 3)]
+            // One entry per day and price, in day and price order.
+            vec![point(0, "8", 1), point(0, "10", 3), point(1, "8", 3)]
         );
         let bad: Vec<&Warning> = warnings
             .iter()
@@ -1842,13 +1857,45 @@ mod column_order_tests {
     }
 
     #[test]
-    fn a_plain_price_is_the_unit_price_only_in_order_lines() {
+    fn a_file_out_of_date_order_gets_one_entry_per_day_and_price() {
+        let mut points = Vec::new();
+        for (day, price, units) in [
+            (1, "9", 1),
+            (0, "9", 2),
+            (1, "9", 3),
+            (1, "8", 1),
+            (0, "9", 1),
+        ] {
+            add_point(
+                &mut points,
+                day,
+                price.parse().unwrap_or_default(),
+                Decimal::from(units),
+            );
+        }
+        merge_points(&mut points);
+        assert_eq!(
+            points,
+            vec![point(0, "9", 3), point(1, "8", 1), point(1, "9", 4)]
+        );
+        // Many distinct prices on one line cost no scan of its history: 100,000 points.
+        let mut many = Vec::new();
+        for i in 0..100_000u32 {
+            add_point(&mut many, i / 1000, Decimal::from(i), Decimal::ONE);
+        }
+        merge_points(&mut many);
+        assert_eq!(many.len(), 100_000);
+    }
+
+    #[test]
+    fn a_plain_price_is_never_taken_for_the_unit_price() {
+        // A plain `price` (or Amazon's `item-price`) may be the line's total for its quantity:
+        // a wrong elasticity if taken for one unit's price. Not read unless named with --map.
         let dated = "date,sku,quantity,price\n2026-11-01,A,1,9.50\n";
         let (prices, _) = read_prices(dated, &["A"], true, &[]);
-        assert_eq!(prices.unwrap()[0], vec![point(0, "9.50", 1)]);
-        // An aggregate's price could be a list price: not read (and aggregates have no days).
-        let aggregate = "sku,quantity,price\nA,4,9.50\n";
-        let (prices, _) = read_prices(aggregate, &["A"], true, &[]);
+        assert!(prices.unwrap()[0].is_empty());
+        let amazon = "date,sku,quantity,item-price\n2026-11-01,A,2,19.00\n";
+        let (prices, _) = read_prices(amazon, &["A"], true, &[]);
         assert!(prices.unwrap()[0].is_empty());
         // A named column through --map.
         let mapped = "date,sku,quantity,Paid each\n2026-11-02,A,2,7\n";
