@@ -323,7 +323,8 @@ pub struct PolicyArgs {
     /// Never discount this category (repeatable).
     #[arg(long, value_name = "NAME", help_heading = "Policy")]
     pub exclude_category: Vec<String>,
-    /// Never discount lines with this tag (Shopify or WooCommerce `Tags`; repeatable).
+    /// Never discount lines with this tag (Shopify or WooCommerce `Tags`; repeatable, or
+    /// comma-separated: "final,sale" is two tags).
     #[arg(long, value_name = "TAG", help_heading = "Policy")]
     pub exclude_tag: Vec<String>,
     /// Never discount this vendor's lines (Shopify `Vendor`, a `brand` column; repeatable).

@@ -326,3 +326,47 @@ fn validate_refuses_a_discount_below_the_minimum_advertised_price_and_names_it()
         "{stdout}"
     );
 }
+
+/// `--exclude-tag "final,sale"` is two tags; an excluded tag or vendor that matches no line,
+/// or a catalog with no tags or vendor column, is a warning with the count.
+#[test]
+fn exclusions_that_match_nothing_are_warned_and_tags_split_on_commas() {
+    let run = plan_ok(&[
+        "fixtures/guards/tagged.csv",
+        "--exclude-tag",
+        "winter,finale",
+        "--exclude-vendor",
+        "nobody",
+    ]);
+    let plan = run.plan();
+    assert_skipped(&plan, "T-2", "excluded");
+    assert_eq!(plan["policy"]["excluded_tags"][0], "finale");
+    assert_eq!(plan["policy"]["excluded_tags"][1], "winter");
+    let err = run.stderr();
+    assert!(
+        err.contains("1 of 2 excluded tag(s) matched no line: \"finale\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 of 1 excluded vendor(s) matched no line: \"nobody\""),
+        "{err}"
+    );
+    let run = plan_ok(&[
+        "fixtures/guards/map.csv",
+        "--exclude-tag",
+        "final, sale",
+        "--exclude-vendor",
+        "Acme",
+    ]);
+    let err = run.stderr();
+    assert!(
+        err.contains("the catalog has no tags column")
+            && err.contains("none of the 2 excluded tag(s) (\"final\", \"sale\") can match"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the catalog has no vendor column")
+            && err.contains("none of the 1 excluded vendor(s) (\"acme\") can match"),
+        "{err}"
+    );
+}
