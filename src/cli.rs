@@ -193,7 +193,8 @@ pub struct InputArgs {
     /// Name the column of a field when its header is not recognised (repeatable),
     /// e.g. --map quantity="On hand". Fields: sku, name, category, quantity, price, cost,
     /// margin, orders, location, currency, category_id, product_id, compare_at_price,
-    /// sale_price, sale_from, sale_to, date, order_id, customer, last_sale, unit_price.
+    /// sale_price, sale_from, sale_to, date, order_id, customer, last_sale, unit_price,
+    /// min_price, vendor, tags, received.
     #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_map)]
     pub maps: Vec<(String, String)>,
     /// Numbers use a decimal comma (1.234,50). Default: detected (`;`-delimited files use it).
@@ -323,7 +324,8 @@ pub struct PolicyArgs {
     /// Never discount this category (repeatable).
     #[arg(long, value_name = "NAME", help_heading = "Policy")]
     pub exclude_category: Vec<String>,
-    /// Never discount lines with this tag (Shopify or WooCommerce `Tags`; repeatable).
+    /// Never discount lines with this tag (Shopify or WooCommerce `Tags`; repeatable, or
+    /// comma-separated: "final,sale" is two tags).
     #[arg(long, value_name = "TAG", help_heading = "Policy")]
     pub exclude_tag: Vec<String>,
     /// Never discount this vendor's lines (Shopify `Vendor`, a `brand` column; repeatable).

@@ -271,6 +271,9 @@ fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanC
         .iter()
         .flatten()
         .chain(p.exclude_tag.iter())
+        // Shopify and WooCommerce separate tags by commas, so no tag holds one: "final,sale"
+        // is two tags.
+        .flat_map(|s| s.split(','))
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty())
         .collect();

@@ -200,6 +200,70 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         }
     }
 
+    for (flag, excluded, what, names, of_line) in [
+        (
+            "--exclude-tag / exclude_tags",
+            &cfg.policy.excluded_tags,
+            "tag",
+            "no tags column (Shopify or WooCommerce `Tags`, a `tags` column, or --map tags=COLUMN)",
+            (|l: &crate::model::CatalogLine| {
+                l.tags.iter().map(|t| t.trim().to_lowercase()).collect()
+            }) as fn(&crate::model::CatalogLine) -> Vec<String>,
+        ),
+        (
+            "--exclude-vendor / exclude_vendors",
+            &cfg.policy.excluded_vendors,
+            "vendor",
+            "no vendor column (Shopify `Vendor`, a `vendor` or `brand` column, or --map vendor=COLUMN)",
+            |l: &crate::model::CatalogLine| {
+                l.vendor.iter().map(|v| v.trim().to_lowercase()).collect()
+            },
+        ),
+    ] {
+        if excluded.is_empty() {
+            continue;
+        }
+        let mut wanted: Vec<&String> = excluded.iter().collect();
+        wanted.sort();
+        let seen: HashSet<String> = lines.iter().flat_map(of_line).collect();
+        let list = |v: &[&String]| {
+            v.iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let message = if seen.is_empty() {
+            Some(format!(
+                "{flag}: the catalog has {names}, so none of the {} excluded {what}(s) ({}) can match; no line was excluded by {what}",
+                wanted.len(),
+                list(&wanted)
+            ))
+        } else {
+            let unmatched: Vec<&String> = wanted
+                .iter()
+                .copied()
+                .filter(|w| !seen.contains(*w))
+                .collect();
+            (!unmatched.is_empty()).then(|| {
+                format!(
+                    "{flag}: {} of {} excluded {what}(s) matched no line: {} (check the spelling)",
+                    unmatched.len(),
+                    wanted.len(),
+                    list(&unmatched)
+                )
+            })
+        };
+        if let Some(message) = message {
+            warnings.push(Warning {
+                file: args.files.catalog.display().to_string(),
+                sheet: catalog.sheet.clone(),
+                row: None,
+                column: Some(if what == "tag" { "tags" } else { what }.to_string()),
+                message,
+            });
+        }
+    }
+
     let policy = &cfg.policy;
     let record = PolicyRecord {
         min_margin_pct: policy.min_margin_pct,

@@ -205,3 +205,168 @@ fn min_age_reads_the_prestashop_creation_date_and_warns_without_a_date_column() 
         "{err}"
     );
 }
+
+/// `review --apply` never deepens a line below its minimum advertised price, even with the cap
+/// raised: the MAP holds M-88 at 12% and the why names it; the line without a MAP deepens.
+#[test]
+fn review_apply_never_deepens_below_the_minimum_advertised_price() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |x: &str| dir.path().join(x);
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = bin().args(args).output().expect("run clearance");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let o = |s: &'static str| std::ffi::OsStr::new(s);
+    let plan_dir = p("P");
+    run(&[
+        o("plan"),
+        o("fixtures/guards/map.csv"),
+        o("--as-of"),
+        o("2026-11-22"),
+        o("--out"),
+        plan_dir.as_os_str(),
+        o("--quiet"),
+    ]);
+    let plan: serde_json::Value =
+        serde_json::from_slice(&read_bytes(&plan_dir.join("plan.json"))).expect("plan.json");
+    assert_eq!(line(&plan, "M-88")["min_price"], "88.00");
+    assert!(line(&plan, "M-NONE").get("min_price").is_none());
+    let campaigns = p("C");
+    run(&[
+        o("apply"),
+        plan_dir.join("upload-template.xlsx").as_os_str(),
+        o("--plan"),
+        plan_dir.join("plan.json").as_os_str(),
+        o("--out"),
+        campaigns.as_os_str(),
+        o("--start"),
+        o("2026-12-01"),
+        o("--as-of"),
+        o("2026-11-22"),
+        o("--approve"),
+        o("--by"),
+        o("X"),
+        o("--quiet"),
+    ]);
+    let campaign = std::fs::read_dir(&campaigns)
+        .expect("campaigns")
+        .map(|e| e.expect("entry").path())
+        .find(|e| e.is_dir())
+        .expect("one campaign folder");
+    let sales = p("sales.csv");
+    std::fs::write(&sales, "sku,date,quantity\n").expect("write sales");
+    let review = p("R");
+    run(&[
+        o("review"),
+        campaign.as_os_str(),
+        o("--sales"),
+        sales.as_os_str(),
+        o("--as-of"),
+        o("2026-12-10"),
+        o("--cap"),
+        o("50"),
+        o("--apply"),
+        o("--out"),
+        review.as_os_str(),
+        o("--quiet"),
+    ]);
+    let r: serde_json::Value =
+        serde_json::from_slice(&read_bytes(&review.join("review.json"))).expect("review.json");
+    let rl = |sku: &str| {
+        r["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .find(|l| l["sku"] == sku)
+            .expect("line")
+            .clone()
+    };
+    let m = rl("M-88");
+    assert_ne!(m["recommendation"], "deepen", "{m}");
+    let why = s(&m["why"]);
+    assert!(
+        why.contains("minimum advertised price 88.00 allows no deeper step than 12%"),
+        "{why}"
+    );
+    assert_eq!(rl("M-NONE")["recommendation"], "deepen");
+    let prices = String::from_utf8(read_bytes(
+        &campaign
+            .join("revisions")
+            .join("002")
+            .join("price-list.csv"),
+    ))
+    .expect("utf-8");
+    assert!(prices.contains("M-NONE"), "{prices}");
+    assert!(!prices.contains("M-88"), "{prices}");
+}
+
+/// The template's maximum for a MAP-bound line is the MAP's, and `validate` names it.
+#[test]
+fn validate_refuses_a_discount_below_the_minimum_advertised_price_and_names_it() {
+    let run = plan_ok(&["fixtures/guards/map.csv"]);
+    let csv = run.dir.path().join("map.csv");
+    std::fs::write(&csv, "SKU,Include,Discount %\nM-88,Y,20\n").expect("write template");
+    let out = bin()
+        .arg("validate")
+        .arg(&csv)
+        .arg("--plan")
+        .arg(run.file("plan.json"))
+        .output()
+        .expect("run clearance");
+    assert_eq!(out.status.code(), Some(65));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "map.csv!C2: discount 20% is above the allowed 12% for sku M-88 (minimum advertised price 88.00)"
+        ),
+        "{stdout}"
+    );
+}
+
+/// `--exclude-tag "final,sale"` is two tags; an excluded tag or vendor that matches no line,
+/// or a catalog with no tags or vendor column, is a warning with the count.
+#[test]
+fn exclusions_that_match_nothing_are_warned_and_tags_split_on_commas() {
+    let run = plan_ok(&[
+        "fixtures/guards/tagged.csv",
+        "--exclude-tag",
+        "winter,finale",
+        "--exclude-vendor",
+        "nobody",
+    ]);
+    let plan = run.plan();
+    assert_skipped(&plan, "T-2", "excluded");
+    assert_eq!(plan["policy"]["excluded_tags"][0], "finale");
+    assert_eq!(plan["policy"]["excluded_tags"][1], "winter");
+    let err = run.stderr();
+    assert!(
+        err.contains("1 of 2 excluded tag(s) matched no line: \"finale\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 of 1 excluded vendor(s) matched no line: \"nobody\""),
+        "{err}"
+    );
+    let run = plan_ok(&[
+        "fixtures/guards/map.csv",
+        "--exclude-tag",
+        "final, sale",
+        "--exclude-vendor",
+        "Acme",
+    ]);
+    let err = run.stderr();
+    assert!(
+        err.contains("the catalog has no tags column")
+            && err.contains("none of the 2 excluded tag(s) (\"final\", \"sale\") can match"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the catalog has no vendor column")
+            && err.contains("none of the 1 excluded vendor(s) (\"acme\") can match"),
+        "{err}"
+    );
+}

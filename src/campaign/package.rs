@@ -38,6 +38,10 @@ pub struct CampaignLine {
     /// sale price); the clearance price is taken from it and revert.csv restores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_price: Option<String>,
+    /// The minimum advertised price from the plan (money), when the line has one: `review`
+    /// never deepens below it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_price: Option<String>,
     pub discount_pct: String,
     pub clearance_price: String,
     pub existing_discount_pct: Option<String>,
@@ -243,6 +247,7 @@ pub fn build(
             on_hand: l.quantity.map(plain),
             list_price: money(price),
             live_price: l.live_price.map(money),
+            min_price: l.min_price.map(money),
             discount_pct: plain(e.discount_pct),
             clearance_price: money(cp),
             existing_discount_pct: l.existing_discount_pct.map(plain),

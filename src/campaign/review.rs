@@ -9,7 +9,7 @@
 pub use super::action::Action;
 use super::package::{Campaign, CampaignLine, Change, Step};
 use crate::model::num::{money, plain, round};
-use crate::rules::{clearance_price, floor_to_step, minor_unit_digits};
+use crate::rules::{clearance_price, floor_to_step, min_price_max, minor_unit_digits};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,25 @@ fn parse(s: Option<&str>) -> Option<Decimal> {
 
 /// The deepest depth the rules allow the line now, and what sets it.
 fn room(line: &CampaignLine, s: &Settings) -> Option<(Decimal, String)> {
+    let room = room_without_map(line, s)?;
+    // The minimum advertised price holds whatever the cap and the margin floor allow.
+    let map = parse(line.min_price.as_deref()).filter(|m| *m > Decimal::ZERO);
+    let base = parse(line.live_price.as_deref()).or(parse(Some(&line.list_price)));
+    match (map, base) {
+        (Some(map), Some(base)) => {
+            let digits = minor_unit_digits(line.currency.as_deref());
+            let m = min_price_max(base, map, digits, s.step_pct);
+            if m < room.0 {
+                Some((m, format!("minimum advertised price {}", money(map))))
+            } else {
+                Some(room)
+            }
+        }
+        _ => Some(room),
+    }
+}
+
+fn room_without_map(line: &CampaignLine, s: &Settings) -> Option<(Decimal, String)> {
     let cap = floor_to_step(s.cap_pct, s.step_pct);
     let floor = parse(line.floor_max_pct.as_deref()).map(|f| f.max(Decimal::ZERO));
     match floor {

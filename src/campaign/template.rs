@@ -1,6 +1,6 @@
 //! The upload template's layout (SPEC section 5), shared by the writer and the reader.
 
-use crate::model::num::{plain, push_plain, round};
+use crate::model::num::{money, plain, push_plain, round};
 use crate::model::{LineStatus, Plan, PlanLine};
 use crate::rules::{self, MarginRule, Policy};
 use rust_decimal::Decimal;
@@ -310,6 +310,7 @@ pub fn policy_of(plan: &Plan) -> Policy {
         },
         no_cost_cap_pct: p.no_cost_cap_pct,
         allow_below_floor: p.allow_below_floor,
+        currency: p.currency.clone(),
         ..Policy::default()
     }
 }
@@ -340,6 +341,10 @@ fn max_reason_with(line: &PlanLine, policy: &Policy) -> String {
             plain(policy.cap_pct),
             plain(policy.min_margin_pct)
         )
+    } else if let Some((m, map)) = map_limit(line, policy)
+        && m < lim.cap.min(floor).min(stacking)
+    {
+        format!("minimum advertised price {}", money(map))
     } else if floor < lim.cap {
         if ratio.is_none() {
             format!("no cost data: at most {}%", plain(policy.no_cost_cap_pct))
@@ -380,7 +385,25 @@ pub fn floor_limit(line: &PlanLine, plan: &Plan) -> (Option<Decimal>, Option<Str
         ),
     };
     let limit = rules::floor_to_step(limit, policy.step_pct).max(Decimal::ZERO);
-    (Some(limit), Some(why))
+    match map_limit(line, &policy) {
+        Some((m, map)) if m < limit => (
+            Some(m),
+            Some(format!("minimum advertised price {}", money(map))),
+        ),
+        _ => (Some(limit), Some(why)),
+    }
+}
+
+/// The deepest discount, floored to the step, that keeps the line's clearance price at or
+/// above its minimum advertised price, with the MAP; `None` without a MAP or a price.
+fn map_limit(line: &PlanLine, policy: &Policy) -> Option<(Decimal, Decimal)> {
+    let map = line.min_price.filter(|m| *m > Decimal::ZERO)?;
+    let base = line.live_price.or(line.price)?;
+    let digits = rules::minor_unit_digits(line.currency.as_deref().or(policy.currency.as_deref()));
+    Some((
+        rules::min_price_max(base, map, digits, policy.step_pct),
+        map,
+    ))
 }
 
 #[cfg(test)]

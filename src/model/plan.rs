@@ -268,6 +268,15 @@ pub struct PlanLine {
         default
     )]
     pub live_price: Option<Decimal>,
+    /// The line's minimum advertised price (a `min_price` column), when it has one: `review`
+    /// and the template never go below it. Absent without a MAP.
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub min_price: Option<Decimal>,
     /// The platform export's own columns for this line, verbatim (platform catalogs only):
     /// what `apply --platform` needs to write the import and revert files.
     #[serde(skip_serializing_if = "Option::is_none", default)]

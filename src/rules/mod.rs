@@ -291,6 +291,18 @@ pub fn min_price_allowance(base: Decimal, map: Decimal, digits: u32) -> Decimal 
     }
 }
 
+/// The deepest discount on `base`, floored to `step`, whose clearance price (rule 8) is at or
+/// above the minimum advertised price `map`: `min_price_allowance`, then one step shallower
+/// while the rounded price is ever below the MAP (the arithmetic `plan` uses). Zero or less
+/// when there is no room.
+pub fn min_price_max(base: Decimal, map: Decimal, digits: u32, step: Decimal) -> Decimal {
+    let mut max = floor_to_step(min_price_allowance(base, map, digits), step).max(Decimal::ZERO);
+    while max > Decimal::ZERO && step > Decimal::ZERO && clearance_price(base, max, digits) < map {
+        max -= step;
+    }
+    max.max(Decimal::ZERO)
+}
+
 impl Limits {
     /// Add a line's minimum advertised price (a MAP of 0 or less is no limit).
     pub fn with_min_price(mut self, map: Option<Decimal>, base: Decimal, digits: u32) -> Self {

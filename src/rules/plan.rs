@@ -215,6 +215,7 @@ fn base_line(line: CatalogLine) -> PlanLine {
         category_id: line.category_id,
         currency: line.currency,
         live_price: line.live_price,
+        min_price: line.min_price.filter(|m| *m > Decimal::ZERO),
         export: line.export,
     }
 }

@@ -34,6 +34,7 @@ fn line() -> CampaignLine {
         on_hand: Some("100".into()),
         list_price: "100.00".into(),
         live_price: None,
+        min_price: None,
         discount_pct: "20".into(),
         clearance_price: "80.00".into(),
         existing_discount_pct: None,

@@ -209,6 +209,10 @@ pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
         out.extend_from_slice(b",\"live_price\":");
         money_str(out, p);
     }
+    if let Some(p) = l.min_price {
+        out.extend_from_slice(b",\"min_price\":");
+        money_str(out, p);
+    }
     if let Some(row) = &l.export {
         out.extend_from_slice(b",\"export\":{");
         for (i, (k, v)) in row.0.iter().enumerate() {
@@ -303,6 +307,7 @@ mod tests {
             category_id: None,
             currency: None,
             live_price: None,
+            min_price: None,
             export: None,
         };
         let full = PlanLine {
@@ -339,6 +344,7 @@ mod tests {
             category_id: Some("c1".into()),
             currency: Some("EUR".into()),
             live_price: Some(d("17.5")),
+            min_price: Some(d("12.5")),
             export: Some(Box::new(crate::model::ExportRow(
                 [
                     ("handle", "a\"b"),
@@ -357,6 +363,7 @@ mod tests {
         partial.product_id = None;
         partial.currency = None;
         partial.live_price = None;
+        partial.min_price = None;
         partial.export = None;
         partial.last_sale = chrono::NaiveDate::from_ymd_opt(-5, 1, 1);
         partial.margin_after_pct = Some(d("1e-7"));
