@@ -370,3 +370,42 @@ fn exclusions_that_match_nothing_are_warned_and_tags_split_on_commas() {
         "{err}"
     );
 }
+
+/// Received dates take their column's day/month order like sale dates: a day-first date in the
+/// column (25/10/2026) decides how 05/11/2026 reads (5 November, 17 days before as-of: too
+/// new), and a dotted date is day first (11.01.2026 is 11 January).
+#[test]
+fn min_age_reads_received_dates_in_their_columns_order() {
+    let plan = plan_ok(&["fixtures/guards/received_day_first.csv", "--min-age", "30"]).plan();
+    assert_skipped(&plan, "D-DECIDES", "too_new");
+    assert_skipped(&plan, "D-AMBIG", "too_new");
+    assert!(
+        s(&line(&plan, "D-AMBIG")["why"]).contains("received 2026-11-05"),
+        "{}",
+        line(&plan, "D-AMBIG")["why"]
+    );
+    assert_eq!(line(&plan, "D-DOTTED")["status"], "planned");
+    // Nothing in the column decides 10/11/2026: the later reading (10 November, too new) with
+    // one warning naming the fix; --date-order mdy reads it 11 October (old enough).
+    let run = plan_ok(&["fixtures/guards/received_either_way.csv", "--min-age", "30"]);
+    assert_skipped(&run.plan(), "A-1", "too_new");
+    assert!(
+        run.stderr()
+            .contains("1 received date(s) read either way (nothing in the column decides"),
+        "{}",
+        run.stderr()
+    );
+    let run = plan_ok(&[
+        "fixtures/guards/received_either_way.csv",
+        "--min-age",
+        "30",
+        "--date-order",
+        "mdy",
+    ]);
+    assert_eq!(line(&run.plan(), "A-1")["status"], "planned");
+    assert!(
+        !run.stderr().contains("read either way"),
+        "{}",
+        run.stderr()
+    );
+}

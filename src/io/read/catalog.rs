@@ -133,6 +133,9 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
         keep_export: layout != Layout::Generic,
         read_received: opts.read_received,
+        received_order: super::dates::ColumnOrder::default(),
+        received_either_way: Vec::new(),
+        received_conflict: false,
         markdown_columns: header.has("compare_at_price") || header.has("sale_price"),
         pending: Vec::new(),
         percent_warned: Vec::new(),
@@ -174,6 +177,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
     }
     check_duplicates(&lines, &reader.table_where, &header)?;
     reader.pending_warning();
+    reader.settle_received(&mut lines, opts.date_order);
     if table.kind == super::table::Kind::Spreadsheet && !table.number_formats {
         reader.margin_fractions(&mut lines);
     }
@@ -343,6 +347,11 @@ struct RowReader<'a> {
     as_of: NaiveDate,
     /// Whether the received / created date is read (`--min-age`).
     read_received: bool,
+    /// The received column's day/month order, decided by its own values like a sales date
+    /// column; slashed dates that read either way wait for it: (row, date text).
+    received_order: super::dates::ColumnOrder,
+    received_either_way: Vec<(usize, super::dates::DateText)>,
+    received_conflict: bool,
     /// Whether lines keep their platform columns (`CatalogLine::export`).
     keep_export: bool,
     /// Whether a generic catalog has a markdown column at all (no per-row lookups without).
@@ -762,10 +771,12 @@ impl RowReader<'_> {
         line
     }
 
-    /// The received / created date (`--min-age`): read like the sale window dates; a slashed
-    /// date with two readings (`05/12/2026`) takes the later one, so the guard errs on the side
-    /// of not discounting, with a warning; an unreadable date is a warning and no date.
+    /// The received / created date (`--min-age`), read like a column of sale dates: year-first
+    /// and dotted or dashed day-first dates on their own; a slashed date with two readings
+    /// (`05/12/2026`) waits for the column's order (its other values, else `--date-order`),
+    /// settled in [`RowReader::settle_received`]. An unreadable date is a warning and no date.
     fn received_date(&mut self, raw: &RawRow) -> Option<NaiveDate> {
+        use super::dates::{DateOrder, DateText, read_date};
         if !self.read_received {
             return None;
         }
@@ -775,20 +786,21 @@ impl RowReader<'_> {
             Cell::Date(serial) => super::dates::from_excel_serial(*serial),
             other => {
                 let text = other.text().unwrap_or_default();
-                let first = markdown::window_date(&text).ok().flatten();
-                match (first, markdown::other_reading(&text)) {
-                    (Some(a), Some(b)) => {
-                        self.warn(
-                            raw,
-                            "received",
-                            format!(
-                                "\"{}\" could be {a} or {b}; the later is taken as the day received (--min-age)",
-                                shorten(&text)
-                            ),
-                        );
-                        Some(a.max(b))
+                let value = read_date(&text);
+                if self.received_order.observe(value, raw.row, &text).is_err() {
+                    self.received_conflict = true;
+                }
+                match value {
+                    DateText::Slashed { .. } if value.evidence().is_none() => {
+                        self.received_either_way.push((raw.row, value));
+                        // For now the later reading; settled once the column is read.
+                        [DateOrder::Dmy, DateOrder::Mdy]
+                            .iter()
+                            .filter_map(|o| value.date(*o))
+                            .max()
                     }
-                    (first, _) => first,
+                    DateText::Slashed { .. } => value.evidence().and_then(|o| value.date(o)),
+                    other => other.date(DateOrder::Dmy),
                 }
             }
         };
@@ -804,6 +816,50 @@ impl RowReader<'_> {
             );
         }
         parsed
+    }
+
+    /// The received dates that read either way, once the whole column is read: in the order
+    /// the column's other values decide, else `--date-order`, else the later reading (the guard
+    /// then errs on the side of not discounting) with one warning for the column.
+    fn settle_received(
+        &mut self,
+        lines: &mut [CatalogLine],
+        date_order: Option<super::dates::DateOrder>,
+    ) {
+        if self.received_either_way.is_empty() {
+            return;
+        }
+        let order = if self.received_conflict {
+            None
+        } else {
+            self.received_order.decided().or(date_order)
+        };
+        let either: HashMap<usize, super::dates::DateText> =
+            self.received_either_way.iter().copied().collect();
+        if let Some(order) = order {
+            for line in lines.iter_mut() {
+                if let Some(value) = either.get(&line.row) {
+                    line.received = value.date(order).or(line.received);
+                }
+            }
+            return;
+        }
+        let (row, _) = self.received_either_way[0];
+        let why = if self.received_conflict {
+            "the column has dates written both day first and month first"
+        } else {
+            "nothing in the column decides whether they are day or month first"
+        };
+        self.warnings.push(Warning {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row: Some(row),
+            column: self.header.header_of("received").map(str::to_string),
+            message: format!(
+                "{} received date(s) read either way ({why}); the later reading is taken, so --min-age errs on the side of not discounting: pass --date-order dmy or mdy",
+                self.received_either_way.len()
+            ),
+        });
     }
 
     /// Plausibility warnings on readable values.
