@@ -29,6 +29,14 @@ pub fn inert_csv(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn number_formats_with_their_decimals() {
+        assert_eq!(super::with_decimals("#,##0", 0, ""), "#,##0");
+        assert_eq!(super::with_decimals("#,##0", 1, ""), "#,##0.0");
+        assert_eq!(super::with_decimals("0", 2, "%"), "0.00%");
+        assert_eq!(super::with_decimals("0", 5, "%"), "0.00%");
+    }
+
+    #[test]
     fn formulas_become_text() {
         assert_eq!(super::inert_csv("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(super::inert_csv("+1+1"), "'+1+1");
@@ -226,5 +234,23 @@ mod save_tests {
             // would print on stderr when its own writes fail, had its writes swallowed.
             assert_eq!(*after.lock().unwrap(), 1, "room {room}");
         }
+    }
+}
+
+/// A date as an Excel date cell's value.
+pub fn excel_date(
+    d: chrono::NaiveDate,
+) -> Result<rust_xlsxwriter::ExcelDateTime, rust_xlsxwriter::XlsxError> {
+    use chrono::Datelike;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+/// A number format showing `decimals` decimals (at most 2): `with_decimals("#,##0", 1, "")` is
+/// `#,##0.0`, `with_decimals("0", 2, "%")` is `0.00%`. Columns get as many as their values
+/// have, so no value is shown rounded.
+pub fn with_decimals(base: &str, decimals: usize, suffix: &str) -> String {
+    match decimals.min(2) {
+        0 => format!("{base}{suffix}"),
+        n => format!("{base}.{}{suffix}", "0".repeat(n)),
     }
 }

@@ -246,11 +246,7 @@ fn build(summary: &Summary, charts: &[Chart], path: &Path) -> Result<(), XlsxErr
             let dec = |s: &str| s.parse::<f64>().ok();
             ws.text(r, 0, &c.name)?;
             for (col, d) in [(1, c.start), (2, c.end)] {
-                let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
-                    chrono::Datelike::year(&d) as u16,
-                    chrono::Datelike::month(&d) as u8,
-                    chrono::Datelike::day(&d) as u8,
-                )?;
+                let d = super::excel_date(d)?;
                 ws.write_datetime_with_format(r, col, &d, &date)?;
             }
             ws.write_number(r, 3, f64::from(c.revision))?;

@@ -75,17 +75,13 @@ const UNITS: [Unit; 19] = [
 
 /// The number format of a column, given the most decimals (0 to 2) its values have: no value
 /// is shown rounded.
-fn num_format(unit: Unit, decimals: usize) -> Option<&'static str> {
-    match (unit, decimals) {
-        (Unit::Pct, 0) => Some("0"),
-        (Unit::Pct, 1) => Some("0.0"),
-        (Unit::Pct, _) => Some("0.00"),
-        (Unit::Money, _) => Some("#,##0.00"),
-        (Unit::Units, 0) => Some("#,##0"),
-        (Unit::Units, 1) => Some("#,##0.0"),
-        (Unit::Units, _) => Some("#,##0.00"),
-        (Unit::Date, _) => Some("yyyy-mm-dd"),
-        (Unit::Text, _) => None,
+fn num_format(unit: Unit, decimals: usize) -> Option<String> {
+    match unit {
+        Unit::Pct => Some(super::with_decimals("0", decimals, "")),
+        Unit::Money => Some("#,##0.00".into()),
+        Unit::Units => Some(super::with_decimals("#,##0", decimals, "")),
+        Unit::Date => Some("yyyy-mm-dd".into()),
+        Unit::Text => None,
     }
 }
 
@@ -94,11 +90,6 @@ fn decimals_of(x: &str) -> usize {
     x.split_once('.')
         .map_or(0, |(_, f)| f.trim_end_matches('0').len())
         .min(2)
-}
-
-fn excel_date(d: chrono::NaiveDate) -> Result<rust_xlsxwriter::ExcelDateTime, XlsxError> {
-    use chrono::Datelike;
-    rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
 /// One line as cells, in COLUMNS order.
@@ -194,7 +185,7 @@ fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
     for (label, value) in &facts {
         ws.text_with_format(r, 0, *label, &bold)?;
         if let Ok(d) = value.parse::<chrono::NaiveDate>() {
-            ws.write_datetime_with_format(r, 1, excel_date(d)?, &date)?;
+            ws.write_datetime_with_format(r, 1, super::excel_date(d)?, &date)?;
         } else {
             match value.parse::<f64>() {
                 Ok(x) if label.ends_with('%') => ws.write_number_with_format(r, 1, x, &pct)?,
@@ -271,7 +262,7 @@ fn build(review: &Review, path: &Path) -> Result<(), XlsxError> {
             let is_action = col == 14;
             match cell {
                 Some(Val::Date(d)) => {
-                    ws.write_datetime_with_format(row, col, excel_date(d)?, &dates)?
+                    ws.write_datetime_with_format(row, col, super::excel_date(d)?, &dates)?
                 }
                 Some(Val::Num(x)) => match x.parse::<f64>() {
                     Ok(x) => ws.write_number(row, col, x)?,

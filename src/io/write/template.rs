@@ -92,10 +92,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         };
         most[i]
     };
-    let with_decimals = |base: &str, n: usize| match n {
-        0 => base.to_string(),
-        n => format!("{base}.{}", "0".repeat(n)),
-    };
+    let with_decimals = |base: &str, n: usize| super::with_decimals(base, n, "");
     let number_format = |col: Column| -> Option<String> {
         match col {
             Column::Price | Column::ClearancePrice => Some(money.clone()),

@@ -227,20 +227,12 @@ fn header_row(
 
 /// `#,##0`, `#,##0.0` or `#,##0.00`.
 fn units_format(decimals: u32) -> Format {
-    Format::new().set_num_format(match decimals {
-        0 => "#,##0",
-        1 => "#,##0.0",
-        _ => "#,##0.00",
-    })
+    Format::new().set_num_format(super::with_decimals("#,##0", decimals as usize, ""))
 }
 
 /// `0%`, `0.0%` or `0.00%`.
 fn pct_format(decimals: u32) -> Format {
-    Format::new().set_num_format(match decimals {
-        0 => "0%",
-        1 => "0.0%",
-        _ => "0.00%",
-    })
+    Format::new().set_num_format(super::with_decimals("0", decimals as usize, "%"))
 }
 
 /// A number in a column whose format was set by `header_row`.
@@ -438,11 +430,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     ws.text_with_format(r, 0, "As of", &bold)?;
     match chrono::NaiveDate::parse_from_str(&plan.as_of, "%Y-%m-%d") {
         Ok(d) => {
-            let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
-                chrono::Datelike::year(&d) as u16,
-                chrono::Datelike::month(&d) as u8,
-                chrono::Datelike::day(&d) as u8,
-            )?;
+            let d = super::excel_date(d)?;
             ws.write_datetime_with_format(r, 1, &d, &fm.date)?;
         }
         Err(_) => {
