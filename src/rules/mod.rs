@@ -2,6 +2,7 @@
 //! Every value is a `Decimal`, so rule boundaries are exact (3 sold for 10 on hand is 0.3).
 
 mod plan;
+pub mod budget;
 pub mod target;
 mod why;
 
