@@ -55,6 +55,8 @@ pub enum Reason {
     MinPrice,
     /// `--min-age`: the stock was received more recently than that.
     TooNew,
+    /// `--budget`: its projected markdown cost did not fit in what was left of the budget.
+    OverBudget,
 }
 
 impl Reason {
@@ -71,6 +73,7 @@ impl Reason {
             Reason::BelowMinDiscount => "below_min_discount",
             Reason::MinPrice => "min_price",
             Reason::TooNew => "too_new",
+            Reason::OverBudget => "over_budget",
             Reason::TargetMetWithoutDiscount => "target_met_without_discount",
         }
     }

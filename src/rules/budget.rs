@@ -6,6 +6,8 @@
 //! Pure: the caller works out each line's projected figures (the demand model at its planned
 //! depth) and applies the outcome.
 
+use super::why;
+use crate::model::{LineStatus, PlanLine, Reason};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -70,6 +72,90 @@ pub fn choose(mut candidates: Vec<Candidate>, budget: Decimal) -> Outcome {
         }
     }
     out
+}
+
+/// A planned line's projected figures at its planned depth: units (as shown, a tenth), the
+/// markdown per unit and in all (rounded to the currency's minor unit), and the capital freed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Projection {
+    pub units: Decimal,
+    pub off: Decimal,
+    pub markdown_cost: Decimal,
+    pub capital_freed: Decimal,
+}
+
+/// The projection of a planned line from its projected units at the planned depth (`None`
+/// for a line without a price or discount). `digits`: the currency's minor unit.
+pub fn projection(line: &PlanLine, units: f64, digits: u32) -> Option<Projection> {
+    let clearance = line.clearance_price?;
+    // The discount applies to the price paid today: the live markdown's price when one runs.
+    let base = line.live_price.or(line.price)?;
+    let units = Decimal::from_f64_retain(units.max(0.0))
+        .unwrap_or(Decimal::ZERO)
+        .round_dp(1);
+    let off = (base - clearance).max(Decimal::ZERO);
+    let markdown_cost = (units * off).round_dp(digits);
+    // Capital freed per unit: the line's capital (stock × cost, or × price without a cost)
+    // per unit on hand, as the ranking counts it.
+    let per_unit = match line.quantity {
+        Some(q) if q > Decimal::ZERO => line.capital / q,
+        _ => Decimal::ZERO,
+    };
+    Some(Projection {
+        units,
+        off,
+        markdown_cost,
+        capital_freed: units * per_unit,
+    })
+}
+
+/// Apply the budget to `lines` (planned lines among them): lines that do not fit become
+/// skipped `over_budget` lines with a why naming the budget. `tie[i]` orders lines of equal
+/// value (the input position); `projected[i]` is the planned line's projection (`None` for
+/// skipped lines and planned lines without one, which cost nothing). Returns the projected
+/// markdown cost of the lines kept.
+pub fn apply(
+    lines: &mut [PlanLine],
+    projected: &[Option<Projection>],
+    tie: &[u32],
+    budget: Decimal,
+) -> Decimal {
+    let candidates: Vec<Candidate> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.status == LineStatus::Planned)
+        .map(|(i, _)| {
+            let p = projected[i];
+            Candidate {
+                index: i,
+                markdown_cost: p.map_or(Decimal::ZERO, |p| p.markdown_cost),
+                capital_freed: p.map_or(Decimal::ZERO, |p| p.capital_freed),
+                tie: tie[i],
+            }
+        })
+        .collect();
+    let outcome = choose(candidates, budget);
+    for (i, left) in outcome.over {
+        let Some(p) = projected[i] else { continue };
+        let line = &mut lines[i];
+        let facts = why::Facts {
+            sold: line.sold.unwrap_or(Decimal::ZERO),
+            quantity: line.quantity,
+            velocity: line.velocity,
+            class: line.class,
+        };
+        let depth = line.discount_pct.unwrap_or(Decimal::ZERO);
+        line.why = why::over_budget(&facts, depth, p.units, p.off, p.markdown_cost, left, budget);
+        line.status = LineStatus::Skipped;
+        line.reason = Some(Reason::OverBudget);
+        line.discount_pct = None;
+        line.clearance_price = None;
+        line.margin_after_pct = None;
+        line.binding_limit = None;
+        line.projected_sellthrough_pct = None;
+        line.flags.retain(|f| f != "target_not_reached");
+    }
+    outcome.spent
 }
 
 #[cfg(test)]

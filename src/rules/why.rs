@@ -420,3 +420,26 @@ pub fn target_too_small(
         t.note()
     )
 }
+
+/// `--budget`: a slow line whose projected markdown cost did not fit in what was left.
+pub fn over_budget(
+    f: &Facts,
+    d: Decimal,
+    units: Decimal,
+    off: Decimal,
+    cost: Decimal,
+    left: Decimal,
+    budget: Decimal,
+) -> String {
+    use crate::model::num::money;
+    format!(
+        "{}: {} off would give away a projected {} in markdown ({} units × {} off), more than the {} left of the {} budget; not discounted (over budget).",
+        opening(f),
+        pct(d),
+        money(cost),
+        plain(units),
+        money(off),
+        money(left.max(Decimal::ZERO)),
+        money(budget)
+    )
+}
