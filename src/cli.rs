@@ -272,13 +272,14 @@ pub struct PlanArgs {
     /// Folder for plan.json, plan.csv, plan.xlsx and upload-template.xlsx (created when missing).
     #[arg(long, short, value_name = "DIR", default_value = "clearance-plan")]
     pub out: PathBuf,
-    /// Target mode: give each slow line the smallest discount projected to sell
-    /// --target-sellthrough of its stock by this date (YYYY-MM-DD, after --as-of; [target] exit).
+    /// The exit date (YYYY-MM-DD, after --as-of; [target] exit): the demand model projects
+    /// each planned line's sales by this date (plan.json's what_if). With
+    /// --target-sellthrough, target mode: each slow line gets the smallest discount projected
+    /// to sell that share of its stock by this date; alone, the tier plan's depths.
     #[arg(
         long,
         value_name = "DATE",
         value_parser = parse_as_of,
-        requires = "target_sellthrough",
         help_heading = "Target"
     )]
     pub exit: Option<NaiveDate>,
@@ -286,6 +287,11 @@ pub struct PlanArgs {
     /// [target] sellthrough_pct).
     #[arg(long, value_name = "PCT", requires = "exit", help_heading = "Target")]
     pub target_sellthrough: Option<Decimal>,
+    /// Project each planned line's sales at every depth (what-if) over the campaign's days
+    /// (as-of to as-of + 28, both included) without an exit date; with --exit, over the days
+    /// to the exit date. Needs --sales.
+    #[arg(long, help_heading = "Target")]
+    pub what_if: bool,
 
     #[command(flatten)]
     pub policy: PolicyArgs,

@@ -321,16 +321,21 @@ fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanC
     }
     let as_of = args.common.as_of.unwrap_or(today);
     policy.min_age = p.min_age.or(file.min_age_days).map(|d| (d, as_of));
-    policy.target = if with_target {
-        resolve_target(args, file.target.as_ref(), &fpath, as_of, window_days)?
-    } else {
-        None
-    };
-    if policy.target.is_some() && basis == Basis::Orders {
-        return Err(Error::Usage(
-            "target mode projects units: use --basis units (basis orders counts orders, which cannot be compared with the units of stock on hand)"
-                .into(),
-        ));
+    if with_target {
+        let (horizon, target) =
+            resolve_target(args, file.target.as_ref(), &fpath, as_of, window_days)?;
+        policy.horizon = horizon;
+        policy.target = target;
+    }
+    if policy.horizon.is_some() && basis == Basis::Orders {
+        let what = if policy.target.is_some() {
+            "target mode"
+        } else {
+            "the demand model (--exit, --what-if)"
+        };
+        return Err(Error::Usage(format!(
+            "{what} projects units: use --basis units (basis orders counts orders, which cannot be compared with the units of stock on hand)"
+        )));
     }
     Ok(PlanConfig {
         policy,
@@ -342,62 +347,84 @@ fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanC
     })
 }
 
-/// Target mode from the flags (both or neither, clap checks), else `[target]`; the exit date
-/// must come after the as-of date.
+/// The model's horizon and target mode. Each flag overrides its `[target]` key: `--exit` alone
+/// with a `[target]` table keeps the table's share. An exit date without a share runs the model
+/// over the days to it (what-if) with the tier plan's depths; `--what-if` without an exit date
+/// runs it over the campaign's days. The exit date must come after the as-of date.
 fn resolve_target(
     args: &PlanArgs,
     file: Option<&TargetConfig>,
     fpath: &Path,
     as_of: NaiveDate,
     window_days: u32,
-) -> Result<Option<crate::rules::Target>> {
-    let (exit, pct, exit_from, pct_from) = match (args.exit, args.target_sellthrough, file) {
-        (Some(exit), Some(pct), _) => (
-            exit,
-            pct,
-            "--exit".to_string(),
-            "--target-sellthrough".to_string(),
-        ),
-        (None, None, Some(t)) => {
-            let key = |k: &str| format!("{}: [target] {k}", fpath.display());
-            match (&t.exit, &t.sellthrough_pct) {
-                (None, None) => return Ok(None),
-                (Some(exit), Some(pct)) => {
-                    let exit = NaiveDate::parse_from_str(exit.trim(), "%Y-%m-%d").map_err(|_| {
-                        Error::Data(format!(
-                            "{} must be a date as YYYY-MM-DD (e.g. \"2027-01-31\"), got \"{exit}\"",
-                            key("exit")
-                        ))
-                    })?;
-                    let pct = pct.decimal("[target] sellthrough_pct", fpath)?;
-                    (exit, pct, key("exit"), key("sellthrough_pct"))
-                }
-                _ => {
-                    return Err(Error::Data(format!(
-                        "{}: [target] needs both exit and sellthrough_pct (e.g. exit = \"2027-01-31\" and sellthrough_pct = 80)",
-                        fpath.display()
-                    )));
-                }
+) -> Result<(Option<crate::rules::Horizon>, Option<crate::rules::Target>)> {
+    let key = |k: &str| format!("{}: [target] {k}", fpath.display());
+    let from_file = file.filter(|t| t.exit.is_some() || t.sellthrough_pct.is_some());
+    // The file's [target] must be whole, whether or not a flag overrides a key.
+    let file_pair = match from_file {
+        None => None,
+        Some(t) => match (&t.exit, &t.sellthrough_pct) {
+            (Some(exit), Some(pct)) => {
+                let exit = NaiveDate::parse_from_str(exit.trim(), "%Y-%m-%d").map_err(|_| {
+                    Error::Data(format!(
+                        "{} must be a date as YYYY-MM-DD (e.g. \"2027-01-31\"), got \"{exit}\"",
+                        key("exit")
+                    ))
+                })?;
+                let pct = pct.decimal("[target] sellthrough_pct", fpath)?;
+                Some((exit, pct))
             }
-        }
-        _ => return Ok(None),
+            _ => {
+                return Err(Error::Data(format!(
+                    "{}: [target] needs both exit and sellthrough_pct (e.g. exit = \"2027-01-31\" and sellthrough_pct = 80)",
+                    fpath.display()
+                )));
+            }
+        },
     };
-    let sellthrough_pct = pct_in(&pct_from, pct, Decimal::ZERO, Decimal::ONE_HUNDRED, false)?;
-    let days = (exit - as_of).num_days();
-    if days <= 0 {
-        return Err(Error::Usage(format!(
-            "{exit_from} {exit} is not after the as-of date {as_of}; give an exit date later than --as-of"
-        )));
-    }
-    Ok(Some(crate::rules::Target {
+    let (exit, exit_from) = match (args.exit, file_pair) {
+        (Some(exit), _) => (Some(exit), "--exit".to_string()),
+        (None, Some((exit, _))) => (Some(exit), key("exit")),
+        (None, None) => (None, String::new()),
+    };
+    let pct = match (args.target_sellthrough, file_pair) {
+        (Some(pct), _) => Some((pct, "--target-sellthrough".to_string())),
+        (None, Some((_, pct))) => Some((pct, key("sellthrough_pct"))),
+        (None, None) => None,
+    };
+    let target = match pct {
+        Some((pct, from)) => Some(crate::rules::Target {
+            sellthrough_pct: pct_in(&from, pct, Decimal::ZERO, Decimal::ONE_HUNDRED, false)?,
+        }),
+        None => None,
+    };
+    let end = match exit {
+        Some(exit) => {
+            if (exit - as_of).num_days() <= 0 {
+                return Err(Error::Usage(format!(
+                    "{exit_from} {exit} is not after the as-of date {as_of}; give an exit date later than --as-of"
+                )));
+            }
+            exit
+        }
+        None if args.what_if => {
+            as_of
+                + chrono::Duration::days(i64::from(
+                    crate::campaign::template::DEFAULT_CAMPAIGN_DAYS,
+                ))
+        }
+        None => return Ok((None, None)),
+    };
+    let horizon = crate::rules::Horizon {
         exit,
-        sellthrough_pct,
-        // From the as-of day to the exit day, both included: the discount starts on the as-of
+        end,
+        // From the as-of day to the last day, both included: the discount starts on the as-of
         // day (as a campaign starts on its start day) and runs through the exit day.
-        days: u32::try_from(days + 1).unwrap_or(u32::MAX),
+        days: u32::try_from((end - as_of).num_days() + 1).unwrap_or(u32::MAX),
         window_days,
         demand: crate::rules::target::Demand::default(),
-    }))
+    };
+    Ok((Some(horizon), target))
 }
 
 fn resolve_date_order(

@@ -86,9 +86,9 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             });
         }
         let window = Window::new(cfg.as_of, cfg.window_days);
-        // Target mode keeps the unit prices paid per line and day (the elasticity fit); the tier
-        // plan does not read them.
-        let mut totals = SalesTotals::with_prices(&lines, cfg.basis, cfg.policy.target.is_some());
+        // The demand model keeps the unit prices paid per line and day (the elasticity fit); the
+        // tier plan does not read them.
+        let mut totals = SalesTotals::with_prices(&lines, cfg.basis, cfg.policy.horizon.is_some());
         // Sales are read without the catalog's sheet choice: a sales file has its own first sheet.
         let sales_opts = ReadOptions {
             sheet: None,
@@ -116,9 +116,9 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         }
         // Stale exports (no sale of any file in the window) stop here; doubtful ones warn.
         warnings.extend(window_verdicts(&reads, window, WindowUse::Plan)?);
-        // Target mode divides the sold figures by the whole window: say when the sales do not
-        // cover it.
-        if cfg.policy.target.is_some()
+        // The demand model divides the sold figures by the whole window: say when the sales do
+        // not cover it.
+        if cfg.policy.horizon.is_some()
             && let Some(message) = crate::io::read::sales::late_start(&reads, window)
         {
             warnings.push(Warning {
@@ -308,35 +308,42 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             sha256: sha256_file(path)?,
         });
     }
-    // Target mode projects from the sold figures: with none, every projection would be 0.
-    if policy.target.is_some()
+    // The demand model projects from the sold figures: with none, every projection would be 0.
+    if policy.horizon.is_some()
         && !lines
             .iter()
             .any(|l| l.sold.is_some_and(|s| s > Decimal::ZERO))
     {
-        return Err(Error::Data(
-            "target mode needs sales: pass --sales FILE (no line sold anything in the window)"
-                .into(),
-        ));
+        let what = if policy.target.is_some() {
+            "target mode"
+        } else {
+            "the demand model (--exit, --what-if)"
+        };
+        return Err(Error::Data(format!(
+            "{what} needs sales: pass --sales FILE (no line sold anything in the window)"
+        )));
     }
-    // Target mode: the demand model's category rates and elasticities, from every line read.
-    let targeted: Option<rules::Policy> = policy.target.as_ref().map(|t| {
+    // The demand model's category rates and elasticities, from every line read.
+    let modelled: Option<rules::Policy> = policy.horizon.as_ref().map(|h| {
         let mut p = policy.clone();
-        p.target = Some(rules::Target {
-            demand: rules::target::demand(&lines, t.window_days, price_history.as_deref()),
-            ..t.clone()
+        p.horizon = Some(rules::Horizon {
+            demand: rules::target::demand(&lines, h.window_days, price_history.as_deref()),
+            ..h.clone()
         });
         p
     });
-    let policy = targeted.as_ref().unwrap_or(policy);
-    let forecast = policy.target.as_ref().map(forecast_record);
+    let policy = modelled.as_ref().unwrap_or(policy);
+    let forecast = policy
+        .horizon
+        .as_ref()
+        .map(|h| forecast_record(h, policy.target.as_ref()));
     let mut plan_lines = crate::Timings::time("build_lines", || {
         rules::build_lines(std::mem::take(&mut lines), policy, &existing)
     });
-    // The campaign: as-of to as-of + 28 days, or, in target mode, as-of to the exit date (both
-    // included), so the template's projections and the why look at the same horizon.
-    let campaign_end = match &policy.target {
-        Some(t) => t.exit,
+    // The campaign: as-of to as-of + 28 days, or, with an exit date, as-of to the exit date
+    // (both included), so the template's projections and the why look at the same horizon.
+    let campaign_end = match &policy.horizon {
+        Some(h) => h.end,
         None => cfg.as_of + chrono::Duration::days(i64::from(DEFAULT_CAMPAIGN_DAYS)),
     };
     // Projection over the campaign at the line's past pace.
@@ -398,15 +405,16 @@ fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
     v
 }
 
-/// plan.json's `forecast`: the target and the elasticity used per category.
-fn forecast_record(t: &rules::Target) -> Forecast {
+/// plan.json's `forecast`: the horizon, the target (in target mode) and the elasticity used per
+/// category.
+fn forecast_record(h: &rules::Horizon, t: Option<&rules::Target>) -> Forecast {
     // Four decimals: the default's interval is −3.96 to −0.04, not −0.040000000000000036.
     let r = |x: f64| (x * 1e4).round() / 1e4;
     Forecast {
-        exit: t.exit.to_string(),
-        target_sellthrough_pct: t.sellthrough_pct,
-        days: t.days,
-        elasticities: t
+        exit: h.exit.map(|e| e.to_string()),
+        target_sellthrough_pct: t.map(|t| t.sellthrough_pct),
+        days: h.days,
+        elasticities: h
             .demand
             .elasticities
             .iter()

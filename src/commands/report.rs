@@ -28,6 +28,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
         out: args.out.clone(),
         exit: None,
         target_sellthrough: None,
+        what_if: false,
         policy: args.policy.clone(),
         input: args.input.clone(),
         common: args.common.clone(),

@@ -416,7 +416,8 @@ pub struct Plan {
     pub generated_at: String,
     pub as_of: String,
     pub policy: PolicyRecord,
-    /// Target mode's settings and elasticities; absent without `--exit` / `[target]`.
+    /// The demand model's horizon, target (in target mode) and elasticities; absent without
+    /// `--exit` / `[target]` / `--what-if`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub forecast: Option<Forecast>,
     pub campaign: CampaignHeader,
@@ -430,15 +431,24 @@ pub struct Plan {
     pub lines: Vec<PlanLine>,
 }
 
-/// Target mode: sell a share of each slow line's stock by an exit date (docs/rules.md).
+/// The demand model's settings (docs/forecast.md): the horizon and, in target mode, the share of
+/// each slow line's stock to sell by the exit date (docs/rules.md).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Forecast {
-    /// The exit date, YYYY-MM-DD.
-    pub exit: String,
-    /// The share of the stock on hand each slow line should sell by the exit date.
-    #[serde(serialize_with = "ser_num", deserialize_with = "de_dec")]
-    pub target_sellthrough_pct: Decimal,
-    /// Days of selling projected: from the as-of date to the exit date, both included.
+    /// The exit date, YYYY-MM-DD; absent with `--what-if` alone (the campaign's days).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exit: Option<String>,
+    /// Target mode: the share of the stock on hand each slow line should sell by the exit date;
+    /// absent without a target.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    pub target_sellthrough_pct: Option<Decimal>,
+    /// Days of selling projected: from the as-of date to the exit date (else the campaign's
+    /// end), both included.
     pub days: u32,
     /// The price elasticity used per category (category order).
     pub elasticities: Vec<CategoryElasticity>,

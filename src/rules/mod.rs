@@ -7,7 +7,7 @@ pub mod target;
 mod why;
 
 pub use plan::{Unclassified, build_lines, nothing_classified, summarise};
-pub use target::Target;
+pub use target::{Horizon, Target};
 
 use crate::model::{BindingLimit, Class};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -60,8 +60,12 @@ pub struct Policy {
     /// `--from-campaign`: only the campaign's lines are planned (STOCK-M's "copy a promotion");
     /// the campaign's name is kept for the why of the others.
     pub only_lines: Option<(String, CampaignLines)>,
+    /// The demand model's horizon: set whenever the model runs (`--exit DATE`, with or without
+    /// a target, or `--what-if`); `None` for the tier plan, which never uses the model.
+    pub horizon: Option<Horizon>,
     /// Target mode (`--exit DATE --target-sellthrough PCT`): the wanted depth of a slow line is
-    /// the smallest step projected to reach the target instead of its tier.
+    /// the smallest step projected to reach the target instead of its tier. Only with a horizon
+    /// that has an exit date.
     pub target: Option<Target>,
     /// `--min-age DAYS`: lines received fewer days before the as-of date are skipped
     /// (`too_new`); the days and the as-of date.
@@ -133,6 +137,7 @@ impl Default for Policy {
             request: None,
             allow_below_floor: false,
             only_lines: None,
+            horizon: None,
             target: None,
             min_age: None,
         }

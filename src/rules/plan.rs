@@ -414,14 +414,15 @@ fn decide(
         limits(policy, wanted, is_request, ratio, existing).with_min_price(map, base, digits);
     // Target mode: the wanted depth is the smallest step projected to reach the target (or,
     // when none does, more than any limit allows, so the deepest allowed depth is planned).
-    let target = match &policy.target {
-        Some(t) if !is_request => Some((
+    let target = match (&policy.target, &policy.horizon) {
+        (Some(t), Some(h)) if !is_request => Some((
             t,
-            LineDemand::new(t, out.category.as_deref(), sold, quantity),
+            h,
+            LineDemand::new(h, out.category.as_deref(), sold, quantity).with_target(t),
         )),
         _ => None,
     };
-    let choice = target.as_ref().map(|(_, demand)| {
+    let choice = target.as_ref().map(|(_, _, demand)| {
         let max = floor_to_step(lim.allowed(), policy.step_pct).max(Decimal::ZERO);
         target::choose(demand, policy.min_discount_pct, max, policy.step_pct)
     });
@@ -469,13 +470,13 @@ fn decide(
         out.flags.push("target_not_reached".into());
     }
     let target_words = |at: Decimal| {
-        target.as_ref().map(|(t, demand)| {
+        target.as_ref().map(|(t, h, demand)| {
             let projected = target::shown_pct(demand.sellthrough_pct(at));
             (
                 one_decimal(projected),
                 why::TargetWords {
                     target: why::pct(t.sellthrough_pct),
-                    exit: t.exit.to_string(),
+                    exit: h.exit.unwrap_or(h.end).to_string(),
                     projected: Decimal::from_f64(projected.floor()).unwrap_or_default(),
                     needed: demand.needed_pct().and_then(Decimal::from_f64),
                     existing: existing.filter(|e| *e > Decimal::ZERO),

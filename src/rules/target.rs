@@ -3,6 +3,9 @@
 //! reach a share of its stock on hand, under the demand model of `crate::forecast`. The limits
 //! (cap, margin floor, stacking, step, minimum discount) are the tier rules' own.
 //!
+//! The model's horizon ([`Horizon`]) is separate from the target: it is set whenever the model
+//! runs (`--exit`, `--what-if`), the target only in target mode.
+//!
 //! Pure like the rest of `rules/`: the caller works out the days to the exit date.
 
 use crate::forecast::{
@@ -21,18 +24,31 @@ pub const NO_CATEGORY: &str = "(no category)";
 /// The deepest discount the "needs about" figure of a why names: the model's own limit.
 const MAX_NEEDED_PCT: f64 = 99.0;
 
-/// A checked target: sell `sellthrough_pct` of the stock on hand by `exit`.
+/// The demand model's horizon: the days it projects over, and what it knows per category. Set
+/// whenever the model runs (`--exit DATE`, with or without a target, or `--what-if`), reachable
+/// from the policy (`Policy::horizon`) so any rule can ask what a line would sell at a depth
+/// ([`LineDemand::units`]).
 #[derive(Debug, Clone)]
-pub struct Target {
-    pub exit: NaiveDate,
-    /// Above 0, at most 100.
-    pub sellthrough_pct: Decimal,
-    /// Days of selling from the as-of date to the exit date, both included.
+pub struct Horizon {
+    /// The exit date when one was given (`--exit` / `[target] exit`); `None` with `--what-if`
+    /// alone, which projects over the campaign's days.
+    pub exit: Option<NaiveDate>,
+    /// The last day projected: the exit date, else the campaign's end.
+    pub end: NaiveDate,
+    /// Days of selling from the as-of date to `end`, both included.
     pub days: u32,
     /// The sales window the sold figures cover (the base rate is sold / window days).
     pub window_days: u32,
     /// The category rates and elasticities; filled in by [`demand`] once the lines are read.
     pub demand: Demand,
+}
+
+/// A checked target: sell `sellthrough_pct` of the stock on hand by the horizon's exit date
+/// (target mode always has one).
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Above 0, at most 100.
+    pub sellthrough_pct: Decimal,
 }
 
 /// What the model knows per category, from the catalog's lines.
@@ -176,8 +192,8 @@ fn to_f64(d: Decimal) -> f64 {
     d.to_f64().filter(|f| f.is_finite()).unwrap_or(0.0)
 }
 
-/// One line under the model: its base rate, its category's elasticity, the days to the exit
-/// and the units the target asks for.
+/// One line under the model: its base rate, its category's elasticity, the days of the horizon
+/// and, in target mode, the units the target asks for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LineDemand {
     /// Units per day at today's price: `sold / window` shrunk toward the category's rate.
@@ -188,17 +204,23 @@ pub struct LineDemand {
     pub days: f64,
     /// Stock on hand (projections never sell more).
     pub quantity: f64,
-    /// `sellthrough_pct` of the stock on hand.
+    /// `sellthrough_pct` of the stock on hand (0 without a target).
     pub target_units: f64,
 }
 
 impl LineDemand {
-    pub fn new(target: &Target, category: Option<&str>, sold: Decimal, quantity: Decimal) -> Self {
+    /// A line over the horizon, without a target (see [`LineDemand::with_target`]).
+    pub fn new(
+        horizon: &Horizon,
+        category: Option<&str>,
+        sold: Decimal,
+        quantity: Decimal,
+    ) -> Self {
         let key = category_key(category);
-        let window = f64::from(target.window_days.max(1));
+        let window = f64::from(horizon.window_days.max(1));
         let sold = to_f64(sold).max(0.0);
         // A category of which no line counted (all with data issues) is the line's own prior.
-        let category_rate = target
+        let category_rate = horizon
             .demand
             .category_rates
             .get(&key)
@@ -208,14 +230,22 @@ impl LineDemand {
         LineDemand {
             rate: posterior_rate(sold, window, category_rate, PRIOR_DAYS),
             raw: sold / window,
-            elasticity: target.demand.elasticity(&key),
-            days: f64::from(target.days),
+            elasticity: horizon.demand.elasticity(&key),
+            days: f64::from(horizon.days),
             quantity,
-            target_units: quantity * to_f64(target.sellthrough_pct) / 100.0,
+            target_units: 0.0,
         }
     }
 
-    /// Units projected to sell by the exit date at `d` percent off, at most the stock on hand.
+    /// The same line with the units `target` asks for.
+    pub fn with_target(self, target: &Target) -> Self {
+        LineDemand {
+            target_units: self.quantity * to_f64(target.sellthrough_pct) / 100.0,
+            ..self
+        }
+    }
+
+    /// Units projected to sell over the horizon (by the exit date) at `d` percent off, at most the stock on hand.
     pub fn units(&self, d: Decimal) -> f64 {
         let units =
             forecast::projected_units(self.rate, to_f64(d) / 100.0, self.elasticity, self.days);

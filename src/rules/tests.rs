@@ -596,12 +596,16 @@ fn kitchen_lines() -> Vec<CatalogLine> {
 
 /// Sell `pct` of the stock by 2027-01-31 from 2026-11-30 (63 days, both included).
 fn with_target(mut policy: Policy, lines: &[CatalogLine], pct: &str) -> Policy {
-    policy.target = Some(Target {
-        exit: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
-        sellthrough_pct: d(pct),
+    let exit = chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
+    policy.horizon = Some(Horizon {
+        exit: Some(exit),
+        end: exit,
         days: 63,
         window_days: 90,
         demand: target::demand(lines, 90, None),
+    });
+    policy.target = Some(Target {
+        sellthrough_pct: d(pct),
     });
     policy
 }
@@ -624,11 +628,12 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     assert!(!l.flags.contains(&"target_not_reached".to_string()));
     // It reaches the target and one step less does not.
     let demand = target::LineDemand::new(
-        t,
+        policy.horizon.as_ref().unwrap(),
         l.category.as_deref(),
         l.sold.unwrap(),
         l.quantity.unwrap(),
-    );
+    )
+    .with_target(t);
     assert!(demand.reaches(d(depth)));
     assert!(!demand.reaches(d(depth) - Decimal::ONE));
     assert!(l.projected_sellthrough_pct.unwrap() >= d("10"));
@@ -756,7 +761,7 @@ proptest! {
             prop_assert!(dd <= max && dd <= policy.cap_pct && dd >= policy.min_discount_pct);
             let allowed = floor_allowance(&policy, cost_ratio(price, cost, None));
             prop_assert!(dd <= allowed, "{dd} > {allowed}");
-            let demand = target::LineDemand::new(t, Some("C"), Decimal::from(sold), Decimal::from(qty));
+            let demand = target::LineDemand::new(policy.horizon.as_ref().unwrap(), Some("C"), Decimal::from(sold), Decimal::from(qty)).with_target(t);
             if l.flags.contains(&"target_not_reached".to_string()) {
                 prop_assert_eq!(dd, max);
                 prop_assert!(!demand.reaches(dd));

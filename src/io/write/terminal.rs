@@ -75,7 +75,9 @@ pub fn render(plan: &Plan, width: Option<usize>) -> String {
             .collect();
         out.push_str(&format!("Skipped: {}\n", parts.join(", ")));
     }
-    if let Some(f) = &plan.forecast {
+    if let Some(f) = &plan.forecast
+        && let (Some(pct), Some(exit)) = (f.target_sellthrough_pct, f.exit.as_deref())
+    {
         let short = plan
             .lines
             .iter()
@@ -84,8 +86,8 @@ pub fn render(plan: &Plan, width: Option<usize>) -> String {
         if short > 0 {
             out.push_str(&format!(
                 "{short} line(s) cannot reach the {}% target by {} within their limits (flagged target_not_reached).\n",
-                plain(f.target_sellthrough_pct),
-                f.exit
+                plain(pct),
+                exit
             ));
         }
     }
