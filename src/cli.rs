@@ -292,6 +292,12 @@ pub struct PlanArgs {
     /// to the exit date. Needs --sales.
     #[arg(long, help_heading = "Target")]
     pub what_if: bool,
+    /// Cap the plan's projected markdown cost (price given away × projected units, in the
+    /// catalog's currency; budget in clearance.toml): lines freeing the most capital per unit of
+    /// markdown are kept first, the rest skipped as over_budget. Runs the demand model (to
+    /// --exit, else over the campaign's days); needs --sales.
+    #[arg(long, value_name = "AMOUNT", help_heading = "Target")]
+    pub budget: Option<Decimal>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,

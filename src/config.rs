@@ -53,6 +53,10 @@ struct FileConfig {
     exclude_tags: Option<Vec<String>>,
     exclude_vendors: Option<Vec<String>>,
     min_age_days: Option<u32>,
+    /// `plan --budget`: the most projected markdown cost the plan may give away.
+    budget: Option<Num>,
+    /// The demand model's settings (`plan --exit`, `--what-if`, `--budget`).
+    forecast: Option<ForecastConfig>,
     /// Campaign header defaults, read by `apply`.
     campaign: Option<CampaignConfig>,
     /// Customer segments that get coupons (also `[campaign] segments`).
@@ -71,6 +75,33 @@ struct TargetConfig {
     /// The exit date, `"2027-01-31"`.
     exit: Option<String>,
     sellthrough_pct: Option<Num>,
+}
+
+/// `[forecast]` in clearance.toml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ForecastConfig {
+    /// The price elasticity of a category whose own sales cannot tell (default -2.0).
+    elasticity: Option<Num>,
+}
+
+/// `[forecast] elasticity`: below 0 (a discount sells more) and not below -10 (the model's
+/// fitting bound); the model's default without the key.
+fn default_elasticity(forecast: Option<&ForecastConfig>, fpath: &Path) -> Result<f64> {
+    let Some(n) = forecast.and_then(|f| f.elasticity.as_ref()) else {
+        return Ok(crate::forecast::DEFAULT_ELASTICITY);
+    };
+    let key = format!("{}: [forecast] elasticity", fpath.display());
+    let v = n.decimal("[forecast] elasticity", fpath)?;
+    let ok = v < Decimal::ZERO && v >= Decimal::from(-10);
+    let f = rust_decimal::prelude::ToPrimitive::to_f64(&v).filter(|f| f.is_finite());
+    match f {
+        Some(f) if ok => Ok(f),
+        _ => Err(Error::Data(format!(
+            "{key} is {}; expected a negative number from -10 up to just below 0 (e.g. -2.0: 20% off sells 1.56 times as much)",
+            v.normalize()
+        ))),
+    }
 }
 
 /// `[review]` in clearance.toml; flags override it.
@@ -163,6 +194,17 @@ fn pct_in(name: &str, v: Decimal, lo: Decimal, hi: Decimal, lo_incl: bool) -> Re
             if lo_incl { "from" } else { "above" },
             lo.normalize(),
             hi.normalize()
+        )));
+    }
+    Ok(v)
+}
+
+/// A money amount that must not be negative (`--budget`).
+fn amount(name: &str, v: Decimal) -> Result<Decimal> {
+    if v < Decimal::ZERO {
+        return Err(Error::Usage(format!(
+            "{name} {} is negative; expected an amount of money from 0 up (e.g. 5000)",
+            v.normalize()
         )));
     }
     Ok(v)
@@ -322,8 +364,23 @@ fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanC
     let as_of = args.common.as_of.unwrap_or(today);
     policy.min_age = p.min_age.or(file.min_age_days).map(|d| (d, as_of));
     if with_target {
-        let (horizon, target) =
-            resolve_target(args, file.target.as_ref(), &fpath, as_of, window_days)?;
+        policy.budget = match (args.budget, &file.budget) {
+            (Some(b), _) => Some(amount("--budget", b)?),
+            (None, Some(n)) => Some(amount(
+                &format!("{}: budget", fpath.display()),
+                n.decimal("budget", &fpath)?,
+            )?),
+            (None, None) => None,
+        };
+        let (horizon, target) = resolve_target(
+            args,
+            file.target.as_ref(),
+            &fpath,
+            as_of,
+            window_days,
+            policy.budget.is_some(),
+            default_elasticity(file.forecast.as_ref(), &fpath)?,
+        )?;
         policy.horizon = horizon;
         policy.target = target;
     }
@@ -331,7 +388,7 @@ fn resolve(args: &PlanArgs, today: NaiveDate, with_target: bool) -> Result<PlanC
         let what = if policy.target.is_some() {
             "target mode"
         } else {
-            "the demand model (--exit, --what-if)"
+            "the demand model (--exit, --what-if, --budget)"
         };
         return Err(Error::Usage(format!(
             "{what} projects units: use --basis units (basis orders counts orders, which cannot be compared with the units of stock on hand)"
@@ -357,6 +414,8 @@ fn resolve_target(
     fpath: &Path,
     as_of: NaiveDate,
     window_days: u32,
+    budget: bool,
+    default_elasticity: f64,
 ) -> Result<(Option<crate::rules::Horizon>, Option<crate::rules::Target>)> {
     let key = |k: &str| format!("{}: [target] {k}", fpath.display());
     let from_file = file.filter(|t| t.exit.is_some() || t.sellthrough_pct.is_some());
@@ -407,7 +466,7 @@ fn resolve_target(
             }
             exit
         }
-        None if args.what_if => {
+        None if args.what_if || budget => {
             as_of
                 + chrono::Duration::days(i64::from(
                     crate::campaign::template::DEFAULT_CAMPAIGN_DAYS,
@@ -422,6 +481,7 @@ fn resolve_target(
         // day (as a campaign starts on its start day) and runs through the exit day.
         days: u32::try_from((end - as_of).num_days() + 1).unwrap_or(u32::MAX),
         window_days,
+        default_elasticity,
         demand: crate::rules::target::Demand::default(),
     };
     Ok((Some(horizon), target))

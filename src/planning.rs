@@ -288,6 +288,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         excluded_tags: sorted(policy.excluded_tags.iter().cloned()),
         excluded_vendors: sorted(policy.excluded_vendors.iter().cloned()),
         min_age_days: policy.min_age.map(|(d, _)| d),
+        budget: policy.budget,
         request: policy.request.as_ref().map(|r| Request {
             skus: r.skus.clone(),
             discount_pct: r.discount_pct,
@@ -317,7 +318,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         let what = if policy.target.is_some() {
             "target mode"
         } else {
-            "the demand model (--exit, --what-if)"
+            "the demand model (--exit, --what-if, --budget)"
         };
         return Err(Error::Data(format!(
             "{what} needs sales: pass --sales FILE (no line sold anything in the window)"
@@ -327,7 +328,12 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let modelled: Option<rules::Policy> = policy.horizon.as_ref().map(|h| {
         let mut p = policy.clone();
         p.horizon = Some(rules::Horizon {
-            demand: rules::target::demand(&lines, h.window_days, price_history.as_deref()),
+            demand: rules::target::demand(
+                &lines,
+                h.window_days,
+                price_history.as_deref(),
+                h.default_elasticity,
+            ),
             ..h.clone()
         });
         p
@@ -359,7 +365,16 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             _ => None,
         };
     }
-    let summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
+    let mut summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
+    if policy.budget.is_some() {
+        summary.projected_markdown_cost = Some(
+            plan_lines
+                .iter()
+                .filter(|l| l.status == crate::model::LineStatus::Planned)
+                .filter_map(|l| l.projected_markdown_cost)
+                .sum(),
+        );
+    }
     // No stock classified is not an all-clear: say why, before any other warning.
     if let Some(why) = rules::nothing_classified(&plan_lines) {
         warnings.insert(
@@ -414,6 +429,7 @@ fn forecast_record(h: &rules::Horizon, t: Option<&rules::Target>) -> Forecast {
         exit: h.exit.map(|e| e.to_string()),
         target_sellthrough_pct: t.map(|t| t.sellthrough_pct),
         days: h.days,
+        default_elasticity: h.default_elasticity,
         elasticities: h
             .demand
             .elasticities

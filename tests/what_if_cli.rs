@@ -86,7 +86,7 @@ fn the_model_needs_units_and_sales() {
         run.expect_code(2);
         assert!(
             run.stderr()
-                .contains("the demand model (--exit, --what-if) projects units"),
+                .contains("the demand model (--exit, --what-if, --budget) projects units"),
             "{}",
             run.stderr()
         );
@@ -96,7 +96,7 @@ fn the_model_needs_units_and_sales() {
         run.expect_code(65);
         assert!(
             run.stderr()
-                .contains("the demand model (--exit, --what-if) needs sales: pass --sales FILE"),
+                .contains("the demand model (--exit, --what-if, --budget) needs sales: pass --sales FILE"),
             "{}",
             run.stderr()
         );

@@ -29,6 +29,7 @@ pub fn run(args: &ReportArgs, out: &mut Output) -> Result<()> {
         exit: None,
         target_sellthrough: None,
         what_if: false,
+        budget: None,
         policy: args.policy.clone(),
         input: args.input.clone(),
         common: args.common.clone(),

@@ -87,6 +87,7 @@ impl Reason {
                 | Reason::BelowMinDiscount
                 | Reason::MinPrice
                 | Reason::Excluded
+                | Reason::OverBudget
         )
     }
 }
@@ -236,6 +237,16 @@ pub struct PlanLine {
         default
     )]
     pub projected_sellthrough_pct: Option<Decimal>,
+    /// `--budget` only: the markdown the line's planned discount gives away over the horizon
+    /// (projected units × (price today − clearance price)), in its currency's minor unit; also
+    /// on lines skipped as `over_budget`.
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub projected_markdown_cost: Option<Decimal>,
     /// The last day it sold, when dated sales files were given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub last_sale: Option<chrono::NaiveDate>,
@@ -334,6 +345,14 @@ pub struct PolicyRecord {
     /// `--min-age DAYS` (`min_age_days`): younger stock is skipped as `too_new`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub min_age_days: Option<u32>,
+    /// `--budget AMOUNT` (`budget`): the most projected markdown cost the plan gives away.
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub budget: Option<Decimal>,
     /// An explicit `--sku ... --discount N` request.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request: Option<Request>,
@@ -406,6 +425,15 @@ pub struct Summary {
         default
     )]
     pub planned_markdown_cost: Option<Decimal>,
+    /// `--budget` only: the projected markdown cost of the planned lines over the horizon (the
+    /// sum of their `projected_markdown_cost`), never above the budget.
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub projected_markdown_cost: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -450,6 +478,9 @@ pub struct Forecast {
     /// Days of selling projected: from the as-of date to the exit date (else the campaign's
     /// end), both included.
     pub days: u32,
+    /// The elasticity of a category whose own sales cannot tell, and the centre the learned
+    /// values are shrunk toward (`[forecast] elasticity`, default -2.0).
+    pub default_elasticity: f64,
     /// The price elasticity used per category (category order).
     pub elasticities: Vec<CategoryElasticity>,
 }

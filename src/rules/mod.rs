@@ -67,6 +67,9 @@ pub struct Policy {
     /// the smallest step projected to reach the target instead of its tier. Only with a horizon
     /// that has an exit date.
     pub target: Option<Target>,
+    /// `--budget AMOUNT`: the most projected markdown cost the plan may give away (only with a
+    /// horizon: the budget runs the model).
+    pub budget: Option<Decimal>,
     /// `--min-age DAYS`: lines received fewer days before the as-of date are skipped
     /// (`too_new`); the days and the as-of date.
     pub min_age: Option<(u32, chrono::NaiveDate)>,
@@ -139,6 +142,7 @@ impl Default for Policy {
             only_lines: None,
             horizon: None,
             target: None,
+            budget: None,
             min_age: None,
         }
     }

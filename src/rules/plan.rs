@@ -1,6 +1,7 @@
 //! From catalog lines to plan lines: skip reasons, classification, the discount decision and the
 //! ranking (SPEC rules 1-12).
 
+use super::budget;
 use super::target::{self, Choice, LineDemand};
 use super::why;
 use super::{
@@ -83,6 +84,9 @@ pub fn build_lines(
         }
         input_pos.extend((at..at + (out.len() - input_pos.len())).map(|i| i as u32));
     }
+    if let (Some(budget), Some(horizon)) = (policy.budget, &policy.horizon) {
+        apply_budget(&mut out, &input_pos, budget, horizon, policy);
+    }
     // Planned lines by rank (velocity, then capital, then sku, location and input position);
     // skipped lines by input position. The two numeric keys of a planned line sit next to its
     // index: most comparisons end there without touching the (large, scattered) lines.
@@ -114,6 +118,39 @@ pub fn build_lines(
     planned.extend(skipped);
     permute(&mut out, planned);
     out
+}
+
+/// `--budget`: each planned line's projected markdown cost at its planned depth under the
+/// model (kept on the line), then the lines that do not fit skipped as `over_budget`.
+fn apply_budget(
+    out: &mut [PlanLine],
+    input_pos: &[u32],
+    budget: Decimal,
+    horizon: &super::Horizon,
+    policy: &Policy,
+) {
+    let projected: Vec<Option<budget::Projection>> = out
+        .iter()
+        .map(|l| {
+            if l.status != LineStatus::Planned {
+                return None;
+            }
+            let demand = LineDemand::new(
+                horizon,
+                l.category.as_deref(),
+                l.sold.unwrap_or(Decimal::ZERO),
+                l.quantity.unwrap_or(Decimal::ZERO),
+            );
+            let units = demand.units(l.discount_pct.unwrap_or(Decimal::ZERO));
+            let digits =
+                minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
+            budget::projection(l, units, digits)
+        })
+        .collect();
+    for (line, p) in out.iter_mut().zip(&projected) {
+        line.projected_markdown_cost = p.map(|p| p.markdown_cost);
+    }
+    budget::apply(out, &projected, input_pos, budget);
 }
 
 /// Reorder `v` in place so that `v[i]` becomes the old `v[order[i]]`.
@@ -205,6 +242,7 @@ fn base_line(line: CatalogLine) -> PlanLine {
         last_sale: line.last_sale,
         stock_left_at_end: None,
         projected_sellthrough_pct: None,
+        projected_markdown_cost: None,
         flags: Vec::new(),
         reason: None,
         why: String::new(),
@@ -661,6 +699,7 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
         by_class,
         skipped_by_reason: by_reason,
         planned_markdown_cost: markdown,
+        projected_markdown_cost: None,
     }
 }
 

@@ -39,6 +39,9 @@ pub struct Horizon {
     pub days: u32,
     /// The sales window the sold figures cover (the base rate is sold / window days).
     pub window_days: u32,
+    /// The elasticity of a category whose sales cannot tell (`[forecast] elasticity`, else
+    /// `forecast::DEFAULT_ELASTICITY`), also the centre of the learned values' prior.
+    pub default_elasticity: f64,
     /// The category rates and elasticities; filled in by [`demand`] once the lines are read.
     pub demand: Demand,
 }
@@ -52,7 +55,7 @@ pub struct Target {
 }
 
 /// What the model knows per category, from the catalog's lines.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Demand {
     /// Units per day per line, the median of the category's lines' own rates: the prior of each
     /// base rate.
@@ -60,6 +63,19 @@ pub struct Demand {
     /// One per category, in category order (plan.json's `forecast.elasticities`).
     pub elasticities: Vec<Elasticity>,
     by_category: HashMap<String, f64>,
+    /// The elasticity of a category the sales cannot tell about (`[forecast] elasticity`).
+    default: f64,
+}
+
+impl Default for Demand {
+    fn default() -> Self {
+        Demand {
+            category_rates: HashMap::new(),
+            elasticities: Vec::new(),
+            by_category: HashMap::new(),
+            default: forecast::DEFAULT_ELASTICITY,
+        }
+    }
 }
 
 impl Demand {
@@ -68,7 +84,7 @@ impl Demand {
         self.by_category
             .get(category)
             .copied()
-            .unwrap_or(forecast::DEFAULT_ELASTICITY)
+            .unwrap_or(self.default)
     }
 }
 
@@ -91,6 +107,7 @@ pub fn demand(
     lines: &[CatalogLine],
     window_days: u32,
     prices: Option<&[Vec<PricePoint>]>,
+    default_elasticity: f64,
 ) -> Demand {
     let window = f64::from(window_days.max(1));
     let histories: Vec<SkuHistory> = lines
@@ -134,7 +151,11 @@ pub fn demand(
         }
         None => &histories,
     };
-    let elasticities = forecast::estimate_elasticities(for_fit, &ElasticitySettings::default());
+    let settings = ElasticitySettings {
+        default: default_elasticity,
+        ..ElasticitySettings::default()
+    };
+    let elasticities = forecast::estimate_elasticities(for_fit, &settings);
     let by_category = elasticities
         .iter()
         .map(|e| (e.category.clone(), e.value))
@@ -143,6 +164,7 @@ pub fn demand(
         category_rates,
         elasticities,
         by_category,
+        default: default_elasticity,
     }
 }
 
@@ -484,7 +506,7 @@ mod tests {
                 ..mk("E", "Shoes", "900")
             },
         ];
-        let demand = demand(&lines, 90, None);
+        let demand = demand(&lines, 90, None, forecast::DEFAULT_ELASTICITY);
         // The median of 0, 18 and 90 sold in 90 days.
         assert!((demand.category_rates["shoes"] - 0.2).abs() < 1e-12);
         assert!((demand.category_rates["hats"] - 0.1).abs() < 1e-12);

@@ -178,6 +178,10 @@ pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
         out.extend_from_slice(b",\"projected_sellthrough_pct\":");
         push_json_float(out, p);
     }
+    if let Some(c) = l.projected_markdown_cost {
+        out.extend_from_slice(b",\"projected_markdown_cost\":");
+        money_str(out, c);
+    }
     if let Some(d) = l.last_sale {
         out.extend_from_slice(b",\"last_sale\":");
         push_str(out, &d.to_string());
@@ -296,6 +300,7 @@ mod tests {
             projected_units_sold: None,
             stock_left_at_end: None,
             projected_sellthrough_pct: None,
+            projected_markdown_cost: None,
             last_sale: None,
             flags: Vec::new(),
             reason: None,
@@ -333,6 +338,7 @@ mod tests {
             projected_units_sold: Some(d("1234567890123456.7")),
             stock_left_at_end: Some(d("-0.0001")),
             projected_sellthrough_pct: Some(d("83.4")),
+            projected_markdown_cost: Some(d("52.5")),
             last_sale: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
             flags: vec!["stacked".into(), "no_cost_data".into()],
             reason: Some(Reason::MarginFloor),

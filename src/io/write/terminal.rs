@@ -91,6 +91,24 @@ pub fn render(plan: &Plan, width: Option<usize>) -> String {
             ));
         }
     }
+    if let (Some(budget), Some(spent)) = (plan.policy.budget, plan.summary.projected_markdown_cost)
+    {
+        let over = plan
+            .summary
+            .skipped_by_reason
+            .get("over_budget")
+            .copied()
+            .unwrap_or(0);
+        let over = match over {
+            0 => "every planned line fits".to_string(),
+            n => format!("{n} line(s) over budget, not discounted (skipped as over_budget)"),
+        };
+        out.push_str(&format!(
+            "Projected markdown cost {} of the {} budget; {over}.\n",
+            money(spent),
+            money(budget)
+        ));
+    }
     table + &fit::wrap(&out, width)
 }
 
