@@ -95,8 +95,9 @@ fn the_model_needs_units_and_sales() {
         let run = plan(&args);
         run.expect_code(65);
         assert!(
-            run.stderr()
-                .contains("the demand model (--exit, --what-if, --budget) needs sales: pass --sales FILE"),
+            run.stderr().contains(
+                "the demand model (--exit, --what-if, --budget) needs sales: pass --sales FILE"
+            ),
             "{}",
             run.stderr()
         );

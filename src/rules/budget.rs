@@ -8,7 +8,7 @@
 
 use super::why;
 use crate::model::{LineStatus, PlanLine, Reason};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
 
 /// One planned line as the budget sees it.
@@ -92,9 +92,10 @@ pub fn projection(line: &PlanLine, units: f64, digits: u32) -> Option<Projection
     let base = line.live_price.or(line.price)?;
     let units = Decimal::from_f64_retain(units.max(0.0))
         .unwrap_or(Decimal::ZERO)
-        .round_dp(1);
+        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
     let off = (base - clearance).max(Decimal::ZERO);
-    let markdown_cost = (units * off).round_dp(digits);
+    let markdown_cost =
+        (units * off).round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
     // Capital freed per unit: the line's capital (stock × cost, or × price without a cost)
     // per unit on hand, as the ranking counts it.
     let per_unit = match line.quantity {

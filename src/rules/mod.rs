@@ -1,8 +1,8 @@
 //! The pricing rules of SPEC section 3 as pure functions: no I/O, no clock, no environment.
 //! Every value is a `Decimal`, so rule boundaries are exact (3 sold for 10 on hand is 0.3).
 
-mod plan;
 pub mod budget;
+mod plan;
 pub mod target;
 mod why;
 

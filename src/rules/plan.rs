@@ -142,8 +142,7 @@ fn apply_budget(
                 l.quantity.unwrap_or(Decimal::ZERO),
             );
             let units = demand.units(l.discount_pct.unwrap_or(Decimal::ZERO));
-            let digits =
-                minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
+            let digits = minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
             budget::projection(l, units, digits)
         })
         .collect();

@@ -1,0 +1,294 @@
+//! The markdown budget (`plan --budget AMOUNT`, `budget` in clearance.toml) and the model's
+//! default elasticity (`[forecast] elasticity`) on fixtures/target_mode.
+
+mod common;
+
+use common::*;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const CATALOG: &str = "fixtures/target_mode/catalog.csv";
+const SALES: &str = "fixtures/target_mode/sales.csv";
+const AS_OF: &str = "2026-11-30";
+const EXIT: &str = "2027-01-31";
+
+fn budget_plan(extra: &[&str]) -> Run {
+    let mut args = vec![CATALOG, "--sales", SALES, "--as-of", AS_OF];
+    args.extend_from_slice(extra);
+    plan(&args)
+}
+
+fn dec(v: &Value) -> Decimal {
+    s(v).parse().expect("a decimal string")
+}
+
+/// Per planned sku of a plan with an unlimited budget: its projected markdown cost and its
+/// capital freed per unit of markdown (cost, or price without one, over the markdown per unit:
+/// the projected units cancel out).
+fn unlimited(extra: &[&str]) -> BTreeMap<String, (Decimal, Option<Decimal>)> {
+    let mut args = extra.to_vec();
+    args.extend_from_slice(&["--budget", "1000000"]);
+    let run = budget_plan(&args);
+    run.expect_code(0);
+    let plan = run.plan();
+    planned(&plan)
+        .into_iter()
+        .map(|l| {
+            let cost = dec(&l["projected_markdown_cost"]);
+            let off = dec(&l["price"]) - dec(&l["clearance_price"]);
+            let per_unit = if l["cost"].is_null() {
+                dec(&l["price"])
+            } else {
+                dec(&l["cost"])
+            };
+            let ratio = (off > Decimal::ZERO).then(|| per_unit / off);
+            (s(&l["sku"]).to_string(), (cost, ratio))
+        })
+        .collect()
+}
+
+#[test]
+fn the_projected_markdown_cost_stays_within_the_budget_and_the_worst_value_lines_go_first() {
+    let all = unlimited(&["--exit", EXIT]);
+    // Every slow line has a projected cost; the one that sold nothing in a silent category
+    // costs nothing.
+    assert_eq!(all.len(), 8, "{all:?}");
+    assert_eq!(all["A-DEAD"].0, Decimal::ZERO);
+    let total: Decimal = all.values().map(|(c, _)| *c).sum();
+    for budget in ["0", "10", "30", "50", "91.34", "91.35"] {
+        let run = budget_plan(&["--exit", EXIT, "--budget", budget]);
+        run.expect_code(0);
+        let plan = run.plan();
+        let budget: Decimal = budget.parse().expect("budget");
+        assert_eq!(dec(&plan["policy"]["budget"]), budget);
+        let spent = dec(&plan["summary"]["projected_markdown_cost"]);
+        assert!(spent <= budget, "spent {spent} over budget {budget}");
+        let kept: Vec<&Value> = planned(&plan);
+        let sum: Decimal = kept
+            .iter()
+            .map(|l| dec(&l["projected_markdown_cost"]))
+            .sum();
+        assert_eq!(sum, spent);
+        let over: Vec<&Value> = lines(&plan)
+            .iter()
+            .filter(|l| l["reason"] == "over_budget")
+            .collect();
+        assert_eq!(kept.len() + over.len(), all.len());
+        for l in &kept {
+            assert_eq!(dec(&l["projected_markdown_cost"]), all[s(&l["sku"])].0);
+        }
+        for o in &over {
+            let sku = s(&o["sku"]);
+            let (cost, ratio) = all[sku];
+            assert_eq!(dec(&o["projected_markdown_cost"]), cost);
+            assert!(o["discount_pct"].is_null() && o["clearance_price"].is_null());
+            // It did not fit in what was left even at the end.
+            assert!(cost > budget - spent, "{sku}: {cost} would fit");
+            // Any line kept although it frees less capital per unit of markdown costs less.
+            for k in &kept {
+                let (k_cost, k_ratio) = all[s(&k["sku"])];
+                if let (Some(kr), Some(or)) = (k_ratio, ratio)
+                    && kr < or
+                {
+                    assert!(k_cost < cost, "{} kept over {sku}", s(&k["sku"]));
+                }
+            }
+            let why = s(&o["why"]);
+            assert!(
+                why.contains(&format!("of the {} budget", money(budget)))
+                    && why.contains("not discounted (over budget)"),
+                "{why}"
+            );
+        }
+        if budget >= total {
+            assert!(over.is_empty());
+        }
+    }
+}
+
+fn money(d: Decimal) -> String {
+    format!("{:.2}", d)
+}
+
+#[test]
+fn a_budget_of_50_skips_the_three_lines_freeing_the_least_capital_per_markdown() {
+    let run = budget_plan(&["--exit", EXIT, "--budget", "50"]);
+    run.expect_code(0);
+    let plan = run.plan();
+    let over: Vec<&str> = lines(&plan)
+        .iter()
+        .filter(|l| l["reason"] == "over_budget")
+        .map(|l| s(&l["sku"]))
+        .collect();
+    // Capital freed per unit of markdown: K-FLOOR 7.5, K-MET and K-NOCOST 6.67, K-B 2.67,
+    // K-C 2.22, K-D and G-ZERO 1.6 (A-DEAD costs nothing). K-MET, K-NOCOST and K-B spend
+    // 45.20 of the 50.00 with K-FLOOR; K-C's 12.15 does not fit in the 4.80 left.
+    assert_eq!(over, vec!["K-C", "K-D", "G-ZERO"]);
+    assert_eq!(s(&plan["summary"]["projected_markdown_cost"]), "45.20");
+    assert_eq!(plan["summary"]["skipped_by_reason"]["over_budget"], 3);
+    let why = s(&line(&plan, "K-C")["why"]);
+    assert!(
+        why.starts_with("2 sold for 50 on hand (velocity 0.04, severely overstocked): 18% off")
+            && why.contains("more than the 4.80 left of the 50.00 budget"),
+        "{why}"
+    );
+    // The terminal says what the budget did; plan.csv carries the reason.
+    assert!(
+        run.stdout()
+            .contains("Projected markdown cost 45.20 of the 50.00 budget; 3 line(s) over budget"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.plan_csv()
+            .lines()
+            .any(|l| l.starts_with("K-C,") && l.contains("over_budget"))
+    );
+}
+
+#[test]
+fn a_tier_plan_with_a_budget_projects_over_the_campaign_and_keeps_its_depths() {
+    let tier = budget_plan(&[]);
+    tier.expect_code(0);
+    let tier = tier.plan();
+    let run = budget_plan(&["--budget", "30"]);
+    run.expect_code(0);
+    let plan = run.plan();
+    assert_eq!(plan["forecast"]["days"], 29);
+    assert!(plan["forecast"]["target_sellthrough_pct"].is_null());
+    let kept = planned(&plan);
+    assert!(!kept.is_empty());
+    assert!(dec(&plan["summary"]["projected_markdown_cost"]) <= Decimal::from(30));
+    for l in &kept {
+        let t = line(&tier, s(&l["sku"]));
+        assert_eq!(l["discount_pct"], t["discount_pct"]);
+        assert_eq!(l["clearance_price"], t["clearance_price"]);
+    }
+    assert!(
+        lines(&plan).iter().any(|l| l["reason"] == "over_budget"),
+        "a budget of 30 should leave some line out"
+    );
+    // Without --budget, no budget figure anywhere.
+    assert!(tier["policy"].get("budget").is_none());
+    assert!(tier["summary"].get("projected_markdown_cost").is_none());
+    assert!(
+        lines(&tier)
+            .iter()
+            .all(|l| l.get("projected_markdown_cost").is_none())
+    );
+}
+
+#[test]
+fn a_zero_budget_plans_only_what_costs_nothing() {
+    let run = budget_plan(&["--exit", EXIT, "--budget", "0"]);
+    run.expect_code(0);
+    let plan = run.plan();
+    let kept: Vec<&str> = planned(&plan).iter().map(|l| s(&l["sku"])).collect();
+    assert_eq!(kept, vec!["A-DEAD"]);
+    assert_eq!(s(&plan["summary"]["projected_markdown_cost"]), "0.00");
+}
+
+#[test]
+fn budget_from_clearance_toml_and_bad_budgets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(&config, "budget = 50\n").expect("write config");
+    let config = config.to_str().expect("utf-8 path");
+    let run = budget_plan(&["--exit", EXIT, "--config", config]);
+    run.expect_code(0);
+    let from_file = run.plan();
+    assert_eq!(s(&from_file["policy"]["budget"]), "50.00");
+    assert_eq!(from_file["summary"]["skipped_by_reason"]["over_budget"], 3);
+    // The flag wins over the file.
+    let run = budget_plan(&["--exit", EXIT, "--config", config, "--budget", "1000"]);
+    run.expect_code(0);
+    assert_eq!(s(&run.plan()["policy"]["budget"]), "1000.00");
+
+    let run = budget_plan(&["--budget=-5"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("--budget -5 is negative"),
+        "{}",
+        run.stderr()
+    );
+    std::fs::write(dir.path().join("bad.toml"), "budget = \"lots\"\n").expect("write");
+    let bad = dir.path().join("bad.toml");
+    let run = budget_plan(&["--config", bad.to_str().expect("utf-8")]);
+    run.expect_code(65);
+    assert!(
+        run.stderr().contains("budget must be a number"),
+        "{}",
+        run.stderr()
+    );
+    // The budget runs the model: it needs sales.
+    let run = plan(&[CATALOG, "--as-of", AS_OF, "--budget", "50"]);
+    run.expect_code(65);
+    assert!(
+        run.stderr().contains("needs sales: pass --sales FILE"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn the_default_elasticity_comes_from_clearance_toml() {
+    let base = budget_plan(&["--exit", EXIT, "--target-sellthrough", "80"]);
+    base.expect_code(0);
+    let base = base.plan();
+    assert_eq!(base["forecast"]["default_elasticity"], -2.0);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(&config, "[forecast]\nelasticity = -3.5\n").expect("write config");
+    let config = config.to_str().expect("utf-8 path");
+    let run = budget_plan(&[
+        "--exit",
+        EXIT,
+        "--target-sellthrough",
+        "80",
+        "--config",
+        config,
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    assert_eq!(plan["forecast"]["default_elasticity"], -3.5);
+    // These sales carry no price: every category uses the default, and a stronger response
+    // projects more units at the same depth.
+    for e in plan["forecast"]["elasticities"].as_array().expect("list") {
+        assert_eq!(e["value"], -3.5, "{e}");
+        assert_eq!(e["source"], "default");
+        assert!(s(&e["note"]).contains("-3.5"), "{e}");
+    }
+    // A stronger response projects more units at the same (tier) depths: every line's
+    // projected markdown cost is at least as high, and some higher.
+    let weak = unlimited(&["--exit", EXIT]);
+    let strong = unlimited(&["--exit", EXIT, "--config", config]);
+    assert_eq!(
+        weak.keys().collect::<Vec<_>>(),
+        strong.keys().collect::<Vec<_>>()
+    );
+    assert!(weak.iter().all(|(sku, (c, _))| strong[sku].0 >= *c));
+    assert!(weak.iter().any(|(sku, (c, _))| strong[sku].0 > *c));
+    // Out of range or not negative: refused with the key named.
+    for bad in ["0", "1.5", "-11"] {
+        std::fs::write(
+            dir.path().join("bad.toml"),
+            format!("[forecast]\nelasticity = {bad}\n"),
+        )
+        .expect("write");
+        let bad_path = dir.path().join("bad.toml");
+        let run = budget_plan(&[
+            "--exit",
+            EXIT,
+            "--config",
+            bad_path.to_str().expect("utf-8"),
+        ]);
+        run.expect_code(65);
+        assert!(
+            run.stderr().contains("[forecast] elasticity is")
+                && run.stderr().contains("expected a negative number"),
+            "{}",
+            run.stderr()
+        );
+    }
+}
