@@ -602,7 +602,8 @@ fn with_target(mut policy: Policy, lines: &[CatalogLine], pct: &str) -> Policy {
         end: exit,
         days: 63,
         window_days: 90,
-        demand: target::demand(lines, 90, None),
+        default_elasticity: crate::forecast::DEFAULT_ELASTICITY,
+        demand: target::demand(lines, 90, None, crate::forecast::DEFAULT_ELASTICITY),
     });
     policy.target = Some(Target {
         sellthrough_pct: d(pct),
