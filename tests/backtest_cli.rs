@@ -431,3 +431,30 @@ fn aggregated_sales_are_refused() {
         out.stderr
     );
 }
+
+#[test]
+fn a_warning_that_counts_one_window_says_which() {
+    // Target mode's sales (shoes SH-1..SH-6 and socks) against this catalog (shoes and coats):
+    // the socks' lines are not in the catalog, counted per window, each count naming its window.
+    let out = backtest(&[
+        "--sales",
+        "fixtures/target_mode/prices/sales.csv",
+        "--catalog",
+        CATALOG,
+        "--as-of",
+        "2026-11-30",
+        "--holdout-days",
+        "14",
+        "--window",
+        "70",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let unknown: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("for skus not in the catalog were ignored"))
+        .collect();
+    assert_eq!(unknown.len(), 2, "{}", out.stderr);
+    assert!(unknown[0].contains(": in the training window (2026-09-08 to 2026-11-16): "));
+    assert!(unknown[1].contains(": in the holdout (2026-11-17 to 2026-11-30): "));
+}

@@ -90,8 +90,30 @@ pub fn run(args: &BacktestArgs, out: &mut Output) -> Result<()> {
 
     let training_window = Window::new(split.training_end, split.training_days);
     let holdout_window = Window::new(split.holdout_end, split.holdout_days);
-    let training = read_window(args, &sales_opts, &lines, training_window, &mut warnings)?;
-    let holdout = read_window(args, &sales_opts, &lines, holdout_window, &mut warnings)?;
+    let training = read_window(args, &sales_opts, &lines, training_window)?;
+    let holdout = read_window(args, &sales_opts, &lines, holdout_window)?;
+    // A warning both reads give alike (a column, the date order) is said once; one that counts
+    // the window's lines (skus not in the catalog, unreadable prices) says which window.
+    for (read, other, name, window) in [
+        (&training, &holdout, "training window", training_window),
+        (&holdout, &training, "holdout", holdout_window),
+    ] {
+        for w in &read.warnings {
+            if other.warnings.contains(w) {
+                if !warnings.contains(w) {
+                    warnings.push(w.clone());
+                }
+            } else {
+                warnings.push(Warning {
+                    message: format!(
+                        "in the {name} ({} to {}): {}",
+                        window.start, window.end, w.message
+                    ),
+                    ..w.clone()
+                });
+            }
+        }
+    }
 
     let sold = |units: &[Decimal]| units.iter().filter(|u| **u > Decimal::ZERO).count();
     if sold(&training.units) == 0 {
@@ -266,21 +288,20 @@ fn sold_lines(
 }
 
 /// The sales added up over one window: per line, the units sold and the (day, price, units)
-/// entries.
+/// entries, and what the reader warned about.
 struct WindowSales {
     units: Vec<Decimal>,
     prices: Vec<Vec<PricePoint>>,
     reads: Vec<SalesRead>,
+    warnings: Vec<Warning>,
 }
 
-/// Read every sales file over `window`. Warnings the files give alike for every window (skus
-/// not in the catalog, unreadable values) are kept once.
+/// Read every sales file over `window`.
 fn read_window(
     args: &BacktestArgs,
     opts: &ReadOptions,
     lines: &[CatalogLine],
     window: Window,
-    warnings: &mut Vec<Warning>,
 ) -> Result<WindowSales> {
     let mut totals = SalesTotals::with_prices(lines, Basis::Units, true);
     let mut reads = Vec::with_capacity(args.sales.len());
@@ -303,11 +324,6 @@ fn read_window(
         }
         reads.push(read);
     }
-    for w in found {
-        if !warnings.contains(&w) {
-            warnings.push(w);
-        }
-    }
     let prices = totals
         .take_prices()
         .unwrap_or_else(|| vec![Vec::new(); lines.len()]);
@@ -320,6 +336,7 @@ fn read_window(
         units,
         prices,
         reads,
+        warnings: found,
     })
 }
 
