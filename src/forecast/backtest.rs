@@ -175,15 +175,22 @@ pub fn reference_price(days: &[Day]) -> Option<f64> {
 
 /// Units predicted over the holdout: per day, the model's response at the day's price against
 /// the reference (`response(rate, 1 − price / reference, e)`); a day without a price, or any
-/// day without a reference, at the base rate.
+/// day without a reference, at the base rate. Computed as `rate × Σ factors`, so a holdout
+/// all at the reference price gives exactly the baseline's `rate × days`.
 pub fn predict(rate: f64, e: f64, reference: Option<f64>, prices: &[Option<f64>]) -> f64 {
-    prices
+    let factors: f64 = prices
         .iter()
         .map(|price| match (reference, price) {
-            (Some(r), Some(p)) if r > 0.0 && *p > 0.0 => response(rate, 1.0 - p / r, e),
-            _ => response(rate, 0.0, e),
+            (Some(r), Some(p)) if r > 0.0 && *p > 0.0 => response(1.0, 1.0 - p / r, e),
+            _ => 1.0,
         })
-        .sum()
+        .sum();
+    let units = rate * factors;
+    if units.is_finite() {
+        units.max(0.0)
+    } else {
+        0.0
+    }
 }
 
 /// Fit the model on the training window and score it on the holdout. `skus` are the skus to
@@ -339,6 +346,13 @@ mod tests {
         assert_eq!(predict(1.0, -2.0, Some(10.0), &[Some(12.0)]), 1.0);
         assert_eq!(predict(1.0, -2.0, Some(10.0), &[None]), 1.0);
         assert_eq!(predict(1.0, -2.0, None, &[Some(8.0)]), 1.0);
+        // At the reference every day, exactly the baseline (no rounding from a sum of rates).
+        for rate in [0.1, 1.0 / 3.0, 2.71] {
+            assert_eq!(
+                predict(rate, -2.0, Some(10.0), &[Some(10.0); 28]),
+                rate * 28.0
+            );
+        }
     }
 
     /// A sku selling `units_per_day` every training day at `price`, then in the holdout at
