@@ -77,6 +77,18 @@ pub enum Command {
     /// earlier files are never touched. A campaign already approved is refused (exit 65).
     #[command(after_help = APPROVE_EXAMPLES)]
     Approve(ApproveArgs),
+    /// Check the demand model on your own sales: fit it on the days before a holdout, predict
+    /// each sku's units in the holdout at the prices actually paid, and compare with what sold.
+    ///
+    /// Prints the WMAPE (the units missed over the units sold) of the model beside a baseline
+    /// without price response, overall and per category, with each category's elasticity;
+    /// --format json prints the same for scripts. The holdout is the --holdout-days days
+    /// ending at --as-of; the model learns from the --window days before it. Writes no file.
+    #[command(
+        after_help = BACKTEST_EXAMPLES,
+        override_usage = "clearance backtest --sales <FILE> --as-of <DATE> --holdout-days <N>\n       [OPTIONS]"
+    )]
+    Backtest(BacktestArgs),
     /// Show which sheet, header row and column mapping would be used, and the first rows as
     /// parsed.
     ///
@@ -130,6 +142,10 @@ Examples:
 const APPROVE_EXAMPLES: &str = "\
 Examples:
   clearance approve campaigns/winter-clearance --by \"A. Buyer\"";
+
+const BACKTEST_EXAMPLES: &str = "\
+Examples:
+  clearance backtest --sales orders.csv --as-of 2026-06-30 --holdout-days 28";
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -388,6 +404,58 @@ pub struct CommonArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BacktestArgs {
+    /// Sales order lines with dates (sku, quantity, date) and, for the price response, the
+    /// unit price paid (unit_price, Lineitem price, UnitPrice); repeatable.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub sales: Vec<PathBuf>,
+    /// A catalog giving each sku its category. Default: the sales' own category column
+    /// (category, Product Category; or --map category=COLUMN).
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// The last day of the holdout, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of, required = true)]
+    pub as_of: NaiveDate,
+    /// How many days the holdout has, ending at --as-of (both included).
+    #[arg(
+        long,
+        value_name = "N",
+        required = true,
+        value_parser = clap::value_parser!(u32).range(1..=3660)
+    )]
+    pub holdout_days: u32,
+    /// The training window in days, ending the day before the holdout starts.
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 90,
+        value_parser = clap::value_parser!(u32).range(1..=3660)
+    )]
+    pub window: u32,
+    /// What goes to stdout.
+    #[arg(long, value_enum, default_value_t = BacktestFormat::Table)]
+    pub format: BacktestFormat,
+    /// Policy file, for its date_order. Default: clearance.toml in the current folder, if
+    /// present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No warnings on stderr (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `backtest --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BacktestFormat {
+    /// A table of the WMAPEs and elasticities per category.
+    Table,
+    /// The same as JSON (docs/forecast.md "Backtest").
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -290,6 +290,7 @@ pub fn print_run_warnings(
 pub fn run(cli: cli::Cli, out: &mut Output) -> Result<()> {
     let result = match &cli.command {
         cli::Command::Plan(args) => commands::plan::run(args, out),
+        cli::Command::Backtest(args) => commands::backtest::run(args, out),
         cli::Command::Inspect(args) => commands::inspect::run(args, out),
         cli::Command::Template(args) => commands::template::run(args, out),
         cli::Command::Validate(args) => commands::validate::run(args, out),

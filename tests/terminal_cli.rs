@@ -241,7 +241,7 @@ fn inspect_of_sales_fits_60_columns() {
 
 // ---------------------------------------------------------------- help
 
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "plan",
     "template",
     "validate",
@@ -249,6 +249,7 @@ const COMMANDS: [&str; 10] = [
     "report",
     "review",
     "approve",
+    "backtest",
     "inspect",
     "completions",
     "man",

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod approve;
+pub mod backtest;
 pub mod completions;
 pub mod inspect;
 pub mod man;

@@ -12,6 +12,7 @@
 //! floating point. A caller that turns a projection into money (units × a price) converts the
 //! units to `Decimal` first, so money itself is never `f64`.
 
+pub mod backtest;
 pub mod elasticity;
 pub mod rate;
 

@@ -171,7 +171,7 @@ pub fn demand(
 /// One line's days over the window from its (day, price, units) entries: each day's units, and
 /// the price that sold the most units that day; a day without a sale takes the last price seen
 /// (the days before the first sale, the first price). `None` without any priced sale.
-fn daily(points: &[PricePoint], window_days: u32) -> Option<Vec<forecast::Day>> {
+pub fn daily(points: &[PricePoint], window_days: u32) -> Option<Vec<forecast::Day>> {
     if points.is_empty() {
         return None;
     }

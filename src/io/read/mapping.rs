@@ -102,6 +102,9 @@ pub const SALES_FIELDS: &[FieldSpec] = fields![
     "customer" => ["customer", "customerid", "customeremail", "email", "client", "clientid",
                    "accountid"],
     "cancelled_at" => ["cancelledat"],
+    // The line's category, read only by `backtest` without a catalog (Superstore `Category`).
+    "category" => ["category", "productcategory", "lineitemcategory", "producttype",
+                   "categoria", "kategorie"],
     // The unit price paid on an order line (docs/forecast.md), read only in target mode for
     // the elasticity: Shopify `Lineitem price`, Online Retail `UnitPrice`, a generic
     // `unit_price` / `price paid`: names that say one unit. Not a plain `price` or `item price`

@@ -1461,6 +1461,64 @@ fn date_order_warning(
     }
 }
 
+/// One sku (or, in a file without skus, one name) a sales file sells, for a run without a
+/// catalog (`backtest`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoldSku {
+    /// The sku as the sales lines write it (trimmed); a line without a sku is keyed by its name.
+    pub sku: String,
+    /// The name, for a line keyed by its name (the reader finds such lines by name).
+    pub name: Option<String>,
+    /// The first non-empty category the file gives it, when it has a category column.
+    pub category: Option<String>,
+}
+
+/// A first pass over a sales file: every sku sold (else name), in the order first seen, with
+/// its first category, and the category column's header (`None`: no category column). Lines
+/// are taken whatever their date; the caller's catalog lines are built from them.
+pub fn sold_skus(
+    path: &Path,
+    opts: &ReadOptions,
+    maps: &[(String, String)],
+) -> Result<(Vec<SoldSku>, Option<String>)> {
+    let (mut table, header) = open_sales(path, opts, maps)?;
+    let (c_sku, c_name, c_category) = (
+        header.col("sku"),
+        header.col("name"),
+        header.col("category"),
+    );
+    let mut out: Vec<SoldSku> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    while let Some(raw) = table.next_row()? {
+        let sku = text(&raw.cells, c_sku).map(|s| s.trim().to_string());
+        let name = text(&raw.cells, c_name).map(|s| s.trim().to_string());
+        let (key, by_name) = match (sku.filter(|s| !s.is_empty()), name) {
+            (Some(sku), _) => (sku, None),
+            (None, Some(name)) if !name.is_empty() => (name.clone(), Some(name)),
+            _ => continue,
+        };
+        let category = text(&raw.cells, c_category)
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        match seen.get(&key) {
+            Some(&i) => {
+                if out[i].category.is_none() {
+                    out[i].category = category;
+                }
+            }
+            None => {
+                seen.insert(key.clone(), out.len());
+                out.push(SoldSku {
+                    sku: key,
+                    name: by_name,
+                    category,
+                });
+            }
+        }
+    }
+    Ok((out, header.header_of("category").map(str::to_string)))
+}
+
 /// What each customer bought in the window: skus, for the B2B quotes of `apply`.
 pub type Purchases = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
 
