@@ -19,9 +19,10 @@
 //! - The score ([`Score`]): WMAPE `Σ |actual − predicted| / Σ actual` over the skus, each sku's
 //!   units totalled over the whole holdout.
 
+pub use super::reference_price;
 use super::{
     DEFAULT_ELASTICITY, Day, Elasticity, ElasticitySettings, PRIOR_DAYS, Period, SkuHistory,
-    base_rates, estimate_elasticities, response, weekly_periods,
+    base_rates, base_rates_over, days_at_reference, estimate_elasticities, weekly_periods,
 };
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
@@ -155,37 +156,12 @@ pub struct Backtest {
     pub unpriced: usize,
 }
 
-/// The sku's regular price in training: the price it was at on the most training days (each
-/// day at the price that sold the most that day, a day without a sale at the last price seen);
-/// on a tie the higher price. Markdowns are short, so this is the regular price even where a
-/// markdown sold more units than the regular days did. `None` without a priced day.
-pub fn reference_price(days: &[Day]) -> Option<f64> {
-    let mut by_price: BTreeMap<u64, usize> = BTreeMap::new();
-    for d in days {
-        if let Some(p) = d.price.filter(|p| p.is_finite() && *p > 0.0) {
-            *by_price.entry(p.to_bits()).or_default() += 1;
-        }
-    }
-    by_price
-        .into_iter()
-        .map(|(bits, n)| (f64::from_bits(bits), n))
-        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
-        .map(|(price, _)| price)
-}
-
 /// Units predicted over the holdout: per day, the model's response at the day's price against
 /// the reference (`response(rate, 1 − price / reference, e)`); a day without a price, or any
 /// day without a reference, at the base rate. Computed as `rate × Σ factors`, so a holdout
 /// all at the reference price gives exactly the baseline's `rate × days`.
 pub fn predict(rate: f64, e: f64, reference: Option<f64>, prices: &[Option<f64>]) -> f64 {
-    let factors: f64 = prices
-        .iter()
-        .map(|price| match (reference, price) {
-            (Some(r), Some(p)) if r > 0.0 && *p > 0.0 => response(1.0, 1.0 - p / r, e),
-            _ => 1.0,
-        })
-        .sum();
-    let units = rate * factors;
+    let units = rate * days_at_reference(reference, e, prices.iter().copied());
     if units.is_finite() {
         units.max(0.0)
     } else {
@@ -210,7 +186,8 @@ pub fn run(split: Split, skus: &[SkuInput]) -> Backtest {
             }],
         })
         .collect();
-    let rates = base_rates(&plain, window, PRIOR_DAYS);
+    // The baseline's rates: the training units over the calendar days, prices ignored.
+    let plain_rates = base_rates(&plain, window, PRIOR_DAYS);
     // The fit's input, as target mode builds it: weekly periods cut where the price changed,
     // or the window as one unpriced period.
     let for_fit: Vec<SkuHistory> = skus
@@ -231,14 +208,32 @@ pub fn run(split: Split, skus: &[SkuInput]) -> Backtest {
             .find(|e| e.category == category)
             .map_or(DEFAULT_ELASTICITY, |e| e.value)
     };
+    // The model's rates: the training units over the days at the reference price the training
+    // window is worth (a markdown day counts as several regular days), as target mode does.
+    let references: Vec<Option<f64>> = skus
+        .iter()
+        .map(|s| s.training.as_deref().and_then(reference_price))
+        .collect();
+    let exposure: Vec<f64> = skus
+        .iter()
+        .zip(&references)
+        .map(|(s, reference)| match &s.training {
+            Some(days) => {
+                days_at_reference(*reference, e_of(&s.category), days.iter().map(|d| d.price))
+            }
+            None => window,
+        })
+        .collect();
+    let rates = base_rates_over(&plain, &exposure, PRIOR_DAYS);
     let holdout = split.holdout_days as usize;
     let mut unpriced = 0;
     let results: Vec<SkuResult> = skus
         .iter()
-        .zip(&rates)
-        .map(|(s, r)| {
+        .zip(rates.iter().zip(&plain_rates))
+        .zip(&references)
+        .map(|((s, (r, plain_rate)), reference)| {
             let e = e_of(&s.category);
-            let reference = s.training.as_deref().and_then(reference_price);
+            let reference = *reference;
             if reference.is_none() {
                 unpriced += 1;
             }
@@ -252,7 +247,7 @@ pub fn run(split: Split, skus: &[SkuInput]) -> Backtest {
                 reference,
                 actual: s.holdout_units.max(0.0),
                 model: predict(r.rate, e, reference, prices),
-                baseline: r.rate * f64::from(split.holdout_days),
+                baseline: plain_rate.rate * f64::from(split.holdout_days),
             }
         })
         .collect();

@@ -12,12 +12,14 @@
 //! floating point. A caller that turns a projection into money (units × a price) converts the
 //! units to `Decimal` first, so money itself is never `f64`.
 
+use std::collections::BTreeMap;
+
 pub mod backtest;
 pub mod elasticity;
 pub mod rate;
 
 pub use elasticity::{Elasticity, ElasticitySettings, Fit, Source, estimate_elasticities};
-pub use rate::{BaseRate, PRIOR_DAYS, base_rates, posterior_rate};
+pub use rate::{BaseRate, PRIOR_DAYS, base_rates, base_rates_over, posterior_rate};
 
 /// The elasticity used when a category's own sales cannot tell: a 1% lower price sells 2% more.
 /// Published averages sit around it (Tellis 1988: −1.76; Bijmolt, van Heerde and Pieters 2005:
@@ -108,6 +110,43 @@ pub fn response(rate: f64, d: f64, e: f64) -> f64 {
     };
     let out = rate * (1.0 - d).powf(e);
     if out.is_finite() { out.max(0.0) } else { 0.0 }
+}
+
+/// A sku's regular price over some days: the price it was at on the most days (each
+/// day at the price that sold the most that day, a day without a sale at the last price seen);
+/// on a tie the higher price. Markdowns are short, so this is the regular price even where a
+/// markdown sold more units than the regular days did. `None` without a priced day.
+pub fn reference_price(days: &[Day]) -> Option<f64> {
+    let mut by_price: BTreeMap<u64, usize> = BTreeMap::new();
+    for d in days {
+        if let Some(p) = d.price.filter(|p| p.is_finite() && *p > 0.0) {
+            *by_price.entry(p.to_bits()).or_default() += 1;
+        }
+    }
+    by_price
+        .into_iter()
+        .map(|(bits, n)| (f64::from_bits(bits), n))
+        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.total_cmp(&b.0)))
+        .map(|(price, _)| price)
+}
+
+/// How many days at the `reference` price a run of days is worth, for a line with elasticity
+/// `e`: each day counts `response(1, 1 − price / reference, e)`, i.e. `(price / reference)^e`
+/// for a price below the reference (a markdown day sells as several regular days), 1 at or
+/// above it (the model covers discounts only) and 1 for a day without a price or without a
+/// reference. A base rate is the units sold over these days rather than over the calendar
+/// days, so markdowns in the sales window do not pass for the regular price's pace.
+pub fn days_at_reference(
+    reference: Option<f64>,
+    e: f64,
+    prices: impl Iterator<Item = Option<f64>>,
+) -> f64 {
+    prices
+        .map(|price| match (reference, price) {
+            (Some(r), Some(p)) if r > 0.0 && p > 0.0 => response(1.0, 1.0 - p / r, e),
+            _ => 1.0,
+        })
+        .sum()
 }
 
 /// Units expected over `days` days at discount `d`: [`response`] × days (0 for days ≤ 0).

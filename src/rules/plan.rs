@@ -137,6 +137,7 @@ fn apply_budget(
             }
             let demand = LineDemand::new(
                 horizon,
+                (&l.sku, l.location.as_deref()),
                 l.category.as_deref(),
                 l.sold.unwrap_or(Decimal::ZERO),
                 l.quantity.unwrap_or(Decimal::ZERO),
@@ -455,7 +456,14 @@ fn decide(
         (Some(t), Some(h)) if !is_request => Some((
             t,
             h,
-            LineDemand::new(h, out.category.as_deref(), sold, quantity).with_target(t),
+            LineDemand::new(
+                h,
+                (&out.sku, out.location.as_deref()),
+                out.category.as_deref(),
+                sold,
+                quantity,
+            )
+            .with_target(t),
         )),
         _ => None,
     };

@@ -65,6 +65,9 @@ pub struct Demand {
     by_category: HashMap<String, f64>,
     /// The elasticity of a category the sales cannot tell about (`[forecast] elasticity`).
     default: f64,
+    /// Per sku and location, the days at its regular price its sales window is worth, for the
+    /// lines whose prices paid moved (the others: the window's days).
+    regular_days: HashMap<String, Vec<(Option<String>, f64)>>,
 }
 
 impl Default for Demand {
@@ -74,6 +77,7 @@ impl Default for Demand {
             elasticities: Vec::new(),
             by_category: HashMap::new(),
             default: forecast::DEFAULT_ELASTICITY,
+            regular_days: HashMap::new(),
         }
     }
 }
@@ -85,6 +89,16 @@ impl Demand {
             .get(category)
             .copied()
             .unwrap_or(self.default)
+    }
+
+    /// The days at its regular price a line's sales window is worth (`None`: the window's days,
+    /// its prices did not move or are unknown).
+    pub fn regular_days(&self, sku: &str, location: Option<&str>) -> Option<f64> {
+        self.regular_days
+            .get(sku)?
+            .iter()
+            .find(|(l, _)| l.as_deref() == location)
+            .map(|(_, d)| *d)
     }
 }
 
@@ -110,9 +124,11 @@ pub fn demand(
     default_elasticity: f64,
 ) -> Demand {
     let window = f64::from(window_days.max(1));
+    let usable =
+        |l: &CatalogLine| l.issue.is_none() && l.quantity.is_some_and(|q| q > Decimal::ZERO);
     let histories: Vec<SkuHistory> = lines
         .iter()
-        .filter(|l| l.issue.is_none() && l.quantity.is_some_and(|q| q > Decimal::ZERO))
+        .filter(|l| usable(l))
         .map(|l| SkuHistory {
             sku: l.sku.clone(),
             category: category_key(l.category.as_deref()),
@@ -123,17 +139,13 @@ pub fn demand(
             }],
         })
         .collect();
-    let category_rates = forecast::base_rates(&histories, window, PRIOR_DAYS)
-        .into_iter()
-        .map(|r| (r.category, r.category_rate))
-        .collect();
     let priced: Vec<SkuHistory>;
     let for_fit = match prices {
         Some(prices) => {
             priced = lines
                 .iter()
                 .zip(prices)
-                .filter(|(l, _)| l.issue.is_none() && l.quantity.is_some_and(|q| q > Decimal::ZERO))
+                .filter(|(l, _)| usable(l))
                 .map(|(l, points)| SkuHistory {
                     sku: l.sku.clone(),
                     category: category_key(l.category.as_deref()),
@@ -156,15 +168,53 @@ pub fn demand(
         ..ElasticitySettings::default()
     };
     let elasticities = forecast::estimate_elasticities(for_fit, &settings);
-    let by_category = elasticities
+    let by_category: HashMap<String, f64> = elasticities
         .iter()
         .map(|e| (e.category.clone(), e.value))
+        .collect();
+    // A line sold on markdown for part of the window sold faster than its regular price's pace:
+    // its window is worth fewer days at its regular price (the price of most of its days),
+    // each day counting `(price / regular)^e` (`forecast::days_at_reference`).
+    let mut regular_days: HashMap<String, Vec<(Option<String>, f64)>> = HashMap::new();
+    let mut days: Vec<f64> = vec![window; histories.len()];
+    if let Some(prices) = prices {
+        for (i, (l, points)) in lines
+            .iter()
+            .zip(prices)
+            .filter(|(l, _)| usable(l))
+            .enumerate()
+        {
+            let Some(line_days) = daily(points, window_days) else {
+                continue;
+            };
+            let e = by_category
+                .get(&category_key(l.category.as_deref()))
+                .copied()
+                .unwrap_or(default_elasticity);
+            let worth = forecast::days_at_reference(
+                forecast::reference_price(&line_days),
+                e,
+                line_days.iter().map(|d| d.price),
+            );
+            if worth.is_finite() && worth > 0.0 && (worth - window).abs() > 1e-9 {
+                days[i] = worth;
+                regular_days
+                    .entry(l.sku.clone())
+                    .or_default()
+                    .push((l.location.clone(), worth));
+            }
+        }
+    }
+    let category_rates = forecast::base_rates_over(&histories, &days, PRIOR_DAYS)
+        .into_iter()
+        .map(|r| (r.category, r.category_rate))
         .collect();
     Demand {
         category_rates,
         elasticities,
         by_category,
         default: default_elasticity,
+        regular_days,
     }
 }
 
@@ -234,12 +284,16 @@ impl LineDemand {
     /// A line over the horizon, without a target (see [`LineDemand::with_target`]).
     pub fn new(
         horizon: &Horizon,
+        line: (&str, Option<&str>),
         category: Option<&str>,
         sold: Decimal,
         quantity: Decimal,
     ) -> Self {
         let key = category_key(category);
-        let window = f64::from(horizon.window_days.max(1));
+        let window = horizon
+            .demand
+            .regular_days(line.0, line.1)
+            .unwrap_or(f64::from(horizon.window_days.max(1)));
         let sold = to_f64(sold).max(0.0);
         // A category of which no line counted (all with data issues) is the line's own prior.
         let category_rate = horizon
@@ -516,6 +570,56 @@ mod tests {
             assert_eq!(e.value, forecast::DEFAULT_ELASTICITY);
         }
         assert_eq!(demand.elasticity("unknown"), forecast::DEFAULT_ELASTICITY);
+    }
+
+    #[test]
+    fn markdown_days_count_as_more_than_one_regular_day() {
+        let p = |day: u32, price: &str, units: i64| PricePoint {
+            day,
+            price: price.parse().unwrap_or_default(),
+            units: Decimal::from(units),
+        };
+        let mk = |sku: &str, sold: i64| CatalogLine {
+            sku: sku.into(),
+            category: Some("Shoes".into()),
+            quantity: Some(d("100")),
+            sold: Some(Decimal::from(sold)),
+            price: Some(d("10")),
+            ..CatalogLine::default()
+        };
+        // A: 10 days, the first 6 at 10.00 (1 a day), the last 4 at 5.00 (4 a day): 22 sold.
+        // B: 10 days at 10.00, 1 a day. No category has enough price changes to learn: the
+        // default −2 prices A's markdown days at (5 / 10)^−2 = 4 regular days each.
+        let a: Vec<PricePoint> = (0..10)
+            .map(|day| {
+                if day < 6 {
+                    p(day, "10", 1)
+                } else {
+                    p(day, "5", 4)
+                }
+            })
+            .collect();
+        let b: Vec<PricePoint> = (0..10).map(|day| p(day, "10", 1)).collect();
+        let lines = vec![mk("A", 22), mk("B", 10)];
+        let demand = demand(&lines, 10, Some(&[a, b]), -2.0);
+        // A's window is worth 6 + 4 × 4 = 22 regular days: 1 a day at its regular price.
+        assert_eq!(demand.regular_days("A", None), Some(22.0));
+        assert_eq!(demand.regular_days("B", None), None);
+        // The category's median: A 22/22 = 1, B 10/10 = 1.
+        assert!((demand.category_rates["shoes"] - 1.0).abs() < 1e-12);
+        let horizon = Horizon {
+            exit: None,
+            end: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default(),
+            days: 30,
+            window_days: 10,
+            default_elasticity: -2.0,
+            demand,
+        };
+        let line_a = LineDemand::new(&horizon, ("A", None), Some("Shoes"), d("22"), d("100"));
+        // (1 × 30 + 22) / (30 + 22) = 1 a day, not (30 + 22) / 40 = 1.3 over calendar days.
+        assert!((line_a.rate - 1.0).abs() < 1e-12, "{line_a:?}");
+        assert!((line_a.raw - 1.0).abs() < 1e-12);
+        assert!((line_a.units(Decimal::ZERO) - 30.0).abs() < 1e-9);
     }
 
     #[test]

@@ -630,6 +630,7 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     // It reaches the target and one step less does not.
     let demand = target::LineDemand::new(
         policy.horizon.as_ref().unwrap(),
+        (&l.sku, l.location.as_deref()),
         l.category.as_deref(),
         l.sold.unwrap(),
         l.quantity.unwrap(),
@@ -762,7 +763,7 @@ proptest! {
             prop_assert!(dd <= max && dd <= policy.cap_pct && dd >= policy.min_discount_pct);
             let allowed = floor_allowance(&policy, cost_ratio(price, cost, None));
             prop_assert!(dd <= allowed, "{dd} > {allowed}");
-            let demand = target::LineDemand::new(policy.horizon.as_ref().unwrap(), Some("C"), Decimal::from(sold), Decimal::from(qty)).with_target(t);
+            let demand = target::LineDemand::new(policy.horizon.as_ref().unwrap(), (&l.sku, None), Some("C"), Decimal::from(sold), Decimal::from(qty)).with_target(t);
             if l.flags.contains(&"target_not_reached".to_string()) {
                 prop_assert_eq!(dd, max);
                 prop_assert!(!demand.reaches(dd));
