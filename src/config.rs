@@ -511,6 +511,13 @@ pub fn date_order(config: Option<&Path>, flag: Option<DateOrder>) -> Result<Opti
     resolve_date_order(&file, &config_file.unwrap_or_default(), flag)
 }
 
+/// `[forecast] elasticity` from a config file (or clearance.toml in the current folder), else
+/// the model's default (`backtest` checks the model `plan` runs).
+pub fn forecast_elasticity(config: Option<&Path>) -> Result<f64> {
+    let (file, config_file) = load_file(config)?;
+    default_elasticity(file.forecast.as_ref(), &config_file.unwrap_or_default())
+}
+
 /// The review settings: flags, else `[review]` in clearance.toml, else the defaults (7 quiet
 /// days, judged at 30 days, 50% success, 20% too timid, a ladder of every 10 points, the
 /// campaign's own cap and step).

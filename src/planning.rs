@@ -367,6 +367,28 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     }
     let mut summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
     if policy.budget.is_some() {
+        // Without a cost (or a margin) a line's capital freed is counted at its price, which
+        // ranks it ahead of lines with a cost: say how many.
+        let weighed: Vec<&crate::model::PlanLine> = plan_lines
+            .iter()
+            .filter(|l| l.projected_markdown_cost.is_some())
+            .collect();
+        let no_cost = weighed
+            .iter()
+            .filter(|l| l.cost.is_none() && l.margin_pct.is_none())
+            .count();
+        if no_cost > 0 {
+            warnings.push(Warning {
+                file: args.files.catalog.display().to_string(),
+                sheet: catalog.sheet.clone(),
+                row: None,
+                column: Some("cost".into()),
+                message: format!(
+                    "--budget: {no_cost} of the {} line(s) weighed against the budget have no cost or margin, so the capital their sales free is counted at their price, which puts them ahead of lines with a cost; give their cost to weigh them alike",
+                    weighed.len()
+                ),
+            });
+        }
         summary.projected_markdown_cost = Some(
             plan_lines
                 .iter()
@@ -429,7 +451,8 @@ fn forecast_record(h: &rules::Horizon, t: Option<&rules::Target>) -> Forecast {
         exit: h.exit.map(|e| e.to_string()),
         target_sellthrough_pct: t.map(|t| t.sellthrough_pct),
         days: h.days,
-        default_elasticity: h.default_elasticity,
+        default_elasticity: (h.default_elasticity != crate::forecast::DEFAULT_ELASTICITY)
+            .then_some(h.default_elasticity),
         elasticities: h
             .demand
             .elasticities

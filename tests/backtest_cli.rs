@@ -458,3 +458,15 @@ fn a_warning_that_counts_one_window_says_which() {
     assert!(unknown[0].contains(": in the training window (2026-09-08 to 2026-11-16): "));
     assert!(unknown[1].contains(": in the holdout (2026-11-17 to 2026-11-30): "));
 }
+
+#[test]
+fn the_default_elasticity_of_clearance_toml_is_the_one_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(&config, "[forecast]\nelasticity = -3.5\n").expect("write config");
+    let (v, _) = json(NOPRICE, &["--config", config.to_str().expect("utf-8")]);
+    for (name, c) in categories(&v) {
+        assert_eq!(num(&c["elasticity"]["value"]), -3.5, "{name}");
+        assert!(s(&c["elasticity"]["note"]).contains("-3.5"), "{name}");
+    }
+}

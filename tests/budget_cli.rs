@@ -236,7 +236,8 @@ fn the_default_elasticity_comes_from_clearance_toml() {
     let base = budget_plan(&["--exit", EXIT, "--target-sellthrough", "80"]);
     base.expect_code(0);
     let base = base.plan();
-    assert_eq!(base["forecast"]["default_elasticity"], -2.0);
+    // The model's own default is not written (plan files as before).
+    assert!(base["forecast"].get("default_elasticity").is_none());
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("clearance.toml");
     std::fs::write(&config, "[forecast]\nelasticity = -3.5\n").expect("write config");
@@ -291,4 +292,164 @@ fn the_default_elasticity_comes_from_clearance_toml() {
             run.stderr()
         );
     }
+}
+
+#[test]
+fn target_mode_lines_left_out_for_the_budget_keep_their_projection_and_flag() {
+    let run = budget_plan(&[
+        "--exit",
+        EXIT,
+        "--target-sellthrough",
+        "80",
+        "--budget",
+        "50",
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    let over: Vec<&Value> = lines(&plan)
+        .iter()
+        .filter(|l| l["reason"] == "over_budget")
+        .collect();
+    assert!(!over.is_empty());
+    for l in over {
+        // At today's price, as the other skipped lines of target mode.
+        assert!(l["projected_sellthrough_pct"].is_number(), "{l}");
+        assert!(num(&l["projected_sellthrough_pct"]) < 80.0);
+        assert!(flags(l).contains(&"target_not_reached".to_string()), "{l}");
+    }
+    // The line without a cost is counted at its price, and the run says so.
+    assert!(
+        run.stderr().contains(
+            "--budget: 1 of the 8 line(s) weighed against the budget have no cost or margin"
+        ),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn an_untracked_requested_line_is_projected_without_a_stock_limit() {
+    // U1 has no stock figure (a request plans it anyway); its projected units are not cut to 0,
+    // so it is not taken as free.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = dir.path().join("catalog.csv");
+    std::fs::write(
+        &catalog,
+        "sku,name,category,quantity,price,cost\nU1,Untracked,Misc,,20.00,8.00\nT1,Tracked,Misc,50,20.00,8.00\n",
+    )
+    .expect("write");
+    let sales = dir.path().join("sales.csv");
+    let mut text = String::from("order_id,date,sku,quantity\n");
+    for day in 1..=30 {
+        text.push_str(&format!("U-{day},2026-11-{day:02},U1,1\n"));
+    }
+    text.push_str("T-1,2026-11-10,T1,3\n");
+    std::fs::write(&sales, text).expect("write");
+    let run = plan(&[
+        catalog.to_str().expect("utf-8"),
+        "--sales",
+        sales.to_str().expect("utf-8"),
+        "--as-of",
+        AS_OF,
+        "--sku",
+        "U1,T1",
+        "--discount",
+        "20",
+        "--budget",
+        "1000",
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    let u1 = line(&plan, "U1");
+    assert_eq!(u1["status"], "planned", "{u1}");
+    // 30 sold in 90 days, shrunk toward its category (T1's 3): (0.033 × 30 + 30) / 120 = 0.26
+    // a day, × 1.5625 at 20% off × 29 days = 11.7 units at 4.00 off.
+    assert_eq!(s(&u1["projected_markdown_cost"]), "46.80", "{u1}");
+}
+
+#[test]
+fn huge_figures_saturate_instead_of_failing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = dir.path().join("catalog.csv");
+    std::fs::write(
+        &catalog,
+        "sku,name,category,quantity,price,cost\nH1,Huge,Misc,999999999999999,999999999999999.00,100\nS1,Small,Misc,50,20.00,8.00\n",
+    )
+    .expect("write");
+    let sales = dir.path().join("sales.csv");
+    std::fs::write(
+        &sales,
+        "order_id,date,sku,quantity\nH-1,2026-11-10,H1,30000000000000\nS-1,2026-11-10,S1,1\n",
+    )
+    .expect("write");
+    let run = plan(&[
+        catalog.to_str().expect("utf-8"),
+        "--sales",
+        sales.to_str().expect("utf-8"),
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2029-11-30",
+        "--budget",
+        "10",
+    ]);
+    run.expect_code(0);
+    let plan = run.plan();
+    assert_eq!(line(&plan, "H1")["reason"], "over_budget");
+    assert!(dec(&plan["summary"]["projected_markdown_cost"]) <= Decimal::from(10));
+}
+
+#[test]
+fn a_plan_to_an_exit_date_applies_as_a_campaign_to_that_date() {
+    let run = budget_plan(&["--exit", EXIT, "--budget", "50"]);
+    run.expect_code(0);
+    let dir = run.out_dir();
+    let apply = |extra: &[&str], out: &str| {
+        let mut cmd = bin();
+        cmd.arg("apply")
+            .arg(dir.join("upload-template.xlsx"))
+            .arg("--plan")
+            .arg(dir.join("plan.json"))
+            .arg("--out")
+            .arg(dir.join(out))
+            .args(["--as-of", AS_OF, "--quiet"])
+            .args(extra);
+        if !extra.contains(&"--start") {
+            cmd.args(["--start", AS_OF]);
+        }
+        cmd.output().expect("run apply")
+    };
+    let campaign_end = |out: &str| -> String {
+        let folder = std::fs::read_dir(dir.join(out))
+            .expect("campaigns")
+            .map(|e| e.expect("entry").path())
+            .find(|e| e.is_dir())
+            .expect("one campaign folder");
+        let json: Value = serde_json::from_slice(&read_bytes(&folder.join("campaign.json")))
+            .expect("campaign.json");
+        s(&json["end"]).to_string()
+    };
+    let done = apply(&[], "C1");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(campaign_end("C1"), EXIT);
+    // --end still decides.
+    let done = apply(&["--end", "2026-12-20"], "C2");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(campaign_end("C2"), "2026-12-20");
+    // A start after the exit date: refused, saying what to do.
+    let done = apply(&["--start", "2027-02-10"], "C3");
+    assert_eq!(done.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&done.stderr).contains("pass --end DATE"),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
 }

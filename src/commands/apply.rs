@@ -50,9 +50,24 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     }
 
     let start = args.start.unwrap_or(today);
-    let end = match args.end {
-        Some(end) => end,
-        None => {
+    // A plan made to an exit date (`plan --exit`) runs its campaign to that date unless --end or
+    // duration_days says otherwise: its projections (and a budget) cover those days.
+    let exit = plan
+        .forecast
+        .as_ref()
+        .and_then(|f| f.exit.as_deref())
+        .and_then(|e| chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").ok());
+    let end = match (args.end, exit) {
+        (Some(end), _) => end,
+        (None, Some(exit)) if cfg.duration_days.is_none() => {
+            if exit < start {
+                return Err(Error::Usage(format!(
+                    "the plan was made to the exit date {exit}, before the campaign's start {start}; pass --end DATE (or plan again with a later --exit)"
+                )));
+            }
+            exit
+        }
+        (None, _) => {
             let days = cfg.duration_days.unwrap_or(DEFAULT_CAMPAIGN_DAYS);
             start
                 .checked_add_days(chrono::Days::new(u64::from(days)))

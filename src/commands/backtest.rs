@@ -147,7 +147,11 @@ pub fn run(args: &BacktestArgs, out: &mut Output) -> Result<()> {
     }
 
     let skus = inputs(&lines, &split, &training, &holdout);
-    let result = backtest::run(split, &skus);
+    let settings = crate::forecast::ElasticitySettings {
+        default: crate::config::forecast_elasticity(args.config.as_deref())?,
+        ..crate::forecast::ElasticitySettings::default()
+    };
+    let result = backtest::run(split, &skus, &settings);
     if result.categories.len() == 1 && result.categories[0].category == NO_CATEGORY {
         // Said once, in the words of where the categories were looked for.
         if !warnings.iter().any(|w| w.message.contains(NO_CATEGORY)) {

@@ -21,8 +21,8 @@
 
 pub use super::reference_price;
 use super::{
-    DEFAULT_ELASTICITY, Day, Elasticity, ElasticitySettings, PRIOR_DAYS, Period, SkuHistory,
-    base_rates, base_rates_over, days_at_reference, estimate_elasticities, weekly_periods,
+    Day, Elasticity, ElasticitySettings, PRIOR_DAYS, Period, SkuHistory, base_rates,
+    base_rates_over, days_at_reference, estimate_elasticities, weekly_periods,
 };
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
@@ -172,7 +172,7 @@ pub fn predict(rate: f64, e: f64, reference: Option<f64>, prices: &[Option<f64>]
 /// Fit the model on the training window and score it on the holdout. `skus` are the skus to
 /// score (the caller's choice: those that sold in the training window or the holdout); the
 /// base rates' category medians and the elasticity fit are over them too.
-pub fn run(split: Split, skus: &[SkuInput]) -> Backtest {
+pub fn run(split: Split, skus: &[SkuInput], settings: &ElasticitySettings) -> Backtest {
     let window = f64::from(split.training_days.max(1));
     let plain: Vec<SkuHistory> = skus
         .iter()
@@ -201,12 +201,12 @@ pub fn run(split: Split, skus: &[SkuInput]) -> Backtest {
             None => h.clone(),
         })
         .collect();
-    let elasticities = estimate_elasticities(&for_fit, &ElasticitySettings::default());
+    let elasticities = estimate_elasticities(&for_fit, settings);
     let e_of = |category: &str| {
         elasticities
             .iter()
             .find(|e| e.category == category)
-            .map_or(DEFAULT_ELASTICITY, |e| e.value)
+            .map_or(settings.default, |e| e.value)
     };
     // The model's rates: the training units over the days at the reference price the training
     // window is worth (a markdown day counts as several regular days), as target mode does.
@@ -266,7 +266,7 @@ pub fn run(split: Split, skus: &[SkuInput]) -> Backtest {
                 .iter()
                 .find(|e| e.category == category)
                 .cloned()
-                .unwrap_or_else(|| default_elasticity(category)),
+                .unwrap_or_else(|| default_elasticity(category, settings)),
         })
         .collect();
     Backtest {
@@ -280,8 +280,8 @@ pub fn run(split: Split, skus: &[SkuInput]) -> Backtest {
 
 /// A category the fit did not report (it reports every category given; kept for safety): the
 /// default, with the model's own note.
-fn default_elasticity(category: &str) -> Elasticity {
-    super::elasticity::estimate_category(category, &[], &ElasticitySettings::default())
+fn default_elasticity(category: &str, settings: &ElasticitySettings) -> Elasticity {
+    super::elasticity::estimate_category(category, &[], settings)
 }
 
 #[cfg(test)]
@@ -376,7 +376,7 @@ mod tests {
             sku("A", 1.0, 10.0, 10.0, 9.0),
             sku("B", 2.0, 20.0, 20.0, 12.0),
         ];
-        let b = run(split, &skus);
+        let b = run(split, &skus, &ElasticitySettings::default());
         // Constant prices: the default elasticity, and the model's prediction is the baseline.
         assert_eq!(b.categories[0].elasticity.source, Source::Default);
         for r in &b.skus {
@@ -393,7 +393,7 @@ mod tests {
         let split = Split::new(ymd(2026, 6, 30), 7, 28).unwrap();
         // 20% off in the holdout; the sku sold more (1.5625 times, as e = -2 says).
         let skus = [sku("A", 1.0, 10.0, 8.0, 10.9375)];
-        let b = run(split, &skus);
+        let b = run(split, &skus, &ElasticitySettings::default());
         let r = &b.skus[0];
         assert_eq!(r.reference, Some(10.0));
         assert!(r.model > r.baseline, "{r:?}");
@@ -409,7 +409,11 @@ mod tests {
     #[test]
     fn nothing_sold_in_the_holdout_has_no_wmape() {
         let split = Split::new(ymd(2026, 6, 30), 7, 28).unwrap();
-        let b = run(split, &[sku("A", 1.0, 10.0, 10.0, 0.0)]);
+        let b = run(
+            split,
+            &[sku("A", 1.0, 10.0, 10.0, 0.0)],
+            &ElasticitySettings::default(),
+        );
         assert_eq!(b.overall.model_wmape(), None);
         assert_eq!(b.overall.baseline_wmape(), None);
     }
@@ -422,9 +426,12 @@ mod tests {
             holdout_prices: None,
             ..sku("A", 1.0, 10.0, 8.0, 10.0)
         };
-        let b = run(split, &[s]);
+        let b = run(split, &[s], &ElasticitySettings::default());
         assert_eq!(b.unpriced, 1);
         assert_eq!(b.skus[0].model, b.skus[0].baseline);
-        assert_eq!(b.categories[0].elasticity.value, DEFAULT_ELASTICITY);
+        assert_eq!(
+            b.categories[0].elasticity.value,
+            crate::forecast::DEFAULT_ELASTICITY
+        );
     }
 }

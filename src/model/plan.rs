@@ -478,9 +478,11 @@ pub struct Forecast {
     /// Days of selling projected: from the as-of date to the exit date (else the campaign's
     /// end), both included.
     pub days: u32,
-    /// The elasticity of a category whose own sales cannot tell, and the centre the learned
-    /// values are shrunk toward (`[forecast] elasticity`, default -2.0).
-    pub default_elasticity: f64,
+    /// `[forecast] elasticity` when it sets another value than the model's own default (-2.0):
+    /// the elasticity of a category whose own sales cannot tell, and the centre the learned
+    /// values are shrunk toward. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub default_elasticity: Option<f64>,
     /// The price elasticity used per category (category order).
     pub elasticities: Vec<CategoryElasticity>,
 }

@@ -16,8 +16,10 @@ use std::cmp::Ordering;
 pub struct Candidate {
     /// Where the line is in the caller's list (returned in [`Outcome`]).
     pub index: usize,
-    /// Projected units × (regular price − clearance price): what the discount gives away.
+    /// Projected units × the markdown per unit, exact: the order's denominator.
     pub markdown_cost: Decimal,
+    /// The same rounded up to the currency's minor unit: what the line takes from the budget.
+    pub charge: Decimal,
     /// Projected units × unit cost (× price without a cost): the capital the sales free.
     pub capital_freed: Decimal,
     /// Breaks ties in the order (the caller's input position): lower first.
@@ -44,13 +46,21 @@ fn order(a: &Candidate, b: &Candidate) -> Ordering {
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
         // a.cap / a.cost > b.cap / b.cost ⇔ a.cap × b.cost > b.cap × a.cost (both costs > 0):
-        // exact, no division; a product too large for a Decimal falls back to the quotients.
+        // exact, no division; a product too large for a Decimal falls back to the quotients
+        // (a quotient too large counts as the largest).
         (false, false) => match (
             a.capital_freed.checked_mul(b.markdown_cost),
             b.capital_freed.checked_mul(a.markdown_cost),
         ) {
             (Some(x), Some(y)) => y.cmp(&x),
-            _ => (b.capital_freed / b.markdown_cost).cmp(&(a.capital_freed / a.markdown_cost)),
+            _ => {
+                let q = |c: &Candidate| {
+                    c.capital_freed
+                        .checked_div(c.markdown_cost)
+                        .unwrap_or(Decimal::MAX)
+                };
+                q(b).cmp(&q(a))
+            }
         },
     };
     by_ratio.then(a.tie.cmp(&b.tie))
@@ -62,9 +72,10 @@ pub fn choose(mut candidates: Vec<Candidate>, budget: Decimal) -> Outcome {
     candidates.sort_by(order);
     let mut out = Outcome::default();
     for c in candidates {
-        let cost = c.markdown_cost.max(Decimal::ZERO);
+        let cost = c.charge.max(Decimal::ZERO);
         let left = budget - out.spent;
         if cost <= left {
+            // Never above the budget: no overflow.
             out.spent += cost;
             out.kept.push(c.index);
         } else {
@@ -75,17 +86,20 @@ pub fn choose(mut candidates: Vec<Candidate>, budget: Decimal) -> Outcome {
 }
 
 /// A planned line's projected figures at its planned depth: units (as shown, a tenth), the
-/// markdown per unit and in all (rounded to the currency's minor unit), and the capital freed.
+/// markdown per unit, the markdown cost (exact, and rounded up to the currency's minor unit as
+/// shown and charged) and the capital freed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Projection {
     pub units: Decimal,
     pub off: Decimal,
+    pub exact_cost: Decimal,
     pub markdown_cost: Decimal,
     pub capital_freed: Decimal,
 }
 
 /// The projection of a planned line from its projected units at the planned depth (`None`
-/// for a line without a price or discount). `digits`: the currency's minor unit.
+/// for a line without a price or discount). `digits`: the currency's minor unit. Figures too
+/// large for a Decimal saturate (a saturated cost never fits a budget).
 pub fn projection(line: &PlanLine, units: f64, digits: u32) -> Option<Projection> {
     let clearance = line.clearance_price?;
     // The discount applies to the price paid today: the live markdown's price when one runs.
@@ -93,34 +107,46 @@ pub fn projection(line: &PlanLine, units: f64, digits: u32) -> Option<Projection
     let units = Decimal::from_f64_retain(units.max(0.0))
         .unwrap_or(Decimal::ZERO)
         .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
-    let off = (base - clearance).max(Decimal::ZERO);
-    let markdown_cost =
-        (units * off).round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
+    let mut off = (base - clearance).max(Decimal::ZERO);
+    // A discount rule already running on the line (stacking) takes its share off the
+    // clearance price too: the customer pays clearance × (1 − existing).
+    if let Some(e) = line.existing_discount_pct.filter(|e| *e > Decimal::ZERO) {
+        off = sat_mul(
+            off,
+            (Decimal::ONE_HUNDRED - e).max(Decimal::ZERO) / Decimal::ONE_HUNDRED,
+        );
+    }
+    let exact_cost = sat_mul(units, off);
+    let markdown_cost = exact_cost.round_dp_with_strategy(digits, RoundingStrategy::AwayFromZero);
     // Capital freed per unit: the line's capital (stock × cost, or × price without a cost)
     // per unit on hand, as the ranking counts it.
     let per_unit = match line.quantity {
-        Some(q) if q > Decimal::ZERO => line.capital / q,
+        Some(q) if q > Decimal::ZERO => line.capital.checked_div(q).unwrap_or(Decimal::MAX),
         _ => Decimal::ZERO,
     };
     Some(Projection {
         units,
         off,
+        exact_cost,
         markdown_cost,
-        capital_freed: units * per_unit,
+        capital_freed: sat_mul(units, per_unit),
     })
+}
+
+fn sat_mul(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_mul(b).unwrap_or(Decimal::MAX)
 }
 
 /// Apply the budget to `lines` (planned lines among them): lines that do not fit become
 /// skipped `over_budget` lines with a why naming the budget. `tie[i]` orders lines of equal
 /// value (the input position); `projected[i]` is the planned line's projection (`None` for
-/// skipped lines and planned lines without one, which cost nothing). Returns the projected
-/// markdown cost of the lines kept.
+/// skipped lines and planned lines without one, which cost nothing). Returns the lines skipped.
 pub fn apply(
     lines: &mut [PlanLine],
     projected: &[Option<Projection>],
     tie: &[u32],
     budget: Decimal,
-) -> Decimal {
+) -> Vec<usize> {
     let candidates: Vec<Candidate> = lines
         .iter()
         .enumerate()
@@ -129,14 +155,17 @@ pub fn apply(
             let p = projected[i];
             Candidate {
                 index: i,
-                markdown_cost: p.map_or(Decimal::ZERO, |p| p.markdown_cost),
+                markdown_cost: p.map_or(Decimal::ZERO, |p| p.exact_cost),
+                charge: p.map_or(Decimal::ZERO, |p| p.markdown_cost),
                 capital_freed: p.map_or(Decimal::ZERO, |p| p.capital_freed),
                 tie: tie[i],
             }
         })
         .collect();
     let outcome = choose(candidates, budget);
+    let mut over = Vec::with_capacity(outcome.over.len());
     for (i, left) in outcome.over {
+        over.push(i);
         let Some(p) = projected[i] else { continue };
         let line = &mut lines[i];
         let facts = why::Facts {
@@ -154,9 +183,10 @@ pub fn apply(
         line.margin_after_pct = None;
         line.binding_limit = None;
         line.projected_sellthrough_pct = None;
-        line.flags.retain(|f| f != "target_not_reached");
+        line.flags
+            .retain(|f| f != "target_not_reached" && f != "below_floor_allowed");
     }
-    outcome.spent
+    over
 }
 
 #[cfg(test)]
@@ -169,6 +199,7 @@ mod tests {
         Candidate {
             index,
             markdown_cost: d(cost),
+            charge: d(cost),
             capital_freed: d(capital),
             tie: index as u32,
         }
@@ -225,6 +256,7 @@ mod tests {
                 .map(|(i, (cost, cap))| Candidate {
                     index: i,
                     markdown_cost: Decimal::new(i64::from(*cost), 2),
+                    charge: Decimal::new(i64::from(*cost), 2),
                     capital_freed: Decimal::new(i64::from(*cap), 2),
                     tie: i as u32,
                 })

@@ -135,12 +135,13 @@ fn apply_budget(
             if l.status != LineStatus::Planned {
                 return None;
             }
+            // An untracked line (a request) has no stock to stop its projection.
             let demand = LineDemand::new(
                 horizon,
                 (&l.sku, l.location.as_deref()),
                 l.category.as_deref(),
                 l.sold.unwrap_or(Decimal::ZERO),
-                l.quantity.unwrap_or(Decimal::ZERO),
+                l.quantity.unwrap_or(Decimal::MAX),
             );
             let units = demand.units(l.discount_pct.unwrap_or(Decimal::ZERO));
             let digits = minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
@@ -150,7 +151,28 @@ fn apply_budget(
     for (line, p) in out.iter_mut().zip(&projected) {
         line.projected_markdown_cost = p.map(|p| p.markdown_cost);
     }
-    budget::apply(out, &projected, input_pos, budget);
+    let over = budget::apply(out, &projected, input_pos, budget);
+    // Target mode: a line left out for the budget is a slow line at today's price, as the
+    // other skipped lines are: its projection at 0% and, when that falls short, the flag.
+    if let Some(t) = &policy.target {
+        for &i in &over {
+            let l = &mut out[i];
+            let demand = LineDemand::new(
+                horizon,
+                (&l.sku, l.location.as_deref()),
+                l.category.as_deref(),
+                l.sold.unwrap_or(Decimal::ZERO),
+                l.quantity.unwrap_or(Decimal::ZERO),
+            )
+            .with_target(t);
+            l.projected_sellthrough_pct = Some(one_decimal(target::shown_pct(
+                demand.sellthrough_pct(Decimal::ZERO),
+            )));
+            if !demand.reaches(Decimal::ZERO) {
+                l.flags.push("target_not_reached".into());
+            }
+        }
+    }
 }
 
 /// Reorder `v` in place so that `v[i]` becomes the old `v[order[i]]`.

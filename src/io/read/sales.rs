@@ -550,7 +550,7 @@ pub fn late_start(reads: &[SalesRead], window: Window) -> Option<String> {
     }
     let covered = ((window.end - oldest).num_days() + 1).clamp(0, days);
     Some(format!(
-        "the sales cover {covered} of the {days} days of the sales window (the oldest sale is {oldest}, the window starts {}); target mode projects per window day, so its projections may be too low: export the sales from {} or pass --window {covered}",
+        "the sales cover {covered} of the {days} days of the sales window (the oldest sale is {oldest}, the window starts {}); the demand model projects per window day, so its projections may be too low: export the sales from {} or pass --window {covered}",
         window.start, window.start
     ))
 }

@@ -194,6 +194,9 @@ fn limits_text(plan: &Plan) -> String {
         ("stacking", "by existing discounts (stacking)"),
         ("below_min_discount", "below the minimum discount"),
         ("excluded", "excluded"),
+        ("min_price", "by a minimum advertised price"),
+        ("too_new", "too new (--min-age)"),
+        ("over_budget", "over the markdown budget"),
         (
             "target_met_without_discount",
             "on track for the target without a discount",
