@@ -3,6 +3,7 @@
 
 mod plan;
 pub mod target;
+pub mod what_if;
 mod why;
 
 pub use plan::{Unclassified, build_lines, nothing_classified, summarise};

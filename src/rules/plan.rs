@@ -217,6 +217,7 @@ fn base_line(line: CatalogLine) -> PlanLine {
         live_price: line.live_price,
         min_price: line.min_price.filter(|m| *m > Decimal::ZERO),
         export: line.export,
+        model: None,
     }
 }
 
@@ -574,6 +575,20 @@ fn decide(
         out.flags.push("below_floor_allowed".into());
     }
     out.status = LineStatus::Planned;
+    // The demand model's view of the line, for its what-if by depth.
+    if let Some(h) = &policy.horizon {
+        let demand = match &target {
+            Some((_, _, demand)) => *demand,
+            None => LineDemand::new(h, out.category.as_deref(), sold, quantity),
+        };
+        out.model = Some(Box::new(crate::model::LineModel {
+            rate: demand.rate,
+            elasticity: demand.elasticity,
+            allowed,
+            cost: out.cost.or_else(|| ratio.map(|r| price * r)),
+            rule_existing: rule_existing.filter(|e| *e > Decimal::ZERO),
+        }));
+    }
     out.discount_pct = Some(d);
     out.binding_limit = Some(binding);
     out.why = match target_words(d) {

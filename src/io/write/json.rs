@@ -6,6 +6,7 @@ use super::atomic::io_err;
 use crate::error::{Error, Result};
 use crate::model::num::{push_json_float, push_json_num, push_money};
 use crate::model::{LineStatus, Plan, PlanLine};
+use crate::rules::what_if;
 use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::Path;
@@ -26,10 +27,16 @@ pub fn write_plan(plan: &Plan, w: &mut dyn Write, target: &Path) -> Result<()> {
     // Lines are printed by hand (the same bytes serde would write, see the tests), into a
     // buffer handed to the writer in large pieces.
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    let what_if = what_if::Context::of(plan);
+    let mut rows = Vec::new();
     for (i, line) in plan.lines.iter().enumerate() {
         crate::counters::line_written();
         buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        push_line(&mut buf, line);
+        push_fields(&mut buf, line);
+        if let (Some(cx), Some(m)) = (&what_if, &line.model) {
+            push_what_if(&mut buf, line, m, cx, &mut rows);
+        }
+        buf.push(b'}');
         if buf.len() >= CHUNK {
             w.write_all(&buf).map_err(&io)?;
             buf.clear();
@@ -109,6 +116,65 @@ fn name_str(out: &mut Vec<u8>, s: &'static str) {
 /// One line as a compact JSON object, field for field what `PlanLine`'s `Serialize` writes
 /// (the schema documented on `PlanLine`).
 pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
+    push_fields(out, l);
+    out.push(b'}');
+}
+
+/// A planned line's `what_if` (docs/forecast.md, "What-if"): its model's rate and elasticity,
+/// then one array per figure, one entry per depth of `forecast.what_if_depths` up to the line's
+/// maximum.
+fn push_what_if(
+    out: &mut Vec<u8>,
+    l: &PlanLine,
+    m: &crate::model::LineModel,
+    cx: &what_if::Context,
+    rows: &mut Vec<what_if::Row>,
+) {
+    what_if::rows(l, m, cx, rows);
+    out.extend_from_slice(b",\"what_if\":{\"rate\":");
+    push_f64(out, m.rate);
+    out.extend_from_slice(b",\"elasticity\":");
+    push_f64(out, m.elasticity);
+    let array = |out: &mut Vec<u8>, key: &[u8], f: &dyn Fn(&mut Vec<u8>, &what_if::Row)| {
+        out.extend_from_slice(key);
+        out.push(b'[');
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            f(out, r);
+        }
+        out.push(b']');
+    };
+    array(out, b",\"units\":", &|o, r| push_json_num(o, r.units));
+    array(out, b",\"revenue\":", &|o, r| money_str(o, r.revenue));
+    if m.cost.is_some() {
+        array(out, b",\"gross_margin\":", &|o, r| {
+            money_str(o, r.gross_margin.unwrap_or_default())
+        });
+    } else {
+        out.extend_from_slice(b",\"gross_margin\":null");
+    }
+    array(out, b",\"markdown_cost\":", &|o, r| {
+        money_str(o, r.markdown_cost)
+    });
+    array(out, b",\"stock_left\":", &|o, r| {
+        push_json_num(o, r.stock_left)
+    });
+    out.push(b'}');
+}
+
+/// A float as serde_json writes it (shortest round trip); `null` when not finite.
+fn push_f64(out: &mut Vec<u8>, x: f64) {
+    if x.is_finite() {
+        let _ = serde_json::to_writer(&mut *out, &x);
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Every field of a line, without the closing brace.
+fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     out.extend_from_slice(b"{\"sku\":");
     push_str(out, &l.sku);
     out.extend_from_slice(b",\"name\":");
@@ -225,7 +291,6 @@ pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
         }
         out.push(b'}');
     }
-    out.push(b'}');
 }
 
 /// The plan with an empty `lines` list, in the same field order.
@@ -309,6 +374,7 @@ mod tests {
             live_price: None,
             min_price: None,
             export: None,
+            model: None,
         };
         let full = PlanLine {
             sku: "=SKU \"1\"\\ \u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é 😀".into(),
@@ -355,6 +421,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             ))),
+            model: None,
         };
         for l in [&empty, &full] {
             assert_eq!(hand(l), serde_json::to_string(l).unwrap());
