@@ -275,3 +275,269 @@ fn the_horizon_sets_the_units() {
         num(&line(&short, "K-B")["what_if"]["rate"])
     );
 }
+
+// ------------------------------------------------------------------ the workbooks
+
+fn openpyxl() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("SKIPPED: python3 with openpyxl is not available");
+    }
+    ok
+}
+
+/// Run a python script on `args`; it asserts and prints what it checked.
+fn python(script: &str, args: &[&std::path::Path]) -> String {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn plan_xlsx_has_a_what_if_sheet_with_a_chart_only_when_the_model_runs() {
+    if !openpyxl() {
+        return;
+    }
+    let run = model_plan(&["--exit", "2027-01-31"]);
+    run.expect_code(0);
+    let script = r##"
+import sys, json, openpyxl
+plan = json.load(open(sys.argv[2]))
+depths = plan["forecast"]["what_if_depths"]
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames[-1] == "What-if", wb.sheetnames
+ws = wb["What-if"]
+note = ws["A1"].value
+planned = [l for l in plan["lines"] if l["status"] == "planned"]
+assert "plan.json" in note and f"of {len(planned)}" in note and "2027-01-31" in note, note
+h = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+for name in ["SKU", "Capital", "Depth", "Planned", "Projected units", "Sell-through", "Price", "Revenue", "Gross margin", "Markdown cost", "Stock left"]:
+    assert name in h, (name, h)
+assert ws.cell(5, h["Revenue"]).number_format == "#,##0.00"
+assert ws.cell(5, h["Depth"]).number_format.endswith("%")
+by_sku = {l["sku"]: l for l in planned}
+rows = 0
+seen = []
+for r in range(5, ws.max_row + 1):
+    sku = ws.cell(r, h["SKU"]).value
+    if sku is None:
+        continue
+    l = by_sku[sku]
+    if sku not in seen:
+        seen.append(sku)
+        i = 0
+    w = l["what_if"]
+    depth = ws.cell(r, h["Depth"]).value
+    assert abs(depth * 100 - depths[i]) < 1e-9, (sku, depth, depths[i])
+    assert abs(ws.cell(r, h["Projected units"]).value - w["units"][i]) < 1e-9
+    assert abs(ws.cell(r, h["Revenue"]).value - float(w["revenue"][i])) < 1e-9
+    assert abs(ws.cell(r, h["Markdown cost"]).value - float(w["markdown_cost"][i])) < 1e-9
+    assert abs(ws.cell(r, h["Stock left"]).value - w["stock_left"][i]) < 1e-9
+    assert abs(ws.cell(r, h["Sell-through"]).value - w["units"][i] / l["quantity"]) < 1e-9
+    assert (ws.cell(r, h["Planned"]).value == "planned") == (depths[i] == l["discount_pct"])
+    i += 1
+    rows += 1
+# Every planned line (fewer than 50 here), most capital first, each with all its depths.
+assert len(seen) == len(planned), (seen, len(planned))
+assert rows == sum(len(l["what_if"]["units"]) for l in planned)
+caps = [ws.cell(r, h["Capital"]).value for r in range(5, ws.max_row + 1) if ws.cell(r, h["Depth"]).value == 0]
+assert caps == sorted(caps, reverse=True), caps
+charts = ws._charts
+assert len(charts) == 1, charts
+print("ok", rows, len(charts[0].series))
+"##;
+    let out = python(script, &[&run.file("plan.xlsx"), &run.file("plan.json")]);
+    assert!(out.starts_with("ok"), "{out}");
+    // The chart draws up to 10 lines.
+    let series: usize = out.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!((1..=10).contains(&series), "{out}");
+    // Without the model, no such sheet.
+    let tier = model_plan(&[]);
+    let out = python(
+        "import sys, openpyxl\nprint(openpyxl.load_workbook(sys.argv[1]).sheetnames)",
+        &[&tier.file("plan.xlsx")],
+    );
+    assert!(!out.contains("What-if"), "{out}");
+}
+
+/// The template's model columns: saved with plan.json's what-if at the planned depth; after a
+/// person edits a Discount % and LibreOffice recalculates, they show the model at the new
+/// depth; blank for a row set to N; and validate still takes the file.
+#[test]
+fn template_projection_follows_the_discount_after_recalculation() {
+    if !openpyxl() {
+        return;
+    }
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: LibreOffice (soffice) is not available");
+        return;
+    }
+    let run = model_plan(&["--exit", "2027-01-31"]);
+    run.expect_code(0);
+    let tmp = tempfile::tempdir().unwrap();
+    let edited = tmp.path().join("edited.xlsx");
+    // The saved values first (no recalculation), then an edit: row 2's discount set to 5 (or
+    // 6 when it was planned at 5), row 3 set to N.
+    let script = r##"
+import sys, json, openpyxl
+plan = json.load(open(sys.argv[3]))
+depths = plan["forecast"]["what_if_depths"]
+by_sku = {l["sku"]: l for l in plan["lines"] if l["status"] == "planned"}
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+ws = wb["Template"]
+h = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
+sold, left = "Projected sold by 2027-01-31", "Stock left at 2027-01-31"
+for name in ["Rate/day", "Elasticity", sold, left]:
+    assert name in h, (name, list(h))
+n = 0
+for r in range(2, ws.max_row + 1):
+    sku = ws.cell(r, h["SKU"]).value
+    if sku not in by_sku:
+        continue
+    l = by_sku[sku]
+    i = depths.index(l["discount_pct"])
+    assert ws.cell(r, h[sold]).value == l["what_if"]["units"][i], (sku, ws.cell(r, h[sold]).value)
+    assert ws.cell(r, h[left]).value == l["what_if"]["stock_left"][i]
+    assert ws.cell(r, h["Rate/day"]).value == l["what_if"]["rate"]
+    n += 1
+assert n == len(by_sku), (n, len(by_sku))
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Template"]
+assert ws.cell(2, h[sold]).value.startswith("="), ws.cell(2, h[sold]).value
+assert ws.cell(2, h[sold]).protection.locked
+sku = ws.cell(2, h["SKU"]).value
+new = 6 if by_sku[sku]["discount_pct"] == 5 else 5
+ws.cell(2, h["Discount %"]).value = new
+ws.cell(3, h["Include"]).value = "N"
+wb.save(sys.argv[2])
+print(sku, new, ws.cell(3, h["SKU"]).value)
+"##;
+    let out = python(
+        script,
+        &[
+            &run.file("upload-template.xlsx"),
+            &edited,
+            &run.file("plan.json"),
+        ],
+    );
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let (sku, new, excluded) = (
+        words[0].to_string(),
+        words[1].to_string(),
+        words[2].to_string(),
+    );
+    let recalced = tmp.path().join("recalc");
+    let status = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(&recalced)
+        .arg(&edited)
+        .env("HOME", tmp.path())
+        .output()
+        .expect("soffice runs");
+    assert!(status.status.success(), "{status:?}");
+    let resaved = recalced.join("edited.xlsx");
+    let read = r##"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+ws = wb["Template"]
+h = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
+sold, left = "Projected sold by 2027-01-31", "Stock left at 2027-01-31"
+for r in (2, 3, 4):
+    print(ws.cell(r, h["SKU"]).value, ws.cell(r, h[sold]).value, ws.cell(r, h[left]).value)
+"##;
+    let shown = python(read, &[&resaved]);
+    let plan = run.plan();
+    let days = num(&plan["forecast"]["days"]);
+    let rows: Vec<Vec<&str>> = shown
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    // Row 2: the model at the new depth, to a tenth.
+    let l = line(&plan, &sku);
+    let (rate, e, q) = (
+        num(&l["what_if"]["rate"]),
+        num(&l["what_if"]["elasticity"]),
+        num(&l["quantity"]),
+    );
+    let d: f64 = new.parse().unwrap();
+    let want = ((rate * (1.0 - d / 100.0).powf(e) * days * 10.0).round() / 10.0).min(q);
+    assert_eq!(rows[0][0], sku);
+    let got: f64 = rows[0][1].parse().unwrap();
+    assert!((got - want).abs() < 1e-9, "{sku} at {d}%: {got} vs {want}");
+    let got_left: f64 = rows[0][2].parse().unwrap();
+    assert!((got_left - (q - want)).abs() < 1e-9);
+    // It changed with the discount: the planned depth's figure was another.
+    let depths = depth_grid(&plan);
+    let planned = num(&l["discount_pct"]);
+    let i = depths.iter().position(|x| *x == planned).unwrap();
+    let j = depths.iter().position(|x| *x == d).unwrap();
+    assert_eq!(
+        num(&l["what_if"]["units"][j]),
+        got,
+        "plan.json agrees at {d}%"
+    );
+    assert_ne!(num(&l["what_if"]["units"][i]), got, "{shown}");
+    // Row 3 (set to N): blank.
+    assert_eq!(rows[1][0], excluded);
+    assert_eq!(&rows[1][1..], &["None", "None"], "{shown}");
+    // Row 4, untouched: plan.json's figure at its planned depth.
+    let l4 = line(&plan, rows[2][0]);
+    let i4 = depths
+        .iter()
+        .position(|x| *x == num(&l4["discount_pct"]))
+        .unwrap();
+    assert_eq!(
+        rows[2][1].parse::<f64>().unwrap(),
+        num(&l4["what_if"]["units"][i4])
+    );
+    // validate takes the edited file: the new columns are not read.
+    let out = bin()
+        .arg("validate")
+        .arg(&resaved)
+        .arg("--plan")
+        .arg(run.file("plan.json"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn without_the_model_the_template_has_no_model_columns() {
+    if !openpyxl() {
+        return;
+    }
+    let run = model_plan(&[]);
+    run.expect_code(0);
+    let out = python(
+        "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1])['Template']\nprint([ws.cell(1, c).value for c in range(1, ws.max_column + 1)])",
+        &[&run.file("upload-template.xlsx")],
+    );
+    assert!(
+        !out.contains("Rate/day") && !out.contains("Projected sold by"),
+        "{out}"
+    );
+    assert!(out.contains("'Note']"), "{out}");
+}
