@@ -241,7 +241,7 @@ fn push_tenths(out: &mut Vec<u8>, t: i64) {
     }
     let a = t.unsigned_abs();
     push_digits(out, a / 10);
-    if a % 10 != 0 {
+    if !a.is_multiple_of(10) {
         out.push(b'.');
         out.push(b'0' + (a % 10) as u8);
     }
@@ -262,7 +262,7 @@ fn push_minor(out: &mut Vec<u8>, v: i64, digits: u32) {
     let mut frac = a % unit;
     let mut places = digits;
     // Beyond two decimals, trailing zeros are dropped (the decimal is normalised).
-    while places > 2 && frac % 10 == 0 {
+    while places > 2 && frac.is_multiple_of(10) {
         frac /= 10;
         places -= 1;
     }
