@@ -323,15 +323,16 @@ ws = wb["What-if"]
 note = ws["A1"].value
 planned = [l for l in plan["lines"] if l["status"] == "planned"]
 assert "plan.json" in note and f"of {len(planned)}" in note and "2027-01-31" in note, note
-h = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+head = next(r for r in range(1, 40) if ws.cell(r, 2).value == "SKU")
+h = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1)}
 for name in ["SKU", "Capital", "Depth", "Planned", "Projected units", "Sell-through", "Price", "Revenue", "Gross margin", "Markdown cost", "Stock left"]:
     assert name in h, (name, h)
-assert ws.cell(5, h["Revenue"]).number_format == "#,##0.00"
-assert ws.cell(5, h["Depth"]).number_format.endswith("%")
+assert ws.cell(head + 1, h["Revenue"]).number_format == "#,##0.00"
+assert ws.cell(head + 1, h["Depth"]).number_format.endswith("%")
 by_sku = {l["sku"]: l for l in planned}
 rows = 0
 seen = []
-for r in range(5, ws.max_row + 1):
+for r in range(head + 1, ws.max_row + 1):
     sku = ws.cell(r, h["SKU"]).value
     if sku is None:
         continue
@@ -353,7 +354,7 @@ for r in range(5, ws.max_row + 1):
 # Every planned line (fewer than 50 here), most capital first, each with all its depths.
 assert len(seen) == len(planned), (seen, len(planned))
 assert rows == sum(len(l["what_if"]["units"]) for l in planned)
-caps = [ws.cell(r, h["Capital"]).value for r in range(5, ws.max_row + 1) if ws.cell(r, h["Depth"]).value == 0]
+caps = [ws.cell(r, h["Capital"]).value for r in range(head + 1, ws.max_row + 1) if ws.cell(r, h["Depth"]).value == 0]
 assert caps == sorted(caps, reverse=True), caps
 charts = ws._charts
 assert len(charts) == 1, charts
@@ -540,4 +541,86 @@ fn without_the_model_the_template_has_no_model_columns() {
         "{out}"
     );
     assert!(out.contains("'Note']"), "{out}");
+}
+
+/// Revenue is what customers pay: after an existing discount rule that still applies at
+/// checkout (flag `stacked`), and at the price endings the rules apply (the planned depth's row
+/// at the plan's own clearance price).
+#[test]
+fn revenue_follows_existing_rules_and_price_endings() {
+    let run = plan(&[
+        "fixtures/basic.csv",
+        "--existing",
+        "fixtures/existing_discounts.csv",
+        "--as-of",
+        "2026-11-22",
+        "--what-if",
+    ]);
+    run.expect_code(0);
+    let plan_json = run.plan();
+    let depths = depth_grid(&plan_json);
+    let mut stacked = 0;
+    for l in planned(&plan_json) {
+        let w = &l["what_if"];
+        let price = money(&l["price"]);
+        let rule = l["existing_discount_pct"].as_f64().unwrap_or(0.0);
+        for (i, d) in depths
+            .iter()
+            .enumerate()
+            .take(w["units"].as_array().unwrap().len())
+        {
+            let units = num(&w["units"][i]);
+            let at = if *d == 0.0 {
+                price
+            } else {
+                (price * (1.0 - d / 100.0) * 100.0 + 1e-6).floor() / 100.0
+            };
+            let paid = at * (1.0 - rule / 100.0);
+            let revenue = money(&w["revenue"][i]);
+            assert!(
+                (revenue - units * paid).abs() < 0.0051,
+                "{}: {revenue} vs {units} × {paid}",
+                s(&l["sku"])
+            );
+            assert!((money(&w["markdown_cost"][i]) - (price - at) * units).abs() < 0.0051);
+        }
+        if rule > 0.0 && num(&w["units"][0]) > 0.0 {
+            stacked += 1;
+        }
+    }
+    assert!(stacked >= 2, "{stacked}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("clearance.toml");
+    std::fs::write(&config, "price_endings = [0.99]\n").unwrap();
+    let run = plan(&[
+        "fixtures/basic.csv",
+        "--as-of",
+        "2026-11-22",
+        "--what-if",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    run.expect_code(0);
+    let plan_json = run.plan();
+    let depths = depth_grid(&plan_json);
+    let mut ending = 0;
+    for l in planned(&plan_json) {
+        let w = &l["what_if"];
+        let i = depths
+            .iter()
+            .position(|d| *d == num(&l["discount_pct"]))
+            .unwrap();
+        let cp = money(&l["clearance_price"]);
+        let units = num(&w["units"][i]);
+        assert!(
+            (money(&w["revenue"][i]) - units * cp).abs() < 0.0051,
+            "{}",
+            s(&l["sku"])
+        );
+        if s(&l["clearance_price"]).ends_with(".99") && units > 0.0 {
+            ending += 1;
+        }
+    }
+    assert!(ending >= 2, "{ending}");
 }

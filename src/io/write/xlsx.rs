@@ -445,20 +445,6 @@ fn write_what_if(
         None => format!("over the campaign, to {}", plan.campaign.end),
     };
     let days = cx.days;
-    ws.text(
-        0,
-        0,
-        format!(
-            "What-if by depth for the {} planned line(s) with the most capital tied up (of {}): projected units {horizon} ({days} days, the as-of day included) at today's price (0%) and at every step up to each line's maximum discount. plan.json's what_if has every planned line.",
-            top.len(),
-            planned.len()
-        ),
-    )?;
-    ws.text(
-        1,
-        0,
-        "Depths beyond a line's maximum (cap, margin floor, existing discount, minimum advertised price) are not options and are left out. Revenue is at the price paid at each depth; gross margin is revenue less units at cost (blank without a cost).",
-    )?;
     let cols: [(&str, f64, Kind); 14] = [
         ("Rank", 8.0, Kind::Text),
         ("SKU", 24.0, Kind::Text),
@@ -475,7 +461,35 @@ fn write_what_if(
         ("Markdown cost", 14.0, Kind::Money),
         ("Stock left", 12.0, Kind::Qty),
     ];
-    let head = 3u32;
+    let last_col = cols.len() as u16 - 1;
+    // The notes span the table's width, wrapped (our own words: no input text).
+    let note = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last_col,
+        &format!(
+            "What-if by depth for the {} planned line(s) with the most capital tied up (of {}): projected units {horizon} ({days} days, the as-of day included) at today's price (0%) and at every step up to each line's maximum discount. plan.json's what_if has every planned line.",
+            top.len(),
+            planned.len()
+        ),
+        &note,
+    )?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        "Depths beyond a line's maximum (cap, margin floor, existing discount, minimum advertised price) are not options and are left out. Revenue is at the price paid at each depth; gross margin is revenue less units at cost (blank without a cost). The chart draws the first 10 lines.",
+        &note,
+    )?;
+    ws.set_row_height(0, 32)?;
+    ws.set_row_height(1, 32)?;
+    // The chart under the notes, the table under the chart: both in view when the sheet opens,
+    // and printed on pages one wide.
+    let chart_row = 2u32;
+    let head = if top.is_empty() { 3u32 } else { 25u32 };
     let step_decimals = cx
         .depths
         .iter()
@@ -498,7 +512,9 @@ fn write_what_if(
         ws.text_with_format(head, c, *name, &fm.header)?;
     }
     ws.set_row_height(head, 30)?;
-    ws.set_freeze_panes(head + 1, 2)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(head, head)?;
     let mut r = head;
     let mut rows = Vec::new();
     // The first and last row of each charted line.
@@ -548,13 +564,19 @@ fn write_what_if(
             "Projected sell-through by depth ({} lines with the most capital)",
             spans.len()
         ));
-        chart.x_axis().set_name("Depth").set_num_format("0%");
+        let deepest = cx.depths.last().copied().unwrap_or_default();
+        chart
+            .x_axis()
+            .set_name("Depth")
+            .set_num_format("0%")
+            .set_min(0.0)
+            .set_max(f(as_fraction(deepest)).max(0.01));
         chart
             .y_axis()
             .set_name(&format!("Sold {horizon}"))
             .set_num_format("0%");
-        chart.set_width(720).set_height(420);
-        ws.insert_chart(head, cols.len() as u16 + 1, &chart)?;
+        chart.set_width(900).set_height(420);
+        ws.insert_chart(chart_row, 0, &chart)?;
     }
     Ok(())
 }
