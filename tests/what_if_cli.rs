@@ -624,3 +624,47 @@ fn revenue_follows_existing_rules_and_price_endings() {
     }
     assert!(ending >= 2, "{ending}");
 }
+
+/// `clearance template --plan plan.json` writes the model columns too, from plan.json's own
+/// rate, elasticity and days, with the same values as `plan`'s template.
+#[test]
+fn the_template_command_keeps_the_model_columns() {
+    if !openpyxl() {
+        return;
+    }
+    let run = model_plan(&["--exit", "2027-01-31"]);
+    run.expect_code(0);
+    let again = run.dir.path().join("again.xlsx");
+    let out = bin()
+        .arg("template")
+        .arg("--plan")
+        .arg(run.file("plan.json"))
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = r##"
+import sys, openpyxl
+def cells(p, values=False):
+    ws = openpyxl.load_workbook(p, data_only=values)["Template"]
+    h = [ws.cell(1, c).value for c in range(1, ws.max_column + 1)]
+    cols = [h.index(n) + 1 for n in h if n in ("Rate/day", "Elasticity") or str(n).startswith(("Projected sold by", "Stock left at"))]
+    assert len(cols) == 4, h
+    return [[ws.cell(r, c).value for c in cols] for r in range(1, ws.max_row + 1)]
+a, b = cells(sys.argv[1]), cells(sys.argv[2])
+assert a == b, (a[:3], b[:3])
+# The saved values too (what a viewer that does not recalculate shows).
+a, b = cells(sys.argv[1], True), cells(sys.argv[2], True)
+assert a == b and all(r[2] is not None for r in a[1:] if r[0] is not None), (a[:3], b[:3])
+assert sum(1 for r in a[1:] if r[0] is not None) >= 5
+print("ok", len(a))
+"##;
+    let out = python(script, &[&run.file("upload-template.xlsx"), &again]);
+    assert!(out.starts_with("ok"), "{out}");
+}
