@@ -140,15 +140,16 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     let first_model = COLUMNS.len() as u16;
     if let Some((plan, _)) = &model {
         let end = &plan.campaign.end;
+        // Wide enough for the dated headers on two lines (the header row is two lines high).
         let names = [
-            ("Rate/day".to_string(), "0.0000"),
-            ("Elasticity".to_string(), "0.00"),
-            (format!("Projected sold by {end}"), "#,##0.0"),
-            (format!("Stock left at {end}"), "#,##0.0"),
+            ("Rate/day".to_string(), "0.0000", 10.0),
+            ("Elasticity".to_string(), "0.00", 10.0),
+            (format!("Projected sold by {end}"), "#,##0.0", 17.0),
+            (format!("Stock left at {end}"), "#,##0.0", 14.0),
         ];
-        for (i, (name, number)) in names.iter().enumerate() {
+        for (i, (name, number, width)) in names.iter().enumerate() {
             let c = first_model + i as u16;
-            ws.set_column_width(c, 12.0)?;
+            ws.set_column_width(c, *width)?;
             ws.set_column_format(c, &grey.clone().set_num_format(*number))?;
             ws.text_with_format(0, c, name, &header)?;
         }
@@ -329,7 +330,8 @@ fn write_model(
     let mut sold = Formula::new(format!(
         "IF({blank},\"\",MIN({q},ROUND({rate}*{days}*(1-MIN(MAX({d},0),99)/100)^{e},1)))"
     ));
-    let mut left = Formula::new(format!("IF({blank},\"\",{q}-{projected})"));
+    // Blank exactly when the projection is.
+    let mut left = Formula::new(format!("IF({projected}=\"\",\"\",{q}-{projected})"));
     if let Some(quantity) = line.quantity {
         let at = what_if::units_at(m, line.discount_pct.unwrap_or_default(), days, quantity);
         sold = sold.set_result(at.to_string());
