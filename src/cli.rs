@@ -289,7 +289,7 @@ pub struct PlanArgs {
     #[arg(long, short, value_name = "DIR", default_value = "clearance-plan")]
     pub out: PathBuf,
     /// The exit date (YYYY-MM-DD, after --as-of; [target] exit): the demand model projects
-    /// each planned line's sales by this date (plan.json's what_if). With
+    /// each planned line's sales by this date at every depth (what-if, see --what-if). With
     /// --target-sellthrough, target mode: each slow line gets the smallest discount projected
     /// to sell that share of its stock by this date; alone, the tier plan's depths.
     #[arg(
@@ -303,9 +303,11 @@ pub struct PlanArgs {
     /// [target] sellthrough_pct).
     #[arg(long, value_name = "PCT", requires = "exit", help_heading = "Target")]
     pub target_sellthrough: Option<Decimal>,
-    /// Project each planned line's sales at every depth (what-if) over the campaign's days
-    /// (as-of to as-of + 28, both included) without an exit date; with --exit, over the days
-    /// to the exit date. Needs --sales.
+    /// What-if by depth: the demand model projects each planned line's units, revenue, gross
+    /// margin, markdown cost and stock left at 0% and every step up to its maximum (plan.json
+    /// what_if, a What-if sheet in plan.xlsx, formulas in the template that follow the
+    /// Discount %), over the campaign's days (as-of to as-of + 28, both included). --exit
+    /// gives the same by the exit date without this flag. Needs --sales.
     #[arg(long, help_heading = "Target")]
     pub what_if: bool,
     /// Cap the plan's projected markdown cost (price given away × projected units, in the

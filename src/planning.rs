@@ -339,10 +339,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         p
     });
     let policy = modelled.as_ref().unwrap_or(policy);
-    let forecast = policy
-        .horizon
-        .as_ref()
-        .map(|h| forecast_record(h, policy.target.as_ref()));
+    let forecast = policy.horizon.as_ref().map(|h| forecast_record(h, policy));
     let mut plan_lines = crate::Timings::time("build_lines", || {
         rules::build_lines(std::mem::take(&mut lines), policy, &existing)
     });
@@ -444,7 +441,8 @@ fn sorted(it: impl Iterator<Item = String>) -> Vec<String> {
 
 /// plan.json's `forecast`: the horizon, the target (in target mode) and the elasticity used per
 /// category.
-fn forecast_record(h: &rules::Horizon, t: Option<&rules::Target>) -> Forecast {
+fn forecast_record(h: &rules::Horizon, policy: &rules::Policy) -> Forecast {
+    let t = policy.target.as_ref();
     // Four decimals: the default's interval is −3.96 to −0.04, not −0.040000000000000036.
     let r = |x: f64| (x * 1e4).round() / 1e4;
     Forecast {
@@ -470,6 +468,12 @@ fn forecast_record(h: &rules::Horizon, t: Option<&rules::Target>) -> Forecast {
                 note: e.note.clone(),
             })
             .collect(),
+        what_if_depths: rules::what_if::depths(
+            policy.step_pct,
+            policy.min_discount_pct,
+            policy.cap_pct,
+            policy.request.as_ref().map(|r| r.discount_pct),
+        ),
     }
 }
 
@@ -488,7 +492,13 @@ fn plan_id(
     }
     h.update(serde_json::to_vec(policy).map_err(|e| Error::Internal(e.to_string()))?);
     if let Some(f) = forecast {
-        h.update(serde_json::to_vec(f).map_err(|e| Error::Internal(e.to_string()))?);
+        // The what-if's depths follow from the policy, already hashed: left out, so target
+        // mode's plan id is what it was before the what-if.
+        let f = Forecast {
+            what_if_depths: Vec::new(),
+            ..f.clone()
+        };
+        h.update(serde_json::to_vec(&f).map_err(|e| Error::Internal(e.to_string()))?);
     }
     h.update(as_of.as_bytes());
     Ok(hex(&h.finalize())[..12].to_string())

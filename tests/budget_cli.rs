@@ -75,14 +75,32 @@ fn the_projected_markdown_cost_stays_within_the_budget_and_the_worst_value_lines
             .filter(|l| l["reason"] == "over_budget")
             .collect();
         assert_eq!(kept.len() + over.len(), all.len());
+        let depths: Vec<Decimal> = plan["forecast"]["what_if_depths"]
+            .as_array()
+            .expect("what_if_depths")
+            .iter()
+            .map(|d| d.to_string().parse().expect("depth"))
+            .collect();
         for l in &kept {
             assert_eq!(dec(&l["projected_markdown_cost"]), all[s(&l["sku"])].0);
+            // The what-if's markdown cost at the planned depth is the same figure.
+            let depth: Decimal = l["discount_pct"].to_string().parse().expect("depth");
+            let at = depths
+                .iter()
+                .position(|d| *d == depth)
+                .expect("planned depth listed");
+            assert_eq!(
+                dec(&l["what_if"]["markdown_cost"][at]),
+                dec(&l["projected_markdown_cost"]),
+                "{l}"
+            );
         }
         for o in &over {
             let sku = s(&o["sku"]);
             let (cost, ratio) = all[sku];
             assert_eq!(dec(&o["projected_markdown_cost"]), cost);
             assert!(o["discount_pct"].is_null() && o["clearance_price"].is_null());
+            assert!(o.get("what_if").is_none(), "{o}");
             // It did not fit in what was left even at the end.
             assert!(cost > budget - spent, "{sku}: {cost} would fit");
             // Any line kept although it frees less capital per unit of markdown costs less.

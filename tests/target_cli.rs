@@ -403,6 +403,7 @@ fn without_the_flags_the_plan_files_are_the_tier_plans() {
         );
         assert_eq!(run.plan_csv(), stored("csv"), "{name}: plan.csv");
         assert!(!json.contains("\"forecast\"") && !json.contains("projected_sellthrough_pct"));
+        assert!(!json.contains("what_if"));
     }
 }
 

@@ -295,6 +295,47 @@ pub struct PlanLine {
     /// what `apply --platform` needs to write the import and revert files.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub export: Option<Box<super::ExportRow>>,
+    /// The demand model's view of a planned line, when the model runs (`--exit`, `--what-if`):
+    /// plan.json writes it as `what_if`, with the figures by depth (`rules::what_if`, written by
+    /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
+    #[serde(rename = "what_if", skip_serializing, default)]
+    pub model: Option<Box<LineModel>>,
+}
+
+/// What the model and the rules know of one planned line, for its what-if by depth
+/// (docs/forecast.md, "What-if").
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LineModel {
+    /// Units per day at today's price (the base rate, shrunk toward the category's).
+    pub rate: f64,
+    /// The category's price elasticity.
+    pub elasticity: f64,
+    /// The deepest discount the limits allow, unrounded (price endings are held to it, as the
+    /// rules hold the planned price). Not in plan.json: 0 in a line read back.
+    pub allowed: Decimal,
+    /// The cost of a unit (the cost column, else price × (1 − margin)); `None` when unknown.
+    /// Not in plan.json.
+    pub cost: Option<Decimal>,
+    /// The depth of an existing discount rule covering the line (not a live markdown): the
+    /// shop takes it off the clearance price at checkout, so revenue is counted after it. Not
+    /// in plan.json.
+    pub rule_existing: Option<Decimal>,
+}
+
+impl<'de> Deserialize<'de> for LineModel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Written {
+            rate: f64,
+            elasticity: f64,
+        }
+        let w = Written::deserialize(d)?;
+        Ok(LineModel {
+            rate: w.rate,
+            elasticity: w.elasticity,
+            ..LineModel::default()
+        })
+    }
 }
 
 impl PlanLine {
@@ -485,6 +526,33 @@ pub struct Forecast {
     pub default_elasticity: Option<f64>,
     /// The price elasticity used per category (category order).
     pub elasticities: Vec<CategoryElasticity>,
+    /// The depths of every planned line's `what_if` (0, then the step grid from the minimum
+    /// discount up to the cap); a line's arrays cover the first of them, up to its
+    /// `max_discount_pct` (docs/forecast.md, "What-if").
+    #[serde(
+        serialize_with = "ser_nums",
+        deserialize_with = "de_nums",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
+    pub what_if_depths: Vec<Decimal>,
+}
+
+fn ser_nums<S: serde::Serializer>(v: &[Decimal], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|d| super::num::to_json_number(*d)))
+}
+
+fn de_nums<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
+    let values = Vec::<serde_json::Value>::deserialize(d)?;
+    values
+        .into_iter()
+        .map(|v| {
+            v.to_string()
+                .parse::<Decimal>()
+                .or_else(|_| Decimal::from_scientific(&v.to_string()))
+                .map_err(serde::de::Error::custom)
+        })
+        .collect()
 }
 
 /// The price elasticity of one category (docs/forecast.md).

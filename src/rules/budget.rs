@@ -86,7 +86,7 @@ pub fn choose(mut candidates: Vec<Candidate>, budget: Decimal) -> Outcome {
 }
 
 /// A planned line's projected figures at its planned depth: units (as shown, a tenth), the
-/// markdown per unit, the markdown cost (exact, and rounded up to the currency's minor unit as
+/// markdown per unit, the markdown cost (exact, and rounded to the currency's minor unit as
 /// shown and charged) and the capital freed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Projection {
@@ -100,24 +100,16 @@ pub struct Projection {
 /// The projection of a planned line from its projected units at the planned depth (`None`
 /// for a line without a price or discount). `digits`: the currency's minor unit. Figures too
 /// large for a Decimal saturate (a saturated cost never fits a budget).
-pub fn projection(line: &PlanLine, units: f64, digits: u32) -> Option<Projection> {
+pub fn projection(line: &PlanLine, units: Decimal, digits: u32) -> Option<Projection> {
     let clearance = line.clearance_price?;
     // The discount applies to the price paid today: the live markdown's price when one runs.
     let base = line.live_price.or(line.price)?;
-    let units = Decimal::from_f64_retain(units.max(0.0))
-        .unwrap_or(Decimal::ZERO)
-        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
-    let mut off = (base - clearance).max(Decimal::ZERO);
-    // A discount rule already running on the line (stacking) takes its share off the
-    // clearance price too: the customer pays clearance × (1 − existing).
-    if let Some(e) = line.existing_discount_pct.filter(|e| *e > Decimal::ZERO) {
-        off = sat_mul(
-            off,
-            (Decimal::ONE_HUNDRED - e).max(Decimal::ZERO) / Decimal::ONE_HUNDRED,
-        );
-    }
+    let units = units.max(Decimal::ZERO);
+    let off = (base - clearance).max(Decimal::ZERO);
     let exact_cost = sat_mul(units, off);
-    let markdown_cost = exact_cost.round_dp_with_strategy(digits, RoundingStrategy::AwayFromZero);
+    // Rounded as the what-if's markdown cost at the same depth, so the two figures agree.
+    let markdown_cost =
+        exact_cost.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
     // Capital freed per unit: the line's capital (stock × cost, or × price without a cost)
     // per unit on hand, as the ranking counts it.
     let per_unit = match line.quantity {
@@ -185,6 +177,8 @@ pub fn apply(
         line.projected_sellthrough_pct = None;
         line.flags
             .retain(|f| f != "target_not_reached" && f != "below_floor_allowed");
+        // A skipped line has no what-if (its depths are not options of this plan).
+        line.model = None;
     }
     over
 }

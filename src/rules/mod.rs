@@ -4,6 +4,7 @@
 pub mod budget;
 mod plan;
 pub mod target;
+pub mod what_if;
 mod why;
 
 pub use plan::{Unclassified, build_lines, nothing_classified, summarise};

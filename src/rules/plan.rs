@@ -135,15 +135,28 @@ fn apply_budget(
             if l.status != LineStatus::Planned {
                 return None;
             }
-            // An untracked line (a request) has no stock to stop its projection.
-            let demand = LineDemand::new(
-                horizon,
-                (&l.sku, l.location.as_deref()),
-                l.category.as_deref(),
-                l.sold.unwrap_or(Decimal::ZERO),
-                l.quantity.unwrap_or(Decimal::MAX),
-            );
-            let units = demand.units(l.discount_pct.unwrap_or(Decimal::ZERO));
+            // The units the what-if shows at the planned depth; an untracked line (a request)
+            // has no stock to stop its projection.
+            let depth = l.discount_pct.unwrap_or(Decimal::ZERO);
+            let quantity = l.quantity.unwrap_or(Decimal::MAX);
+            let units = match &l.model {
+                Some(m) => super::what_if::units_at(m, depth, f64::from(horizon.days), quantity),
+                None => {
+                    let demand = LineDemand::new(
+                        horizon,
+                        (&l.sku, l.location.as_deref()),
+                        l.category.as_deref(),
+                        l.sold.unwrap_or(Decimal::ZERO),
+                        quantity,
+                    );
+                    Decimal::from_f64_retain(demand.units(depth))
+                        .unwrap_or(Decimal::ZERO)
+                        .round_dp_with_strategy(
+                            1,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                        )
+                }
+            };
             let digits = minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
             budget::projection(l, units, digits)
         })
@@ -277,6 +290,7 @@ fn base_line(line: CatalogLine) -> PlanLine {
         live_price: line.live_price,
         min_price: line.min_price.filter(|m| *m > Decimal::ZERO),
         export: line.export,
+        model: None,
     }
 }
 
@@ -641,6 +655,26 @@ fn decide(
         out.flags.push("below_floor_allowed".into());
     }
     out.status = LineStatus::Planned;
+    // The demand model's view of the line, for its what-if by depth.
+    if let Some(h) = &policy.horizon {
+        let demand = match &target {
+            Some((_, _, demand)) => *demand,
+            None => LineDemand::new(
+                h,
+                (&out.sku, out.location.as_deref()),
+                out.category.as_deref(),
+                sold,
+                quantity,
+            ),
+        };
+        out.model = Some(Box::new(crate::model::LineModel {
+            rate: demand.rate,
+            elasticity: demand.elasticity,
+            allowed,
+            cost: out.cost.or_else(|| ratio.map(|r| price * r)),
+            rule_existing: rule_existing.filter(|e| *e > Decimal::ZERO),
+        }));
+    }
     out.discount_pct = Some(d);
     out.binding_limit = Some(binding);
     out.why = match target_words(d) {

@@ -6,6 +6,7 @@ use super::atomic::io_err;
 use crate::error::{Error, Result};
 use crate::model::num::{push_json_float, push_json_num, push_money};
 use crate::model::{LineStatus, Plan, PlanLine};
+use crate::rules::what_if;
 use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::Path;
@@ -26,10 +27,17 @@ pub fn write_plan(plan: &Plan, w: &mut dyn Write, target: &Path) -> Result<()> {
     // Lines are printed by hand (the same bytes serde would write, see the tests), into a
     // buffer handed to the writer in large pieces.
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    let what_if = what_if::Context::of(plan);
+    let mut rows = Vec::new();
+    let mut fast = Vec::new();
     for (i, line) in plan.lines.iter().enumerate() {
         crate::counters::line_written();
         buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        push_line(&mut buf, line);
+        push_fields(&mut buf, line);
+        if let (Some(cx), Some(m)) = (&what_if, &line.model) {
+            push_what_if(&mut buf, line, m, cx, &mut rows, &mut fast);
+        }
+        buf.push(b'}');
         if buf.len() >= CHUNK {
             w.write_all(&buf).map_err(&io)?;
             buf.clear();
@@ -109,6 +117,183 @@ fn name_str(out: &mut Vec<u8>, s: &'static str) {
 /// One line as a compact JSON object, field for field what `PlanLine`'s `Serialize` writes
 /// (the schema documented on `PlanLine`).
 pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
+    push_fields(out, l);
+    out.push(b'}');
+}
+
+/// A planned line's `what_if` (docs/forecast.md, "What-if"): its model's rate and elasticity,
+/// then one array per figure, one entry per depth of `forecast.what_if_depths` up to the line's
+/// maximum.
+fn push_what_if(
+    out: &mut Vec<u8>,
+    l: &PlanLine,
+    m: &crate::model::LineModel,
+    cx: &what_if::Context,
+    rows: &mut Vec<what_if::Row>,
+    fast: &mut Vec<what_if::FastRow>,
+) {
+    out.extend_from_slice(b",\"what_if\":{\"rate\":");
+    push_f64(out, m.rate);
+    out.extend_from_slice(b",\"elasticity\":");
+    push_f64(out, m.elasticity);
+    match what_if::fast_rows(l, m, cx, fast) {
+        Some(digits) => push_fast(out, m, fast, digits),
+        None => push_rows(out, l, m, cx, rows),
+    }
+}
+
+/// The arrays of [`push_what_if`] from [`what_if::rows`] (`Decimal` arithmetic).
+fn push_rows(
+    out: &mut Vec<u8>,
+    l: &PlanLine,
+    m: &crate::model::LineModel,
+    cx: &what_if::Context,
+    rows: &mut Vec<what_if::Row>,
+) {
+    what_if::rows(l, m, cx, rows);
+    let array = |out: &mut Vec<u8>, key: &[u8], f: &dyn Fn(&mut Vec<u8>, &what_if::Row)| {
+        out.extend_from_slice(key);
+        out.push(b'[');
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            f(out, r);
+        }
+        out.push(b']');
+    };
+    array(out, b",\"units\":", &|o, r| push_json_num(o, r.units));
+    array(out, b",\"revenue\":", &|o, r| money_str(o, r.revenue));
+    if m.cost.is_some() {
+        array(out, b",\"gross_margin\":", &|o, r| {
+            money_str(o, r.gross_margin.unwrap_or_default())
+        });
+    } else {
+        out.extend_from_slice(b",\"gross_margin\":null");
+    }
+    array(out, b",\"markdown_cost\":", &|o, r| {
+        money_str(o, r.markdown_cost)
+    });
+    array(out, b",\"stock_left\":", &|o, r| {
+        push_json_num(o, r.stock_left)
+    });
+    out.push(b'}');
+}
+
+/// The arrays of [`push_what_if`] from [`what_if::fast_rows`]: the same bytes, printed from
+/// integers.
+fn push_fast(
+    out: &mut Vec<u8>,
+    m: &crate::model::LineModel,
+    rows: &[what_if::FastRow],
+    digits: u32,
+) {
+    let array = |out: &mut Vec<u8>, key: &[u8], f: &dyn Fn(&mut Vec<u8>, &what_if::FastRow)| {
+        out.extend_from_slice(key);
+        out.push(b'[');
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            f(out, r);
+        }
+        out.push(b']');
+    };
+    array(out, b",\"units\":", &|o, r| push_tenths(o, r.units_tenths));
+    array(out, b",\"revenue\":", &|o, r| {
+        push_minor(o, r.revenue, digits)
+    });
+    if m.cost.is_some() {
+        array(out, b",\"gross_margin\":", &|o, r| {
+            push_minor(o, r.gross_margin, digits)
+        });
+    } else {
+        out.extend_from_slice(b",\"gross_margin\":null");
+    }
+    array(out, b",\"markdown_cost\":", &|o, r| {
+        push_minor(o, r.markdown_cost, digits)
+    });
+    array(out, b",\"stock_left\":", &|o, r| {
+        push_tenths(o, r.stock_left_tenths)
+    });
+    out.push(b'}');
+}
+
+/// The decimal digits of `n` (no sign).
+fn push_digits(out: &mut Vec<u8>, mut n: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&tmp[i..]);
+}
+
+/// Tenths as `push_json_num` writes the decimal: `23.4`, `15`, `0`.
+fn push_tenths(out: &mut Vec<u8>, t: i64) {
+    if t < 0 {
+        out.push(b'-');
+    }
+    let a = t.unsigned_abs();
+    push_digits(out, a / 10);
+    if !a.is_multiple_of(10) {
+        out.push(b'.');
+        out.push(b'0' + (a % 10) as u8);
+    }
+}
+
+/// Minor units as `money_str` writes the decimal: a string with at least two decimals and no
+/// trailing zero beyond them (`"12.50"`, `"150.00"` for a currency without minor units,
+/// `"1.235"`).
+fn push_minor(out: &mut Vec<u8>, v: i64, digits: u32) {
+    out.push(b'"');
+    if v < 0 {
+        out.push(b'-');
+    }
+    let a = v.unsigned_abs();
+    let unit = 10u64.pow(digits);
+    push_digits(out, a / unit);
+    out.push(b'.');
+    let mut frac = a % unit;
+    let mut places = digits;
+    // Beyond two decimals, trailing zeros are dropped (the decimal is normalised).
+    while places > 2 && frac.is_multiple_of(10) {
+        frac /= 10;
+        places -= 1;
+    }
+    if places > 0 {
+        let start = out.len();
+        push_digits(out, frac);
+        let written = out.len() - start;
+        // Leading zeros of the fraction.
+        let pad = places as usize - written;
+        if pad > 0 {
+            out.splice(start..start, std::iter::repeat_n(b'0', pad));
+        }
+    }
+    // At least two decimals.
+    for _ in places..2 {
+        out.push(b'0');
+    }
+    out.push(b'"');
+}
+
+/// A float as serde_json writes it (shortest round trip); `null` when not finite.
+fn push_f64(out: &mut Vec<u8>, x: f64) {
+    if x.is_finite() {
+        let _ = serde_json::to_writer(&mut *out, &x);
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Every field of a line, without the closing brace.
+fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     out.extend_from_slice(b"{\"sku\":");
     push_str(out, &l.sku);
     out.extend_from_slice(b",\"name\":");
@@ -229,7 +414,6 @@ pub fn push_line(out: &mut Vec<u8>, l: &PlanLine) {
         }
         out.push(b'}');
     }
-    out.push(b'}');
 }
 
 /// The plan with an empty `lines` list, in the same field order.
@@ -314,6 +498,7 @@ mod tests {
             live_price: None,
             min_price: None,
             export: None,
+            model: None,
         };
         let full = PlanLine {
             sku: "=SKU \"1\"\\ \u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é 😀".into(),
@@ -361,6 +546,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             ))),
+            model: None,
         };
         for l in [&empty, &full] {
             assert_eq!(hand(l), serde_json::to_string(l).unwrap());
@@ -374,6 +560,71 @@ mod tests {
         partial.last_sale = chrono::NaiveDate::from_ymd_opt(-5, 1, 1);
         partial.margin_after_pct = Some(d("1e-7"));
         assert_eq!(hand(&partial), serde_json::to_string(&partial).unwrap());
+    }
+
+    /// The integer what-if prints the same bytes as the `Decimal` one, over lines of every
+    /// shape the fast path takes (and a few it declines).
+    #[test]
+    fn the_fast_what_if_prints_what_the_decimal_one_prints() {
+        use crate::model::LineModel;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let grids = [
+            what_if::depths(d("1"), d("5"), d("25"), None),
+            what_if::depths(d("0.5"), d("5"), d("30"), None),
+            what_if::depths(d("5"), d("5"), d("50"), Some(d("3"))),
+        ];
+        let mut checked = 0;
+        for i in 0..3000 {
+            let grid = grids[i % 3].clone();
+            let currency = ["EUR", "JPY", "KWD"][next(3) as usize];
+            let digits = crate::rules::minor_unit_digits(Some(currency));
+            let price = Decimal::new(1 + next(5_000_000) as i64, digits);
+            let quantity = Decimal::new(next(50_000) as i64, next(2) as u32);
+            let cost = match next(3) {
+                0 => None,
+                1 => Some(price * Decimal::new(next(120) as i64, 2)),
+                _ => Some(Decimal::new(1 + next(1_000_000) as i64, digits)),
+            }
+            .map(|c| c.round_dp(digits));
+            let max = grid[next(grid.len() as u64) as usize];
+            let line = PlanLine {
+                quantity: Some(quantity),
+                price: Some(price),
+                live_price: (next(4) == 0).then(|| (price * d("0.9")).round_dp(digits)),
+                max_discount_pct: Some(max),
+                discount_pct: Some(max),
+                currency: Some(currency.into()),
+                ..crate::rules::what_if::tests::planned("1", "1", "0")
+            };
+            let m = LineModel {
+                rate: next(100_000) as f64 / 1000.0,
+                elasticity: -(next(400) as f64) / 100.0,
+                allowed: max,
+                cost,
+                rule_existing: None,
+            };
+            let cx = what_if::Context::new(grid, 1.0 + next(120) as f64, Vec::new(), None);
+            let mut fast = Vec::new();
+            let Some(digits) = what_if::fast_rows(&line, &m, &cx, &mut fast) else {
+                continue;
+            };
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            push_fast(&mut a, &m, &fast, digits);
+            push_rows(&mut b, &line, &m, &cx, &mut Vec::new());
+            assert_eq!(
+                String::from_utf8_lossy(&a),
+                String::from_utf8_lossy(&b),
+                "{line:?} {m:?}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 1500, "{checked}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::campaign::template::{
 use crate::error::{Error, Result};
 use crate::io::write::TextCells;
 use crate::model::Plan;
+use crate::rules::what_if;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
@@ -132,6 +133,28 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         };
         ws.text_with_format(0, c, name, &header)?;
     }
+    // The demand model's columns, after the others (validate and apply never read them): the
+    // line's rate and elasticity (grey, locked), and the units projected over the horizon and
+    // the stock left, Excel formulas of the Discount %.
+    let model = plan.and_then(|p| what_if::Context::of(p).map(|cx| (p, cx)));
+    let first_model = COLUMNS.len() as u16;
+    if let Some((plan, _)) = &model {
+        let end = &plan.campaign.end;
+        // Wide enough for the dated headers on two lines (the header row is two lines high).
+        let names = [
+            ("Rate/day".to_string(), "0.0000", 10.0),
+            ("Elasticity".to_string(), "0.00", 10.0),
+            (format!("Projected sold by {end}"), "#,##0.0", 17.0),
+            (format!("Stock left at {end}"), "#,##0.0", 14.0),
+        ];
+        for (i, (name, number, width)) in names.iter().enumerate() {
+            let c = first_model + i as u16;
+            ws.set_column_width(c, *width)?;
+            ws.set_column_format(c, &grey.clone().set_num_format(*number))?;
+            ws.text_with_format(0, c, name, &header)?;
+        }
+    }
+    let grey_units = grey.clone().set_num_format("#,##0.0");
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 2)?;
 
@@ -182,6 +205,9 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
                 formula,
                 &grey_money,
             )?;
+            if let (Some((_, cx)), Some(m)) = (&model, &line.model) {
+                write_model(ws, r, first_model, line, m, cx, &grey_units)?;
+            }
             // Empty white cells written too, so every reader (not only Excel) sees them unlocked.
             for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
                 ws.write_blank(r, col.index() as u16, &white)?;
@@ -265,6 +291,55 @@ fn money_digits(plan: &Plan) -> u32 {
         .map(|l| crate::rules::minor_unit_digits(l.currency.as_deref().or(fallback)))
         .max()
         .unwrap_or(2)
+}
+
+/// A row's model columns: rate and elasticity as numbers, then the projected units and the
+/// stock left as formulas of the row's Discount %, On hand and Include, saved with their values
+/// at the planned discount (what plan.json's `what_if` says there).
+fn write_model(
+    ws: &mut Worksheet,
+    r: u32,
+    first: u16,
+    line: &crate::model::PlanLine,
+    m: &crate::model::LineModel,
+    cx: &what_if::Context,
+    units: &Format,
+) -> Result<(), XlsxError> {
+    let letters = crate::io::read::table::column_letters;
+    let cell = |c: usize| format!("{}{}", letters(c), r + 1);
+    let (rate, e, projected) = (
+        cell(first as usize),
+        cell(first as usize + 1),
+        cell(first as usize + 2),
+    );
+    let (q, d, inc) = (
+        cell(Column::OnHand.index()),
+        cell(Column::Discount.index()),
+        cell(Column::Include.index()),
+    );
+    if m.rate.is_finite() {
+        ws.write_number(r, first, m.rate)?;
+    }
+    if m.elasticity.is_finite() {
+        ws.write_number(r, first + 1, m.elasticity)?;
+    }
+    // The model's formula (docs/forecast.md): rate × days × (1 − d)^e, d from 0 to 99%, at
+    // most the stock on hand, to a tenth; blank for an excluded row or one without stock.
+    let days = cx.days;
+    let blank = format!("OR(UPPER({inc})=\"N\",{q}=\"\",{rate}=\"\")");
+    let mut sold = Formula::new(format!(
+        "IF({blank},\"\",MIN({q},ROUND({rate}*{days}*(1-MIN(MAX({d},0),99)/100)^{e},1)))"
+    ));
+    // Blank exactly when the projection is.
+    let mut left = Formula::new(format!("IF({projected}=\"\",\"\",{q}-{projected})"));
+    if let Some(quantity) = line.quantity {
+        let at = what_if::units_at(m, line.discount_pct.unwrap_or_default(), days, quantity);
+        sold = sold.set_result(at.to_string());
+        left = left.set_result((quantity - at).to_string());
+    }
+    ws.write_formula_with_format(r, first + 2, sold, units)?;
+    ws.write_formula_with_format(r, first + 3, left, units)?;
+    Ok(())
 }
 
 fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), XlsxError> {

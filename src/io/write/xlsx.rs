@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::io::write::TextCells;
 use crate::model::num::sat_add;
 use crate::model::{Class, LineStatus, Plan, PlanLine};
+use crate::rules::what_if;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
@@ -401,7 +402,183 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     }
     ws.autofilter(0, 0, plan.warnings.len().max(1) as u32, 4)?;
 
+    if let Some(cx) = what_if::Context::of(plan) {
+        let ws = wb.add_worksheet();
+        ws.set_name(WHAT_IF_SHEET)?;
+        write_what_if(ws, plan, &planned, &cx, &fm)?;
+    }
+
     super::save_workbook(&mut wb, path)
+}
+
+/// The What-if sheet's name.
+pub const WHAT_IF_SHEET: &str = "What-if";
+/// How many lines the What-if sheet holds (those with the most capital), and how many of them
+/// its chart draws.
+const WHAT_IF_LINES: usize = 50;
+const WHAT_IF_CHARTED: usize = 10;
+
+/// The What-if sheet: the planned lines with the most capital, one row per line and depth (0%
+/// and every step up to the line's maximum), and a chart of their projected sell-through by
+/// depth. plan.json's `what_if` has every planned line.
+fn write_what_if(
+    ws: &mut Worksheet,
+    plan: &Plan,
+    planned: &[&PlanLine],
+    cx: &what_if::Context,
+    fm: &Formats,
+) -> Result<(), XlsxError> {
+    let mut top: Vec<&PlanLine> = planned
+        .iter()
+        .copied()
+        .filter(|l| l.model.is_some())
+        .collect();
+    top.sort_by(|a, b| {
+        b.capital
+            .cmp(&a.capital)
+            .then_with(|| a.sku.cmp(&b.sku))
+            .then_with(|| a.location.cmp(&b.location))
+    });
+    top.truncate(WHAT_IF_LINES);
+    let horizon = match plan.forecast.as_ref().and_then(|f| f.exit.as_deref()) {
+        Some(exit) => format!("by the exit date {exit}"),
+        None => format!("over the campaign, to {}", plan.campaign.end),
+    };
+    let days = cx.days;
+    let cols: [(&str, f64, Kind); 14] = [
+        ("Rank", 8.0, Kind::Text),
+        ("SKU", 24.0, Kind::Text),
+        ("Name", 30.0, Kind::Text),
+        ("Location", 12.0, Kind::Text),
+        ("Capital", 14.0, Kind::Money),
+        ("Depth", 8.0, Kind::Pct),
+        ("Planned", 9.0, Kind::Text),
+        ("Projected units", 12.0, Kind::Qty),
+        ("Sell-through", 11.0, Kind::Pct),
+        ("Price", 12.0, Kind::Money),
+        ("Revenue", 14.0, Kind::Money),
+        ("Gross margin", 14.0, Kind::Money),
+        ("Markdown cost", 14.0, Kind::Money),
+        ("Stock left", 12.0, Kind::Qty),
+    ];
+    let last_col = cols.len() as u16 - 1;
+    // The notes span the table's width, wrapped (our own words: no input text).
+    let note = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last_col,
+        &format!(
+            "What-if by depth for the {} planned line(s) with the most capital tied up (of {}): projected units {horizon} ({days} days, the as-of day included) at today's price (0%) and at every step up to each line's maximum discount. plan.json's what_if has every planned line.",
+            top.len(),
+            planned.len()
+        ),
+        &note,
+    )?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        "Depths beyond a line's maximum (cap, margin floor, existing discount, minimum advertised price) are not options and are left out. Revenue is at the price paid at each depth; gross margin is revenue less units at cost (blank without a cost). The chart draws the first 10 lines.",
+        &note,
+    )?;
+    ws.set_row_height(0, 32)?;
+    ws.set_row_height(1, 32)?;
+    // The chart under the notes, the table under the chart: both in view when the sheet opens,
+    // and printed on pages one wide.
+    let chart_row = 2u32;
+    let head = if top.is_empty() { 3u32 } else { 25u32 };
+    let step_decimals = cx
+        .depths
+        .iter()
+        .map(|d| d.normalize().scale().min(2))
+        .max()
+        .unwrap_or(0);
+    for (c, (name, width, kind)) in cols.iter().enumerate() {
+        let c = c as u16;
+        ws.set_column_width(c, *width)?;
+        let format = match kind {
+            Kind::Money => Some(fm.money.clone()),
+            Kind::Qty => Some(units_format(1)),
+            Kind::Pct if *name == "Depth" => Some(pct_format(step_decimals)),
+            Kind::Pct => Some(pct_format(1)),
+            _ => None,
+        };
+        if let Some(format) = format {
+            ws.set_column_format(c, &format)?;
+        }
+        ws.text_with_format(head, c, *name, &fm.header)?;
+    }
+    ws.set_row_height(head, 30)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(head, head)?;
+    let mut r = head;
+    let mut rows = Vec::new();
+    // The first and last row of each charted line.
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    for (i, l) in top.iter().enumerate() {
+        let Some(m) = &l.model else { continue };
+        what_if::rows(l, m, cx, &mut rows);
+        let first = r + 1;
+        let q = l.quantity.unwrap_or_default();
+        for row in &rows {
+            r += 1;
+            ws.write_number(r, 0, (i + 1) as f64)?;
+            ws.text(r, 1, &l.sku)?;
+            opt_text(ws, r, 2, l.name.as_deref())?;
+            opt_text(ws, r, 3, l.location.as_deref())?;
+            ws.write_number(r, 4, f(l.capital))?;
+            pct(ws, r, 5, Some(row.depth))?;
+            if Some(row.depth) == l.discount_pct {
+                ws.text(r, 6, "planned")?;
+            }
+            ws.write_number(r, 7, f(row.units))?;
+            if q > Decimal::ZERO {
+                ws.write_number(r, 8, f(row.units) / f(q))?;
+            }
+            ws.write_number(r, 9, f(row.price))?;
+            ws.write_number(r, 10, f(row.revenue))?;
+            num(ws, r, 11, row.gross_margin)?;
+            ws.write_number(r, 12, f(row.markdown_cost))?;
+            ws.write_number(r, 13, f(row.stock_left))?;
+        }
+        if i < WHAT_IF_CHARTED && r >= first {
+            spans.push((first, r));
+        }
+    }
+    ws.autofilter(head, 0, r.max(head + 1), cols.len() as u16 - 1)?;
+    if !spans.is_empty() {
+        let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
+        for (first, last) in &spans {
+            // Named by the line's SKU cell: text from the inputs never becomes a formula.
+            chart
+                .add_series()
+                .set_name((WHAT_IF_SHEET, *first, 1))
+                .set_categories((WHAT_IF_SHEET, *first, 5, *last, 5))
+                .set_values((WHAT_IF_SHEET, *first, 8, *last, 8));
+        }
+        chart.title().set_name(&format!(
+            "Projected sell-through by depth ({} lines with the most capital)",
+            spans.len()
+        ));
+        let deepest = cx.depths.last().copied().unwrap_or_default();
+        chart
+            .x_axis()
+            .set_name("Depth")
+            .set_num_format("0%")
+            .set_min(0.0)
+            .set_max(f(as_fraction(deepest)).max(0.01));
+        chart
+            .y_axis()
+            .set_name(&format!("Sold {horizon}"))
+            .set_num_format("0%");
+        chart.set_width(900).set_height(420);
+        ws.insert_chart(chart_row, 0, &chart)?;
+    }
+    Ok(())
 }
 
 fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), XlsxError> {
