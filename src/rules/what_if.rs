@@ -339,6 +339,7 @@ pub(crate) mod tests {
             last_sale: None,
             stock_left_at_end: None,
             projected_sellthrough_pct: None,
+            projected_markdown_cost: None,
             flags: Vec::new(),
             reason: None,
             why: String::new(),
