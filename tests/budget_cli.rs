@@ -471,3 +471,40 @@ fn a_plan_to_an_exit_date_applies_as_a_campaign_to_that_date() {
         String::from_utf8_lossy(&done.stderr)
     );
 }
+
+#[test]
+fn validate_warns_when_edited_discounts_pass_the_budget() {
+    let run = budget_plan(&["--exit", EXIT, "--budget", "50"]);
+    run.expect_code(0);
+    let plan = run.plan();
+    let dir = run.out_dir();
+    let validate = |template: &std::path::Path| {
+        bin()
+            .arg("validate")
+            .arg(template)
+            .arg("--plan")
+            .arg(dir.join("plan.json"))
+            .output()
+            .expect("run validate")
+    };
+    // The plan as written: valid, no budget warning.
+    let done = validate(&dir.join("upload-template.xlsx"));
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
+    assert!(!stderr.contains("budget"), "{stderr}");
+    // Every kept line at its maximum: valid line by line, over the budget in all.
+    let mut csv = String::from("SKU,Include,Discount %\n");
+    for l in planned(&plan) {
+        csv.push_str(&format!("{},Y,{}\n", s(&l["sku"]), l["max_discount_pct"]));
+    }
+    let edited = dir.join("deeper.csv");
+    std::fs::write(&edited, csv).expect("write");
+    let done = validate(&edited);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("more than the plan's 50.00 budget (the plan as written: 45.20)")
+            && stderr.contains("the edited discounts give away a projected"),
+        "{stderr}"
+    );
+}

@@ -438,3 +438,71 @@ fn editable(
         note: row.text(Column::Note),
     })
 }
+
+/// A plan made with `--budget` whose edited template gives away more than the budget: the
+/// projected markdown cost of the included lines at their edited depths (the model's units at
+/// that depth over the plan's horizon × (today's price − the clearance price apply will set)),
+/// beside the budget and the plan's own figure. `None` without a budget, or within it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverBudget {
+    pub cost: Decimal,
+    pub budget: Decimal,
+    pub planned: Option<Decimal>,
+    /// Included lines with a discount whose projection is unknown (no model figures in the
+    /// plan): not counted.
+    pub unknown: usize,
+}
+
+impl OverBudget {
+    pub fn message(&self) -> String {
+        let planned = self
+            .planned
+            .map(|p| format!(" (the plan as written: {})", crate::model::num::money(p)))
+            .unwrap_or_default();
+        let unknown = match self.unknown {
+            0 => String::new(),
+            n => format!("; {n} line(s) without a projection are not counted"),
+        };
+        format!(
+            "the edited discounts give away a projected {} in markdown, more than the plan's {} budget{planned}{unknown}; the budget holds only for the plan as written",
+            crate::model::num::money(self.cost),
+            crate::model::num::money(self.budget)
+        )
+    }
+}
+
+/// See [`OverBudget`].
+pub fn over_budget(plan: &Plan, edited: &[EditedLine]) -> Option<OverBudget> {
+    use crate::rules::{clearance_price, minor_unit_digits, what_if};
+    let budget = plan.policy.budget?;
+    let days = f64::from(plan.forecast.as_ref()?.days);
+    let mut cost = Decimal::ZERO;
+    let mut unknown = 0;
+    for e in edited
+        .iter()
+        .filter(|e| e.include && e.discount_pct > Decimal::ZERO)
+    {
+        let l = &e.line;
+        let (Some(m), Some(price)) = (&l.model, l.price) else {
+            unknown += 1;
+            continue;
+        };
+        let digits = minor_unit_digits(l.currency.as_deref().or(plan.policy.currency.as_deref()));
+        let base = l.live_price.unwrap_or(price);
+        // The price apply sets: the plan's own at the planned depth, else rule 8's.
+        let cp = match (l.discount_pct, l.clearance_price) {
+            (Some(d), Some(cp)) if d == e.discount_pct => cp,
+            _ => clearance_price(base, e.discount_pct, digits),
+        };
+        let units = what_if::units_at(m, e.discount_pct, days, l.quantity.unwrap_or(Decimal::MAX));
+        let line_cost = ((base - cp).max(Decimal::ZERO) * units)
+            .round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        cost = cost.checked_add(line_cost).unwrap_or(Decimal::MAX);
+    }
+    (cost > budget).then(|| OverBudget {
+        cost,
+        budget,
+        planned: plan.summary.projected_markdown_cost,
+        unknown,
+    })
+}

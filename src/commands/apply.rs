@@ -38,6 +38,16 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<()> {
     let shown = args.template.display().to_string();
     let no_hidden_sheet = missing_hidden_sheet(&plan, &file, &shown)?;
     let (problems, edited) = check(&plan, &file);
+    if problems.is_empty()
+        && let Some(over) = crate::campaign::validate::over_budget(&plan, &edited)
+        && !args.quiet
+    {
+        out.stderr(&format!(
+            "warning: {}: {}\n",
+            args.template.display(),
+            over.message()
+        ));
+    }
     if !problems.is_empty() {
         for p in &problems {
             out.text(&format!("{p}\n"));

@@ -1,7 +1,7 @@
 //! `clearance validate`: check an edited template against its plan and list every problem.
 
 use crate::Output;
-use crate::campaign::validate::{check, missing_hidden_sheet};
+use crate::campaign::validate::{check, missing_hidden_sheet, over_budget};
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::io::read::plan_file::read_plan;
@@ -19,6 +19,9 @@ pub fn run(args: &ValidateArgs, out: &mut Output) -> Result<()> {
         out.stderr(&format!("warning: {shown}: {w}\n"));
     }
     let (problems, edited) = check(&plan, &file);
+    if let Some(over) = over_budget(&plan, &edited) {
+        out.stderr(&format!("warning: {shown}: {}\n", over.message()));
+    }
     match args.format {
         ReportFormat::Json => {
             let text = serde_json::to_string_pretty(&serde_json::json!({
