@@ -499,7 +499,7 @@ pub fn over_budget(plan: &Plan, edited: &[EditedLine]) -> Option<OverBudget> {
             .round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         cost = cost.checked_add(line_cost).unwrap_or(Decimal::MAX);
     }
-    (cost > budget).then(|| OverBudget {
+    (cost > budget).then_some(OverBudget {
         cost,
         budget,
         planned: plan.summary.projected_markdown_cost,
