@@ -22,7 +22,7 @@
 pub use super::reference_price;
 use super::{
     Day, Elasticity, ElasticitySettings, PRIOR_DAYS, Period, SkuHistory, base_rates,
-    base_rates_over, days_at_reference, estimate_elasticities, weekly_periods,
+    days_at_reference, estimate_elasticities, unit_worth, weekly_periods,
 };
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
@@ -208,23 +208,36 @@ pub fn run(split: Split, skus: &[SkuInput], settings: &ElasticitySettings) -> Ba
             .find(|e| e.category == category)
             .map_or(settings.default, |e| e.value)
     };
-    // The model's rates: the training units over the days at the reference price the training
-    // window is worth (a markdown day counts as several regular days), as target mode does.
+    // The model's rates: each training unit counted at the reference price (a unit sold on
+    // markdown counts less, `unit_worth`), as target mode does.
     let references: Vec<Option<f64>> = skus
         .iter()
         .map(|s| s.training.as_deref().and_then(reference_price))
         .collect();
-    let exposure: Vec<f64> = skus
+    let at_reference: Vec<SkuHistory> = skus
         .iter()
         .zip(&references)
-        .map(|(s, reference)| match &s.training {
-            Some(days) => {
-                days_at_reference(*reference, e_of(&s.category), days.iter().map(|d| d.price))
+        .zip(&plain)
+        .map(|((s, reference), h)| match (&s.training, reference) {
+            (Some(days), Some(r)) => {
+                let e = e_of(&s.category);
+                let units: f64 = days
+                    .iter()
+                    .map(|d| d.units * d.price.map_or(1.0, |p| unit_worth(*r, p, e)))
+                    .sum();
+                SkuHistory {
+                    periods: vec![Period {
+                        units: units.max(0.0),
+                        price: None,
+                        days: window,
+                    }],
+                    ..h.clone()
+                }
             }
-            None => window,
+            _ => h.clone(),
         })
         .collect();
-    let rates = base_rates_over(&plain, &exposure, PRIOR_DAYS);
+    let rates = base_rates(&at_reference, window, PRIOR_DAYS);
     let holdout = split.holdout_days as usize;
     let mut unpriced = 0;
     let results: Vec<SkuResult> = skus

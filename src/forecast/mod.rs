@@ -19,7 +19,7 @@ pub mod elasticity;
 pub mod rate;
 
 pub use elasticity::{Elasticity, ElasticitySettings, Fit, Source, estimate_elasticities};
-pub use rate::{BaseRate, PRIOR_DAYS, base_rates, base_rates_over, posterior_rate};
+pub use rate::{BaseRate, PRIOR_DAYS, base_rates, posterior_rate};
 
 /// The elasticity used when a category's own sales cannot tell: a 1% lower price sells 2% more.
 /// Published averages sit around it (Tellis 1988: −1.76; Bijmolt, van Heerde and Pieters 2005:
@@ -130,12 +130,37 @@ pub fn reference_price(days: &[Day]) -> Option<f64> {
         .map(|(price, _)| price)
 }
 
+/// The highest price, as a multiple of the reference, a sale is counted at by [`unit_worth`]: a
+/// unit sold at twice the reference price counts as at most `2^(−e)` units.
+pub const MAX_PRICE_RATIO: f64 = 2.0;
+
+/// How many units at the `reference` price one unit sold at `price` stands for, under
+/// elasticity `e`: `(price / reference)^(−e)`. A unit sold on markdown counts less (with
+/// `e = −2`, a unit sold at half price is a quarter of a unit at the reference: at that price
+/// the line sold four times as fast), one sold above the reference more (the ratio held to
+/// [`MAX_PRICE_RATIO`]). 1 without a usable price, reference or elasticity. Summed over a
+/// line's sales, this gives the units it would have sold at the reference price, so a
+/// markdown in the sales window does not pass for the reference price's pace; a single sale at
+/// a give-away price only removes itself (it counts almost nothing), it does not change how
+/// the other days count.
+pub fn unit_worth(reference: f64, price: f64, e: f64) -> f64 {
+    let usable = reference > 0.0
+        && price > 0.0
+        && reference.is_finite()
+        && price.is_finite()
+        && e.is_finite();
+    if !usable {
+        return 1.0;
+    }
+    let w = (price / reference).min(MAX_PRICE_RATIO).powf(-e);
+    if w.is_finite() { w.max(0.0) } else { 1.0 }
+}
+
 /// How many days at the `reference` price a run of days is worth, for a line with elasticity
 /// `e`: each day counts `response(1, 1 − price / reference, e)`, i.e. `(price / reference)^e`
 /// for a price below the reference (a markdown day sells as several regular days), 1 at or
 /// above it (the model covers discounts only) and 1 for a day without a price or without a
-/// reference. A base rate is the units sold over these days rather than over the calendar
-/// days, so markdowns in the sales window do not pass for the regular price's pace.
+/// reference. The backtest predicts a holdout's units as the base rate × these days.
 pub fn days_at_reference(
     reference: Option<f64>,
     e: f64,

@@ -50,31 +50,17 @@ pub fn base_rates(histories: &[SkuHistory], window_days: f64, prior_days: f64) -
     } else {
         1.0
     };
-    base_rates_over(histories, &vec![window; histories.len()], prior_days)
-}
-
-/// As [`base_rates`], each sku over its own number of days (`days[i]` for `histories[i]`):
-/// the days at its regular price its window is worth (`days_at_reference`), so a line sold on
-/// markdown for part of the window has the rate of its regular price. A day count that is not a
-/// positive number counts as 1.
-pub fn base_rates_over(histories: &[SkuHistory], days: &[f64], prior_days: f64) -> Vec<BaseRate> {
     let k = if prior_days.is_finite() && prior_days >= 0.0 {
         prior_days
     } else {
         PRIOR_DAYS
     };
-    let days_of = |i: usize| {
-        days.get(i)
-            .copied()
-            .filter(|d| d.is_finite() && *d > 0.0)
-            .unwrap_or(1.0)
-    };
     // The category's lines' raw rates, then their median.
     let mut raw: HashMap<&str, Vec<f64>> = HashMap::new();
-    for (i, h) in histories.iter().enumerate() {
+    for h in histories {
         raw.entry(h.category.as_str())
             .or_default()
-            .push(h.units() / days_of(i));
+            .push(h.units() / window);
     }
     let medians: HashMap<&str, f64> = raw
         .into_iter()
@@ -82,21 +68,19 @@ pub fn base_rates_over(histories: &[SkuHistory], days: &[f64], prior_days: f64) 
         .collect();
     histories
         .iter()
-        .enumerate()
-        .map(|(i, h)| {
+        .map(|h| {
             let units = h.units();
-            let t = days_of(i);
             let category_rate = medians
                 .get(h.category.as_str())
                 .copied()
-                .unwrap_or(units / t);
+                .unwrap_or(units / window);
             BaseRate {
                 sku: h.sku.clone(),
                 category: h.category.clone(),
                 units,
-                raw: units / t,
+                raw: units / window,
                 category_rate,
-                rate: posterior_rate(units, t, category_rate, k),
+                rate: posterior_rate(units, window, category_rate, k),
             }
         })
         .collect()

@@ -65,9 +65,9 @@ pub struct Demand {
     by_category: HashMap<String, f64>,
     /// The elasticity of a category the sales cannot tell about (`[forecast] elasticity`).
     default: f64,
-    /// Per sku and location, the days at its regular price its sales window is worth, for the
-    /// lines whose prices paid moved (the others: the window's days).
-    regular_days: HashMap<String, Vec<(Option<String>, f64)>>,
+    /// Per sku and location, the units sold in the window counted at the line's reference
+    /// price, for the lines whose prices paid moved (the others: the units sold).
+    at_reference: HashMap<String, Vec<(Option<String>, f64)>>,
 }
 
 impl Default for Demand {
@@ -77,7 +77,7 @@ impl Default for Demand {
             elasticities: Vec::new(),
             by_category: HashMap::new(),
             default: forecast::DEFAULT_ELASTICITY,
-            regular_days: HashMap::new(),
+            at_reference: HashMap::new(),
         }
     }
 }
@@ -91,10 +91,10 @@ impl Demand {
             .unwrap_or(self.default)
     }
 
-    /// The days at its regular price a line's sales window is worth (`None`: the window's days,
+    /// The units a line sold in the window counted at its reference price (`None`: as sold,
     /// its prices did not move or are unknown).
-    pub fn regular_days(&self, sku: &str, location: Option<&str>) -> Option<f64> {
-        self.regular_days
+    pub fn sold_at_reference(&self, sku: &str, location: Option<&str>) -> Option<f64> {
+        self.at_reference
             .get(sku)?
             .iter()
             .find(|(l, _)| l.as_deref() == location)
@@ -172,11 +172,11 @@ pub fn demand(
         .iter()
         .map(|e| (e.category.clone(), e.value))
         .collect();
-    // A line sold on markdown for part of the window sold faster than its regular price's pace:
-    // its window is worth fewer days at its regular price (the price of most of its days),
-    // each day counting `(price / regular)^e` (`forecast::days_at_reference`).
-    let mut regular_days: HashMap<String, Vec<(Option<String>, f64)>> = HashMap::new();
-    let mut days: Vec<f64> = vec![window; histories.len()];
+    // A line sold on markdown for part of the window sold faster than at today's price: each
+    // unit is counted at the line's reference price (`reference`, `forecast::unit_worth`), so
+    // the base rate is today's pace.
+    let mut at_reference: HashMap<String, Vec<(Option<String>, f64)>> = HashMap::new();
+    let mut for_rates = histories.clone();
     if let Some(prices) = prices {
         for (i, (l, points)) in lines
             .iter()
@@ -184,28 +184,40 @@ pub fn demand(
             .filter(|(l, _)| usable(l))
             .enumerate()
         {
-            let Some(line_days) = daily(points, window_days) else {
+            let Some(reference) = reference(l, points, window_days) else {
                 continue;
             };
             let e = by_category
                 .get(&category_key(l.category.as_deref()))
                 .copied()
                 .unwrap_or(default_elasticity);
-            let worth = forecast::days_at_reference(
-                forecast::reference_price(&line_days),
-                e,
-                line_days.iter().map(|d| d.price),
+            let (priced, worth) = points.iter().filter(|p| p.day < window_days.max(1)).fold(
+                (0.0, 0.0),
+                |(units, worth), p| {
+                    let u = to_f64(p.units);
+                    (
+                        units + u,
+                        worth + u * forecast::unit_worth(reference, to_f64(p.price), e),
+                    )
+                },
             );
-            if worth.is_finite() && worth > 0.0 && (worth - window).abs() > 1e-9 {
-                days[i] = worth;
-                regular_days
+            let sold = for_rates[i].units();
+            // Sales without a readable price count as they are.
+            let units = (sold - priced + worth).max(0.0);
+            if units.is_finite() && (units - sold).abs() > 1e-9 {
+                for_rates[i].periods = vec![Period {
+                    units,
+                    price: None,
+                    days: window,
+                }];
+                at_reference
                     .entry(l.sku.clone())
                     .or_default()
-                    .push((l.location.clone(), worth));
+                    .push((l.location.clone(), units));
             }
         }
     }
-    let category_rates = forecast::base_rates_over(&histories, &days, PRIOR_DAYS)
+    let category_rates = forecast::base_rates(&for_rates, window, PRIOR_DAYS)
         .into_iter()
         .map(|r| (r.category, r.category_rate))
         .collect();
@@ -214,8 +226,30 @@ pub fn demand(
         elasticities,
         by_category,
         default: default_elasticity,
-        regular_days,
+        at_reference,
     }
+}
+
+/// The price a line's sales are counted at ([`forecast::unit_worth`]): today's price (the live
+/// markdown's, else the catalog price) when the sales were paid in the catalog's terms (some
+/// sale within 0.5% of the catalog or live price), so a line back at full price after a long
+/// markdown is projected at full price's pace; otherwise (prices paid with tax, in another
+/// currency, ...) the line's own most common price paid, which the catalog cannot be compared
+/// with. `None` without a priced sale.
+fn reference(line: &CatalogLine, points: &[PricePoint], window_days: u32) -> Option<f64> {
+    let same = |a: f64, b: f64| a > 0.0 && b > 0.0 && (a - b).abs() <= 0.005 * b;
+    let regular = line.price.map(to_f64).filter(|p| *p > 0.0);
+    let today = line.live_price.map(to_f64).filter(|p| *p > 0.0).or(regular);
+    if let Some(today) = today {
+        let catalog_terms = points.iter().any(|p| {
+            let paid = to_f64(p.price);
+            same(paid, today) || regular.is_some_and(|r| same(paid, r))
+        });
+        if catalog_terms {
+            return Some(today);
+        }
+    }
+    forecast::reference_price(&daily(points, window_days)?)
 }
 
 /// One line's days over the window from its (day, price, units) entries: each day's units, and
@@ -290,11 +324,13 @@ impl LineDemand {
         quantity: Decimal,
     ) -> Self {
         let key = category_key(category);
-        let window = horizon
+        let window = f64::from(horizon.window_days.max(1));
+        // Units sold on markdown in the window counted at today's price (prices paid known).
+        let sold = horizon
             .demand
-            .regular_days(line.0, line.1)
-            .unwrap_or(f64::from(horizon.window_days.max(1)));
-        let sold = to_f64(sold).max(0.0);
+            .sold_at_reference(line.0, line.1)
+            .unwrap_or_else(|| to_f64(sold))
+            .max(0.0);
         // A category of which no line counted (all with data issues) is the line's own prior.
         let category_rate = horizon
             .demand
@@ -573,23 +609,23 @@ mod tests {
     }
 
     #[test]
-    fn markdown_days_count_as_more_than_one_regular_day() {
+    fn units_sold_on_markdown_count_at_today_s_price() {
         let p = |day: u32, price: &str, units: i64| PricePoint {
             day,
             price: price.parse().unwrap_or_default(),
             units: Decimal::from(units),
         };
-        let mk = |sku: &str, sold: i64| CatalogLine {
+        let mk = |sku: &str, sold: i64, price: &str| CatalogLine {
             sku: sku.into(),
             category: Some("Shoes".into()),
             quantity: Some(d("100")),
             sold: Some(Decimal::from(sold)),
-            price: Some(d("10")),
+            price: Some(d(price)),
             ..CatalogLine::default()
         };
-        // A: 10 days, the first 6 at 10.00 (1 a day), the last 4 at 5.00 (4 a day): 22 sold.
-        // B: 10 days at 10.00, 1 a day. No category has enough price changes to learn: the
-        // default −2 prices A's markdown days at (5 / 10)^−2 = 4 regular days each.
+        // A (catalog 10.00): 10 days, the first 6 at 10.00 (1 a day), the last 4 at 5.00 (4 a
+        // day): 22 sold. No category learns (too few changes): the default −2 counts a unit
+        // at half price as (5 / 10)^2 = 0.25 of a unit at 10.00: 6 + 16 × 0.25 = 10 units.
         let a: Vec<PricePoint> = (0..10)
             .map(|day| {
                 if day < 6 {
@@ -599,14 +635,44 @@ mod tests {
                 }
             })
             .collect();
-        let b: Vec<PricePoint> = (0..10).map(|day| p(day, "10", 1)).collect();
-        let lines = vec![mk("A", 22), mk("B", 10)];
-        let demand = demand(&lines, 10, Some(&[a, b]), -2.0);
-        // A's window is worth 6 + 4 × 4 = 22 regular days: 1 a day at its regular price.
-        assert_eq!(demand.regular_days("A", None), Some(22.0));
-        assert_eq!(demand.regular_days("B", None), None);
-        // The category's median: A 22/22 = 1, B 10/10 = 1.
-        assert!((demand.category_rates["shoes"] - 1.0).abs() < 1e-12);
+        // B: 10 days at 10.00, 1 a day, and one unit given away at 0.10 on the last day: it
+        // counts (0.01)^2 of a unit; the other ten stay as they are.
+        let mut b: Vec<PricePoint> = (0..10).map(|day| p(day, "10", 1)).collect();
+        b.push(p(9, "0.10", 1));
+        // C: sold at 7.00 for 8 days (2 a day), at 10.00 for 2 (1 a day), back at 10.00 today
+        // (the catalog price): 16 × 0.49 + 2 = 9.84 units at 10.00.
+        let c: Vec<PricePoint> = (0..10)
+            .map(|day| {
+                if day < 8 {
+                    p(day, "7", 2)
+                } else {
+                    p(day, "10", 1)
+                }
+            })
+            .collect();
+        // D: paid in other terms (every price 20% above the catalog's, say with tax): counted
+        // against its own most common price paid, 12.00.
+        let dd: Vec<PricePoint> = (0..10)
+            .map(|day| {
+                if day < 7 {
+                    p(day, "12", 1)
+                } else {
+                    p(day, "6", 4)
+                }
+            })
+            .collect();
+        let lines = vec![
+            mk("A", 22, "10"),
+            mk("B", 11, "10"),
+            mk("C", 18, "10"),
+            mk("D", 19, "10"),
+        ];
+        let demand = demand(&lines, 10, Some(&[a, b, c, dd]), -2.0);
+        let at = |sku: &str| demand.sold_at_reference(sku, None).unwrap_or(f64::NAN);
+        assert!((at("A") - 10.0).abs() < 1e-9, "{}", at("A"));
+        assert!((at("B") - 10.0001).abs() < 1e-9, "{}", at("B"));
+        assert!((at("C") - 9.84).abs() < 1e-9, "{}", at("C"));
+        assert!((at("D") - 10.0).abs() < 1e-9, "{}", at("D"));
         let horizon = Horizon {
             exit: None,
             end: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default(),
@@ -616,10 +682,13 @@ mod tests {
             demand,
         };
         let line_a = LineDemand::new(&horizon, ("A", None), Some("Shoes"), d("22"), d("100"));
-        // (1 × 30 + 22) / (30 + 22) = 1 a day, not (30 + 22) / 40 = 1.3 over calendar days.
-        assert!((line_a.rate - 1.0).abs() < 1e-12, "{line_a:?}");
-        assert!((line_a.raw - 1.0).abs() < 1e-12);
-        assert!((line_a.units(Decimal::ZERO) - 30.0).abs() < 1e-9);
+        // 10 units at 10.00 in 10 days: 1 a day at today's price (the category's median of
+        // A, B, C and D is about 1 too), not 2.2.
+        assert!((line_a.raw - 1.0).abs() < 1e-9, "{line_a:?}");
+        assert!((line_a.rate - 1.0).abs() < 0.01, "{line_a:?}");
+        // Without prices, nothing changes: the units as sold.
+        let plain = super::demand(&lines, 10, None, -2.0);
+        assert_eq!(plain.sold_at_reference("A", None), None);
     }
 
     #[test]
