@@ -418,7 +418,11 @@ fn resolve_target(
     default_elasticity: f64,
 ) -> Result<(Option<crate::rules::Horizon>, Option<crate::rules::Target>)> {
     let key = |k: &str| format!("{}: [target] {k}", fpath.display());
-    let from_file = file.filter(|t| t.exit.is_some() || t.sellthrough_pct.is_some());
+    // Both flags given: the file's [target] is not read (as before the horizon existed).
+    let both_flags = args.exit.is_some() && args.target_sellthrough.is_some();
+    let from_file = file
+        .filter(|_| !both_flags)
+        .filter(|t| t.exit.is_some() || t.sellthrough_pct.is_some());
     // The file's [target] must be whole, whether or not a flag overrides a key.
     let file_pair = match from_file {
         None => None,

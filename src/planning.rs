@@ -21,6 +21,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+/// More depths than this in the what-if are warned about (`--step 0.1` up to a 25% cap: 201).
+const MANY_DEPTHS: usize = 100;
+
 /// Read every input and compute the plan (no output written).
 pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     let mut timings = crate::Timings::from_env();
@@ -340,6 +343,23 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     });
     let policy = modelled.as_ref().unwrap_or(policy);
     let forecast = policy.horizon.as_ref().map(|h| forecast_record(h, policy));
+    // A fine step makes every planned line's what-if long: say so before the files swell.
+    if let Some(f) = &forecast
+        && f.what_if_depths.len() > MANY_DEPTHS
+    {
+        warnings.push(Warning {
+            file: args.files.catalog.display().to_string(),
+            sheet: None,
+            row: None,
+            column: None,
+            message: format!(
+                "the what-if lists {} depths for every planned line (step {}% up to the {}% cap), so plan.json and plan.xlsx grow with them; a coarser --step keeps them small",
+                f.what_if_depths.len(),
+                plain(policy.step_pct),
+                plain(policy.cap_pct)
+            ),
+        });
+    }
     let mut plan_lines = crate::Timings::time("build_lines", || {
         rules::build_lines(std::mem::take(&mut lines), policy, &existing)
     });

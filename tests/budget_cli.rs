@@ -383,6 +383,14 @@ fn an_untracked_requested_line_is_projected_without_a_stock_limit() {
     // 30 sold in 90 days, shrunk toward its category (T1's 3): (0.033 × 30 + 30) / 120 = 0.26
     // a day, × 1.5625 at 20% off × 29 days = 11.7 units at 4.00 off.
     assert_eq!(s(&u1["projected_markdown_cost"]), "46.80", "{u1}");
+    // Its what-if shows the same projection, with no stock left to speak of.
+    let depths = plan["forecast"]["what_if_depths"]
+        .as_array()
+        .expect("depths");
+    let at = depths.iter().position(|d| d == 20).expect("20% listed");
+    assert_eq!(u1["what_if"]["units"][at], 11.7, "{u1}");
+    assert_eq!(s(&u1["what_if"]["markdown_cost"][at]), "46.80");
+    assert!(u1["what_if"]["stock_left"].is_null(), "{u1}");
 }
 
 #[test]
@@ -412,9 +420,25 @@ fn huge_figures_saturate_instead_of_failing() {
         "10",
     ]);
     run.expect_code(0);
-    let plan = run.plan();
-    assert_eq!(line(&plan, "H1")["reason"], "over_budget");
-    assert!(dec(&plan["summary"]["projected_markdown_cost"]) <= Decimal::from(10));
+    let budgeted = run.plan();
+    assert_eq!(line(&budgeted, "H1")["reason"], "over_budget");
+    assert!(dec(&budgeted["summary"]["projected_markdown_cost"]) <= Decimal::from(10));
+    // The what-if of such a line, planned: the largest figures, never a stopped run.
+    let run = plan(&[
+        catalog.to_str().expect("utf-8"),
+        "--sales",
+        sales.to_str().expect("utf-8"),
+        "--as-of",
+        AS_OF,
+        "--exit",
+        "2029-11-30",
+        "--sku",
+        "H1",
+        "--discount",
+        "20",
+    ]);
+    run.expect_code(0);
+    assert!(line(&run.plan(), "H1")["what_if"]["revenue"].is_array());
 }
 
 #[test]
@@ -507,4 +531,20 @@ fn validate_warns_when_edited_discounts_pass_the_budget() {
             && stderr.contains("the edited discounts give away a projected"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_fine_step_warns_that_the_what_if_grows() {
+    let run = budget_plan(&["--what-if", "--step", "0.1"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains(
+            "the what-if lists 202 depths for every planned line (step 0.1% up to the 25% cap)"
+        ),
+        "{}",
+        run.stderr()
+    );
+    let run = budget_plan(&["--what-if"]);
+    run.expect_code(0);
+    assert!(!run.stderr().contains("depths for every planned line"));
 }

@@ -272,7 +272,10 @@ pub fn daily(points: &[PricePoint], window_days: u32) -> Option<Vec<forecast::Da
         units[day] += to_f64(p.units);
         // The day's price is the one that sold the most units; a return (negative units) never
         // sets it.
-        if p.units > Decimal::ZERO && best[day].is_none_or(|(_, u)| p.units > u) {
+        // On a tie the higher price (as `reference_price`): a regular price beside a markdown.
+        if p.units > Decimal::ZERO
+            && best[day].is_none_or(|(price, u)| p.units > u || (p.units == u && p.price > price))
+        {
             best[day] = Some((p.price, p.units));
         }
     }
@@ -713,6 +716,9 @@ mod tests {
             ]
         );
         assert!(daily(&[], 5).is_none());
+        // A tie goes to the higher price (a regular price beside a markdown).
+        let days = daily(&[p(0, "5", 1), p(0, "10", 1)], 1).unwrap_or_default();
+        assert_eq!(days[0].price, Some(10.0));
         // A day with only a return (negative units) keeps the price carried from before.
         let points = [p(0, "10", 2), p(2, "15", -3), p(3, "8", 1)];
         let days = daily(&points, 4).unwrap_or_default();

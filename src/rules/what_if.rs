@@ -123,8 +123,9 @@ pub struct Row {
     pub gross_margin: Option<Decimal>,
     /// (today's price − the price at this depth) × units.
     pub markdown_cost: Decimal,
-    /// Stock on hand − units.
-    pub stock_left: Decimal,
+    /// Stock on hand − units; `None` for a line without a stock figure (an untracked line
+    /// planned by a request, projected without a stock limit).
+    pub stock_left: Option<Decimal>,
 }
 
 /// The units to a tenth, from the model's `f64`: rounded half up, never above the stock.
@@ -201,7 +202,8 @@ pub fn fast_rows(
         Some(c) => Some(in_units(c, digits)?),
         None => None,
     };
-    let quantity = line.quantity.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+    // An untracked line (no stock figure) is left to `rows`.
+    let quantity = line.quantity?.max(Decimal::ZERO);
     let q10 = in_units(quantity, 1)?;
     let q = quantity.to_f64().unwrap_or(0.0);
     let max = line.max_discount_pct.unwrap_or(Decimal::ZERO);
@@ -243,6 +245,10 @@ pub fn fast_rows(
     Some(digits)
 }
 
+fn sat_mul(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_mul(b).unwrap_or(Decimal::MAX)
+}
+
 /// A line's what-if, depth by depth, into `out` (cleared first): 0% and the depths of
 /// `cx.depths` up to the line's `max_discount_pct`. Empty for a line without a price or model.
 pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
@@ -251,7 +257,9 @@ pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
         return;
     };
     let base = line.live_price.unwrap_or(regular);
-    let quantity = line.quantity.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+    let stock = line.quantity.map(|q| q.max(Decimal::ZERO));
+    // Without a stock figure the projection has no limit.
+    let quantity = stock.unwrap_or(Decimal::MAX);
     let max = line.max_discount_pct.unwrap_or(Decimal::ZERO);
     let digits = minor_unit_digits(line.currency.as_deref().or(cx.currency.as_deref()));
     let round =
@@ -275,15 +283,23 @@ pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
             Some(k) => price * k,
             None => price,
         };
-        let revenue = round(units * paid);
+        // Saturating: a line too large for a Decimal shows the largest figure, never stops
+        // the run.
+        let revenue = round(sat_mul(units, paid));
         out.push(Row {
             depth,
             units,
             price,
             revenue,
-            gross_margin: m.cost.map(|c| round(revenue - units * c)),
-            markdown_cost: round((base - price).max(Decimal::ZERO) * units),
-            stock_left: quantity - units,
+            gross_margin: m.cost.map(|c| {
+                round(
+                    revenue
+                        .checked_sub(sat_mul(units, c))
+                        .unwrap_or(Decimal::MIN),
+                )
+            }),
+            markdown_cost: round(sat_mul((base - price).max(Decimal::ZERO), units)),
+            stock_left: stock.map(|q| q - units),
         });
     }
 }
@@ -384,7 +400,7 @@ pub(crate) mod tests {
         assert_eq!(r.revenue, d("748.80"));
         assert_eq!(r.gross_margin, Some(d("374.40")));
         assert_eq!(r.markdown_cost, d("187.20"));
-        assert_eq!(r.stock_left, d("76.6"));
+        assert_eq!(r.stock_left, Some(d("76.6")));
         // 0%: 15 units at today's price, no markdown.
         assert_eq!(out[0].units, d("15"));
         assert_eq!(out[0].markdown_cost, Decimal::ZERO);
@@ -396,7 +412,7 @@ pub(crate) mod tests {
         rows(&line, &m, &cx, &mut out);
         assert!(
             out.iter()
-                .all(|r| r.units == d("100") && r.stock_left.is_zero())
+                .all(|r| r.units == d("100") && r.stock_left == Some(Decimal::ZERO))
         );
     }
 

@@ -174,9 +174,13 @@ fn push_rows(
     array(out, b",\"markdown_cost\":", &|o, r| {
         money_str(o, r.markdown_cost)
     });
-    array(out, b",\"stock_left\":", &|o, r| {
-        push_json_num(o, r.stock_left)
-    });
+    if l.quantity.is_some() {
+        array(out, b",\"stock_left\":", &|o, r| {
+            push_json_num(o, r.stock_left.unwrap_or_default())
+        });
+    } else {
+        out.extend_from_slice(b",\"stock_left\":null");
+    }
     out.push(b'}');
 }
 

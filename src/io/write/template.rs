@@ -192,7 +192,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
                 line.currency.as_deref().or(plan.policy.currency.as_deref()),
             );
             let mut formula = Formula::new(format!(
-                "IF(OR({p}=\"\",{d}=\"\",UPPER({inc})=\"N\"),\"\",ROUNDDOWN({p}*(1-{d}/100),{line_digits}))"
+                "IF(OR({p}=\"\",{d}=\"\",UPPER(TRIM({inc}))=\"N\"),\"\",ROUNDDOWN({p}*(1-{d}/100),{line_digits}))"
             ));
             if let Some(base) = locked.price {
                 let cached = crate::rules::clearance_price(base, suggested, line_digits);
@@ -326,7 +326,11 @@ fn write_model(
     // The model's formula (docs/forecast.md): rate × days × (1 − d)^e, d from 0 to 99%, at
     // most the stock on hand, to a tenth; blank for an excluded row or one without stock.
     let days = cx.days;
-    let blank = format!("OR(UPPER({inc})=\"N\",{q}=\"\",{rate}=\"\")");
+    // Include read as validate reads it (trimmed, any case); a Discount that is not a number
+    // (an error for validate) projects nothing rather than 0%.
+    let blank = format!(
+        "OR(UPPER(TRIM({inc}))=\"N\",{q}=\"\",{rate}=\"\",AND({d}<>\"\",NOT(ISNUMBER({d}))))"
+    );
     let mut sold = Formula::new(format!(
         "IF({blank},\"\",MIN({q},ROUND({rate}*{days}*(1-MIN(MAX({d},0),99)/100)^{e},1)))"
     ));

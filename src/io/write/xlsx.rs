@@ -543,7 +543,7 @@ fn write_what_if(
             ws.write_number(r, 10, f(row.revenue))?;
             num(ws, r, 11, row.gross_margin)?;
             ws.write_number(r, 12, f(row.markdown_cost))?;
-            ws.write_number(r, 13, f(row.stock_left))?;
+            num(ws, r, 13, row.stock_left)?;
         }
         if i < WHAT_IF_CHARTED && r >= first {
             spans.push((first, r));
