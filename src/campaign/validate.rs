@@ -495,7 +495,10 @@ pub fn over_budget(plan: &Plan, edited: &[EditedLine]) -> Option<OverBudget> {
             _ => clearance_price(base, e.discount_pct, digits),
         };
         let units = what_if::units_at(m, e.discount_pct, days, l.quantity.unwrap_or(Decimal::MAX));
-        let line_cost = ((base - cp).max(Decimal::ZERO) * units)
+        let line_cost = (base - cp)
+            .max(Decimal::ZERO)
+            .checked_mul(units)
+            .unwrap_or(Decimal::MAX)
             .round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         cost = cost.checked_add(line_cost).unwrap_or(Decimal::MAX);
     }

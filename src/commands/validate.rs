@@ -19,7 +19,9 @@ pub fn run(args: &ValidateArgs, out: &mut Output) -> Result<()> {
         out.stderr(&format!("warning: {shown}: {w}\n"));
     }
     let (problems, edited) = check(&plan, &file);
-    if let Some(over) = over_budget(&plan, &edited) {
+    if problems.is_empty()
+        && let Some(over) = over_budget(&plan, &edited)
+    {
         out.stderr(&format!("warning: {shown}: {}\n", over.message()));
     }
     match args.format {

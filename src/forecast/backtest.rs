@@ -223,7 +223,11 @@ pub fn run(split: Split, skus: &[SkuInput], settings: &ElasticitySettings) -> Ba
                 let e = e_of(&s.category);
                 let units: f64 = days
                     .iter()
-                    .map(|d| d.units * d.price.map_or(1.0, |p| unit_worth(*r, p, e)))
+                    .map(|d| {
+                        d.units
+                            * d.price
+                                .map_or(1.0, |p| unit_worth(*r, p, e, super::MAX_PRICE_RATIO))
+                    })
                     .sum();
                 SkuHistory {
                     periods: vec![Period {

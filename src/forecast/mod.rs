@@ -138,12 +138,12 @@ pub const MAX_PRICE_RATIO: f64 = 2.0;
 /// elasticity `e`: `(price / reference)^(−e)`. A unit sold on markdown counts less (with
 /// `e = −2`, a unit sold at half price is a quarter of a unit at the reference: at that price
 /// the line sold four times as fast), one sold above the reference more (the ratio held to
-/// [`MAX_PRICE_RATIO`]). 1 without a usable price, reference or elasticity. Summed over a
+/// `max_ratio`, normally [`MAX_PRICE_RATIO`]). 1 without a usable price, reference or elasticity. Summed over a
 /// line's sales, this gives the units it would have sold at the reference price, so a
 /// markdown in the sales window does not pass for the reference price's pace; a single sale at
 /// a give-away price only removes itself (it counts almost nothing), it does not change how
 /// the other days count.
-pub fn unit_worth(reference: f64, price: f64, e: f64) -> f64 {
+pub fn unit_worth(reference: f64, price: f64, e: f64, max_ratio: f64) -> f64 {
     let usable = reference > 0.0
         && price > 0.0
         && reference.is_finite()
@@ -152,15 +152,16 @@ pub fn unit_worth(reference: f64, price: f64, e: f64) -> f64 {
     if !usable {
         return 1.0;
     }
-    let w = (price / reference).min(MAX_PRICE_RATIO).powf(-e);
+    let w = (price / reference).min(max_ratio.max(1.0)).powf(-e);
     if w.is_finite() { w.max(0.0) } else { 1.0 }
 }
 
 /// How many days at the `reference` price a run of days is worth, for a line with elasticity
-/// `e`: each day counts `response(1, 1 − price / reference, e)`, i.e. `(price / reference)^e`
-/// for a price below the reference (a markdown day sells as several regular days), 1 at or
-/// above it (the model covers discounts only) and 1 for a day without a price or without a
-/// reference. The backtest predicts a holdout's units as the base rate × these days.
+/// `e`: each day counts `(price / reference)^e`, the reciprocal of [`unit_worth`] (a markdown
+/// day sells as several reference days, a day above the reference as less, the ratio held to
+/// [`MAX_PRICE_RATIO`]), and 1 for a day without a price or without a reference. The backtest
+/// predicts a holdout's units as the base rate × these days, the mirror of how it counts the
+/// training units.
 pub fn days_at_reference(
     reference: Option<f64>,
     e: f64,
@@ -168,7 +169,10 @@ pub fn days_at_reference(
 ) -> f64 {
     prices
         .map(|price| match (reference, price) {
-            (Some(r), Some(p)) if r > 0.0 && p > 0.0 => response(1.0, 1.0 - p / r, e),
+            (Some(r), Some(p)) if r > 0.0 && p > 0.0 => {
+                let w = unit_worth(r, p, e, MAX_PRICE_RATIO);
+                if w > 0.0 { 1.0 / w } else { 1.0 }
+            }
             _ => 1.0,
         })
         .sum()

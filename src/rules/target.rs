@@ -66,8 +66,8 @@ pub struct Demand {
     /// The elasticity of a category the sales cannot tell about (`[forecast] elasticity`).
     default: f64,
     /// Per sku and location, the units sold in the window counted at the line's reference
-    /// price, for the lines whose prices paid moved (the others: the units sold).
-    at_reference: HashMap<String, Vec<(Option<String>, f64)>>,
+    /// price, for the lines whose sales carry prices (the others: the units sold).
+    at_reference: HashMap<String, Vec<(Option<String>, AtReference)>>,
 }
 
 impl Default for Demand {
@@ -91,9 +91,9 @@ impl Demand {
             .unwrap_or(self.default)
     }
 
-    /// The units a line sold in the window counted at its reference price (`None`: as sold,
-    /// its prices did not move or are unknown).
-    pub fn sold_at_reference(&self, sku: &str, location: Option<&str>) -> Option<f64> {
+    /// A line's sales counted at its reference price (`None`: as sold, its sales carry no
+    /// price).
+    pub fn sold_at_reference(&self, sku: &str, location: Option<&str>) -> Option<AtReference> {
         self.at_reference
             .get(sku)?
             .iter()
@@ -174,8 +174,9 @@ pub fn demand(
         .collect();
     // A line sold on markdown for part of the window sold faster than at today's price: each
     // unit is counted at the line's reference price (`reference`, `forecast::unit_worth`), so
-    // the base rate is today's pace.
-    let mut at_reference: HashMap<String, Vec<(Option<String>, f64)>> = HashMap::new();
+    // the base rate is today's pace. The category's median is taken at the lines' regular
+    // prices, and each line's prior brought to its own reference.
+    let mut at_reference: HashMap<String, Vec<(Option<String>, AtReference)>> = HashMap::new();
     let mut for_rates = histories.clone();
     if let Some(prices) = prices {
         for (i, (l, points)) in lines
@@ -184,37 +185,22 @@ pub fn demand(
             .filter(|(l, _)| usable(l))
             .enumerate()
         {
-            let Some(reference) = reference(l, points, window_days) else {
-                continue;
-            };
             let e = by_category
                 .get(&category_key(l.category.as_deref()))
                 .copied()
                 .unwrap_or(default_elasticity);
-            let (priced, worth) = points.iter().filter(|p| p.day < window_days.max(1)).fold(
-                (0.0, 0.0),
-                |(units, worth), p| {
-                    let u = to_f64(p.units);
-                    (
-                        units + u,
-                        worth + u * forecast::unit_worth(reference, to_f64(p.price), e),
-                    )
-                },
-            );
-            let sold = for_rates[i].units();
-            // Sales without a readable price count as they are.
-            let units = (sold - priced + worth).max(0.0);
-            if units.is_finite() && (units - sold).abs() > 1e-9 {
-                for_rates[i].periods = vec![Period {
-                    units,
-                    price: None,
-                    days: window,
-                }];
-                at_reference
-                    .entry(l.sku.clone())
-                    .or_default()
-                    .push((l.location.clone(), units));
-            }
+            let Some(at) = at_reference_of(l, points, window_days, e, for_rates[i].units()) else {
+                continue;
+            };
+            for_rates[i].periods = vec![Period {
+                units: at.units / at.to_reference,
+                price: None,
+                days: window,
+            }];
+            at_reference
+                .entry(l.sku.clone())
+                .or_default()
+                .push((l.location.clone(), at));
         }
     }
     let category_rates = forecast::base_rates(&for_rates, window, PRIOR_DAYS)
@@ -230,26 +216,100 @@ pub fn demand(
     }
 }
 
-/// The price a line's sales are counted at ([`forecast::unit_worth`]): today's price (the live
-/// markdown's, else the catalog price) when the sales were paid in the catalog's terms (some
-/// sale within 0.5% of the catalog or live price), so a line back at full price after a long
-/// markdown is projected at full price's pace; otherwise (prices paid with tax, in another
-/// currency, ...) the line's own most common price paid, which the catalog cannot be compared
-/// with. `None` without a priced sale.
-fn reference(line: &CatalogLine, points: &[PricePoint], window_days: u32) -> Option<f64> {
-    let same = |a: f64, b: f64| a > 0.0 && b > 0.0 && (a - b).abs() <= 0.005 * b;
+/// A line's sales counted at its reference price.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AtReference {
+    /// The net units sold in the window, counted at the reference price.
+    pub units: f64,
+    /// `(reference / regular)^e`: how much faster the line sells at its reference than at its
+    /// regular (catalog) price; 1 when the reference is the regular price or when the prices
+    /// paid cannot be compared with the catalog.
+    pub to_reference: f64,
+}
+
+/// Within this share, a price paid is the catalog's (rounding, cents).
+const SAME_PRICE: f64 = 0.005;
+
+/// A line's units counted at its reference price, or `None` without a priced sale in the
+/// window (its units then count as sold).
+///
+/// - The reference is **today's price** (the live markdown's, else the catalog price) when the
+///   prices paid are in the catalog's terms: the median price paid (by units) at most the
+///   catalog price (0.5% allowed). So a line marked down all window, now back at full price, is
+///   projected at full price's pace. When the prices paid sit above the catalog price (paid with
+///   tax, in another currency), they cannot be compared with it, and the reference is the
+///   line's own most common price paid (by units; on a tie the higher).
+/// - Each unit sold counts `(paid / reference)^(−e)` ([`forecast::unit_worth`]; the ratio held
+///   to twice the reference, or to regular / today when a live markdown is deeper). The net
+///   units sold are counted at the average worth of the units sold with a price, so a return
+///   never adds a sale, whatever price it was refunded at.
+fn at_reference_of(
+    line: &CatalogLine,
+    points: &[PricePoint],
+    window_days: u32,
+    e: f64,
+    sold: f64,
+) -> Option<AtReference> {
+    let sales: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|p| p.day < window_days.max(1) && p.units > Decimal::ZERO)
+        .map(|p| (to_f64(p.price), to_f64(p.units)))
+        .filter(|(price, units)| *price > 0.0 && *units > 0.0)
+        .collect();
+    let priced: f64 = sales.iter().map(|(_, u)| u).sum();
+    if sales.is_empty() || priced <= 0.0 {
+        return None;
+    }
     let regular = line.price.map(to_f64).filter(|p| *p > 0.0);
     let today = line.live_price.map(to_f64).filter(|p| *p > 0.0).or(regular);
-    if let Some(today) = today {
-        let catalog_terms = points.iter().any(|p| {
-            let paid = to_f64(p.price);
-            same(paid, today) || regular.is_some_and(|r| same(paid, r))
-        });
-        if catalog_terms {
-            return Some(today);
+    let mut by_price = sales.clone();
+    by_price.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let median = {
+        let mut seen = 0.0;
+        by_price
+            .iter()
+            .find(|(_, u)| {
+                seen += u;
+                seen >= priced / 2.0
+            })
+            .map_or(by_price[0].0, |(p, _)| *p)
+    };
+    let (reference, to_reference, max_ratio) = match (regular, today) {
+        (Some(regular), Some(today)) if median <= regular * (1.0 + SAME_PRICE) => (
+            today,
+            (today / regular).powf(e),
+            (regular / today).max(forecast::MAX_PRICE_RATIO),
+        ),
+        _ => {
+            // The most common price paid, by units.
+            let mut units_at: Vec<(f64, f64)> = Vec::new();
+            for (p, u) in &by_price {
+                match units_at.last_mut() {
+                    Some((last, n)) if (*last - *p).abs() <= SAME_PRICE * *last => *n += u,
+                    _ => units_at.push((*p, *u)),
+                }
+            }
+            let modal = units_at
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)))
+                .map(|(p, _)| *p)?;
+            (modal, 1.0, forecast::MAX_PRICE_RATIO)
         }
-    }
-    forecast::reference_price(&daily(points, window_days)?)
+    };
+    let worth: f64 = sales
+        .iter()
+        .map(|(p, u)| u * forecast::unit_worth(reference, *p, e, max_ratio))
+        .sum();
+    let units = sold.max(0.0) * worth / priced;
+    let to_reference = if to_reference.is_finite() && to_reference > 0.0 {
+        to_reference
+    } else {
+        1.0
+    };
+    (units.is_finite()).then_some(AtReference {
+        units,
+        to_reference,
+    })
 }
 
 /// One line's days over the window from its (day, price, units) entries: each day's units, and
@@ -328,19 +388,17 @@ impl LineDemand {
     ) -> Self {
         let key = category_key(category);
         let window = f64::from(horizon.window_days.max(1));
-        // Units sold on markdown in the window counted at today's price (prices paid known).
-        let sold = horizon
-            .demand
-            .sold_at_reference(line.0, line.1)
-            .unwrap_or_else(|| to_f64(sold))
-            .max(0.0);
+        // Units sold on markdown in the window counted at today's price (prices paid known),
+        // and the category's rate (at regular prices) brought to the line's reference.
+        let at = horizon.demand.sold_at_reference(line.0, line.1);
+        let sold = at.map_or_else(|| to_f64(sold), |a| a.units).max(0.0);
+        let to_reference = at.map_or(1.0, |a| a.to_reference);
         // A category of which no line counted (all with data issues) is the line's own prior.
         let category_rate = horizon
             .demand
             .category_rates
             .get(&key)
-            .copied()
-            .unwrap_or(sold / window);
+            .map_or(sold / window, |c| c * to_reference);
         let quantity = to_f64(quantity).max(0.0);
         LineDemand {
             rate: posterior_rate(sold, window, category_rate, PRIOR_DAYS),
@@ -626,9 +684,9 @@ mod tests {
             price: Some(d(price)),
             ..CatalogLine::default()
         };
-        // A (catalog 10.00): 10 days, the first 6 at 10.00 (1 a day), the last 4 at 5.00 (4 a
-        // day): 22 sold. No category learns (too few changes): the default −2 counts a unit
-        // at half price as (5 / 10)^2 = 0.25 of a unit at 10.00: 6 + 16 × 0.25 = 10 units.
+        // No category learns here (too few changes): the default −2 counts a unit sold at half
+        // price as (5 / 10)^2 = 0.25 of a unit at 10.00.
+        // A (catalog 10.00): 6 days at 10.00 (1 a day), 4 at 5.00 (4 a day): 6 + 16 × 0.25 = 10.
         let a: Vec<PricePoint> = (0..10)
             .map(|day| {
                 if day < 6 {
@@ -638,12 +696,11 @@ mod tests {
                 }
             })
             .collect();
-        // B: 10 days at 10.00, 1 a day, and one unit given away at 0.10 on the last day: it
-        // counts (0.01)^2 of a unit; the other ten stay as they are.
+        // B: 10 days at 10.00 and one unit given away at 0.10: it counts (0.01)^2 of a unit.
         let mut b: Vec<PricePoint> = (0..10).map(|day| p(day, "10", 1)).collect();
         b.push(p(9, "0.10", 1));
-        // C: sold at 7.00 for 8 days (2 a day), at 10.00 for 2 (1 a day), back at 10.00 today
-        // (the catalog price): 16 × 0.49 + 2 = 9.84 units at 10.00.
+        // C: at 7.00 for 8 days (2 a day), at 10.00 for 2 (1 a day), today 10.00 (the catalog
+        // price): 16 × 0.49 + 2 = 9.84 units at 10.00.
         let c: Vec<PricePoint> = (0..10)
             .map(|day| {
                 if day < 8 {
@@ -653,44 +710,76 @@ mod tests {
                 }
             })
             .collect();
-        // D: paid in other terms (every price 20% above the catalog's, say with tax): counted
-        // against its own most common price paid, 12.00.
+        // D: paid in other terms (most units at 12.00, 20% above the catalog's, say with tax):
+        // counted against its own most common price paid: 14 + 12 × (6 / 12)^2 = 17.
         let dd: Vec<PricePoint> = (0..10)
             .map(|day| {
                 if day < 7 {
-                    p(day, "12", 1)
+                    p(day, "12", 2)
                 } else {
                     p(day, "6", 4)
                 }
             })
             .collect();
+        // E (catalog 100.00): marked down to 60.00 all window, 3 a day, back at 100.00 today:
+        // 30 × 0.36 = 10.8 units at 100.00, not 30.
+        let ee: Vec<PricePoint> = (0..10).map(|day| p(day, "60", 3)).collect();
+        // R: 1 sold at 100.00, 3 returned at 50.00: net nothing sold, nothing counted.
+        let r = vec![p(0, "100", 1), p(1, "50", -3)];
+        // L: live markdown at 5.00 (catalog 10.00), 10 sold at 5.00 and 2 at 10.00 before it:
+        // today's price is 5.00; a unit at 10.00 counts (10 / 5)^2 = 4: 10 + 8 = 18.
+        let l: Vec<PricePoint> = (0..12)
+            .map(|day| {
+                if day < 2 {
+                    p(day, "10", 1)
+                } else {
+                    p(day, "5", 1)
+                }
+            })
+            .collect();
+        let mut live = mk("L", 12, "10");
+        live.live_price = Some(d("5"));
         let lines = vec![
             mk("A", 22, "10"),
             mk("B", 11, "10"),
             mk("C", 18, "10"),
-            mk("D", 19, "10"),
+            mk("D", 26, "10"),
+            mk("E", 30, "100"),
+            mk("R", 0, "100"),
+            live,
         ];
-        let demand = demand(&lines, 10, Some(&[a, b, c, dd]), -2.0);
-        let at = |sku: &str| demand.sold_at_reference(sku, None).unwrap_or(f64::NAN);
-        assert!((at("A") - 10.0).abs() < 1e-9, "{}", at("A"));
-        assert!((at("B") - 10.0001).abs() < 1e-9, "{}", at("B"));
-        assert!((at("C") - 9.84).abs() < 1e-9, "{}", at("C"));
-        assert!((at("D") - 10.0).abs() < 1e-9, "{}", at("D"));
+        let demand = demand(&lines, 12, Some(&[a, b, c, dd, ee, r, l]), -2.0);
+        let at = |sku: &str| demand.sold_at_reference(sku, None);
+        let units = |sku: &str| at(sku).map_or(f64::NAN, |a| a.units);
+        assert!((units("A") - 10.0).abs() < 1e-9, "{:?}", at("A"));
+        assert!((units("B") - 10.0001).abs() < 1e-9, "{:?}", at("B"));
+        assert!((units("C") - 9.84).abs() < 1e-9, "{:?}", at("C"));
+        assert!((units("D") - 17.0).abs() < 1e-9, "{:?}", at("D"));
+        assert!((units("E") - 10.8).abs() < 1e-9, "{:?}", at("E"));
+        assert_eq!(units("R"), 0.0);
+        assert!((units("L") - 18.0).abs() < 1e-9, "{:?}", at("L"));
+        // L sells (5 / 10)^−2 = 4 times as fast at its live price as at its regular price: its
+        // share of the category's median is 18 / 4 = 4.5 units at 10.00.
+        assert!((at("L").map_or(0.0, |a| a.to_reference) - 4.0).abs() < 1e-12);
+        assert_eq!(at("A").map(|a| a.to_reference), Some(1.0));
         let horizon = Horizon {
             exit: None,
             end: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default(),
             days: 30,
-            window_days: 10,
+            window_days: 12,
             default_elasticity: -2.0,
             demand,
         };
         let line_a = LineDemand::new(&horizon, ("A", None), Some("Shoes"), d("22"), d("100"));
-        // 10 units at 10.00 in 10 days: 1 a day at today's price (the category's median of
-        // A, B, C and D is about 1 too), not 2.2.
-        assert!((line_a.raw - 1.0).abs() < 1e-9, "{line_a:?}");
-        assert!((line_a.rate - 1.0).abs() < 0.01, "{line_a:?}");
+        // 10 units at 10.00 in 12 days, not 22.
+        assert!((line_a.raw - 10.0 / 12.0).abs() < 1e-9, "{line_a:?}");
+        // The category's prior (the median at regular prices) is brought to L's live price.
+        let median = horizon.demand.category_rates["shoes"];
+        let line_l = LineDemand::new(&horizon, ("L", None), Some("Shoes"), d("12"), d("100"));
+        let expected = (median * 4.0 * PRIOR_DAYS + 18.0) / (PRIOR_DAYS + 12.0);
+        assert!((line_l.rate - expected).abs() < 1e-9, "{line_l:?}");
         // Without prices, nothing changes: the units as sold.
-        let plain = super::demand(&lines, 10, None, -2.0);
+        let plain = super::demand(&lines, 12, None, -2.0);
         assert_eq!(plain.sold_at_reference("A", None), None);
     }
 

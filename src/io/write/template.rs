@@ -328,11 +328,10 @@ fn write_model(
     let days = cx.days;
     // Include read as validate reads it (trimmed, any case); a Discount that is not a number
     // (an error for validate) projects nothing rather than 0%.
-    let blank = format!(
-        "OR(UPPER(TRIM({inc}))=\"N\",{q}=\"\",{rate}=\"\",AND({d}<>\"\",NOT(ISNUMBER({d}))))"
-    );
+    let blank =
+        format!("OR(UPPER(TRIM({inc}))=\"N\",{q}=\"\",{rate}=\"\",AND({d}<>\"\",ISERROR({d}*1)))");
     let mut sold = Formula::new(format!(
-        "IF({blank},\"\",MIN({q},ROUND({rate}*{days}*(1-MIN(MAX({d},0),99)/100)^{e},1)))"
+        "IF({blank},\"\",MIN({q},ROUND({rate}*{days}*(1-MIN(MAX(N({d})+IF(ISTEXT({d}),{d}*1,0),0),99)/100)^{e},1)))"
     ));
     // Blank exactly when the projection is.
     let mut left = Formula::new(format!("IF({projected}=\"\",\"\",{q}-{projected})"));
