@@ -12,10 +12,10 @@
 //!   units over the training days shrunk toward the category's median rate) and an elasticity
 //!   per category ([`estimate_elasticities`] on the training weeks, cut where the price
 //!   changed).
-//! - The prediction ([`predict`]): per holdout day, `response(rate, 1 − price / reference, e)`,
-//!   the model's own response, so a price above the reference is taken as the reference (the
-//!   model covers discounts only). The reference is the sku's regular price in training
-//!   ([`reference_price`]). The baseline is `rate × holdout days` (no price response).
+//! - The prediction ([`predict`]): per holdout day, `rate × (price / reference)^e`, the price
+//!   held to twice the reference (the mirror of how the training units are counted). The
+//!   reference is the sku's regular price in training ([`reference_price`]). The baseline is
+//!   `rate × holdout days` (no price response).
 //! - The score ([`Score`]): WMAPE `Σ |actual − predicted| / Σ actual` over the skus, each sku's
 //!   units totalled over the whole holdout.
 
@@ -353,9 +353,11 @@ mod tests {
         let prices = [Some(10.0), Some(10.0), Some(8.0), Some(8.0)];
         let p = predict(1.0, -2.0, Some(10.0), &prices);
         assert!((p - (2.0 + 2.0 * 1.5625)).abs() < 1e-12, "{p}");
-        // A price above the reference is the reference (the model covers discounts only); no
-        // price or no reference is the base rate.
-        assert_eq!(predict(1.0, -2.0, Some(10.0), &[Some(12.0)]), 1.0);
+        // A price above the reference sells less, the mirror of how training counts it
+        // ((12 / 10)^-2); no price or no reference is the base rate.
+        assert!((predict(1.0, -2.0, Some(10.0), &[Some(12.0)]) - 1.0 / 1.44).abs() < 1e-12);
+        // Held to twice the reference.
+        assert!((predict(1.0, -2.0, Some(10.0), &[Some(50.0)]) - 0.25).abs() < 1e-12);
         assert_eq!(predict(1.0, -2.0, Some(10.0), &[None]), 1.0);
         assert_eq!(predict(1.0, -2.0, None, &[Some(8.0)]), 1.0);
         // At the reference every day, exactly the baseline (no rounding from a sum of rates).
