@@ -541,7 +541,7 @@ fn render(b: &Backtest, width: Option<usize>) -> String {
     }
     let o = &b.overall;
     notes.push_str(&format!(
-        "WMAPE: the units missed (|sold - predicted| per sku, summed) over the units sold; lower is better. Model: the base rate with the category's price response at each day's price; baseline: the same base rate, no price response.\n{}\n",
+        "WMAPE: the units missed (|sold - predicted| per sku, summed) over the units sold; lower is better. Model: the base rate counted at the regular price, with the category's price response at each day's price; baseline: the units sold per day, prices ignored.\n{}\n",
         match verdict(o) {
             "better" => format!(
                 "The price response helps: the model misses {} of the units sold, the baseline {}.",

@@ -221,7 +221,8 @@ pub fn run(split: Split, skus: &[SkuInput], settings: &ElasticitySettings) -> Ba
         .map(|((s, reference), h)| match (&s.training, reference) {
             (Some(days), Some(r)) => {
                 let e = e_of(&s.category);
-                let units: f64 = days
+                let priced: f64 = days.iter().map(|d| d.units).sum();
+                let worth: f64 = days
                     .iter()
                     .map(|d| {
                         d.units
@@ -229,6 +230,8 @@ pub fn run(split: Split, skus: &[SkuInput], settings: &ElasticitySettings) -> Ba
                                 .map_or(1.0, |p| unit_worth(*r, p, e, super::MAX_PRICE_RATIO))
                     })
                     .sum();
+                // Units without a readable price count as sold.
+                let units = worth + (s.training_units - priced).max(0.0);
                 SkuHistory {
                     periods: vec![Period {
                         units: units.max(0.0),

@@ -124,8 +124,13 @@ pub fn demand(
     default_elasticity: f64,
 ) -> Demand {
     let window = f64::from(window_days.max(1));
-    let usable =
-        |l: &CatalogLine| l.issue.is_none() && l.quantity.is_some_and(|q| q > Decimal::ZERO);
+    // Lines the plan can discount: no data issue, stock on hand and a price (a line without a
+    // price is skipped as bad_price, and its zero rate must not pull the category down).
+    let usable = |l: &CatalogLine| {
+        l.issue.is_none()
+            && l.quantity.is_some_and(|q| q > Decimal::ZERO)
+            && l.price.is_some_and(|p| p > Decimal::ZERO)
+    };
     let histories: Vec<SkuHistory> = lines
         .iter()
         .filter(|l| usable(l))
@@ -274,8 +279,17 @@ fn at_reference_of(
             })
             .map_or(by_price[0].0, |(p, _)| *p)
     };
+    let same = |a: f64, b: f64| (a - b).abs() <= SAME_PRICE * b;
+    let catalog_terms = |regular: f64, today: f64| {
+        median <= regular * (1.0 + SAME_PRICE)
+            || sales
+                .iter()
+                .any(|(p, _)| same(*p, regular) || same(*p, today))
+    };
     let (reference, to_reference, max_ratio) = match (regular, today) {
-        (Some(regular), Some(today)) if median <= regular * (1.0 + SAME_PRICE) => (
+        // Paid in the catalog's terms (at or below its price, or some sale at the catalog or
+        // today's price: a price cut since): today's price.
+        (Some(regular), Some(today)) if catalog_terms(regular, today) => (
             today,
             (today / regular).powf(e),
             (regular / today).max(forecast::MAX_PRICE_RATIO),
@@ -293,14 +307,31 @@ fn at_reference_of(
                 .iter()
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)))
                 .map(|(p, _)| *p)?;
-            (modal, 1.0, forecast::MAX_PRICE_RATIO)
+            // Taken as the regular price in the sales' terms; a live markdown today is the
+            // same share off it.
+            match (regular, today) {
+                (Some(regular), Some(today)) if today < regular => (
+                    modal * today / regular,
+                    (today / regular).powf(e),
+                    (regular / today).max(forecast::MAX_PRICE_RATIO),
+                ),
+                _ => (modal, 1.0, forecast::MAX_PRICE_RATIO),
+            }
         }
     };
     let worth: f64 = sales
         .iter()
         .map(|(p, u)| u * forecast::unit_worth(reference, *p, e, max_ratio))
         .sum();
-    let units = sold.max(0.0) * worth / priced;
+    // Units sold without a readable price (a file without the column beside one with it)
+    // count as sold; when returns leave fewer net units than priced sales, the net units are
+    // counted at the priced sales' average worth.
+    let sold = sold.max(0.0);
+    let units = if sold >= priced {
+        worth + (sold - priced)
+    } else {
+        sold * worth / priced
+    };
     let to_reference = if to_reference.is_finite() && to_reference > 0.0 {
         to_reference
     } else {
@@ -739,6 +770,20 @@ mod tests {
             .collect();
         let mut live = mk("L", 12, "10");
         live.live_price = Some(d("5"));
+        // K: catalog cut to 60.00 since: 8 sold at 100.00, 1 at 60.00; today's price is 60.00
+        // and a unit at 100.00 counts (100 / 60)^2.
+        let mut k: Vec<PricePoint> = (0..8).map(|day| p(day, "100", 1)).collect();
+        k.push(p(8, "60", 1));
+        // U: 90 sold, one with a price (a give-away at 1.00), the rest from a file without a
+        // price column: those count as sold, the give-away almost nothing.
+        let u = vec![p(3, "1", 1)];
+        // T: paid with tax (120.00 for a catalog 100.00), live markdown today at 70.00, 2 sold
+        // at 84.00: the regular price in the sales' terms is 120.00, today's 84.00; a unit at
+        // 120.00 counts (120 / 84)^2.
+        let mut t: Vec<PricePoint> = (0..10).map(|day| p(day, "120", 1)).collect();
+        t.push(p(10, "84", 2));
+        let mut taxed = mk("T", 12, "100");
+        taxed.live_price = Some(d("70"));
         let lines = vec![
             mk("A", 22, "10"),
             mk("B", 11, "10"),
@@ -747,8 +792,21 @@ mod tests {
             mk("E", 30, "100"),
             mk("R", 0, "100"),
             live,
+            // In categories of their own, so "Shoes" keeps too few price changes to learn.
+            CatalogLine {
+                category: Some("Cut".into()),
+                ..mk("K", 9, "60")
+            },
+            CatalogLine {
+                category: Some("Mixed".into()),
+                ..mk("U", 90, "100")
+            },
+            CatalogLine {
+                category: Some("Taxed".into()),
+                ..taxed
+            },
         ];
-        let demand = demand(&lines, 12, Some(&[a, b, c, dd, ee, r, l]), -2.0);
+        let demand = demand(&lines, 12, Some(&[a, b, c, dd, ee, r, l, k, u, t]), -2.0);
         let at = |sku: &str| demand.sold_at_reference(sku, None);
         let units = |sku: &str| at(sku).map_or(f64::NAN, |a| a.units);
         assert!((units("A") - 10.0).abs() < 1e-9, "{:?}", at("A"));
@@ -758,6 +816,12 @@ mod tests {
         assert!((units("E") - 10.8).abs() < 1e-9, "{:?}", at("E"));
         assert_eq!(units("R"), 0.0);
         assert!((units("L") - 18.0).abs() < 1e-9, "{:?}", at("L"));
+        let cut = 8.0 * (100.0f64 / 60.0).powi(2) + 1.0;
+        assert!((units("K") - cut).abs() < 1e-9, "{:?}", at("K"));
+        assert!((units("U") - 89.0001).abs() < 1e-9, "{:?}", at("U"));
+        let taxed = 10.0 * (120.0f64 / 84.0).powi(2) + 2.0;
+        assert!((units("T") - taxed).abs() < 1e-9, "{:?}", at("T"));
+        assert!((at("T").map_or(0.0, |a| a.to_reference) - 0.7f64.powf(-2.0)).abs() < 1e-9);
         // L sells (5 / 10)^−2 = 4 times as fast at its live price as at its regular price: its
         // share of the category's median is 18 / 4 = 4.5 units at 10.00.
         assert!((at("L").map_or(0.0, |a| a.to_reference) - 4.0).abs() < 1e-12);
