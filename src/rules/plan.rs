@@ -135,28 +135,15 @@ fn apply_budget(
             if l.status != LineStatus::Planned {
                 return None;
             }
-            // The units the what-if shows at the planned depth; an untracked line (a request)
-            // has no stock to stop its projection.
-            let depth = l.discount_pct.unwrap_or(Decimal::ZERO);
-            let quantity = l.quantity.unwrap_or(Decimal::MAX);
-            let units = match &l.model {
-                Some(m) => super::what_if::units_at(m, depth, f64::from(horizon.days), quantity),
-                None => {
-                    let demand = LineDemand::new(
-                        horizon,
-                        (&l.sku, l.location.as_deref()),
-                        l.category.as_deref(),
-                        l.sold.unwrap_or(Decimal::ZERO),
-                        quantity,
-                    );
-                    Decimal::from_f64_retain(demand.units(depth))
-                        .unwrap_or(Decimal::ZERO)
-                        .round_dp_with_strategy(
-                            1,
-                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                        )
-                }
-            };
+            // The units the what-if shows at the planned depth (every planned line has the
+            // model's figures when the model runs); an untracked line (a request) has no stock
+            // to stop its projection.
+            let units = super::what_if::units_at(
+                l.model.as_deref()?,
+                l.discount_pct.unwrap_or(Decimal::ZERO),
+                f64::from(horizon.days),
+                l.quantity.unwrap_or(Decimal::MAX),
+            );
             let digits = minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
             budget::projection(l, units, digits)
         })
