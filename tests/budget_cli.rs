@@ -548,3 +548,42 @@ fn a_fine_step_warns_that_the_what_if_grows() {
     run.expect_code(0);
     assert!(!run.stderr().contains("depths for every planned line"));
 }
+
+#[test]
+fn plan_xlsx_summary_shows_the_budget() {
+    let run = budget_plan(&["--exit", EXIT, "--budget", "50"]);
+    run.expect_code(0);
+    let script = r#"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Summary"]
+rows = {r[0].value: r[1] for r in ws.iter_rows() if r[0].value}
+print(rows["Markdown budget"].value, rows["Markdown budget"].number_format)
+print(rows["Projected markdown cost"].value)
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(run.file("plan.xlsx"))
+        .output();
+    let Some(out) = out.ok().filter(|o| o.status.success()) else {
+        eprintln!("SKIPPED: python3 with openpyxl is not available");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("50 #,##0.00"), "{text}");
+    assert_eq!(lines.next(), Some("45.2"), "{text}");
+    // Without a budget, no such rows.
+    let tier = budget_plan(&[]);
+    tier.expect_code(0);
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(tier.file("plan.xlsx"))
+        .output()
+        .expect("python3");
+    assert!(
+        !out.status.success(),
+        "a tier plan's Summary has budget rows"
+    );
+}

@@ -642,6 +642,17 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         opt_num(ws, r, 1, v, fmt)?;
         r += 1;
     }
+    // `--budget`: what the plan is projected to give away against it (rows only then).
+    if let Some(budget) = plan.policy.budget {
+        for (k, v) in [
+            ("Markdown budget", Some(budget)),
+            ("Projected markdown cost", s.projected_markdown_cost),
+        ] {
+            ws.text_with_format(r, 0, k, &bold)?;
+            opt_num(ws, r, 1, v, &fm.money)?;
+            r += 1;
+        }
+    }
     // Skipped lines by reason (not_slow and no_stock lines are counted here, listed in plan.csv).
     r += 1;
     ws.text_with_format(r, 0, "Skipped by reason", &fm.header)?;
