@@ -343,10 +343,6 @@ fn at_reference_of(
     })
 }
 
-/// A price paid under the line's most common price divided by this is a give-away for
-/// [`daily`].
-const GIVE_AWAY_SHARE: i64 = 5;
-
 /// One line's days over the window from its (day, price, units) entries: each day's units, and
 /// the price that sold the most units that day; a day without a sale takes the last price seen
 /// (the days before the first sale, the first price). `None` without any priced sale.
@@ -357,24 +353,6 @@ pub fn daily(points: &[PricePoint], window_days: u32) -> Option<Vec<forecast::Da
     let n = window_days.max(1) as usize;
     let mut units = vec![0.0; n];
     let mut best: Vec<Option<(Decimal, Decimal)>> = vec![None; n];
-    // A give-away (a coupon, a staff price, a bundle's part), under a fifth of the line's most
-    // common price paid, never sets a day's price: 3 units at 1.00 beside 1 at 100.00 would
-    // make that day a 99% markdown and flatten the elasticity fit. Its units still count.
-    let floor = {
-        let mut by_price: Vec<(Decimal, Decimal)> = Vec::new();
-        for p in points.iter().filter(|p| p.units > Decimal::ZERO) {
-            match by_price.iter_mut().find(|(price, _)| *price == p.price) {
-                Some((_, u)) => *u += p.units,
-                None => by_price.push((p.price, p.units)),
-            }
-        }
-        by_price
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map_or(Decimal::ZERO, |(price, _)| {
-                price / Decimal::from(GIVE_AWAY_SHARE)
-            })
-    };
     for p in points {
         let Ok(day) = usize::try_from(p.day) else {
             continue;
@@ -387,7 +365,6 @@ pub fn daily(points: &[PricePoint], window_days: u32) -> Option<Vec<forecast::Da
         // sets it.
         // On a tie the higher price (as `reference_price`): a regular price beside a markdown.
         if p.units > Decimal::ZERO
-            && p.price >= floor
             && best[day].is_none_or(|(price, u)| p.units > u || (p.units == u && p.price > price))
         {
             best[day] = Some((p.price, p.units));
@@ -895,14 +872,6 @@ mod tests {
         // A tie goes to the higher price (a regular price beside a markdown).
         let days = daily(&[p(0, "5", 1), p(0, "10", 1)], 1).unwrap_or_default();
         assert_eq!(days[0].price, Some(10.0));
-        // A give-away (under a fifth of the most common price) never sets a day's price.
-        let points = [p(0, "100", 1), p(1, "100", 1), p(1, "1", 3), p(2, "100", 1)];
-        let days = daily(&points, 3).unwrap_or_default();
-        let shape: Vec<(f64, Option<f64>)> = days.iter().map(|d| (d.units, d.price)).collect();
-        assert_eq!(
-            shape,
-            vec![(1.0, Some(100.0)), (4.0, Some(100.0)), (1.0, Some(100.0))]
-        );
         // A day with only a return (negative units) keeps the price carried from before.
         let points = [p(0, "10", 2), p(2, "15", -3), p(3, "8", 1)];
         let days = daily(&points, 4).unwrap_or_default();
