@@ -137,12 +137,12 @@ pub const MAX_PRICE_RATIO: f64 = 2.0;
 /// How many units at the `reference` price one unit sold at `price` stands for, under
 /// elasticity `e`: `(price / reference)^(−e)`. A unit sold on markdown counts less (with
 /// `e = −2`, a unit sold at half price is a quarter of a unit at the reference: at that price
-/// the line sold four times as fast), one sold above the reference more (the ratio held to
-/// `max_ratio`, normally [`MAX_PRICE_RATIO`]). 1 without a usable price, reference or elasticity. Summed over a
+/// the line sold four times as fast), one sold above the reference more. The ratio is held
+/// between `1 / max_ratio` and `max_ratio` (normally [`MAX_PRICE_RATIO`], 2): no unit counts
+/// for less or more than the response to halving or doubling its price, so a give-away, a
+/// price in other units or a data error moves a line's rate by a bounded factor at most. 1 without a usable price, reference or elasticity. Summed over a
 /// line's sales, this gives the units it would have sold at the reference price, so a
-/// markdown in the sales window does not pass for the reference price's pace; a single sale at
-/// a give-away price only removes itself (it counts almost nothing), it does not change how
-/// the other days count.
+/// markdown in the sales window does not pass for the reference price's pace.
 pub fn unit_worth(reference: f64, price: f64, e: f64, max_ratio: f64) -> f64 {
     let usable = reference > 0.0
         && price > 0.0
@@ -152,7 +152,10 @@ pub fn unit_worth(reference: f64, price: f64, e: f64, max_ratio: f64) -> f64 {
     if !usable {
         return 1.0;
     }
-    let w = (price / reference).min(max_ratio.max(1.0)).powf(-e);
+    let max_ratio = max_ratio.max(1.0);
+    let w = (price / reference)
+        .clamp(1.0 / max_ratio, max_ratio)
+        .powf(-e);
     if w.is_finite() { w.max(0.0) } else { 1.0 }
 }
 
