@@ -250,12 +250,13 @@ pub struct PlanLine {
     /// The last day it sold, when dated sales files were given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub last_sale: Option<chrono::NaiveDate>,
-    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, and in target mode
-    /// `target_not_reached`.
-    pub flags: Vec<String>,
+    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, `live_markdown`,
+    /// and in target mode `target_not_reached`, in the order they were raised.
+    pub flags: Flags,
     pub reason: Option<Reason>,
     /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
-    pub why: String,
+    /// A boxed `str`: no spare capacity held for each of a million lines.
+    pub why: Box<str>,
     /// Source row (not serialised; used for data-issue listings).
     #[serde(skip, default)]
     pub row: usize,
@@ -300,6 +301,144 @@ pub struct PlanLine {
     /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
     #[serde(rename = "what_if", skip_serializing, default)]
     pub model: Option<Box<LineModel>>,
+}
+
+/// One flag of a plan line (`PlanLine::flags`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    NoCostData,
+    Stacked,
+    CostAbovePrice,
+    BelowFloorAllowed,
+    LiveMarkdown,
+    TargetNotReached,
+}
+
+impl Flag {
+    const ALL: [Flag; 6] = [
+        Flag::NoCostData,
+        Flag::Stacked,
+        Flag::CostAbovePrice,
+        Flag::BelowFloorAllowed,
+        Flag::LiveMarkdown,
+        Flag::TargetNotReached,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::NoCostData => "no_cost_data",
+            Flag::Stacked => "stacked",
+            Flag::CostAbovePrice => "cost_above_price",
+            Flag::BelowFloorAllowed => "below_floor_allowed",
+            Flag::LiveMarkdown => "live_markdown",
+            Flag::TargetNotReached => "target_not_reached",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// 1 to 6: 0 marks the end of a `Flags` list.
+    fn code(self) -> u64 {
+        Flag::ALL.iter().position(|f| *f == self).unwrap_or(0) as u64 + 1
+    }
+}
+
+/// The flags of a plan line, in the order they were raised (plan.json and plan.csv list them in
+/// that order), packed into one word: 4 bits a flag, up to 16 flags, where a `Vec<String>`
+/// took 24 bytes a line plus an allocation per flagged line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flags(u64);
+
+impl Flags {
+    pub const MAX: usize = 16;
+
+    pub fn len(self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Appends `f` (as `Vec::push` did, even when already there); a line raises at most a few
+    /// flags, so the 16 places are never all taken by the rules (a 17th would be dropped).
+    pub fn push(&mut self, f: Flag) {
+        let n = self.len();
+        debug_assert!(n < Self::MAX, "more than {} flags", Self::MAX);
+        if n < Self::MAX {
+            self.0 |= f.code() << (4 * n);
+        }
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Flag> {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let code = (bits & 0xF) as usize;
+            bits >>= 4;
+            (code != 0).then(|| Flag::ALL[code - 1])
+        })
+    }
+
+    pub fn contains(self, f: Flag) -> bool {
+        self.iter().any(|g| g == f)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(Flag) -> bool) {
+        let mut out = Flags::default();
+        for f in self.iter().filter(|f| keep(*f)) {
+            out.push(f);
+        }
+        *self = out;
+    }
+
+    /// The flags' names joined with `sep`.
+    pub fn join(self, sep: &str) -> String {
+        let mut out = String::new();
+        for (i, f) in self.iter().enumerate() {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(f.as_str());
+        }
+        out
+    }
+}
+
+impl FromIterator<Flag> for Flags {
+    fn from_iter<I: IntoIterator<Item = Flag>>(iter: I) -> Self {
+        let mut out = Flags::default();
+        for f in iter {
+            out.push(f);
+        }
+        out
+    }
+}
+
+impl Serialize for Flags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(Flag::as_str))
+    }
+}
+
+impl<'de> Deserialize<'de> for Flags {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        if names.len() > Flags::MAX {
+            return Err(serde::de::Error::custom(format!(
+                "more than {} flags on one line",
+                Flags::MAX
+            )));
+        }
+        let mut out = Flags::default();
+        for n in &names {
+            let f = Flag::parse(n)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown flag `{n}`")))?;
+            out.push(f);
+        }
+        Ok(out)
+    }
 }
 
 /// What the model and the rules know of one planned line, for its what-if by depth
@@ -584,3 +723,52 @@ pub struct SourcePlatform {
 }
 
 pub const PLAN_SCHEMA: &str = "clearance.plan/v1";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_keep_the_order_they_were_raised_in() {
+        let mut f = Flags::default();
+        assert!(f.is_empty());
+        f.push(Flag::TargetNotReached);
+        f.push(Flag::NoCostData);
+        f.push(Flag::BelowFloorAllowed);
+        assert_eq!(f.len(), 3);
+        assert!(f.contains(Flag::NoCostData) && !f.contains(Flag::Stacked));
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"["target_not_reached","no_cost_data","below_floor_allowed"]"#
+        );
+        f.retain(|g| g != Flag::NoCostData);
+        assert_eq!(f.join(", "), "target_not_reached, below_floor_allowed");
+        // Every flag, twice, in every place: read back as written.
+        let all: Flags = Flag::ALL
+            .into_iter()
+            .chain(Flag::ALL.into_iter().rev())
+            .collect();
+        let text = serde_json::to_string(&all).unwrap();
+        let names: Vec<String> = serde_json::from_str(&text).unwrap();
+        let expected: Vec<&str> = Flag::ALL
+            .iter()
+            .chain(Flag::ALL.iter().rev())
+            .map(|f| f.as_str())
+            .collect();
+        assert_eq!(names, expected);
+        assert_eq!(serde_json::from_str::<Flags>(&text).unwrap(), all);
+        assert_eq!(
+            serde_json::from_str::<Flags>("[]").unwrap(),
+            Flags::default()
+        );
+    }
+
+    #[test]
+    fn unknown_or_too_many_flags_are_refused_when_read_back() {
+        let err = serde_json::from_str::<Flags>(r#"["stacked","shiny"]"#).unwrap_err();
+        assert!(err.to_string().contains("unknown flag `shiny`"), "{err}");
+        let many = format!("[{}]", vec!["\"stacked\""; 17].join(","));
+        let err = serde_json::from_str::<Flags>(&many).unwrap_err();
+        assert!(err.to_string().contains("more than 16 flags"), "{err}");
+    }
+}

@@ -7,7 +7,7 @@
 //! depth) and applies the outcome.
 
 use super::why;
-use crate::model::{LineStatus, PlanLine, Reason};
+use crate::model::{Flag, LineStatus, PlanLine, Reason};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
 
@@ -167,7 +167,8 @@ pub fn apply(
             class: line.class,
         };
         let depth = line.discount_pct.unwrap_or(Decimal::ZERO);
-        line.why = why::over_budget(&facts, depth, p.units, p.off, p.markdown_cost, left, budget);
+        line.why =
+            why::over_budget(&facts, depth, p.units, p.off, p.markdown_cost, left, budget).into();
         line.status = LineStatus::Skipped;
         line.reason = Some(Reason::OverBudget);
         line.discount_pct = None;
@@ -176,7 +177,7 @@ pub fn apply(
         line.binding_limit = None;
         line.projected_sellthrough_pct = None;
         line.flags
-            .retain(|f| f != "target_not_reached" && f != "below_floor_allowed");
+            .retain(|f| f != Flag::TargetNotReached && f != Flag::BelowFloorAllowed);
         // A skipped line has no what-if (its depths are not options of this plan).
         line.model = None;
     }

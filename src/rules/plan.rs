@@ -10,8 +10,8 @@ use super::{
 };
 use crate::model::num::{round, sat_add, sat_mul};
 use crate::model::{
-    BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, LineStatus, PlanLine, Reason,
-    Scope, Summary,
+    BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, Flag, Flags, LineStatus,
+    PlanLine, Reason, Scope, Summary,
 };
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
@@ -182,7 +182,7 @@ fn apply_budget(
                 demand.sellthrough_pct(Decimal::ZERO),
             )));
             if !demand.reaches(Decimal::ZERO) {
-                l.flags.push("target_not_reached".into());
+                l.flags.push(Flag::TargetNotReached);
             }
         }
     }
@@ -238,7 +238,7 @@ fn skipped_line(line: CatalogLine, reason: Reason, why: String) -> PlanLine {
     let mut out = base_line(line);
     out.status = LineStatus::Skipped;
     out.reason = Some(reason);
-    out.why = why;
+    out.why = why.into();
     out
 }
 
@@ -278,9 +278,9 @@ fn base_line(line: CatalogLine) -> PlanLine {
         stock_left_at_end: None,
         projected_sellthrough_pct: None,
         projected_markdown_cost: None,
-        flags: Vec::new(),
+        flags: Flags::default(),
         reason: None,
-        why: String::new(),
+        why: Box::default(),
         row: line.row,
         capital,
         velocity: None,
@@ -443,7 +443,7 @@ fn decide(
     });
     out.margin_pct = ratio.map(|r| round(margin_pct(r), 2));
     if ratio.is_some_and(|r| r > Decimal::ONE) {
-        out.flags.push("cost_above_price".into());
+        out.flags.push(Flag::CostAbovePrice);
     }
     let v = if untracked_request {
         None
@@ -473,7 +473,7 @@ fn decide(
         (None, None) => {
             out.status = LineStatus::Skipped;
             out.reason = Some(Reason::NotSlow);
-            out.why = why::not_slow(&facts);
+            out.why = why::not_slow(&facts).into();
             return out;
         }
     };
@@ -539,16 +539,16 @@ fn decide(
     }
     out.max_discount_pct = Some(max);
     if ratio.is_none() {
-        out.flags.push("no_cost_data".into());
+        out.flags.push(Flag::NoCostData);
     }
     if existing.is_some() {
-        out.flags.push("stacked".into());
+        out.flags.push(Flag::Stacked);
     }
     if live.is_some() {
-        out.flags.push("live_markdown".into());
+        out.flags.push(Flag::LiveMarkdown);
     }
     if choice == Some(Choice::NotReached) {
-        out.flags.push("target_not_reached".into());
+        out.flags.push(Flag::TargetNotReached);
     }
     let target_words = |at: Decimal| {
         target.as_ref().map(|(t, h, demand)| {
@@ -572,7 +572,7 @@ fn decide(
         out.status = LineStatus::Skipped;
         out.reason = Some(Reason::TargetMetWithoutDiscount);
         out.projected_sellthrough_pct = Some(projected);
-        out.why = why::target_met(&facts, &words);
+        out.why = why::target_met(&facts, &words).into();
         return out;
     }
     // An explicit request is planned at its depth even below the minimum discount.
@@ -609,7 +609,8 @@ fn decide(
                 existing_why,
                 out.margin_pct,
             ),
-        };
+        }
+        .into();
         return out;
     }
 
@@ -625,7 +626,8 @@ fn decide(
         out.why = format!(
             "the price {} is too small to discount in whole minor units of the currency",
             price.normalize()
-        );
+        )
+        .into();
         return out;
     }
     let final_price = apply_price_ending(plain, &policy.price_endings, digits, |candidate| {
@@ -649,10 +651,10 @@ fn decide(
         && policy.allow_below_floor
         && margin_after.is_some_and(|m| m < policy.min_margin_pct)
     {
-        out.flags.push("below_floor_allowed".into());
+        out.flags.push(Flag::BelowFloorAllowed);
     }
     if ratio.is_none() && is_request && policy.allow_below_floor && d > policy.no_cost_cap_pct {
-        out.flags.push("below_floor_allowed".into());
+        out.flags.push(Flag::BelowFloorAllowed);
     }
     out.status = LineStatus::Planned;
     // The demand model's view of the line, for its what-if by depth.
@@ -692,7 +694,8 @@ fn decide(
             )
         }
         None => why::planned(&facts, policy, &lim, binding, d, existing_why, margin_after),
-    };
+    }
+    .into();
     out
 }
 

@@ -92,7 +92,7 @@ fn write_line<W: Write>(
         if i > 0 {
             buf.push(b';');
         }
-        buf.extend_from_slice(f.as_bytes());
+        buf.extend_from_slice(f.as_str().as_bytes());
     }
     out.write_field(&buf[..])?;
     out.write_field(l.reason.map(|r| r.as_str()).unwrap_or_default())?;

@@ -376,7 +376,7 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
         if i > 0 {
             out.push(b',');
         }
-        push_str(out, f);
+        push_str(out, f.as_str());
     }
     out.push(b']');
     push_opt(out, ",\"reason\":", l.reason, |o, r| {
@@ -486,9 +486,9 @@ mod tests {
             projected_sellthrough_pct: None,
             projected_markdown_cost: None,
             last_sale: None,
-            flags: Vec::new(),
+            flags: Default::default(),
             reason: None,
-            why: String::new(),
+            why: Default::default(),
             row: 3,
             capital: Decimal::ZERO,
             velocity: None,
@@ -525,7 +525,9 @@ mod tests {
             projected_sellthrough_pct: Some(d("83.4")),
             projected_markdown_cost: Some(d("52.5")),
             last_sale: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
-            flags: vec!["stacked".into(), "no_cost_data".into()],
+            flags: [crate::model::Flag::Stacked, crate::model::Flag::NoCostData]
+                .into_iter()
+                .collect(),
             reason: Some(Reason::MarginFloor),
             why: "3 sold for 12 on hand (velocity 0.25, severely overstocked): ok.".into(),
             row: 4,

@@ -3,7 +3,7 @@
 use super::fit::{self, Column};
 use super::inert::terminal_cell;
 use crate::model::num::{money, plain};
-use crate::model::{Class, LineStatus, Plan, PlanLine};
+use crate::model::{Class, Flag, LineStatus, Plan, PlanLine};
 
 /// How many planned lines the terminal table shows.
 pub const TOP: usize = 20;
@@ -81,7 +81,7 @@ pub fn render(plan: &Plan, width: Option<usize>) -> String {
         let short = plan
             .lines
             .iter()
-            .filter(|l| l.flags.iter().any(|f| f == "target_not_reached"))
+            .filter(|l| l.flags.contains(Flag::TargetNotReached))
             .count();
         if short > 0 {
             out.push_str(&format!(
