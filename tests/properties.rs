@@ -120,7 +120,7 @@ proptest! {
             let d = l.discount_pct.unwrap();
             prop_assert!(d <= Decimal::from(25), "{} over the cap", l.sku);
             let price = l.price.unwrap();
-            let paid = l.clearance_price.unwrap() * (Decimal::ONE - l.existing_discount_pct.unwrap_or_default() / Decimal::ONE_HUNDRED);
+            let paid = l.clearance_price.unwrap() * (Decimal::ONE - l.existing_discount_pct().unwrap_or_default() / Decimal::ONE_HUNDRED);
             let depth = Decimal::ONE_HUNDRED * (Decimal::ONE - paid / price);
             let cent = Decimal::ONE_HUNDRED * Decimal::new(1, 2) / price;
             prop_assert!(depth <= Decimal::from(25) + cent, "{}: combined depth {depth}", l.sku);

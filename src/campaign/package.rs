@@ -209,10 +209,13 @@ pub fn build(
             continue;
         }
         let Some(price) = l.price else { continue };
-        let currency = l.currency.clone().or_else(|| plan.policy.currency.clone());
+        let currency = l
+            .currency()
+            .map(str::to_string)
+            .or_else(|| plan.policy.currency.clone());
         let digits = minor_unit_digits(currency.as_deref());
         // From the price the customer pays today (a live markdown's price when there is one).
-        let base = l.live_price.unwrap_or(price);
+        let base = l.live_price().unwrap_or(price);
         let cp = if Some(e.discount_pct) == l.discount_pct {
             l.clearance_price
                 .unwrap_or_else(|| clearance_price(base, e.discount_pct, digits))
@@ -241,16 +244,16 @@ pub fn build(
             location: l.location.clone(),
             name: l.name.clone(),
             category: l.category.clone(),
-            product_id: l.product_id.clone(),
-            category_id: l.category_id.clone(),
+            product_id: l.product_id().map(str::to_string),
+            category_id: l.category_id().map(str::to_string),
             currency,
             on_hand: l.quantity.map(plain),
             list_price: money(price),
-            live_price: l.live_price.map(money),
-            min_price: l.min_price.map(money),
+            live_price: l.live_price().map(money),
+            min_price: l.min_price().map(money),
             discount_pct: plain(e.discount_pct),
             clearance_price: money(cp),
-            existing_discount_pct: l.existing_discount_pct.map(plain),
+            existing_discount_pct: l.existing_discount_pct().map(plain),
             promo_qty: promo_qty.map(plain),
             promo_qty_source: source.map(str::to_string),
             display_qty: e.display_qty.map(plain),
@@ -418,7 +421,9 @@ pub const RULES_FILE: &str = "discount-rules.json";
 /// The Wix product a plan line belongs to: its `product_id`, else its sku (a catalog without
 /// product ids; `build` warns about those). Every variant and location of one product shares it.
 pub fn product_key(l: &PlanLine) -> String {
-    l.product_id.clone().unwrap_or_else(|| l.sku.clone())
+    l.product_id()
+        .map(str::to_string)
+        .unwrap_or_else(|| l.sku.clone())
 }
 
 /// The same key for a campaign line.
@@ -499,7 +504,7 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
     // The plan lines of each category id, in plan order (one pass, not one per category).
     let mut by_category: HashMap<&str, Vec<&PlanLine>> = HashMap::new();
     for pl in &plan.lines {
-        if let Some(id) = pl.category_id.as_deref() {
+        if let Some(id) = pl.category_id() {
             by_category.entry(id).or_default().push(pl);
         }
     }
@@ -533,7 +538,7 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
             .iter()
             .filter(|u| {
                 !u.reaches.iter().any(|l| {
-                    l.category_id
+                    l.category_id()
                         .as_deref()
                         .is_some_and(|id| in_collections.contains(id))
                 })
@@ -886,8 +891,8 @@ mod tests {
                 }
                 let depth = (planned * Decimal::from(s.5) / Decimal::from(100)).ceil();
                 Some(json!({
-                    "sku": l.sku, "location": l.location, "product_id": l.product_id,
-                    "category_id": l.category_id, "list_price": "100.00",
+                    "sku": l.sku, "location": l.location, "product_id": l.product_id(),
+                    "category_id": l.category_id(), "list_price": "100.00",
                     "discount_pct": plain(depth.max(Decimal::ONE)), "clearance_price": "80.00",
                     "template_row": 2,
                 }))
@@ -946,7 +951,7 @@ mod tests {
                         _ => plan
                             .lines
                             .iter()
-                            .filter(|l| l.category_id.as_deref() == Some(id))
+                            .filter(|l| l.category_id().as_deref() == Some(id))
                             .map(product_key)
                             .collect(),
                     };

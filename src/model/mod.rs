@@ -8,6 +8,6 @@ pub mod plan;
 pub use catalog::{CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope, Warning};
 pub use plan::{
     BindingLimit, CampaignHeader, CategoryElasticity, Class, Flag, Flags, Forecast, InputFile,
-    LineModel, LineStatus, PLAN_SCHEMA, Plan, PlanLine, PolicyRecord, Reason, Request,
+    LineExtra, LineModel, LineStatus, PLAN_SCHEMA, Plan, PlanLine, PolicyRecord, Reason, Request,
     SourcePlatform, Summary,
 };

@@ -121,8 +121,10 @@ impl BindingLimit {
     }
 }
 
-/// One catalog line with the planner's verdict.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One catalog line with the planner's verdict. plan.json writes it as `Wire` (the schema, field
+/// by field); here the fields most lines leave empty live in one boxed `LineExtra`, allocated
+/// only for the lines that have one of them (read them with the methods of the same name).
+#[derive(Debug, Clone)]
 pub struct PlanLine {
     /// Product or variant identifier.
     pub sku: String,
@@ -131,124 +133,33 @@ pub struct PlanLine {
     /// Warehouse, shop or region code; null in a single-location catalog.
     pub location: Option<String>,
     /// Units on hand (null when stock is not tracked or unreadable).
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub quantity: Option<Decimal>,
     /// Units (or orders, with `--basis orders`) sold in the window.
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub sold: Option<Decimal>,
     /// sold / quantity, rounded to 4 decimals for display (the rules use the exact value).
-    #[serde(
-        serialize_with = "ser_opt_float",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub velocity_ratio: Option<Decimal>,
     /// Velocity class; null when the line was skipped before classification.
     pub class: Option<Class>,
     pub status: LineStatus,
     /// The exact tier discount, rounded to 2 decimals.
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub tier_discount_pct: Option<Decimal>,
     /// The planned discount; null when skipped.
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub discount_pct: Option<Decimal>,
     /// The deepest discount cap, floor and stacking allow, floored to the step.
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub max_discount_pct: Option<Decimal>,
     pub binding_limit: Option<BindingLimit>,
-    #[serde(
-        serialize_with = "ser_opt_money",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub price: Option<Decimal>,
-    #[serde(
-        serialize_with = "ser_opt_money",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub cost: Option<Decimal>,
-    #[serde(
-        serialize_with = "ser_opt_money",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub clearance_price: Option<Decimal>,
     /// Margin at the current price, percent, 2 decimals.
-    #[serde(
-        serialize_with = "ser_opt_float",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub margin_pct: Option<Decimal>,
     /// Margin at the price the customer finally pays, percent, 2 decimals.
-    #[serde(
-        serialize_with = "ser_opt_float",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub margin_after_pct: Option<Decimal>,
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
-    pub existing_discount_pct: Option<Decimal>,
     /// Units expected to sell during the campaign at the window's pace (planned lines).
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub projected_units_sold: Option<Decimal>,
     /// Stock expected to be left when the campaign ends (planned lines).
-    #[serde(
-        serialize_with = "ser_opt_num",
-        deserialize_with = "de_opt_dec",
-        default
-    )]
     pub stock_left_at_end: Option<Decimal>,
-    /// Target mode only: the share of the stock on hand projected to sell by the exit date at
-    /// the planned discount (at today's price for a slow line not discounted), percent, 1 decimal.
-    #[serde(
-        serialize_with = "ser_opt_float",
-        deserialize_with = "de_opt_dec",
-        skip_serializing_if = "Option::is_none",
-        default
-    )]
-    pub projected_sellthrough_pct: Option<Decimal>,
-    /// `--budget` only: the markdown the line's planned discount gives away over the horizon
-    /// (projected units × (price today − clearance price)), in its currency's minor unit; also
-    /// on lines skipped as `over_budget`.
-    #[serde(
-        serialize_with = "ser_opt_money",
-        deserialize_with = "de_opt_dec",
-        skip_serializing_if = "Option::is_none",
-        default
-    )]
-    pub projected_markdown_cost: Option<Decimal>,
     /// The last day it sold, when dated sales files were given.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub last_sale: Option<chrono::NaiveDate>,
     /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, `live_markdown`,
     /// and in target mode `target_not_reached`, in the order they were raised.
@@ -258,21 +169,353 @@ pub struct PlanLine {
     /// A boxed `str`: no spare capacity held for each of a million lines.
     pub why: Box<str>,
     /// Source row (not serialised; used for data-issue listings).
-    #[serde(skip, default)]
     pub row: usize,
     /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
-    #[serde(skip, default)]
     pub capital: Decimal,
     /// The exact velocity ratio (ranking uses it, not the rounded display value).
-    #[serde(skip, default)]
     pub velocity: Option<Decimal>,
+    /// The demand model's view of a planned line, when the model runs (`--exit`, `--what-if`):
+    /// plan.json writes it as `what_if`, with the figures by depth (`rules::what_if`, written by
+    /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
+    pub model: Option<Box<LineModel>>,
+    /// The fields most lines leave empty; `None` when all of them are. Read and set them with
+    /// the methods of their names (`live_price()`, `set_live_price(..)`, `set_extras(..)`).
+    pub extra: Option<Box<LineExtra>>,
+}
+
+/// The fields of a plan line that most lines leave empty (one allocation for the lines that
+/// have any of them; see `PlanLine`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineExtra {
+    /// The deepest existing discount covering the line (rule 6) or its live markdown.
+    pub existing_discount_pct: Option<Decimal>,
+    /// Target mode only: the share of the stock on hand projected to sell by the exit date at
+    /// the planned discount (at today's price for a slow line not discounted), percent, 1 decimal.
+    pub projected_sellthrough_pct: Option<Decimal>,
+    /// `--budget` only: the markdown the line's planned discount gives away over the horizon
+    /// (projected units × (price today − clearance price)), in its currency's minor unit; also
+    /// on lines skipped as `over_budget`.
+    pub projected_markdown_cost: Option<Decimal>,
+    /// The platform ids, carried for discount-rule payloads.
+    pub product_id: Option<String>,
+    pub category_id: Option<String>,
+    pub currency: Option<String>,
+    /// The price the customer pays today under a markdown the shop already runs (live on the
+    /// as-of date); `price` is then the regular price, and the markdown counts as an existing
+    /// discount (`existing_discount_pct`, flag `stacked`). Absent when no markdown is live.
+    pub live_price: Option<Decimal>,
+    /// The line's minimum advertised price (a `min_price` column), when it has one: `review`
+    /// and the template never go below it. Absent without a MAP.
+    pub min_price: Option<Decimal>,
+    /// The platform export's own columns for this line, verbatim (platform catalogs only):
+    /// what `apply --platform` needs to write the import and revert files.
+    pub export: Option<Box<super::ExportRow>>,
+}
+
+impl LineExtra {
+    fn is_empty(&self) -> bool {
+        *self == LineExtra::default()
+    }
+}
+
+/// A getter and a setter for each field of `LineExtra`; setting `None` on a line without
+/// extras allocates nothing.
+macro_rules! extra_fields {
+    ($($name:ident, $set:ident: $t:ty;)*) => {
+        impl PlanLine {
+            $(
+                pub fn $name(&self) -> Option<$t> {
+                    self.extra.as_ref().and_then(|e| e.$name)
+                }
+                pub fn $set(&mut self, v: Option<$t>) {
+                    match (&mut self.extra, v) {
+                        (Some(e), v) => e.$name = v,
+                        (None, None) => {}
+                        (None, v) => self.extra_mut().$name = v,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+extra_fields! {
+    existing_discount_pct, set_existing_discount_pct: Decimal;
+    projected_sellthrough_pct, set_projected_sellthrough_pct: Decimal;
+    projected_markdown_cost, set_projected_markdown_cost: Decimal;
+    live_price, set_live_price: Decimal;
+    min_price, set_min_price: Decimal;
+}
+
+impl PlanLine {
+    /// A line with the fields of `extra` (`None` when they are all empty) and every other
+    /// field given.
+    pub fn extras(&self) -> Option<&LineExtra> {
+        self.extra.as_deref()
+    }
+
+    /// The extra fields, allocated on first use.
+    pub fn extra_mut(&mut self) -> &mut LineExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Sets all the extra fields at once (none allocated when all are empty).
+    pub fn set_extras(&mut self, extra: LineExtra) {
+        self.extra = (!extra.is_empty()).then(|| Box::new(extra));
+    }
+
+    pub fn product_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.product_id.as_deref()
+    }
+    pub fn category_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.category_id.as_deref()
+    }
+    pub fn currency(&self) -> Option<&str> {
+        self.extra.as_ref()?.currency.as_deref()
+    }
+    pub fn export(&self) -> Option<&super::ExportRow> {
+        self.extra.as_ref()?.export.as_deref()
+    }
+
+    fn wire(&self) -> Wire<&str, &super::ExportRow, ()> {
+        Wire {
+            sku: &self.sku,
+            name: self.name.as_deref(),
+            category: self.category.as_deref(),
+            location: self.location.as_deref(),
+            quantity: self.quantity,
+            sold: self.sold,
+            velocity_ratio: self.velocity_ratio,
+            class: self.class,
+            status: self.status,
+            tier_discount_pct: self.tier_discount_pct,
+            discount_pct: self.discount_pct,
+            max_discount_pct: self.max_discount_pct,
+            binding_limit: self.binding_limit,
+            price: self.price,
+            cost: self.cost,
+            clearance_price: self.clearance_price,
+            margin_pct: self.margin_pct,
+            margin_after_pct: self.margin_after_pct,
+            existing_discount_pct: self.existing_discount_pct(),
+            projected_units_sold: self.projected_units_sold,
+            stock_left_at_end: self.stock_left_at_end,
+            projected_sellthrough_pct: self.projected_sellthrough_pct(),
+            projected_markdown_cost: self.projected_markdown_cost(),
+            last_sale: self.last_sale,
+            flags: self.flags,
+            reason: self.reason,
+            why: &self.why,
+            product_id: self.product_id(),
+            category_id: self.category_id(),
+            currency: self.currency(),
+            live_price: self.live_price(),
+            min_price: self.min_price(),
+            export: self.export(),
+            model: None,
+        }
+    }
+}
+
+impl Serialize for PlanLine {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.wire().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PlanLine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = Wire::<String, Box<super::ExportRow>, Box<LineModel>>::deserialize(d)?;
+        let mut line = PlanLine {
+            sku: w.sku,
+            name: w.name,
+            category: w.category,
+            location: w.location,
+            quantity: w.quantity,
+            sold: w.sold,
+            velocity_ratio: w.velocity_ratio,
+            class: w.class,
+            status: w.status,
+            tier_discount_pct: w.tier_discount_pct,
+            discount_pct: w.discount_pct,
+            max_discount_pct: w.max_discount_pct,
+            binding_limit: w.binding_limit,
+            price: w.price,
+            cost: w.cost,
+            clearance_price: w.clearance_price,
+            margin_pct: w.margin_pct,
+            margin_after_pct: w.margin_after_pct,
+            projected_units_sold: w.projected_units_sold,
+            stock_left_at_end: w.stock_left_at_end,
+            last_sale: w.last_sale,
+            flags: w.flags,
+            reason: w.reason,
+            why: w.why.into_boxed_str(),
+            row: 0,
+            capital: Decimal::ZERO,
+            velocity: None,
+            model: w.model,
+            extra: None,
+        };
+        line.set_extras(LineExtra {
+            existing_discount_pct: w.existing_discount_pct,
+            projected_sellthrough_pct: w.projected_sellthrough_pct,
+            projected_markdown_cost: w.projected_markdown_cost,
+            product_id: w.product_id,
+            category_id: w.category_id,
+            currency: w.currency,
+            live_price: w.live_price,
+            min_price: w.min_price,
+            export: w.export,
+        });
+        Ok(line)
+    }
+}
+
+/// `PlanLine` as plan.json writes it, field for field in the file's order: serialised from
+/// borrowed parts (`S` = `&str`), read back into owned ones (`S` = `String`).
+#[derive(Serialize, Deserialize)]
+struct Wire<S, X, M> {
+    /// Product or variant identifier.
+    sku: S,
+    name: Option<S>,
+    category: Option<S>,
+    /// Warehouse, shop or region code; null in a single-location catalog.
+    location: Option<S>,
+    /// Units on hand (null when stock is not tracked or unreadable).
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    quantity: Option<Decimal>,
+    /// Units (or orders, with `--basis orders`) sold in the window.
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    sold: Option<Decimal>,
+    /// sold / quantity, rounded to 4 decimals for display (the rules use the exact value).
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    velocity_ratio: Option<Decimal>,
+    /// Velocity class; null when the line was skipped before classification.
+    class: Option<Class>,
+    status: LineStatus,
+    /// The exact tier discount, rounded to 2 decimals.
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    tier_discount_pct: Option<Decimal>,
+    /// The planned discount; null when skipped.
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    discount_pct: Option<Decimal>,
+    /// The deepest discount cap, floor and stacking allow, floored to the step.
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    max_discount_pct: Option<Decimal>,
+    binding_limit: Option<BindingLimit>,
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    price: Option<Decimal>,
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    cost: Option<Decimal>,
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    clearance_price: Option<Decimal>,
+    /// Margin at the current price, percent, 2 decimals.
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    margin_pct: Option<Decimal>,
+    /// Margin at the price the customer finally pays, percent, 2 decimals.
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    margin_after_pct: Option<Decimal>,
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    existing_discount_pct: Option<Decimal>,
+    /// Units expected to sell during the campaign at the window's pace (planned lines).
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    projected_units_sold: Option<Decimal>,
+    /// Stock expected to be left when the campaign ends (planned lines).
+    #[serde(
+        serialize_with = "ser_opt_num",
+        deserialize_with = "de_opt_dec",
+        default
+    )]
+    stock_left_at_end: Option<Decimal>,
+    /// Target mode only: the share of the stock on hand projected to sell by the exit date at
+    /// the planned discount (at today's price for a slow line not discounted), percent, 1 decimal.
+    #[serde(
+        serialize_with = "ser_opt_float",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    projected_sellthrough_pct: Option<Decimal>,
+    /// `--budget` only: the markdown the line's planned discount gives away over the horizon
+    /// (projected units × (price today − clearance price)), in its currency's minor unit; also
+    /// on lines skipped as `over_budget`.
+    #[serde(
+        serialize_with = "ser_opt_money",
+        deserialize_with = "de_opt_dec",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    projected_markdown_cost: Option<Decimal>,
+    /// The last day it sold, when dated sales files were given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    last_sale: Option<chrono::NaiveDate>,
+    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, `live_markdown`,
+    /// and in target mode `target_not_reached`, in the order they were raised.
+    flags: Flags,
+    reason: Option<Reason>,
+    /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
+    /// A boxed `str`: no spare capacity held for each of a million lines.
+    why: S,
     /// The platform ids, carried for discount-rule payloads.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub product_id: Option<String>,
+    product_id: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub category_id: Option<String>,
+    category_id: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub currency: Option<String>,
+    currency: Option<S>,
     /// The price the customer pays today under a markdown the shop already runs (live on the
     /// as-of date); `price` is then the regular price, and the markdown counts as an existing
     /// discount (`existing_discount_pct`, flag `stacked`). Absent when no markdown is live.
@@ -282,7 +525,7 @@ pub struct PlanLine {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub live_price: Option<Decimal>,
+    live_price: Option<Decimal>,
     /// The line's minimum advertised price (a `min_price` column), when it has one: `review`
     /// and the template never go below it. Absent without a MAP.
     #[serde(
@@ -291,16 +534,16 @@ pub struct PlanLine {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub min_price: Option<Decimal>,
+    min_price: Option<Decimal>,
     /// The platform export's own columns for this line, verbatim (platform catalogs only):
     /// what `apply --platform` needs to write the import and revert files.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub export: Option<Box<super::ExportRow>>,
+    export: Option<X>,
     /// The demand model's view of a planned line, when the model runs (`--exit`, `--what-if`):
     /// plan.json writes it as `what_if`, with the figures by depth (`rules::what_if`, written by
     /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
     #[serde(rename = "what_if", skip_serializing, default)]
-    pub model: Option<Box<LineModel>>,
+    model: Option<M>,
 }
 
 /// One flag of a plan line (`PlanLine::flags`).
@@ -770,5 +1013,21 @@ mod tests {
         let many = format!("[{}]", vec!["\"stacked\""; 17].join(","));
         let err = serde_json::from_str::<Flags>(&many).unwrap_err();
         assert!(err.to_string().contains("more than 16 flags"), "{err}");
+    }
+}
+
+/// A million-line plan holds a million of these: 640 bytes a line before the side struct and
+/// the packed flags, 448 after. Raise the bound only knowing what a field costs at that scale
+/// (docs/performance.md, "Memory per plan line").
+#[cfg(test)]
+mod size {
+    use super::*;
+
+    #[test]
+    fn a_plan_line_stays_small() {
+        assert!(size_of::<PlanLine>() <= 448, "{}", size_of::<PlanLine>());
+        assert_eq!(size_of::<Flags>(), 8);
+        // The side struct is one pointer, allocated only for lines with one of its fields.
+        assert_eq!(size_of::<Option<Box<LineExtra>>>(), 8);
     }
 }

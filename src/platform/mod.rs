@@ -349,7 +349,7 @@ pub fn export_row<'a>(
     file: &str,
     warnings: &mut Vec<Warning>,
 ) -> Option<&'a ExportRow> {
-    let row = u.reaches.first().and_then(|l| l.export.as_deref());
+    let row = u.reaches.first().and_then(|l| l.export());
     if row.is_none() {
         warnings.push(file_warning(file, format!(
                 "{} is left out: the plan has no export columns for it (plan again from the platform's export)",

@@ -70,11 +70,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             warnings,
         });
     }
-    let exports: Vec<&ExportRow> = plan
-        .lines
-        .iter()
-        .filter_map(|l| l.export.as_deref())
-        .collect();
+    let exports: Vec<&ExportRow> = plan.lines.iter().filter_map(|l| l.export()).collect();
     let with_id = exports.iter().any(|e| e.has("product_id"));
     let with_ref = exports.iter().any(|e| e.has("sku"));
     let (start, end) = campaign_dates(c);

@@ -37,7 +37,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
     let with_id = plan
         .lines
         .iter()
-        .filter_map(|l| l.export.as_deref())
+        .filter_map(|l| l.export())
         .any(|e| e.has("row_id"));
     let (start, _) = campaign_dates(c);
     // The importer stores a date-only `Date sale price ends` as 00:00 of that day, so the sale

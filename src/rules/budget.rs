@@ -103,7 +103,7 @@ pub struct Projection {
 pub fn projection(line: &PlanLine, units: Decimal, digits: u32) -> Option<Projection> {
     let clearance = line.clearance_price?;
     // The discount applies to the price paid today: the live markdown's price when one runs.
-    let base = line.live_price.or(line.price)?;
+    let base = line.live_price().or(line.price)?;
     let units = units.max(Decimal::ZERO);
     let off = (base - clearance).max(Decimal::ZERO);
     let exact_cost = sat_mul(units, off);
@@ -175,7 +175,7 @@ pub fn apply(
         line.clearance_price = None;
         line.margin_after_pct = None;
         line.binding_limit = None;
-        line.projected_sellthrough_pct = None;
+        line.set_projected_sellthrough_pct(None);
         line.flags
             .retain(|f| f != Flag::TargetNotReached && f != Flag::BelowFloorAllowed);
         // A skipped line has no what-if (its depths are not options of this plan).

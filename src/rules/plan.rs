@@ -10,8 +10,8 @@ use super::{
 };
 use crate::model::num::{round, sat_add, sat_mul};
 use crate::model::{
-    BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, Flag, Flags, LineStatus,
-    PlanLine, Reason, Scope, Summary,
+    BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, Flag, Flags, LineExtra,
+    LineStatus, PlanLine, Reason, Scope, Summary,
 };
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
@@ -157,12 +157,12 @@ fn apply_budget(
                         )
                 }
             };
-            let digits = minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
+            let digits = minor_unit_digits(l.currency().or(policy.currency.as_deref()));
             budget::projection(l, units, digits)
         })
         .collect();
     for (line, p) in out.iter_mut().zip(&projected) {
-        line.projected_markdown_cost = p.map(|p| p.markdown_cost);
+        line.set_projected_markdown_cost(p.map(|p| p.markdown_cost));
     }
     let over = budget::apply(out, &projected, input_pos, budget);
     // Target mode: a line left out for the budget is a slow line at today's price, as the
@@ -178,9 +178,9 @@ fn apply_budget(
                 l.quantity.unwrap_or(Decimal::ZERO),
             )
             .with_target(t);
-            l.projected_sellthrough_pct = Some(one_decimal(target::shown_pct(
+            l.set_projected_sellthrough_pct(Some(one_decimal(target::shown_pct(
                 demand.sellthrough_pct(Decimal::ZERO),
-            )));
+            ))));
             if !demand.reaches(Decimal::ZERO) {
                 l.flags.push(Flag::TargetNotReached);
             }
@@ -253,7 +253,7 @@ fn base_line(line: CatalogLine) -> PlanLine {
         (Some(q), _, Some(p)) if q > Decimal::ZERO && p > Decimal::ZERO => sat_mul(q, p),
         _ => Decimal::ZERO,
     };
-    PlanLine {
+    let mut out = PlanLine {
         sku: line.sku,
         name: line.name,
         category: line.category,
@@ -272,26 +272,28 @@ fn base_line(line: CatalogLine) -> PlanLine {
         clearance_price: None,
         margin_pct: None,
         margin_after_pct: None,
-        existing_discount_pct: None,
         projected_units_sold: None,
         last_sale: line.last_sale,
         stock_left_at_end: None,
-        projected_sellthrough_pct: None,
-        projected_markdown_cost: None,
         flags: Flags::default(),
         reason: None,
         why: Box::default(),
         row: line.row,
         capital,
         velocity: None,
+        model: None,
+        extra: None,
+    };
+    out.set_extras(LineExtra {
         product_id: line.product_id,
         category_id: line.category_id,
         currency: line.currency,
         live_price: line.live_price,
         min_price: line.min_price.filter(|m| *m > Decimal::ZERO),
         export: line.export,
-        model: None,
-    }
+        ..LineExtra::default()
+    });
+    out
 }
 
 /// The verdict for one line.
@@ -433,14 +435,14 @@ fn decide(
     });
     let map = line.min_price;
     let mut out = base_line(line);
-    out.live_price = live;
+    out.set_live_price(live);
     out.sold = Some(sold);
     // Rounded up to 2 decimals for the files (the rules use the exact depth), so limits worked
     // out again from the stored figure (template maximum, review's floor) never allow more.
-    out.existing_discount_pct = existing.map(|e| {
+    out.set_existing_discount_pct(existing.map(|e| {
         e.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::AwayFromZero)
             .normalize()
-    });
+    }));
     out.margin_pct = ratio.map(|r| round(margin_pct(r), 2));
     if ratio.is_some_and(|r| r > Decimal::ONE) {
         out.flags.push(Flag::CostAbovePrice);
@@ -482,7 +484,7 @@ fn decide(
     // Rules 5-7: the limits and the final discount.
     // Rule 8's minor unit and the price the discount applies to (the live markdown's price when
     // there is one): the minimum advertised price limits the clearance price made from them.
-    let digits = minor_unit_digits(out.currency.as_deref().or(policy.currency.as_deref()));
+    let digits = minor_unit_digits(out.currency().or(policy.currency.as_deref()));
     let base = live.unwrap_or(price);
     let mut lim =
         limits(policy, wanted, is_request, ratio, existing).with_min_price(map, base, digits);
@@ -571,7 +573,7 @@ fn decide(
     {
         out.status = LineStatus::Skipped;
         out.reason = Some(Reason::TargetMetWithoutDiscount);
-        out.projected_sellthrough_pct = Some(projected);
+        out.set_projected_sellthrough_pct(Some(projected));
         out.why = why::target_met(&facts, &words).into();
         return out;
     }
@@ -588,7 +590,7 @@ fn decide(
         });
         out.why = match target_words(Decimal::ZERO) {
             Some((projected, words)) => {
-                out.projected_sellthrough_pct = Some(projected);
+                out.set_projected_sellthrough_pct(Some(projected));
                 why::target_too_small(
                     &facts,
                     policy,
@@ -681,7 +683,7 @@ fn decide(
     out.binding_limit = Some(binding);
     out.why = match target_words(d) {
         Some((projected, words)) => {
-            out.projected_sellthrough_pct = Some(projected);
+            out.set_projected_sellthrough_pct(Some(projected));
             why::target_planned(
                 &facts,
                 policy,
@@ -735,7 +737,7 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
                 discount_sum = sat_add(discount_sum, line.discount_pct.unwrap_or_default());
                 // From the price the customer pays today: a live markdown is not the plan's cost.
                 if let (Some(p), Some(cp), Some(q)) = (
-                    line.live_price.or(line.price),
+                    line.live_price().or(line.price),
                     line.clearance_price,
                     line.quantity,
                 ) {

@@ -200,7 +200,7 @@ fn stacking_by_sku_category_and_site() {
         assert_eq!(out.discount_pct, Some(d("16")), "{e:?}");
         assert_eq!(out.binding_limit, Some(BindingLimit::Stacking));
         assert!(out.flags.contains(Flag::Stacked));
-        assert_eq!(out.existing_discount_pct, Some(d("10")));
+        assert_eq!(out.existing_discount_pct(), Some(d("10")));
         assert!(combined_depth(d("10"), d("16")) <= d("25"));
     }
     // The deepest covering discount applies; 0% covers nothing; another sku is not covered.
@@ -219,7 +219,7 @@ fn stacking_by_sku_category_and_site() {
         },
     ];
     let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &several);
-    assert_eq!(out.existing_discount_pct, Some(d("20")));
+    assert_eq!(out.existing_discount_pct(), Some(d("20")));
     // 100 (1 - 0.75/0.8) = 6.25 → 6.
     assert_eq!(out.discount_pct, Some(d("6")));
     let zero = [ExistingDiscount {
@@ -227,7 +227,7 @@ fn stacking_by_sku_category_and_site() {
         percentage: d("0"),
     }];
     let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &zero);
-    assert_eq!(out.existing_discount_pct, None);
+    assert_eq!(out.existing_discount_pct(), None);
     assert_eq!(out.discount_pct, Some(d("25")));
     // An existing 22% leaves 3.8%: skipped as stacking.
     let deep = [ExistingDiscount {
@@ -548,7 +548,7 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     // WooCommerce pt-BR id:73: 900 regular, 450 on sale (50%): no room left under the cap.
     let out = plan_one(mk("900", "450", "50"), &Policy::default(), &[]);
     assert_eq!(out.reason, Some(Reason::Stacking));
-    assert_eq!(out.existing_discount_pct, Some(d("50")));
+    assert_eq!(out.existing_discount_pct(), Some(d("50")));
     assert!(
         out.why.contains("the live markdown to 450 from 900 (50%)"),
         "{}",
@@ -559,7 +559,7 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     let out = plan_one(mk("20", "18", "10"), &Policy::default(), &[]);
     assert_eq!(out.discount_pct, Some(d("5")));
     assert_eq!(out.clearance_price, Some(d("17.10")));
-    assert_eq!(out.live_price, Some(d("18")));
+    assert_eq!(out.live_price(), Some(d("18")));
     assert!(out.flags.contains(Flag::Stacked));
     assert!(out.flags.contains(Flag::LiveMarkdown));
     // Shopify HAT_GRY_275: 17.99 with compare-at 22.99 (21.75% live): 3% left, below the 5% minimum.
@@ -638,7 +638,7 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     .with_target(t);
     assert!(demand.reaches(d(depth)));
     assert!(!demand.reaches(d(depth) - Decimal::ONE));
-    assert!(l.projected_sellthrough_pct.unwrap() >= d("10"));
+    assert!(l.projected_sellthrough_pct().unwrap() >= d("10"));
     assert!(
         l.why
             .contains("is the smallest step projected to sell 10% by 2027-01-31"),
@@ -677,7 +677,7 @@ fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_the
         assert_eq!(l.discount_pct, l.max_discount_pct, "{sku}");
         assert_eq!(l.binding_limit, Some(limit), "{sku}");
         assert!(flagged(l), "{sku}");
-        assert!(l.projected_sellthrough_pct.unwrap() < d("10"));
+        assert!(l.projected_sellthrough_pct().unwrap() < d("10"));
     }
     // K-D sold nothing: its projection is the category's median line (4.5 sold in 90 days),
     // not the bestseller's.
@@ -717,14 +717,18 @@ fn target_mode_leaves_lines_on_track_and_fast_lines_alone() {
     );
     let fast = by_sku(&out, "K-FAST");
     assert_eq!(fast.reason, Some(Reason::NotSlow));
-    assert_eq!(fast.projected_sellthrough_pct, None);
+    assert_eq!(fast.projected_sellthrough_pct(), None);
     // Without target mode the same lines follow the tiers, with no projection.
     let tiers = build_lines(kitchen_lines(), &Policy::default(), &[]);
     assert_eq!(
         by_sku(&tiers, "K-B").binding_limit,
         Some(BindingLimit::Tier)
     );
-    assert!(tiers.iter().all(|l| l.projected_sellthrough_pct.is_none()));
+    assert!(
+        tiers
+            .iter()
+            .all(|l| l.projected_sellthrough_pct().is_none())
+    );
 }
 
 proptest! {

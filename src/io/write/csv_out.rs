@@ -83,8 +83,8 @@ fn write_line<W: Write>(
     cash(out, buf, l.clearance_price)?;
     num(out, buf, l.margin_pct)?;
     num(out, buf, l.margin_after_pct)?;
-    num(out, buf, l.existing_discount_pct)?;
-    cash(out, buf, l.live_price)?;
+    num(out, buf, l.existing_discount_pct())?;
+    cash(out, buf, l.live_price())?;
     num(out, buf, l.projected_units_sold)?;
     num(out, buf, l.stock_left_at_end)?;
     buf.clear();

@@ -172,7 +172,7 @@ fn columns(lines: &[&&PlanLine]) -> Vec<Column> {
         // The price the customer pays today (a live markdown's): the discount is off it.
         Column::new(
             "Price",
-            each(&|l| l.live_price.or(l.price).map(money).unwrap_or_default()),
+            each(&|l| l.live_price().or(l.price).map(money).unwrap_or_default()),
         )
         .right()
         .drop(5),

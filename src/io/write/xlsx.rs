@@ -162,12 +162,12 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
             (10, l.discount_pct),
             (11, l.max_discount_pct),
             (13, l.price),
-            (14, l.live_price),
+            (14, l.live_price()),
             (15, l.cost),
             (16, l.clearance_price),
             (17, l.margin_pct),
             (18, l.margin_after_pct),
-            (19, l.existing_discount_pct),
+            (19, l.existing_discount_pct()),
             (20, l.projected_units_sold),
             (21, l.stock_left_at_end),
         ];
@@ -303,12 +303,12 @@ fn line_row(
     opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
     num(ws, r, 13, l.price)?;
     // A live markdown's price: the planned discount is taken off it.
-    num(ws, r, 14, l.live_price)?;
+    num(ws, r, 14, l.live_price())?;
     num(ws, r, 15, l.cost)?;
     num(ws, r, 16, l.clearance_price)?;
     pct(ws, r, 17, l.margin_pct)?;
     pct(ws, r, 18, l.margin_after_pct)?;
-    pct(ws, r, 19, l.existing_discount_pct)?;
+    pct(ws, r, 19, l.existing_discount_pct())?;
     num(ws, r, 20, l.projected_units_sold)?;
     num(ws, r, 21, l.stock_left_at_end)?;
     if !l.flags.is_empty() {
