@@ -243,7 +243,7 @@ pub fn build(
             sku: l.sku.clone(),
             location: l.location.clone(),
             name: l.name.clone(),
-            category: l.category.clone(),
+            category: l.category.as_deref().map(str::to_string),
             product_id: l.product_id().map(str::to_string),
             category_id: l.category_id().map(str::to_string),
             currency,

@@ -201,7 +201,7 @@ impl LockedValues {
             sku: line.sku.clone(),
             location: line.location.clone(),
             name: line.name.clone(),
-            category: line.category.clone(),
+            category: line.category.as_deref().map(str::to_string),
             on_hand: line.quantity,
             sold: line.sold,
             velocity: line.velocity_ratio,

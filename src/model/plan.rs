@@ -5,6 +5,7 @@ use super::Warning;
 use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -129,7 +130,8 @@ pub struct PlanLine {
     /// Product or variant identifier.
     pub sku: String,
     pub name: Option<String>,
-    pub category: Option<String>,
+    /// Shared by the lines of a category (`build_lines` hands out one copy per name).
+    pub category: Option<Arc<str>>,
     /// Warehouse, shop or region code; null in a single-location catalog.
     pub location: Option<String>,
     /// Units on hand (null when stock is not tracked or unreadable).
@@ -329,7 +331,7 @@ impl<'de> Deserialize<'de> for PlanLine {
         let mut line = PlanLine {
             sku: w.sku,
             name: w.name,
-            category: w.category,
+            category: w.category.map(Arc::from),
             location: w.location,
             quantity: w.quantity,
             sold: w.sold,
@@ -1016,8 +1018,8 @@ mod tests {
     }
 }
 
-/// A million-line plan holds a million of these: 640 bytes a line before the side struct and
-/// the packed flags, 448 after. Raise the bound only knowing what a field costs at that scale
+/// A million-line plan holds a million of these: 640 bytes a line before the side struct, the
+/// packed flags and the shared category names, 440 after. Raise the bound only knowing what a field costs at that scale
 /// (docs/performance.md, "Memory per plan line").
 #[cfg(test)]
 mod size {
@@ -1025,7 +1027,7 @@ mod size {
 
     #[test]
     fn a_plan_line_stays_small() {
-        assert!(size_of::<PlanLine>() <= 448, "{}", size_of::<PlanLine>());
+        assert!(size_of::<PlanLine>() <= 440, "{}", size_of::<PlanLine>());
         assert_eq!(size_of::<Flags>(), 8);
         // The side struct is one pointer, allocated only for lines with one of its fields.
         assert_eq!(size_of::<Option<Box<LineExtra>>>(), 8);

@@ -690,7 +690,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         .iter()
         .filter(|l| l.class.is_some_and(Class::is_slow))
     {
-        let cat = l.category.clone().unwrap_or_else(|| "(none)".into());
+        let cat = l.category.as_deref().unwrap_or("(none)").to_string();
         let v = by_cat.entry(cat).or_default();
         *v = sat_add(*v, l.capital);
     }
