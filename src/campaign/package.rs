@@ -240,9 +240,9 @@ pub fn build(
         };
         let (floor_max, floor_set_by) = floor_limit(l, plan);
         lines.push(CampaignLine {
-            sku: l.sku.clone(),
-            location: l.location.clone(),
-            name: l.name.clone(),
+            sku: l.sku.to_string(),
+            location: l.location.as_deref().map(str::to_string),
+            name: l.name.as_deref().map(str::to_string),
             category: l.category.as_deref().map(str::to_string),
             product_id: l.product_id().map(str::to_string),
             category_id: l.category_id().map(str::to_string),
@@ -423,7 +423,7 @@ pub const RULES_FILE: &str = "discount-rules.json";
 pub fn product_key(l: &PlanLine) -> String {
     l.product_id()
         .map(str::to_string)
-        .unwrap_or_else(|| l.sku.clone())
+        .unwrap_or_else(|| l.sku.to_string())
 }
 
 /// The same key for a campaign line.
@@ -523,7 +523,7 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
                 by_category.get(id).is_some_and(|in_category| {
                     !in_category.is_empty()
                         && in_category.iter().all(|pl| {
-                            at.get(&(pl.sku.as_str(), pl.location.as_deref()))
+                            at.get(&(&*pl.sku, pl.location.as_deref()))
                                 .and_then(|d| d.parse::<Decimal>().ok())
                                 == Some(*pct)
                                 && depth_of.get(product_key(pl).as_str()).copied().flatten()
@@ -705,7 +705,7 @@ pub fn boosts(c: &Campaign, plan: &Plan) -> Vec<[String; 3]> {
     let mut by_key: HashMap<(&str, Option<&str>), &PlanLine> = HashMap::new();
     for pl in &plan.lines {
         by_key
-            .entry((pl.sku.as_str(), pl.location.as_deref()))
+            .entry((&*pl.sku, pl.location.as_deref()))
             .or_insert(pl);
     }
     c.lines
@@ -961,7 +961,7 @@ mod tests {
                             if l.reason == Some(crate::model::Reason::NoStock) {
                                 continue;
                             }
-                            let at = in_campaign.get(&(l.sku.as_str(), l.location.as_deref()));
+                            let at = in_campaign.get(&(&*l.sku, l.location.as_deref()));
                             prop_assert!(at.is_some(), "{} reaches {} not in the campaign", id, l.key());
                             prop_assert!(at.is_some_and(|a| *a >= pct), "{}% on {}", pct, l.key());
                             prop_assert!(l.discount_pct.is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
@@ -976,7 +976,7 @@ mod tests {
             let mut all_in: HashMap<String, bool> = HashMap::new();
             for l in &plan.lines {
                 let ok = l.reason == Some(crate::model::Reason::NoStock)
-                    || in_campaign.contains_key(&(l.sku.as_str(), l.location.as_deref()));
+                    || in_campaign.contains_key(&(&*l.sku, l.location.as_deref()));
                 let e = all_in.entry(product_key(l)).or_insert(true);
                 *e = *e && ok;
             }

@@ -198,9 +198,9 @@ impl LockedValues {
     pub fn with(line: &PlanLine, cx: &PlanContext) -> LockedValues {
         let (projected, left_at_end) = projection(line, cx);
         LockedValues {
-            sku: line.sku.clone(),
-            location: line.location.clone(),
-            name: line.name.clone(),
+            sku: line.sku.to_string(),
+            location: line.location.as_deref().map(str::to_string),
+            name: line.name.as_deref().map(str::to_string),
             category: line.category.as_deref().map(str::to_string),
             on_hand: line.quantity,
             sold: line.sold,

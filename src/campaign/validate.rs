@@ -147,7 +147,7 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
         let Some(line) = by_key.get(&k).copied() else {
             let hint = if location.is_none()
                 && skus
-                    .get_or_insert_with(|| plan.lines.iter().map(|l| l.sku.as_str()).collect())
+                    .get_or_insert_with(|| plan.lines.iter().map(|l| &*l.sku).collect())
                     .contains(sku.trim())
             {
                 " without a location; the plan has it per location, fill in Location"

@@ -128,12 +128,12 @@ impl BindingLimit {
 #[derive(Debug, Clone)]
 pub struct PlanLine {
     /// Product or variant identifier.
-    pub sku: String,
-    pub name: Option<String>,
+    pub sku: Box<str>,
+    pub name: Option<Box<str>>,
     /// Shared by the lines of a category (`build_lines` hands out one copy per name).
     pub category: Option<Arc<str>>,
     /// Warehouse, shop or region code; null in a single-location catalog.
-    pub location: Option<String>,
+    pub location: Option<Box<str>>,
     /// Units on hand (null when stock is not tracked or unreadable).
     pub quantity: Option<Decimal>,
     /// Units (or orders, with `--basis orders`) sold in the window.
@@ -329,10 +329,10 @@ impl<'de> Deserialize<'de> for PlanLine {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = Wire::<String, Box<super::ExportRow>, Box<LineModel>>::deserialize(d)?;
         let mut line = PlanLine {
-            sku: w.sku,
-            name: w.name,
+            sku: w.sku.into_boxed_str(),
+            name: w.name.map(String::into_boxed_str),
             category: w.category.map(Arc::from),
-            location: w.location,
+            location: w.location.map(String::into_boxed_str),
             quantity: w.quantity,
             sold: w.sold,
             velocity_ratio: w.velocity_ratio,
@@ -726,7 +726,7 @@ impl PlanLine {
     pub fn key(&self) -> String {
         match &self.location {
             Some(loc) => format!("{}@{}", self.sku, loc),
-            None => self.sku.clone(),
+            None => self.sku.to_string(),
         }
     }
 }
@@ -1019,7 +1019,7 @@ mod tests {
 }
 
 /// A million-line plan holds a million of these: 640 bytes a line before the side struct, the
-/// packed flags and the shared category names, 440 after. Raise the bound only knowing what a field costs at that scale
+/// packed flags, the shared category names and the boxed strings, 416 after. Raise the bound only knowing what a field costs at that scale
 /// (docs/performance.md, "Memory per plan line").
 #[cfg(test)]
 mod size {
@@ -1027,7 +1027,7 @@ mod size {
 
     #[test]
     fn a_plan_line_stays_small() {
-        assert!(size_of::<PlanLine>() <= 440, "{}", size_of::<PlanLine>());
+        assert!(size_of::<PlanLine>() <= 416, "{}", size_of::<PlanLine>());
         assert_eq!(size_of::<Flags>(), 8);
         // The side struct is one pointer, allocated only for lines with one of its fields.
         assert_eq!(size_of::<Option<Box<LineExtra>>>(), 8);

@@ -59,7 +59,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         plan,
         "Shopify variant",
         "shopify-import.csv",
-        |l| l.sku.clone(),
+        |l| l.sku.to_string(),
         &mut warnings,
     );
     // The new price and compare-at of every variant the import changes.
@@ -82,7 +82,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
     let touched: HashSet<&str> = plan
         .lines
         .iter()
-        .filter(|l| changed.contains_key(l.sku.as_str()))
+        .filter(|l| changed.contains_key(&*l.sku))
         .filter_map(|l| l.export().map(|e| e.get("handle")))
         .collect();
     let mut seen: HashSet<&str> = HashSet::new();
@@ -90,7 +90,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
     for l in &plan.lines {
         if let Some(e) = l.export()
             && touched.contains(e.get("handle"))
-            && seen.insert(l.sku.as_str())
+            && seen.insert(&*l.sku)
         {
             variants.push(l);
         }
@@ -132,7 +132,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
                 .collect()
         };
         let before = row(e.get("price"), e.get("compare_at_price"));
-        match changed.get(l.sku.as_str()) {
+        match changed.get(&*l.sku) {
             Some((price, was)) => import.push(row(price, was)),
             None => import.push(before.clone()),
         }

@@ -50,7 +50,14 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         .unwrap_or(c.header.end)
         .format("%Y-%m-%d")
         .to_string();
-    let units = super::units(c, plan, "product", IMPORT, |l| l.sku.clone(), &mut warnings);
+    let units = super::units(
+        c,
+        plan,
+        "product",
+        IMPORT,
+        |l| l.sku.to_string(),
+        &mut warnings,
+    );
     let mut import = Vec::new();
     let mut revert = Vec::new();
     let mut unmatched = Vec::new();

@@ -303,7 +303,7 @@ pub fn top_slow_movers(plan: &Plan, as_of: NaiveDate, n: usize) -> Vec<TopLine> 
         .take(n)
         .map(|l| TopLine {
             key: l.key(),
-            name: l.name.clone(),
+            name: l.name.as_deref().map(str::to_string),
             category: l.category.as_deref().map(str::to_string),
             class: l.class.map(|c| c.as_str().to_string()),
             velocity_ratio: opt(l.velocity_ratio),

@@ -254,10 +254,10 @@ fn base_line(line: CatalogLine) -> PlanLine {
         _ => Decimal::ZERO,
     };
     let mut out = PlanLine {
-        sku: line.sku,
-        name: line.name,
+        sku: line.sku.into_boxed_str(),
+        name: line.name.map(String::into_boxed_str),
         category: line.category,
-        location: line.location,
+        location: line.location.map(String::into_boxed_str),
         quantity: line.quantity,
         sold: line.sold,
         velocity_ratio: None,

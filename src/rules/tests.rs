@@ -326,7 +326,7 @@ fn ranking_by_velocity_then_capital_then_sku() {
         line("E", "10", "9", "10", Some("5")),
     ];
     let out = build_lines(lines, &Policy::default(), &[]);
-    let order: Vec<&str> = out.iter().map(|l| l.sku.as_str()).collect();
+    let order: Vec<&str> = out.iter().map(|l| &*l.sku).collect();
     assert_eq!(order, ["D", "A", "B", "C", "E"]);
 }
 
@@ -344,7 +344,7 @@ fn explicit_request_plans_exactly_those_skus() {
         line("B", "100", "0", "100", Some("10")),
     ];
     let out = build_lines(lines, &p, &[]);
-    assert_eq!(out[0].sku, "A");
+    assert_eq!(&*out[0].sku, "A");
     assert_eq!(out[0].discount_pct, Some(d("20")));
     assert_eq!(out[0].binding_limit, Some(BindingLimit::Request));
     assert_eq!(out[1].reason, Some(Reason::Excluded));
@@ -612,7 +612,7 @@ fn with_target(mut policy: Policy, lines: &[CatalogLine], pct: &str) -> Policy {
 }
 
 fn by_sku<'a>(lines: &'a [PlanLine], sku: &str) -> &'a PlanLine {
-    lines.iter().find(|l| l.sku == sku).unwrap()
+    lines.iter().find(|l| &*l.sku == sku).unwrap()
 }
 
 #[test]

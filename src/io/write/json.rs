@@ -462,7 +462,7 @@ mod tests {
     #[test]
     fn hand_written_lines_are_what_serde_writes() {
         let empty = PlanLine {
-            sku: String::new(),
+            sku: Box::default(),
             name: None,
             category: None,
             location: None,

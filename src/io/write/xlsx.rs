@@ -139,7 +139,7 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
     let mut fits = vec![Fit::default(); LINE_COLUMNS.len()];
     for l in lines {
         let text = [
-            (1, Some(l.sku.as_str())),
+            (1, Some(&*l.sku)),
             (2, l.name.as_deref()),
             (3, l.category.as_deref()),
             (4, l.location.as_deref()),
