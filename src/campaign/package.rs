@@ -539,7 +539,6 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
             .filter(|u| {
                 !u.reaches.iter().any(|l| {
                     l.category_id()
-                        .as_deref()
                         .is_some_and(|id| in_collections.contains(id))
                 })
             })
@@ -951,7 +950,7 @@ mod tests {
                         _ => plan
                             .lines
                             .iter()
-                            .filter(|l| l.category_id().as_deref() == Some(id))
+                            .filter(|l| l.category_id() == Some(id))
                             .map(product_key)
                             .collect(),
                     };
