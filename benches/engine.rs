@@ -20,7 +20,7 @@ fn lines(n: usize) -> Vec<CatalogLine> {
                 row: i + 2,
                 sku: format!("SKU-{i:07}"),
                 name: Some(format!("Product {i}")),
-                category: Some(format!("Cat {}", i % 200)),
+                category: Some(format!("Cat {}", i % 200).into()),
                 quantity: Some(Decimal::from(qty)),
                 sold: Some(Decimal::from(sold)),
                 price: Some(price),

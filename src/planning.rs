@@ -388,7 +388,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         // ranks it ahead of lines with a cost: say how many.
         let weighed: Vec<&crate::model::PlanLine> = plan_lines
             .iter()
-            .filter(|l| l.projected_markdown_cost.is_some())
+            .filter(|l| l.projected_markdown_cost().is_some())
             .collect();
         let no_cost = weighed
             .iter()
@@ -410,7 +410,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             plan_lines
                 .iter()
                 .filter(|l| l.status == crate::model::LineStatus::Planned)
-                .filter_map(|l| l.projected_markdown_cost)
+                .filter_map(|l| l.projected_markdown_cost())
                 .sum(),
         );
     }

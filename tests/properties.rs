@@ -109,7 +109,7 @@ proptest! {
         let plan = plan_for(&catalog, &extra_refs);
 
         // Every input line exactly once.
-        let mut keys: Vec<String> = plan.lines.iter().map(|l| l.sku.clone()).collect();
+        let mut keys: Vec<String> = plan.lines.iter().map(|l| l.sku.to_string()).collect();
         keys.sort();
         let mut want: Vec<String> = (0..rows.len()).map(|i| format!("S-{i}")).collect();
         want.sort();
@@ -120,7 +120,7 @@ proptest! {
             let d = l.discount_pct.unwrap();
             prop_assert!(d <= Decimal::from(25), "{} over the cap", l.sku);
             let price = l.price.unwrap();
-            let paid = l.clearance_price.unwrap() * (Decimal::ONE - l.existing_discount_pct.unwrap_or_default() / Decimal::ONE_HUNDRED);
+            let paid = l.clearance_price.unwrap() * (Decimal::ONE - l.existing_discount_pct().unwrap_or_default() / Decimal::ONE_HUNDRED);
             let depth = Decimal::ONE_HUNDRED * (Decimal::ONE - paid / price);
             let cent = Decimal::ONE_HUNDRED * Decimal::new(1, 2) / price;
             prop_assert!(depth <= Decimal::from(25) + cent, "{}: combined depth {depth}", l.sku);
@@ -156,7 +156,7 @@ proptest! {
         let planned = plan.lines.iter().filter(|l| l.status == LineStatus::Planned).count();
         prop_assert_eq!(campaign.lines.len(), planned);
         for (price_row, revert_row) in package::price_list(&campaign).iter().zip(package::revert(&campaign)) {
-            let line = plan.lines.iter().find(|l| l.sku == price_row[0]).unwrap();
+            let line = plan.lines.iter().find(|l| *l.sku == *price_row[0]).unwrap();
             let original: Decimal = revert_row[4].parse().unwrap();
             prop_assert_eq!(original, line.price.unwrap());
             prop_assert_eq!(&revert_row[0], &price_row[0]);

@@ -2,6 +2,7 @@
 """Deterministic benchmark data for `clearance` (SPEC section 8).
 
 Usage: gen_data.py OUT_DIR [--small] [--seed N]
+       gen_data.py OUT_DIR --lines N [--locations K] [--seed N]
 
 Writes into OUT_DIR:
   catalog_1m.csv    1,000,000 rows  sku,name,category,quantity,price,cost,orders
@@ -10,6 +11,13 @@ Writes into OUT_DIR:
   sales_10m.csv    10,000,000 lines order_id,date,sku,quantity over the 180 days
                     ending 2026-11-22, skus from the 1M catalog, skewed (weighted by the
                     catalog's sales, so best sellers dominate and ~11% of skus never sell)
+
+--lines N --locations K writes only catalog_lines_N.csv: N rows, sku x location (N / K skus,
+each in K locations named L01, L02, ...; default K = 10), header
+sku,name,category,location,quantity,price,cost,orders. A sku's name, category, price and cost
+are the same in every location; stock and sales are drawn per row with the shares below. Rows
+are written as they are drawn (constant memory), for the memory-against-lines runs of
+docs/performance.md.
 
 --small writes the same file names with 10k / 1k catalog rows and 100k sales lines, to
 smoke-test the scripts. Pure Python + standard library; openpyxl only for the XLSX.
@@ -98,6 +106,57 @@ def write_catalog_csv(path, rows):
                             for (s, nm, c, q, p, co, o) in rows[k:k + 100_000]))
 
 
+def write_location_catalog(path, n_lines, n_loc, rng):
+    """n_lines rows, sku x location, written as drawn; returns (rows, categories) counts."""
+    log_hi = math.log(500.0)
+    rand = rng.random
+    randint = rng.randint
+    ncat = len(CATEGORIES)
+    locations = [f"L{k:02d}" for k in range(1, n_loc + 1)]
+    n_skus = -(-n_lines // n_loc)
+    written = 0
+    cats = set()
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("sku,name,category,location,quantity,price,cost,orders\n")
+        buf = []
+        for i in range(1, n_skus + 1):
+            sku = sku_of(i)
+            cat = CATEGORIES[int(ncat * (rand() ** 1.6))]
+            cats.add(cat)
+            name = f"{ADJ[i % 16]} {cat.split(' ', 1)[1]} {i}"
+            price_c = min(max(int(100 * math.exp(rand() * log_hi)), 100), 50000)
+            price = f"{price_c // 100}.{price_c % 100:02d}"
+            if rand() < 0.05:
+                cost = ""
+            else:
+                cost_c = int(price_c * (0.30 + rand() * 0.60))
+                cost = f"{cost_c // 100}.{cost_c % 100:02d}"
+            for loc in locations:
+                if written == n_lines:
+                    break
+                r = rand()
+                if r < 0.11:
+                    qty, v = randint(5, 300), 0.0
+                elif r < 0.30:
+                    qty, v = randint(20, 400), 0.005 + rand() * 0.29
+                elif r < 0.62:
+                    qty, v = randint(2, 60), 0.3 + rand() * 0.4
+                else:
+                    qty, v = randint(1, 40), 0.72 + rand() * 2.0
+                orders = int(v * qty + 0.5) if v > 0 else 0
+                if v > 0 and orders == 0:
+                    orders = 1
+                if rand() < 0.02:
+                    qty = 0
+                buf.append(f"{sku},{name},{cat},{loc},{qty},{price},{cost},{orders}\n")
+                written += 1
+            if len(buf) >= 100_000:
+                f.write("".join(buf))
+                buf.clear()
+        f.write("".join(buf))
+    return written, len(cats)
+
+
 def write_catalog_xlsx(path, rows):
     from openpyxl import Workbook
     wb = Workbook(write_only=True)
@@ -162,7 +221,21 @@ def main():
     ap.add_argument("out_dir")
     ap.add_argument("--small", action="store_true", help="10k/1k catalogs and 100k sales lines")
     ap.add_argument("--seed", type=int, default=20261122)
+    ap.add_argument("--lines", type=int, help="write only catalog_lines_N.csv, sku x location")
+    ap.add_argument("--locations", type=int, default=10, help="locations per sku with --lines")
     args = ap.parse_args()
+
+    if args.lines is not None:
+        if args.lines < 1 or args.locations < 1:
+            ap.error("--lines and --locations must be at least 1")
+        os.makedirs(args.out_dir, exist_ok=True)
+        path = os.path.join(args.out_dir, f"catalog_lines_{args.lines}.csv")
+        t0 = time.perf_counter()
+        n, ncat = write_location_catalog(path, args.lines, args.locations,
+                                         random.Random(args.seed))
+        print(f"{path}: {n:,} rows ({-(-n // args.locations):,} skus x {args.locations} "
+              f"locations), categories {ncat}, {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        return
 
     n_big, n_mid, n_sales = (10_000, 1_000, 100_000) if args.small else (1_000_000, 100_000, 10_000_000)
     os.makedirs(args.out_dir, exist_ok=True)

@@ -209,10 +209,13 @@ pub fn build(
             continue;
         }
         let Some(price) = l.price else { continue };
-        let currency = l.currency.clone().or_else(|| plan.policy.currency.clone());
+        let currency = l
+            .currency()
+            .map(str::to_string)
+            .or_else(|| plan.policy.currency.clone());
         let digits = minor_unit_digits(currency.as_deref());
         // From the price the customer pays today (a live markdown's price when there is one).
-        let base = l.live_price.unwrap_or(price);
+        let base = l.live_price().unwrap_or(price);
         let cp = if Some(e.discount_pct) == l.discount_pct {
             l.clearance_price
                 .unwrap_or_else(|| clearance_price(base, e.discount_pct, digits))
@@ -237,20 +240,20 @@ pub fn build(
         };
         let (floor_max, floor_set_by) = floor_limit(l, plan);
         lines.push(CampaignLine {
-            sku: l.sku.clone(),
-            location: l.location.clone(),
-            name: l.name.clone(),
-            category: l.category.clone(),
-            product_id: l.product_id.clone(),
-            category_id: l.category_id.clone(),
+            sku: l.sku.to_string(),
+            location: l.location.as_deref().map(str::to_string),
+            name: l.name.as_deref().map(str::to_string),
+            category: l.category.as_deref().map(str::to_string),
+            product_id: l.product_id().map(str::to_string),
+            category_id: l.category_id().map(str::to_string),
             currency,
             on_hand: l.quantity.map(plain),
             list_price: money(price),
-            live_price: l.live_price.map(money),
-            min_price: l.min_price.map(money),
+            live_price: l.live_price().map(money),
+            min_price: l.min_price().map(money),
             discount_pct: plain(e.discount_pct),
             clearance_price: money(cp),
-            existing_discount_pct: l.existing_discount_pct.map(plain),
+            existing_discount_pct: l.existing_discount_pct().map(plain),
             promo_qty: promo_qty.map(plain),
             promo_qty_source: source.map(str::to_string),
             display_qty: e.display_qty.map(plain),
@@ -418,7 +421,9 @@ pub const RULES_FILE: &str = "discount-rules.json";
 /// The Wix product a plan line belongs to: its `product_id`, else its sku (a catalog without
 /// product ids; `build` warns about those). Every variant and location of one product shares it.
 pub fn product_key(l: &PlanLine) -> String {
-    l.product_id.clone().unwrap_or_else(|| l.sku.clone())
+    l.product_id()
+        .map(str::to_string)
+        .unwrap_or_else(|| l.sku.to_string())
 }
 
 /// The same key for a campaign line.
@@ -499,7 +504,7 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
     // The plan lines of each category id, in plan order (one pass, not one per category).
     let mut by_category: HashMap<&str, Vec<&PlanLine>> = HashMap::new();
     for pl in &plan.lines {
-        if let Some(id) = pl.category_id.as_deref() {
+        if let Some(id) = pl.category_id() {
             by_category.entry(id).or_default().push(pl);
         }
     }
@@ -518,7 +523,7 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
                 by_category.get(id).is_some_and(|in_category| {
                     !in_category.is_empty()
                         && in_category.iter().all(|pl| {
-                            at.get(&(pl.sku.as_str(), pl.location.as_deref()))
+                            at.get(&(&*pl.sku, pl.location.as_deref()))
                                 .and_then(|d| d.parse::<Decimal>().ok())
                                 == Some(*pct)
                                 && depth_of.get(product_key(pl).as_str()).copied().flatten()
@@ -533,8 +538,7 @@ pub fn discount_rules(c: &Campaign, plan: &Plan) -> DiscountRules {
             .iter()
             .filter(|u| {
                 !u.reaches.iter().any(|l| {
-                    l.category_id
-                        .as_deref()
+                    l.category_id()
                         .is_some_and(|id| in_collections.contains(id))
                 })
             })
@@ -700,7 +704,7 @@ pub fn boosts(c: &Campaign, plan: &Plan) -> Vec<[String; 3]> {
     let mut by_key: HashMap<(&str, Option<&str>), &PlanLine> = HashMap::new();
     for pl in &plan.lines {
         by_key
-            .entry((pl.sku.as_str(), pl.location.as_deref()))
+            .entry((&*pl.sku, pl.location.as_deref()))
             .or_insert(pl);
     }
     c.lines
@@ -886,8 +890,8 @@ mod tests {
                 }
                 let depth = (planned * Decimal::from(s.5) / Decimal::from(100)).ceil();
                 Some(json!({
-                    "sku": l.sku, "location": l.location, "product_id": l.product_id,
-                    "category_id": l.category_id, "list_price": "100.00",
+                    "sku": l.sku, "location": l.location, "product_id": l.product_id(),
+                    "category_id": l.category_id(), "list_price": "100.00",
                     "discount_pct": plain(depth.max(Decimal::ONE)), "clearance_price": "80.00",
                     "template_row": 2,
                 }))
@@ -946,7 +950,7 @@ mod tests {
                         _ => plan
                             .lines
                             .iter()
-                            .filter(|l| l.category_id.as_deref() == Some(id))
+                            .filter(|l| l.category_id() == Some(id))
                             .map(product_key)
                             .collect(),
                     };
@@ -956,7 +960,7 @@ mod tests {
                             if l.reason == Some(crate::model::Reason::NoStock) {
                                 continue;
                             }
-                            let at = in_campaign.get(&(l.sku.as_str(), l.location.as_deref()));
+                            let at = in_campaign.get(&(&*l.sku, l.location.as_deref()));
                             prop_assert!(at.is_some(), "{} reaches {} not in the campaign", id, l.key());
                             prop_assert!(at.is_some_and(|a| *a >= pct), "{}% on {}", pct, l.key());
                             prop_assert!(l.discount_pct.is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
@@ -971,7 +975,7 @@ mod tests {
             let mut all_in: HashMap<String, bool> = HashMap::new();
             for l in &plan.lines {
                 let ok = l.reason == Some(crate::model::Reason::NoStock)
-                    || in_campaign.contains_key(&(l.sku.as_str(), l.location.as_deref()));
+                    || in_campaign.contains_key(&(&*l.sku, l.location.as_deref()));
                 let e = all_in.entry(product_key(l)).or_insert(true);
                 *e = *e && ok;
             }

@@ -198,16 +198,16 @@ impl LockedValues {
     pub fn with(line: &PlanLine, cx: &PlanContext) -> LockedValues {
         let (projected, left_at_end) = projection(line, cx);
         LockedValues {
-            sku: line.sku.clone(),
-            location: line.location.clone(),
-            name: line.name.clone(),
-            category: line.category.clone(),
+            sku: line.sku.to_string(),
+            location: line.location.as_deref().map(str::to_string),
+            name: line.name.as_deref().map(str::to_string),
+            category: line.category.as_deref().map(str::to_string),
             on_hand: line.quantity,
             sold: line.sold,
             velocity: line.velocity_ratio,
             class: line.class.map(|c| c.as_str().to_string()),
             // The price the discount comes off: a live markdown's price when one runs.
-            price: line.live_price.or(line.price),
+            price: line.live_price().or(line.price),
             suggested: line.discount_pct,
             max: line.max_discount_pct,
             limit: Some(max_reason_with(line, &cx.policy)),
@@ -330,14 +330,14 @@ fn max_reason_with(line: &PlanLine, policy: &Policy) -> String {
         policy.cap_pct,
         false,
         ratio,
-        line.existing_discount_pct,
+        line.existing_discount_pct(),
     );
     let floor = lim.floor.unwrap_or(Decimal::MAX);
     let stacking = lim.stacking.unwrap_or(Decimal::MAX);
     if stacking < lim.cap && stacking < floor {
         format!(
             "an existing {}% discount already applies; cap {}% and margin floor {}% count the combined depth",
-            plain(line.existing_discount_pct.unwrap_or_default()),
+            plain(line.existing_discount_pct().unwrap_or_default()),
             plain(policy.cap_pct),
             plain(policy.min_margin_pct)
         )
@@ -366,7 +366,7 @@ pub fn floor_limit(line: &PlanLine, plan: &Plan) -> (Option<Decimal>, Option<Str
     };
     let ratio = rules::cost_ratio(price, line.cost, line.margin_pct);
     let floor = rules::floor_allowance(&policy, ratio);
-    let (limit, why) = match line.existing_discount_pct {
+    let (limit, why) = match line.existing_discount_pct() {
         Some(e) if e > Decimal::ZERO => (
             rules::stacking_allowance(floor, e),
             format!(
@@ -397,9 +397,9 @@ pub fn floor_limit(line: &PlanLine, plan: &Plan) -> (Option<Decimal>, Option<Str
 /// The deepest discount, floored to the step, that keeps the line's clearance price at or
 /// above its minimum advertised price, with the MAP; `None` without a MAP or a price.
 fn map_limit(line: &PlanLine, policy: &Policy) -> Option<(Decimal, Decimal)> {
-    let map = line.min_price.filter(|m| *m > Decimal::ZERO)?;
-    let base = line.live_price.or(line.price)?;
-    let digits = rules::minor_unit_digits(line.currency.as_deref().or(policy.currency.as_deref()));
+    let map = line.min_price().filter(|m| *m > Decimal::ZERO)?;
+    let base = line.live_price().or(line.price)?;
+    let digits = rules::minor_unit_digits(line.currency().or(policy.currency.as_deref()));
     Some((
         rules::min_price_max(base, map, digits, policy.step_pct),
         map,

@@ -147,7 +147,7 @@ pub fn check(plan: &Plan, file: &TemplateFile) -> (Vec<Problem>, Vec<EditedLine>
         let Some(line) = by_key.get(&k).copied() else {
             let hint = if location.is_none()
                 && skus
-                    .get_or_insert_with(|| plan.lines.iter().map(|l| l.sku.as_str()).collect())
+                    .get_or_insert_with(|| plan.lines.iter().map(|l| &*l.sku).collect())
                     .contains(sku.trim())
             {
                 " without a location; the plan has it per location, fill in Location"
@@ -487,8 +487,8 @@ pub fn over_budget(plan: &Plan, edited: &[EditedLine]) -> Option<OverBudget> {
             unknown += 1;
             continue;
         };
-        let digits = minor_unit_digits(l.currency.as_deref().or(plan.policy.currency.as_deref()));
-        let base = l.live_price.unwrap_or(price);
+        let digits = minor_unit_digits(l.currency().or(plan.policy.currency.as_deref()));
+        let base = l.live_price().unwrap_or(price);
         // The price apply sets: the plan's own at the planned depth, else rule 8's.
         let cp = match (l.discount_pct, l.clearance_price) {
             (Some(d), Some(cp)) if d == e.discount_pct => cp,

@@ -262,7 +262,7 @@ fn sold_lines(
             match seen.get(&s.sku) {
                 Some(&i) => {
                     if lines[i].category.is_none() {
-                        lines[i].category = s.category;
+                        lines[i].category = s.category.map(Into::into);
                     }
                 }
                 None => {
@@ -270,7 +270,7 @@ fn sold_lines(
                     lines.push(CatalogLine {
                         sku: s.sku,
                         aliases: s.name.into_iter().collect(),
-                        category: s.category,
+                        category: s.category.map(Into::into),
                         ..CatalogLine::default()
                     });
                 }

@@ -170,7 +170,7 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec], width: Option<usize>) -> R
                 .drop(7),
             Column::new(
                 "category",
-                each(&|l| l.category.clone().unwrap_or_default()),
+                each(&|l| l.category.as_deref().unwrap_or_default().to_string()),
             )
             .cut_to(8)
             .drop(6),

@@ -30,6 +30,28 @@ impl Inactive {
     }
 }
 
+/// One shared copy of each name (categories: a million lines name a few hundred).
+#[derive(Debug, Default)]
+pub struct SharedNames(std::collections::HashSet<std::sync::Arc<str>>);
+
+impl SharedNames {
+    /// The shared copy of `name`.
+    pub fn get(&mut self, name: &str) -> std::sync::Arc<str> {
+        if let Some(shared) = self.0.get(name) {
+            return std::sync::Arc::clone(shared);
+        }
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(name);
+        self.0.insert(std::sync::Arc::clone(&shared));
+        shared
+    }
+
+    /// Replaces `name` by the shared copy of the same text.
+    pub fn share(&mut self, name: &mut std::sync::Arc<str>) {
+        let shared = self.get(name);
+        *name = shared;
+    }
+}
+
 /// One catalog line: a product (or variant) at one location.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogLine {
@@ -37,7 +59,8 @@ pub struct CatalogLine {
     pub row: usize,
     pub sku: String,
     pub name: Option<String>,
-    pub category: Option<String>,
+    /// One shared copy per category name (the catalog reader hands them out).
+    pub category: Option<std::sync::Arc<str>>,
     pub location: Option<String>,
     /// Units on hand; `None` when untracked or unreadable.
     pub quantity: Option<Decimal>,

@@ -5,9 +5,11 @@ mod catalog;
 pub mod num;
 pub mod plan;
 
-pub use catalog::{CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope, Warning};
+pub use catalog::{
+    CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope, SharedNames, Warning,
+};
 pub use plan::{
-    BindingLimit, CampaignHeader, CategoryElasticity, Class, Forecast, InputFile, LineModel,
-    LineStatus, PLAN_SCHEMA, Plan, PlanLine, PolicyRecord, Reason, Request, SourcePlatform,
-    Summary,
+    BindingLimit, CampaignHeader, CategoryElasticity, Class, Flag, Flags, Forecast, InputFile,
+    LineExtra, LineModel, LineStatus, PLAN_SCHEMA, Plan, PlanLine, PolicyRecord, Reason, Request,
+    SourcePlatform, Summary,
 };

@@ -5,6 +5,7 @@ use super::Warning;
 use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -121,113 +122,366 @@ impl BindingLimit {
     }
 }
 
-/// One catalog line with the planner's verdict.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One catalog line with the planner's verdict. plan.json writes it as `Wire` (the schema, field
+/// by field); here the fields most lines leave empty live in one boxed `LineExtra`, allocated
+/// only for the lines that have one of them (read them with the methods of the same name).
+#[derive(Debug, Clone)]
 pub struct PlanLine {
     /// Product or variant identifier.
-    pub sku: String,
-    pub name: Option<String>,
-    pub category: Option<String>,
+    pub sku: Box<str>,
+    pub name: Option<Box<str>>,
+    /// Shared by the lines of a category (`build_lines` hands out one copy per name).
+    pub category: Option<Arc<str>>,
     /// Warehouse, shop or region code; null in a single-location catalog.
-    pub location: Option<String>,
+    pub location: Option<Box<str>>,
+    /// Units on hand (null when stock is not tracked or unreadable).
+    pub quantity: Option<Decimal>,
+    /// Units (or orders, with `--basis orders`) sold in the window.
+    pub sold: Option<Decimal>,
+    /// sold / quantity, rounded to 4 decimals for display (the rules use the exact value).
+    pub velocity_ratio: Option<Decimal>,
+    /// Velocity class; null when the line was skipped before classification.
+    pub class: Option<Class>,
+    pub status: LineStatus,
+    /// The exact tier discount, rounded to 2 decimals.
+    pub tier_discount_pct: Option<Decimal>,
+    /// The planned discount; null when skipped.
+    pub discount_pct: Option<Decimal>,
+    /// The deepest discount cap, floor and stacking allow, floored to the step.
+    pub max_discount_pct: Option<Decimal>,
+    pub binding_limit: Option<BindingLimit>,
+    pub price: Option<Decimal>,
+    pub cost: Option<Decimal>,
+    pub clearance_price: Option<Decimal>,
+    /// Margin at the current price, percent, 2 decimals.
+    pub margin_pct: Option<Decimal>,
+    /// Margin at the price the customer finally pays, percent, 2 decimals.
+    pub margin_after_pct: Option<Decimal>,
+    /// Units expected to sell during the campaign at the window's pace (planned lines).
+    pub projected_units_sold: Option<Decimal>,
+    /// Stock expected to be left when the campaign ends (planned lines).
+    pub stock_left_at_end: Option<Decimal>,
+    /// The last day it sold, when dated sales files were given.
+    pub last_sale: Option<chrono::NaiveDate>,
+    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, `live_markdown`,
+    /// and in target mode `target_not_reached`, in the order they were raised.
+    pub flags: Flags,
+    pub reason: Option<Reason>,
+    /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
+    /// A boxed `str`: no spare capacity held for each of a million lines.
+    pub why: Box<str>,
+    /// Source row (not serialised; used for data-issue listings).
+    pub row: usize,
+    /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
+    pub capital: Decimal,
+    /// The exact velocity ratio (ranking uses it, not the rounded display value).
+    pub velocity: Option<Decimal>,
+    /// The demand model's view of a planned line, when the model runs (`--exit`, `--what-if`):
+    /// plan.json writes it as `what_if`, with the figures by depth (`rules::what_if`, written by
+    /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
+    pub model: Option<Box<LineModel>>,
+    /// The fields most lines leave empty; `None` when all of them are. Read and set them with
+    /// the methods of their names (`live_price()`, `set_live_price(..)`, `set_extras(..)`).
+    pub extra: Option<Box<LineExtra>>,
+}
+
+/// The fields of a plan line that most lines leave empty (one allocation for the lines that
+/// have any of them; see `PlanLine`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineExtra {
+    /// The deepest existing discount covering the line (rule 6) or its live markdown.
+    pub existing_discount_pct: Option<Decimal>,
+    /// Target mode only: the share of the stock on hand projected to sell by the exit date at
+    /// the planned discount (at today's price for a slow line not discounted), percent, 1 decimal.
+    pub projected_sellthrough_pct: Option<Decimal>,
+    /// `--budget` only: the markdown the line's planned discount gives away over the horizon
+    /// (projected units × (price today − clearance price)), in its currency's minor unit; also
+    /// on lines skipped as `over_budget`.
+    pub projected_markdown_cost: Option<Decimal>,
+    /// The platform ids, carried for discount-rule payloads.
+    pub product_id: Option<String>,
+    pub category_id: Option<String>,
+    pub currency: Option<String>,
+    /// The price the customer pays today under a markdown the shop already runs (live on the
+    /// as-of date); `price` is then the regular price, and the markdown counts as an existing
+    /// discount (`existing_discount_pct`, flag `stacked`). Absent when no markdown is live.
+    pub live_price: Option<Decimal>,
+    /// The line's minimum advertised price (a `min_price` column), when it has one: `review`
+    /// and the template never go below it. Absent without a MAP.
+    pub min_price: Option<Decimal>,
+    /// The platform export's own columns for this line, verbatim (platform catalogs only):
+    /// what `apply --platform` needs to write the import and revert files.
+    pub export: Option<Box<super::ExportRow>>,
+}
+
+impl LineExtra {
+    fn is_empty(&self) -> bool {
+        *self == LineExtra::default()
+    }
+}
+
+/// A getter and a setter for each field of `LineExtra`; setting `None` on a line without
+/// extras allocates nothing.
+macro_rules! extra_fields {
+    ($($name:ident, $set:ident: $t:ty;)*) => {
+        impl PlanLine {
+            $(
+                pub fn $name(&self) -> Option<$t> {
+                    self.extra.as_ref().and_then(|e| e.$name)
+                }
+                pub fn $set(&mut self, v: Option<$t>) {
+                    match (&mut self.extra, v) {
+                        (Some(e), v) => e.$name = v,
+                        (None, None) => {}
+                        (None, v) => self.extra_mut().$name = v,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+extra_fields! {
+    existing_discount_pct, set_existing_discount_pct: Decimal;
+    projected_sellthrough_pct, set_projected_sellthrough_pct: Decimal;
+    projected_markdown_cost, set_projected_markdown_cost: Decimal;
+    live_price, set_live_price: Decimal;
+    min_price, set_min_price: Decimal;
+}
+
+impl PlanLine {
+    /// A line with the fields of `extra` (`None` when they are all empty) and every other
+    /// field given.
+    pub fn extras(&self) -> Option<&LineExtra> {
+        self.extra.as_deref()
+    }
+
+    /// The extra fields, allocated on first use.
+    pub fn extra_mut(&mut self) -> &mut LineExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Sets all the extra fields at once (none allocated when all are empty).
+    pub fn set_extras(&mut self, extra: LineExtra) {
+        self.extra = (!extra.is_empty()).then(|| Box::new(extra));
+    }
+
+    pub fn product_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.product_id.as_deref()
+    }
+    pub fn category_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.category_id.as_deref()
+    }
+    pub fn currency(&self) -> Option<&str> {
+        self.extra.as_ref()?.currency.as_deref()
+    }
+    pub fn export(&self) -> Option<&super::ExportRow> {
+        self.extra.as_ref()?.export.as_deref()
+    }
+
+    fn wire(&self) -> Wire<&str, &super::ExportRow, ()> {
+        Wire {
+            sku: &self.sku,
+            name: self.name.as_deref(),
+            category: self.category.as_deref(),
+            location: self.location.as_deref(),
+            quantity: self.quantity,
+            sold: self.sold,
+            velocity_ratio: self.velocity_ratio,
+            class: self.class,
+            status: self.status,
+            tier_discount_pct: self.tier_discount_pct,
+            discount_pct: self.discount_pct,
+            max_discount_pct: self.max_discount_pct,
+            binding_limit: self.binding_limit,
+            price: self.price,
+            cost: self.cost,
+            clearance_price: self.clearance_price,
+            margin_pct: self.margin_pct,
+            margin_after_pct: self.margin_after_pct,
+            existing_discount_pct: self.existing_discount_pct(),
+            projected_units_sold: self.projected_units_sold,
+            stock_left_at_end: self.stock_left_at_end,
+            projected_sellthrough_pct: self.projected_sellthrough_pct(),
+            projected_markdown_cost: self.projected_markdown_cost(),
+            last_sale: self.last_sale,
+            flags: self.flags,
+            reason: self.reason,
+            why: &self.why,
+            product_id: self.product_id(),
+            category_id: self.category_id(),
+            currency: self.currency(),
+            live_price: self.live_price(),
+            min_price: self.min_price(),
+            export: self.export(),
+            model: None,
+        }
+    }
+}
+
+impl Serialize for PlanLine {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.wire().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PlanLine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = Wire::<String, Box<super::ExportRow>, Box<LineModel>>::deserialize(d)?;
+        let mut line = PlanLine {
+            sku: w.sku.into_boxed_str(),
+            name: w.name.map(String::into_boxed_str),
+            category: w.category.map(Arc::from),
+            location: w.location.map(String::into_boxed_str),
+            quantity: w.quantity,
+            sold: w.sold,
+            velocity_ratio: w.velocity_ratio,
+            class: w.class,
+            status: w.status,
+            tier_discount_pct: w.tier_discount_pct,
+            discount_pct: w.discount_pct,
+            max_discount_pct: w.max_discount_pct,
+            binding_limit: w.binding_limit,
+            price: w.price,
+            cost: w.cost,
+            clearance_price: w.clearance_price,
+            margin_pct: w.margin_pct,
+            margin_after_pct: w.margin_after_pct,
+            projected_units_sold: w.projected_units_sold,
+            stock_left_at_end: w.stock_left_at_end,
+            last_sale: w.last_sale,
+            flags: w.flags,
+            reason: w.reason,
+            why: w.why.into_boxed_str(),
+            row: 0,
+            capital: Decimal::ZERO,
+            velocity: None,
+            model: w.model,
+            extra: None,
+        };
+        line.set_extras(LineExtra {
+            existing_discount_pct: w.existing_discount_pct,
+            projected_sellthrough_pct: w.projected_sellthrough_pct,
+            projected_markdown_cost: w.projected_markdown_cost,
+            product_id: w.product_id,
+            category_id: w.category_id,
+            currency: w.currency,
+            live_price: w.live_price,
+            min_price: w.min_price,
+            export: w.export,
+        });
+        Ok(line)
+    }
+}
+
+/// `PlanLine` as plan.json writes it, field for field in the file's order: serialised from
+/// borrowed parts (`S` = `&str`), read back into owned ones (`S` = `String`).
+#[derive(Serialize, Deserialize)]
+struct Wire<S, X, M> {
+    /// Product or variant identifier.
+    sku: S,
+    name: Option<S>,
+    category: Option<S>,
+    /// Warehouse, shop or region code; null in a single-location catalog.
+    location: Option<S>,
     /// Units on hand (null when stock is not tracked or unreadable).
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub quantity: Option<Decimal>,
+    quantity: Option<Decimal>,
     /// Units (or orders, with `--basis orders`) sold in the window.
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub sold: Option<Decimal>,
+    sold: Option<Decimal>,
     /// sold / quantity, rounded to 4 decimals for display (the rules use the exact value).
     #[serde(
         serialize_with = "ser_opt_float",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub velocity_ratio: Option<Decimal>,
+    velocity_ratio: Option<Decimal>,
     /// Velocity class; null when the line was skipped before classification.
-    pub class: Option<Class>,
-    pub status: LineStatus,
+    class: Option<Class>,
+    status: LineStatus,
     /// The exact tier discount, rounded to 2 decimals.
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub tier_discount_pct: Option<Decimal>,
+    tier_discount_pct: Option<Decimal>,
     /// The planned discount; null when skipped.
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub discount_pct: Option<Decimal>,
+    discount_pct: Option<Decimal>,
     /// The deepest discount cap, floor and stacking allow, floored to the step.
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub max_discount_pct: Option<Decimal>,
-    pub binding_limit: Option<BindingLimit>,
+    max_discount_pct: Option<Decimal>,
+    binding_limit: Option<BindingLimit>,
     #[serde(
         serialize_with = "ser_opt_money",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub price: Option<Decimal>,
+    price: Option<Decimal>,
     #[serde(
         serialize_with = "ser_opt_money",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub cost: Option<Decimal>,
+    cost: Option<Decimal>,
     #[serde(
         serialize_with = "ser_opt_money",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub clearance_price: Option<Decimal>,
+    clearance_price: Option<Decimal>,
     /// Margin at the current price, percent, 2 decimals.
     #[serde(
         serialize_with = "ser_opt_float",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub margin_pct: Option<Decimal>,
+    margin_pct: Option<Decimal>,
     /// Margin at the price the customer finally pays, percent, 2 decimals.
     #[serde(
         serialize_with = "ser_opt_float",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub margin_after_pct: Option<Decimal>,
+    margin_after_pct: Option<Decimal>,
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub existing_discount_pct: Option<Decimal>,
+    existing_discount_pct: Option<Decimal>,
     /// Units expected to sell during the campaign at the window's pace (planned lines).
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub projected_units_sold: Option<Decimal>,
+    projected_units_sold: Option<Decimal>,
     /// Stock expected to be left when the campaign ends (planned lines).
     #[serde(
         serialize_with = "ser_opt_num",
         deserialize_with = "de_opt_dec",
         default
     )]
-    pub stock_left_at_end: Option<Decimal>,
+    stock_left_at_end: Option<Decimal>,
     /// Target mode only: the share of the stock on hand projected to sell by the exit date at
     /// the planned discount (at today's price for a slow line not discounted), percent, 1 decimal.
     #[serde(
@@ -236,7 +490,7 @@ pub struct PlanLine {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub projected_sellthrough_pct: Option<Decimal>,
+    projected_sellthrough_pct: Option<Decimal>,
     /// `--budget` only: the markdown the line's planned discount gives away over the horizon
     /// (projected units × (price today − clearance price)), in its currency's minor unit; also
     /// on lines skipped as `over_budget`.
@@ -246,32 +500,24 @@ pub struct PlanLine {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub projected_markdown_cost: Option<Decimal>,
+    projected_markdown_cost: Option<Decimal>,
     /// The last day it sold, when dated sales files were given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub last_sale: Option<chrono::NaiveDate>,
-    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, and in target mode
-    /// `target_not_reached`.
-    pub flags: Vec<String>,
-    pub reason: Option<Reason>,
+    last_sale: Option<chrono::NaiveDate>,
+    /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, `live_markdown`,
+    /// and in target mode `target_not_reached`, in the order they were raised.
+    flags: Flags,
+    reason: Option<Reason>,
     /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
-    pub why: String,
-    /// Source row (not serialised; used for data-issue listings).
-    #[serde(skip, default)]
-    pub row: usize,
-    /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
-    #[serde(skip, default)]
-    pub capital: Decimal,
-    /// The exact velocity ratio (ranking uses it, not the rounded display value).
-    #[serde(skip, default)]
-    pub velocity: Option<Decimal>,
+    /// A boxed `str`: no spare capacity held for each of a million lines.
+    why: S,
     /// The platform ids, carried for discount-rule payloads.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub product_id: Option<String>,
+    product_id: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub category_id: Option<String>,
+    category_id: Option<S>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub currency: Option<String>,
+    currency: Option<S>,
     /// The price the customer pays today under a markdown the shop already runs (live on the
     /// as-of date); `price` is then the regular price, and the markdown counts as an existing
     /// discount (`existing_discount_pct`, flag `stacked`). Absent when no markdown is live.
@@ -281,7 +527,7 @@ pub struct PlanLine {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub live_price: Option<Decimal>,
+    live_price: Option<Decimal>,
     /// The line's minimum advertised price (a `min_price` column), when it has one: `review`
     /// and the template never go below it. Absent without a MAP.
     #[serde(
@@ -290,16 +536,154 @@ pub struct PlanLine {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub min_price: Option<Decimal>,
+    min_price: Option<Decimal>,
     /// The platform export's own columns for this line, verbatim (platform catalogs only):
     /// what `apply --platform` needs to write the import and revert files.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub export: Option<Box<super::ExportRow>>,
+    export: Option<X>,
     /// The demand model's view of a planned line, when the model runs (`--exit`, `--what-if`):
     /// plan.json writes it as `what_if`, with the figures by depth (`rules::what_if`, written by
     /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
     #[serde(rename = "what_if", skip_serializing, default)]
-    pub model: Option<Box<LineModel>>,
+    model: Option<M>,
+}
+
+/// One flag of a plan line (`PlanLine::flags`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    NoCostData,
+    Stacked,
+    CostAbovePrice,
+    BelowFloorAllowed,
+    LiveMarkdown,
+    TargetNotReached,
+}
+
+impl Flag {
+    const ALL: [Flag; 6] = [
+        Flag::NoCostData,
+        Flag::Stacked,
+        Flag::CostAbovePrice,
+        Flag::BelowFloorAllowed,
+        Flag::LiveMarkdown,
+        Flag::TargetNotReached,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::NoCostData => "no_cost_data",
+            Flag::Stacked => "stacked",
+            Flag::CostAbovePrice => "cost_above_price",
+            Flag::BelowFloorAllowed => "below_floor_allowed",
+            Flag::LiveMarkdown => "live_markdown",
+            Flag::TargetNotReached => "target_not_reached",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// 1 to 6: 0 marks the end of a `Flags` list.
+    fn code(self) -> u64 {
+        Flag::ALL.iter().position(|f| *f == self).unwrap_or(0) as u64 + 1
+    }
+}
+
+/// The flags of a plan line, in the order they were raised (plan.json and plan.csv list them in
+/// that order), packed into one word: 4 bits a flag, up to 16 flags, where a `Vec<String>`
+/// took 24 bytes a line plus an allocation per flagged line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flags(u64);
+
+impl Flags {
+    pub const MAX: usize = 16;
+
+    pub fn len(self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Appends `f` (as `Vec::push` did, even when already there); a line raises at most a few
+    /// flags, so the 16 places are never all taken by the rules (a 17th would be dropped).
+    pub fn push(&mut self, f: Flag) {
+        let n = self.len();
+        debug_assert!(n < Self::MAX, "more than {} flags", Self::MAX);
+        if n < Self::MAX {
+            self.0 |= f.code() << (4 * n);
+        }
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Flag> {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let code = (bits & 0xF) as usize;
+            bits >>= 4;
+            (code != 0).then(|| Flag::ALL[code - 1])
+        })
+    }
+
+    pub fn contains(self, f: Flag) -> bool {
+        self.iter().any(|g| g == f)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(Flag) -> bool) {
+        let mut out = Flags::default();
+        for f in self.iter().filter(|f| keep(*f)) {
+            out.push(f);
+        }
+        *self = out;
+    }
+
+    /// The flags' names joined with `sep`.
+    pub fn join(self, sep: &str) -> String {
+        let mut out = String::new();
+        for (i, f) in self.iter().enumerate() {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(f.as_str());
+        }
+        out
+    }
+}
+
+impl FromIterator<Flag> for Flags {
+    fn from_iter<I: IntoIterator<Item = Flag>>(iter: I) -> Self {
+        let mut out = Flags::default();
+        for f in iter {
+            out.push(f);
+        }
+        out
+    }
+}
+
+impl Serialize for Flags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(Flag::as_str))
+    }
+}
+
+impl<'de> Deserialize<'de> for Flags {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        if names.len() > Flags::MAX {
+            return Err(serde::de::Error::custom(format!(
+                "more than {} flags on one line",
+                Flags::MAX
+            )));
+        }
+        let mut out = Flags::default();
+        for n in &names {
+            let f = Flag::parse(n)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown flag `{n}`")))?;
+            out.push(f);
+        }
+        Ok(out)
+    }
 }
 
 /// What the model and the rules know of one planned line, for its what-if by depth
@@ -342,7 +726,7 @@ impl PlanLine {
     pub fn key(&self) -> String {
         match &self.location {
             Some(loc) => format!("{}@{}", self.sku, loc),
-            None => self.sku.clone(),
+            None => self.sku.to_string(),
         }
     }
 }
@@ -584,3 +968,68 @@ pub struct SourcePlatform {
 }
 
 pub const PLAN_SCHEMA: &str = "clearance.plan/v1";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_keep_the_order_they_were_raised_in() {
+        let mut f = Flags::default();
+        assert!(f.is_empty());
+        f.push(Flag::TargetNotReached);
+        f.push(Flag::NoCostData);
+        f.push(Flag::BelowFloorAllowed);
+        assert_eq!(f.len(), 3);
+        assert!(f.contains(Flag::NoCostData) && !f.contains(Flag::Stacked));
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"["target_not_reached","no_cost_data","below_floor_allowed"]"#
+        );
+        f.retain(|g| g != Flag::NoCostData);
+        assert_eq!(f.join(", "), "target_not_reached, below_floor_allowed");
+        // Every flag, twice, in every place: read back as written.
+        let all: Flags = Flag::ALL
+            .into_iter()
+            .chain(Flag::ALL.into_iter().rev())
+            .collect();
+        let text = serde_json::to_string(&all).unwrap();
+        let names: Vec<String> = serde_json::from_str(&text).unwrap();
+        let expected: Vec<&str> = Flag::ALL
+            .iter()
+            .chain(Flag::ALL.iter().rev())
+            .map(|f| f.as_str())
+            .collect();
+        assert_eq!(names, expected);
+        assert_eq!(serde_json::from_str::<Flags>(&text).unwrap(), all);
+        assert_eq!(
+            serde_json::from_str::<Flags>("[]").unwrap(),
+            Flags::default()
+        );
+    }
+
+    #[test]
+    fn unknown_or_too_many_flags_are_refused_when_read_back() {
+        let err = serde_json::from_str::<Flags>(r#"["stacked","shiny"]"#).unwrap_err();
+        assert!(err.to_string().contains("unknown flag `shiny`"), "{err}");
+        let many = format!("[{}]", vec!["\"stacked\""; 17].join(","));
+        let err = serde_json::from_str::<Flags>(&many).unwrap_err();
+        assert!(err.to_string().contains("more than 16 flags"), "{err}");
+    }
+}
+
+/// A million-line plan holds a million of these: 640 bytes a line before the side struct, the
+/// packed flags, the shared category names and the boxed strings, 416 after. Raise the bound only knowing what a field costs at that scale
+/// (docs/performance.md, "Memory per plan line").
+#[cfg(test)]
+mod size {
+    use super::*;
+
+    #[test]
+    fn a_plan_line_stays_small() {
+        assert!(size_of::<PlanLine>() <= 416, "{}", size_of::<PlanLine>());
+        assert_eq!(size_of::<Flags>(), 8);
+        // The side struct is one pointer, allocated only for lines with one of its fields.
+        assert_eq!(size_of::<Option<Box<LineExtra>>>(), 8);
+    }
+}

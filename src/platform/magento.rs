@@ -38,15 +38,18 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             warnings,
         });
     }
-    let exports: Vec<&ExportRow> = plan
-        .lines
-        .iter()
-        .filter_map(|l| l.export.as_deref())
-        .collect();
+    let exports: Vec<&ExportRow> = plan.lines.iter().filter_map(|l| l.export()).collect();
     let with_store = exports.iter().any(|e| e.has("store_view_code"));
     let with_websites = exports.iter().any(|e| e.has("websites"));
     let (start, end) = campaign_dates(c);
-    let units = super::units(c, plan, "product", IMPORT, |l| l.sku.clone(), &mut warnings);
+    let units = super::units(
+        c,
+        plan,
+        "product",
+        IMPORT,
+        |l| l.sku.to_string(),
+        &mut warnings,
+    );
     let mut import = Vec::new();
     let mut revert = Vec::new();
     let mut scheduled = Vec::new();

@@ -192,11 +192,7 @@ pub fn units<'a>(
         let reaches = groups.remove(&k).unwrap_or_default();
         let lines: Vec<&CampaignLine> = reaches
             .iter()
-            .filter_map(|l| {
-                in_campaign
-                    .get(&(l.sku.as_str(), l.location.as_deref()))
-                    .copied()
-            })
+            .filter_map(|l| in_campaign.get(&(&*l.sku, l.location.as_deref())).copied())
             .collect();
         if lines.is_empty() {
             continue;
@@ -204,7 +200,7 @@ pub fn units<'a>(
         let blockers: Vec<String> = reaches
             .iter()
             .filter(|l| {
-                !in_campaign.contains_key(&(l.sku.as_str(), l.location.as_deref()))
+                !in_campaign.contains_key(&(&*l.sku, l.location.as_deref()))
                     && l.reason != Some(Reason::NoStock)
             })
             .map(|l| {
@@ -349,7 +345,7 @@ pub fn export_row<'a>(
     file: &str,
     warnings: &mut Vec<Warning>,
 ) -> Option<&'a ExportRow> {
-    let row = u.reaches.first().and_then(|l| l.export.as_deref());
+    let row = u.reaches.first().and_then(|l| l.export());
     if row.is_none() {
         warnings.push(file_warning(file, format!(
                 "{} is left out: the plan has no export columns for it (plan again from the platform's export)",

@@ -70,16 +70,19 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             warnings,
         });
     }
-    let exports: Vec<&ExportRow> = plan
-        .lines
-        .iter()
-        .filter_map(|l| l.export.as_deref())
-        .collect();
+    let exports: Vec<&ExportRow> = plan.lines.iter().filter_map(|l| l.export()).collect();
     let with_id = exports.iter().any(|e| e.has("product_id"));
     let with_ref = exports.iter().any(|e| e.has("sku"));
     let (start, end) = campaign_dates(c);
     let end = format!("{end} 23:59:59");
-    let units = super::units(c, plan, "product", IMPORT, |l| l.sku.clone(), &mut warnings);
+    let units = super::units(
+        c,
+        plan,
+        "product",
+        IMPORT,
+        |l| l.sku.to_string(),
+        &mut warnings,
+    );
     let mut import = Vec::new();
     let mut revert = Vec::new();
     let mut scheduled = Vec::new();

@@ -59,7 +59,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         plan,
         "Shopify variant",
         "shopify-import.csv",
-        |l| l.sku.clone(),
+        |l| l.sku.to_string(),
         &mut warnings,
     );
     // The new price and compare-at of every variant the import changes.
@@ -68,7 +68,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         let (Some(depth), Some(first)) = (u.depth, u.lines.first()) else {
             continue;
         };
-        let Some(row) = u.reaches.first().and_then(|l| l.export.as_deref()) else {
+        let Some(row) = u.reaches.first().and_then(|l| l.export()) else {
             continue;
         };
         let was = was_price(row, first.list_price.as_str());
@@ -82,25 +82,25 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
     let touched: HashSet<&str> = plan
         .lines
         .iter()
-        .filter(|l| changed.contains_key(l.sku.as_str()))
-        .filter_map(|l| l.export.as_deref().map(|e| e.get("handle")))
+        .filter(|l| changed.contains_key(&*l.sku))
+        .filter_map(|l| l.export().map(|e| e.get("handle")))
         .collect();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut variants: Vec<&PlanLine> = Vec::new();
     for l in &plan.lines {
-        if let Some(e) = l.export.as_deref()
+        if let Some(e) = l.export()
             && touched.contains(e.get("handle"))
-            && seen.insert(l.sku.as_str())
+            && seen.insert(&*l.sku)
         {
             variants.push(l);
         }
     }
     // `plan.lines` puts planned lines first: back to export order (by source row), each
     // product's variants together.
-    let row = |l: &PlanLine| l.export.as_deref().map_or(0, ExportRow::row);
+    let row = |l: &PlanLine| l.export().map_or(0, ExportRow::row);
     let mut first_row: HashMap<&str, usize> = HashMap::new();
     for l in &variants {
-        let h = l.export.as_deref().map_or("", |e| e.get("handle"));
+        let h = l.export().map_or("", |e| e.get("handle"));
         let r = row(l);
         first_row
             .entry(h)
@@ -108,7 +108,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
             .or_insert(r);
     }
     variants.sort_by_key(|l| {
-        let h = l.export.as_deref().map_or("", |e| e.get("handle"));
+        let h = l.export().map_or("", |e| e.get("handle"));
         (first_row.get(h).copied().unwrap_or(0), row(l))
     });
     let header: Vec<String> = cols.iter().map(|(h, _)| h.to_string()).collect();
@@ -116,7 +116,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
     let mut revert = Vec::new();
     let mut last_handle = "";
     for l in variants {
-        let Some(e) = l.export.as_deref() else {
+        let Some(e) = l.export() else {
             continue;
         };
         let first_of_handle = e.get("handle") != last_handle;
@@ -132,7 +132,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
                 .collect()
         };
         let before = row(e.get("price"), e.get("compare_at_price"));
-        match changed.get(l.sku.as_str()) {
+        match changed.get(&*l.sku) {
             Some((price, was)) => import.push(row(price, was)),
             None => import.push(before.clone()),
         }

@@ -37,7 +37,7 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
     let with_id = plan
         .lines
         .iter()
-        .filter_map(|l| l.export.as_deref())
+        .filter_map(|l| l.export())
         .any(|e| e.has("row_id"));
     let (start, _) = campaign_dates(c);
     // The importer stores a date-only `Date sale price ends` as 00:00 of that day, so the sale
@@ -50,7 +50,14 @@ pub fn files(c: &Campaign, plan: &Plan) -> Result<PlatformFiles> {
         .unwrap_or(c.header.end)
         .format("%Y-%m-%d")
         .to_string();
-    let units = super::units(c, plan, "product", IMPORT, |l| l.sku.clone(), &mut warnings);
+    let units = super::units(
+        c,
+        plan,
+        "product",
+        IMPORT,
+        |l| l.sku.to_string(),
+        &mut warnings,
+    );
     let mut import = Vec::new();
     let mut revert = Vec::new();
     let mut unmatched = Vec::new();

@@ -303,8 +303,8 @@ pub fn top_slow_movers(plan: &Plan, as_of: NaiveDate, n: usize) -> Vec<TopLine> 
         .take(n)
         .map(|l| TopLine {
             key: l.key(),
-            name: l.name.clone(),
-            category: l.category.clone(),
+            name: l.name.as_deref().map(str::to_string),
+            category: l.category.as_deref().map(str::to_string),
             class: l.class.map(|c| c.as_str().to_string()),
             velocity_ratio: opt(l.velocity_ratio),
             quantity: opt(l.quantity),
@@ -326,7 +326,7 @@ pub fn capital_by_category(plan: &Plan, n: usize) -> Vec<(String, Decimal)> {
         .filter(|l| l.class.is_some_and(Class::is_slow))
     {
         let v = by
-            .entry(l.category.clone().unwrap_or_else(|| "(none)".into()))
+            .entry(l.category.as_deref().unwrap_or("(none)").to_string())
             .or_default();
         *v = sat_add(*v, l.capital);
     }

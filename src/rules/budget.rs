@@ -7,7 +7,7 @@
 //! depth) and applies the outcome.
 
 use super::why;
-use crate::model::{LineStatus, PlanLine, Reason};
+use crate::model::{Flag, LineStatus, PlanLine, Reason};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
 
@@ -103,7 +103,7 @@ pub struct Projection {
 pub fn projection(line: &PlanLine, units: Decimal, digits: u32) -> Option<Projection> {
     let clearance = line.clearance_price?;
     // The discount applies to the price paid today: the live markdown's price when one runs.
-    let base = line.live_price.or(line.price)?;
+    let base = line.live_price().or(line.price)?;
     let units = units.max(Decimal::ZERO);
     let off = (base - clearance).max(Decimal::ZERO);
     let exact_cost = sat_mul(units, off);
@@ -167,16 +167,17 @@ pub fn apply(
             class: line.class,
         };
         let depth = line.discount_pct.unwrap_or(Decimal::ZERO);
-        line.why = why::over_budget(&facts, depth, p.units, p.off, p.markdown_cost, left, budget);
+        line.why =
+            why::over_budget(&facts, depth, p.units, p.off, p.markdown_cost, left, budget).into();
         line.status = LineStatus::Skipped;
         line.reason = Some(Reason::OverBudget);
         line.discount_pct = None;
         line.clearance_price = None;
         line.margin_after_pct = None;
         line.binding_limit = None;
-        line.projected_sellthrough_pct = None;
+        line.set_projected_sellthrough_pct(None);
         line.flags
-            .retain(|f| f != "target_not_reached" && f != "below_floor_allowed");
+            .retain(|f| f != Flag::TargetNotReached && f != Flag::BelowFloorAllowed);
         // A skipped line has no what-if (its depths are not options of this plan).
         line.model = None;
     }

@@ -10,8 +10,8 @@ use super::{
 };
 use crate::model::num::{round, sat_add, sat_mul};
 use crate::model::{
-    BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, LineStatus, PlanLine, Reason,
-    Scope, Summary,
+    BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, Flag, Flags, LineExtra,
+    LineStatus, PlanLine, Reason, Scope, Summary,
 };
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
@@ -144,12 +144,12 @@ fn apply_budget(
                 f64::from(horizon.days),
                 l.quantity.unwrap_or(Decimal::MAX),
             );
-            let digits = minor_unit_digits(l.currency.as_deref().or(policy.currency.as_deref()));
+            let digits = minor_unit_digits(l.currency().or(policy.currency.as_deref()));
             budget::projection(l, units, digits)
         })
         .collect();
     for (line, p) in out.iter_mut().zip(&projected) {
-        line.projected_markdown_cost = p.map(|p| p.markdown_cost);
+        line.set_projected_markdown_cost(p.map(|p| p.markdown_cost));
     }
     let over = budget::apply(out, &projected, input_pos, budget);
     // Target mode: a line left out for the budget is a slow line at today's price, as the
@@ -165,11 +165,11 @@ fn apply_budget(
                 l.quantity.unwrap_or(Decimal::ZERO),
             )
             .with_target(t);
-            l.projected_sellthrough_pct = Some(one_decimal(target::shown_pct(
+            l.set_projected_sellthrough_pct(Some(one_decimal(target::shown_pct(
                 demand.sellthrough_pct(Decimal::ZERO),
-            )));
+            ))));
             if !demand.reaches(Decimal::ZERO) {
-                l.flags.push("target_not_reached".into());
+                l.flags.push(Flag::TargetNotReached);
             }
         }
     }
@@ -225,7 +225,7 @@ fn skipped_line(line: CatalogLine, reason: Reason, why: String) -> PlanLine {
     let mut out = base_line(line);
     out.status = LineStatus::Skipped;
     out.reason = Some(reason);
-    out.why = why;
+    out.why = why.into();
     out
 }
 
@@ -240,11 +240,11 @@ fn base_line(line: CatalogLine) -> PlanLine {
         (Some(q), _, Some(p)) if q > Decimal::ZERO && p > Decimal::ZERO => sat_mul(q, p),
         _ => Decimal::ZERO,
     };
-    PlanLine {
-        sku: line.sku,
-        name: line.name,
+    let mut out = PlanLine {
+        sku: line.sku.into_boxed_str(),
+        name: line.name.map(String::into_boxed_str),
         category: line.category,
-        location: line.location,
+        location: line.location.map(String::into_boxed_str),
         quantity: line.quantity,
         sold: line.sold,
         velocity_ratio: None,
@@ -259,26 +259,28 @@ fn base_line(line: CatalogLine) -> PlanLine {
         clearance_price: None,
         margin_pct: None,
         margin_after_pct: None,
-        existing_discount_pct: None,
         projected_units_sold: None,
         last_sale: line.last_sale,
         stock_left_at_end: None,
-        projected_sellthrough_pct: None,
-        projected_markdown_cost: None,
-        flags: Vec::new(),
+        flags: Flags::default(),
         reason: None,
-        why: String::new(),
+        why: Box::default(),
         row: line.row,
         capital,
         velocity: None,
+        model: None,
+        extra: None,
+    };
+    out.set_extras(LineExtra {
         product_id: line.product_id,
         category_id: line.category_id,
         currency: line.currency,
         live_price: line.live_price,
         min_price: line.min_price.filter(|m| *m > Decimal::ZERO),
         export: line.export,
-        model: None,
-    }
+        ..LineExtra::default()
+    });
+    out
 }
 
 /// The verdict for one line.
@@ -420,17 +422,17 @@ fn decide(
     });
     let map = line.min_price;
     let mut out = base_line(line);
-    out.live_price = live;
+    out.set_live_price(live);
     out.sold = Some(sold);
     // Rounded up to 2 decimals for the files (the rules use the exact depth), so limits worked
     // out again from the stored figure (template maximum, review's floor) never allow more.
-    out.existing_discount_pct = existing.map(|e| {
+    out.set_existing_discount_pct(existing.map(|e| {
         e.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::AwayFromZero)
             .normalize()
-    });
+    }));
     out.margin_pct = ratio.map(|r| round(margin_pct(r), 2));
     if ratio.is_some_and(|r| r > Decimal::ONE) {
-        out.flags.push("cost_above_price".into());
+        out.flags.push(Flag::CostAbovePrice);
     }
     let v = if untracked_request {
         None
@@ -460,7 +462,7 @@ fn decide(
         (None, None) => {
             out.status = LineStatus::Skipped;
             out.reason = Some(Reason::NotSlow);
-            out.why = why::not_slow(&facts);
+            out.why = why::not_slow(&facts).into();
             return out;
         }
     };
@@ -469,7 +471,7 @@ fn decide(
     // Rules 5-7: the limits and the final discount.
     // Rule 8's minor unit and the price the discount applies to (the live markdown's price when
     // there is one): the minimum advertised price limits the clearance price made from them.
-    let digits = minor_unit_digits(out.currency.as_deref().or(policy.currency.as_deref()));
+    let digits = minor_unit_digits(out.currency().or(policy.currency.as_deref()));
     let base = live.unwrap_or(price);
     let mut lim =
         limits(policy, wanted, is_request, ratio, existing).with_min_price(map, base, digits);
@@ -526,16 +528,16 @@ fn decide(
     }
     out.max_discount_pct = Some(max);
     if ratio.is_none() {
-        out.flags.push("no_cost_data".into());
+        out.flags.push(Flag::NoCostData);
     }
     if existing.is_some() {
-        out.flags.push("stacked".into());
+        out.flags.push(Flag::Stacked);
     }
     if live.is_some() {
-        out.flags.push("live_markdown".into());
+        out.flags.push(Flag::LiveMarkdown);
     }
     if choice == Some(Choice::NotReached) {
-        out.flags.push("target_not_reached".into());
+        out.flags.push(Flag::TargetNotReached);
     }
     let target_words = |at: Decimal| {
         target.as_ref().map(|(t, h, demand)| {
@@ -558,8 +560,8 @@ fn decide(
     {
         out.status = LineStatus::Skipped;
         out.reason = Some(Reason::TargetMetWithoutDiscount);
-        out.projected_sellthrough_pct = Some(projected);
-        out.why = why::target_met(&facts, &words);
+        out.set_projected_sellthrough_pct(Some(projected));
+        out.why = why::target_met(&facts, &words).into();
         return out;
     }
     // An explicit request is planned at its depth even below the minimum discount.
@@ -575,7 +577,7 @@ fn decide(
         });
         out.why = match target_words(Decimal::ZERO) {
             Some((projected, words)) => {
-                out.projected_sellthrough_pct = Some(projected);
+                out.set_projected_sellthrough_pct(Some(projected));
                 why::target_too_small(
                     &facts,
                     policy,
@@ -596,7 +598,8 @@ fn decide(
                 existing_why,
                 out.margin_pct,
             ),
-        };
+        }
+        .into();
         return out;
     }
 
@@ -612,7 +615,8 @@ fn decide(
         out.why = format!(
             "the price {} is too small to discount in whole minor units of the currency",
             price.normalize()
-        );
+        )
+        .into();
         return out;
     }
     let final_price = apply_price_ending(plain, &policy.price_endings, digits, |candidate| {
@@ -636,10 +640,10 @@ fn decide(
         && policy.allow_below_floor
         && margin_after.is_some_and(|m| m < policy.min_margin_pct)
     {
-        out.flags.push("below_floor_allowed".into());
+        out.flags.push(Flag::BelowFloorAllowed);
     }
     if ratio.is_none() && is_request && policy.allow_below_floor && d > policy.no_cost_cap_pct {
-        out.flags.push("below_floor_allowed".into());
+        out.flags.push(Flag::BelowFloorAllowed);
     }
     out.status = LineStatus::Planned;
     // The demand model's view of the line, for its what-if by depth.
@@ -666,7 +670,7 @@ fn decide(
     out.binding_limit = Some(binding);
     out.why = match target_words(d) {
         Some((projected, words)) => {
-            out.projected_sellthrough_pct = Some(projected);
+            out.set_projected_sellthrough_pct(Some(projected));
             why::target_planned(
                 &facts,
                 policy,
@@ -679,7 +683,8 @@ fn decide(
             )
         }
         None => why::planned(&facts, policy, &lim, binding, d, existing_why, margin_after),
-    };
+    }
+    .into();
     out
 }
 
@@ -719,7 +724,7 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
                 discount_sum = sat_add(discount_sum, line.discount_pct.unwrap_or_default());
                 // From the price the customer pays today: a live markdown is not the plan's cost.
                 if let (Some(p), Some(cp), Some(q)) = (
-                    line.live_price.or(line.price),
+                    line.live_price().or(line.price),
                     line.clearance_price,
                     line.quantity,
                 ) {

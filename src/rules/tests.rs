@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::num::d;
-use crate::model::{CatalogLine, ExistingDiscount, LineStatus, PlanLine, Reason, Scope};
+use crate::model::{CatalogLine, ExistingDiscount, Flag, LineStatus, PlanLine, Reason, Scope};
 use proptest::prelude::*;
 
 fn line(sku: &str, qty: &str, sold: &str, price: &str, cost: Option<&str>) -> CatalogLine {
@@ -199,8 +199,8 @@ fn stacking_by_sku_category_and_site() {
         // A = 25; 100 (1 - 0.75 / 0.9) = 16.67 → 16.
         assert_eq!(out.discount_pct, Some(d("16")), "{e:?}");
         assert_eq!(out.binding_limit, Some(BindingLimit::Stacking));
-        assert!(out.flags.contains(&"stacked".to_string()));
-        assert_eq!(out.existing_discount_pct, Some(d("10")));
+        assert!(out.flags.contains(Flag::Stacked));
+        assert_eq!(out.existing_discount_pct(), Some(d("10")));
         assert!(combined_depth(d("10"), d("16")) <= d("25"));
     }
     // The deepest covering discount applies; 0% covers nothing; another sku is not covered.
@@ -219,7 +219,7 @@ fn stacking_by_sku_category_and_site() {
         },
     ];
     let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &several);
-    assert_eq!(out.existing_discount_pct, Some(d("20")));
+    assert_eq!(out.existing_discount_pct(), Some(d("20")));
     // 100 (1 - 0.75/0.8) = 6.25 → 6.
     assert_eq!(out.discount_pct, Some(d("6")));
     let zero = [ExistingDiscount {
@@ -227,7 +227,7 @@ fn stacking_by_sku_category_and_site() {
         percentage: d("0"),
     }];
     let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &zero);
-    assert_eq!(out.existing_discount_pct, None);
+    assert_eq!(out.existing_discount_pct(), None);
     assert_eq!(out.discount_pct, Some(d("25")));
     // An existing 22% leaves 3.8%: skipped as stacking.
     let deep = [ExistingDiscount {
@@ -266,7 +266,7 @@ fn skip_reasons_in_order() {
 fn no_cost_is_capped_at_15_and_flagged() {
     let out = plan_one(line("A", "100", "0", "40", None), &Policy::default(), &[]);
     assert_eq!(out.discount_pct, Some(d("15")));
-    assert!(out.flags.contains(&"no_cost_data".to_string()));
+    assert!(out.flags.contains(Flag::NoCostData));
     assert_eq!(out.margin_after_pct, None);
     assert!(out.why.contains("no cost data"), "{}", out.why);
 }
@@ -326,7 +326,7 @@ fn ranking_by_velocity_then_capital_then_sku() {
         line("E", "10", "9", "10", Some("5")),
     ];
     let out = build_lines(lines, &Policy::default(), &[]);
-    let order: Vec<&str> = out.iter().map(|l| l.sku.as_str()).collect();
+    let order: Vec<&str> = out.iter().map(|l| &*l.sku).collect();
     assert_eq!(order, ["D", "A", "B", "C", "E"]);
 }
 
@@ -344,7 +344,7 @@ fn explicit_request_plans_exactly_those_skus() {
         line("B", "100", "0", "100", Some("10")),
     ];
     let out = build_lines(lines, &p, &[]);
-    assert_eq!(out[0].sku, "A");
+    assert_eq!(&*out[0].sku, "A");
     assert_eq!(out[0].discount_pct, Some(d("20")));
     assert_eq!(out[0].binding_limit, Some(BindingLimit::Request));
     assert_eq!(out[1].reason, Some(Reason::Excluded));
@@ -369,7 +369,7 @@ fn explicit_request_plans_exactly_those_skus() {
     p2.allow_below_floor = true;
     let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
     assert_eq!(out.discount_pct, Some(d("25")));
-    assert!(out.flags.contains(&"below_floor_allowed".to_string()));
+    assert!(out.flags.contains(Flag::BelowFloorAllowed));
     assert!(out.why.contains("--allow-below-floor"), "{}", out.why);
 }
 
@@ -381,7 +381,7 @@ fn why_names_velocity_tier_and_floor() {
         &[],
     );
     assert_eq!(
-        out.why,
+        &*out.why,
         "0 sold for 120 on hand (velocity 0.00, severely overstocked): 25% tier; margin after discount 26.7%, above the 15% floor."
     );
 }
@@ -526,7 +526,7 @@ proptest! {
                 },
             };
             prop_assert!(combined <= floor_allow + cent, "combined {combined} past the floor allowance {floor_allow}");
-            prop_assert!(out.flags.contains(&"stacked".to_string()) || live == regular);
+            prop_assert!(out.flags.contains(Flag::Stacked) || live == regular);
             prop_assert!(dd >= policy.min_discount_pct);
         } else if live < regular && out.reason == Some(Reason::Stacking) {
             prop_assert!(out.why.contains("live markdown"), "why: {}", out.why);
@@ -548,7 +548,7 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     // WooCommerce pt-BR id:73: 900 regular, 450 on sale (50%): no room left under the cap.
     let out = plan_one(mk("900", "450", "50"), &Policy::default(), &[]);
     assert_eq!(out.reason, Some(Reason::Stacking));
-    assert_eq!(out.existing_discount_pct, Some(d("50")));
+    assert_eq!(out.existing_discount_pct(), Some(d("50")));
     assert!(
         out.why.contains("the live markdown to 450 from 900 (50%)"),
         "{}",
@@ -559,9 +559,9 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     let out = plan_one(mk("20", "18", "10"), &Policy::default(), &[]);
     assert_eq!(out.discount_pct, Some(d("5")));
     assert_eq!(out.clearance_price, Some(d("17.10")));
-    assert_eq!(out.live_price, Some(d("18")));
-    assert!(out.flags.contains(&"stacked".to_string()));
-    assert!(out.flags.contains(&"live_markdown".to_string()));
+    assert_eq!(out.live_price(), Some(d("18")));
+    assert!(out.flags.contains(Flag::Stacked));
+    assert!(out.flags.contains(Flag::LiveMarkdown));
     // Shopify HAT_GRY_275: 17.99 with compare-at 22.99 (21.75% live): 3% left, below the 5% minimum.
     let mut hat = mk("22.99", "17.99", "50");
     hat.cost = Some(d("5"));
@@ -612,7 +612,7 @@ fn with_target(mut policy: Policy, lines: &[CatalogLine], pct: &str) -> Policy {
 }
 
 fn by_sku<'a>(lines: &'a [PlanLine], sku: &str) -> &'a PlanLine {
-    lines.iter().find(|l| l.sku == sku).unwrap()
+    lines.iter().find(|l| &*l.sku == sku).unwrap()
 }
 
 #[test]
@@ -626,7 +626,7 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why);
     assert_eq!(l.discount_pct, Some(d(depth)), "{sku}");
     assert_eq!(l.binding_limit, Some(BindingLimit::Target));
-    assert!(!l.flags.contains(&"target_not_reached".to_string()));
+    assert!(!l.flags.contains(Flag::TargetNotReached));
     // It reaches the target and one step less does not.
     let demand = target::LineDemand::new(
         policy.horizon.as_ref().unwrap(),
@@ -638,7 +638,7 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     .with_target(t);
     assert!(demand.reaches(d(depth)));
     assert!(!demand.reaches(d(depth) - Decimal::ONE));
-    assert!(l.projected_sellthrough_pct.unwrap() >= d("10"));
+    assert!(l.projected_sellthrough_pct().unwrap() >= d("10"));
     assert!(
         l.why
             .contains("is the smallest step projected to sell 10% by 2027-01-31"),
@@ -664,7 +664,7 @@ fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_the
     let lines = kitchen_lines();
     let policy = with_target(Policy::default(), &lines, "10");
     let out = build_lines(lines, &policy, &[]);
-    let flagged = |l: &PlanLine| l.flags.contains(&"target_not_reached".to_string());
+    let flagged = |l: &PlanLine| l.flags.contains(Flag::TargetNotReached);
     for (sku, depth, limit) in [
         ("K-C", "25", BindingLimit::Cap),
         ("K-D", "25", BindingLimit::Cap),
@@ -677,12 +677,12 @@ fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_the
         assert_eq!(l.discount_pct, l.max_discount_pct, "{sku}");
         assert_eq!(l.binding_limit, Some(limit), "{sku}");
         assert!(flagged(l), "{sku}");
-        assert!(l.projected_sellthrough_pct.unwrap() < d("10"));
+        assert!(l.projected_sellthrough_pct().unwrap() < d("10"));
     }
     // K-D sold nothing: its projection is the category's median line (4.5 sold in 90 days),
     // not the bestseller's.
     assert_eq!(
-        by_sku(&out, "K-D").why,
+        &*by_sku(&out, "K-D").why,
         "0 sold for 80 on hand (velocity 0.00, severely overstocked): projected to sell 1% by \
          2027-01-31 at the 25% cap; 10% needs about 69%; margin after discount 46.7%, above the \
          15% floor; no sales in the window: projected from the category's median rate."
@@ -717,14 +717,18 @@ fn target_mode_leaves_lines_on_track_and_fast_lines_alone() {
     );
     let fast = by_sku(&out, "K-FAST");
     assert_eq!(fast.reason, Some(Reason::NotSlow));
-    assert_eq!(fast.projected_sellthrough_pct, None);
+    assert_eq!(fast.projected_sellthrough_pct(), None);
     // Without target mode the same lines follow the tiers, with no projection.
     let tiers = build_lines(kitchen_lines(), &Policy::default(), &[]);
     assert_eq!(
         by_sku(&tiers, "K-B").binding_limit,
         Some(BindingLimit::Tier)
     );
-    assert!(tiers.iter().all(|l| l.projected_sellthrough_pct.is_none()));
+    assert!(
+        tiers
+            .iter()
+            .all(|l| l.projected_sellthrough_pct().is_none())
+    );
 }
 
 proptest! {
@@ -764,7 +768,7 @@ proptest! {
             let allowed = floor_allowance(&policy, cost_ratio(price, cost, None));
             prop_assert!(dd <= allowed, "{dd} > {allowed}");
             let demand = target::LineDemand::new(policy.horizon.as_ref().unwrap(), (&l.sku, None), Some("C"), Decimal::from(sold), Decimal::from(qty)).with_target(t);
-            if l.flags.contains(&"target_not_reached".to_string()) {
+            if l.flags.contains(Flag::TargetNotReached) {
                 prop_assert_eq!(dd, max);
                 prop_assert!(!demand.reaches(dd));
             } else {
@@ -903,7 +907,7 @@ fn target_mode_stays_within_the_minimum_advertised_price() {
     assert_eq!(l.max_discount_pct, Some(d("10")));
     assert_eq!(l.clearance_price, Some(d("36.00")));
     assert_eq!(l.binding_limit, Some(BindingLimit::MinPrice));
-    assert!(l.flags.contains(&"target_not_reached".to_string()));
+    assert!(l.flags.contains(Flag::TargetNotReached));
     assert!(
         l.why
             .contains("10%, the deepest step the minimum advertised price 36.00 allows"),

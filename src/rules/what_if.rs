@@ -181,8 +181,8 @@ pub fn fast_rows(
 ) -> Option<u32> {
     out.clear();
     let regular = line.price.filter(|p| *p > Decimal::ZERO)?;
-    let base = line.live_price.unwrap_or(regular);
-    let digits = minor_unit_digits(line.currency.as_deref().or(cx.currency.as_deref()));
+    let base = line.live_price().unwrap_or(regular);
+    let digits = minor_unit_digits(line.currency().or(cx.currency.as_deref()));
     if (!cx.price_endings.is_empty() && digits > 0)
         || m.rule_existing.is_some_and(|e| e > Decimal::ZERO)
     {
@@ -256,12 +256,12 @@ pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
     let Some(regular) = line.price.filter(|p| *p > Decimal::ZERO) else {
         return;
     };
-    let base = line.live_price.unwrap_or(regular);
+    let base = line.live_price().unwrap_or(regular);
     let stock = line.quantity.map(|q| q.max(Decimal::ZERO));
     // Without a stock figure the projection has no limit.
     let quantity = stock.unwrap_or(Decimal::MAX);
     let max = line.max_discount_pct.unwrap_or(Decimal::ZERO);
-    let digits = minor_unit_digits(line.currency.as_deref().or(cx.currency.as_deref()));
+    let digits = minor_unit_digits(line.currency().or(cx.currency.as_deref()));
     let round =
         |d: Decimal| d.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
     let keep = m
@@ -276,7 +276,7 @@ pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
             let plain = clearance_price(base, depth, digits);
             apply_price_ending(plain, &cx.price_endings, digits, |candidate| {
                 let d = HUNDRED * (Decimal::ONE - candidate / base);
-                d <= m.allowed && line.min_price.is_none_or(|map| candidate >= map)
+                d <= m.allowed && line.min_price().is_none_or(|map| candidate >= map)
             })
         };
         let paid = match keep {
@@ -350,24 +350,16 @@ pub(crate) mod tests {
             clearance_price: None,
             margin_pct: None,
             margin_after_pct: None,
-            existing_discount_pct: None,
             projected_units_sold: None,
             last_sale: None,
             stock_left_at_end: None,
-            projected_sellthrough_pct: None,
-            projected_markdown_cost: None,
-            flags: Vec::new(),
+            flags: Default::default(),
             reason: None,
-            why: String::new(),
+            why: Default::default(),
             row: 0,
             capital: Decimal::ZERO,
             velocity: None,
-            product_id: None,
-            category_id: None,
-            currency: None,
-            live_price: None,
-            min_price: None,
-            export: None,
+            extra: None,
             model: None,
         }
     }

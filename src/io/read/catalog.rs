@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The export layout the catalog was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +143,8 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         warnings: Vec::new(),
     };
     let mut lines: Vec<CatalogLine> = Vec::new();
+    // One copy of each category name for all the lines that name it.
+    let mut categories = crate::model::SharedNames::default();
     let mut rows = 0u64;
     let mut state = PlatformState::default();
     let width = header.headers.len();
@@ -155,6 +158,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             }
             check_ragged(raw, width, &reader.table_where, &table_kind)?;
             rows += 1;
+            let before = lines.len();
             match layout {
                 Layout::Generic => lines.extend(reader.generic(raw)),
                 Layout::Shopify => lines.extend(reader.shopify(raw, &mut state)),
@@ -162,6 +166,12 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
                 Layout::WooCommerce => lines.extend(reader.woo(raw, &mut state)),
                 Layout::Magento => lines.extend(reader.magento(raw, &mut state)),
                 Layout::PrestaShop => lines.extend(reader.prestashop(raw)),
+            }
+            for c in lines[before..]
+                .iter_mut()
+                .filter_map(|l| l.category.as_mut())
+            {
+                categories.share(c);
             }
         }
         Ok(())
@@ -311,7 +321,7 @@ struct ShopifyProduct {
     /// `Vendor` and `Tags`, written on the product's first row only.
     vendor: Option<String>,
     tags: Vec<String>,
-    category: Option<String>,
+    category: Option<Arc<str>>,
     /// `archived` or `draft`, when the product is not active.
     inactive: Option<Inactive>,
     /// `Title` and `Option1..3 Name` as written on the first row (verbatim).
@@ -732,7 +742,7 @@ impl RowReader<'_> {
             row: raw.row,
             sku: self.text(raw, "sku").unwrap_or_default(),
             name: self.text(raw, "name"),
-            category: self.text(raw, "category"),
+            category: self.text(raw, "category").map(Arc::from),
             location: self.text(raw, "location").filter(|l| l != "0"),
             currency: self.text(raw, "currency"),
             category_id: self.text(raw, "category_id"),
@@ -989,7 +999,8 @@ impl RowReader<'_> {
                     .unwrap_or_default(),
                 category: self
                     .text(raw, "category")
-                    .or_else(|| self.text(raw, "product_type")),
+                    .or_else(|| self.text(raw, "product_type"))
+                    .map(Arc::from),
                 inactive: match self
                     .text(raw, "status")
                     .map(|s| s.to_lowercase())
@@ -1154,7 +1165,7 @@ impl RowReader<'_> {
             .category
             .as_deref()
             .and_then(|c| c.split(';').map(str::trim).find(|c| !c.is_empty()))
-            .map(str::to_string);
+            .map(Arc::from);
         if line.product_id.is_none() {
             line.product_id = handle
                 .strip_prefix("product_")
@@ -1234,12 +1245,17 @@ impl RowReader<'_> {
             return None;
         }
         let mut line = self.common(raw, true);
-        line.category = category.clone();
+        line.category = category.as_deref().map(Arc::from);
         if kind.contains("variation") {
             if let Some(parent) = self.text(raw, "parent")
                 && line.category.is_none()
             {
-                line.category = st.woo_parents.get(&parent).cloned().flatten();
+                line.category = st
+                    .woo_parents
+                    .get(&parent)
+                    .cloned()
+                    .flatten()
+                    .map(Arc::from);
             }
             if let Some(parent) = self.text(raw, "parent")
                 && line.tags.is_empty()

@@ -83,8 +83,8 @@ fn write_line<W: Write>(
     cash(out, buf, l.clearance_price)?;
     num(out, buf, l.margin_pct)?;
     num(out, buf, l.margin_after_pct)?;
-    num(out, buf, l.existing_discount_pct)?;
-    cash(out, buf, l.live_price)?;
+    num(out, buf, l.existing_discount_pct())?;
+    cash(out, buf, l.live_price())?;
     num(out, buf, l.projected_units_sold)?;
     num(out, buf, l.stock_left_at_end)?;
     buf.clear();
@@ -92,7 +92,7 @@ fn write_line<W: Write>(
         if i > 0 {
             buf.push(b';');
         }
-        buf.extend_from_slice(f.as_bytes());
+        buf.extend_from_slice(f.as_str().as_bytes());
     }
     out.write_field(&buf[..])?;
     out.write_field(l.reason.map(|r| r.as_str()).unwrap_or_default())?;

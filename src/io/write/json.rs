@@ -348,7 +348,7 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     push_opt(
         out,
         ",\"existing_discount_pct\":",
-        l.existing_discount_pct,
+        l.existing_discount_pct(),
         push_json_num,
     );
     push_opt(
@@ -363,11 +363,11 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
         l.stock_left_at_end,
         push_json_num,
     );
-    if let Some(p) = l.projected_sellthrough_pct {
+    if let Some(p) = l.projected_sellthrough_pct() {
         out.extend_from_slice(b",\"projected_sellthrough_pct\":");
         push_json_float(out, p);
     }
-    if let Some(c) = l.projected_markdown_cost {
+    if let Some(c) = l.projected_markdown_cost() {
         out.extend_from_slice(b",\"projected_markdown_cost\":");
         money_str(out, c);
     }
@@ -380,7 +380,7 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
         if i > 0 {
             out.push(b',');
         }
-        push_str(out, f);
+        push_str(out, f.as_str());
     }
     out.push(b']');
     push_opt(out, ",\"reason\":", l.reason, |o, r| {
@@ -389,24 +389,24 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     out.extend_from_slice(b",\"why\":");
     push_str(out, &l.why);
     for (key, v) in [
-        (",\"product_id\":", &l.product_id),
-        (",\"category_id\":", &l.category_id),
-        (",\"currency\":", &l.currency),
+        (",\"product_id\":", &l.product_id()),
+        (",\"category_id\":", &l.category_id()),
+        (",\"currency\":", &l.currency()),
     ] {
         if let Some(v) = v {
             out.extend_from_slice(key.as_bytes());
             push_str(out, v);
         }
     }
-    if let Some(p) = l.live_price {
+    if let Some(p) = l.live_price() {
         out.extend_from_slice(b",\"live_price\":");
         money_str(out, p);
     }
-    if let Some(p) = l.min_price {
+    if let Some(p) = l.min_price() {
         out.extend_from_slice(b",\"min_price\":");
         money_str(out, p);
     }
-    if let Some(row) = &l.export {
+    if let Some(row) = &l.export() {
         out.extend_from_slice(b",\"export\":{");
         for (i, (k, v)) in row.0.iter().enumerate() {
             if i > 0 {
@@ -466,7 +466,7 @@ mod tests {
     #[test]
     fn hand_written_lines_are_what_serde_writes() {
         let empty = PlanLine {
-            sku: String::new(),
+            sku: Box::default(),
             name: None,
             category: None,
             location: None,
@@ -484,27 +484,19 @@ mod tests {
             clearance_price: None,
             margin_pct: None,
             margin_after_pct: None,
-            existing_discount_pct: None,
             projected_units_sold: None,
             stock_left_at_end: None,
-            projected_sellthrough_pct: None,
-            projected_markdown_cost: None,
             last_sale: None,
-            flags: Vec::new(),
+            flags: Default::default(),
             reason: None,
-            why: String::new(),
+            why: Default::default(),
             row: 3,
             capital: Decimal::ZERO,
             velocity: None,
-            product_id: None,
-            category_id: None,
-            currency: None,
-            live_price: None,
-            min_price: None,
-            export: None,
             model: None,
+            extra: None,
         };
-        let full = PlanLine {
+        let mut full = PlanLine {
             sku: "=SKU \"1\"\\ \u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é 😀".into(),
             name: Some("Boot, \"red\"".into()),
             category: Some("Shoes/Boots".into()),
@@ -523,18 +515,24 @@ mod tests {
             clearance_price: Some(d("30.00")),
             margin_pct: Some(d("50.25")),
             margin_after_pct: Some(d("0")),
-            existing_discount_pct: Some(d("1e20")),
             projected_units_sold: Some(d("1234567890123456.7")),
             stock_left_at_end: Some(d("-0.0001")),
-            projected_sellthrough_pct: Some(d("83.4")),
-            projected_markdown_cost: Some(d("52.5")),
             last_sale: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
-            flags: vec!["stacked".into(), "no_cost_data".into()],
+            flags: [crate::model::Flag::Stacked, crate::model::Flag::NoCostData]
+                .into_iter()
+                .collect(),
             reason: Some(Reason::MarginFloor),
             why: "3 sold for 12 on hand (velocity 0.25, severely overstocked): ok.".into(),
             row: 4,
             capital: Decimal::ONE,
             velocity: Some(Decimal::ONE),
+            model: None,
+            extra: None,
+        };
+        full.set_extras(crate::model::LineExtra {
+            existing_discount_pct: Some(d("1e20")),
+            projected_sellthrough_pct: Some(d("83.4")),
+            projected_markdown_cost: Some(d("52.5")),
             product_id: Some("p1".into()),
             category_id: Some("c1".into()),
             currency: Some("EUR".into()),
@@ -550,17 +548,23 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             ))),
-            model: None,
-        };
+        });
         for l in [&empty, &full] {
-            assert_eq!(hand(l), serde_json::to_string(l).unwrap());
+            let text = serde_json::to_string(l).unwrap();
+            assert_eq!(hand(l), text);
+            // Read back (as template, validate, apply and review do), it writes the same bytes.
+            let back: PlanLine = serde_json::from_str(&text).unwrap();
+            assert_eq!(serde_json::to_string(&back).unwrap(), text);
+            assert_eq!(back.extras(), l.extras());
         }
+        assert!(empty.extras().is_none());
         let mut partial = full.clone();
-        partial.product_id = None;
-        partial.currency = None;
-        partial.live_price = None;
-        partial.min_price = None;
-        partial.export = None;
+        let extra = partial.extra_mut();
+        extra.product_id = None;
+        extra.currency = None;
+        extra.export = None;
+        partial.set_live_price(None);
+        partial.set_min_price(None);
         partial.last_sale = chrono::NaiveDate::from_ymd_opt(-5, 1, 1);
         partial.margin_after_pct = Some(d("1e-7"));
         assert_eq!(hand(&partial), serde_json::to_string(&partial).unwrap());
@@ -597,15 +601,15 @@ mod tests {
             }
             .map(|c| c.round_dp(digits));
             let max = grid[next(grid.len() as u64) as usize];
-            let line = PlanLine {
+            let mut line = PlanLine {
                 quantity: Some(quantity),
                 price: Some(price),
-                live_price: (next(4) == 0).then(|| (price * d("0.9")).round_dp(digits)),
                 max_discount_pct: Some(max),
                 discount_pct: Some(max),
-                currency: Some(currency.into()),
                 ..crate::rules::what_if::tests::planned("1", "1", "0")
             };
+            line.set_live_price((next(4) == 0).then(|| (price * d("0.9")).round_dp(digits)));
+            line.extra_mut().currency = Some(currency.into());
             let m = LineModel {
                 rate: next(100_000) as f64 / 1000.0,
                 elasticity: -(next(400) as f64) / 100.0,

@@ -189,7 +189,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
                 format!("{}{}", letters(Column::Include.index()), r + 1),
             );
             let line_digits = crate::rules::minor_unit_digits(
-                line.currency.as_deref().or(plan.policy.currency.as_deref()),
+                line.currency().or(plan.policy.currency.as_deref()),
             );
             let mut formula = Formula::new(format!(
                 "IF(OR({p}=\"\",{d}=\"\",UPPER(TRIM({inc}))=\"N\"),\"\",ROUNDDOWN({p}*(1-{d}/100),{line_digits}))"
@@ -288,7 +288,7 @@ fn money_digits(plan: &Plan) -> u32 {
         return crate::rules::minor_unit_digits(fallback);
     }
     lines
-        .map(|l| crate::rules::minor_unit_digits(l.currency.as_deref().or(fallback)))
+        .map(|l| crate::rules::minor_unit_digits(l.currency().or(fallback)))
         .max()
         .unwrap_or(2)
 }

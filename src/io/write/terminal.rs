@@ -3,7 +3,7 @@
 use super::fit::{self, Column};
 use super::inert::terminal_cell;
 use crate::model::num::{money, plain};
-use crate::model::{Class, LineStatus, Plan, PlanLine};
+use crate::model::{Class, Flag, LineStatus, Plan, PlanLine};
 
 /// How many planned lines the terminal table shows.
 pub const TOP: usize = 20;
@@ -81,7 +81,7 @@ pub fn render(plan: &Plan, width: Option<usize>) -> String {
         let short = plan
             .lines
             .iter()
-            .filter(|l| l.flags.iter().any(|f| f == "target_not_reached"))
+            .filter(|l| l.flags.contains(Flag::TargetNotReached))
             .count();
         if short > 0 {
             out.push_str(&format!(
@@ -172,7 +172,7 @@ fn columns(lines: &[&&PlanLine]) -> Vec<Column> {
         // The price the customer pays today (a live markdown's): the discount is off it.
         Column::new(
             "Price",
-            each(&|l| l.live_price.or(l.price).map(money).unwrap_or_default()),
+            each(&|l| l.live_price().or(l.price).map(money).unwrap_or_default()),
         )
         .right()
         .drop(5),

@@ -139,7 +139,7 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
     let mut fits = vec![Fit::default(); LINE_COLUMNS.len()];
     for l in lines {
         let text = [
-            (1, Some(l.sku.as_str())),
+            (1, Some(&*l.sku)),
             (2, l.name.as_deref()),
             (3, l.category.as_deref()),
             (4, l.location.as_deref()),
@@ -162,12 +162,12 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
             (10, l.discount_pct),
             (11, l.max_discount_pct),
             (13, l.price),
-            (14, l.live_price),
+            (14, l.live_price()),
             (15, l.cost),
             (16, l.clearance_price),
             (17, l.margin_pct),
             (18, l.margin_after_pct),
-            (19, l.existing_discount_pct),
+            (19, l.existing_discount_pct()),
             (20, l.projected_units_sold),
             (21, l.stock_left_at_end),
         ];
@@ -303,12 +303,12 @@ fn line_row(
     opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
     num(ws, r, 13, l.price)?;
     // A live markdown's price: the planned discount is taken off it.
-    num(ws, r, 14, l.live_price)?;
+    num(ws, r, 14, l.live_price())?;
     num(ws, r, 15, l.cost)?;
     num(ws, r, 16, l.clearance_price)?;
     pct(ws, r, 17, l.margin_pct)?;
     pct(ws, r, 18, l.margin_after_pct)?;
-    pct(ws, r, 19, l.existing_discount_pct)?;
+    pct(ws, r, 19, l.existing_discount_pct())?;
     num(ws, r, 20, l.projected_units_sold)?;
     num(ws, r, 21, l.stock_left_at_end)?;
     if !l.flags.is_empty() {
@@ -701,7 +701,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         .iter()
         .filter(|l| l.class.is_some_and(Class::is_slow))
     {
-        let cat = l.category.clone().unwrap_or_else(|| "(none)".into());
+        let cat = l.category.as_deref().unwrap_or("(none)").to_string();
         let v = by_cat.entry(cat).or_default();
         *v = sat_add(*v, l.capital);
     }
