@@ -293,7 +293,13 @@ pub fn template_lines(plan: &Plan) -> impl Iterator<Item = &PlanLine> {
     plan.lines
         .iter()
         .filter(|l| l.status == LineStatus::Planned)
+        .take(MAX_TEMPLATE_LINES)
 }
+
+/// The most planned lines an upload template holds: a sheet has 1,048,576 rows, and the
+/// template keeps room below its lines for hand-added ones. A plan with more planned lines
+/// gets a template of its first (highest-ranked) lines and a warning (`planning`).
+pub const MAX_TEMPLATE_LINES: usize = 1_000_000;
 
 /// The policy a plan was made with, as the rules use it.
 pub fn policy_of(plan: &Plan) -> Policy {

@@ -323,7 +323,54 @@ pub fn write_plan(plan: &Plan, target: &Path, path: &Path) -> Result<()> {
     build(plan, path).map_err(|e| Error::output(target, format!("cannot write the workbook: {e}")))
 }
 
+/// Lines per Plan or Skipped sheet: a sheet holds 1,048,576 rows; past this many lines the
+/// list goes on in "Plan 2", "Plan 3", ... (ranks run on across them).
+pub const LINES_PER_SHEET: usize = 1_000_000;
+
+/// `lines` on sheets named `name`, `name 2`, ..., `per_sheet` lines each (one sheet, with its
+/// header, when there are none); `numbered`: a rank column counting on across the sheets.
+fn line_sheets(
+    wb: &mut Workbook,
+    name: &str,
+    lines: &[&PlanLine],
+    numbered: bool,
+    fm: &Formats,
+    per_sheet: usize,
+) -> Result<(), XlsxError> {
+    let per_sheet = per_sheet.max(1);
+    let empty: [&[&PlanLine]; 1] = [&[]];
+    let chunks: Vec<&[&PlanLine]> = if lines.is_empty() {
+        empty.to_vec()
+    } else {
+        lines.chunks(per_sheet).collect()
+    };
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        if k == 0 {
+            ws.set_name(name)?;
+        } else {
+            ws.set_name(format!("{name} {}", k + 1))?;
+        }
+        header_row(ws, LINE_COLUMNS, &fit_lines(chunk), fm)?;
+        for (i, l) in chunk.iter().enumerate() {
+            let rank = numbered.then_some(k * per_sheet + i + 1);
+            line_row(ws, i as u32 + 1, rank, l, fm)?;
+        }
+        ws.autofilter(
+            0,
+            0,
+            chunk.len().max(1) as u32,
+            LINE_COLUMNS.len() as u16 - 1,
+        )?;
+    }
+    Ok(())
+}
+
 fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
+    build_with(plan, path, LINES_PER_SHEET)
+}
+
+fn build_with(plan: &Plan, path: &Path, per_sheet: usize) -> Result<(), XlsxError> {
     let fm = Formats::new();
     let mut wb = Workbook::new();
     // Level 1: the files are a few percent larger and written several times faster.
@@ -346,31 +393,8 @@ fn build(plan: &Plan, path: &Path) -> Result<(), XlsxError> {
     summary.set_name("Summary")?;
     write_summary(summary, plan, &fm)?;
 
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name("Plan")?;
-    header_row(ws, LINE_COLUMNS, &fit_lines(&planned), &fm)?;
-    for (i, l) in planned.iter().enumerate() {
-        line_row(ws, i as u32 + 1, Some(i + 1), l, &fm)?;
-    }
-    ws.autofilter(
-        0,
-        0,
-        planned.len().max(1) as u32,
-        LINE_COLUMNS.len() as u16 - 1,
-    )?;
-
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name("Skipped")?;
-    header_row(ws, LINE_COLUMNS, &fit_lines(&attention), &fm)?;
-    for (i, l) in attention.iter().enumerate() {
-        line_row(ws, i as u32 + 1, None, l, &fm)?;
-    }
-    ws.autofilter(
-        0,
-        0,
-        attention.len().max(1) as u32,
-        LINE_COLUMNS.len() as u16 - 1,
-    )?;
+    line_sheets(&mut wb, "Plan", &planned, true, &fm, per_sheet)?;
+    line_sheets(&mut wb, "Skipped", &attention, false, &fm, per_sheet)?;
 
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Data issues")?;
@@ -739,4 +763,61 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
         ws.insert_chart(18, 4, &chart)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Reader;
+    use clap::Parser;
+
+    /// A real plan of fixtures/basic.csv, as `clearance plan` builds it.
+    fn basic_plan() -> Plan {
+        let cli = crate::cli::Cli::try_parse_from([
+            "clearance",
+            "plan",
+            "fixtures/basic.csv",
+            "--as-of",
+            "2026-11-22",
+        ])
+        .expect("arguments");
+        let crate::cli::Command::Plan(args) = cli.command else {
+            panic!("not a plan command");
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+        let cfg = crate::config::resolve_plan(&args, today).expect("config");
+        crate::planning::build_plan(&args, &cfg).expect("plan")
+    }
+
+    #[test]
+    fn lines_past_a_sheet_s_rows_go_on_to_the_next_sheet() {
+        let plan = basic_plan();
+        let planned = plan
+            .lines
+            .iter()
+            .filter(|l| l.status == LineStatus::Planned)
+            .count();
+        assert!(planned >= 3, "{planned} planned lines");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("plan.xlsx");
+        build_with(&plan, &path, 2).expect("workbook");
+        let mut wb = calamine::open_workbook_auto(&path).expect("read back");
+        let names = wb.sheet_names();
+        let plan_sheets: Vec<&String> = names
+            .iter()
+            .filter(|n| *n == "Plan" || n.starts_with("Plan "))
+            .collect();
+        assert_eq!(plan_sheets.len(), planned.div_ceil(2), "{names:?}");
+        // Every line once, in rank order, the rank counting on across the sheets.
+        let mut ranks = Vec::new();
+        for name in &plan_sheets {
+            let range = wb.worksheet_range(name).expect("sheet");
+            assert!(range.height() <= 3, "{name}: {} rows", range.height());
+            for row in range.rows().skip(1) {
+                ranks.push(row[0].to_string());
+            }
+        }
+        let expected: Vec<String> = (1..=planned).map(|i| i.to_string()).collect();
+        assert_eq!(ranks, expected);
+    }
 }
