@@ -123,7 +123,7 @@ pub mod counters {
 }
 
 /// `1234567` → `1,234,567`.
-fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -283,6 +283,16 @@ pub fn print_run_warnings(
         print_warnings(warnings, out);
     } else if rules::nothing_classified(lines).is_some() {
         print_warnings(&warnings[..warnings.len().min(1)], out);
+    } else {
+        // A template short of planned lines is said even to a quiet run: a cron job must not
+        // campaign part of a plan without a word.
+        let planned = lines
+            .iter()
+            .filter(|l| l.status == model::LineStatus::Planned)
+            .count();
+        if let Some(m) = campaign::template::template_cap_message(planned) {
+            out.stderr(&format!("warning: {m}\n"));
+        }
     }
 }
 

@@ -383,20 +383,19 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         };
     }
     let mut summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
-    // An upload template holds at most a million lines (a sheet's rows): say which are left out.
-    let template_max = crate::campaign::template::MAX_TEMPLATE_LINES;
-    if summary.planned > template_max {
-        warnings.push(Warning {
-            file: args.files.catalog.display().to_string(),
-            sheet: None,
-            row: None,
-            column: None,
-            message: format!(
-                "upload-template.xlsx holds the first {template_max} of the {} planned lines (a sheet holds about a million rows); the other {} are in plan.json, plan.csv and plan.xlsx (whose Plan sheet goes on in \"Plan 2\"), and a campaign applied from the template covers only its lines: plan the rest in parts (--sku, --exclude-category) to campaign them",
-                summary.planned,
-                summary.planned - template_max
-            ),
-        });
+    // An upload template holds at most a million lines (a sheet's rows): say which are left
+    // out, first (row warnings of a large catalog would push it past the printed ones).
+    if let Some(message) = crate::campaign::template::template_cap_message(summary.planned) {
+        warnings.insert(
+            0,
+            Warning {
+                file: args.files.catalog.display().to_string(),
+                sheet: None,
+                row: None,
+                column: None,
+                message,
+            },
+        );
     }
     if policy.budget.is_some() {
         // Without a cost (or a margin) a line's capital freed is counted at its price, which

@@ -301,6 +301,23 @@ pub fn template_lines(plan: &Plan) -> impl Iterator<Item = &PlanLine> {
 /// gets a template of its first (highest-ranked) lines and a warning (`planning`).
 pub const MAX_TEMPLATE_LINES: usize = 1_000_000;
 
+/// The Plan sheet of plan.xlsx goes on in further sheets at the same count the template stops
+/// at, as the warning says.
+const _: () = assert!(MAX_TEMPLATE_LINES == crate::io::write::xlsx::LINES_PER_SHEET);
+
+/// The warning of a plan with more planned lines than a template holds (`None` otherwise).
+pub fn template_cap_message(planned: usize) -> Option<String> {
+    let g = |n: usize| crate::grouped(n as u64);
+    (planned > MAX_TEMPLATE_LINES).then(|| {
+        format!(
+            "upload-template.xlsx holds the first {} of the {} planned lines (a sheet holds about a million rows); the other {} are in plan.json, plan.csv and plan.xlsx (whose Plan sheet goes on in further sheets), and a campaign applied from the template covers only its lines: to campaign them all, plan the catalog in parts of under a million planned lines (--exclude-category, --exclude-vendor, --exclude-tag, or split the catalog file)",
+            g(MAX_TEMPLATE_LINES),
+            g(planned),
+            g(planned - MAX_TEMPLATE_LINES)
+        )
+    })
+}
+
 /// The policy a plan was made with, as the rules use it.
 pub fn policy_of(plan: &Plan) -> Policy {
     let p = &plan.policy;
@@ -466,5 +483,22 @@ mod tests {
             assert_eq!(v.fingerprint(), fingerprint_as_first_written(v));
             assert_eq!(v.fingerprint().len(), 16);
         }
+    }
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_past_the_template_s_lines_is_warned_about() {
+        assert_eq!(template_cap_message(MAX_TEMPLATE_LINES), None);
+        let m = template_cap_message(3_500_000).unwrap_or_default();
+        assert!(
+            m.starts_with(
+                "upload-template.xlsx holds the first 1,000,000 of the 3,500,000 planned lines"
+            ) && m.contains("the other 2,500,000 are in plan.json"),
+            "{m}"
+        );
     }
 }

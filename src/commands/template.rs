@@ -45,6 +45,12 @@ pub fn run(args: &TemplateArgs, out: &mut Output) -> Result<()> {
         .as_ref()
         .map(|p| crate::campaign::template::template_lines(p).count())
         .unwrap_or(0);
+    if let Some(m) = plan
+        .as_ref()
+        .and_then(|p| crate::campaign::template::template_cap_message(p.summary.planned))
+    {
+        out.stderr(&format!("warning: {m}\n"));
+    }
     out.stderr(&format!("Wrote {} ({rows} row(s)).\n", target.display()));
     Ok(())
 }

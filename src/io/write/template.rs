@@ -1,4 +1,4 @@
-//! `upload-template.xlsx`: one row per planned line; grey locked columns with what the planner
+//! `upload-template.xlsx`: one row per planned line (at most `MAX_TEMPLATE_LINES`); grey locked columns with what the planner
 //! computed, white unlocked columns a person edits (Include as a Y/N list, Discount % validated
 //! between 0 and the row's maximum with an input message saying why, Promo qty, Display qty,
 //! Note). The sheet is protected without a password; a hidden sheet holds the plan id, the

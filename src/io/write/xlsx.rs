@@ -414,7 +414,9 @@ fn build_with(plan: &Plan, path: &Path, per_sheet: usize) -> Result<(), XlsxErro
         fits[4].text(&w.message);
     }
     header_row(ws, &cols, &fits, &fm)?;
-    for (i, w) in plan.warnings.iter().enumerate() {
+    // A sheet's rows at most: the rest are named in a last row (plan.json has them all).
+    let shown = plan.warnings.len().min(LINES_PER_SHEET);
+    for (i, w) in plan.warnings.iter().take(shown).enumerate() {
         let r = i as u32 + 1;
         ws.text(r, 0, &w.file)?;
         opt_text(ws, r, 1, w.sheet.as_deref())?;
@@ -424,7 +426,17 @@ fn build_with(plan: &Plan, path: &Path, per_sheet: usize) -> Result<(), XlsxErro
         opt_text(ws, r, 3, w.column.as_deref())?;
         ws.text(r, 4, &w.message)?;
     }
-    ws.autofilter(0, 0, plan.warnings.len().max(1) as u32, 4)?;
+    if plan.warnings.len() > shown {
+        ws.text(
+            shown as u32 + 1,
+            4,
+            format!(
+                "... and {} more warnings; plan.json has them all",
+                crate::grouped((plan.warnings.len() - shown) as u64)
+            ),
+        )?;
+    }
+    ws.autofilter(0, 0, shown.max(1) as u32, 4)?;
 
     if let Some(cx) = what_if::Context::of(plan) {
         let ws = wb.add_worksheet();
