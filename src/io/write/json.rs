@@ -152,15 +152,7 @@ fn push_rows(
 ) {
     what_if::rows(l, m, cx, rows);
     let array = |out: &mut Vec<u8>, key: &[u8], f: &dyn Fn(&mut Vec<u8>, &what_if::Row)| {
-        out.extend_from_slice(key);
-        out.push(b'[');
-        for (i, r) in rows.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            f(out, r);
-        }
-        out.push(b']');
+        push_array(out, key, rows, f)
     };
     array(out, b",\"units\":", &|o, r| push_json_num(o, r.units));
     array(out, b",\"revenue\":", &|o, r| money_str(o, r.revenue));
@@ -184,6 +176,19 @@ fn push_rows(
     out.push(b'}');
 }
 
+/// `key` then a JSON array of `f` over `rows`.
+fn push_array<T>(out: &mut Vec<u8>, key: &[u8], rows: &[T], f: &dyn Fn(&mut Vec<u8>, &T)) {
+    out.extend_from_slice(key);
+    out.push(b'[');
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        f(out, r);
+    }
+    out.push(b']');
+}
+
 /// The arrays of [`push_what_if`] from [`what_if::fast_rows`]: the same bytes, printed from
 /// integers.
 fn push_fast(
@@ -193,15 +198,7 @@ fn push_fast(
     digits: u32,
 ) {
     let array = |out: &mut Vec<u8>, key: &[u8], f: &dyn Fn(&mut Vec<u8>, &what_if::FastRow)| {
-        out.extend_from_slice(key);
-        out.push(b'[');
-        for (i, r) in rows.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            f(out, r);
-        }
-        out.push(b']');
+        push_array(out, key, rows, f)
     };
     array(out, b",\"units\":", &|o, r| push_tenths(o, r.units_tenths));
     array(out, b",\"revenue\":", &|o, r| {
