@@ -18,8 +18,8 @@ fn lines(n: usize) -> Vec<CatalogLine> {
             let price = Decimal::new(500 + (i % 50_000) as i64, 2);
             CatalogLine {
                 row: i + 2,
-                sku: format!("SKU-{i:07}"),
-                name: Some(format!("Product {i}")),
+                sku: format!("SKU-{i:07}").into(),
+                name: Some(format!("Product {i}").into()),
                 category: Some(format!("Cat {}", i % 200).into()),
                 quantity: Some(Decimal::from(qty)),
                 sold: Some(Decimal::from(sold)),

@@ -221,14 +221,39 @@ impl Timings {
         }
         let start = std::time::Instant::now();
         let out = f();
-        eprintln!("timing:   {label} {:.2} s", start.elapsed().as_secs_f64());
+        eprintln!(
+            "timing:   {label} {:.2} s{}",
+            start.elapsed().as_secs_f64(),
+            memory_now()
+        );
         out
     }
     pub fn mark(&mut self, phase: &str) {
         if let Some(last) = self.last {
-            eprintln!("timing: {phase} {:.2} s", last.elapsed().as_secs_f64());
+            eprintln!(
+                "timing: {phase} {:.2} s{}",
+                last.elapsed().as_secs_f64(),
+                memory_now()
+            );
             self.last = Some(std::time::Instant::now());
         }
+    }
+}
+
+/// `, rss 512 MB, peak 660 MB` from /proc/self/status (Linux); empty elsewhere.
+fn memory_now() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(", rss {} MB, peak {} MB", rss / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 

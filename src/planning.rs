@@ -210,7 +210,11 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             "tag",
             "no tags column (Shopify or WooCommerce `Tags`, a `tags` column, or --map tags=COLUMN)",
             (|l: &crate::model::CatalogLine| {
-                l.tags.iter().map(|t| t.trim().to_lowercase()).collect()
+                l.extra()
+                    .tags
+                    .iter()
+                    .map(|t| t.trim().to_lowercase())
+                    .collect()
             }) as fn(&crate::model::CatalogLine) -> Vec<String>,
         ),
         (
@@ -219,7 +223,11 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
             "vendor",
             "no vendor column (Shopify `Vendor`, a `vendor` or `brand` column, or --map vendor=COLUMN)",
             |l: &crate::model::CatalogLine| {
-                l.vendor.iter().map(|v| v.trim().to_lowercase()).collect()
+                l.extra()
+                    .vendor
+                    .iter()
+                    .map(|v| v.trim().to_lowercase())
+                    .collect()
             },
         ),
     ] {

@@ -890,7 +890,7 @@ mod tests {
                 }
                 let depth = (planned * Decimal::from(s.5) / Decimal::from(100)).ceil();
                 Some(json!({
-                    "sku": l.sku, "location": l.location, "product_id": l.product_id(),
+                    "sku": l.sku.as_str(), "location": l.location.as_deref(), "product_id": l.product_id(),
                     "category_id": l.category_id(), "list_price": "100.00",
                     "discount_pct": plain(depth.max(Decimal::ONE)), "clearance_price": "80.00",
                     "template_row": 2,

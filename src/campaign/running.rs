@@ -10,7 +10,7 @@ use crate::io::read::sales::{
     Basis, SalesTotals, Window, WindowUse, aggregate_sales, open_sales, window_verdicts,
 };
 use crate::io::read::{ReadOptions, sha256_file};
-use crate::model::{CatalogLine, InputFile, Warning};
+use crate::model::{CatalogExtra, CatalogLine, InputFile, Warning};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -34,12 +34,18 @@ pub fn sales_facts(
     let lines: Vec<CatalogLine> = c
         .lines
         .iter()
-        .map(|l| CatalogLine {
-            sku: l.sku.clone(),
-            location: l.location.clone(),
-            name: l.name.clone(),
-            aliases: l.name.iter().cloned().collect(),
-            ..CatalogLine::default()
+        .map(|l| {
+            let mut line = CatalogLine {
+                sku: l.sku.as_str().into(),
+                location: l.location.as_deref().map(Into::into),
+                name: l.name.as_deref().map(Into::into),
+                ..CatalogLine::default()
+            };
+            line.set_extra(CatalogExtra {
+                aliases: l.name.iter().cloned().collect(),
+                ..CatalogExtra::default()
+            });
+            line
         })
         .collect();
     let mut totals = SalesTotals::new(&lines, Basis::Units);

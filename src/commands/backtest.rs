@@ -15,7 +15,7 @@ use crate::io::read::sales::{
 };
 use crate::io::write::fit::{self, Column};
 use crate::io::write::inert::terminal_cell;
-use crate::model::{CatalogLine, Warning};
+use crate::model::{CatalogExtra, CatalogLine, Warning};
 use crate::rules::target::{NO_CATEGORY, category_key, daily};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -218,26 +218,34 @@ fn catalog_lines(
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut lines: Vec<CatalogLine> = Vec::new();
-    for l in catalog.lines {
+    for mut l in catalog.lines {
         let sku = l.sku.trim().to_string();
         match seen.get(&sku) {
             Some(&i) => {
                 let first = &mut lines[i];
-                first.aliases.extend(l.aliases);
+                let aliases = l.take_extra().aliases;
+                if !aliases.is_empty() {
+                    first.extra_mut().aliases.extend(aliases);
+                }
                 if first.category.is_none() {
                     first.category = l.category;
                 }
             }
             None => {
                 seen.insert(sku.clone(), lines.len());
-                lines.push(CatalogLine {
+                let aliases = l.take_extra().aliases;
+                let mut line = CatalogLine {
                     row: l.row,
-                    sku,
+                    sku: sku.into(),
                     name: l.name,
                     category: l.category,
-                    aliases: l.aliases,
                     ..CatalogLine::default()
+                };
+                line.set_extra(CatalogExtra {
+                    aliases,
+                    ..CatalogExtra::default()
                 });
+                lines.push(line);
             }
         }
     }
@@ -267,12 +275,16 @@ fn sold_lines(
                 }
                 None => {
                     seen.insert(s.sku.clone(), lines.len());
-                    lines.push(CatalogLine {
-                        sku: s.sku,
-                        aliases: s.name.into_iter().collect(),
+                    let mut line = CatalogLine {
+                        sku: s.sku.into(),
                         category: s.category.map(Into::into),
                         ..CatalogLine::default()
+                    };
+                    line.set_extra(CatalogExtra {
+                        aliases: s.name.into_iter().collect(),
+                        ..CatalogExtra::default()
                     });
+                    lines.push(line);
                 }
             }
         }
@@ -402,7 +414,7 @@ fn inputs(
                     .map(|days| days.into_iter().skip(w as usize).map(|d| d.price).collect())
             };
             SkuInput {
-                sku: l.sku.clone(),
+                sku: l.sku.to_string(),
                 category: category_key(l.category.as_deref()),
                 training_units: to_f64(training.units[i]),
                 training: daily(&training.prices[i], w),

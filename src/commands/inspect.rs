@@ -164,10 +164,13 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec], width: Option<usize>) -> R
         // row, sku, quantity and price always shown; text cut first, then columns left out.
         let columns = vec![
             Column::new("row", each(&|l| l.row.to_string())).right(),
-            Column::new("sku", each(&|l| l.sku.clone())),
-            Column::new("name", each(&|l| l.name.clone().unwrap_or_default()))
-                .cut_to(10)
-                .drop(7),
+            Column::new("sku", each(&|l| l.sku.to_string())),
+            Column::new(
+                "name",
+                each(&|l| l.name.as_deref().unwrap_or_default().to_string()),
+            )
+            .cut_to(10)
+            .drop(7),
             Column::new(
                 "category",
                 each(&|l| l.category.as_deref().unwrap_or_default().to_string()),
@@ -176,7 +179,7 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec], width: Option<usize>) -> R
             .drop(6),
             Column::new(
                 "location",
-                each(&|l| l.location.clone().unwrap_or_default()),
+                each(&|l| l.location.as_deref().unwrap_or_default().to_string()),
             )
             .cut_to(8)
             .drop(3),

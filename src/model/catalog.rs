@@ -1,5 +1,6 @@
 //! What the readers hand to the rules.
 
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -57,11 +58,13 @@ impl SharedNames {
 pub struct CatalogLine {
     /// Row in the source file (1-based, as a spreadsheet shows it).
     pub row: usize,
-    pub sku: String,
-    pub name: Option<String>,
+    /// Sku, name and location are `CompactString`s: up to 24 bytes held in the line itself,
+    /// without an allocation of their own (the plan line takes them over as they are).
+    pub sku: CompactString,
+    pub name: Option<CompactString>,
     /// One shared copy per category name (the catalog reader hands them out).
     pub category: Option<std::sync::Arc<str>>,
-    pub location: Option<String>,
+    pub location: Option<CompactString>,
     /// Units on hand; `None` when untracked or unreadable.
     pub quantity: Option<Decimal>,
     pub price: Option<Decimal>,
@@ -70,21 +73,11 @@ pub struct CatalogLine {
     pub margin: Option<Decimal>,
     /// Minimum advertised price (MAP): the clearance price never goes below it.
     pub min_price: Option<Decimal>,
-    /// The product's vendor or brand (Shopify `Vendor`, a generic `vendor` or `brand`).
-    pub vendor: Option<String>,
-    /// The product's tags, trimmed (Shopify and WooCommerce `Tags`, comma-separated).
-    pub tags: Vec<String>,
     /// The day the stock was received or the product created (PrestaShop `Product creation
     /// date`, Magento `created_at`, a generic `received_at`, `created_at` or `date_added`).
     pub received: Option<chrono::NaiveDate>,
     /// Sales count from the catalog itself (Wix `ordersCount`), or filled from `--sales`.
     pub sold: Option<Decimal>,
-    pub currency: Option<String>,
-    pub category_id: Option<String>,
-    pub product_id: Option<String>,
-    /// Names other files may use for this line (Shopify orders name line items
-    /// "Title - Option / Option").
-    pub aliases: Vec<String>,
     /// The last day it sold, from dated sales files.
     pub last_sale: Option<chrono::NaiveDate>,
     pub issue: Option<DataIssue>,
@@ -94,7 +87,36 @@ pub struct CatalogLine {
     pub live_price: Option<Decimal>,
     /// The platform columns of the export row, verbatim, for the platform's import and revert files.
     pub export: Option<Box<ExportRow>>,
+    /// Vendor, tags, platform ids and other names: `None` when the line has none of them (a
+    /// generic catalog's lines), so a million lines do not each hold six empty fields. Read
+    /// them with `extra()`, set them with `extra_mut()` or `set_extra(..)`.
+    pub extra: Option<Box<CatalogExtra>>,
 }
+
+/// The fields of a catalog line that generic catalogs leave empty (see `CatalogLine::extra`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CatalogExtra {
+    /// The product's vendor or brand (Shopify `Vendor`, a generic `vendor` or `brand`).
+    pub vendor: Option<String>,
+    /// The product's tags, trimmed (Shopify and WooCommerce `Tags`, comma-separated).
+    pub tags: Vec<String>,
+    pub currency: Option<String>,
+    pub category_id: Option<String>,
+    pub product_id: Option<String>,
+    /// Names other files may use for this line (Shopify orders name line items
+    /// "Title - Option / Option").
+    pub aliases: Vec<String>,
+}
+
+/// What `CatalogLine::extra()` gives for a line without extra fields.
+static NO_EXTRA: CatalogExtra = CatalogExtra {
+    vendor: None,
+    tags: Vec::new(),
+    currency: None,
+    category_id: None,
+    product_id: None,
+    aliases: Vec::new(),
+};
 
 /// The columns of one platform export row that its import and revert files need, under
 /// canonical names (`handle`, `option1_name`, `price`, `compare_at_price`, `sale_price`,
@@ -122,11 +144,31 @@ impl ExportRow {
 }
 
 impl CatalogLine {
+    /// Vendor, tags, platform ids and other names (all empty for most generic lines).
+    pub fn extra(&self) -> &CatalogExtra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    /// The extra fields, allocated on first use.
+    pub fn extra_mut(&mut self) -> &mut CatalogExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Sets the extra fields at once (nothing allocated when they are all empty).
+    pub fn set_extra(&mut self, extra: CatalogExtra) {
+        self.extra = (extra != NO_EXTRA).then(|| Box::new(extra));
+    }
+
+    /// Takes the extra fields out (empty ones when there were none).
+    pub fn take_extra(&mut self) -> CatalogExtra {
+        self.extra.take().map(|e| *e).unwrap_or_default()
+    }
+
     /// The line's key: its sku, or `sku@location`.
     pub fn key(&self) -> String {
         match &self.location {
             Some(loc) => format!("{}@{}", self.sku, loc),
-            None => self.sku.clone(),
+            None => self.sku.to_string(),
         }
     }
 }

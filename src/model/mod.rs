@@ -4,9 +4,11 @@
 mod catalog;
 pub mod num;
 pub mod plan;
+pub mod why;
 
 pub use catalog::{
-    CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope, SharedNames, Warning,
+    CatalogExtra, CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope,
+    SharedNames, Warning,
 };
 pub use plan::{
     BindingLimit, CampaignHeader, CategoryElasticity, Class, Flag, Flags, Forecast, InputFile,

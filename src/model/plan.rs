@@ -3,8 +3,10 @@
 
 use super::Warning;
 use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,12 +130,14 @@ impl BindingLimit {
 #[derive(Debug, Clone)]
 pub struct PlanLine {
     /// Product or variant identifier.
-    pub sku: Box<str>,
-    pub name: Option<Box<str>>,
+    /// Sku, name and location are `CompactString`s: up to 24 bytes held in the line itself,
+    /// without an allocation of their own.
+    pub sku: CompactString,
+    pub name: Option<CompactString>,
     /// Shared by the lines of a category (`build_lines` hands out one copy per name).
     pub category: Option<Arc<str>>,
     /// Warehouse, shop or region code; null in a single-location catalog.
-    pub location: Option<Box<str>>,
+    pub location: Option<CompactString>,
     /// Units on hand (null when stock is not tracked or unreadable).
     pub quantity: Option<Decimal>,
     /// Units (or orders, with `--basis orders`) sold in the window.
@@ -167,9 +171,11 @@ pub struct PlanLine {
     /// and in target mode `target_not_reached`, in the order they were raised.
     pub flags: Flags,
     pub reason: Option<Reason>,
-    /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped.
-    /// A boxed `str`: no spare capacity held for each of a million lines.
-    pub why: Box<str>,
+    /// One sentence naming velocity, tier and margin floor (planned lines), or why it was skipped:
+    /// read it with `why()`, set it with `set_why(..)`. After `share_why` only the part after the
+    /// opening its fields give is kept (`why_after_opening`), shared between lines (`model::why`).
+    pub(crate) why_text: Arc<str>,
+    pub(crate) why_after_opening: bool,
     /// Source row (not serialised; used for data-issue listings).
     pub row: usize,
     /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
@@ -250,6 +256,53 @@ extra_fields! {
 }
 
 impl PlanLine {
+    /// The why sentence.
+    pub fn why(&self) -> Cow<'_, str> {
+        if !self.why_after_opening {
+            return Cow::Borrowed(&self.why_text);
+        }
+        let mut s = String::with_capacity(64 + self.why_text.len());
+        self.push_opening(&mut s);
+        s.push_str(&self.why_text);
+        Cow::Owned(s)
+    }
+
+    /// Sets the whole why sentence.
+    pub fn set_why(&mut self, why: impl Into<Arc<str>>) {
+        self.why_text = why.into();
+        self.why_after_opening = false;
+    }
+
+    /// Keeps only the part of the why after the opening the line's fields give (when it opens
+    /// so), shared through `interner` with the other lines whose rest is the same. Call it once
+    /// the line's sold, quantity, velocity and class are final: `build_lines` does, right after
+    /// deciding each line; `why()` writes the opening again from them.
+    pub fn share_why(&mut self, interner: &mut super::why::WhyInterner) {
+        if self.why_after_opening {
+            return;
+        }
+        let mut opening = String::with_capacity(96);
+        self.push_opening(&mut opening);
+        let text = match self.why_text.strip_prefix(opening.as_str()) {
+            Some(rest) => {
+                self.why_after_opening = true;
+                interner.share(rest)
+            }
+            None => interner.share(&self.why_text),
+        };
+        self.why_text = text;
+    }
+
+    fn push_opening(&self, out: &mut String) {
+        super::why::push_opening(
+            out,
+            self.sold.unwrap_or(Decimal::ZERO),
+            self.quantity,
+            self.velocity,
+            self.class,
+        );
+    }
+
     /// A line with the fields of `extra` (`None` when they are all empty) and every other
     /// field given.
     pub fn extras(&self) -> Option<&LineExtra> {
@@ -279,7 +332,7 @@ impl PlanLine {
         self.extra.as_ref()?.export.as_deref()
     }
 
-    fn wire(&self) -> Wire<&str, &super::ExportRow, ()> {
+    fn wire<'a>(&'a self, why: &'a str) -> Wire<&'a str, &'a super::ExportRow, ()> {
         Wire {
             sku: &self.sku,
             name: self.name.as_deref(),
@@ -307,7 +360,7 @@ impl PlanLine {
             last_sale: self.last_sale,
             flags: self.flags,
             reason: self.reason,
-            why: &self.why,
+            why,
             product_id: self.product_id(),
             category_id: self.category_id(),
             currency: self.currency(),
@@ -321,7 +374,7 @@ impl PlanLine {
 
 impl Serialize for PlanLine {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.wire().serialize(s)
+        self.wire(&self.why()).serialize(s)
     }
 }
 
@@ -329,10 +382,10 @@ impl<'de> Deserialize<'de> for PlanLine {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = Wire::<String, Box<super::ExportRow>, Box<LineModel>>::deserialize(d)?;
         let mut line = PlanLine {
-            sku: w.sku.into_boxed_str(),
-            name: w.name.map(String::into_boxed_str),
+            sku: CompactString::new(&w.sku),
+            name: w.name.as_deref().map(CompactString::new),
             category: w.category.map(Arc::from),
-            location: w.location.map(String::into_boxed_str),
+            location: w.location.as_deref().map(CompactString::new),
             quantity: w.quantity,
             sold: w.sold,
             velocity_ratio: w.velocity_ratio,
@@ -352,7 +405,8 @@ impl<'de> Deserialize<'de> for PlanLine {
             last_sale: w.last_sale,
             flags: w.flags,
             reason: w.reason,
-            why: w.why.into_boxed_str(),
+            why_text: w.why.into(),
+            why_after_opening: false,
             row: 0,
             capital: Decimal::ZERO,
             velocity: None,
@@ -1020,12 +1074,87 @@ mod tests {
 #[cfg(test)]
 mod size {
     use super::*;
+    use crate::model::why::WhyInterner;
 
     #[test]
     fn a_plan_line_stays_small() {
-        assert!(size_of::<PlanLine>() <= 416, "{}", size_of::<PlanLine>());
+        // 440 bytes of fields and the why's flag, padded to 448: sku, name and location are
+        // held in the line (24 bytes each, no allocation up to 24 bytes of text).
+        assert!(size_of::<PlanLine>() <= 448, "{}", size_of::<PlanLine>());
+        // Vendor, tags, platform ids and other names are boxed apart (most lines have none).
+        assert!(
+            size_of::<crate::model::CatalogLine>() <= 264,
+            "{}",
+            size_of::<crate::model::CatalogLine>()
+        );
         assert_eq!(size_of::<Flags>(), 8);
         // The side struct is one pointer, allocated only for lines with one of its fields.
         assert_eq!(size_of::<Option<Box<LineExtra>>>(), 8);
+    }
+
+    fn line(sold: &str, quantity: Option<&str>, velocity: Option<&str>) -> PlanLine {
+        let d = |s: &str| s.parse::<Decimal>().expect("test literal");
+        let mut l: PlanLine =
+            serde_json::from_str(r#"{"sku":"A","status":"skipped","flags":[],"why":""}"#)
+                .expect("a minimal plan line");
+        l.sold = Some(d(sold));
+        l.quantity = quantity.map(d);
+        l.velocity = velocity.map(d);
+        l.class = velocity.map(|_| Class::Severe);
+        l
+    }
+
+    #[test]
+    fn a_why_kept_after_its_opening_reads_back_whole_and_shared() {
+        let mut whys = WhyInterner::default();
+        let text = "3 sold for 120 on hand (velocity 0.02, severely overstocked): not a slow mover, no discount.";
+        let mut a = line("3", Some("120"), Some("0.025"));
+        a.set_why(text);
+        let mut b = line("3.0", Some("120.00"), Some("0.0251"));
+        b.set_why(text);
+        a.share_why(&mut whys);
+        b.share_why(&mut whys);
+        assert_eq!(a.why(), text);
+        assert_eq!(b.why(), text);
+        assert!(a.why_after_opening && b.why_after_opening);
+        assert_eq!(&*a.why_text, ": not a slow mover, no discount.");
+        // One copy of the rest for both lines.
+        assert!(Arc::ptr_eq(&a.why_text, &b.why_text));
+        // Untracked stock opens the other way.
+        let untracked = "2 sold, stock not tracked (velocity unknown): requested.";
+        let mut u = line("2", None, None);
+        u.set_why(untracked);
+        u.share_why(&mut whys);
+        assert!(u.why_after_opening);
+        assert_eq!(u.why(), untracked);
+    }
+
+    #[test]
+    fn a_why_not_opening_with_the_line_s_own_figures_is_kept_whole() {
+        let mut whys = WhyInterner::default();
+        for (why, sold) in [
+            // Other figures than the line's: kept as written.
+            (
+                "4 sold for 120 on hand (velocity 0.02, severely overstocked): x.",
+                "3",
+            ),
+            (
+                "the product is draft in the shop, not on sale; nothing to clear",
+                "3",
+            ),
+            ("", "0"),
+        ] {
+            let mut l = line(sold, Some("120"), Some("0.025"));
+            l.set_why(why);
+            l.share_why(&mut whys);
+            assert!(!l.why_after_opening, "{why}");
+            assert_eq!(l.why(), why);
+        }
+        // Setting a new why after sharing keeps the new one whole.
+        let mut l = line("3", Some("120"), Some("0.025"));
+        l.set_why("3 sold for 120 on hand (velocity 0.02, severely overstocked): a.");
+        l.share_why(&mut whys);
+        l.set_why("over budget");
+        assert_eq!(l.why(), "over budget");
     }
 }

@@ -167,8 +167,15 @@ pub fn apply(
             class: line.class,
         };
         let depth = line.discount_pct.unwrap_or(Decimal::ZERO);
-        line.why =
-            why::over_budget(&facts, depth, p.units, p.off, p.markdown_cost, left, budget).into();
+        line.set_why(why::over_budget(
+            &facts,
+            depth,
+            p.units,
+            p.off,
+            p.markdown_cost,
+            left,
+            budget,
+        ));
         line.status = LineStatus::Skipped;
         line.reason = Some(Reason::OverBudget);
         line.discount_pct = None;

@@ -9,6 +9,7 @@ use super::{
     margin_pct, minor_unit_digits, tier_discount, velocity,
 };
 use crate::model::num::{round, sat_add, sat_mul};
+use crate::model::why::WhyInterner;
 use crate::model::{
     BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, Flag, Flags, LineExtra,
     LineStatus, PlanLine, Reason, Scope, Summary,
@@ -16,6 +17,7 @@ use crate::model::{
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
@@ -38,10 +40,18 @@ pub fn build_lines(
         .request
         .as_ref()
         .map(|r| r.skus.iter().map(|s| s.as_str()).collect());
-    let decide_one = |line: CatalogLine| {
-        let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
-        let existing_pct = existing_for(&line, existing);
-        decide(line, policy, existing_pct, in_request)
+    // Each line's why keeps only what its fields do not say, shared within a part (`share_why`).
+    let decide_part = |part: Vec<CatalogLine>| {
+        let mut whys = WhyInterner::default();
+        part.into_iter()
+            .map(|line| {
+                let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
+                let existing_pct = existing_for(&line, existing);
+                let mut out = decide(line, policy, existing_pct, in_request);
+                out.share_why(&mut whys);
+                out
+            })
+            .collect::<Vec<_>>()
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -55,7 +65,7 @@ pub fn build_lines(
         let batch = catalog.split_off(at);
         catalog.shrink_to_fit();
         if threads < 2 || n < 50_000 {
-            out.extend(batch.into_iter().map(decide_one));
+            out.extend(decide_part(batch));
         } else {
             let size = batch.len().div_ceil(threads);
             let mut parts: Vec<Vec<CatalogLine>> = Vec::with_capacity(threads);
@@ -69,9 +79,7 @@ pub fn build_lines(
             let decided: Vec<Vec<PlanLine>> = std::thread::scope(|scope| {
                 let handles: Vec<_> = parts
                     .into_iter()
-                    .map(|part| {
-                        scope.spawn(|| part.into_iter().map(decide_one).collect::<Vec<_>>())
-                    })
+                    .map(|part| scope.spawn(|| decide_part(part)))
                     .collect();
                 handles
                     .into_iter()
@@ -203,14 +211,15 @@ fn existing_for(line: &CatalogLine, existing: &[ExistingDiscount]) -> Option<Dec
     }
     let sku = line.sku.trim();
     let category = line.category.as_deref().map(|c| c.trim().to_lowercase());
-    let category_id = line.category_id.as_deref().map(str::trim);
+    let category_id = line.extra().category_id.as_deref().map(str::trim);
     existing
         .iter()
         .filter(|d| d.percentage > Decimal::ZERO)
         .filter(|d| match &d.scope {
             Scope::Site => true,
             Scope::Sku(s) => {
-                s.trim() == sku || line.product_id.as_deref().map(str::trim) == Some(s.trim())
+                s.trim() == sku
+                    || line.extra().product_id.as_deref().map(str::trim) == Some(s.trim())
             }
             Scope::Category(c) => {
                 let c = c.trim();
@@ -225,11 +234,12 @@ fn skipped_line(line: CatalogLine, reason: Reason, why: String) -> PlanLine {
     let mut out = base_line(line);
     out.status = LineStatus::Skipped;
     out.reason = Some(reason);
-    out.why = why.into();
+    out.set_why(why);
     out
 }
 
-fn base_line(line: CatalogLine) -> PlanLine {
+fn base_line(mut line: CatalogLine) -> PlanLine {
+    let ids = line.take_extra();
     // Capital at cost; a margin column gives the cost too.
     let cost = line.cost.filter(|c| *c > Decimal::ZERO).or_else(|| {
         let (p, m) = (line.price?, line.margin?);
@@ -241,10 +251,10 @@ fn base_line(line: CatalogLine) -> PlanLine {
         _ => Decimal::ZERO,
     };
     let mut out = PlanLine {
-        sku: line.sku.into_boxed_str(),
-        name: line.name.map(String::into_boxed_str),
+        sku: line.sku,
+        name: line.name,
         category: line.category,
-        location: line.location.map(String::into_boxed_str),
+        location: line.location,
         quantity: line.quantity,
         sold: line.sold,
         velocity_ratio: None,
@@ -264,7 +274,8 @@ fn base_line(line: CatalogLine) -> PlanLine {
         stock_left_at_end: None,
         flags: Flags::default(),
         reason: None,
-        why: Box::default(),
+        why_text: Arc::default(),
+        why_after_opening: false,
         row: line.row,
         capital,
         velocity: None,
@@ -272,9 +283,9 @@ fn base_line(line: CatalogLine) -> PlanLine {
         extra: None,
     };
     out.set_extras(LineExtra {
-        product_id: line.product_id,
-        category_id: line.category_id,
-        currency: line.currency,
+        product_id: ids.product_id,
+        category_id: ids.category_id,
+        currency: ids.currency,
         live_price: line.live_price,
         min_price: line.min_price.filter(|m| *m > Decimal::ZERO),
         export: line.export,
@@ -376,6 +387,7 @@ fn decide(
         }
     }
     let vendor_excluded = line
+        .extra()
         .vendor
         .as_deref()
         .filter(|v| policy.excluded_vendors.contains(&v.trim().to_lowercase()))
@@ -388,6 +400,7 @@ fn decide(
         return skipped_line(line, Reason::Excluded, why);
     }
     let tag_excluded = line
+        .extra()
         .tags
         .iter()
         .find(|t| policy.excluded_tags.contains(&t.trim().to_lowercase()))
@@ -462,7 +475,7 @@ fn decide(
         (None, None) => {
             out.status = LineStatus::Skipped;
             out.reason = Some(Reason::NotSlow);
-            out.why = why::not_slow(&facts).into();
+            out.set_why(why::not_slow(&facts));
             return out;
         }
     };
@@ -561,7 +574,7 @@ fn decide(
         out.status = LineStatus::Skipped;
         out.reason = Some(Reason::TargetMetWithoutDiscount);
         out.set_projected_sellthrough_pct(Some(projected));
-        out.why = why::target_met(&facts, &words).into();
+        out.set_why(why::target_met(&facts, &words));
         return out;
     }
     // An explicit request is planned at its depth even below the minimum discount.
@@ -575,7 +588,7 @@ fn decide(
             BindingLimit::MinPrice => Reason::MinPrice,
             _ => Reason::BelowMinDiscount,
         });
-        out.why = match target_words(Decimal::ZERO) {
+        let why = match target_words(Decimal::ZERO) {
             Some((projected, words)) => {
                 out.set_projected_sellthrough_pct(Some(projected));
                 why::target_too_small(
@@ -598,8 +611,8 @@ fn decide(
                 existing_why,
                 out.margin_pct,
             ),
-        }
-        .into();
+        };
+        out.set_why(why);
         return out;
     }
 
@@ -612,11 +625,10 @@ fn decide(
     if plain <= Decimal::ZERO {
         out.status = LineStatus::Skipped;
         out.reason = Some(Reason::BadPrice);
-        out.why = format!(
+        out.set_why(format!(
             "the price {} is too small to discount in whole minor units of the currency",
             price.normalize()
-        )
-        .into();
+        ));
         return out;
     }
     let final_price = apply_price_ending(plain, &policy.price_endings, digits, |candidate| {
@@ -668,7 +680,7 @@ fn decide(
     }
     out.discount_pct = Some(d);
     out.binding_limit = Some(binding);
-    out.why = match target_words(d) {
+    let why = match target_words(d) {
         Some((projected, words)) => {
             out.set_projected_sellthrough_pct(Some(projected));
             why::target_planned(
@@ -683,8 +695,8 @@ fn decide(
             )
         }
         None => why::planned(&facts, policy, &lim, binding, d, existing_why, margin_after),
-    }
-    .into();
+    };
+    out.set_why(why);
     out
 }
 

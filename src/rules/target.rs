@@ -135,7 +135,7 @@ pub fn demand(
         .iter()
         .filter(|l| usable(l))
         .map(|l| SkuHistory {
-            sku: l.sku.clone(),
+            sku: l.sku.to_string(),
             category: category_key(l.category.as_deref()),
             periods: vec![Period {
                 units: to_f64(l.sold.unwrap_or(Decimal::ZERO)).max(0.0),
@@ -152,7 +152,7 @@ pub fn demand(
                 .zip(prices)
                 .filter(|(l, _)| usable(l))
                 .map(|(l, points)| SkuHistory {
-                    sku: l.sku.clone(),
+                    sku: l.sku.to_string(),
                     category: category_key(l.category.as_deref()),
                     periods: match daily(points, window_days) {
                         Some(days) => forecast::weekly_periods(&days),
@@ -203,9 +203,9 @@ pub fn demand(
                 days: window,
             }];
             at_reference
-                .entry(l.sku.clone())
+                .entry(l.sku.to_string())
                 .or_default()
-                .push((l.location.clone(), at));
+                .push((l.location.as_deref().map(str::to_string), at));
         }
     }
     let category_rates = forecast::base_rates(&for_rates, window, PRIOR_DAYS)

@@ -80,10 +80,10 @@ fn floor_binds_and_rounds_down() {
     assert_eq!(out.discount_pct, Some(d("15")));
     assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
     assert!(
-        out.why
+        out.why()
             .contains("reduced to 15% to hold the 15% margin floor"),
         "{}",
-        out.why
+        out.why()
     );
     // margin 33.5% → allowance 18.5 → 18 (floored, never rounded up).
     let out = plan_one(line("A", "100", "0", "100", Some("66.5")), &p, &[]);
@@ -268,7 +268,7 @@ fn no_cost_is_capped_at_15_and_flagged() {
     assert_eq!(out.discount_pct, Some(d("15")));
     assert!(out.flags.contains(Flag::NoCostData));
     assert_eq!(out.margin_after_pct, None);
-    assert!(out.why.contains("no cost data"), "{}", out.why);
+    assert!(out.why().contains("no cost data"), "{}", out.why());
 }
 
 #[test]
@@ -370,7 +370,7 @@ fn explicit_request_plans_exactly_those_skus() {
     let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
     assert_eq!(out.discount_pct, Some(d("25")));
     assert!(out.flags.contains(Flag::BelowFloorAllowed));
-    assert!(out.why.contains("--allow-below-floor"), "{}", out.why);
+    assert!(out.why().contains("--allow-below-floor"), "{}", out.why());
 }
 
 #[test]
@@ -381,7 +381,7 @@ fn why_names_velocity_tier_and_floor() {
         &[],
     );
     assert_eq!(
-        &*out.why,
+        &*out.why(),
         "0 sold for 120 on hand (velocity 0.00, severely overstocked): 25% tier; margin after discount 26.7%, above the 15% floor."
     );
 }
@@ -457,7 +457,7 @@ proptest! {
                         combined <= m - policy.min_margin_pct + cent
                     }
                 };
-                prop_assert!(floor_ok, "margin after {margin_after}, line {:?}", out.why);
+                prop_assert!(floor_ok, "margin after {margin_after}, line {:?}", out.why());
                 prop_assert!(dd >= policy.min_discount_pct);
             }
         }
@@ -529,7 +529,7 @@ proptest! {
             prop_assert!(out.flags.contains(Flag::Stacked) || live == regular);
             prop_assert!(dd >= policy.min_discount_pct);
         } else if live < regular && out.reason == Some(Reason::Stacking) {
-            prop_assert!(out.why.contains("live markdown"), "why: {}", out.why);
+            prop_assert!(out.why().contains("live markdown"), "why: {}", out.why());
         }
     }
 }
@@ -550,9 +550,10 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     assert_eq!(out.reason, Some(Reason::Stacking));
     assert_eq!(out.existing_discount_pct(), Some(d("50")));
     assert!(
-        out.why.contains("the live markdown to 450 from 900 (50%)"),
+        out.why()
+            .contains("the live markdown to 450 from 900 (50%)"),
         "{}",
-        out.why
+        out.why()
     );
     // woo-fashion-shirt: 20 regular, 18 on sale, no cost: the 15% no-cost allowance on the
     // combined depth leaves 5% off 18 = 17.10 (combined 14.5%).
@@ -623,7 +624,7 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     let t = policy.target.as_ref().unwrap();
     let (sku, depth) = ("K-B", "19");
     let l = by_sku(&out, sku);
-    assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why);
+    assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why());
     assert_eq!(l.discount_pct, Some(d(depth)), "{sku}");
     assert_eq!(l.binding_limit, Some(BindingLimit::Target));
     assert!(!l.flags.contains(Flag::TargetNotReached));
@@ -640,10 +641,10 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     assert!(!demand.reaches(d(depth) - Decimal::ONE));
     assert!(l.projected_sellthrough_pct().unwrap() >= d("10"));
     assert!(
-        l.why
+        l.why()
             .contains("is the smallest step projected to sell 10% by 2027-01-31"),
         "{}",
-        l.why
+        l.why()
     );
     // A 5-point grid rounds up to the next step that reaches: 20% for K-B.
     let lines = kitchen_lines();
@@ -672,7 +673,7 @@ fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_the
         ("K-NOCOST", "15", BindingLimit::MarginFloor),
     ] {
         let l = by_sku(&out, sku);
-        assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why);
+        assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why());
         assert_eq!(l.discount_pct, Some(d(depth)), "{sku}");
         assert_eq!(l.discount_pct, l.max_discount_pct, "{sku}");
         assert_eq!(l.binding_limit, Some(limit), "{sku}");
@@ -682,7 +683,7 @@ fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_the
     // K-D sold nothing: its projection is the category's median line (4.5 sold in 90 days),
     // not the bestseller's.
     assert_eq!(
-        &*by_sku(&out, "K-D").why,
+        &*by_sku(&out, "K-D").why(),
         "0 sold for 80 on hand (velocity 0.00, severely overstocked): projected to sell 1% by \
          2027-01-31 at the 25% cap; 10% needs about 69%; margin after discount 46.7%, above the \
          15% floor; no sales in the window: projected from the category's median rate."
@@ -693,10 +694,10 @@ fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_the
     assert_eq!(low.reason, Some(Reason::MarginFloor));
     assert!(flagged(low));
     assert!(
-        low.why
+        low.why()
             .contains("10% needs about 45%, but a margin of 18% leaves only 3%"),
         "{}",
-        low.why
+        low.why()
     );
 }
 
@@ -710,10 +711,10 @@ fn target_mode_leaves_lines_on_track_and_fast_lines_alone() {
     assert_eq!(met.reason, Some(Reason::TargetMetWithoutDiscount));
     assert_eq!(met.discount_pct, None);
     assert!(
-        met.why
+        met.why()
             .ends_with("reaching the 10% target; no discount needed."),
         "{}",
-        met.why
+        met.why()
     );
     let fast = by_sku(&out, "K-FAST");
     assert_eq!(fast.reason, Some(Reason::NotSlow));
@@ -781,7 +782,7 @@ proptest! {
                         || below <= Decimal::ZERO
                         || !demand.reaches(below),
                     "{}",
-                    l.why
+                    l.why()
                 );
             }
         }
@@ -808,10 +809,10 @@ fn min_price_holds_the_clearance_price_at_the_map() {
     assert_eq!(out.clearance_price, Some(d("88.00")));
     assert_eq!(out.binding_limit, Some(BindingLimit::MinPrice));
     assert!(
-        out.why
+        out.why()
             .contains("25% tier held to 12% by the minimum advertised price 88.00"),
         "{}",
-        out.why
+        out.why()
     );
     // 88.01: 11.99% allowed, floored to 11%, clearance 89.00.
     let out = plan_one(
@@ -843,7 +844,11 @@ fn min_price_at_or_above_the_price_leaves_no_room() {
         assert_eq!(out.status, LineStatus::Skipped);
         assert_eq!(out.reason, Some(Reason::MinPrice));
         assert_eq!(out.binding_limit, Some(BindingLimit::MinPrice));
-        assert!(out.why.contains("at or above today's price"), "{}", out.why);
+        assert!(
+            out.why().contains("at or above today's price"),
+            "{}",
+            out.why()
+        );
     }
     // Room for less than the minimum discount: skipped min_price too.
     let out = plan_one(
@@ -852,7 +857,7 @@ fn min_price_at_or_above_the_price_leaves_no_room() {
         &[],
     );
     assert_eq!(out.reason, Some(Reason::MinPrice));
-    assert!(out.why.contains("leaves only 3%"), "{}", out.why);
+    assert!(out.why().contains("leaves only 3%"), "{}", out.why());
 }
 
 #[test]
@@ -882,7 +887,7 @@ proptest! {
         };
         let out = plan_one(with_map(line("M", "100", "0", &price.to_string(), None), &map.to_string()), &p, &[]);
         if let Some(cp) = out.clearance_price {
-            prop_assert!(cp >= map, "{cp} below MAP {map}: {}", out.why);
+            prop_assert!(cp >= map, "{cp} below MAP {map}: {}", out.why());
         }
         if map >= price {
             prop_assert_eq!(out.status, LineStatus::Skipped);
@@ -902,16 +907,16 @@ fn target_mode_stays_within_the_minimum_advertised_price() {
     let policy = with_target(Policy::default(), &lines, "80");
     let out = build_lines(lines, &policy, &[]);
     let l = by_sku(&out, "K-D");
-    assert_eq!(l.status, LineStatus::Planned, "{}", l.why);
+    assert_eq!(l.status, LineStatus::Planned, "{}", l.why());
     assert_eq!(l.discount_pct, Some(d("10")));
     assert_eq!(l.max_discount_pct, Some(d("10")));
     assert_eq!(l.clearance_price, Some(d("36.00")));
     assert_eq!(l.binding_limit, Some(BindingLimit::MinPrice));
     assert!(l.flags.contains(Flag::TargetNotReached));
     assert!(
-        l.why
+        l.why()
             .contains("10%, the deepest step the minimum advertised price 36.00 allows"),
         "{}",
-        l.why
+        l.why()
     );
 }

@@ -2,7 +2,7 @@
 //! margin floor, so a line never silently breaches the floor.
 
 use super::{Limits, Policy, combined_depth};
-use crate::model::num::{plain, round, trunc};
+use crate::model::num::{plain, round};
 use crate::model::{BindingLimit, Class};
 use rust_decimal::Decimal;
 
@@ -14,30 +14,10 @@ pub struct Facts {
     pub class: Option<Class>,
 }
 
-fn class_words(class: Class) -> &'static str {
-    match class {
-        Class::Severe => "severely overstocked",
-        Class::Moderate => "moderately overstocked",
-        Class::Balanced => "balanced",
-        Class::Fast => "selling fast",
-    }
-}
-
 fn opening(f: &Facts) -> String {
-    match (f.quantity, f.velocity, f.class) {
-        (Some(q), Some(v), Some(c)) => format!(
-            "{} sold for {} on hand (velocity {:.2}, {})",
-            plain(f.sold),
-            plain(q),
-            // Cut, not rounded: 0.099 shows as 0.09, so the words never contradict the class.
-            trunc(v, 2),
-            class_words(c)
-        ),
-        _ => format!(
-            "{} sold, stock not tracked (velocity unknown)",
-            plain(f.sold)
-        ),
-    }
+    let mut s = String::with_capacity(160);
+    crate::model::why::push_opening(&mut s, f.sold, f.quantity, f.velocity, f.class);
+    s
 }
 
 /// An existing discount: its depth and how the sentence names it.

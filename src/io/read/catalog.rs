@@ -7,7 +7,9 @@ use super::markdown::{self, Markdown};
 use super::number::{NumError, decimal_from_f64, parse_number};
 use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
 use crate::error::{Error, Result};
-use crate::model::{CatalogLine, DataIssue, ExportRow, Inactive, SourcePlatform, Warning};
+use crate::model::{
+    CatalogExtra, CatalogLine, DataIssue, ExportRow, Inactive, SourcePlatform, Warning,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -740,10 +742,16 @@ impl RowReader<'_> {
     fn common(&mut self, raw: &RawRow, with_quantity: bool) -> CatalogLine {
         let mut line = CatalogLine {
             row: raw.row,
-            sku: self.text(raw, "sku").unwrap_or_default(),
-            name: self.text(raw, "name"),
+            sku: self.text(raw, "sku").unwrap_or_default().into(),
+            name: self.text(raw, "name").map(Into::into),
             category: self.text(raw, "category").map(Arc::from),
-            location: self.text(raw, "location").filter(|l| l != "0"),
+            location: self
+                .text(raw, "location")
+                .filter(|l| l != "0")
+                .map(Into::into),
+            ..CatalogLine::default()
+        };
+        line.set_extra(CatalogExtra {
             currency: self.text(raw, "currency"),
             category_id: self.text(raw, "category_id"),
             product_id: self.text(raw, "product_id"),
@@ -752,8 +760,8 @@ impl RowReader<'_> {
                 .text(raw, "tags")
                 .map(|t| split_tags(&t))
                 .unwrap_or_default(),
-            ..CatalogLine::default()
-        };
+            aliases: Vec::new(),
+        });
         // Every unreadable number is reported (not only the first); any one makes the line bad.
         let fields: [(&str, &mut Option<Decimal>); 6] = [
             ("quantity", &mut line.quantity),
@@ -964,7 +972,7 @@ impl RowReader<'_> {
     fn key_and_track(&mut self, raw: &RawRow, line: &mut CatalogLine, id: Option<String>) {
         if line.sku.is_empty() {
             match id {
-                Some(i) => line.sku = format!("id:{i}"),
+                Some(i) => line.sku = format!("id:{i}").into(),
                 None => {
                     self.warn(
                         raw,
@@ -972,7 +980,7 @@ impl RowReader<'_> {
                         "the row has data but no sku; line skipped (give it a sku)".into(),
                     );
                     line.issue = Some(DataIssue::BadData);
-                    line.sku = format!("(row {})", raw.row);
+                    line.sku = format!("(row {})", raw.row).into();
                 }
             }
         }
@@ -1028,15 +1036,16 @@ impl RowReader<'_> {
         }
         let mut line = self.common(raw, true);
         line.name = match (&product.title, options.is_empty()) {
-            (Some(t), true) => Some(t.clone()),
-            (Some(t), false) => Some(format!("{t} - {}", options.join(" / "))),
+            (Some(t), true) => Some(t.as_str().into()),
+            (Some(t), false) => Some(format!("{t} - {}", options.join(" / ")).into()),
             (None, _) => line.name,
         };
         line.category = product.category.clone();
-        line.vendor = product.vendor.clone();
-        line.tags = product.tags.clone();
-        if let Some(name) = &line.name {
-            line.aliases.push(name.clone());
+        let extra = line.extra_mut();
+        extra.vendor = product.vendor.clone();
+        extra.tags = product.tags.clone();
+        if let Some(name) = line.name.clone() {
+            line.extra_mut().aliases.push(name.into());
         }
         if line.sku.is_empty() {
             let mut key = handle.clone();
@@ -1044,7 +1053,7 @@ impl RowReader<'_> {
                 key.push('/');
                 key.push_str(o);
             }
-            line.sku = key;
+            line.sku = key.into();
         }
         let tracked = self.text(raw, "tracker").is_some();
         if self.header.has("tracker") && !tracked && line.issue.is_none() {
@@ -1124,21 +1133,22 @@ impl RowReader<'_> {
                 let (mode, value) = product.discount.clone();
                 line.name = match &base.name {
                     Some(n) if !options.is_empty() => {
-                        Some(format!("{} - {}", n.trim(), options.join(" / ")))
+                        Some(format!("{} - {}", n.trim(), options.join(" / ")).into())
                     }
-                    Some(n) => Some(n.trim().to_string()),
+                    Some(n) => Some(n.trim().into()),
                     None => line.name,
                 };
                 line.category = base.category.clone();
-                line.product_id = base.product_id.clone();
+                line.extra_mut().product_id = base.extra().product_id.clone();
                 if line.sku.is_empty() {
                     line.sku = std::iter::once(handle.clone())
                         .chain(options)
                         .collect::<Vec<_>>()
-                        .join("/");
+                        .join("/")
+                        .into();
                 }
-                if let Some(n) = &line.name {
-                    line.aliases.push(n.clone());
+                if let Some(n) = line.name.clone() {
+                    line.extra_mut().aliases.push(n.into());
                 }
                 self.wix_discount(raw, &mut line, mode.as_deref(), value);
                 out.push(line);
@@ -1152,7 +1162,7 @@ impl RowReader<'_> {
                 );
                 line.issue = Some(DataIssue::BadData);
                 if line.sku.is_empty() {
-                    line.sku = format!("(row {})", raw.row);
+                    line.sku = format!("(row {})", raw.row).into();
                 }
                 out.push(line);
             }
@@ -1160,14 +1170,14 @@ impl RowReader<'_> {
         }
         // A Product row: emit the previous product if it had no variants.
         out.extend(st.finish_wix());
-        line.name = line.name.map(|n| n.trim().to_string());
+        line.name = line.name.map(|n| n.trim().into());
         line.category = line
             .category
             .as_deref()
             .and_then(|c| c.split(';').map(str::trim).find(|c| !c.is_empty()))
             .map(Arc::from);
-        if line.product_id.is_none() {
-            line.product_id = handle
+        if line.extra().product_id.is_none() {
+            line.extra_mut().product_id = handle
                 .strip_prefix("product_")
                 .filter(|id| {
                     id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -1175,10 +1185,10 @@ impl RowReader<'_> {
                 .map(str::to_string);
         }
         if line.sku.is_empty() {
-            line.sku = handle.clone();
+            line.sku = handle.as_str().into();
         }
-        if let Some(n) = &line.name {
-            line.aliases.push(n.clone());
+        if let Some(n) = line.name.clone() {
+            line.extra_mut().aliases.push(n.into());
         }
         let mode = self.text(raw, "discount_mode");
         let value = self.sale_number(raw, &mut line, "discount_value");
@@ -1258,9 +1268,10 @@ impl RowReader<'_> {
                     .map(Arc::from);
             }
             if let Some(parent) = self.text(raw, "parent")
-                && line.tags.is_empty()
+                && line.extra().tags.is_empty()
+                && let Some(tags) = st.woo_parent_tags.get(&parent)
             {
-                line.tags = st.woo_parent_tags.get(&parent).cloned().unwrap_or_default();
+                line.extra_mut().tags = tags.clone();
             }
         } else {
             if let Some(s) = &sku {
@@ -1272,8 +1283,8 @@ impl RowReader<'_> {
         }
         // `Stock` is empty unless WooCommerce manages stock for the product.
         self.key_and_track(raw, &mut line, id.clone());
-        if let Some(n) = &line.name {
-            line.aliases.push(n.clone());
+        if let Some(n) = line.name.clone() {
+            line.extra_mut().aliases.push(n.into());
         }
         let sale = self.sale_number(raw, &mut line, "sale_price");
         self.sale_fields(raw, &mut line, sale);
@@ -1323,7 +1334,7 @@ impl RowReader<'_> {
     fn prestashop(&mut self, raw: &RawRow) -> Option<CatalogLine> {
         let mut line = self.common(raw, true);
         // PrestaShop's own key is the product id when the reference is blank.
-        let id = line.product_id.clone();
+        let id = line.extra().product_id.clone();
         self.key_and_track(raw, &mut line, id);
         let amount = self.sale_number(raw, &mut line, "discount_amount");
         let percent = self.sale_number(raw, &mut line, "discount_percent");

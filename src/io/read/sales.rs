@@ -194,7 +194,7 @@ impl<'a> SalesTotals<'a> {
             } else {
                 by_sku.insert_first(sku, idx);
             }
-            for alias in &l.aliases {
+            for alias in &l.extra().aliases {
                 let key = alias.trim().to_lowercase();
                 by_name
                     .entry(key)
@@ -1769,7 +1769,7 @@ mod column_order_tests {
         ["A", "B", "C"]
             .iter()
             .map(|s| CatalogLine {
-                sku: s.to_string(),
+                sku: (*s).into(),
                 ..CatalogLine::default()
             })
             .collect()
@@ -1849,7 +1849,7 @@ mod column_order_tests {
         let cat: Vec<CatalogLine> = skus
             .iter()
             .map(|s| CatalogLine {
-                sku: s.to_string(),
+                sku: (*s).into(),
                 ..CatalogLine::default()
             })
             .collect();

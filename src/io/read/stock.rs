@@ -57,7 +57,7 @@ pub fn apply_stock(
     let mut by_sku: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_handle: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
-        by_sku.entry(l.sku.clone()).or_default().push(i);
+        by_sku.entry(l.sku.to_string()).or_default().push(i);
         if let Some(e) = l.export.as_deref()
             && !e.get("handle").is_empty()
         {

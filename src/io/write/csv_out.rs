@@ -96,7 +96,7 @@ fn write_line<W: Write>(
     }
     out.write_field(&buf[..])?;
     out.write_field(l.reason.map(|r| r.as_str()).unwrap_or_default())?;
-    text(out, Some(&l.why))?;
+    text(out, Some(&l.why()))?;
     out.write_record(None::<&[u8]>)
 }
 

@@ -384,7 +384,7 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
         name_str(o, r.as_str())
     });
     out.extend_from_slice(b",\"why\":");
-    push_str(out, &l.why);
+    push_str(out, &l.why());
     for (key, v) in [
         (",\"product_id\":", &l.product_id()),
         (",\"category_id\":", &l.category_id()),
@@ -463,7 +463,7 @@ mod tests {
     #[test]
     fn hand_written_lines_are_what_serde_writes() {
         let empty = PlanLine {
-            sku: Box::default(),
+            sku: Default::default(),
             name: None,
             category: None,
             location: None,
@@ -486,7 +486,8 @@ mod tests {
             last_sale: None,
             flags: Default::default(),
             reason: None,
-            why: Default::default(),
+            why_text: Default::default(),
+            why_after_opening: false,
             row: 3,
             capital: Decimal::ZERO,
             velocity: None,
@@ -519,7 +520,8 @@ mod tests {
                 .into_iter()
                 .collect(),
             reason: Some(Reason::MarginFloor),
-            why: "3 sold for 12 on hand (velocity 0.25, severely overstocked): ok.".into(),
+            why_text: "3 sold for 12 on hand (velocity 0.25, severely overstocked): ok.".into(),
+            why_after_opening: false,
             row: 4,
             capital: Decimal::ONE,
             velocity: Some(Decimal::ONE),

@@ -315,7 +315,7 @@ fn line_row(
         ws.text(r, 22, l.flags.join(", "))?;
     }
     opt_text(ws, r, 23, l.reason.map(|x| x.as_str()))?;
-    ws.text(r, 24, &l.why)?;
+    ws.text(r, 24, l.why())?;
     Ok(())
 }
 
