@@ -202,10 +202,16 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             if let (Some((_, cx)), Some(m)) = (&model, &line.model) {
                 write_model(ws, r, first_model, line, m, cx, &model_letters)?;
             }
-            // Empty white cells written too, so every reader (not only Excel) sees them unlocked.
-            for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
-                ws.write_blank(r, col.index() as u16, &white)?;
-            }
+            // Empty white cells written too, so every reader (not only Excel) sees them unlocked:
+            // the three side by side in one call (one Format lookup, not one per cell), after
+            // the row's other cells (a constant-memory sheet holds only the row being written).
+            let (promo, note) = (Column::PromoQty.index(), Column::Note.index());
+            debug_assert_eq!(
+                (Column::DisplayQty.index(), note),
+                (promo + 1, promo + 2),
+                "the white columns are side by side"
+            );
+            ws.set_range_format(r, promo as u16, r, note as u16, &white)?;
             meta.text(r + 3, 0, line.key())?;
             meta.text(r + 3, 1, locked.fingerprint())?;
         }
