@@ -238,6 +238,20 @@ impl LockedValues {
         }
     }
 
+    /// The text of a locked text column (SKU, Location, Name, Category, Class, Limit),
+    /// borrowed; None for the number columns and the editable ones.
+    pub fn label(&self, col: Column) -> Option<&str> {
+        match col {
+            Column::Sku => Some(self.sku.as_str()),
+            Column::Location => self.location.as_deref(),
+            Column::Name => self.name.as_deref(),
+            Column::Category => self.category.as_deref(),
+            Column::Class => self.class.as_deref(),
+            Column::Limit => self.limit.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A short hash of the locked values, stored in the hidden sheet: the `text` of each
     /// locked column, each followed by 0x1f (printed into one buffer, not a String per column).
     pub fn fingerprint(&self) -> String {
@@ -261,16 +275,7 @@ impl LockedValues {
                     }
                 }
                 None => {
-                    let text = match col {
-                        Column::Sku => Some(self.sku.as_str()),
-                        Column::Location => self.location.as_deref(),
-                        Column::Name => self.name.as_deref(),
-                        Column::Category => self.category.as_deref(),
-                        Column::Class => self.class.as_deref(),
-                        Column::Limit => self.limit.as_deref(),
-                        _ => None,
-                    };
-                    buf.extend_from_slice(text.unwrap_or_default().as_bytes());
+                    buf.extend_from_slice(self.label(*col).unwrap_or_default().as_bytes());
                 }
             }
             buf.push(0x1f);

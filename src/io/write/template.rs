@@ -116,7 +116,6 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     // Column formats (grey and locked, or white and unlocked) reach every cell written without
     // a format of its own and every empty cell: cheaper than a format per cell, and the rows
     // below the plan's stay editable where the columns are white.
-    let grey_money = grey.clone().set_num_format(money.as_str());
     let endings = plan.is_some_and(|p| !p.policy.price_endings.is_empty());
     for col in COLUMNS {
         let c = col.index() as u16;
@@ -154,7 +153,6 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             ws.text_with_format(0, c, name, &header)?;
         }
     }
-    let grey_units = grey.clone().set_num_format("#,##0.0");
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 2)?;
 
@@ -171,6 +169,13 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
     let mut rows = 0u32;
     if let Some(plan) = plan {
         let cx = PlanContext::new(plan);
+        let letters = crate::io::read::table::column_letters;
+        let (p, d, inc) = (
+            letters(Column::Price.index()),
+            letters(Column::Discount.index()),
+            letters(Column::Include.index()),
+        );
+        let model_letters = ModelLetters::new(first_model);
         for line in template_lines(plan) {
             rows += 1;
             let r = rows;
@@ -180,38 +185,33 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             let suggested = line.discount_pct.unwrap_or_default();
             ws.write_number(r, Column::Discount.index() as u16, f(suggested))?;
             // The price the row's Discount % gives, recomputed by Excel as it is edited.
-            let price = Column::Price.index();
-            let discount = Column::Discount.index();
-            let letters = crate::io::read::table::column_letters;
-            let (p, d, inc) = (
-                format!("{}{}", letters(price), r + 1),
-                format!("{}{}", letters(discount), r + 1),
-                format!("{}{}", letters(Column::Include.index()), r + 1),
-            );
             let line_digits = crate::rules::minor_unit_digits(
                 line.currency().or(plan.policy.currency.as_deref()),
             );
+            let n = r + 1;
             let mut formula = Formula::new(format!(
-                "IF(OR({p}=\"\",{d}=\"\",UPPER(TRIM({inc}))=\"N\"),\"\",ROUNDDOWN({p}*(1-{d}/100),{line_digits}))"
+                "IF(OR({p}{n}=\"\",{d}{n}=\"\",UPPER(TRIM({inc}{n}))=\"N\"),\"\",ROUNDDOWN({p}{n}*(1-{d}{n}/100),{line_digits}))"
             ));
             if let Some(base) = locked.price {
                 let cached = crate::rules::clearance_price(base, suggested, line_digits);
                 formula = formula.set_result(cached.to_string());
             }
-            // A formula cell takes no column format: grey, locked and money set on the cell.
-            ws.write_formula_with_format(
-                r,
-                Column::ClearancePrice.index() as u16,
-                formula,
-                &grey_money,
-            )?;
+            // Written without a format of its own, the cell takes its column's: grey, locked,
+            // money (the same style a format on the cell gave; no Format hashed per cell).
+            ws.write_formula(r, Column::ClearancePrice.index() as u16, formula)?;
             if let (Some((_, cx)), Some(m)) = (&model, &line.model) {
-                write_model(ws, r, first_model, line, m, cx, &grey_units)?;
+                write_model(ws, r, first_model, line, m, cx, &model_letters)?;
             }
-            // Empty white cells written too, so every reader (not only Excel) sees them unlocked.
-            for col in [Column::PromoQty, Column::DisplayQty, Column::Note] {
-                ws.write_blank(r, col.index() as u16, &white)?;
-            }
+            // Empty white cells written too, so every reader (not only Excel) sees them unlocked:
+            // the three side by side in one call (one Format lookup, not one per cell), after
+            // the row's other cells (a constant-memory sheet holds only the row being written).
+            let (promo, note) = (Column::PromoQty.index(), Column::Note.index());
+            debug_assert_eq!(
+                (Column::DisplayQty.index(), note),
+                (promo + 1, promo + 2),
+                "the white columns are side by side"
+            );
+            ws.set_range_format(r, promo as u16, r, note as u16, &white)?;
             meta.text(r + 3, 0, line.key())?;
             meta.text(r + 3, 1, locked.fingerprint())?;
         }
@@ -303,20 +303,17 @@ fn write_model(
     line: &crate::model::PlanLine,
     m: &crate::model::LineModel,
     cx: &what_if::Context,
-    units: &Format,
+    letters: &ModelLetters,
 ) -> Result<(), XlsxError> {
-    let letters = crate::io::read::table::column_letters;
-    let cell = |c: usize| format!("{}{}", letters(c), r + 1);
-    let (rate, e, projected) = (
-        cell(first as usize),
-        cell(first as usize + 1),
-        cell(first as usize + 2),
-    );
-    let (q, d, inc) = (
-        cell(Column::OnHand.index()),
-        cell(Column::Discount.index()),
-        cell(Column::Include.index()),
-    );
+    let n = r + 1;
+    let ModelLetters {
+        rate,
+        e,
+        projected,
+        q,
+        d,
+        inc,
+    } = letters;
     if m.rate.is_finite() {
         ws.write_number(r, first, m.rate)?;
     }
@@ -328,21 +325,47 @@ fn write_model(
     let days = cx.days;
     // Include read as validate reads it (trimmed, any case); a Discount that is not a number
     // (an error for validate) projects nothing rather than 0%.
-    let blank =
-        format!("OR(UPPER(TRIM({inc}))=\"N\",{q}=\"\",{rate}=\"\",AND({d}<>\"\",ISERROR({d}*1)))");
     let mut sold = Formula::new(format!(
-        "IF({blank},\"\",MIN({q},ROUND({rate}*{days}*(1-MIN(MAX(N({d})+IF(ISTEXT({d}),{d}*1,0),0),99)/100)^{e},1)))"
+        "IF(OR(UPPER(TRIM({inc}{n}))=\"N\",{q}{n}=\"\",{rate}{n}=\"\",AND({d}{n}<>\"\",ISERROR({d}{n}*1))),\"\",MIN({q}{n},ROUND({rate}{n}*{days}*(1-MIN(MAX(N({d}{n})+IF(ISTEXT({d}{n}),{d}{n}*1,0),0),99)/100)^{e}{n},1)))"
     ));
     // Blank exactly when the projection is.
-    let mut left = Formula::new(format!("IF({projected}=\"\",\"\",{q}-{projected})"));
+    let mut left = Formula::new(format!(
+        "IF({projected}{n}=\"\",\"\",{q}{n}-{projected}{n})"
+    ));
     if let Some(quantity) = line.quantity {
         let at = what_if::units_at(m, line.discount_pct.unwrap_or_default(), days, quantity);
         sold = sold.set_result(at.to_string());
         left = left.set_result((quantity - at).to_string());
     }
-    ws.write_formula_with_format(r, first + 2, sold, units)?;
-    ws.write_formula_with_format(r, first + 3, left, units)?;
+    // No format per cell: the column's (grey, locked, `#,##0.0`) applies.
+    ws.write_formula(r, first + 2, sold)?;
+    ws.write_formula(r, first + 3, left)?;
     Ok(())
+}
+
+/// The column letters the model's formulas refer to, worked out once for every row.
+struct ModelLetters {
+    rate: String,
+    e: String,
+    projected: String,
+    q: String,
+    d: String,
+    inc: String,
+}
+
+impl ModelLetters {
+    fn new(first: u16) -> ModelLetters {
+        let letters = crate::io::read::table::column_letters;
+        let first = first as usize;
+        ModelLetters {
+            rate: letters(first),
+            e: letters(first + 1),
+            projected: letters(first + 2),
+            q: letters(Column::OnHand.index()),
+            d: letters(Column::Discount.index()),
+            inc: letters(Column::Include.index()),
+        }
+    }
 }
 
 fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), XlsxError> {
@@ -365,7 +388,7 @@ fn write_locked(ws: &mut Worksheet, r: u32, v: &LockedValues) -> Result<(), Xlsx
             }
             // Always a string cell: text from the inputs never becomes a formula.
             None => {
-                if let Some(t) = v.text(*col) {
+                if let Some(t) = v.label(*col) {
                     ws.text(r, c, t)?;
                 }
             }

@@ -152,7 +152,13 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
             }
         }
         if !l.flags.is_empty() {
-            fits[22].text(&l.flags.join(", "));
+            // The width of `flags.join(", ")`, without building the text.
+            let (n, chars) = l
+                .flags
+                .iter()
+                .fold((0, 0), |(n, c), f| (n + 1, c + f.as_str().chars().count()));
+            let chars = chars + 2 * (n - 1);
+            fits[22].chars = fits[22].chars.max(chars);
         }
         let numbers = [
             (5, l.quantity),
