@@ -5,6 +5,84 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serializer;
 
+/// An `Option<Decimal>` in 16 bytes instead of 20: a plan line holds 14 of them, a million
+/// lines 56 MB less. It keeps a decimal's lossless 16-byte form (`Decimal::serialize`: flags,
+/// then the 96-bit mantissa), and `None` is a flags word no decimal has: a decimal's flags use
+/// only the sign bit and the scale (bits 16-23), so all bits set is never one. Read it with
+/// `get()`; it compares, and prints with `{:?}`, as the `Option<Decimal>` it holds (by value:
+/// `1.0` equals `1.00`, `-0` equals `0`).
+#[derive(Clone, Copy)]
+pub struct OptDecimal([u32; 4]);
+
+impl OptDecimal {
+    /// The flags word of `None`.
+    const NONE_FLAGS: u32 = u32::MAX;
+    pub const NONE: OptDecimal = OptDecimal([Self::NONE_FLAGS, 0, 0, 0]);
+
+    pub fn new(d: Decimal) -> OptDecimal {
+        let b = d.serialize();
+        let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        OptDecimal([word(0), word(4), word(8), word(12)])
+    }
+
+    pub fn get(self) -> Option<Decimal> {
+        if self.is_none() {
+            return None;
+        }
+        let mut b = [0u8; 16];
+        for (chunk, w) in b.chunks_exact_mut(4).zip(self.0) {
+            chunk.copy_from_slice(&w.to_le_bytes());
+        }
+        Some(Decimal::deserialize(b))
+    }
+
+    pub fn is_none(self) -> bool {
+        self.0[0] == Self::NONE_FLAGS
+    }
+
+    pub fn is_some(self) -> bool {
+        !self.is_none()
+    }
+}
+
+impl Default for OptDecimal {
+    fn default() -> Self {
+        OptDecimal::NONE
+    }
+}
+
+impl From<Option<Decimal>> for OptDecimal {
+    fn from(d: Option<Decimal>) -> Self {
+        d.map_or(OptDecimal::NONE, OptDecimal::new)
+    }
+}
+
+impl From<Decimal> for OptDecimal {
+    fn from(d: Decimal) -> Self {
+        OptDecimal::new(d)
+    }
+}
+
+impl From<OptDecimal> for Option<Decimal> {
+    fn from(d: OptDecimal) -> Self {
+        d.get()
+    }
+}
+
+impl PartialEq for OptDecimal {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for OptDecimal {}
+
+impl std::fmt::Debug for OptDecimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// A decimal as a JSON number: an integer when it is whole, else the shortest float that prints
 /// the same digits (the value has at most a few decimals, so nothing is lost).
 pub fn to_json_number(d: Decimal) -> serde_json::Value {
@@ -328,6 +406,76 @@ mod tests {
             }
             fast_printers_agree(d);
         }
+    }
+
+    #[test]
+    fn opt_decimal_round_trips_every_decimal_and_none() {
+        assert_eq!(size_of::<OptDecimal>(), 16);
+        assert_eq!(size_of::<Option<Decimal>>(), 20);
+        assert_eq!(align_of::<OptDecimal>(), 4);
+        let none = OptDecimal::NONE;
+        assert!(none.is_none() && !none.is_some());
+        assert_eq!(none.get(), None);
+        assert_eq!(OptDecimal::from(None), none);
+        assert_eq!(OptDecimal::default(), none);
+        assert_eq!(format!("{none:?}"), "None");
+        let mut values = vec![
+            Decimal::ZERO,
+            -Decimal::ZERO,
+            Decimal::ONE,
+            Decimal::NEGATIVE_ONE,
+            Decimal::MAX,
+            Decimal::MIN,
+            d("0.0000000000000000000000000001"),
+            d("-0.0000000000000000000000000001"),
+            d("7.9228162514264337593543950335"),
+            d("26.67"),
+            d("40.00"),
+        ];
+        // Every scale, with the smallest, a middling and the largest mantissa, both signs, and
+        // zeros of every scale (`0.000` keeps its scale).
+        for scale in 0..=28 {
+            for m in [0, 1, 1234567890123456789, i128::from(u64::MAX) << 32] {
+                for neg in [false, true] {
+                    let mut v = Decimal::from_i128_with_scale(m, scale);
+                    v.set_sign_negative(neg);
+                    values.push(v);
+                }
+            }
+        }
+        // A deterministic walk over the 96-bit mantissas.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for i in 0..10_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let m = ((x as i128) << 32 | i128::from(x >> 32)) & ((1 << 96) - 1);
+            let mut v = Decimal::from_i128_with_scale(m, i % 29);
+            v.set_sign_negative(x & 1 == 1);
+            values.push(v);
+        }
+        for v in values {
+            let o = OptDecimal::from(v);
+            assert!(o.is_some() && !o.is_none(), "{v:?}");
+            let back = o.get().unwrap();
+            // The same decimal bit for bit: value, scale and sign (a negative zero stays one).
+            assert_eq!(back.serialize(), v.serialize(), "{v:?}");
+            assert_eq!(back.to_string(), v.to_string());
+            assert_eq!(OptDecimal::from(Some(v)), o);
+            assert_eq!(Option::<Decimal>::from(o), Some(v));
+            assert_ne!(o, none);
+            assert_eq!(format!("{o:?}"), format!("{:?}", Some(v)));
+        }
+    }
+
+    #[test]
+    fn opt_decimal_compares_as_the_option_does() {
+        let o = |s: &str| OptDecimal::from(d(s));
+        assert_eq!(o("1.0"), o("1.00"));
+        assert_eq!(o("0"), OptDecimal::from(-Decimal::ZERO));
+        assert_ne!(o("1.0"), o("1.01"));
+        assert_ne!(o("0"), OptDecimal::NONE);
+        assert_eq!(OptDecimal::NONE, OptDecimal::from(None));
     }
 
     #[test]
