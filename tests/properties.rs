@@ -117,14 +117,14 @@ proptest! {
 
         // Cap and floor hold on the price the customer pays.
         for l in plan.lines.iter().filter(|l| l.status == LineStatus::Planned) {
-            let d = l.discount_pct.unwrap();
+            let d = l.discount_pct.get().unwrap();
             prop_assert!(d <= Decimal::from(25), "{} over the cap", l.sku);
-            let price = l.price.unwrap();
-            let paid = l.clearance_price.unwrap() * (Decimal::ONE - l.existing_discount_pct().unwrap_or_default() / Decimal::ONE_HUNDRED);
+            let price = l.price.get().unwrap();
+            let paid = l.clearance_price.get().unwrap() * (Decimal::ONE - l.existing_discount_pct().unwrap_or_default() / Decimal::ONE_HUNDRED);
             let depth = Decimal::ONE_HUNDRED * (Decimal::ONE - paid / price);
             let cent = Decimal::ONE_HUNDRED * Decimal::new(1, 2) / price;
             prop_assert!(depth <= Decimal::from(25) + cent, "{}: combined depth {depth}", l.sku);
-            if let Some(cost) = l.cost {
+            if let Some(cost) = l.cost.get() {
                 let m = Decimal::ONE_HUNDRED * (price - cost) / price;
                 prop_assert!(depth <= m - Decimal::from(15) + cent, "{}: floor broken ({depth} > {m} - 15)", l.sku);
             } else {
@@ -158,7 +158,7 @@ proptest! {
         for (price_row, revert_row) in package::price_list(&campaign).iter().zip(package::revert(&campaign)) {
             let line = plan.lines.iter().find(|l| *l.sku == *price_row[0]).unwrap();
             let original: Decimal = revert_row[4].parse().unwrap();
-            prop_assert_eq!(original, line.price.unwrap());
+            prop_assert_eq!(original, line.price.get().unwrap());
             prop_assert_eq!(&revert_row[0], &price_row[0]);
             prop_assert_eq!(&revert_row[5], "2026-12-21");
         }

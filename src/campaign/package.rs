@@ -208,7 +208,7 @@ pub fn build(
         {
             continue;
         }
-        let Some(price) = l.price else { continue };
+        let Some(price) = l.price.get() else { continue };
         let currency = l
             .currency()
             .map(str::to_string)
@@ -216,8 +216,9 @@ pub fn build(
         let digits = minor_unit_digits(currency.as_deref());
         // From the price the customer pays today (a live markdown's price when there is one).
         let base = l.live_price().unwrap_or(price);
-        let cp = if Some(e.discount_pct) == l.discount_pct {
+        let cp = if Some(e.discount_pct) == l.discount_pct.get() {
             l.clearance_price
+                .get()
                 .unwrap_or_else(|| clearance_price(base, e.discount_pct, digits))
         } else {
             clearance_price(base, e.discount_pct, digits)
@@ -234,7 +235,7 @@ pub fn build(
                 )
             }
         };
-        let stock_left = match (l.quantity, projected) {
+        let stock_left = match (l.quantity.get(), projected) {
             (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
             _ => None,
         };
@@ -247,7 +248,7 @@ pub fn build(
             product_id: l.product_id().map(str::to_string),
             category_id: l.category_id().map(str::to_string),
             currency,
-            on_hand: l.quantity.map(plain),
+            on_hand: l.quantity.get().map(plain),
             list_price: money(price),
             live_price: l.live_price().map(money),
             min_price: l.min_price().map(money),
@@ -261,8 +262,8 @@ pub fn build(
             stock_left: stock_left.map(|s| plain(round(s, 1))),
             note: e.note.clone(),
             template_row: e.row,
-            cost: l.cost.map(money),
-            max_discount_pct: l.max_discount_pct.map(plain),
+            cost: l.cost.get().map(money),
+            max_discount_pct: l.max_discount_pct.get().map(plain),
             floor_max_pct: floor_max.map(plain),
             floor_set_by,
             steps: vec![Step {
@@ -712,7 +713,7 @@ pub fn boosts(c: &Campaign, plan: &Plan) -> Vec<[String; 3]> {
         .map(|l| {
             let v = by_key
                 .get(&(l.sku.as_str(), l.location.as_deref()))
-                .and_then(|pl| pl.velocity_ratio)
+                .and_then(|pl| pl.velocity_ratio.get())
                 .unwrap_or_default();
             let w = Decimal::ONE + Decimal::from(9) * (Decimal::ONE - v / Decimal::new(3, 1));
             let w = w.round().max(Decimal::ONE).min(Decimal::from(10));
@@ -884,7 +885,7 @@ mod tests {
             .iter()
             .zip(specs)
             .filter_map(|(l, s)| {
-                let planned = l.discount_pct?;
+                let planned = l.discount_pct.get()?;
                 if !s.4 {
                     return None;
                 }
@@ -963,7 +964,7 @@ mod tests {
                             let at = in_campaign.get(&(&*l.sku, l.location.as_deref()));
                             prop_assert!(at.is_some(), "{} reaches {} not in the campaign", id, l.key());
                             prop_assert!(at.is_some_and(|a| *a >= pct), "{}% on {}", pct, l.key());
-                            prop_assert!(l.discount_pct.is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
+                            prop_assert!(l.discount_pct.get().is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
                         }
                     }
                 }

@@ -126,7 +126,7 @@ impl Column {
 /// shows them.
 pub fn projection(line: &PlanLine, cx: &PlanContext) -> (Option<Decimal>, Option<Decimal>) {
     let projected = projected_units(line, cx.window_days, cx.days);
-    let left = match (line.quantity, projected) {
+    let left = match (line.quantity.get(), projected) {
         (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
         _ => None,
     };
@@ -168,7 +168,7 @@ pub fn campaign_days(plan: &Plan) -> Decimal {
 /// Units the line is expected to sell during the campaign at its past pace:
 /// sold per day over the window × campaign days (STOCK-M's "average sales" promo quantity).
 pub fn projected_units(line: &PlanLine, window_days: u32, days: Decimal) -> Option<Decimal> {
-    let sold = line.sold?;
+    let sold = line.sold.get()?;
     let per_day = sold / Decimal::from(window_days.max(1));
     Some(round(per_day * days, 1))
 }
@@ -202,14 +202,14 @@ impl LockedValues {
             location: line.location.as_deref().map(str::to_string),
             name: line.name.as_deref().map(str::to_string),
             category: line.category.as_deref().map(str::to_string),
-            on_hand: line.quantity,
-            sold: line.sold,
-            velocity: line.velocity_ratio,
+            on_hand: line.quantity.get(),
+            sold: line.sold.get(),
+            velocity: line.velocity_ratio.get(),
             class: line.class.map(|c| c.as_str().to_string()),
             // The price the discount comes off: a live markdown's price when one runs.
-            price: line.live_price().or(line.price),
-            suggested: line.discount_pct,
-            max: line.max_discount_pct,
+            price: line.live_price().or(line.price.get()),
+            suggested: line.discount_pct.get(),
+            max: line.max_discount_pct.get(),
             limit: Some(max_reason_with(line, &cx.policy)),
             projected,
             left_at_end,
@@ -349,10 +349,10 @@ pub fn max_reason(line: &PlanLine, plan: &Plan) -> String {
 }
 
 fn max_reason_with(line: &PlanLine, policy: &Policy) -> String {
-    let Some(price) = line.price else {
+    let Some(price) = line.price.get() else {
         return format!("cap {}%", plain(policy.cap_pct));
     };
-    let ratio = rules::cost_ratio(price, line.cost, line.margin_pct);
+    let ratio = rules::cost_ratio(price, line.cost.get(), line.margin_pct.get());
     let lim = rules::limits(
         policy,
         policy.cap_pct,
@@ -389,10 +389,10 @@ fn max_reason_with(line: &PlanLine, policy: &Policy) -> String {
 /// merchant raises the cap. `None` without a price.
 pub fn floor_limit(line: &PlanLine, plan: &Plan) -> (Option<Decimal>, Option<String>) {
     let policy = policy_of(plan);
-    let Some(price) = line.price else {
+    let Some(price) = line.price.get() else {
         return (None, None);
     };
-    let ratio = rules::cost_ratio(price, line.cost, line.margin_pct);
+    let ratio = rules::cost_ratio(price, line.cost.get(), line.margin_pct.get());
     let floor = rules::floor_allowance(&policy, ratio);
     let (limit, why) = match line.existing_discount_pct() {
         Some(e) if e > Decimal::ZERO => (
@@ -426,7 +426,7 @@ pub fn floor_limit(line: &PlanLine, plan: &Plan) -> (Option<Decimal>, Option<Str
 /// above its minimum advertised price, with the MAP; `None` without a MAP or a price.
 fn map_limit(line: &PlanLine, policy: &Policy) -> Option<(Decimal, Decimal)> {
     let map = line.min_price().filter(|m| *m > Decimal::ZERO)?;
-    let base = line.live_price().or(line.price)?;
+    let base = line.live_price().or(line.price.get())?;
     let digits = rules::minor_unit_digits(line.currency().or(policy.currency.as_deref()));
     Some((
         rules::min_price_max(base, map, digits, policy.step_pct),

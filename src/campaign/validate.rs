@@ -328,7 +328,7 @@ fn editable(
             false
         }
     };
-    let max = line.max_discount_pct.unwrap_or_default();
+    let max = line.max_discount_pct.get().unwrap_or_default();
     let discount = match number(row.cell(Column::Discount)) {
         Num::Value(d) if d < Decimal::ZERO => {
             problems.push(at(
@@ -483,18 +483,23 @@ pub fn over_budget(plan: &Plan, edited: &[EditedLine]) -> Option<OverBudget> {
         .filter(|e| e.include && e.discount_pct > Decimal::ZERO)
     {
         let l = &e.line;
-        let (Some(m), Some(price)) = (&l.model, l.price) else {
+        let (Some(m), Some(price)) = (&l.model, l.price.get()) else {
             unknown += 1;
             continue;
         };
         let digits = minor_unit_digits(l.currency().or(plan.policy.currency.as_deref()));
         let base = l.live_price().unwrap_or(price);
         // The price apply sets: the plan's own at the planned depth, else rule 8's.
-        let cp = match (l.discount_pct, l.clearance_price) {
+        let cp = match (l.discount_pct.get(), l.clearance_price.get()) {
             (Some(d), Some(cp)) if d == e.discount_pct => cp,
             _ => clearance_price(base, e.discount_pct, digits),
         };
-        let units = what_if::units_at(m, e.discount_pct, days, l.quantity.unwrap_or(Decimal::MAX));
+        let units = what_if::units_at(
+            m,
+            e.discount_pct,
+            days,
+            l.quantity.get().unwrap_or(Decimal::MAX),
+        );
         let line_cost = (base - cp)
             .max(Decimal::ZERO)
             .checked_mul(units)

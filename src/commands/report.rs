@@ -125,7 +125,9 @@ fn charts(plan: &Plan) -> Vec<Chart> {
                 .iter()
                 .filter(|l| {
                     l.class.map(|c| c.as_str()) == Some(class)
-                        && l.quantity.is_some_and(|q| q > rust_decimal::Decimal::ZERO)
+                        && l.quantity
+                            .get()
+                            .is_some_and(|q| q > rust_decimal::Decimal::ZERO)
                 })
                 .fold(rust_decimal::Decimal::ZERO, |acc, l| {
                     crate::model::num::sat_add(acc, l.capital)

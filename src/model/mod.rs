@@ -10,6 +10,7 @@ pub use catalog::{
     CatalogExtra, CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope,
     SharedNames, Warning,
 };
+pub use num::OptDecimal;
 pub use plan::{
     BindingLimit, CampaignHeader, CategoryElasticity, Class, Flag, Flags, Forecast, InputFile,
     LineExtra, LineModel, LineStatus, PLAN_SCHEMA, Plan, PlanLine, PolicyRecord, Reason, Request,

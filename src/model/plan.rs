@@ -2,7 +2,9 @@
 //! Field order here is the order in the file.
 
 use super::Warning;
-use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
+use super::num::{
+    OptDecimal, de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num,
+};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -139,32 +141,32 @@ pub struct PlanLine {
     /// Warehouse, shop or region code; null in a single-location catalog.
     pub location: Option<CompactString>,
     /// Units on hand (null when stock is not tracked or unreadable).
-    pub quantity: Option<Decimal>,
+    pub quantity: OptDecimal,
     /// Units (or orders, with `--basis orders`) sold in the window.
-    pub sold: Option<Decimal>,
+    pub sold: OptDecimal,
     /// sold / quantity, rounded to 4 decimals for display (the rules use the exact value).
-    pub velocity_ratio: Option<Decimal>,
+    pub velocity_ratio: OptDecimal,
     /// Velocity class; null when the line was skipped before classification.
     pub class: Option<Class>,
     pub status: LineStatus,
     /// The exact tier discount, rounded to 2 decimals.
-    pub tier_discount_pct: Option<Decimal>,
+    pub tier_discount_pct: OptDecimal,
     /// The planned discount; null when skipped.
-    pub discount_pct: Option<Decimal>,
+    pub discount_pct: OptDecimal,
     /// The deepest discount cap, floor and stacking allow, floored to the step.
-    pub max_discount_pct: Option<Decimal>,
+    pub max_discount_pct: OptDecimal,
     pub binding_limit: Option<BindingLimit>,
-    pub price: Option<Decimal>,
-    pub cost: Option<Decimal>,
-    pub clearance_price: Option<Decimal>,
+    pub price: OptDecimal,
+    pub cost: OptDecimal,
+    pub clearance_price: OptDecimal,
     /// Margin at the current price, percent, 2 decimals.
-    pub margin_pct: Option<Decimal>,
+    pub margin_pct: OptDecimal,
     /// Margin at the price the customer finally pays, percent, 2 decimals.
-    pub margin_after_pct: Option<Decimal>,
+    pub margin_after_pct: OptDecimal,
     /// Units expected to sell during the campaign at the window's pace (planned lines).
-    pub projected_units_sold: Option<Decimal>,
+    pub projected_units_sold: OptDecimal,
     /// Stock expected to be left when the campaign ends (planned lines).
-    pub stock_left_at_end: Option<Decimal>,
+    pub stock_left_at_end: OptDecimal,
     /// The last day it sold, when dated sales files were given.
     pub last_sale: Option<chrono::NaiveDate>,
     /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, `live_markdown`,
@@ -181,7 +183,7 @@ pub struct PlanLine {
     /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
     pub capital: Decimal,
     /// The exact velocity ratio (ranking uses it, not the rounded display value).
-    pub velocity: Option<Decimal>,
+    pub velocity: OptDecimal,
     /// The demand model's view of a planned line, when the model runs (`--exit`, `--what-if`):
     /// plan.json writes it as `what_if`, with the figures by depth (`rules::what_if`, written by
     /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
@@ -196,14 +198,14 @@ pub struct PlanLine {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineExtra {
     /// The deepest existing discount covering the line (rule 6) or its live markdown.
-    pub existing_discount_pct: Option<Decimal>,
+    pub existing_discount_pct: OptDecimal,
     /// Target mode only: the share of the stock on hand projected to sell by the exit date at
     /// the planned discount (at today's price for a slow line not discounted), percent, 1 decimal.
-    pub projected_sellthrough_pct: Option<Decimal>,
+    pub projected_sellthrough_pct: OptDecimal,
     /// `--budget` only: the markdown the line's planned discount gives away over the horizon
     /// (projected units × (price today − clearance price)), in its currency's minor unit; also
     /// on lines skipped as `over_budget`.
-    pub projected_markdown_cost: Option<Decimal>,
+    pub projected_markdown_cost: OptDecimal,
     /// The platform ids, carried for discount-rule payloads.
     pub product_id: Option<String>,
     pub category_id: Option<String>,
@@ -211,10 +213,10 @@ pub struct LineExtra {
     /// The price the customer pays today under a markdown the shop already runs (live on the
     /// as-of date); `price` is then the regular price, and the markdown counts as an existing
     /// discount (`existing_discount_pct`, flag `stacked`). Absent when no markdown is live.
-    pub live_price: Option<Decimal>,
+    pub live_price: OptDecimal,
     /// The line's minimum advertised price (a `min_price` column), when it has one: `review`
     /// and the template never go below it. Absent without a MAP.
-    pub min_price: Option<Decimal>,
+    pub min_price: OptDecimal,
     /// The platform export's own columns for this line, verbatim (platform catalogs only):
     /// what `apply --platform` needs to write the import and revert files.
     pub export: Option<Box<super::ExportRow>>,
@@ -233,13 +235,13 @@ macro_rules! extra_fields {
         impl PlanLine {
             $(
                 pub fn $name(&self) -> Option<$t> {
-                    self.extra.as_ref().and_then(|e| e.$name)
+                    self.extra.as_ref().and_then(|e| e.$name.get())
                 }
                 pub fn $set(&mut self, v: Option<$t>) {
                     match (&mut self.extra, v) {
-                        (Some(e), v) => e.$name = v,
+                        (Some(e), v) => e.$name = v.into(),
                         (None, None) => {}
-                        (None, v) => self.extra_mut().$name = v,
+                        (None, v) => self.extra_mut().$name = v.into(),
                     }
                 }
             )*
@@ -296,9 +298,9 @@ impl PlanLine {
     fn push_opening(&self, out: &mut String) {
         super::why::push_opening(
             out,
-            self.sold.unwrap_or(Decimal::ZERO),
-            self.quantity,
-            self.velocity,
+            self.sold.get().unwrap_or(Decimal::ZERO),
+            self.quantity.get(),
+            self.velocity.get(),
             self.class,
         );
     }
@@ -338,23 +340,23 @@ impl PlanLine {
             name: self.name.as_deref(),
             category: self.category.as_deref(),
             location: self.location.as_deref(),
-            quantity: self.quantity,
-            sold: self.sold,
-            velocity_ratio: self.velocity_ratio,
+            quantity: self.quantity.get(),
+            sold: self.sold.get(),
+            velocity_ratio: self.velocity_ratio.get(),
             class: self.class,
             status: self.status,
-            tier_discount_pct: self.tier_discount_pct,
-            discount_pct: self.discount_pct,
-            max_discount_pct: self.max_discount_pct,
+            tier_discount_pct: self.tier_discount_pct.get(),
+            discount_pct: self.discount_pct.get(),
+            max_discount_pct: self.max_discount_pct.get(),
             binding_limit: self.binding_limit,
-            price: self.price,
-            cost: self.cost,
-            clearance_price: self.clearance_price,
-            margin_pct: self.margin_pct,
-            margin_after_pct: self.margin_after_pct,
+            price: self.price.get(),
+            cost: self.cost.get(),
+            clearance_price: self.clearance_price.get(),
+            margin_pct: self.margin_pct.get(),
+            margin_after_pct: self.margin_after_pct.get(),
             existing_discount_pct: self.existing_discount_pct(),
-            projected_units_sold: self.projected_units_sold,
-            stock_left_at_end: self.stock_left_at_end,
+            projected_units_sold: self.projected_units_sold.get(),
+            stock_left_at_end: self.stock_left_at_end.get(),
             projected_sellthrough_pct: self.projected_sellthrough_pct(),
             projected_markdown_cost: self.projected_markdown_cost(),
             last_sale: self.last_sale,
@@ -386,22 +388,22 @@ impl<'de> Deserialize<'de> for PlanLine {
             name: w.name.as_deref().map(CompactString::new),
             category: w.category.map(Arc::from),
             location: w.location.as_deref().map(CompactString::new),
-            quantity: w.quantity,
-            sold: w.sold,
-            velocity_ratio: w.velocity_ratio,
+            quantity: w.quantity.into(),
+            sold: w.sold.into(),
+            velocity_ratio: w.velocity_ratio.into(),
             class: w.class,
             status: w.status,
-            tier_discount_pct: w.tier_discount_pct,
-            discount_pct: w.discount_pct,
-            max_discount_pct: w.max_discount_pct,
+            tier_discount_pct: w.tier_discount_pct.into(),
+            discount_pct: w.discount_pct.into(),
+            max_discount_pct: w.max_discount_pct.into(),
             binding_limit: w.binding_limit,
-            price: w.price,
-            cost: w.cost,
-            clearance_price: w.clearance_price,
-            margin_pct: w.margin_pct,
-            margin_after_pct: w.margin_after_pct,
-            projected_units_sold: w.projected_units_sold,
-            stock_left_at_end: w.stock_left_at_end,
+            price: w.price.into(),
+            cost: w.cost.into(),
+            clearance_price: w.clearance_price.into(),
+            margin_pct: w.margin_pct.into(),
+            margin_after_pct: w.margin_after_pct.into(),
+            projected_units_sold: w.projected_units_sold.into(),
+            stock_left_at_end: w.stock_left_at_end.into(),
             last_sale: w.last_sale,
             flags: w.flags,
             reason: w.reason,
@@ -409,19 +411,19 @@ impl<'de> Deserialize<'de> for PlanLine {
             why_after_opening: false,
             row: 0,
             capital: Decimal::ZERO,
-            velocity: None,
+            velocity: OptDecimal::NONE,
             model: w.model,
             extra: None,
         };
         line.set_extras(LineExtra {
-            existing_discount_pct: w.existing_discount_pct,
-            projected_sellthrough_pct: w.projected_sellthrough_pct,
-            projected_markdown_cost: w.projected_markdown_cost,
+            existing_discount_pct: w.existing_discount_pct.into(),
+            projected_sellthrough_pct: w.projected_sellthrough_pct.into(),
+            projected_markdown_cost: w.projected_markdown_cost.into(),
             product_id: w.product_id,
             category_id: w.category_id,
             currency: w.currency,
-            live_price: w.live_price,
-            min_price: w.min_price,
+            live_price: w.live_price.into(),
+            min_price: w.min_price.into(),
             export: w.export,
         });
         Ok(line)
@@ -1069,8 +1071,9 @@ mod tests {
 }
 
 /// A million-line plan holds a million of these: 640 bytes a line before the side struct, the
-/// packed flags, the shared category names and the boxed strings, 416 after. Raise the bound only knowing what a field costs at that scale
-/// (docs/performance.md, "Memory per plan line").
+/// packed flags, the shared category names and the boxed strings, 416 after; 360 since its 14
+/// optional decimals are `OptDecimal`s (16 bytes each instead of 20). Raise the bound only
+/// knowing what a field costs at that scale (docs/performance.md, "Memory per plan line").
 #[cfg(test)]
 mod size {
     use super::*;
@@ -1078,9 +1081,9 @@ mod size {
 
     #[test]
     fn a_plan_line_stays_small() {
-        // 440 bytes of fields and the why's flag, padded to 448: sku, name and location are
+        // 392 bytes (optional decimals in 16 bytes, the why's flag padded to 8): sku, name and location are
         // held in the line (24 bytes each, no allocation up to 24 bytes of text).
-        assert!(size_of::<PlanLine>() <= 448, "{}", size_of::<PlanLine>());
+        assert!(size_of::<PlanLine>() <= 392, "{}", size_of::<PlanLine>());
         // Vendor, tags, platform ids and other names are boxed apart (most lines have none).
         assert!(
             size_of::<crate::model::CatalogLine>() <= 264,
@@ -1097,9 +1100,9 @@ mod size {
         let mut l: PlanLine =
             serde_json::from_str(r#"{"sku":"A","status":"skipped","flags":[],"why":""}"#)
                 .expect("a minimal plan line");
-        l.sold = Some(d(sold));
-        l.quantity = quantity.map(d);
-        l.velocity = velocity.map(d);
+        l.sold = d(sold).into();
+        l.quantity = quantity.map(d).into();
+        l.velocity = velocity.map(d).into();
         l.class = velocity.map(|_| Class::Severe);
         l
     }

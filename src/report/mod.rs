@@ -94,7 +94,11 @@ fn opt(d: Option<Decimal>) -> Value {
 
 /// Extra units needed at discount `d` to earn the same margin money: `(p − c) / (p (1 − d) − c) − 1`.
 pub fn break_even_lift_pct(line: &PlanLine) -> Option<Decimal> {
-    let (p, c, d) = (line.price?, line.cost?, line.discount_pct?);
+    let (p, c, d) = (
+        line.price.get()?,
+        line.cost.get()?,
+        line.discount_pct.get()?,
+    );
     let before = p - c;
     let after = p * (Decimal::ONE - d / Decimal::ONE_HUNDRED) - c;
     if after <= Decimal::ZERO || before <= Decimal::ZERO {
@@ -131,7 +135,7 @@ pub fn tier_bucket(tier: Decimal) -> &'static str {
 }
 
 fn in_stock(l: &PlanLine) -> bool {
-    l.quantity.is_some_and(|q| q > Decimal::ZERO)
+    l.quantity.get().is_some_and(|q| q > Decimal::ZERO)
 }
 
 /// The KPIs of SPEC section 6, as JSON (money and ratios rounded to 2 decimals).
@@ -158,20 +162,20 @@ pub fn kpis(plan: &Plan, as_of: NaiveDate, dated_sales: bool) -> Value {
         let class = l.class.map(Class::as_str).unwrap_or("unclassified");
         *skus_by_class.entry(class).or_default() += 1;
         // Sales count for every line, sold-out ones included (they sold through).
-        let s = l.sold.unwrap_or_default();
+        let s = l.sold.get().unwrap_or_default();
         sold = sat_add(sold, s);
-        if let (Some(p), Some(c)) = (l.price.filter(|p| *p > Decimal::ZERO), l.cost) {
+        if let (Some(p), Some(c)) = (l.price.get().filter(|p| *p > Decimal::ZERO), l.cost.get()) {
             let gm = gross_margin.get_or_insert(Decimal::ZERO);
             *gm = sat_add(*gm, sat_mul(s, p - c));
         }
         if !in_stock(l) {
             continue;
         }
-        let q = l.quantity.unwrap_or_default();
+        let q = l.quantity.get().unwrap_or_default();
         on_hand = sat_add(on_hand, q);
-        if let Some(p) = l.price.filter(|p| *p > Decimal::ZERO) {
+        if let Some(p) = l.price.get().filter(|p| *p > Decimal::ZERO) {
             at_price = sat_add(at_price, sat_mul(q, p));
-            if let Some(c) = l.cost {
+            if let Some(c) = l.cost.get() {
                 let v = at_cost.get_or_insert(Decimal::ZERO);
                 *v = sat_add(*v, sat_mul(q, c));
             }
@@ -306,11 +310,11 @@ pub fn top_slow_movers(plan: &Plan, as_of: NaiveDate, n: usize) -> Vec<TopLine> 
             name: l.name.as_deref().map(str::to_string),
             category: l.category.as_deref().map(str::to_string),
             class: l.class.map(|c| c.as_str().to_string()),
-            velocity_ratio: opt(l.velocity_ratio),
-            quantity: opt(l.quantity),
+            velocity_ratio: opt(l.velocity_ratio.get()),
+            quantity: opt(l.quantity.get()),
             capital: num(l.capital),
-            discount_pct: opt(l.discount_pct),
-            clearance_price: l.clearance_price.map(crate::model::num::money),
+            discount_pct: opt(l.discount_pct.get()),
+            clearance_price: l.clearance_price.get().map(crate::model::num::money),
             break_even_lift_pct: opt(break_even_lift_pct(l)),
             days_since_last_sale: days_since(l, as_of),
         })
@@ -340,7 +344,10 @@ pub fn capital_by_category(plan: &Plan, n: usize) -> Vec<(String, Decimal)> {
 pub fn candidates_by_tier(plan: &Plan) -> Vec<(&'static str, u64)> {
     let mut counts: BTreeMap<&str, u64> = TIER_BUCKETS.iter().map(|b| (*b, 0)).collect();
     for l in &plan.lines {
-        if let (Some(t), true) = (l.tier_discount_pct, l.class.is_some_and(Class::is_slow)) {
+        if let (Some(t), true) = (
+            l.tier_discount_pct.get(),
+            l.class.is_some_and(Class::is_slow),
+        ) {
             *counts.entry(tier_bucket(t)).or_default() += 1;
         }
     }

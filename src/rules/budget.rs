@@ -7,7 +7,7 @@
 //! depth) and applies the outcome.
 
 use super::why;
-use crate::model::{Flag, LineStatus, PlanLine, Reason};
+use crate::model::{Flag, LineStatus, OptDecimal, PlanLine, Reason};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
 
@@ -101,9 +101,9 @@ pub struct Projection {
 /// for a line without a price or discount). `digits`: the currency's minor unit. Figures too
 /// large for a Decimal saturate (a saturated cost never fits a budget).
 pub fn projection(line: &PlanLine, units: Decimal, digits: u32) -> Option<Projection> {
-    let clearance = line.clearance_price?;
+    let clearance = line.clearance_price.get()?;
     // The discount applies to the price paid today: the live markdown's price when one runs.
-    let base = line.live_price().or(line.price)?;
+    let base = line.live_price().or(line.price.get())?;
     let units = units.max(Decimal::ZERO);
     let off = (base - clearance).max(Decimal::ZERO);
     let exact_cost = sat_mul(units, off);
@@ -112,7 +112,7 @@ pub fn projection(line: &PlanLine, units: Decimal, digits: u32) -> Option<Projec
         exact_cost.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
     // Capital freed per unit: the line's capital (stock × cost, or × price without a cost)
     // per unit on hand, as the ranking counts it.
-    let per_unit = match line.quantity {
+    let per_unit = match line.quantity.get() {
         Some(q) if q > Decimal::ZERO => line.capital.checked_div(q).unwrap_or(Decimal::MAX),
         _ => Decimal::ZERO,
     };
@@ -161,12 +161,12 @@ pub fn apply(
         let Some(p) = projected[i] else { continue };
         let line = &mut lines[i];
         let facts = why::Facts {
-            sold: line.sold.unwrap_or(Decimal::ZERO),
-            quantity: line.quantity,
-            velocity: line.velocity,
+            sold: line.sold.get().unwrap_or(Decimal::ZERO),
+            quantity: line.quantity.get(),
+            velocity: line.velocity.get(),
             class: line.class,
         };
-        let depth = line.discount_pct.unwrap_or(Decimal::ZERO);
+        let depth = line.discount_pct.get().unwrap_or(Decimal::ZERO);
         line.set_why(why::over_budget(
             &facts,
             depth,
@@ -178,9 +178,9 @@ pub fn apply(
         ));
         line.status = LineStatus::Skipped;
         line.reason = Some(Reason::OverBudget);
-        line.discount_pct = None;
-        line.clearance_price = None;
-        line.margin_after_pct = None;
+        line.discount_pct = OptDecimal::NONE;
+        line.clearance_price = OptDecimal::NONE;
+        line.margin_after_pct = OptDecimal::NONE;
         line.binding_limit = None;
         line.set_projected_sellthrough_pct(None);
         line.flags

@@ -12,7 +12,7 @@ use crate::model::num::{round, sat_add, sat_mul};
 use crate::model::why::WhyInterner;
 use crate::model::{
     BindingLimit, CatalogLine, Class, DataIssue, ExistingDiscount, Flag, Flags, LineExtra,
-    LineStatus, PlanLine, Reason, Scope, Summary,
+    LineStatus, OptDecimal, PlanLine, Reason, Scope, Summary,
 };
 use rust_decimal::Decimal;
 use rust_decimal::prelude::FromPrimitive;
@@ -102,9 +102,11 @@ pub fn build_lines(
     let mut skipped: Vec<u32> = Vec::new();
     for (i, l) in out.iter().enumerate() {
         match l.status {
-            LineStatus::Planned => {
-                keys.push((l.velocity.unwrap_or(Decimal::MAX), l.capital, i as u32))
-            }
+            LineStatus::Planned => keys.push((
+                l.velocity.get().unwrap_or(Decimal::MAX),
+                l.capital,
+                i as u32,
+            )),
             LineStatus::Skipped => skipped.push(i as u32),
         }
     }
@@ -148,9 +150,9 @@ fn apply_budget(
             // to stop its projection.
             let units = super::what_if::units_at(
                 l.model.as_deref()?,
-                l.discount_pct.unwrap_or(Decimal::ZERO),
+                l.discount_pct.get().unwrap_or(Decimal::ZERO),
                 f64::from(horizon.days),
-                l.quantity.unwrap_or(Decimal::MAX),
+                l.quantity.get().unwrap_or(Decimal::MAX),
             );
             let digits = minor_unit_digits(l.currency().or(policy.currency.as_deref()));
             budget::projection(l, units, digits)
@@ -169,8 +171,8 @@ fn apply_budget(
                 horizon,
                 (&l.sku, l.location.as_deref()),
                 l.category.as_deref(),
-                l.sold.unwrap_or(Decimal::ZERO),
-                l.quantity.unwrap_or(Decimal::ZERO),
+                l.sold.get().unwrap_or(Decimal::ZERO),
+                l.quantity.get().unwrap_or(Decimal::ZERO),
             )
             .with_target(t);
             l.set_projected_sellthrough_pct(Some(one_decimal(target::shown_pct(
@@ -255,30 +257,30 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         name: line.name,
         category: line.category,
         location: line.location,
-        quantity: line.quantity,
-        sold: line.sold,
-        velocity_ratio: None,
+        quantity: line.quantity.into(),
+        sold: line.sold.into(),
+        velocity_ratio: OptDecimal::NONE,
         class: None,
         status: LineStatus::Skipped,
-        tier_discount_pct: None,
-        discount_pct: None,
-        max_discount_pct: None,
+        tier_discount_pct: OptDecimal::NONE,
+        discount_pct: OptDecimal::NONE,
+        max_discount_pct: OptDecimal::NONE,
         binding_limit: None,
-        price: line.price,
-        cost: line.cost.filter(|c| *c > Decimal::ZERO),
-        clearance_price: None,
-        margin_pct: None,
-        margin_after_pct: None,
-        projected_units_sold: None,
+        price: line.price.into(),
+        cost: line.cost.filter(|c| *c > Decimal::ZERO).into(),
+        clearance_price: OptDecimal::NONE,
+        margin_pct: OptDecimal::NONE,
+        margin_after_pct: OptDecimal::NONE,
+        projected_units_sold: OptDecimal::NONE,
         last_sale: line.last_sale,
-        stock_left_at_end: None,
+        stock_left_at_end: OptDecimal::NONE,
         flags: Flags::default(),
         reason: None,
         why_text: Arc::default(),
         why_after_opening: false,
         row: line.row,
         capital,
-        velocity: None,
+        velocity: OptDecimal::NONE,
         model: None,
         extra: None,
     };
@@ -286,8 +288,8 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         product_id: ids.product_id,
         category_id: ids.category_id,
         currency: ids.currency,
-        live_price: line.live_price,
-        min_price: line.min_price.filter(|m| *m > Decimal::ZERO),
+        live_price: line.live_price.into(),
+        min_price: line.min_price.filter(|m| *m > Decimal::ZERO).into(),
         export: line.export,
         ..LineExtra::default()
     });
@@ -436,14 +438,14 @@ fn decide(
     let map = line.min_price;
     let mut out = base_line(line);
     out.set_live_price(live);
-    out.sold = Some(sold);
+    out.sold = sold.into();
     // Rounded up to 2 decimals for the files (the rules use the exact depth), so limits worked
     // out again from the stored figure (template maximum, review's floor) never allow more.
     out.set_existing_discount_pct(existing.map(|e| {
         e.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::AwayFromZero)
             .normalize()
     }));
-    out.margin_pct = ratio.map(|r| round(margin_pct(r), 2));
+    out.margin_pct = ratio.map(|r| round(margin_pct(r), 2)).into();
     if ratio.is_some_and(|r| r > Decimal::ONE) {
         out.flags.push(Flag::CostAbovePrice);
     }
@@ -453,8 +455,8 @@ fn decide(
         Some(velocity(sold, quantity))
     };
     let class = v.map(classify);
-    out.velocity_ratio = v.map(|v| round(v, 4));
-    out.velocity = v;
+    out.velocity_ratio = v.map(|v| round(v, 4)).into();
+    out.velocity = v.into();
     out.class = class;
     let facts = why::Facts {
         sold,
@@ -479,7 +481,7 @@ fn decide(
             return out;
         }
     };
-    out.tier_discount_pct = tier.map(|t| round(t, 2));
+    out.tier_discount_pct = tier.map(|t| round(t, 2)).into();
 
     // Rules 5-7: the limits and the final discount.
     // Rule 8's minor unit and the price the discount applies to (the live markdown's price when
@@ -539,7 +541,7 @@ fn decide(
         }
         max = max.max(Decimal::ZERO);
     }
-    out.max_discount_pct = Some(max);
+    out.max_discount_pct = max.into();
     if ratio.is_none() {
         out.flags.push(Flag::NoCostData);
     }
@@ -598,7 +600,7 @@ fn decide(
                     binding,
                     d,
                     existing_why,
-                    out.margin_pct,
+                    out.margin_pct.get(),
                     &words,
                 )
             }
@@ -609,7 +611,7 @@ fn decide(
                 binding,
                 d,
                 existing_why,
-                out.margin_pct,
+                out.margin_pct.get(),
             ),
         };
         out.set_why(why);
@@ -635,7 +637,7 @@ fn decide(
         let depth = HUNDRED * (Decimal::ONE - candidate / base);
         depth <= allowed && lim.min_price.is_none_or(|m| candidate >= m.price)
     });
-    out.clearance_price = Some(final_price);
+    out.clearance_price = final_price.into();
     let paid_factor = if final_price == plain {
         (Decimal::ONE - e / HUNDRED) * (Decimal::ONE - d / HUNDRED)
     } else {
@@ -647,7 +649,7 @@ fn decide(
         }
         Some(HUNDRED * (Decimal::ONE - r / paid_factor))
     });
-    out.margin_after_pct = margin_after.map(|m| round(m, 2));
+    out.margin_after_pct = margin_after.map(|m| round(m, 2)).into();
     if is_request
         && policy.allow_below_floor
         && margin_after.is_some_and(|m| m < policy.min_margin_pct)
@@ -674,11 +676,11 @@ fn decide(
             rate: demand.rate,
             elasticity: demand.elasticity,
             allowed,
-            cost: out.cost.or_else(|| ratio.map(|r| price * r)),
+            cost: out.cost.get().or_else(|| ratio.map(|r| price * r)),
             rule_existing: rule_existing.filter(|e| *e > Decimal::ZERO),
         }));
     }
-    out.discount_pct = Some(d);
+    out.discount_pct = d.into();
     out.binding_limit = Some(binding);
     let why = match target_words(d) {
         Some((projected, words)) => {
@@ -720,7 +722,7 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
     for line in lines {
         let class = line.class.map(Class::as_str).unwrap_or("unclassified");
         *by_class.entry(class.to_string()).or_default() += 1;
-        if let (Some(q), Some(c)) = (line.quantity, line.cost)
+        if let (Some(q), Some(c)) = (line.quantity.get(), line.cost.get())
             && q > Decimal::ZERO
         {
             let v = stock_at_cost.get_or_insert(Decimal::ZERO);
@@ -733,12 +735,12 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
         match line.status {
             LineStatus::Planned => {
                 planned += 1;
-                discount_sum = sat_add(discount_sum, line.discount_pct.unwrap_or_default());
+                discount_sum = sat_add(discount_sum, line.discount_pct.get().unwrap_or_default());
                 // From the price the customer pays today: a live markdown is not the plan's cost.
                 if let (Some(p), Some(cp), Some(q)) = (
-                    line.live_price().or(line.price),
-                    line.clearance_price,
-                    line.quantity,
+                    line.live_price().or(line.price.get()),
+                    line.clearance_price.get(),
+                    line.quantity.get(),
                 ) {
                     let v = markdown.get_or_insert(Decimal::ZERO);
                     *v = sat_add(*v, sat_mul(p - cp, q));

@@ -180,7 +180,7 @@ pub fn fast_rows(
     out: &mut Vec<FastRow>,
 ) -> Option<u32> {
     out.clear();
-    let regular = line.price.filter(|p| *p > Decimal::ZERO)?;
+    let regular = line.price.get().filter(|p| *p > Decimal::ZERO)?;
     let base = line.live_price().unwrap_or(regular);
     let digits = minor_unit_digits(line.currency().or(cx.currency.as_deref()));
     if (!cx.price_endings.is_empty() && digits > 0)
@@ -203,10 +203,10 @@ pub fn fast_rows(
         None => None,
     };
     // An untracked line (no stock figure) is left to `rows`.
-    let quantity = line.quantity?.max(Decimal::ZERO);
+    let quantity = line.quantity.get()?.max(Decimal::ZERO);
     let q10 = in_units(quantity, 1)?;
     let q = quantity.to_f64().unwrap_or(0.0);
-    let max = line.max_discount_pct.unwrap_or(Decimal::ZERO);
+    let max = line.max_discount_pct.get().unwrap_or(Decimal::ZERO);
     let half_up = |v: i64| {
         if v >= 0 {
             (v + 5) / 10
@@ -253,14 +253,14 @@ fn sat_mul(a: Decimal, b: Decimal) -> Decimal {
 /// `cx.depths` up to the line's `max_discount_pct`. Empty for a line without a price or model.
 pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
     out.clear();
-    let Some(regular) = line.price.filter(|p| *p > Decimal::ZERO) else {
+    let Some(regular) = line.price.get().filter(|p| *p > Decimal::ZERO) else {
         return;
     };
     let base = line.live_price().unwrap_or(regular);
-    let stock = line.quantity.map(|q| q.max(Decimal::ZERO));
+    let stock = line.quantity.get().map(|q| q.max(Decimal::ZERO));
     // Without a stock figure the projection has no limit.
     let quantity = stock.unwrap_or(Decimal::MAX);
-    let max = line.max_discount_pct.unwrap_or(Decimal::ZERO);
+    let max = line.max_discount_pct.get().unwrap_or(Decimal::ZERO);
     let digits = minor_unit_digits(line.currency().or(cx.currency.as_deref()));
     let round =
         |d: Decimal| d.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
@@ -307,6 +307,7 @@ pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::model::OptDecimal;
     use crate::model::num::d;
 
     #[test]
@@ -336,30 +337,30 @@ pub(crate) mod tests {
             name: None,
             category: None,
             location: None,
-            quantity: Some(d(q)),
-            sold: None,
-            velocity_ratio: None,
+            quantity: d(q).into(),
+            sold: OptDecimal::NONE,
+            velocity_ratio: OptDecimal::NONE,
             class: None,
             status: crate::model::LineStatus::Planned,
-            tier_discount_pct: None,
-            discount_pct: Some(d(max)),
-            max_discount_pct: Some(d(max)),
+            tier_discount_pct: OptDecimal::NONE,
+            discount_pct: d(max).into(),
+            max_discount_pct: d(max).into(),
             binding_limit: None,
-            price: Some(d(price)),
-            cost: None,
-            clearance_price: None,
-            margin_pct: None,
-            margin_after_pct: None,
-            projected_units_sold: None,
+            price: d(price).into(),
+            cost: OptDecimal::NONE,
+            clearance_price: OptDecimal::NONE,
+            margin_pct: OptDecimal::NONE,
+            margin_after_pct: OptDecimal::NONE,
+            projected_units_sold: OptDecimal::NONE,
             last_sale: None,
-            stock_left_at_end: None,
+            stock_left_at_end: OptDecimal::NONE,
             flags: Default::default(),
             reason: None,
             why_text: Default::default(),
             why_after_opening: false,
             row: 0,
             capital: Decimal::ZERO,
-            velocity: None,
+            velocity: OptDecimal::NONE,
             extra: None,
             model: None,
         }

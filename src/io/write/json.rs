@@ -303,12 +303,12 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     push_opt_str(out, l.category.as_deref());
     out.extend_from_slice(b",\"location\":");
     push_opt_str(out, l.location.as_deref());
-    push_opt(out, ",\"quantity\":", l.quantity, push_json_num);
-    push_opt(out, ",\"sold\":", l.sold, push_json_num);
+    push_opt(out, ",\"quantity\":", l.quantity.get(), push_json_num);
+    push_opt(out, ",\"sold\":", l.sold.get(), push_json_num);
     push_opt(
         out,
         ",\"velocity_ratio\":",
-        l.velocity_ratio,
+        l.velocity_ratio.get(),
         push_json_float,
     );
     push_opt(out, ",\"class\":", l.class, |o, c| name_str(o, c.as_str()));
@@ -319,27 +319,37 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     push_opt(
         out,
         ",\"tier_discount_pct\":",
-        l.tier_discount_pct,
+        l.tier_discount_pct.get(),
         push_json_num,
     );
-    push_opt(out, ",\"discount_pct\":", l.discount_pct, push_json_num);
+    push_opt(
+        out,
+        ",\"discount_pct\":",
+        l.discount_pct.get(),
+        push_json_num,
+    );
     push_opt(
         out,
         ",\"max_discount_pct\":",
-        l.max_discount_pct,
+        l.max_discount_pct.get(),
         push_json_num,
     );
     push_opt(out, ",\"binding_limit\":", l.binding_limit, |o, b| {
         name_str(o, b.as_str())
     });
-    push_opt(out, ",\"price\":", l.price, money_str);
-    push_opt(out, ",\"cost\":", l.cost, money_str);
-    push_opt(out, ",\"clearance_price\":", l.clearance_price, money_str);
-    push_opt(out, ",\"margin_pct\":", l.margin_pct, push_json_float);
+    push_opt(out, ",\"price\":", l.price.get(), money_str);
+    push_opt(out, ",\"cost\":", l.cost.get(), money_str);
+    push_opt(
+        out,
+        ",\"clearance_price\":",
+        l.clearance_price.get(),
+        money_str,
+    );
+    push_opt(out, ",\"margin_pct\":", l.margin_pct.get(), push_json_float);
     push_opt(
         out,
         ",\"margin_after_pct\":",
-        l.margin_after_pct,
+        l.margin_after_pct.get(),
         push_json_float,
     );
     push_opt(
@@ -351,13 +361,13 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     push_opt(
         out,
         ",\"projected_units_sold\":",
-        l.projected_units_sold,
+        l.projected_units_sold.get(),
         push_json_num,
     );
     push_opt(
         out,
         ",\"stock_left_at_end\":",
-        l.stock_left_at_end,
+        l.stock_left_at_end.get(),
         push_json_num,
     );
     if let Some(p) = l.projected_sellthrough_pct() {
@@ -448,7 +458,7 @@ impl serde::Serialize for PlanHead<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BindingLimit, Class, Reason};
+    use crate::model::{BindingLimit, Class, OptDecimal, Reason};
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -467,22 +477,22 @@ mod tests {
             name: None,
             category: None,
             location: None,
-            quantity: None,
-            sold: None,
-            velocity_ratio: None,
+            quantity: OptDecimal::NONE,
+            sold: OptDecimal::NONE,
+            velocity_ratio: OptDecimal::NONE,
             class: None,
             status: LineStatus::Skipped,
-            tier_discount_pct: None,
-            discount_pct: None,
-            max_discount_pct: None,
+            tier_discount_pct: OptDecimal::NONE,
+            discount_pct: OptDecimal::NONE,
+            max_discount_pct: OptDecimal::NONE,
             binding_limit: None,
-            price: None,
-            cost: None,
-            clearance_price: None,
-            margin_pct: None,
-            margin_after_pct: None,
-            projected_units_sold: None,
-            stock_left_at_end: None,
+            price: OptDecimal::NONE,
+            cost: OptDecimal::NONE,
+            clearance_price: OptDecimal::NONE,
+            margin_pct: OptDecimal::NONE,
+            margin_after_pct: OptDecimal::NONE,
+            projected_units_sold: OptDecimal::NONE,
+            stock_left_at_end: OptDecimal::NONE,
             last_sale: None,
             flags: Default::default(),
             reason: None,
@@ -490,7 +500,7 @@ mod tests {
             why_after_opening: false,
             row: 3,
             capital: Decimal::ZERO,
-            velocity: None,
+            velocity: OptDecimal::NONE,
             model: None,
             extra: None,
         };
@@ -499,22 +509,22 @@ mod tests {
             name: Some("Boot, \"red\"".into()),
             category: Some("Shoes/Boots".into()),
             location: Some("W1".into()),
-            quantity: Some(d("12")),
-            sold: Some(d("0.50")),
-            velocity_ratio: Some(d("0.0417")),
+            quantity: d("12").into(),
+            sold: d("0.50").into(),
+            velocity_ratio: d("0.0417").into(),
             class: Some(Class::Severe),
             status: LineStatus::Planned,
-            tier_discount_pct: Some(d("26.67")),
-            discount_pct: Some(d("25")),
-            max_discount_pct: Some(d("25.00")),
+            tier_discount_pct: d("26.67").into(),
+            discount_pct: d("25").into(),
+            max_discount_pct: d("25.00").into(),
             binding_limit: Some(BindingLimit::Cap),
-            price: Some(d("40")),
-            cost: Some(d("19.9")),
-            clearance_price: Some(d("30.00")),
-            margin_pct: Some(d("50.25")),
-            margin_after_pct: Some(d("0")),
-            projected_units_sold: Some(d("1234567890123456.7")),
-            stock_left_at_end: Some(d("-0.0001")),
+            price: d("40").into(),
+            cost: d("19.9").into(),
+            clearance_price: d("30.00").into(),
+            margin_pct: d("50.25").into(),
+            margin_after_pct: d("0").into(),
+            projected_units_sold: d("1234567890123456.7").into(),
+            stock_left_at_end: d("-0.0001").into(),
             last_sale: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
             flags: [crate::model::Flag::Stacked, crate::model::Flag::NoCostData]
                 .into_iter()
@@ -524,19 +534,19 @@ mod tests {
             why_after_opening: false,
             row: 4,
             capital: Decimal::ONE,
-            velocity: Some(Decimal::ONE),
+            velocity: Decimal::ONE.into(),
             model: None,
             extra: None,
         };
         full.set_extras(crate::model::LineExtra {
-            existing_discount_pct: Some(d("1e20")),
-            projected_sellthrough_pct: Some(d("83.4")),
-            projected_markdown_cost: Some(d("52.5")),
+            existing_discount_pct: d("1e20").into(),
+            projected_sellthrough_pct: d("83.4").into(),
+            projected_markdown_cost: d("52.5").into(),
             product_id: Some("p1".into()),
             category_id: Some("c1".into()),
             currency: Some("EUR".into()),
-            live_price: Some(d("17.5")),
-            min_price: Some(d("12.5")),
+            live_price: d("17.5").into(),
+            min_price: d("12.5").into(),
             export: Some(Box::new(crate::model::ExportRow(
                 [
                     ("handle", "a\"b"),
@@ -565,7 +575,7 @@ mod tests {
         partial.set_live_price(None);
         partial.set_min_price(None);
         partial.last_sale = chrono::NaiveDate::from_ymd_opt(-5, 1, 1);
-        partial.margin_after_pct = Some(d("1e-7"));
+        partial.margin_after_pct = d("1e-7").into();
         assert_eq!(hand(&partial), serde_json::to_string(&partial).unwrap());
     }
 
@@ -601,10 +611,10 @@ mod tests {
             .map(|c| c.round_dp(digits));
             let max = grid[next(grid.len() as u64) as usize];
             let mut line = PlanLine {
-                quantity: Some(quantity),
-                price: Some(price),
-                max_discount_pct: Some(max),
-                discount_pct: Some(max),
+                quantity: quantity.into(),
+                price: price.into(),
+                max_discount_pct: max.into(),
+                discount_pct: max.into(),
                 ..crate::rules::what_if::tests::planned("1", "1", "0")
             };
             line.set_live_price((next(4) == 0).then(|| (price * d("0.9")).round_dp(digits)));

@@ -67,12 +67,12 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
         for l in template_lines(plan) {
             let (projected, left) = projection(l, &cx);
             let values = [
-                l.quantity,
-                l.sold,
+                l.quantity.get(),
+                l.sold.get(),
                 projected,
                 left,
-                l.discount_pct,
-                l.max_discount_pct,
+                l.discount_pct.get(),
+                l.max_discount_pct.get(),
             ];
             for (m, v) in most.iter_mut().zip(values) {
                 if let Some(v) = v {
@@ -182,7 +182,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             let locked = LockedValues::with(line, &cx);
             write_locked(ws, r, &locked)?;
             ws.text(r, Column::Include.index() as u16, "Y")?;
-            let suggested = line.discount_pct.unwrap_or_default();
+            let suggested = line.discount_pct.get().unwrap_or_default();
             ws.write_number(r, Column::Discount.index() as u16, f(suggested))?;
             // The price the row's Discount % gives, recomputed by Excel as it is edited.
             let line_digits = crate::rules::minor_unit_digits(
@@ -332,8 +332,13 @@ fn write_model(
     let mut left = Formula::new(format!(
         "IF({projected}{n}=\"\",\"\",{q}{n}-{projected}{n})"
     ));
-    if let Some(quantity) = line.quantity {
-        let at = what_if::units_at(m, line.discount_pct.unwrap_or_default(), days, quantity);
+    if let Some(quantity) = line.quantity.get() {
+        let at = what_if::units_at(
+            m,
+            line.discount_pct.get().unwrap_or_default(),
+            days,
+            quantity,
+        );
         sold = sold.set_result(at.to_string());
         left = left.set_result((quantity - at).to_string());
     }

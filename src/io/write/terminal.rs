@@ -133,17 +133,18 @@ fn columns(lines: &[&&PlanLine]) -> Vec<Column> {
     let sold = each(&|l| {
         format!(
             "{}/{}",
-            l.sold.map(plain).unwrap_or_default(),
-            l.quantity.map(plain).unwrap_or_else(|| "?".into())
+            l.sold.get().map(plain).unwrap_or_default(),
+            l.quantity.get().map(plain).unwrap_or_else(|| "?".into())
         )
     });
     let velocity = each(&|l| {
         l.velocity_ratio
+            .get()
             .map(|v| format!("{:.2}", crate::model::num::trunc(v, 2)))
             .unwrap_or_default()
     });
-    let discount = each(&|l| format!("{}%", l.discount_pct.map(plain).unwrap_or_default()));
-    let clearance = each(&|l| l.clearance_price.map(money).unwrap_or_default());
+    let discount = each(&|l| format!("{}%", l.discount_pct.get().map(plain).unwrap_or_default()));
+    let clearance = each(&|l| l.clearance_price.get().map(money).unwrap_or_default());
     vec![
         Column::new("#", (1..=lines.len()).map(|i| i.to_string()).collect()).right(),
         Column::new("SKU", each(&|l| terminal_cell(&l.key()))),
@@ -172,7 +173,12 @@ fn columns(lines: &[&&PlanLine]) -> Vec<Column> {
         // The price the customer pays today (a live markdown's): the discount is off it.
         Column::new(
             "Price",
-            each(&|l| l.live_price().or(l.price).map(money).unwrap_or_default()),
+            each(&|l| {
+                l.live_price()
+                    .or(l.price.get())
+                    .map(money)
+                    .unwrap_or_default()
+            }),
         )
         .right()
         .drop(5),

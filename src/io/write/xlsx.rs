@@ -161,21 +161,21 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
             fits[22].chars = fits[22].chars.max(chars);
         }
         let numbers = [
-            (5, l.quantity),
-            (6, l.sold),
-            (7, l.velocity_ratio),
-            (9, l.tier_discount_pct),
-            (10, l.discount_pct),
-            (11, l.max_discount_pct),
-            (13, l.price),
+            (5, l.quantity.get()),
+            (6, l.sold.get()),
+            (7, l.velocity_ratio.get()),
+            (9, l.tier_discount_pct.get()),
+            (10, l.discount_pct.get()),
+            (11, l.max_discount_pct.get()),
+            (13, l.price.get()),
             (14, l.live_price()),
-            (15, l.cost),
-            (16, l.clearance_price),
-            (17, l.margin_pct),
-            (18, l.margin_after_pct),
+            (15, l.cost.get()),
+            (16, l.clearance_price.get()),
+            (17, l.margin_pct.get()),
+            (18, l.margin_after_pct.get()),
             (19, l.existing_discount_pct()),
-            (20, l.projected_units_sold),
-            (21, l.stock_left_at_end),
+            (20, l.projected_units_sold.get()),
+            (21, l.stock_left_at_end.get()),
         ];
         for (c, v) in numbers {
             if let Some(v) = v {
@@ -294,29 +294,29 @@ fn line_row(
     opt_text(ws, r, 2, l.name.as_deref())?;
     opt_text(ws, r, 3, l.category.as_deref())?;
     opt_text(ws, r, 4, l.location.as_deref())?;
-    num(ws, r, 5, l.quantity)?;
-    num(ws, r, 6, l.sold)?;
-    num(ws, r, 7, l.velocity_ratio)?;
+    num(ws, r, 5, l.quantity.get())?;
+    num(ws, r, 6, l.sold.get())?;
+    num(ws, r, 7, l.velocity_ratio.get())?;
     match l.class {
         Some(Class::Severe) => ws.text_with_format(r, 8, "severe", &fm.severe)?,
         Some(Class::Moderate) => ws.text_with_format(r, 8, "moderate", &fm.moderate)?,
         Some(c) => ws.text(r, 8, c.as_str())?,
         None => ws,
     };
-    pct(ws, r, 9, l.tier_discount_pct)?;
-    pct(ws, r, 10, l.discount_pct)?;
-    pct(ws, r, 11, l.max_discount_pct)?;
+    pct(ws, r, 9, l.tier_discount_pct.get())?;
+    pct(ws, r, 10, l.discount_pct.get())?;
+    pct(ws, r, 11, l.max_discount_pct.get())?;
     opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
-    num(ws, r, 13, l.price)?;
+    num(ws, r, 13, l.price.get())?;
     // A live markdown's price: the planned discount is taken off it.
     num(ws, r, 14, l.live_price())?;
-    num(ws, r, 15, l.cost)?;
-    num(ws, r, 16, l.clearance_price)?;
-    pct(ws, r, 17, l.margin_pct)?;
-    pct(ws, r, 18, l.margin_after_pct)?;
+    num(ws, r, 15, l.cost.get())?;
+    num(ws, r, 16, l.clearance_price.get())?;
+    pct(ws, r, 17, l.margin_pct.get())?;
+    pct(ws, r, 18, l.margin_after_pct.get())?;
     pct(ws, r, 19, l.existing_discount_pct())?;
-    num(ws, r, 20, l.projected_units_sold)?;
-    num(ws, r, 21, l.stock_left_at_end)?;
+    num(ws, r, 20, l.projected_units_sold.get())?;
+    num(ws, r, 21, l.stock_left_at_end.get())?;
     if !l.flags.is_empty() {
         ws.text(r, 22, l.flags.join(", "))?;
     }
@@ -565,7 +565,7 @@ fn write_what_if(
         let Some(m) = &l.model else { continue };
         what_if::rows(l, m, cx, &mut rows);
         let first = r + 1;
-        let q = l.quantity.unwrap_or_default();
+        let q = l.quantity.get().unwrap_or_default();
         for row in &rows {
             r += 1;
             ws.write_number(r, 0, (i + 1) as f64)?;
@@ -574,7 +574,7 @@ fn write_what_if(
             opt_text(ws, r, 3, l.location.as_deref())?;
             ws.write_number(r, 4, f(l.capital))?;
             pct(ws, r, 5, Some(row.depth))?;
-            if Some(row.depth) == l.discount_pct {
+            if Some(row.depth) == l.discount_pct.get() {
                 ws.text(r, 6, "planned")?;
             }
             ws.write_number(r, 7, f(row.units))?;
