@@ -637,3 +637,27 @@ fn from_campaign_keeps_the_campaigns_locations() {
     );
     assert_eq!(planned(&again).len(), 1);
 }
+
+/// A why keeps only what the line's figures do not say and is written again from them: the
+/// opening prints as before in plan.json and plan.csv (plan.xlsx lists no not-slow line), two
+/// decimals of velocity even past what 96 bits hold with them.
+#[test]
+fn whys_print_the_line_s_own_figures_in_plan_json_and_csv() {
+    let run = plan_ok(&["fixtures/huge_velocities.csv", "--as-of", "2026-11-22"]);
+    let plan = run.plan();
+    let expected = [
+        (
+            "A",
+            "1000000000000000 sold for 0.0000000000001 on hand (velocity 10000000000000000000000000000.00, selling fast): not a slow mover, no discount.",
+        ),
+        (
+            "C",
+            "999999999999999 sold for 0.000000000001 on hand (velocity 999999999999999000000000000.00, selling fast): not a slow mover, no discount.",
+        ),
+    ];
+    let csv = run.plan_csv();
+    for (sku, why) in expected {
+        assert_eq!(s(&line(&plan, sku)["why"]), why, "{sku}");
+        assert!(csv.contains(why), "{sku} in plan.csv: {csv}");
+    }
+}

@@ -40,13 +40,15 @@ pub fn push_opening(
             push_plain(&mut buf, q);
             buf.extend_from_slice(b" on hand (velocity ");
             // Cut, not rounded: 0.099 shows as 0.09, so the words never contradict the class.
-            let mut v = super::num::trunc(v, 2);
-            if v > Decimal::ZERO {
-                v.rescale(2);
-                push_decimal(&mut buf, v);
+            let cut = super::num::trunc(v, 2);
+            let mut shown = cut;
+            shown.rescale(2);
+            if cut > Decimal::ZERO && shown.scale() == 2 {
+                push_decimal(&mut buf, shown);
             } else {
-                // Zero (a negative zero prints "-0.00") and below: as `Display` prints it.
-                buf.extend_from_slice(format!("{v:.2}").as_bytes());
+                // Zero (a negative zero prints "-0.00"), below zero, and velocities too large
+                // for two decimals in 96 bits (`rescale` keeps fewer): as `Display` prints them.
+                buf.extend_from_slice(format!("{cut:.2}").as_bytes());
             }
             buf.extend_from_slice(b", ");
             buf.extend_from_slice(class_words(c).as_bytes());
@@ -73,5 +75,50 @@ impl WhyInterner {
         let t: Arc<str> = Arc::from(text);
         self.0.insert(t.clone());
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::num::{plain, trunc};
+
+    /// The opening as the rules wrote it with `format!` before it was printed by hand.
+    fn with_format(sold: Decimal, q: Decimal, v: Decimal) -> String {
+        format!(
+            "{} sold for {} on hand (velocity {:.2}, {})",
+            plain(sold),
+            plain(q),
+            trunc(v, 2),
+            class_words(Class::Fast)
+        )
+    }
+
+    #[test]
+    fn openings_print_as_format_did() {
+        let d = |s: &str| s.parse::<Decimal>().expect("test literal");
+        let mut cases = vec![
+            (d("0"), d("12"), d("0")),
+            (d("-0"), d("12"), d("-0.0")),
+            (d("3"), d("120"), Decimal::from(3) / Decimal::from(120)),
+            (d("-5"), d("3"), Decimal::from(-5) / Decimal::from(3)),
+            (d("1.50"), d("0.25"), d("6.000")),
+            (d("1000000000000000"), d("0.0000000000001"), Decimal::MAX),
+            (d("1"), d("1"), d("10000000000000000000000000000")),
+            (d("1"), d("1"), d("999999999999999000000000000")),
+            (d("1"), d("1"), d("79228162514264337593543950.335")),
+        ];
+        for i in 1..500u32 {
+            let v = Decimal::from(i * 7919) / Decimal::from(i * 31 + 3);
+            cases.push((Decimal::from(i), Decimal::from(i * 31 + 3), v));
+        }
+        for (sold, q, v) in cases {
+            let mut s = String::new();
+            push_opening(&mut s, sold, Some(q), Some(v), Some(Class::Fast));
+            assert_eq!(s, with_format(sold, q, v), "{sold} {q} {v}");
+        }
+        let mut s = String::new();
+        push_opening(&mut s, d("2.0"), None, None, None);
+        assert_eq!(s, "2 sold, stock not tracked (velocity unknown)");
     }
 }
