@@ -179,7 +179,7 @@ pub struct PlanLine {
     pub(crate) why_text: Arc<str>,
     pub(crate) why_after_opening: bool,
     /// Source row (not serialised; used for data-issue listings).
-    pub row: usize,
+    pub row: u32,
     /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
     pub capital: Decimal,
     /// The exact velocity ratio (ranking uses it, not the rounded display value).
@@ -1081,9 +1081,9 @@ mod size {
 
     #[test]
     fn a_plan_line_stays_small() {
-        // 392 bytes (optional decimals in 16 bytes, the why's flag padded to 8): sku, name and location are
+        // 384 bytes (optional decimals in 16 bytes, the source row in 32 bits beside the why's flag): sku, name and location are
         // held in the line (24 bytes each, no allocation up to 24 bytes of text).
-        assert!(size_of::<PlanLine>() <= 392, "{}", size_of::<PlanLine>());
+        assert!(size_of::<PlanLine>() <= 384, "{}", size_of::<PlanLine>());
         // Vendor, tags, platform ids and other names are boxed apart (most lines have none).
         assert!(
             size_of::<crate::model::CatalogLine>() <= 264,

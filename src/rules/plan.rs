@@ -278,7 +278,7 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         reason: None,
         why_text: Arc::default(),
         why_after_opening: false,
-        row: line.row,
+        row: u32::try_from(line.row).unwrap_or(u32::MAX),
         capital,
         velocity: OptDecimal::NONE,
         model: None,
