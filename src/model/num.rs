@@ -196,27 +196,24 @@ pub fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
     let mut digits = [0u8; 40];
     let mantissa = d.mantissa().unsigned_abs();
     let mut len = 0;
-    // Most mantissas fit in 64 bits, whose division by ten is a multiplication; a 128-bit one
-    // is a library call per digit.
-    if let Ok(mut n) = u64::try_from(mantissa) {
-        loop {
-            digits[digits.len() - 1 - len] = b'0' + (n % 10) as u8;
-            n /= 10;
-            len += 1;
-            if n == 0 {
-                break;
+    // Digits from the last, in the integer type given: most mantissas fit in 64 bits, whose
+    // division by ten is a multiplication; a 128-bit one is a library call per digit.
+    macro_rules! fill {
+        ($n:expr) => {{
+            let mut n = $n;
+            loop {
+                digits[digits.len() - 1 - len] = b'0' + (n % 10) as u8;
+                n /= 10;
+                len += 1;
+                if n == 0 {
+                    break;
+                }
             }
-        }
-    } else {
-        let mut n = mantissa;
-        loop {
-            digits[digits.len() - 1 - len] = b'0' + (n % 10) as u8;
-            n /= 10;
-            len += 1;
-            if n == 0 {
-                break;
-            }
-        }
+        }};
+    }
+    match u64::try_from(mantissa) {
+        Ok(n) => fill!(n),
+        Err(_) => fill!(mantissa),
     }
     let digits = &digits[digits.len() - len..];
     if d.is_sign_negative() {
