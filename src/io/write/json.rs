@@ -316,60 +316,36 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
         LineStatus::Planned => b",\"status\":\"planned\"",
         LineStatus::Skipped => b",\"status\":\"skipped\"",
     });
-    push_opt(
-        out,
-        ",\"tier_discount_pct\":",
-        l.tier_discount_pct.get(),
-        push_json_num,
-    );
-    push_opt(
-        out,
-        ",\"discount_pct\":",
-        l.discount_pct.get(),
-        push_json_num,
-    );
-    push_opt(
-        out,
-        ",\"max_discount_pct\":",
-        l.max_discount_pct.get(),
-        push_json_num,
-    );
+    for (key, v) in [
+        (",\"tier_discount_pct\":", l.tier_discount_pct),
+        (",\"discount_pct\":", l.discount_pct),
+        (",\"max_discount_pct\":", l.max_discount_pct),
+    ] {
+        push_opt(out, key, v.get(), push_json_num);
+    }
     push_opt(out, ",\"binding_limit\":", l.binding_limit, |o, b| {
         name_str(o, b.as_str())
     });
-    push_opt(out, ",\"price\":", l.price.get(), money_str);
-    push_opt(out, ",\"cost\":", l.cost.get(), money_str);
-    push_opt(
-        out,
-        ",\"clearance_price\":",
-        l.clearance_price.get(),
-        money_str,
-    );
-    push_opt(out, ",\"margin_pct\":", l.margin_pct.get(), push_json_float);
-    push_opt(
-        out,
-        ",\"margin_after_pct\":",
-        l.margin_after_pct.get(),
-        push_json_float,
-    );
-    push_opt(
-        out,
-        ",\"existing_discount_pct\":",
-        l.existing_discount_pct(),
-        push_json_num,
-    );
-    push_opt(
-        out,
-        ",\"projected_units_sold\":",
-        l.projected_units_sold.get(),
-        push_json_num,
-    );
-    push_opt(
-        out,
-        ",\"stock_left_at_end\":",
-        l.stock_left_at_end.get(),
-        push_json_num,
-    );
+    for (key, v) in [
+        (",\"price\":", l.price),
+        (",\"cost\":", l.cost),
+        (",\"clearance_price\":", l.clearance_price),
+    ] {
+        push_opt(out, key, v.get(), money_str);
+    }
+    for (key, v) in [
+        (",\"margin_pct\":", l.margin_pct),
+        (",\"margin_after_pct\":", l.margin_after_pct),
+    ] {
+        push_opt(out, key, v.get(), push_json_float);
+    }
+    for (key, v) in [
+        (",\"existing_discount_pct\":", l.existing_discount_pct()),
+        (",\"projected_units_sold\":", l.projected_units_sold.get()),
+        (",\"stock_left_at_end\":", l.stock_left_at_end.get()),
+    ] {
+        push_opt(out, key, v, push_json_num);
+    }
     if let Some(p) = l.projected_sellthrough_pct() {
         out.extend_from_slice(b",\"projected_sellthrough_pct\":");
         push_json_float(out, p);
