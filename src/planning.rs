@@ -384,12 +384,11 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         .filter(|l| l.status == crate::model::LineStatus::Planned)
     {
         let projected = crate::campaign::template::projected_units(line, cfg.window_days, days);
-        line.projected_units_sold = projected.into();
-        line.stock_left_at_end = match (line.quantity.get(), projected) {
+        line.set_projected_units_sold(projected);
+        line.set_stock_left_at_end(match (line.quantity.get(), projected) {
             (Some(q), Some(p)) => Some((q - p).max(Decimal::ZERO)),
             _ => None,
-        }
-        .into();
+        });
     }
     let mut summary = crate::Timings::time("summarise", || rules::summarise(&plan_lines));
     // An upload template holds at most a million lines (a sheet's rows): say which are left

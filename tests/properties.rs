@@ -117,10 +117,10 @@ proptest! {
 
         // Cap and floor hold on the price the customer pays.
         for l in plan.lines.iter().filter(|l| l.status == LineStatus::Planned) {
-            let d = l.discount_pct.get().unwrap();
+            let d = l.discount_pct().unwrap();
             prop_assert!(d <= Decimal::from(25), "{} over the cap", l.sku);
             let price = l.price.get().unwrap();
-            let paid = l.clearance_price.get().unwrap() * (Decimal::ONE - l.existing_discount_pct().unwrap_or_default() / Decimal::ONE_HUNDRED);
+            let paid = l.clearance_price().unwrap() * (Decimal::ONE - l.existing_discount_pct().unwrap_or_default() / Decimal::ONE_HUNDRED);
             let depth = Decimal::ONE_HUNDRED * (Decimal::ONE - paid / price);
             let cent = Decimal::ONE_HUNDRED * Decimal::new(1, 2) / price;
             prop_assert!(depth <= Decimal::from(25) + cent, "{}: combined depth {depth}", l.sku);

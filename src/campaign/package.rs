@@ -216,9 +216,8 @@ pub fn build(
         let digits = minor_unit_digits(currency.as_deref());
         // From the price the customer pays today (a live markdown's price when there is one).
         let base = l.live_price().unwrap_or(price);
-        let cp = if Some(e.discount_pct) == l.discount_pct.get() {
-            l.clearance_price
-                .get()
+        let cp = if Some(e.discount_pct) == l.discount_pct() {
+            l.clearance_price()
                 .unwrap_or_else(|| clearance_price(base, e.discount_pct, digits))
         } else {
             clearance_price(base, e.discount_pct, digits)
@@ -263,7 +262,7 @@ pub fn build(
             note: e.note.clone(),
             template_row: e.row,
             cost: l.cost.get().map(money),
-            max_discount_pct: l.max_discount_pct.get().map(plain),
+            max_discount_pct: l.max_discount_pct().map(plain),
             floor_max_pct: floor_max.map(plain),
             floor_set_by,
             steps: vec![Step {
@@ -885,7 +884,7 @@ mod tests {
             .iter()
             .zip(specs)
             .filter_map(|(l, s)| {
-                let planned = l.discount_pct.get()?;
+                let planned = l.discount_pct()?;
                 if !s.4 {
                     return None;
                 }
@@ -964,7 +963,7 @@ mod tests {
                             let at = in_campaign.get(&(&*l.sku, l.location.as_deref()));
                             prop_assert!(at.is_some(), "{} reaches {} not in the campaign", id, l.key());
                             prop_assert!(at.is_some_and(|a| *a >= pct), "{}% on {}", pct, l.key());
-                            prop_assert!(l.discount_pct.get().is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
+                            prop_assert!(l.discount_pct().is_some_and(|planned| planned >= pct), "{}% on {}", pct, l.key());
                         }
                     }
                 }

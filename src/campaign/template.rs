@@ -208,8 +208,8 @@ impl LockedValues {
             class: line.class.map(|c| c.as_str().to_string()),
             // The price the discount comes off: a live markdown's price when one runs.
             price: line.live_price().or(line.price.get()),
-            suggested: line.discount_pct.get(),
-            max: line.max_discount_pct.get(),
+            suggested: line.discount_pct(),
+            max: line.max_discount_pct(),
             limit: Some(max_reason_with(line, &cx.policy)),
             projected,
             left_at_end,

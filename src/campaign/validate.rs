@@ -328,7 +328,7 @@ fn editable(
             false
         }
     };
-    let max = line.max_discount_pct.get().unwrap_or_default();
+    let max = line.max_discount_pct().unwrap_or_default();
     let discount = match number(row.cell(Column::Discount)) {
         Num::Value(d) if d < Decimal::ZERO => {
             problems.push(at(
@@ -490,7 +490,7 @@ pub fn over_budget(plan: &Plan, edited: &[EditedLine]) -> Option<OverBudget> {
         let digits = minor_unit_digits(l.currency().or(plan.policy.currency.as_deref()));
         let base = l.live_price().unwrap_or(price);
         // The price apply sets: the plan's own at the planned depth, else rule 8's.
-        let cp = match (l.discount_pct.get(), l.clearance_price.get()) {
+        let cp = match (l.discount_pct(), l.clearance_price()) {
             (Some(d), Some(cp)) if d == e.discount_pct => cp,
             _ => clearance_price(base, e.discount_pct, digits),
         };

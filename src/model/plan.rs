@@ -149,24 +149,10 @@ pub struct PlanLine {
     /// Velocity class; null when the line was skipped before classification.
     pub class: Option<Class>,
     pub status: LineStatus,
-    /// The exact tier discount, rounded to 2 decimals.
-    pub tier_discount_pct: OptDecimal,
-    /// The planned discount; null when skipped.
-    pub discount_pct: OptDecimal,
-    /// The deepest discount cap, floor and stacking allow, floored to the step.
-    pub max_discount_pct: OptDecimal,
-    pub binding_limit: Option<BindingLimit>,
     pub price: OptDecimal,
     pub cost: OptDecimal,
-    pub clearance_price: OptDecimal,
     /// Margin at the current price, percent, 2 decimals.
     pub margin_pct: OptDecimal,
-    /// Margin at the price the customer finally pays, percent, 2 decimals.
-    pub margin_after_pct: OptDecimal,
-    /// Units expected to sell during the campaign at the window's pace (planned lines).
-    pub projected_units_sold: OptDecimal,
-    /// Stock expected to be left when the campaign ends (planned lines).
-    pub stock_left_at_end: OptDecimal,
     /// The last day it sold, when dated sales files were given.
     pub last_sale: Option<chrono::NaiveDate>,
     /// `no_cost_data`, `stacked`, `cost_above_price`, `below_floor_allowed`, `live_markdown`,
@@ -191,6 +177,32 @@ pub struct PlanLine {
     /// The fields most lines leave empty; `None` when all of them are. Read and set them with
     /// the methods of their names (`live_price()`, `set_live_price(..)`, `set_extras(..)`).
     pub extra: Option<Box<LineExtra>>,
+    /// The discount decision's fields (tier, planned and deepest discount, binding limit,
+    /// clearance price, margin after, projections): `None` for the lines the rules skip before
+    /// deciding a discount (most of a catalog: not slow, no stock). Read and set them with the
+    /// methods of their names (`discount_pct()`, `set_discount_pct(..)`).
+    pub(crate) decision: Option<Box<Decision>>,
+}
+
+/// The fields of a plan line that only a line with a discount decision has (planned lines, and
+/// lines skipped at the decision: margin floor, stacking, below the minimum discount): one
+/// allocation for those lines, none for the others (see `PlanLine`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Decision {
+    /// The exact tier discount, rounded to 2 decimals.
+    tier_discount_pct: OptDecimal,
+    /// The planned discount; null when skipped.
+    discount_pct: OptDecimal,
+    /// The deepest discount cap, floor and stacking allow, floored to the step.
+    max_discount_pct: OptDecimal,
+    clearance_price: OptDecimal,
+    /// Margin at the price the customer finally pays, percent, 2 decimals.
+    margin_after_pct: OptDecimal,
+    /// Units expected to sell during the campaign at the window's pace (planned lines).
+    projected_units_sold: OptDecimal,
+    /// Stock expected to be left when the campaign ends (planned lines).
+    stock_left_at_end: OptDecimal,
+    binding_limit: Option<BindingLimit>,
 }
 
 /// The fields of a plan line that most lines leave empty (one allocation for the lines that
@@ -257,7 +269,51 @@ extra_fields! {
     min_price, set_min_price: Decimal;
 }
 
+/// A getter and a setter for each field of `Decision`; setting `None` on a line without a
+/// decision allocates nothing.
+macro_rules! decision_fields {
+    ($($name:ident, $set:ident;)*) => {
+        impl PlanLine {
+            $(
+                pub fn $name(&self) -> Option<Decimal> {
+                    self.decision.as_ref().and_then(|d| d.$name.get())
+                }
+                pub fn $set(&mut self, v: Option<Decimal>) {
+                    match (&mut self.decision, v) {
+                        (Some(d), v) => d.$name = v.into(),
+                        (None, None) => {}
+                        (None, v) => self.decision.get_or_insert_with(Box::default).$name = v.into(),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+decision_fields! {
+    tier_discount_pct, set_tier_discount_pct;
+    discount_pct, set_discount_pct;
+    max_discount_pct, set_max_discount_pct;
+    clearance_price, set_clearance_price;
+    margin_after_pct, set_margin_after_pct;
+    projected_units_sold, set_projected_units_sold;
+    stock_left_at_end, set_stock_left_at_end;
+}
+
 impl PlanLine {
+    /// The smallest of the limits on the discount (rule 7), once decided.
+    pub fn binding_limit(&self) -> Option<BindingLimit> {
+        self.decision.as_ref().and_then(|d| d.binding_limit)
+    }
+
+    pub fn set_binding_limit(&mut self, v: Option<BindingLimit>) {
+        match (&mut self.decision, v) {
+            (Some(d), v) => d.binding_limit = v,
+            (None, None) => {}
+            (None, v) => self.decision.get_or_insert_with(Box::default).binding_limit = v,
+        }
+    }
+
     /// The why sentence.
     pub fn why(&self) -> Cow<'_, str> {
         if !self.why_after_opening {
@@ -345,18 +401,18 @@ impl PlanLine {
             velocity_ratio: self.velocity_ratio.get(),
             class: self.class,
             status: self.status,
-            tier_discount_pct: self.tier_discount_pct.get(),
-            discount_pct: self.discount_pct.get(),
-            max_discount_pct: self.max_discount_pct.get(),
-            binding_limit: self.binding_limit,
+            tier_discount_pct: self.tier_discount_pct(),
+            discount_pct: self.discount_pct(),
+            max_discount_pct: self.max_discount_pct(),
+            binding_limit: self.binding_limit(),
             price: self.price.get(),
             cost: self.cost.get(),
-            clearance_price: self.clearance_price.get(),
+            clearance_price: self.clearance_price(),
             margin_pct: self.margin_pct.get(),
-            margin_after_pct: self.margin_after_pct.get(),
+            margin_after_pct: self.margin_after_pct(),
             existing_discount_pct: self.existing_discount_pct(),
-            projected_units_sold: self.projected_units_sold.get(),
-            stock_left_at_end: self.stock_left_at_end.get(),
+            projected_units_sold: self.projected_units_sold(),
+            stock_left_at_end: self.stock_left_at_end(),
             projected_sellthrough_pct: self.projected_sellthrough_pct(),
             projected_markdown_cost: self.projected_markdown_cost(),
             last_sale: self.last_sale,
@@ -393,17 +449,9 @@ impl<'de> Deserialize<'de> for PlanLine {
             velocity_ratio: w.velocity_ratio.into(),
             class: w.class,
             status: w.status,
-            tier_discount_pct: w.tier_discount_pct.into(),
-            discount_pct: w.discount_pct.into(),
-            max_discount_pct: w.max_discount_pct.into(),
-            binding_limit: w.binding_limit,
             price: w.price.into(),
             cost: w.cost.into(),
-            clearance_price: w.clearance_price.into(),
             margin_pct: w.margin_pct.into(),
-            margin_after_pct: w.margin_after_pct.into(),
-            projected_units_sold: w.projected_units_sold.into(),
-            stock_left_at_end: w.stock_left_at_end.into(),
             last_sale: w.last_sale,
             flags: w.flags,
             reason: w.reason,
@@ -414,7 +462,19 @@ impl<'de> Deserialize<'de> for PlanLine {
             velocity: OptDecimal::NONE,
             model: w.model,
             extra: None,
+            decision: None,
         };
+        let decision = Decision {
+            tier_discount_pct: w.tier_discount_pct.into(),
+            discount_pct: w.discount_pct.into(),
+            max_discount_pct: w.max_discount_pct.into(),
+            clearance_price: w.clearance_price.into(),
+            margin_after_pct: w.margin_after_pct.into(),
+            projected_units_sold: w.projected_units_sold.into(),
+            stock_left_at_end: w.stock_left_at_end.into(),
+            binding_limit: w.binding_limit,
+        };
+        line.decision = (decision != Decision::default()).then(|| Box::new(decision));
         line.set_extras(LineExtra {
             existing_discount_pct: w.existing_discount_pct.into(),
             projected_sellthrough_pct: w.projected_sellthrough_pct.into(),
@@ -1083,7 +1143,9 @@ mod size {
     fn a_plan_line_stays_small() {
         // 384 bytes (optional decimals in 16 bytes, the source row in 32 bits beside the why's flag): sku, name and location are
         // held in the line (24 bytes each, no allocation up to 24 bytes of text).
-        assert!(size_of::<PlanLine>() <= 384, "{}", size_of::<PlanLine>());
+        // The discount decision's fields are boxed apart too (280 bytes: most lines have none).
+        assert!(size_of::<PlanLine>() <= 280, "{}", size_of::<PlanLine>());
+        assert_eq!(size_of::<Option<Box<Decision>>>(), 8);
         // Vendor, tags, platform ids and other names are boxed apart (most lines have none).
         assert!(
             size_of::<crate::model::CatalogLine>() <= 264,
@@ -1105,6 +1167,35 @@ mod size {
         l.velocity = velocity.map(d).into();
         l.class = velocity.map(|_| Class::Severe);
         l
+    }
+
+    #[test]
+    fn the_decision_is_allocated_only_for_lines_that_have_one() {
+        let d = |s: &str| s.parse::<Decimal>().expect("test literal");
+        let mut l = line("3", Some("120"), Some("0.025"));
+        // Clearing fields of a line without a decision allocates nothing.
+        l.set_discount_pct(None);
+        l.set_binding_limit(None);
+        assert!(l.decision.is_none());
+        assert_eq!((l.discount_pct(), l.binding_limit()), (None, None));
+        l.set_tier_discount_pct(Some(d("25")));
+        l.set_binding_limit(Some(BindingLimit::MarginFloor));
+        assert!(l.decision.is_some());
+        let text = serde_json::to_string(&l).expect("a plan line");
+        assert!(
+            text.contains(r#""tier_discount_pct":25,"discount_pct":null"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""binding_limit":"margin_floor""#), "{text}");
+        // Read back: the decision as written, and none for a line without one.
+        let back: PlanLine = serde_json::from_str(&text).expect("read back");
+        assert_eq!(back.tier_discount_pct(), Some(d("25")));
+        assert_eq!(back.binding_limit(), Some(BindingLimit::MarginFloor));
+        assert_eq!(back.clearance_price(), None);
+        assert!(line("1", None, None).decision.is_none());
+        let plain = serde_json::to_string(&line("1", None, None)).expect("a plan line");
+        let back: PlanLine = serde_json::from_str(&plain).expect("read back");
+        assert!(back.decision.is_none());
     }
 
     #[test]

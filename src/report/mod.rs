@@ -94,11 +94,7 @@ fn opt(d: Option<Decimal>) -> Value {
 
 /// Extra units needed at discount `d` to earn the same margin money: `(p − c) / (p (1 − d) − c) − 1`.
 pub fn break_even_lift_pct(line: &PlanLine) -> Option<Decimal> {
-    let (p, c, d) = (
-        line.price.get()?,
-        line.cost.get()?,
-        line.discount_pct.get()?,
-    );
+    let (p, c, d) = (line.price.get()?, line.cost.get()?, line.discount_pct()?);
     let before = p - c;
     let after = p * (Decimal::ONE - d / Decimal::ONE_HUNDRED) - c;
     if after <= Decimal::ZERO || before <= Decimal::ZERO {
@@ -313,8 +309,8 @@ pub fn top_slow_movers(plan: &Plan, as_of: NaiveDate, n: usize) -> Vec<TopLine> 
             velocity_ratio: opt(l.velocity_ratio.get()),
             quantity: opt(l.quantity.get()),
             capital: num(l.capital),
-            discount_pct: opt(l.discount_pct.get()),
-            clearance_price: l.clearance_price.get().map(crate::model::num::money),
+            discount_pct: opt(l.discount_pct()),
+            clearance_price: l.clearance_price().map(crate::model::num::money),
             break_even_lift_pct: opt(break_even_lift_pct(l)),
             days_since_last_sale: days_since(l, as_of),
         })
@@ -344,10 +340,7 @@ pub fn capital_by_category(plan: &Plan, n: usize) -> Vec<(String, Decimal)> {
 pub fn candidates_by_tier(plan: &Plan) -> Vec<(&'static str, u64)> {
     let mut counts: BTreeMap<&str, u64> = TIER_BUCKETS.iter().map(|b| (*b, 0)).collect();
     for l in &plan.lines {
-        if let (Some(t), true) = (
-            l.tier_discount_pct.get(),
-            l.class.is_some_and(Class::is_slow),
-        ) {
+        if let (Some(t), true) = (l.tier_discount_pct(), l.class.is_some_and(Class::is_slow)) {
             *counts.entry(tier_bucket(t)).or_default() += 1;
         }
     }

@@ -7,7 +7,7 @@
 //! depth) and applies the outcome.
 
 use super::why;
-use crate::model::{Flag, LineStatus, OptDecimal, PlanLine, Reason};
+use crate::model::{Flag, LineStatus, PlanLine, Reason};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cmp::Ordering;
 
@@ -101,7 +101,7 @@ pub struct Projection {
 /// for a line without a price or discount). `digits`: the currency's minor unit. Figures too
 /// large for a Decimal saturate (a saturated cost never fits a budget).
 pub fn projection(line: &PlanLine, units: Decimal, digits: u32) -> Option<Projection> {
-    let clearance = line.clearance_price.get()?;
+    let clearance = line.clearance_price()?;
     // The discount applies to the price paid today: the live markdown's price when one runs.
     let base = line.live_price().or(line.price.get())?;
     let units = units.max(Decimal::ZERO);
@@ -166,7 +166,7 @@ pub fn apply(
             velocity: line.velocity.get(),
             class: line.class,
         };
-        let depth = line.discount_pct.get().unwrap_or(Decimal::ZERO);
+        let depth = line.discount_pct().unwrap_or(Decimal::ZERO);
         line.set_why(why::over_budget(
             &facts,
             depth,
@@ -178,10 +178,10 @@ pub fn apply(
         ));
         line.status = LineStatus::Skipped;
         line.reason = Some(Reason::OverBudget);
-        line.discount_pct = OptDecimal::NONE;
-        line.clearance_price = OptDecimal::NONE;
-        line.margin_after_pct = OptDecimal::NONE;
-        line.binding_limit = None;
+        line.set_discount_pct(None);
+        line.set_clearance_price(None);
+        line.set_margin_after_pct(None);
+        line.set_binding_limit(None);
         line.set_projected_sellthrough_pct(None);
         line.flags
             .retain(|f| f != Flag::TargetNotReached && f != Flag::BelowFloorAllowed);

@@ -150,7 +150,7 @@ fn apply_budget(
             // to stop its projection.
             let units = super::what_if::units_at(
                 l.model.as_deref()?,
-                l.discount_pct.get().unwrap_or(Decimal::ZERO),
+                l.discount_pct().unwrap_or(Decimal::ZERO),
                 f64::from(horizon.days),
                 l.quantity.get().unwrap_or(Decimal::MAX),
             );
@@ -262,18 +262,10 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         velocity_ratio: OptDecimal::NONE,
         class: None,
         status: LineStatus::Skipped,
-        tier_discount_pct: OptDecimal::NONE,
-        discount_pct: OptDecimal::NONE,
-        max_discount_pct: OptDecimal::NONE,
-        binding_limit: None,
         price: line.price.into(),
         cost: line.cost.filter(|c| *c > Decimal::ZERO).into(),
-        clearance_price: OptDecimal::NONE,
         margin_pct: OptDecimal::NONE,
-        margin_after_pct: OptDecimal::NONE,
-        projected_units_sold: OptDecimal::NONE,
         last_sale: line.last_sale,
-        stock_left_at_end: OptDecimal::NONE,
         flags: Flags::default(),
         reason: None,
         why_text: Arc::default(),
@@ -283,6 +275,7 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         velocity: OptDecimal::NONE,
         model: None,
         extra: None,
+        decision: None,
     };
     out.set_extras(LineExtra {
         product_id: ids.product_id,
@@ -481,7 +474,7 @@ fn decide(
             return out;
         }
     };
-    out.tier_discount_pct = tier.map(|t| round(t, 2)).into();
+    out.set_tier_discount_pct(tier.map(|t| round(t, 2)));
 
     // Rules 5-7: the limits and the final discount.
     // Rule 8's minor unit and the price the discount applies to (the live markdown's price when
@@ -541,7 +534,7 @@ fn decide(
         }
         max = max.max(Decimal::ZERO);
     }
-    out.max_discount_pct = max.into();
+    out.set_max_discount_pct(Some(max));
     if ratio.is_none() {
         out.flags.push(Flag::NoCostData);
     }
@@ -583,7 +576,7 @@ fn decide(
     let below_min = !is_request && d < policy.min_discount_pct;
     if below_min || d <= Decimal::ZERO {
         out.status = LineStatus::Skipped;
-        out.binding_limit = Some(binding);
+        out.set_binding_limit(Some(binding));
         out.reason = Some(match binding {
             BindingLimit::MarginFloor => Reason::MarginFloor,
             BindingLimit::Stacking => Reason::Stacking,
@@ -637,7 +630,7 @@ fn decide(
         let depth = HUNDRED * (Decimal::ONE - candidate / base);
         depth <= allowed && lim.min_price.is_none_or(|m| candidate >= m.price)
     });
-    out.clearance_price = final_price.into();
+    out.set_clearance_price(Some(final_price));
     let paid_factor = if final_price == plain {
         (Decimal::ONE - e / HUNDRED) * (Decimal::ONE - d / HUNDRED)
     } else {
@@ -649,7 +642,7 @@ fn decide(
         }
         Some(HUNDRED * (Decimal::ONE - r / paid_factor))
     });
-    out.margin_after_pct = margin_after.map(|m| round(m, 2)).into();
+    out.set_margin_after_pct(margin_after.map(|m| round(m, 2)));
     if is_request
         && policy.allow_below_floor
         && margin_after.is_some_and(|m| m < policy.min_margin_pct)
@@ -680,8 +673,8 @@ fn decide(
             rule_existing: rule_existing.filter(|e| *e > Decimal::ZERO),
         }));
     }
-    out.discount_pct = d.into();
-    out.binding_limit = Some(binding);
+    out.set_discount_pct(Some(d));
+    out.set_binding_limit(Some(binding));
     let why = match target_words(d) {
         Some((projected, words)) => {
             out.set_projected_sellthrough_pct(Some(projected));
@@ -735,11 +728,11 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
         match line.status {
             LineStatus::Planned => {
                 planned += 1;
-                discount_sum = sat_add(discount_sum, line.discount_pct.get().unwrap_or_default());
+                discount_sum = sat_add(discount_sum, line.discount_pct().unwrap_or_default());
                 // From the price the customer pays today: a live markdown is not the plan's cost.
                 if let (Some(p), Some(cp), Some(q)) = (
                     line.live_price().or(line.price.get()),
-                    line.clearance_price.get(),
+                    line.clearance_price(),
                     line.quantity.get(),
                 ) {
                     let v = markdown.get_or_insert(Decimal::ZERO);

@@ -2,9 +2,7 @@
 
 use super::*;
 use crate::model::num::d;
-use crate::model::{
-    CatalogLine, ExistingDiscount, Flag, LineStatus, OptDecimal, PlanLine, Reason, Scope,
-};
+use crate::model::{CatalogLine, ExistingDiscount, Flag, LineStatus, PlanLine, Reason, Scope};
 use proptest::prelude::*;
 
 fn line(sku: &str, qty: &str, sold: &str, price: &str, cost: Option<&str>) -> CatalogLine {
@@ -79,8 +77,8 @@ fn floor_binds_and_rounds_down() {
     // margin 30% → allowance 15; tier 25 → 15, binding margin_floor.
     let out = plan_one(line("A", "100", "0", "100", Some("70")), &p, &[]);
     assert_eq!(out.status, LineStatus::Planned);
-    assert_eq!(out.discount_pct, d("15").into());
-    assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
+    assert_eq!(out.discount_pct(), d("15").into());
+    assert_eq!(out.binding_limit(), Some(BindingLimit::MarginFloor));
     assert!(
         out.why()
             .contains("reduced to 15% to hold the 15% margin floor"),
@@ -89,8 +87,8 @@ fn floor_binds_and_rounds_down() {
     );
     // margin 33.5% → allowance 18.5 → 18 (floored, never rounded up).
     let out = plan_one(line("A", "100", "0", "100", Some("66.5")), &p, &[]);
-    assert_eq!(out.discount_pct, d("18").into());
-    assert_eq!(out.max_discount_pct, d("18").into());
+    assert_eq!(out.discount_pct(), d("18").into());
+    assert_eq!(out.max_discount_pct(), d("18").into());
 }
 
 #[test]
@@ -101,8 +99,8 @@ fn effective_rule_keeps_the_effective_margin() {
     };
     let out = plan_one(line("A", "100", "0", "100", Some("70")), &p, &[]);
     // 100 (1 - 0.7/0.85) = 17.6 → 17
-    assert_eq!(out.discount_pct, d("17").into());
-    assert!(out.margin_after_pct.get().unwrap() >= d("15"));
+    assert_eq!(out.discount_pct(), d("17").into());
+    assert!(out.margin_after_pct().unwrap() >= d("15"));
 }
 
 #[test]
@@ -112,14 +110,14 @@ fn below_minimum_is_skipped_with_the_binding_limit() {
     let out = plan_one(line("A", "100", "0", "100", Some("82")), &p, &[]);
     assert_eq!(out.status, LineStatus::Skipped);
     assert_eq!(out.reason, Some(Reason::MarginFloor));
-    assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
-    assert_eq!(out.discount_pct, OptDecimal::NONE);
+    assert_eq!(out.binding_limit(), Some(BindingLimit::MarginFloor));
+    assert_eq!(out.discount_pct(), None);
     // v = 0.29 → tier 5.5 → 5: planned at exactly the minimum.
     let out = plan_one(line("A", "100", "29", "100", Some("10")), &p, &[]);
-    assert_eq!(out.discount_pct, d("5").into());
+    assert_eq!(out.discount_pct(), d("5").into());
     // v = 0.299 → tier 5.05 → 5.
     let out = plan_one(line("A", "1000", "299", "100", Some("10")), &p, &[]);
-    assert_eq!(out.discount_pct, d("5").into());
+    assert_eq!(out.discount_pct(), d("5").into());
     // Minimum 6: the tier itself is too small.
     let p6 = Policy {
         min_discount_pct: d("6"),
@@ -127,7 +125,7 @@ fn below_minimum_is_skipped_with_the_binding_limit() {
     };
     let out = plan_one(line("A", "100", "29", "100", Some("10")), &p6, &[]);
     assert_eq!(out.reason, Some(Reason::BelowMinDiscount));
-    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+    assert_eq!(out.binding_limit(), Some(BindingLimit::Tier));
 }
 
 #[test]
@@ -137,26 +135,26 @@ fn cap_override_and_ties() {
         ..Policy::default()
     };
     let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &[]);
-    assert_eq!(out.discount_pct, d("20").into());
-    assert_eq!(out.binding_limit, Some(BindingLimit::Cap));
+    assert_eq!(out.discount_pct(), d("20").into());
+    assert_eq!(out.binding_limit(), Some(BindingLimit::Cap));
     // Tier 25 = cap 25: the tie goes to tier.
     let out = plan_one(
         line("A", "100", "0", "100", Some("10")),
         &Policy::default(),
         &[],
     );
-    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+    assert_eq!(out.binding_limit(), Some(BindingLimit::Tier));
     // Tier 25 = cap 25 = floor allowance 25 (margin 40): tier first.
     let out = plan_one(
         line("A", "100", "0", "100", Some("60")),
         &Policy::default(),
         &[],
     );
-    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+    assert_eq!(out.binding_limit(), Some(BindingLimit::Tier));
     // Cap 20 = floor allowance 20 (margin 35) below tier 25: cap before margin_floor.
     let out = plan_one(line("A", "100", "0", "100", Some("65")), &p, &[]);
-    assert_eq!(out.binding_limit, Some(BindingLimit::Cap));
-    assert_eq!(out.discount_pct, d("20").into());
+    assert_eq!(out.binding_limit(), Some(BindingLimit::Cap));
+    assert_eq!(out.discount_pct(), d("20").into());
 }
 
 #[test]
@@ -167,8 +165,8 @@ fn step_rounds_down_to_multiples() {
     };
     // tier 19 → 15.
     let out = plan_one(line("A", "100", "2", "100", Some("10")), &p, &[]);
-    assert_eq!(out.tier_discount_pct, d("19").into());
-    assert_eq!(out.discount_pct, d("15").into());
+    assert_eq!(out.tier_discount_pct(), d("19").into());
+    assert_eq!(out.discount_pct(), d("15").into());
     assert_eq!(floor_to_step(d("24.99"), d("5")), d("20"));
     assert_eq!(floor_to_step(d("25"), d("5")), d("25"));
     assert_eq!(floor_to_step(d("7.5"), d("0.5")), d("7.5"));
@@ -199,8 +197,8 @@ fn stacking_by_sku_category_and_site() {
             std::slice::from_ref(&e),
         );
         // A = 25; 100 (1 - 0.75 / 0.9) = 16.67 → 16.
-        assert_eq!(out.discount_pct, d("16").into(), "{e:?}");
-        assert_eq!(out.binding_limit, Some(BindingLimit::Stacking));
+        assert_eq!(out.discount_pct(), d("16").into(), "{e:?}");
+        assert_eq!(out.binding_limit(), Some(BindingLimit::Stacking));
         assert!(out.flags.contains(Flag::Stacked));
         assert_eq!(out.existing_discount_pct(), Some(d("10")));
         assert!(combined_depth(d("10"), d("16")) <= d("25"));
@@ -223,14 +221,14 @@ fn stacking_by_sku_category_and_site() {
     let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &several);
     assert_eq!(out.existing_discount_pct(), Some(d("20")));
     // 100 (1 - 0.75/0.8) = 6.25 → 6.
-    assert_eq!(out.discount_pct, d("6").into());
+    assert_eq!(out.discount_pct(), d("6").into());
     let zero = [ExistingDiscount {
         scope: Scope::Site,
         percentage: d("0"),
     }];
     let out = plan_one(line("A", "100", "0", "100", Some("10")), &p, &zero);
     assert_eq!(out.existing_discount_pct(), None);
-    assert_eq!(out.discount_pct, d("25").into());
+    assert_eq!(out.discount_pct(), d("25").into());
     // An existing 22% leaves 3.8%: skipped as stacking.
     let deep = [ExistingDiscount {
         scope: Scope::Site,
@@ -261,15 +259,15 @@ fn skip_reasons_in_order() {
     let out = plan_one(fast, &Policy::default(), &[]);
     assert_eq!(out.reason, Some(Reason::NotSlow));
     assert_eq!(out.class, Some(Class::Fast));
-    assert_eq!(out.discount_pct, OptDecimal::NONE);
+    assert_eq!(out.discount_pct(), None);
 }
 
 #[test]
 fn no_cost_is_capped_at_15_and_flagged() {
     let out = plan_one(line("A", "100", "0", "40", None), &Policy::default(), &[]);
-    assert_eq!(out.discount_pct, d("15").into());
+    assert_eq!(out.discount_pct(), d("15").into());
     assert!(out.flags.contains(Flag::NoCostData));
-    assert_eq!(out.margin_after_pct, OptDecimal::NONE);
+    assert_eq!(out.margin_after_pct(), None);
     assert!(out.why().contains("no cost data"), "{}", out.why());
 }
 
@@ -307,15 +305,15 @@ fn price_endings_only_when_limits_hold() {
         ..Policy::default()
     };
     let out = plan_one(line("A", "100", "0", "40", Some("10")), &p, &[]);
-    assert_eq!(out.clearance_price, d("30.00").into());
+    assert_eq!(out.clearance_price(), d("30.00").into());
     // A 19% tier: 81.00 moves to 80.99 (19.01%), still within cap and floor.
     let out = plan_one(line("B", "100", "2", "100", Some("10")), &p, &[]);
-    assert_eq!(out.discount_pct, d("19").into());
-    assert_eq!(out.clearance_price, d("80.99").into());
+    assert_eq!(out.discount_pct(), d("19").into());
+    assert_eq!(out.clearance_price(), d("80.99").into());
     // Floor allowance 19 (margin 34%): 80.99 would break the floor → kept at 81.00.
     let out = plan_one(line("C", "100", "2", "100", Some("66")), &p, &[]);
-    assert_eq!(out.discount_pct, d("19").into());
-    assert_eq!(out.clearance_price, d("81.00").into());
+    assert_eq!(out.discount_pct(), d("19").into());
+    assert_eq!(out.clearance_price(), d("81.00").into());
 }
 
 #[test]
@@ -347,8 +345,8 @@ fn explicit_request_plans_exactly_those_skus() {
     ];
     let out = build_lines(lines, &p, &[]);
     assert_eq!(&*out[0].sku, "A");
-    assert_eq!(out[0].discount_pct, d("20").into());
-    assert_eq!(out[0].binding_limit, Some(BindingLimit::Request));
+    assert_eq!(out[0].discount_pct(), d("20").into());
+    assert_eq!(out[0].binding_limit(), Some(BindingLimit::Request));
     assert_eq!(out[1].reason, Some(Reason::Excluded));
     // The floor still applies (margin 30 → 15) unless --allow-below-floor.
     let mut p2 = p.clone();
@@ -357,8 +355,8 @@ fn explicit_request_plans_exactly_those_skus() {
         discount_pct: d("25"),
     });
     let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
-    assert_eq!(out.discount_pct, d("15").into());
-    assert_eq!(out.binding_limit, Some(BindingLimit::MarginFloor));
+    assert_eq!(out.discount_pct(), d("15").into());
+    assert_eq!(out.binding_limit(), Some(BindingLimit::MarginFloor));
     // A request deeper than the cap is honoured (the merchant's override), floor permitting.
     let mut p3 = p.clone();
     p3.request = Some(ExplicitRequest {
@@ -366,11 +364,11 @@ fn explicit_request_plans_exactly_those_skus() {
         discount_pct: d("30"),
     });
     let out = plan_one(line("A", "10", "0", "100", Some("10")), &p3, &[]);
-    assert_eq!(out.discount_pct, d("30").into());
-    assert_eq!(out.binding_limit, Some(BindingLimit::Request));
+    assert_eq!(out.discount_pct(), d("30").into());
+    assert_eq!(out.binding_limit(), Some(BindingLimit::Request));
     p2.allow_below_floor = true;
     let out = plan_one(line("A", "10", "0", "100", Some("70")), &p2, &[]);
-    assert_eq!(out.discount_pct, d("25").into());
+    assert_eq!(out.discount_pct(), d("25").into());
     assert!(out.flags.contains(Flag::BelowFloorAllowed));
     assert!(out.why().contains("--allow-below-floor"), "{}", out.why());
 }
@@ -441,9 +439,9 @@ proptest! {
         let a = plan_one(mk(sold_a), &policy, &ex);
         let b = plan_one(mk(sold_b), &policy, &ex);
         for out in [&a, &b] {
-            if let Some(dd) = out.discount_pct.get() {
+            if let Some(dd) = out.discount_pct() {
                 let e = existing.map(Decimal::from).unwrap_or_default();
-                let paid = out.clearance_price.get().unwrap();
+                let paid = out.clearance_price().unwrap();
                 let depth = Decimal::ONE_HUNDRED * (Decimal::ONE - paid / price);
                 let combined = combined_depth(e, depth);
                 // Rule 8 rounds the price down to the cent, which may add up to one cent of depth.
@@ -465,9 +463,9 @@ proptest! {
         }
         // Slower (fewer sold) never gets a shallower discount.
         let (slow, fast) = if sold_a <= sold_b { (&a, &b) } else { (&b, &a) };
-        if let Some(fd) = fast.discount_pct.get() {
-            prop_assert!(slow.discount_pct.get().unwrap_or_default() >= fd,
-                "slow {:?} fast {:?}", slow.discount_pct, fast.discount_pct);
+        if let Some(fd) = fast.discount_pct() {
+            prop_assert!(slow.discount_pct().unwrap_or_default() >= fd,
+                "slow {:?} fast {:?}", slow.discount_pct(), fast.discount_pct());
         }
     }
 }
@@ -505,8 +503,8 @@ proptest! {
             ..CatalogLine::default()
         };
         let out = plan_one(line, &policy, &ex);
-        if let Some(dd) = out.discount_pct.get() {
-            let cp = out.clearance_price.get().unwrap();
+        if let Some(dd) = out.discount_pct() {
+            let cp = out.clearance_price().unwrap();
             // Never above what the customer pays today.
             prop_assert!(cp <= live, "clearance {cp} above today's {live}");
             // The customer finally pays the clearance price with any discount rule on top.
@@ -560,8 +558,8 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     // woo-fashion-shirt: 20 regular, 18 on sale, no cost: the 15% no-cost allowance on the
     // combined depth leaves 5% off 18 = 17.10 (combined 14.5%).
     let out = plan_one(mk("20", "18", "10"), &Policy::default(), &[]);
-    assert_eq!(out.discount_pct, d("5").into());
-    assert_eq!(out.clearance_price, d("17.10").into());
+    assert_eq!(out.discount_pct(), d("5").into());
+    assert_eq!(out.clearance_price(), d("17.10").into());
     assert_eq!(out.live_price(), Some(d("18")));
     assert!(out.flags.contains(Flag::Stacked));
     assert!(out.flags.contains(Flag::LiveMarkdown));
@@ -570,7 +568,7 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     hat.cost = Some(d("5"));
     let out = plan_one(hat, &Policy::default(), &[]);
     assert_eq!(out.reason, Some(Reason::Stacking));
-    assert_eq!(out.clearance_price, OptDecimal::NONE);
+    assert_eq!(out.clearance_price(), None);
 }
 
 // Target mode: the wanted depth is the smallest step projected to reach the target.
@@ -627,8 +625,8 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
     let (sku, depth) = ("K-B", "19");
     let l = by_sku(&out, sku);
     assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why());
-    assert_eq!(l.discount_pct, d(depth).into(), "{sku}");
-    assert_eq!(l.binding_limit, Some(BindingLimit::Target));
+    assert_eq!(l.discount_pct(), d(depth).into(), "{sku}");
+    assert_eq!(l.binding_limit(), Some(BindingLimit::Target));
     assert!(!l.flags.contains(Flag::TargetNotReached));
     // It reaches the target and one step less does not.
     let demand = target::LineDemand::new(
@@ -659,7 +657,7 @@ fn target_mode_picks_the_smallest_step_reaching_the_target() {
         "10",
     );
     let out = build_lines(lines, &coarse, &[]);
-    assert_eq!(by_sku(&out, "K-B").discount_pct, d("20").into());
+    assert_eq!(by_sku(&out, "K-B").discount_pct(), d("20").into());
 }
 
 #[test]
@@ -676,9 +674,9 @@ fn target_mode_plans_infeasible_lines_at_the_deepest_allowed_depth_and_flags_the
     ] {
         let l = by_sku(&out, sku);
         assert_eq!(l.status, LineStatus::Planned, "{sku}: {}", l.why());
-        assert_eq!(l.discount_pct, d(depth).into(), "{sku}");
-        assert_eq!(l.discount_pct, l.max_discount_pct, "{sku}");
-        assert_eq!(l.binding_limit, Some(limit), "{sku}");
+        assert_eq!(l.discount_pct(), d(depth).into(), "{sku}");
+        assert_eq!(l.discount_pct(), l.max_discount_pct(), "{sku}");
+        assert_eq!(l.binding_limit(), Some(limit), "{sku}");
         assert!(flagged(l), "{sku}");
         assert!(l.projected_sellthrough_pct().unwrap() < d("10"));
     }
@@ -711,7 +709,7 @@ fn target_mode_leaves_lines_on_track_and_fast_lines_alone() {
     let met = by_sku(&out, "K-MET");
     assert_eq!(met.status, LineStatus::Skipped);
     assert_eq!(met.reason, Some(Reason::TargetMetWithoutDiscount));
-    assert_eq!(met.discount_pct, OptDecimal::NONE);
+    assert_eq!(met.discount_pct(), None);
     assert!(
         met.why()
             .ends_with("reaching the 10% target; no discount needed."),
@@ -724,7 +722,7 @@ fn target_mode_leaves_lines_on_track_and_fast_lines_alone() {
     // Without target mode the same lines follow the tiers, with no projection.
     let tiers = build_lines(kitchen_lines(), &Policy::default(), &[]);
     assert_eq!(
-        by_sku(&tiers, "K-B").binding_limit,
+        by_sku(&tiers, "K-B").binding_limit(),
         Some(BindingLimit::Tier)
     );
     assert!(
@@ -765,8 +763,8 @@ proptest! {
         let out = build_lines(lines, &policy, &[]);
         let l = by_sku(&out, "X");
         let t = policy.target.as_ref().unwrap();
-        if let Some(dd) = l.discount_pct.get() {
-            let max = l.max_discount_pct.get().unwrap();
+        if let Some(dd) = l.discount_pct() {
+            let max = l.max_discount_pct().unwrap();
             prop_assert!(dd <= max && dd <= policy.cap_pct && dd >= policy.min_discount_pct);
             let allowed = floor_allowance(&policy, cost_ratio(price, cost, None));
             prop_assert!(dd <= allowed, "{dd} > {allowed}");
@@ -806,10 +804,10 @@ fn min_price_holds_the_clearance_price_at_the_map() {
         &[],
     );
     assert_eq!(out.status, LineStatus::Planned);
-    assert_eq!(out.discount_pct, d("12").into());
-    assert_eq!(out.max_discount_pct, d("12").into());
-    assert_eq!(out.clearance_price, d("88.00").into());
-    assert_eq!(out.binding_limit, Some(BindingLimit::MinPrice));
+    assert_eq!(out.discount_pct(), d("12").into());
+    assert_eq!(out.max_discount_pct(), d("12").into());
+    assert_eq!(out.clearance_price(), d("88.00").into());
+    assert_eq!(out.binding_limit(), Some(BindingLimit::MinPrice));
     assert!(
         out.why()
             .contains("25% tier held to 12% by the minimum advertised price 88.00"),
@@ -822,16 +820,16 @@ fn min_price_holds_the_clearance_price_at_the_map() {
         &p,
         &[],
     );
-    assert_eq!(out.discount_pct, d("11").into());
-    assert_eq!(out.clearance_price, d("89.00").into());
+    assert_eq!(out.discount_pct(), d("11").into());
+    assert_eq!(out.clearance_price(), d("89.00").into());
     // A MAP below the cap's price changes nothing.
     let out = plan_one(
         with_map(line("M", "100", "0", "100.00", Some("50")), "70"),
         &p,
         &[],
     );
-    assert_eq!(out.discount_pct, d("25").into());
-    assert_eq!(out.binding_limit, Some(BindingLimit::Tier));
+    assert_eq!(out.discount_pct(), d("25").into());
+    assert_eq!(out.binding_limit(), Some(BindingLimit::Tier));
 }
 
 #[test]
@@ -845,7 +843,7 @@ fn min_price_at_or_above_the_price_leaves_no_room() {
         );
         assert_eq!(out.status, LineStatus::Skipped);
         assert_eq!(out.reason, Some(Reason::MinPrice));
-        assert_eq!(out.binding_limit, Some(BindingLimit::MinPrice));
+        assert_eq!(out.binding_limit(), Some(BindingLimit::MinPrice));
         assert!(
             out.why().contains("at or above today's price"),
             "{}",
@@ -888,7 +886,7 @@ proptest! {
             ..Policy::default()
         };
         let out = plan_one(with_map(line("M", "100", "0", &price.to_string(), None), &map.to_string()), &p, &[]);
-        if let Some(cp) = out.clearance_price.get() {
+        if let Some(cp) = out.clearance_price() {
             prop_assert!(cp >= map, "{cp} below MAP {map}: {}", out.why());
         }
         if map >= price {
@@ -910,10 +908,10 @@ fn target_mode_stays_within_the_minimum_advertised_price() {
     let out = build_lines(lines, &policy, &[]);
     let l = by_sku(&out, "K-D");
     assert_eq!(l.status, LineStatus::Planned, "{}", l.why());
-    assert_eq!(l.discount_pct, d("10").into());
-    assert_eq!(l.max_discount_pct, d("10").into());
-    assert_eq!(l.clearance_price, d("36.00").into());
-    assert_eq!(l.binding_limit, Some(BindingLimit::MinPrice));
+    assert_eq!(l.discount_pct(), d("10").into());
+    assert_eq!(l.max_discount_pct(), d("10").into());
+    assert_eq!(l.clearance_price(), d("36.00").into());
+    assert_eq!(l.binding_limit(), Some(BindingLimit::MinPrice));
     assert!(l.flags.contains(Flag::TargetNotReached));
     assert!(
         l.why()

@@ -206,7 +206,7 @@ pub fn fast_rows(
     let quantity = line.quantity.get()?.max(Decimal::ZERO);
     let q10 = in_units(quantity, 1)?;
     let q = quantity.to_f64().unwrap_or(0.0);
-    let max = line.max_discount_pct.get().unwrap_or(Decimal::ZERO);
+    let max = line.max_discount_pct().unwrap_or(Decimal::ZERO);
     let half_up = |v: i64| {
         if v >= 0 {
             (v + 5) / 10
@@ -260,7 +260,7 @@ pub fn rows(line: &PlanLine, m: &LineModel, cx: &Context, out: &mut Vec<Row>) {
     let stock = line.quantity.get().map(|q| q.max(Decimal::ZERO));
     // Without a stock figure the projection has no limit.
     let quantity = stock.unwrap_or(Decimal::MAX);
-    let max = line.max_discount_pct.get().unwrap_or(Decimal::ZERO);
+    let max = line.max_discount_pct().unwrap_or(Decimal::ZERO);
     let digits = minor_unit_digits(line.currency().or(cx.currency.as_deref()));
     let round =
         |d: Decimal| d.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
@@ -332,7 +332,7 @@ pub(crate) mod tests {
 
     /// A planned line at `price` with `q` on hand and a maximum (and planned depth) of `max`.
     pub(crate) fn planned(price: &str, q: &str, max: &str) -> PlanLine {
-        PlanLine {
+        let mut line = PlanLine {
             sku: "A".into(),
             name: None,
             category: None,
@@ -342,18 +342,10 @@ pub(crate) mod tests {
             velocity_ratio: OptDecimal::NONE,
             class: None,
             status: crate::model::LineStatus::Planned,
-            tier_discount_pct: OptDecimal::NONE,
-            discount_pct: d(max).into(),
-            max_discount_pct: d(max).into(),
-            binding_limit: None,
             price: d(price).into(),
             cost: OptDecimal::NONE,
-            clearance_price: OptDecimal::NONE,
             margin_pct: OptDecimal::NONE,
-            margin_after_pct: OptDecimal::NONE,
-            projected_units_sold: OptDecimal::NONE,
             last_sale: None,
-            stock_left_at_end: OptDecimal::NONE,
             flags: Default::default(),
             reason: None,
             why_text: Default::default(),
@@ -363,7 +355,11 @@ pub(crate) mod tests {
             velocity: OptDecimal::NONE,
             extra: None,
             model: None,
-        }
+            decision: None,
+        };
+        line.set_discount_pct(Some(d(max)));
+        line.set_max_discount_pct(Some(d(max)));
+        line
     }
 
     #[test]

@@ -74,19 +74,19 @@ fn write_line<W: Write>(
         LineStatus::Planned => "planned",
         LineStatus::Skipped => "skipped",
     })?;
-    num(out, buf, l.tier_discount_pct.get())?;
-    num(out, buf, l.discount_pct.get())?;
-    num(out, buf, l.max_discount_pct.get())?;
-    out.write_field(l.binding_limit.map(|b| b.as_str()).unwrap_or_default())?;
+    num(out, buf, l.tier_discount_pct())?;
+    num(out, buf, l.discount_pct())?;
+    num(out, buf, l.max_discount_pct())?;
+    out.write_field(l.binding_limit().map(|b| b.as_str()).unwrap_or_default())?;
     cash(out, buf, l.price.get())?;
     cash(out, buf, l.cost.get())?;
-    cash(out, buf, l.clearance_price.get())?;
+    cash(out, buf, l.clearance_price())?;
     num(out, buf, l.margin_pct.get())?;
-    num(out, buf, l.margin_after_pct.get())?;
+    num(out, buf, l.margin_after_pct())?;
     num(out, buf, l.existing_discount_pct())?;
     cash(out, buf, l.live_price())?;
-    num(out, buf, l.projected_units_sold.get())?;
-    num(out, buf, l.stock_left_at_end.get())?;
+    num(out, buf, l.projected_units_sold())?;
+    num(out, buf, l.stock_left_at_end())?;
     buf.clear();
     for (i, f) in l.flags.iter().enumerate() {
         if i > 0 {

@@ -317,32 +317,32 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
         LineStatus::Skipped => b",\"status\":\"skipped\"",
     });
     for (key, v) in [
-        (",\"tier_discount_pct\":", l.tier_discount_pct),
-        (",\"discount_pct\":", l.discount_pct),
-        (",\"max_discount_pct\":", l.max_discount_pct),
+        (",\"tier_discount_pct\":", l.tier_discount_pct()),
+        (",\"discount_pct\":", l.discount_pct()),
+        (",\"max_discount_pct\":", l.max_discount_pct()),
     ] {
-        push_opt(out, key, v.get(), push_json_num);
+        push_opt(out, key, v, push_json_num);
     }
-    push_opt(out, ",\"binding_limit\":", l.binding_limit, |o, b| {
+    push_opt(out, ",\"binding_limit\":", l.binding_limit(), |o, b| {
         name_str(o, b.as_str())
     });
     for (key, v) in [
-        (",\"price\":", l.price),
-        (",\"cost\":", l.cost),
-        (",\"clearance_price\":", l.clearance_price),
+        (",\"price\":", l.price.get()),
+        (",\"cost\":", l.cost.get()),
+        (",\"clearance_price\":", l.clearance_price()),
     ] {
-        push_opt(out, key, v.get(), money_str);
+        push_opt(out, key, v, money_str);
     }
     for (key, v) in [
-        (",\"margin_pct\":", l.margin_pct),
-        (",\"margin_after_pct\":", l.margin_after_pct),
+        (",\"margin_pct\":", l.margin_pct.get()),
+        (",\"margin_after_pct\":", l.margin_after_pct()),
     ] {
-        push_opt(out, key, v.get(), push_json_float);
+        push_opt(out, key, v, push_json_float);
     }
     for (key, v) in [
         (",\"existing_discount_pct\":", l.existing_discount_pct()),
-        (",\"projected_units_sold\":", l.projected_units_sold.get()),
-        (",\"stock_left_at_end\":", l.stock_left_at_end.get()),
+        (",\"projected_units_sold\":", l.projected_units_sold()),
+        (",\"stock_left_at_end\":", l.stock_left_at_end()),
     ] {
         push_opt(out, key, v, push_json_num);
     }
@@ -458,17 +458,9 @@ mod tests {
             velocity_ratio: OptDecimal::NONE,
             class: None,
             status: LineStatus::Skipped,
-            tier_discount_pct: OptDecimal::NONE,
-            discount_pct: OptDecimal::NONE,
-            max_discount_pct: OptDecimal::NONE,
-            binding_limit: None,
             price: OptDecimal::NONE,
             cost: OptDecimal::NONE,
-            clearance_price: OptDecimal::NONE,
             margin_pct: OptDecimal::NONE,
-            margin_after_pct: OptDecimal::NONE,
-            projected_units_sold: OptDecimal::NONE,
-            stock_left_at_end: OptDecimal::NONE,
             last_sale: None,
             flags: Default::default(),
             reason: None,
@@ -479,6 +471,7 @@ mod tests {
             velocity: OptDecimal::NONE,
             model: None,
             extra: None,
+            decision: None,
         };
         let mut full = PlanLine {
             sku: "=SKU \"1\"\\ \u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é 😀".into(),
@@ -490,17 +483,9 @@ mod tests {
             velocity_ratio: d("0.0417").into(),
             class: Some(Class::Severe),
             status: LineStatus::Planned,
-            tier_discount_pct: d("26.67").into(),
-            discount_pct: d("25").into(),
-            max_discount_pct: d("25.00").into(),
-            binding_limit: Some(BindingLimit::Cap),
             price: d("40").into(),
             cost: d("19.9").into(),
-            clearance_price: d("30.00").into(),
             margin_pct: d("50.25").into(),
-            margin_after_pct: d("0").into(),
-            projected_units_sold: d("1234567890123456.7").into(),
-            stock_left_at_end: d("-0.0001").into(),
             last_sale: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
             flags: [crate::model::Flag::Stacked, crate::model::Flag::NoCostData]
                 .into_iter()
@@ -513,7 +498,16 @@ mod tests {
             velocity: Decimal::ONE.into(),
             model: None,
             extra: None,
+            decision: None,
         };
+        full.set_tier_discount_pct(Some(d("26.67")));
+        full.set_discount_pct(Some(d("25")));
+        full.set_max_discount_pct(Some(d("25.00")));
+        full.set_binding_limit(Some(BindingLimit::Cap));
+        full.set_clearance_price(Some(d("30.00")));
+        full.set_margin_after_pct(Some(d("0")));
+        full.set_projected_units_sold(Some(d("1234567890123456.7")));
+        full.set_stock_left_at_end(Some(d("-0.0001")));
         full.set_extras(crate::model::LineExtra {
             existing_discount_pct: d("1e20").into(),
             projected_sellthrough_pct: d("83.4").into(),
@@ -551,7 +545,7 @@ mod tests {
         partial.set_live_price(None);
         partial.set_min_price(None);
         partial.last_sale = chrono::NaiveDate::from_ymd_opt(-5, 1, 1);
-        partial.margin_after_pct = d("1e-7").into();
+        partial.set_margin_after_pct(Some(d("1e-7")));
         assert_eq!(hand(&partial), serde_json::to_string(&partial).unwrap());
     }
 
@@ -589,10 +583,10 @@ mod tests {
             let mut line = PlanLine {
                 quantity: quantity.into(),
                 price: price.into(),
-                max_discount_pct: max.into(),
-                discount_pct: max.into(),
                 ..crate::rules::what_if::tests::planned("1", "1", "0")
             };
+            line.set_max_discount_pct(Some(max));
+            line.set_discount_pct(Some(max));
             line.set_live_price((next(4) == 0).then(|| (price * d("0.9")).round_dp(digits)));
             line.extra_mut().currency = Some(currency.into());
             let m = LineModel {

@@ -71,8 +71,8 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
                 l.sold.get(),
                 projected,
                 left,
-                l.discount_pct.get(),
-                l.max_discount_pct.get(),
+                l.discount_pct(),
+                l.max_discount_pct(),
             ];
             for (m, v) in most.iter_mut().zip(values) {
                 if let Some(v) = v {
@@ -182,7 +182,7 @@ fn build(plan: Option<&Plan>, path: &Path) -> Result<(), XlsxError> {
             let locked = LockedValues::with(line, &cx);
             write_locked(ws, r, &locked)?;
             ws.text(r, Column::Include.index() as u16, "Y")?;
-            let suggested = line.discount_pct.get().unwrap_or_default();
+            let suggested = line.discount_pct().unwrap_or_default();
             ws.write_number(r, Column::Discount.index() as u16, f(suggested))?;
             // The price the row's Discount % gives, recomputed by Excel as it is edited.
             let line_digits = crate::rules::minor_unit_digits(
@@ -333,12 +333,7 @@ fn write_model(
         "IF({projected}{n}=\"\",\"\",{q}{n}-{projected}{n})"
     ));
     if let Some(quantity) = line.quantity.get() {
-        let at = what_if::units_at(
-            m,
-            line.discount_pct.get().unwrap_or_default(),
-            days,
-            quantity,
-        );
+        let at = what_if::units_at(m, line.discount_pct().unwrap_or_default(), days, quantity);
         sold = sold.set_result(at.to_string());
         left = left.set_result((quantity - at).to_string());
     }

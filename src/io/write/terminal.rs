@@ -120,12 +120,12 @@ fn columns(lines: &[&&PlanLine]) -> Vec<Column> {
     let each =
         |f: &dyn Fn(&PlanLine) -> String| -> Vec<String> { lines.iter().map(|l| f(l)).collect() };
     let limit = |l: &PlanLine| {
-        l.binding_limit
+        l.binding_limit()
             .map(|b| b.as_str())
             .unwrap_or_default()
             .to_string()
     };
-    let short_limit = |l: &PlanLine| match l.binding_limit.map(|b| b.as_str()) {
+    let short_limit = |l: &PlanLine| match l.binding_limit().map(|b| b.as_str()) {
         Some("margin_floor") => "floor".to_string(),
         Some("stacking") => "stack".to_string(),
         other => other.unwrap_or_default().to_string(),
@@ -143,8 +143,8 @@ fn columns(lines: &[&&PlanLine]) -> Vec<Column> {
             .map(|v| format!("{:.2}", crate::model::num::trunc(v, 2)))
             .unwrap_or_default()
     });
-    let discount = each(&|l| format!("{}%", l.discount_pct.get().map(plain).unwrap_or_default()));
-    let clearance = each(&|l| l.clearance_price.get().map(money).unwrap_or_default());
+    let discount = each(&|l| format!("{}%", l.discount_pct().map(plain).unwrap_or_default()));
+    let clearance = each(&|l| l.clearance_price().map(money).unwrap_or_default());
     vec![
         Column::new("#", (1..=lines.len()).map(|i| i.to_string()).collect()).right(),
         Column::new("SKU", each(&|l| terminal_cell(&l.key()))),

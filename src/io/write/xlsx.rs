@@ -143,7 +143,7 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
             (2, l.name.as_deref()),
             (3, l.category.as_deref()),
             (4, l.location.as_deref()),
-            (12, l.binding_limit.map(|b| b.as_str())),
+            (12, l.binding_limit().map(|b| b.as_str())),
             (23, l.reason.map(|x| x.as_str())),
         ];
         for (c, v) in text {
@@ -164,18 +164,18 @@ fn fit_lines(lines: &[&PlanLine]) -> Vec<Fit> {
             (5, l.quantity.get()),
             (6, l.sold.get()),
             (7, l.velocity_ratio.get()),
-            (9, l.tier_discount_pct.get()),
-            (10, l.discount_pct.get()),
-            (11, l.max_discount_pct.get()),
+            (9, l.tier_discount_pct()),
+            (10, l.discount_pct()),
+            (11, l.max_discount_pct()),
             (13, l.price.get()),
             (14, l.live_price()),
             (15, l.cost.get()),
-            (16, l.clearance_price.get()),
+            (16, l.clearance_price()),
             (17, l.margin_pct.get()),
-            (18, l.margin_after_pct.get()),
+            (18, l.margin_after_pct()),
             (19, l.existing_discount_pct()),
-            (20, l.projected_units_sold.get()),
-            (21, l.stock_left_at_end.get()),
+            (20, l.projected_units_sold()),
+            (21, l.stock_left_at_end()),
         ];
         for (c, v) in numbers {
             if let Some(v) = v {
@@ -303,20 +303,20 @@ fn line_row(
         Some(c) => ws.text(r, 8, c.as_str())?,
         None => ws,
     };
-    pct(ws, r, 9, l.tier_discount_pct.get())?;
-    pct(ws, r, 10, l.discount_pct.get())?;
-    pct(ws, r, 11, l.max_discount_pct.get())?;
-    opt_text(ws, r, 12, l.binding_limit.map(|b| b.as_str()))?;
+    pct(ws, r, 9, l.tier_discount_pct())?;
+    pct(ws, r, 10, l.discount_pct())?;
+    pct(ws, r, 11, l.max_discount_pct())?;
+    opt_text(ws, r, 12, l.binding_limit().map(|b| b.as_str()))?;
     num(ws, r, 13, l.price.get())?;
     // A live markdown's price: the planned discount is taken off it.
     num(ws, r, 14, l.live_price())?;
     num(ws, r, 15, l.cost.get())?;
-    num(ws, r, 16, l.clearance_price.get())?;
+    num(ws, r, 16, l.clearance_price())?;
     pct(ws, r, 17, l.margin_pct.get())?;
-    pct(ws, r, 18, l.margin_after_pct.get())?;
+    pct(ws, r, 18, l.margin_after_pct())?;
     pct(ws, r, 19, l.existing_discount_pct())?;
-    num(ws, r, 20, l.projected_units_sold.get())?;
-    num(ws, r, 21, l.stock_left_at_end.get())?;
+    num(ws, r, 20, l.projected_units_sold())?;
+    num(ws, r, 21, l.stock_left_at_end())?;
     if !l.flags.is_empty() {
         ws.text(r, 22, l.flags.join(", "))?;
     }
@@ -574,7 +574,7 @@ fn write_what_if(
             opt_text(ws, r, 3, l.location.as_deref())?;
             ws.write_number(r, 4, f(l.capital))?;
             pct(ws, r, 5, Some(row.depth))?;
-            if Some(row.depth) == l.discount_pct.get() {
+            if Some(row.depth) == l.discount_pct() {
                 ws.text(r, 6, "planned")?;
             }
             ws.write_number(r, 7, f(row.units))?;
