@@ -325,6 +325,16 @@ impl PlanLine {
         Cow::Owned(s)
     }
 
+    /// The why sentence in two parts, without building it: the opening its fields give (empty
+    /// when the sentence is kept whole), appended to `opening` as ASCII bytes with nothing to
+    /// escape, and the rest. The writers that print a million whys use it (`why()` allocates).
+    pub fn why_parts<'a>(&'a self, opening: &mut Vec<u8>) -> &'a str {
+        if self.why_after_opening {
+            self.push_opening_bytes(opening);
+        }
+        &self.why_text
+    }
+
     /// Sets the whole why sentence.
     pub fn set_why(&mut self, why: impl Into<Arc<str>>) {
         self.why_text = why.into();
@@ -339,16 +349,25 @@ impl PlanLine {
         if self.why_after_opening {
             return;
         }
-        let mut opening = String::with_capacity(96);
-        self.push_opening(&mut opening);
-        let text = match self.why_text.strip_prefix(opening.as_str()) {
-            Some(rest) => {
-                self.why_after_opening = true;
-                interner.share(rest)
-            }
-            None => interner.share(&self.why_text),
-        };
+        let mut opening = Vec::with_capacity(96);
+        self.push_opening_bytes(&mut opening);
+        // The opening is ASCII: where it ends is a character boundary of the sentence.
+        let rest = (self.why_text.as_bytes().starts_with(&opening))
+            .then(|| self.why_text.get(opening.len()..))
+            .flatten();
+        self.why_after_opening = rest.is_some();
+        let text = interner.share(rest.unwrap_or(&self.why_text));
         self.why_text = text;
+    }
+
+    fn push_opening_bytes(&self, out: &mut Vec<u8>) {
+        super::why::push_opening_bytes(
+            out,
+            self.sold.get().unwrap_or(Decimal::ZERO),
+            self.quantity.get(),
+            self.velocity.get(),
+            self.class,
+        );
     }
 
     fn push_opening(&self, out: &mut String) {

@@ -33,21 +33,41 @@ pub fn push_opening(
     class: Option<Class>,
 ) {
     let mut buf: Vec<u8> = Vec::with_capacity(96);
-    push_plain(&mut buf, sold);
+    push_opening_bytes(&mut buf, sold, quantity, velocity, class);
+    // Only ASCII digits, signs, points and the words below.
+    match std::str::from_utf8(&buf) {
+        Ok(text) => out.push_str(text),
+        Err(_) => out.push_str(&String::from_utf8_lossy(&buf)),
+    }
+}
+
+/// `push_opening` into bytes: ASCII only (digits, signs, points, letters, spaces, commas and
+/// parentheses), so plan.json writes it as it is, with nothing to escape.
+pub fn push_opening_bytes(
+    buf: &mut Vec<u8>,
+    sold: Decimal,
+    quantity: Option<Decimal>,
+    velocity: Option<Decimal>,
+    class: Option<Class>,
+) {
+    push_plain(buf, sold);
     match (quantity, velocity, class) {
         (Some(q), Some(v), Some(c)) => {
             buf.extend_from_slice(b" sold for ");
-            push_plain(&mut buf, q);
+            push_plain(buf, q);
             buf.extend_from_slice(b" on hand (velocity ");
             // Cut, not rounded: 0.099 shows as 0.09, so the words never contradict the class.
             let cut = super::num::trunc(v, 2);
             let mut shown = cut;
             shown.rescale(2);
             if cut > Decimal::ZERO && shown.scale() == 2 {
-                push_decimal(&mut buf, shown);
+                push_decimal(buf, shown);
+            } else if cut.is_zero() && !cut.is_sign_negative() {
+                // A tenth of the lines of a catalog sold nothing.
+                buf.extend_from_slice(b"0.00");
             } else {
-                // Zero (a negative zero prints "-0.00"), below zero, and velocities too large
-                // for two decimals in 96 bits (`rescale` keeps fewer): as `Display` prints them.
+                // A negative zero prints "-0.00", below zero, and velocities too large for two
+                // decimals in 96 bits (`rescale` keeps fewer): as `Display` prints them.
                 buf.extend_from_slice(format!("{cut:.2}").as_bytes());
             }
             buf.extend_from_slice(b", ");
@@ -55,11 +75,6 @@ pub fn push_opening(
             buf.push(b')');
         }
         _ => buf.extend_from_slice(b" sold, stock not tracked (velocity unknown)"),
-    }
-    // Only ASCII digits, signs, points and the words above.
-    match std::str::from_utf8(&buf) {
-        Ok(text) => out.push_str(text),
-        Err(_) => out.push_str(&String::from_utf8_lossy(&buf)),
     }
 }
 

@@ -96,7 +96,14 @@ fn write_line<W: Write>(
     }
     out.write_field(&buf[..])?;
     out.write_field(l.reason.map(|r| r.as_str()).unwrap_or_default())?;
-    text(out, Some(&l.why()))?;
+    // The why built in the reused buffer (valid UTF-8 by construction).
+    buf.clear();
+    let rest = l.why_parts(buf);
+    buf.extend_from_slice(rest.as_bytes());
+    match std::str::from_utf8(buf) {
+        Ok(why) => text(out, Some(why))?,
+        Err(_) => text(out, Some(&l.why()))?,
+    }
     out.write_record(None::<&[u8]>)
 }
 
@@ -109,4 +116,56 @@ pub fn write_plan(plan: &Plan, w: &mut dyn Write, target: &Path) -> Result<()> {
         write_line(&mut out, line, &mut buf).map_err(err)?;
     }
     out.flush().map_err(io_err(target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Class, PlanLine};
+
+    /// The why as plan.csv writes it, for a line that keeps its sentence after the opening.
+    fn why_field(sold: &str, rest: &str) -> String {
+        let d = |s: &str| s.parse::<Decimal>().expect("test literal");
+        let mut l: PlanLine =
+            serde_json::from_str(r#"{"sku":"A","status":"skipped","flags":[],"why":""}"#)
+                .expect("a minimal plan line");
+        l.sold = d(sold).into();
+        l.quantity = d("10").into();
+        l.velocity = (d(sold) / d("10")).into();
+        l.class = Some(Class::Fast);
+        let mut why = String::new();
+        crate::model::why::push_opening(
+            &mut why,
+            d(sold),
+            Some(d("10")),
+            Some(d(sold) / d("10")),
+            Some(Class::Fast),
+        );
+        why.push_str(rest);
+        l.set_why(why.as_str());
+        l.share_why(&mut crate::model::why::WhyInterner::default());
+        assert!(l.why_after_opening);
+        let mut out = csv::Writer::from_writer(Vec::new());
+        write_line(&mut out, &l, &mut Vec::new()).expect("written");
+        let bytes = out.into_inner().expect("flushed");
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[..]);
+        let record = reader.records().next().expect("a row").expect("csv");
+        record.get(record.len() - 1).expect("why").to_string()
+    }
+
+    #[test]
+    fn a_why_rebuilt_from_its_opening_is_written_whole_and_inert() {
+        assert_eq!(
+            why_field("8", ": not a slow mover, \"no\" discount."),
+            "8 sold for 10 on hand (velocity 0.80, selling fast): not a slow mover, \"no\" discount."
+        );
+        // Returns over sales: the sentence starts with a minus, which a spreadsheet would take
+        // for a formula.
+        assert_eq!(
+            why_field("-2", ": returns."),
+            "'-2 sold for 10 on hand (velocity -0.20, selling fast): returns."
+        );
+    }
 }

@@ -56,8 +56,14 @@ const CHUNK: usize = 256 * 1024;
 
 /// A JSON string, escaped as serde_json escapes it.
 fn push_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
+    push_escaped(out, s);
+    out.push(b'"');
+}
+
+/// `s` escaped as inside a JSON string, without the quotes.
+fn push_escaped(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -83,7 +89,6 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
 }
 
 fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
@@ -369,8 +374,11 @@ fn push_fields(out: &mut Vec<u8>, l: &PlanLine) {
     push_opt(out, ",\"reason\":", l.reason, |o, r| {
         name_str(o, r.as_str())
     });
-    out.extend_from_slice(b",\"why\":");
-    push_str(out, &l.why());
+    // The opening as it is (ASCII with nothing to escape), then the rest escaped.
+    out.extend_from_slice(b",\"why\":\"");
+    let rest = l.why_parts(out);
+    push_escaped(out, rest);
+    out.push(b'"');
     for (key, v) in [
         (",\"product_id\":", &l.product_id()),
         (",\"category_id\":", &l.category_id()),
@@ -528,7 +536,22 @@ mod tests {
                 .collect(),
             ))),
         });
-        for l in [&empty, &full] {
+        // A why kept after its opening: the opening printed as it is, the rest escaped.
+        let mut shared = full.clone();
+        let mut why = String::new();
+        crate::model::why::push_opening(
+            &mut why,
+            d("0.50"),
+            Some(d("12")),
+            Some(Decimal::ONE),
+            Some(Class::Severe),
+        );
+        why.push_str(": \"held\" \\ at\n\u{1}\u{7f} é 😀.");
+        shared.set_why(why.as_str());
+        shared.share_why(&mut crate::model::why::WhyInterner::default());
+        assert!(shared.why_after_opening);
+        assert_eq!(shared.why(), why);
+        for l in [&empty, &full, &shared] {
             let text = serde_json::to_string(l).unwrap();
             assert_eq!(hand(l), text);
             // Read back (as template, validate, apply and review do), it writes the same bytes.
