@@ -262,6 +262,31 @@ fn skip_reasons_in_order() {
     assert_eq!(out.discount_pct(), None);
 }
 
+/// Lines skipped before the discount decision (most of a catalog) hold no decision record;
+/// lines decided on, planned or skipped at the margin floor, hold one.
+#[test]
+fn only_lines_decided_on_hold_a_decision() {
+    let p = Policy::default();
+    let no_stock = plan_one(line("A", "0", "0", "10", None), &p, &[]);
+    let not_slow = plan_one(line("F", "10", "8", "10", Some("5")), &p, &[]);
+    let bad_price = plan_one(line("B", "10", "0", "0", None), &p, &[]);
+    for (l, reason) in [
+        (&no_stock, Reason::NoStock),
+        (&not_slow, Reason::NotSlow),
+        (&bad_price, Reason::BadPrice),
+    ] {
+        assert_eq!(l.reason, Some(reason));
+        assert!(l.decision.is_none(), "{reason:?}");
+    }
+    let planned = plan_one(line("S", "100", "0", "40", Some("20")), &p, &[]);
+    assert_eq!(planned.status, LineStatus::Planned);
+    assert!(planned.decision.is_some());
+    let floor = plan_one(line("M", "100", "0", "40", Some("38")), &p, &[]);
+    assert_eq!(floor.reason, Some(Reason::MarginFloor));
+    assert!(floor.decision.is_some());
+    assert!(floor.tier_discount_pct().is_some());
+}
+
 #[test]
 fn no_cost_is_capped_at_15_and_flagged() {
     let out = plan_one(line("A", "100", "0", "40", None), &Policy::default(), &[]);
