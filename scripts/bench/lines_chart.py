@@ -11,6 +11,11 @@ are drawn as run.sh reports them: the median wall time and the largest peak. The
 carries the aims as dashed lines: 4 GB (4,096 MB) and 250 bytes a line, in the MB of the peaks
 (MiB, as /usr/bin/time's KB / 1024), so 250 bytes a line is 238.4 MB a million lines.
 
+Each point carries its value. The labels of one number of lines are placed together, where they
+overlap no other label, marker or the aims' text and cross no polyline if they can: a stack in
+the order of the values (highest on top), beside, above or below the markers (see
+place_labels). The plots leave room on their right for the labels of the last points.
+
 Standard library only; the same CSV gives the same bytes.
 """
 
@@ -26,6 +31,7 @@ TITLE = "clearance plan: sku \u00d7 location catalog (gen_data.py --lines N --lo
 AIM_MB = 4096.0
 AIM_BYTES_A_LINE = 250.0
 MB = 1024.0 * 1024.0
+AIM_TEXT_EM = 0.6  # the aims' 11px regular text, a wide guess of its average advance
 
 WIDTH, HEIGHT = 900, 380
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -199,10 +205,8 @@ class Panel:
         out.append(text((self.x0 + self.x1) / 2, self.y1 + 36, "plan lines (millions)", size=12, fill="#444"))
         return out
 
-    def plot(self, data, builds, style, value_fmt):
-        """Polylines, markers and value labels. At each number of lines the highest value is
-        labelled above its marker, the lowest below (on its left near the axis), any
-        others to the right."""
+    def plot(self, data, builds, style):
+        """Polylines (the last build on top), then the markers over them."""
         out = []
         for build in builds:
             colour, kind = style[build]
@@ -214,32 +218,224 @@ class Panel:
         for build in builds:
             colour, kind = style[build]
             out.extend(marker(kind, self.x(a), self.y(b), colour) for a, b in data[build])
-        at = {}
+        return out
+
+    def labels(self, data, builds, style, value_fmt, xlimit, obstacles=(), dashed=()):
+        """Value labels placed where they overlap nothing: see place_labels."""
+        items = []
         for build in builds:
             for a, b in data[build]:
-                at.setdefault(a, []).append((b, build))
-        for a in sorted(at):
-            group = sorted(at[a], key=lambda t: (-t[0], builds.index(t[1])))
-            for i, (b, build) in enumerate(group):
-                colour = style[build][0]
-                x, y = self.x(a), self.y(b)
-
-                def label(lx, ly, anchor="middle"):
-                    return text(lx, ly, value_fmt(b), size=11, anchor=anchor, fill=colour, weight="bold")
-
-                if i == 0:
-                    out.append(label(x, y - 9))
-                elif i == len(group) - 1 and y + 19 <= self.y1 - 3:
-                    out.append(label(x, y + 19))
-                elif i == len(group) - 1 and x - 9 - 7 * len(value_fmt(b)) >= self.x0:
-                    # Too close to the axis for a label below: on its left (the lines leave
-                    # to the right).
-                    out.append(label(x - 9, y + 4, "end"))
-                elif i == len(group) - 1:
-                    out.append(label(x + 8, y + 13, "start"))
-                else:
-                    out.append(label(x + 9, y + 4, "start"))
+                items.append(
+                    {
+                        "a": a,
+                        "value": b,
+                        "x": self.x(a),
+                        "y": self.y(b),
+                        "text": value_fmt(b),
+                        "build": builds.index(build),
+                        "colour": style[build][0],
+                    }
+                )
+        segments = []
+        for build in builds:
+            pts = [(self.x(a), self.y(b)) for a, b in data[build]]
+            segments += list(zip(pts, pts[1:]))
+        markers = [(self.x(a), self.y(b)) for build in builds for a, b in data[build]]
+        bounds = (self.x0 + 2, self.y0 - 6, xlimit, self.y1 - 2)
+        out = []
+        for item, (l, t, _r, _b) in place_labels(items, bounds, segments, markers, obstacles, dashed):
+            out.append(
+                text(
+                    l,
+                    t + LABEL_ASCENT,
+                    item["text"],
+                    size=11,
+                    anchor="start",
+                    fill=item["colour"],
+                    weight="bold",
+                    extra=' stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"',
+                )
+            )
         return out
+
+
+# Value labels: bold 11px. Widths are DejaVu Sans Bold advances (the widest of the listed
+# fonts, so a guess that errs wide); the box runs from the top of the digits to just under the
+# baseline (a comma's tail).
+LABEL_ASCENT, LABEL_DESCENT = 9.0, 2.0
+GLYPH_EM = {",": 0.381, ".": 0.381, "-": 0.415}
+
+
+def label_width(s, size=11):
+    return sum(GLYPH_EM.get(c, 0.696) for c in s) * size
+
+
+def boxes_overlap(p, q, pad=0.0):
+    return p[0] - pad < q[2] and q[0] - pad < p[2] and p[1] - pad < q[3] and q[1] - pad < p[3]
+
+
+def segment_hits_box(p, q, box):
+    """Whether the segment p-q passes through the box (Liang-Barsky clipping)."""
+    (x1, y1), (x2, y2) = p, q
+    l, t, r, b = box
+    dx, dy = x2 - x1, y2 - y1
+    lo, hi = 0.0, 1.0
+    for den, num_ in ((-dx, x1 - l), (dx, r - x1), (-dy, y1 - t), (dy, b - y1)):
+        if den == 0:
+            if num_ < 0:
+                return False
+            continue
+        u = num_ / den
+        if den < 0:
+            lo = max(lo, u)
+        else:
+            hi = min(hi, u)
+        if lo > hi:
+            return False
+    return True
+
+
+# Costs of a label position; overlapping another label or leaving the chart is never chosen
+# while any other position is free.
+COST_LABEL_OVERLAP = 10000.0
+COST_MARKER = 400.0
+COST_OBSTACLE = 400.0
+COST_POLYLINE = 60.0
+COST_DASHED = 12.0
+COST_ORDER = 25.0
+COST_SIDE_CHANGE = 3.0
+COST_SPLIT = 4.0
+BRANCH_LIMIT = 20000  # positions tried at one x, at most (a bound on the time)
+
+
+def candidates(item, bounds, reach):
+    """Boxes (l, t, r, b) for a label of the point (x, y), with their own cost: beside the
+    marker (right, then left) moved up or down in 3px steps, or above or below it, up to
+    `reach` px away (room for a stack of the labels of one x)."""
+    x, y, w, h = item["x"], item["y"], label_width(item["text"]), LABEL_ASCENT + LABEL_DESCENT
+    gap = 8.0
+    steps = int(reach / 3) + 1
+    out = []
+    mid = y - h / 2 + 1  # the digits' middle level with the marker's centre
+    for side, base, left in (("right", 0.5, x + gap), ("left", 1.5, x - gap - w)):
+        for k in range(0, steps):
+            for sign in ((1,) if k == 0 else (-1, 1)):
+                dy = sign * 3 * k
+                out.append((side, base + 0.35 * abs(dy), (left, mid + dy, left + w, mid + dy + h)))
+    for side, base in (("above", 0.0), ("below", 1.0)):
+        for k in range(0, steps):
+            for dx in (0.0, -w / 3, w / 3):
+                t = y - 7 - h - 3 * k if side == "above" else y + 6 + 3 * k
+                l = x - w / 2 + dx
+                out.append((side, base + 0.35 * 3 * k + 0.05 * abs(dx), (l, t, l + w, t + h)))
+    bl, bt, br, bb = bounds
+    inside = [c for c in out if c[2][0] >= bl and c[2][1] >= bt and c[2][2] <= br and c[2][3] <= bb]
+    return inside or out
+
+
+def place_labels(items, bounds, segments, markers, obstacles, dashed):
+    """A box (l, t, r, b) for each label. The labels of one x are placed together, the
+    positions of all of them that cost least (branch and bound over the candidates), the x's
+    from left to right, each seeing the labels already placed. The cost: overlaps (other
+    labels, markers, the aims' text, the polylines, the dashed aims), the distance from the
+    marker, a lower value's label not clearly under a higher one's of the same x, the labels of
+    close points of one x on different sides, and a build
+    changing side from its label at the x before. Deterministic: ties go to the earlier
+    candidate."""
+    h = LABEL_ASCENT + LABEL_DESCENT
+    groups = {}
+    for item in items:
+        groups.setdefault(item["a"], []).append(item)
+    placed = []  # (item, side, box)
+    for a in sorted(groups):
+        group = sorted(groups[a], key=lambda it: (-it["value"], it["build"]))
+        reach = 24 + (h + 2) * len(group)
+        side_before = {}
+        for item, side, _ in placed:
+            side_before[item["build"]] = side
+        options = []
+        for item in group:
+            cands = []
+            for n, (side, cost, box) in enumerate(candidates(item, bounds, reach)):
+                grown = (box[0] - 1.5, box[1] - 1.5, box[2] + 1.5, box[3] + 1.5)
+                for mx, my in markers:
+                    if boxes_overlap(grown, (mx - 5.5, my - 5.5, mx + 5.5, my + 5.5)):
+                        cost += COST_MARKER
+                for o in obstacles:
+                    if boxes_overlap(grown, o):
+                        cost += COST_OBSTACLE
+                for p, q in segments:
+                    if segment_hits_box(p, q, grown):
+                        cost += COST_POLYLINE
+                for p, q in dashed:
+                    if segment_hits_box(p, q, box):
+                        cost += COST_DASHED
+                for _, _, other in placed:
+                    if boxes_overlap(box, other, pad=1.0):
+                        cost += COST_LABEL_OVERLAP
+                if side_before.get(item["build"], side) != side:
+                    cost += COST_SIDE_CHANGE
+                cands.append((cost, n, side, box))
+            cands.sort(key=lambda c: (c[0], c[1]))
+            options.append(cands)
+        best = [float("inf"), None]
+        chosen = []
+        budget = [BRANCH_LIMIT]
+
+        def added(k, c):
+            """What label k at candidate c adds to the labels chosen so far."""
+            total = c[0]
+            for m, (_, _, _, other) in enumerate(chosen):
+                if boxes_overlap(c[3], other, pad=1.0):
+                    total += COST_LABEL_OVERLAP
+                # Sorted by value: group[m]'s is at least this one's.
+                if group[m]["value"] > group[k]["value"] and c[3][1] < other[1] + h / 2:
+                    total += COST_ORDER
+                # Crowded points: their labels in one stack, on one side.
+                if abs(group[m]["y"] - group[k]["y"]) < 2 * h and chosen[m][2] != c[2]:
+                    total += COST_SPLIT
+            return total
+
+        def least(k, limit):
+            """The least label k can add to the chosen ones (at least `limit` if that much)."""
+            low = float("inf")
+            for c in options[k]:
+                if c[0] >= low or c[0] >= limit:
+                    break  # sorted by cost
+                low = min(low, added(k, c))
+            return min(low, limit)
+
+        def search(k, cost):
+            if k == len(group):
+                if cost < best[0]:
+                    best[0], best[1] = cost, list(chosen)
+                return
+            children = []
+            for c in options[k]:
+                if cost + c[0] >= best[0]:
+                    break  # sorted by cost: no later candidate does better
+                total = cost + added(k, c)
+                if total < best[0]:
+                    children.append((total, len(children), c))
+            children.sort(key=lambda t: (t[0], t[1]))
+            for total, _, c in children:
+                if budget[0] <= 0 or total >= best[0]:
+                    break
+                budget[0] -= 1
+                chosen.append(c)
+                bound = total
+                for j in range(k + 1, len(group)):
+                    bound += least(j, best[0] - bound)
+                    if bound >= best[0]:
+                        break
+                if bound < best[0]:
+                    search(k + 1, total)
+                chosen.pop()
+
+        search(0, 0.0)
+        for item, (_, _, side, box) in zip(group, best[1]):
+            placed.append((item, side, box))
+    return [(item, box) for item, _, box in placed]
 
 
 def render(data):
@@ -256,8 +452,9 @@ def render(data):
     mmax, mstep = axis_top(mbs * 1.1)
 
     top, bottom = 92, 326
-    left = Panel(62, 412, top, bottom, xmax, xstep, tmax, tstep)
-    right = Panel(532, 868, top, bottom, xmax, xstep, mmax, mstep)
+    # Room on the right of each plot for the labels of the last points.
+    left = Panel(62, 398, top, bottom, xmax, xstep, tmax, tstep)
+    right = Panel(532, 846, top, bottom, xmax, xstep, mmax, mstep)
 
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -279,26 +476,37 @@ def render(data):
     out += left.frame("Wall time (s)", fmt_tick)
     out += right.frame("Peak memory (MB)", fmt_tick)
 
-    # The aims, under the data.
+    # The aims, under the data; their text and lines are for the value labels to avoid.
     aim_style = 'stroke="#777" stroke-width="1.2" stroke-dasharray="6 4"'
     y = right.y(AIM_MB)
     out.append(f'<line x1="{num(right.x0)}" y1="{num(y)}" x2="{num(right.x1)}" y2="{num(y)}" {aim_style}/>')
-    out.append(text(right.x0 + 6, y - 5, "4 GB aim", size=11, anchor="start", fill="#555"))
+    label = "4 GB aim"
+    out.append(text(right.x0 + 6, y - 5, label, size=11, anchor="start", fill="#555"))
+    obstacles = [(right.x0 + 5, y - 15, right.x0 + 7 + AIM_TEXT_EM * 11 * len(label), y - 2)]
+    dashed = [((right.x0, y), (right.x1, y))]
     per_million = AIM_BYTES_A_LINE * 1e6 / MB
     xend = min(xmax, mmax / per_million)
     out.append(
         f'<line x1="{num(right.x(0))}" y1="{num(right.y(0))}" x2="{num(right.x(xend))}" '
         f'y2="{num(right.y(xend * per_million))}" {aim_style}/>'
     )
+    dashed.append(((right.x(0), right.y(0)), (right.x(xend), right.y(xend * per_million))))
     # Under the rising line: the baseline clears the line at the label's left end.
     label = "250 B/line aim"
     x_end = right.x(xend) - 2
     x_start = x_end - 6.6 * len(label)
     v_start = (x_start - right.x0) / (right.x1 - right.x0) * xmax * per_million
-    out.append(text(x_end, right.y(v_start) + 14, label, size=11, anchor="end", fill="#555"))
+    y = right.y(v_start) + 14
+    out.append(text(x_end, y, label, size=11, anchor="end", fill="#555"))
+    obstacles.append((x_start - 1, y - 10, x_end + 1, y + 3))
 
-    out += left.plot({b: [(a, s) for a, s, _ in data[b]] for b in builds}, builds, style, lambda v: f"{v:.1f}")
-    out += right.plot({b: [(a, m) for a, _, m in data[b]] for b in builds}, builds, style, lambda v: f"{round(v):,}")
+    tdata = {b: [(a, s) for a, s, _ in data[b]] for b in builds}
+    mdata = {b: [(a, m) for a, _, m in data[b]] for b in builds}
+    out += left.plot(tdata, builds, style)
+    out += right.plot(mdata, builds, style)
+    # The time panel's labels may reach into the gap before the memory panel's tick labels.
+    out += left.labels(tdata, builds, style, lambda v: f"{v:.1f}", right.x0 - 48)
+    out += right.labels(mdata, builds, style, lambda v: f"{round(v):,}", WIDTH - 4, obstacles, dashed)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
