@@ -661,3 +661,31 @@ fn whys_print_the_line_s_own_figures_in_plan_json_and_csv() {
         assert!(csv.contains(why), "{sku} in plan.csv: {csv}");
     }
 }
+
+/// A velocity at the top of the decimal range is written as the float nearest to it (just
+/// above the largest decimal): `template` reads that plan.json back.
+#[test]
+fn a_plan_with_the_largest_velocity_reads_back() {
+    let run = plan_ok(&["fixtures/huge_velocities.csv", "--as-of", "2026-11-22"]);
+    let plan = run.plan();
+    assert_eq!(
+        line(&plan, "B")["velocity_ratio"].as_f64(),
+        Some(7.922816251426434e28)
+    );
+    let template = run.dir.path().join("again.xlsx");
+    let out = bin()
+        .arg("template")
+        .arg("--plan")
+        .arg(run.file("plan.json"))
+        .arg("--out")
+        .arg(&template)
+        .output()
+        .expect("template runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(template.is_file());
+}

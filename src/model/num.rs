@@ -139,6 +139,21 @@ pub fn ser_opt_num<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S:
     }
 }
 
+/// The largest (or smallest) decimal when `f` is the float a plan file writes for it: the float
+/// nearest to `Decimal::MAX` is just above it (a velocity ratio at the top of the range reads
+/// back). Any other number out of range stays an error.
+fn largest_as_float(f: Option<f64>) -> Option<Decimal> {
+    let f = f?;
+    let max = Decimal::MAX.to_f64()?;
+    if f == max {
+        Some(Decimal::MAX)
+    } else if f == -max {
+        Some(Decimal::MIN)
+    } else {
+        None
+    }
+}
+
 /// Read back a number written by `ser_num`/`ser_opt_float`, or a decimal string (`"40.00"`).
 fn value_to_decimal<E: serde::de::Error>(v: serde_json::Value) -> Result<Option<Decimal>, E> {
     match v {
@@ -147,6 +162,7 @@ fn value_to_decimal<E: serde::de::Error>(v: serde_json::Value) -> Result<Option<
             .to_string()
             .parse::<Decimal>()
             .or_else(|_| Decimal::from_scientific(&n.to_string()))
+            .or_else(|e| largest_as_float(n.as_f64()).ok_or(e))
             .map(Some)
             .map_err(|_| E::custom(format!("{n} is not a decimal number"))),
         serde_json::Value::String(s) => s
@@ -353,6 +369,23 @@ pub(crate) fn d(s: &str) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_largest_decimal_written_as_a_float_reads_back() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct V(
+            #[serde(serialize_with = "ser_opt_float", deserialize_with = "de_opt_dec")]
+            Option<Decimal>,
+        );
+        for d in [Decimal::MAX, Decimal::MIN] {
+            let text = serde_json::to_string(&V(Some(d))).expect("written");
+            let back: V = serde_json::from_str(&text).expect("read back");
+            assert_eq!(back.0, Some(d), "{text}");
+        }
+        // Other numbers out of range are still refused.
+        assert!(serde_json::from_str::<V>("1e29").is_err());
+        assert!(serde_json::from_str::<V>("-8e28").is_err());
+    }
 
     #[test]
     fn trunc_cuts_as_round_dp_to_zero_does() {

@@ -187,7 +187,8 @@ pub struct PlanLine {
 
 /// The fields of a plan line that only a line with a discount decision has: every line that gets
 /// past the tier (rule 4), planned or skipped at the decision (margin floor, stacking, minimum
-/// discount or price, target met, over budget). One allocation for those lines (116 bytes, 128
+/// discount or price, a price too small for its currency's minor unit, target met, over
+/// budget). One allocation for those lines (116 bytes, 128
 /// with the allocator's), none for the others (see `PlanLine`): a catalog where nearly every
 /// line is slow takes a little more memory than with the fields in the line (408 bytes a
 /// decided line against 384), most catalogs much less (280 bytes a line not decided).
@@ -289,6 +290,7 @@ macro_rules! decision_fields {
                 pub fn $name(&self) -> Option<Decimal> {
                     self.decision.as_ref().and_then(|d| d.$name.get())
                 }
+                #[doc = concat!("Sets `", stringify!($name), "`; `None` on a line without a decision allocates nothing.")]
                 pub fn $set(&mut self, v: Option<Decimal>) {
                     match (&mut self.decision, v) {
                         (Some(d), v) => d.$name = v.into(),
@@ -349,12 +351,12 @@ impl PlanLine {
         Cow::Owned(s)
     }
 
-    /// The why sentence in two parts, without building it: the opening its fields give (empty
-    /// when the sentence is kept whole), appended to `opening` as ASCII bytes with nothing to
-    /// escape, and the rest. The writers that print a million whys use it (`why()` allocates).
-    pub fn why_parts<'a>(&'a self, opening: &mut Vec<u8>) -> &'a str {
+    /// The why sentence in two parts, without building it: appends the opening its fields give
+    /// to `out` (ASCII bytes with nothing to escape; nothing when the sentence is kept whole)
+    /// and returns the rest. The writers that print a million whys use it (`why()` allocates).
+    pub fn why_parts<'a>(&'a self, out: &mut Vec<u8>) -> &'a str {
         if self.why_after_opening {
-            self.push_opening_bytes(opening);
+            self.push_opening_bytes(out);
         }
         &self.why_text
     }
@@ -376,9 +378,11 @@ impl PlanLine {
         let mut opening = Vec::with_capacity(96);
         self.push_opening_bytes(&mut opening);
         // The opening is ASCII: where it ends is a character boundary of the sentence.
-        let rest = (self.why_text.as_bytes().starts_with(&opening))
-            .then(|| self.why_text.get(opening.len()..))
-            .flatten();
+        let rest = self
+            .why_text
+            .as_bytes()
+            .starts_with(&opening)
+            .then(|| &self.why_text[opening.len()..]);
         self.why_after_opening = rest.is_some();
         let text = interner.share(rest.unwrap_or(&self.why_text));
         self.why_text = text;

@@ -60,14 +60,12 @@ pub fn push_opening_bytes(
             let cut = super::num::trunc(v, 2);
             let mut shown = cut;
             shown.rescale(2);
-            if cut > Decimal::ZERO && shown.scale() == 2 {
+            if shown.scale() == 2 {
+                // Zero and below zero too: `rescale` keeps the sign ("-0.00", "-0.20").
                 push_decimal(buf, shown);
-            } else if cut.is_zero() && !cut.is_sign_negative() {
-                // A tenth of the lines of a catalog sold nothing.
-                buf.extend_from_slice(b"0.00");
             } else {
-                // A negative zero prints "-0.00", below zero, and velocities too large for two
-                // decimals in 96 bits (`rescale` keeps fewer): as `Display` prints them.
+                // Velocities too large for two decimals in 96 bits (`rescale` keeps fewer): as
+                // `Display` prints them.
                 buf.extend_from_slice(format!("{cut:.2}").as_bytes());
             }
             buf.extend_from_slice(b", ");
@@ -122,6 +120,13 @@ mod tests {
             (d("1"), d("1"), d("10000000000000000000000000000")),
             (d("1"), d("1"), d("999999999999999000000000000")),
             (d("1"), d("1"), d("79228162514264337593543950.335")),
+            (d("0"), d("12"), d("0.0")),
+            (d("0"), d("12"), d("0.00")),
+            (d("0"), d("12"), d("0.000")),
+            (d("1"), d("1000"), d("0.001")),
+            (d("-1"), d("1000"), d("-0.001")),
+            (d("-0"), d("12"), d("-0.00")),
+            (d("-2"), d("10"), d("-0.2")),
         ];
         for i in 1..500u32 {
             let v = Decimal::from(i * 7919) / Decimal::from(i * 31 + 3);
@@ -131,6 +136,16 @@ mod tests {
             let mut s = String::new();
             push_opening(&mut s, sold, Some(q), Some(v), Some(Class::Fast));
             assert_eq!(s, with_format(sold, q, v), "{sold} {q} {v}");
+            // plan.json writes the opening as it is: nothing in it may need escaping.
+            let mut bytes = Vec::new();
+            push_opening_bytes(&mut bytes, sold, Some(q), Some(v), Some(Class::Moderate));
+            assert!(
+                bytes
+                    .iter()
+                    .all(|b| (0x20..0x7f).contains(b) && *b != b'"' && *b != b'\\'),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
         }
         let mut s = String::new();
         push_opening(&mut s, d("2.0"), None, None, None);
