@@ -345,10 +345,14 @@ impl PlanLine {
         if !self.why_after_opening {
             return Cow::Borrowed(&self.why_text);
         }
-        let mut s = String::with_capacity(64 + self.why_text.len());
-        self.push_opening(&mut s);
-        s.push_str(&self.why_text);
-        Cow::Owned(s)
+        let mut bytes = Vec::with_capacity(96 + self.why_text.len());
+        let rest = self.why_parts(&mut bytes);
+        bytes.extend_from_slice(rest.as_bytes());
+        // An ASCII opening and a `str`: valid UTF-8 whole.
+        Cow::Owned(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
     }
 
     /// The why sentence in two parts, without building it: appends the opening its fields give
@@ -390,16 +394,6 @@ impl PlanLine {
 
     fn push_opening_bytes(&self, out: &mut Vec<u8>) {
         super::why::push_opening_bytes(
-            out,
-            self.sold.get().unwrap_or(Decimal::ZERO),
-            self.quantity.get(),
-            self.velocity.get(),
-            self.class,
-        );
-    }
-
-    fn push_opening(&self, out: &mut String) {
-        super::why::push_opening(
             out,
             self.sold.get().unwrap_or(Decimal::ZERO),
             self.quantity.get(),
