@@ -33,7 +33,7 @@ impl Inactive {
 
 /// One shared copy of each name (categories: a million lines name a few hundred).
 #[derive(Debug, Default)]
-pub struct SharedNames(std::collections::HashSet<std::sync::Arc<str>>);
+pub struct SharedNames(std::collections::HashSet<std::sync::Arc<str>, foldhash::fast::RandomState>);
 
 impl SharedNames {
     /// The shared copy of `name`.

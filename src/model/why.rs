@@ -78,7 +78,7 @@ pub fn push_opening_bytes(
 
 /// One shared copy of each distinct rest of a sentence (per batch of lines).
 #[derive(Default)]
-pub struct WhyInterner(HashSet<Arc<str>>);
+pub struct WhyInterner(HashSet<Arc<str>, foldhash::fast::RandomState>);
 
 impl WhyInterner {
     pub fn share(&mut self, text: &str) -> Arc<str> {

@@ -164,6 +164,10 @@ pub fn normalise(header: &str) -> String {
     out
 }
 
+/// Field → column. Looked up for every field of every row (`HeaderMap::col`): foldhash, not
+/// SipHash (the keys are the field names of the specs, not text from the file).
+type ColumnMap = HashMap<&'static str, usize, foldhash::fast::RandomState>;
+
 /// The resolved columns of one file.
 #[derive(Debug, Clone)]
 pub struct HeaderMap {
@@ -171,7 +175,7 @@ pub struct HeaderMap {
     pub row: usize,
     /// The header cells as written.
     pub headers: Vec<String>,
-    columns: HashMap<&'static str, usize>,
+    columns: ColumnMap,
     /// Fields set by `--map` (shown by `inspect`).
     pub mapped_by_user: Vec<&'static str>,
 }
@@ -223,9 +227,9 @@ fn match_headers(
     headers: &[String],
     specs: &[FieldSpec],
     overrides: &[(String, String)],
-) -> (HashMap<&'static str, usize>, Vec<&'static str>, Vec<String>) {
+) -> (ColumnMap, Vec<&'static str>, Vec<String>) {
     let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
-    let mut columns = HashMap::new();
+    let mut columns = ColumnMap::default();
     let mut by_user = Vec::new();
     let mut missing_user_columns = Vec::new();
     for (field, column) in overrides {
@@ -463,7 +467,7 @@ pub fn check_header(
 fn duplicate_header(
     table: &Table,
     headers: &[String],
-    columns: &HashMap<&'static str, usize>,
+    columns: &ColumnMap,
     row: usize,
 ) -> Option<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
