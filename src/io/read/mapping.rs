@@ -479,7 +479,7 @@ fn duplicate_header(
         if let Some(&first) = seen.get(&key) {
             if columns.values().any(|&c| c == first || c == i) {
                 return Some(format!(
-                    "{}: the header (row {row}) names \"{}\" twice (columns {} and {}); it is unclear which one to read. Rename one of them, or pick one with --map FIELD=\"COLUMN\"",
+                    "{}: the header (row {row}) names \"{}\" twice (columns {} and {}); it is unclear which one to read. Rename or delete one of them in the file (--map picks a column by its header, which both have)",
                     table.where_(),
                     h.trim(),
                     super::table::column_letters(first + table.col_offset),
