@@ -188,10 +188,10 @@ pub struct PlanLine {
 /// The fields of a plan line that only a line with a discount decision has: every line that gets
 /// past the tier (rule 4), planned or skipped at the decision (margin floor, stacking, minimum
 /// discount or price, a price too small for its currency's minor unit, target met, over
-/// budget). One allocation for those lines (116 bytes, 128
-/// with the allocator's), none for the others (see `PlanLine`): a catalog where nearly every
-/// line is slow takes a little more memory than with the fields in the line (408 bytes a
-/// decided line against 384), most catalogs much less (280 bytes a line not decided).
+/// budget). One allocation for those lines (116 bytes, 128 with the allocator's), none for the
+/// others (see `PlanLine`): a catalog where nearly every line is slow takes a little more
+/// memory than with the fields in the line (408 bytes a decided line against 384), most
+/// catalogs much less (280 bytes a line not decided).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Decision {
     /// The exact tier discount, rounded to 2 decimals.
