@@ -710,11 +710,12 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
     let mut stock_at_cost: Option<Decimal> = None;
     let mut slow_capital: Option<Decimal> = None;
     let mut markdown: Option<Decimal> = None;
-    let mut by_class: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
+    // Counted under the names' static text; the summary's owned keys are made once at the end.
+    let mut by_class: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut by_reason: BTreeMap<&'static str, usize> = BTreeMap::new();
     for line in lines {
         let class = line.class.map(Class::as_str).unwrap_or("unclassified");
-        *by_class.entry(class.to_string()).or_default() += 1;
+        *by_class.entry(class).or_default() += 1;
         if let (Some(q), Some(c)) = (line.quantity.get(), line.cost.get())
             && q > Decimal::ZERO
         {
@@ -741,7 +742,7 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
             }
             LineStatus::Skipped => {
                 if let Some(r) = line.reason {
-                    *by_reason.entry(r.as_str().to_string()).or_default() += 1;
+                    *by_reason.entry(r.as_str()).or_default() += 1;
                 }
             }
         }
@@ -758,11 +759,18 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
         stock_value_at_cost: stock_at_cost,
         capital_in_slow_movers: slow_capital,
         avg_discount_pct: avg,
-        by_class,
-        skipped_by_reason: by_reason,
+        by_class: owned_keys(by_class),
+        skipped_by_reason: owned_keys(by_reason),
         planned_markdown_cost: markdown,
         projected_markdown_cost: None,
     }
+}
+
+fn owned_keys(counts: BTreeMap<&'static str, usize>) -> BTreeMap<String, usize> {
+    counts
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect()
 }
 
 /// Why no stock was classified, when none was and nothing was planned: "Inventory is
