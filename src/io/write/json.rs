@@ -61,12 +61,21 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// `s` escaped as inside a JSON string, without the quotes.
+/// `s` escaped as inside a JSON string, without the quotes. Eight bytes at a time: a word with
+/// nothing to escape (no quote, backslash or control character) is left to be copied with the
+/// rest; only a word that holds one is looked at byte by byte.
 fn push_escaped(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `w` is below `n` (exact for n <= 128: "hasless" of the bit hacks).
+    let has_less = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGHS != 0;
+    let has_byte = |w: u64, b: u8| has_less(w ^ (ONES * u64::from(b)), 1);
     let bytes = s.as_bytes();
+    // `bytes[start..]` is not copied yet.
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut escape = |out: &mut Vec<u8>, i: usize| {
+        let b = bytes[i];
         let short = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -76,7 +85,7 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
             b'\r' => b'r',
             b'\t' => b't',
             0x00..=0x1F => b'u',
-            _ => continue,
+            _ => return,
         };
         out.extend_from_slice(&bytes[start..i]);
         out.push(b'\\');
@@ -87,6 +96,20 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
             out.push(HEX[usize::from(b & 0xF)]);
         }
         start = i + 1;
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        if has_less(w, 0x20) || has_byte(w, b'"') || has_byte(w, b'\\') {
+            for i in at..at + 8 {
+                escape(out, i);
+            }
+        }
+        at += 8;
+    }
+    for i in at..bytes.len() {
+        escape(out, i);
     }
     out.extend_from_slice(&bytes[start..]);
 }
@@ -645,5 +668,36 @@ mod tests {
                 .unwrap()
                 .contains("\"lines\": []")
         );
+    }
+}
+
+#[cfg(test)]
+mod escaping {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn text_is_escaped_as_serde_json_escapes_it(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    (0u8..0x20).prop_map(|b| char::from(b).to_string()),
+                    proptest::sample::select(vec![
+                        "\"", "\\", "a", "Zz", " ", "\u{7f}", "é", "😀", "\u{2028}", "0123456",
+                        "plain words",
+                    ])
+                    .prop_map(str::to_string),
+                ],
+                0..40,
+            )
+        ) {
+            let s = parts.concat();
+            let mut ours = Vec::new();
+            super::push_escaped(&mut ours, &s);
+            let theirs = serde_json::to_string(&s).expect("a string");
+            prop_assert_eq!(
+                String::from_utf8(ours).expect("utf-8"),
+                &theirs[1..theirs.len() - 1]
+            );
+        }
     }
 }
