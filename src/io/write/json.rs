@@ -68,7 +68,9 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Whether a byte of `w` is below `n` (exact for n <= 128: "hasless" of the bit hacks).
+    // Whether some byte of `w` is below `n` ("hasless" of the bit hacks): exact as a yes or no
+    // for n <= 128 (which byte is flagged may be wrong above a borrow), and never for a byte of
+    // 0x80 or more (`!w` clears its high bit), so UTF-8 text passes.
     let has_less = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGHS != 0;
     let has_byte = |w: u64, b: u8| has_less(w ^ (ONES * u64::from(b)), 1);
     let bytes = s.as_bytes();
@@ -97,9 +99,9 @@ fn push_escaped(out: &mut Vec<u8>, s: &str) {
         }
         start = i + 1;
     };
-    let mut words = bytes.chunks_exact(8);
     let mut at = 0;
-    for word in &mut words {
+    for word in bytes.chunks_exact(8) {
+        // Always 8 bytes; an all-zero word would only send them byte by byte.
         let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
         if has_less(w, 0x20) || has_byte(w, b'"') || has_byte(w, b'\\') {
             for i in at..at + 8 {
