@@ -59,9 +59,8 @@ fn push_field(out: &mut Vec<u8>, field: &[u8]) {
 
 /// One line's 25 fields and its line break, appended to `out`: numbers and the planner's own
 /// words as they are (digits, signs, points; letters and underscores, flags joined by `;`:
-/// nothing to quote), text
-/// from the inputs inert and quoted where needed (only text that would start a formula is
-/// copied, with its `'`).
+/// nothing to quote), text from the inputs inert and quoted where needed (only text that would
+/// start a formula is copied, with its `'`).
 fn write_line(out: &mut Vec<u8>, l: &PlanLine, buf: &mut Vec<u8>) {
     let text = |out: &mut Vec<u8>, s: Option<&str>| {
         push_field(out, inert_csv(s.unwrap_or("")).as_bytes());
