@@ -139,7 +139,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
         price_history = totals.take_prices();
         let per_line = totals.finish(cfg.basis);
         for (line, (sold, last_sale)) in lines.iter_mut().zip(per_line) {
-            line.sold = Some(sold);
+            line.sold = sold.into();
             line.last_sale = last_sale;
         }
         timings.mark("sales");
@@ -324,7 +324,7 @@ pub fn build_plan(args: &PlanArgs, cfg: &PlanConfig) -> Result<Plan> {
     if policy.horizon.is_some()
         && !lines
             .iter()
-            .any(|l| l.sold.is_some_and(|s| s > Decimal::ZERO))
+            .any(|l| l.sold.get().is_some_and(|s| s > Decimal::ZERO))
     {
         let what = if policy.target.is_some() {
             "target mode"

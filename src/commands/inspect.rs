@@ -185,20 +185,20 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec], width: Option<usize>) -> R
             .drop(3),
             Column::new(
                 "quantity",
-                each(&|l| l.quantity.map(plain).unwrap_or_default()),
+                each(&|l| l.quantity.get().map(plain).unwrap_or_default()),
             )
             .right(),
-            Column::new("price", each(&|l| l.price.map(money).unwrap_or_default())).right(),
+            Column::new("price", each(&|l| l.price.get().map(money).unwrap_or_default())).right(),
             Column::new(
                 "on sale at",
-                each(&|l| l.live_price.map(money).unwrap_or_default()),
+                each(&|l| l.live_price.get().map(money).unwrap_or_default()),
             )
             .right()
             .drop(2),
-            Column::new("cost", each(&|l| l.cost.map(money).unwrap_or_default()))
+            Column::new("cost", each(&|l| l.cost.get().map(money).unwrap_or_default()))
                 .right()
                 .drop(4),
-            Column::new("sold", each(&|l| l.sold.map(plain).unwrap_or_default()))
+            Column::new("sold", each(&|l| l.sold.get().map(plain).unwrap_or_default()))
                 .right()
                 .drop(1),
             Column::new(

@@ -130,7 +130,7 @@ fn charts(plan: &Plan) -> Vec<Chart> {
                             .is_some_and(|q| q > rust_decimal::Decimal::ZERO)
                 })
                 .fold(rust_decimal::Decimal::ZERO, |acc, l| {
-                    crate::model::num::sat_add(acc, l.capital)
+                    crate::model::num::sat_add(acc, l.capital())
                 });
             v.push((class.to_string(), total));
         }

@@ -245,7 +245,7 @@ fn stock_now(
     let stock: HashMap<(String, String), Option<rust_decimal::Decimal>> = catalog
         .lines
         .iter()
-        .map(|l| (key(&l.sku, l.location.as_deref()), l.quantity))
+        .map(|l| (key(&l.sku, l.location.as_deref()), l.quantity.get()))
         .collect();
     let mut missing = Vec::new();
     for (l, f) in c.lines.iter().zip(facts.iter_mut()) {

@@ -1,5 +1,6 @@
 //! What the readers hand to the rules.
 
+use super::OptDecimal;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -66,25 +67,25 @@ pub struct CatalogLine {
     pub category: Option<std::sync::Arc<str>>,
     pub location: Option<CompactString>,
     /// Units on hand; `None` when untracked or unreadable.
-    pub quantity: Option<Decimal>,
-    pub price: Option<Decimal>,
-    pub cost: Option<Decimal>,
+    pub quantity: OptDecimal,
+    pub price: OptDecimal,
+    pub cost: OptDecimal,
     /// Profit margin in percent, when the file gives it instead of a cost.
-    pub margin: Option<Decimal>,
+    pub margin: OptDecimal,
     /// Minimum advertised price (MAP): the clearance price never goes below it.
-    pub min_price: Option<Decimal>,
+    pub min_price: OptDecimal,
     /// The day the stock was received or the product created (PrestaShop `Product creation
     /// date`, Magento `created_at`, a generic `received_at`, `created_at` or `date_added`).
     pub received: Option<chrono::NaiveDate>,
     /// Sales count from the catalog itself (Wix `ordersCount`), or filled from `--sales`.
-    pub sold: Option<Decimal>,
+    pub sold: OptDecimal,
     /// The last day it sold, from dated sales files.
     pub last_sale: Option<chrono::NaiveDate>,
     pub issue: Option<DataIssue>,
     /// The price the customer pays today when a markdown the shop already runs is live on the
     /// as-of date (Shopify compare-at, WooCommerce/Magento sale price, PrestaShop and Wix
     /// discounts, a generic `sale_price`); `price` is then the regular ("was") price.
-    pub live_price: Option<Decimal>,
+    pub live_price: OptDecimal,
     /// The platform columns of the export row, verbatim, for the platform's import and revert files.
     pub export: Option<Box<ExportRow>>,
     /// Vendor, tags, platform ids and other names: `None` when the line has none of them (a

@@ -3,6 +3,7 @@
 
 mod catalog;
 pub mod num;
+mod opt_decimal;
 pub mod plan;
 pub mod why;
 
@@ -10,7 +11,7 @@ pub use catalog::{
     CatalogExtra, CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope,
     SharedNames, Warning,
 };
-pub use num::OptDecimal;
+pub use opt_decimal::OptDecimal;
 pub use plan::{
     BindingLimit, CampaignHeader, CategoryElasticity, Class, Flag, Flags, Forecast, InputFile,
     LineExtra, LineModel, LineStatus, PLAN_SCHEMA, Plan, PlanLine, PolicyRecord, Reason, Request,

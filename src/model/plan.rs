@@ -2,9 +2,8 @@
 //! Field order here is the order in the file.
 
 use super::Warning;
-use super::num::{
-    OptDecimal, de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num,
-};
+use super::OptDecimal;
+use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -167,10 +166,9 @@ pub struct PlanLine {
     pub(crate) why_after_opening: bool,
     /// Source row (not serialised; used for data-issue listings).
     pub row: u32,
-    /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9).
-    pub capital: Decimal,
-    /// The exact velocity ratio (ranking uses it, not the rounded display value).
-    pub velocity: OptDecimal,
+    /// Capital tied up: quantity × cost, or quantity × price without cost (ranking rule 9);
+    /// read it with `capital()`. Zero in a plan read back from plan.json.
+    pub capital: OptDecimal,
     /// The demand model's view of a planned line, when the model runs (`--exit`, `--what-if`):
     /// plan.json writes it as `what_if`, with the figures by depth (`rules::what_if`, written by
     /// hand in io/write/json.rs). Read back, only `rate` and `elasticity` are kept.
@@ -183,6 +181,14 @@ pub struct PlanLine {
     /// deciding a discount (most of a catalog: not slow, no stock). Read and set them with the
     /// methods of their names (`discount_pct()`, `set_discount_pct(..)`).
     pub(crate) decision: Option<Box<Decision>>,
+}
+
+/// Rule 2: `v = sold / quantity`; no sales at all is 0. `quantity` must be positive.
+pub fn velocity(sold: Decimal, quantity: Decimal) -> Decimal {
+    if sold <= Decimal::ZERO || quantity <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    sold.checked_div(quantity).unwrap_or(Decimal::MAX)
 }
 
 /// The fields of a plan line that only a line with a discount decision has: every line that gets
@@ -340,6 +346,23 @@ impl PlanLine {
         self.decision.get_or_insert_with(Box::default)
     }
 
+    /// The exact velocity ratio, `velocity(sold, quantity)` (rule 2): the ranking and the why
+    /// use it, the files the rounded `velocity_ratio`. `None` when the line has no ratio (skipped
+    /// before rule 2, or stock not tracked). Worked out again rather than held: a quotient has up
+    /// to 28 digits, too long for the line's 8-byte figures.
+    pub fn velocity(&self) -> Option<Decimal> {
+        self.velocity_ratio.get()?;
+        Some(velocity(
+            self.sold.get().unwrap_or(Decimal::ZERO),
+            self.quantity.get().unwrap_or(Decimal::ZERO),
+        ))
+    }
+
+    /// Capital tied up (`capital`): zero when not worked out (a plan read back).
+    pub fn capital(&self) -> Decimal {
+        self.capital.get().unwrap_or(Decimal::ZERO)
+    }
+
     /// The why sentence.
     pub fn why(&self) -> Cow<'_, str> {
         if !self.why_after_opening {
@@ -397,7 +420,7 @@ impl PlanLine {
             out,
             self.sold.get().unwrap_or(Decimal::ZERO),
             self.quantity.get(),
-            self.velocity.get(),
+            self.velocity(),
             self.class,
         );
     }
@@ -509,8 +532,7 @@ impl<'de> Deserialize<'de> for PlanLine {
             why_text: w.why.into(),
             why_after_opening: false,
             row: 0,
-            capital: Decimal::ZERO,
-            velocity: OptDecimal::NONE,
+            capital: OptDecimal::NONE,
             model: w.model,
             extra: None,
             decision: (!decision.is_empty()).then(|| Box::new(decision)),
@@ -1181,15 +1203,16 @@ mod size {
 
     #[test]
     fn a_plan_line_stays_small() {
-        // 280 bytes: optional decimals in 16 bytes, the source row in 32 bits beside the why's
-        // flag, sku, name and location held in the line (24 bytes each, no allocation up to 24
-        // bytes of text), the discount decision's fields boxed apart (most lines have none).
-        assert!(size_of::<PlanLine>() <= 280, "{}", size_of::<PlanLine>());
-        // What each decided line allocates besides (128 bytes with the allocator's).
-        assert!(size_of::<Decision>() <= 116, "{}", size_of::<Decision>());
+        // 208 bytes: optional decimals in 8 bytes (`OptDecimal`), the exact velocity worked out
+        // from sold and quantity, the source row in 32 bits beside the why's flag, sku, name and
+        // location held in the line (24 bytes each, no allocation up to 24 bytes of text), the
+        // discount decision's fields boxed apart (most lines have none).
+        assert!(size_of::<PlanLine>() <= 208, "{}", size_of::<PlanLine>());
+        // What each decided line allocates besides (80 bytes with the allocator's).
+        assert!(size_of::<Decision>() <= 64, "{}", size_of::<Decision>());
         // Vendor, tags, platform ids and other names are boxed apart (most lines have none).
         assert!(
-            size_of::<crate::model::CatalogLine>() <= 264,
+            size_of::<crate::model::CatalogLine>() <= 184,
             "{}",
             size_of::<crate::model::CatalogLine>()
         );
@@ -1205,7 +1228,7 @@ mod size {
                 .expect("a minimal plan line");
         l.sold = d(sold).into();
         l.quantity = quantity.map(d).into();
-        l.velocity = velocity.map(d).into();
+        l.velocity_ratio = velocity.map(d).into();
         l.class = velocity.map(|_| Class::Severe);
         l
     }

@@ -177,13 +177,13 @@ pub fn kpis(plan: &Plan, as_of: NaiveDate, dated_sales: bool) -> Value {
             }
         }
         let v = value_by_class.entry(class).or_default();
-        *v = sat_add(*v, l.capital);
+        *v = sat_add(*v, l.capital());
         if l.class.is_some_and(Class::is_slow) {
-            slow_capital = sat_add(slow_capital, l.capital);
+            slow_capital = sat_add(slow_capital, l.capital());
         }
         let bucket = aging.entry(aging_bucket(days_since(l, as_of))).or_default();
         bucket.0 += 1;
-        bucket.1 = sat_add(bucket.1, l.capital);
+        bucket.1 = sat_add(bucket.1, l.capital());
         if l.status == LineStatus::Planned
             && let Some(lift) = break_even_lift_pct(l)
         {
@@ -308,7 +308,7 @@ pub fn top_slow_movers(plan: &Plan, as_of: NaiveDate, n: usize) -> Vec<TopLine> 
             class: l.class.map(|c| c.as_str().to_string()),
             velocity_ratio: opt(l.velocity_ratio.get()),
             quantity: opt(l.quantity.get()),
-            capital: num(l.capital),
+            capital: num(l.capital()),
             discount_pct: opt(l.discount_pct()),
             clearance_price: l.clearance_price().map(crate::model::num::money),
             break_even_lift_pct: opt(break_even_lift_pct(l)),
@@ -328,7 +328,7 @@ pub fn capital_by_category(plan: &Plan, n: usize) -> Vec<(String, Decimal)> {
         let v = by
             .entry(l.category.as_deref().unwrap_or("(none)").to_string())
             .or_default();
-        *v = sat_add(*v, l.capital);
+        *v = sat_add(*v, l.capital());
     }
     let mut v: Vec<(String, Decimal)> = by.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -113,7 +113,7 @@ pub fn projection(line: &PlanLine, units: Decimal, digits: u32) -> Option<Projec
     // Capital freed per unit: the line's capital (stock × cost, or × price without a cost)
     // per unit on hand, as the ranking counts it.
     let per_unit = match line.quantity.get() {
-        Some(q) if q > Decimal::ZERO => line.capital.checked_div(q).unwrap_or(Decimal::MAX),
+        Some(q) if q > Decimal::ZERO => line.capital().checked_div(q).unwrap_or(Decimal::MAX),
         _ => Decimal::ZERO,
     };
     Some(Projection {
@@ -163,7 +163,7 @@ pub fn apply(
         let facts = why::Facts {
             sold: line.sold.get().unwrap_or(Decimal::ZERO),
             quantity: line.quantity.get(),
-            velocity: line.velocity.get(),
+            velocity: line.velocity(),
             class: line.class,
         };
         let depth = line.discount_pct().unwrap_or(Decimal::ZERO);

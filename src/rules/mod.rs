@@ -149,13 +149,9 @@ impl Default for Policy {
     }
 }
 
-/// Rule 2: `v = sold / quantity`; no sales at all is 0. `quantity` must be positive.
-pub fn velocity(sold: Decimal, quantity: Decimal) -> Decimal {
-    if sold <= Decimal::ZERO || quantity <= Decimal::ZERO {
-        return Decimal::ZERO;
-    }
-    sold.checked_div(quantity).unwrap_or(Decimal::MAX)
-}
+/// Rule 2: `v = sold / quantity` (in the model, which works a plan line's velocity out again
+/// from its sold and quantity rather than hold it).
+pub use crate::model::plan::velocity;
 
 /// Rule 3: the velocity class.
 pub fn classify(v: Decimal) -> Class {

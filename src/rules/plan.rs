@@ -103,8 +103,8 @@ pub fn build_lines(
     for (i, l) in out.iter().enumerate() {
         match l.status {
             LineStatus::Planned => keys.push((
-                l.velocity.get().unwrap_or(Decimal::MAX),
-                l.capital,
+                l.velocity().unwrap_or(Decimal::MAX),
+                l.capital(),
                 i as u32,
             )),
             LineStatus::Skipped => skipped.push(i as u32),
@@ -243,11 +243,11 @@ fn skipped_line(line: CatalogLine, reason: Reason, why: String) -> PlanLine {
 fn base_line(mut line: CatalogLine) -> PlanLine {
     let ids = line.take_extra();
     // Capital at cost; a margin column gives the cost too.
-    let cost = line.cost.filter(|c| *c > Decimal::ZERO).or_else(|| {
-        let (p, m) = (line.price?, line.margin?);
+    let cost = line.cost.get().filter(|c| *c > Decimal::ZERO).or_else(|| {
+        let (p, m) = (line.price.get()?, line.margin.get()?);
         Some(sat_mul(p, Decimal::ONE - m / HUNDRED)).filter(|c| *c > Decimal::ZERO)
     });
-    let capital = match (line.quantity, cost, line.price) {
+    let capital = match (line.quantity.get(), cost, line.price.get()) {
         (Some(q), Some(c), _) if c > Decimal::ZERO && q > Decimal::ZERO => sat_mul(q, c),
         (Some(q), _, Some(p)) if q > Decimal::ZERO && p > Decimal::ZERO => sat_mul(q, p),
         _ => Decimal::ZERO,
@@ -257,13 +257,13 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         name: line.name,
         category: line.category,
         location: line.location,
-        quantity: line.quantity.into(),
-        sold: line.sold.into(),
+        quantity: line.quantity,
+        sold: line.sold,
         velocity_ratio: OptDecimal::NONE,
         class: None,
         status: LineStatus::Skipped,
-        price: line.price.into(),
-        cost: line.cost.filter(|c| *c > Decimal::ZERO).into(),
+        price: line.price,
+        cost: line.cost.get().filter(|c| *c > Decimal::ZERO).into(),
         margin_pct: OptDecimal::NONE,
         last_sale: line.last_sale,
         flags: Flags::default(),
@@ -271,8 +271,7 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         why_text: Arc::default(),
         why_after_opening: false,
         row: u32::try_from(line.row).unwrap_or(u32::MAX),
-        capital,
-        velocity: OptDecimal::NONE,
+        capital: capital.into(),
         model: None,
         extra: None,
         decision: None,
@@ -281,8 +280,8 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         product_id: ids.product_id,
         category_id: ids.category_id,
         currency: ids.currency,
-        live_price: line.live_price.into(),
-        min_price: line.min_price.filter(|m| *m > Decimal::ZERO).into(),
+        live_price: line.live_price,
+        min_price: line.min_price.get().filter(|m| *m > Decimal::ZERO).into(),
         export: line.export,
         ..LineExtra::default()
     });
@@ -323,7 +322,7 @@ fn decide(
         _ => {}
     }
     let untracked_request = line.issue == Some(DataIssue::Untracked);
-    let quantity = line.quantity.unwrap_or(Decimal::ZERO);
+    let quantity = line.quantity.get().unwrap_or(Decimal::ZERO);
     if !untracked_request && quantity <= Decimal::ZERO {
         let why = format!(
             "no stock on hand ({}); nothing to clear",
@@ -331,7 +330,7 @@ fn decide(
         );
         return skipped_line(line, Reason::NoStock, why);
     }
-    let price = match line.price {
+    let price = match line.price.get() {
         Some(p) if p > Decimal::ZERO => p,
         _ => {
             return skipped_line(
@@ -409,14 +408,15 @@ fn decide(
     }
 
     // Rules 2-4: velocity, class, tier.
-    let sold = line.sold.unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
-    let ratio = cost_ratio(price, line.cost, line.margin);
+    let sold = line.sold.get().unwrap_or(Decimal::ZERO).max(Decimal::ZERO);
+    let ratio = cost_ratio(price, line.cost.get(), line.margin.get());
     // A live markdown (the shop's own sale price below the regular price) is an existing
     // sku-level discount (rule 6), measured from the regular price, on top of any discount
     // rule that covers the line too: cap and floor hold on the combined depth.
     let rule_existing = existing;
     let live = line
         .live_price
+        .get()
         .filter(|lp| *lp > Decimal::ZERO && *lp < price);
     let live_pct = live.map(|lp| HUNDRED * (Decimal::ONE - lp / price));
     let existing = match (rule_existing, live_pct) {
@@ -428,7 +428,7 @@ fn decide(
         pct,
         words: &existing_words,
     });
-    let map = line.min_price;
+    let map = line.min_price.get();
     let mut out = base_line(line);
     out.set_live_price(live);
     out.sold = sold.into();
@@ -449,7 +449,6 @@ fn decide(
     };
     let class = v.map(classify);
     out.velocity_ratio = v.map(|v| round(v, 4)).into();
-    out.velocity = v.into();
     out.class = class;
     let facts = why::Facts {
         sold,
@@ -724,7 +723,7 @@ pub fn summarise(lines: &[PlanLine]) -> Summary {
         }
         if line.class.is_some_and(Class::is_slow) {
             let v = slow_capital.get_or_insert(Decimal::ZERO);
-            *v = sat_add(*v, line.capital);
+            *v = sat_add(*v, line.capital());
         }
         match line.status {
             LineStatus::Planned => {

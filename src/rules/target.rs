@@ -128,8 +128,8 @@ pub fn demand(
     // price is skipped as bad_price, and its zero rate must not pull the category down).
     let usable = |l: &CatalogLine| {
         l.issue.is_none()
-            && l.quantity.is_some_and(|q| q > Decimal::ZERO)
-            && l.price.is_some_and(|p| p > Decimal::ZERO)
+            && l.quantity.get().is_some_and(|q| q > Decimal::ZERO)
+            && l.price.get().is_some_and(|p| p > Decimal::ZERO)
     };
     let histories: Vec<SkuHistory> = lines
         .iter()
@@ -138,7 +138,7 @@ pub fn demand(
             sku: l.sku.to_string(),
             category: category_key(l.category.as_deref()),
             periods: vec![Period {
-                units: to_f64(l.sold.unwrap_or(Decimal::ZERO)).max(0.0),
+                units: to_f64(l.sold.get().unwrap_or(Decimal::ZERO)).max(0.0),
                 price: None,
                 days: window,
             }],
@@ -157,7 +157,7 @@ pub fn demand(
                     periods: match daily(points, window_days) {
                         Some(days) => forecast::weekly_periods(&days),
                         None => vec![Period {
-                            units: to_f64(l.sold.unwrap_or(Decimal::ZERO)).max(0.0),
+                            units: to_f64(l.sold.get().unwrap_or(Decimal::ZERO)).max(0.0),
                             price: None,
                             days: window,
                         }],
@@ -265,8 +265,8 @@ fn at_reference_of(
     if sales.is_empty() || priced <= 0.0 {
         return None;
     }
-    let regular = line.price.map(to_f64).filter(|p| *p > 0.0);
-    let today = line.live_price.map(to_f64).filter(|p| *p > 0.0).or(regular);
+    let regular = line.price.get().map(to_f64).filter(|p| *p > 0.0);
+    let today = line.live_price.get().map(to_f64).filter(|p| *p > 0.0).or(regular);
     let mut by_price = sales.clone();
     by_price.sort_by(|a, b| a.0.total_cmp(&b.0));
     let median = {
@@ -672,9 +672,9 @@ mod tests {
         let mk = |sku: &str, cat: &str, sold: &str| CatalogLine {
             sku: sku.into(),
             category: Some(cat.into()),
-            quantity: Some(d("10")),
-            sold: Some(d(sold)),
-            price: Some(d("10")),
+            quantity: d("10").into(),
+            sold: d(sold).into(),
+            price: d("10").into(),
             ..CatalogLine::default()
         };
         let lines = vec![
@@ -684,7 +684,7 @@ mod tests {
             mk("C", "Hats", "9"),
             // No stock on hand: not counted in its category's median.
             CatalogLine {
-                quantity: Some(d("0")),
+                quantity: d("0").into(),
                 ..mk("E", "Shoes", "900")
             },
         ];
@@ -710,9 +710,9 @@ mod tests {
         let mk = |sku: &str, sold: i64, price: &str| CatalogLine {
             sku: sku.into(),
             category: Some("Shoes".into()),
-            quantity: Some(d("100")),
-            sold: Some(Decimal::from(sold)),
-            price: Some(d(price)),
+            quantity: d("100").into(),
+            sold: Decimal::from(sold).into(),
+            price: d(price).into(),
             ..CatalogLine::default()
         };
         // No category learns here (too few changes): the default −2 counts a unit sold at half
@@ -770,7 +770,7 @@ mod tests {
             })
             .collect();
         let mut live = mk("L", 12, "10");
-        live.live_price = Some(d("5"));
+        live.live_price = d("5").into();
         // K: catalog cut to 60.00 since: 8 sold at 100.00, 1 at 60.00; today's price is 60.00
         // and a unit at 100.00 counts (100 / 60)^2.
         let mut k: Vec<PricePoint> = (0..8).map(|day| p(day, "100", 1)).collect();
@@ -784,7 +784,7 @@ mod tests {
         let mut t: Vec<PricePoint> = (0..10).map(|day| p(day, "120", 1)).collect();
         t.push(p(10, "84", 2));
         let mut taxed = mk("T", 12, "100");
-        taxed.live_price = Some(d("70"));
+        taxed.live_price = d("70").into();
         let lines = vec![
             mk("A", 22, "10"),
             mk("B", 11, "10"),

@@ -10,10 +10,10 @@ fn line(sku: &str, qty: &str, sold: &str, price: &str, cost: Option<&str>) -> Ca
         row: 2,
         sku: sku.into(),
         category: Some("Shoes".into()),
-        quantity: Some(d(qty)),
-        sold: Some(d(sold)),
-        price: Some(d(price)),
-        cost: cost.map(d),
+        quantity: d(qty).into(),
+        sold: d(sold).into(),
+        price: d(price).into(),
+        cost: cost.map(d).into(),
         ..CatalogLine::default()
     }
 }
@@ -246,9 +246,9 @@ fn skip_reasons_in_order() {
     };
     let mut l = line("A", "0", "0", "0", None);
     assert_eq!(plan_one(l.clone(), &p, &[]).reason, Some(Reason::NoStock));
-    l.quantity = Some(d("5"));
+    l.quantity = d("5").into();
     assert_eq!(plan_one(l.clone(), &p, &[]).reason, Some(Reason::BadPrice));
-    l.price = Some(d("10"));
+    l.price = d("10").into();
     assert_eq!(plan_one(l.clone(), &p, &[]).reason, Some(Reason::Excluded));
     let p = Policy {
         excluded_categories: ["shoes".to_string()].into(),
@@ -455,10 +455,10 @@ proptest! {
         let mk = |sold: u32| CatalogLine {
             row: 2,
             sku: "X".into(),
-            quantity: Some(Decimal::from(qty)),
-            sold: Some(Decimal::from(sold)),
-            price: Some(price),
-            cost: Some(cost),
+            quantity: Decimal::from(qty).into(),
+            sold: Decimal::from(sold).into(),
+            price: price.into(),
+            cost: cost.into(),
             ..CatalogLine::default()
         };
         let a = plan_one(mk(sold_a), &policy, &ex);
@@ -520,11 +520,11 @@ proptest! {
         let line = CatalogLine {
             row: 2,
             sku: "X".into(),
-            quantity: Some(Decimal::from(qty)),
-            sold: Some(Decimal::from(sold)),
-            price: Some(regular),
-            live_price: Some(live),
-            cost,
+            quantity: Decimal::from(qty).into(),
+            sold: Decimal::from(sold).into(),
+            price: regular.into(),
+            live_price: live.into(),
+            cost: cost.into(),
             ..CatalogLine::default()
         };
         let out = plan_one(line, &policy, &ex);
@@ -564,10 +564,10 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     let mk = |regular: &str, live: &str, qty: &str| CatalogLine {
         row: 2,
         sku: "X".into(),
-        quantity: Some(d(qty)),
-        sold: Some(Decimal::ZERO),
-        price: Some(d(regular)),
-        live_price: Some(d(live)),
+        quantity: d(qty).into(),
+        sold: Decimal::ZERO.into(),
+        price: d(regular).into(),
+        live_price: d(live).into(),
         ..CatalogLine::default()
     };
     // WooCommerce pt-BR id:73: 900 regular, 450 on sale (50%): no room left under the cap.
@@ -590,7 +590,7 @@ fn live_markdowns_from_the_issue_are_stacked_not_replaced() {
     assert!(out.flags.contains(Flag::LiveMarkdown));
     // Shopify HAT_GRY_275: 17.99 with compare-at 22.99 (21.75% live): 3% left, below the 5% minimum.
     let mut hat = mk("22.99", "17.99", "50");
-    hat.cost = Some(d("5"));
+    hat.cost = d("5").into();
     let out = plan_one(hat, &Policy::default(), &[]);
     assert_eq!(out.reason, Some(Reason::Stacking));
     assert_eq!(out.clearance_price(), None);
@@ -777,10 +777,10 @@ proptest! {
             row: 2,
             sku: sku.into(),
             category: Some("C".into()),
-            quantity: Some(Decimal::from(qty)),
-            sold: Some(Decimal::from(sold)),
-            price: Some(price),
-            cost,
+            quantity: Decimal::from(qty).into(),
+            sold: Decimal::from(sold).into(),
+            price: price.into(),
+            cost: cost.into(),
             ..CatalogLine::default()
         };
         let lines = vec![mk("X", qty, sold), mk("OTHER", 1000, others)];
@@ -815,7 +815,7 @@ proptest! {
 }
 
 fn with_map(mut l: CatalogLine, map: &str) -> CatalogLine {
-    l.min_price = Some(d(map));
+    l.min_price = d(map).into();
     l
 }
 
@@ -926,7 +926,7 @@ fn target_mode_stays_within_the_minimum_advertised_price() {
     for l in lines.iter_mut() {
         if l.sku == "K-D" {
             // 40.00 with a MAP of 36.00: at most 10%.
-            l.min_price = Some(d("36.00"));
+            l.min_price = d("36.00").into();
         }
     }
     let policy = with_target(Policy::default(), &lines, "80");

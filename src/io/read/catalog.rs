@@ -8,7 +8,7 @@ use super::number::{NumError, decimal_from_f64, parse_number};
 use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
 use crate::error::{Error, Result};
 use crate::model::{
-    CatalogExtra, CatalogLine, DataIssue, ExportRow, Inactive, SourcePlatform, Warning,
+    CatalogExtra, CatalogLine, DataIssue, ExportRow, Inactive, OptDecimal, SourcePlatform, Warning,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -467,7 +467,7 @@ impl RowReader<'_> {
     /// A sale price and its window (`sale_price`, `sale_from`, `sale_to`) read into the line:
     /// live on the as-of date, the customer pays it today (`live_price`).
     fn sale_fields(&mut self, raw: &RawRow, line: &mut CatalogLine, sale: Option<Decimal>) {
-        let Some(regular) = line.price.filter(|p| *p > Decimal::ZERO) else {
+        let Some(regular) = line.price.get().filter(|p| *p > Decimal::ZERO) else {
             return;
         };
         let from = self.window_date(raw, "sale_from");
@@ -548,11 +548,11 @@ impl RowReader<'_> {
 
     fn record_markdown(&mut self, raw: &RawRow, line: &mut CatalogLine, md: Markdown, field: &str) {
         match md {
-            Markdown::Live(p) => line.live_price = Some(p),
+            Markdown::Live(p) => line.live_price = p.into(),
             Markdown::Pending(from) => self.pending.push((raw.row, from)),
             Markdown::None | Markdown::Ended(_) => {}
             Markdown::NotBelowRegular(p) => {
-                let regular = line.price.unwrap_or_default();
+                let regular = line.price.get().unwrap_or_default();
                 self.warn(
                     raw,
                     field,
@@ -572,11 +572,12 @@ impl RowReader<'_> {
         let compare = self.sale_number(raw, line, "compare_at_price");
         match line
             .price
+            .get()
             .and_then(|p| markdown::compare_at(p, compare).map(|was| (p, was)))
         {
             Some((price, was)) => {
-                line.price = Some(was);
-                line.live_price = Some(price);
+                line.price = was.into();
+                line.live_price = price.into();
                 true
             }
             None => false,
@@ -654,7 +655,7 @@ impl RowReader<'_> {
         if !name.contains('%') {
             return;
         }
-        let mut values = lines.iter().filter_map(|l| l.margin);
+        let mut values = lines.iter().filter_map(|l| l.margin.get());
         let all_fractions = values
             .clone()
             .all(|m| m >= Decimal::ZERO && m <= Decimal::ONE);
@@ -664,8 +665,8 @@ impl RowReader<'_> {
         let mut first = None;
         let mut n = 0usize;
         for line in lines.iter_mut() {
-            if let Some(m) = line.margin {
-                line.margin = Some(m * Decimal::ONE_HUNDRED);
+            if let Some(m) = line.margin.get() {
+                line.margin = (m * Decimal::ONE_HUNDRED).into();
                 first.get_or_insert(line.row);
                 n += 1;
             }
@@ -786,7 +787,7 @@ impl RowReader<'_> {
             aliases: Vec::new(),
         });
         // Every unreadable number is reported (not only the first); any one makes the line bad.
-        let fields: [(&str, &mut Option<Decimal>); 6] = [
+        let fields: [(&str, &mut OptDecimal); 6] = [
             ("quantity", &mut line.quantity),
             ("price", &mut line.price),
             ("cost", &mut line.cost),
@@ -800,7 +801,7 @@ impl RowReader<'_> {
                 continue;
             }
             match self.number(raw, field) {
-                Ok(v) => *slot = v,
+                Ok(v) => *slot = v.into(),
                 Err(()) => bad = true,
             }
         }
@@ -908,7 +909,7 @@ impl RowReader<'_> {
         if line.issue.is_some() {
             return;
         }
-        if let Some(q) = line.quantity
+        if let Some(q) = line.quantity.get()
             && q < Decimal::ZERO
         {
             self.warn(
@@ -917,7 +918,7 @@ impl RowReader<'_> {
                 format!("negative stock {}; line skipped", q.normalize()),
             );
         }
-        if let Some(c) = line.cost.filter(|c| *c < Decimal::ZERO) {
+        if let Some(c) = line.cost.get().filter(|c| *c < Decimal::ZERO) {
             self.warn(
                 raw,
                 "cost",
@@ -926,9 +927,9 @@ impl RowReader<'_> {
                     c.normalize()
                 ),
             );
-            line.cost = None;
+            line.cost = OptDecimal::NONE;
         }
-        if let Some(m) = line.min_price.filter(|m| *m < Decimal::ZERO) {
+        if let Some(m) = line.min_price.get().filter(|m| *m < Decimal::ZERO) {
             self.warn(
                 raw,
                 "min_price",
@@ -937,9 +938,9 @@ impl RowReader<'_> {
                     m.normalize()
                 ),
             );
-            line.min_price = None;
+            line.min_price = OptDecimal::NONE;
         }
-        if let (Some(c), Some(p)) = (line.cost, line.price)
+        if let (Some(c), Some(p)) = (line.cost.get(), line.price.get())
             && c > p
             && p > Decimal::ZERO
         {
@@ -953,7 +954,7 @@ impl RowReader<'_> {
                 ),
             );
         }
-        if let Some(m) = line.margin
+        if let Some(m) = line.margin.get()
             && m >= Decimal::ONE_HUNDRED
         {
             self.warn(
@@ -964,7 +965,7 @@ impl RowReader<'_> {
                     m.normalize()
                 ),
             );
-            line.margin = None;
+            line.margin = OptDecimal::NONE;
             line.issue = Some(DataIssue::BadData);
         }
     }
@@ -1151,8 +1152,8 @@ impl RowReader<'_> {
                         Decimal::ZERO
                     }
                 };
-                line.price = line.price.or(base.price).map(|p| p + surcharge);
-                line.cost = line.cost.or(base.cost);
+                line.price = line.price.get().or(base.price.get()).map(|p| p + surcharge).into();
+                line.cost = line.cost.get().or(base.cost.get()).into();
                 let (mode, value) = product.discount.clone();
                 line.name = match &base.name {
                     Some(n) if !options.is_empty() => {
@@ -1234,7 +1235,7 @@ impl RowReader<'_> {
         mode: Option<&str>,
         value: Option<Decimal>,
     ) {
-        let Some(price) = line.price.filter(|p| *p > Decimal::ZERO) else {
+        let Some(price) = line.price.get().filter(|p| *p > Decimal::ZERO) else {
             return;
         };
         let paid = match mode.map(str::to_ascii_uppercase).as_deref() {
@@ -1361,7 +1362,7 @@ impl RowReader<'_> {
         self.key_and_track(raw, &mut line, id);
         let amount = self.sale_number(raw, &mut line, "discount_amount");
         let percent = self.sale_number(raw, &mut line, "discount_percent");
-        if let Some(regular) = line.price.filter(|p| *p > Decimal::ZERO) {
+        if let Some(regular) = line.price.get().filter(|p| *p > Decimal::ZERO) {
             let sale = markdown::discounted(regular, amount, percent);
             self.sale_fields(raw, &mut line, sale);
         }

@@ -161,7 +161,7 @@ pub fn apply_stock(
             Some(q)
                 if l.issue != Some(DataIssue::Untracked) && l.issue != Some(DataIssue::BadData) =>
             {
-                l.quantity = Some(*q);
+                l.quantity = (*q).into();
                 replaced += 1;
             }
             Some(_) => {}

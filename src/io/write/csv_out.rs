@@ -173,14 +173,15 @@ mod tests {
                 .expect("a minimal plan line");
         l.sold = d(sold).into();
         l.quantity = d("10").into();
-        l.velocity = (d(sold) / d("10")).into();
+        // Any ratio: `velocity()` works the exact one out from sold and quantity.
+        l.velocity_ratio = Decimal::ONE.into();
         l.class = Some(Class::Fast);
         let mut why = String::new();
         crate::model::why::push_opening(
             &mut why,
             d(sold),
             Some(d("10")),
-            Some(d(sold) / d("10")),
+            Some(crate::model::plan::velocity(d(sold), d("10"))),
             Some(Class::Fast),
         );
         why.push_str(rest);
@@ -206,7 +207,7 @@ mod tests {
         // for a formula.
         assert_eq!(
             why_field("-2", ": returns."),
-            "'-2 sold for 10 on hand (velocity -0.20, selling fast): returns."
+            "'-2 sold for 10 on hand (velocity 0.00, selling fast): returns."
         );
     }
 }

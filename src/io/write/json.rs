@@ -500,8 +500,7 @@ mod tests {
             why_text: Default::default(),
             why_after_opening: false,
             row: 3,
-            capital: Decimal::ZERO,
-            velocity: OptDecimal::NONE,
+            capital: Decimal::ZERO.into(),
             model: None,
             extra: None,
             decision: None,
@@ -527,8 +526,7 @@ mod tests {
             why_text: "3 sold for 12 on hand (velocity 0.25, severely overstocked): ok.".into(),
             why_after_opening: false,
             row: 4,
-            capital: Decimal::ONE,
-            velocity: Decimal::ONE.into(),
+            capital: Decimal::ONE.into(),
             model: None,
             extra: None,
             decision: None,
@@ -568,7 +566,7 @@ mod tests {
             &mut why,
             d("0.50"),
             Some(d("12")),
-            Some(Decimal::ONE),
+            Some(crate::model::plan::velocity(d("0.50"), d("12"))),
             Some(Class::Severe),
         );
         why.push_str(": \"held\" \\ at\n\u{1}\u{7f} é 😀.");

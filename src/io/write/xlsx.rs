@@ -476,8 +476,8 @@ fn write_what_if(
         .filter(|l| l.model.is_some())
         .collect();
     top.sort_by(|a, b| {
-        b.capital
-            .cmp(&a.capital)
+        b.capital()
+            .cmp(&a.capital())
             .then_with(|| a.sku.cmp(&b.sku))
             .then_with(|| a.location.cmp(&b.location))
     });
@@ -572,7 +572,7 @@ fn write_what_if(
             ws.text(r, 1, &l.sku)?;
             opt_text(ws, r, 2, l.name.as_deref())?;
             opt_text(ws, r, 3, l.location.as_deref())?;
-            ws.write_number(r, 4, f(l.capital))?;
+            ws.write_number(r, 4, f(l.capital()))?;
             pct(ws, r, 5, Some(row.depth))?;
             if Some(row.depth) == l.discount_pct() {
                 ws.text(r, 6, "planned")?;
@@ -716,7 +716,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     for l in &plan.lines {
         if let Some(c) = l.class {
             let v = value_by_class.entry(c.as_str()).or_default();
-            *v = sat_add(*v, l.capital);
+            *v = sat_add(*v, l.capital());
         }
     }
     for class in ["severe", "moderate", "balanced", "fast"] {
@@ -745,7 +745,7 @@ fn write_summary(ws: &mut Worksheet, plan: &Plan, fm: &Formats) -> Result<(), Xl
     {
         let cat = l.category.as_deref().unwrap_or("(none)").to_string();
         let v = by_cat.entry(cat).or_default();
-        *v = sat_add(*v, l.capital);
+        *v = sat_add(*v, l.capital());
     }
     let mut cats: Vec<(String, Decimal)> = by_cat.into_iter().collect();
     cats.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
