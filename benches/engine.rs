@@ -21,11 +21,12 @@ fn lines(n: usize) -> Vec<CatalogLine> {
                 sku: format!("SKU-{i:07}").into(),
                 name: Some(format!("Product {i}").into()),
                 category: Some(format!("Cat {}", i % 200).into()),
-                quantity: Some(Decimal::from(qty)),
-                sold: Some(Decimal::from(sold)),
-                price: Some(price),
+                quantity: Some(Decimal::from(qty)).into(),
+                sold: Some(Decimal::from(sold)).into(),
+                price: Some(price).into(),
                 cost: (i % 20 != 0)
-                    .then(|| (price * Decimal::new(30 + (i % 60) as i64, 2)).round_dp(2)),
+                    .then(|| (price * Decimal::new(30 + (i % 60) as i64, 2)).round_dp(2))
+                    .into(),
                 ..CatalogLine::default()
             }
         })

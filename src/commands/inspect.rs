@@ -188,19 +188,29 @@ fn rows_text(args: &InspectArgs, specs: &[FieldSpec], width: Option<usize>) -> R
                 each(&|l| l.quantity.get().map(plain).unwrap_or_default()),
             )
             .right(),
-            Column::new("price", each(&|l| l.price.get().map(money).unwrap_or_default())).right(),
+            Column::new(
+                "price",
+                each(&|l| l.price.get().map(money).unwrap_or_default()),
+            )
+            .right(),
             Column::new(
                 "on sale at",
                 each(&|l| l.live_price.get().map(money).unwrap_or_default()),
             )
             .right()
             .drop(2),
-            Column::new("cost", each(&|l| l.cost.get().map(money).unwrap_or_default()))
-                .right()
-                .drop(4),
-            Column::new("sold", each(&|l| l.sold.get().map(plain).unwrap_or_default()))
-                .right()
-                .drop(1),
+            Column::new(
+                "cost",
+                each(&|l| l.cost.get().map(money).unwrap_or_default()),
+            )
+            .right()
+            .drop(4),
+            Column::new(
+                "sold",
+                each(&|l| l.sold.get().map(plain).unwrap_or_default()),
+            )
+            .right()
+            .drop(1),
             Column::new(
                 "note",
                 each(&|l| match l.issue {

@@ -1,8 +1,8 @@
 //! The plan: the machine contract of `plan.json` (schema `clearance.plan/v1`, SPEC section 4).
 //! Field order here is the order in the file.
 
-use super::Warning;
 use super::OptDecimal;
+use super::Warning;
 use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
@@ -176,11 +176,14 @@ pub struct PlanLine {
     /// The fields most lines leave empty; `None` when all of them are. Read and set them with
     /// the methods of their names (`live_price()`, `set_live_price(..)`, `set_extras(..)`).
     pub extra: Option<Box<LineExtra>>,
-    /// The discount decision's fields (tier, planned and deepest discount, binding limit,
-    /// clearance price, margin after, projections): `None` for the lines the rules skip before
-    /// deciding a discount (most of a catalog: not slow, no stock). Read and set them with the
-    /// methods of their names (`discount_pct()`, `set_discount_pct(..)`).
+    /// The discount decision's fields (tier, planned and deepest discount, clearance price,
+    /// margin after, projections): `None` for the lines the rules skip before deciding a
+    /// discount (most of a catalog: not slow, no stock). Read and set them with the methods of
+    /// their names (`discount_pct()`, `set_discount_pct(..)`).
     pub(crate) decision: Option<Box<Decision>>,
+    /// The decision's binding limit, kept here (in what would be the line's padding) so the
+    /// decision fits 56 bytes: `binding_limit()`, `set_binding_limit(..)`.
+    pub(crate) binding_limit: Option<BindingLimit>,
 }
 
 /// Rule 2: `v = sold / quantity`; no sales at all is 0. `quantity` must be positive.
@@ -194,10 +197,10 @@ pub fn velocity(sold: Decimal, quantity: Decimal) -> Decimal {
 /// The fields of a plan line that only a line with a discount decision has: every line that gets
 /// past the tier (rule 4), planned or skipped at the decision (margin floor, stacking, minimum
 /// discount or price, a price too small for its currency's minor unit, target met, over
-/// budget). One allocation for those lines (116 bytes, 128 with the allocator's), none for the
+/// budget). One allocation for those lines (56 bytes, 64 with the allocator's), none for the
 /// others (see `PlanLine`): a catalog where nearly every line is slow takes a little more
-/// memory than with the fields in the line (408 bytes a decided line against 384), most
-/// catalogs much less (280 bytes a line not decided).
+/// memory than with the fields in the line (272 bytes a decided line against 264), most
+/// catalogs much less (208 bytes a line not decided).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Decision {
     /// The exact tier discount, rounded to 2 decimals.
@@ -213,7 +216,6 @@ pub(crate) struct Decision {
     projected_units_sold: OptDecimal,
     /// Stock expected to be left when the campaign ends (planned lines).
     stock_left_at_end: OptDecimal,
-    binding_limit: Option<BindingLimit>,
 }
 
 impl Decision {
@@ -329,16 +331,12 @@ decision_fields! {
 impl PlanLine {
     /// The smallest of the limits on the discount (rule 7), once decided.
     pub fn binding_limit(&self) -> Option<BindingLimit> {
-        self.decision.as_ref().and_then(|d| d.binding_limit)
+        self.binding_limit
     }
 
-    /// Sets the binding limit (`None` on a line without a decision allocates nothing).
+    /// Sets the binding limit (held in the line: a line without a decision allocates nothing).
     pub fn set_binding_limit(&mut self, v: Option<BindingLimit>) {
-        match (&mut self.decision, v) {
-            (Some(d), v) => d.binding_limit = v,
-            (None, None) => {}
-            (None, v) => self.decision_mut().binding_limit = v,
-        }
+        self.binding_limit = v;
     }
 
     /// The decision's fields, allocated on first use.
@@ -420,9 +418,25 @@ impl PlanLine {
             out,
             self.sold.get().unwrap_or(Decimal::ZERO),
             self.quantity.get(),
-            self.velocity(),
+            self.opening_velocity(),
             self.class,
         );
+    }
+
+    /// The velocity for the why's opening, which shows it cut to 2 decimals: the stored ratio
+    /// (the exact one rounded to 4, so within 0.00005 of it) cuts to the same hundredths unless
+    /// it is itself a whole number of hundredths, which the exact value may fall just short of;
+    /// only then is the exact value worked out (a division, each time a plan file writes the
+    /// line). `share_why` checks the opening against the rules' sentence either way.
+    fn opening_velocity(&self) -> Option<Decimal> {
+        let ratio = self.velocity_ratio.get()?;
+        let scale = ratio.scale();
+        if (3..=4).contains(&scale)
+            && u64::try_from(ratio.mantissa()).is_ok_and(|m| m % 10u64.pow(scale - 2) != 0)
+        {
+            return Some(ratio);
+        }
+        self.velocity()
     }
 
     /// A line with the fields of `extra` (`None` when they are all empty) and every other
@@ -511,7 +525,6 @@ impl<'de> Deserialize<'de> for PlanLine {
             margin_after_pct: w.margin_after_pct.into(),
             projected_units_sold: w.projected_units_sold.into(),
             stock_left_at_end: w.stock_left_at_end.into(),
-            binding_limit: w.binding_limit,
         };
         let mut line = PlanLine {
             sku: CompactString::new(&w.sku),
@@ -536,6 +549,7 @@ impl<'de> Deserialize<'de> for PlanLine {
             model: w.model,
             extra: None,
             decision: (!decision.is_empty()).then(|| Box::new(decision)),
+            binding_limit: w.binding_limit,
         };
         line.set_extras(LineExtra {
             existing_discount_pct: w.existing_discount_pct.into(),
@@ -1194,7 +1208,8 @@ mod tests {
 
 /// A million-line plan holds a million of these: 640 bytes a line before the side struct, the
 /// packed flags, the shared category names and the boxed strings, 416 after; 360 since its 14
-/// optional decimals are `OptDecimal`s (16 bytes each instead of 20). Raise the bound only
+/// optional decimals are `OptDecimal`s (16 bytes each instead of 20); 208 with them in 8 bytes,
+/// the exact velocity worked out rather than held. Raise the bound only
 /// knowing what a field costs at that scale (docs/performance.md, "Memory per plan line").
 #[cfg(test)]
 mod size {
@@ -1208,8 +1223,8 @@ mod size {
         // location held in the line (24 bytes each, no allocation up to 24 bytes of text), the
         // discount decision's fields boxed apart (most lines have none).
         assert!(size_of::<PlanLine>() <= 208, "{}", size_of::<PlanLine>());
-        // What each decided line allocates besides (80 bytes with the allocator's).
-        assert!(size_of::<Decision>() <= 64, "{}", size_of::<Decision>());
+        // What each decided line allocates besides (64 bytes with the allocator's).
+        assert!(size_of::<Decision>() <= 56, "{}", size_of::<Decision>());
         // Vendor, tags, platform ids and other names are boxed apart (most lines have none).
         assert!(
             size_of::<crate::model::CatalogLine>() <= 184,
@@ -1314,5 +1329,78 @@ mod size {
         l.share_why(&mut whys);
         l.set_why("over budget");
         assert_eq!(l.why(), "over budget");
+    }
+}
+
+#[cfg(test)]
+mod opening {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The opening as the rules write it (from the exact velocity) and as the line writes it
+    /// again (from its rounded ratio where that cuts the same).
+    fn both(sold: Decimal, quantity: Decimal) -> (Vec<u8>, Vec<u8>) {
+        let v = velocity(sold, quantity);
+        let mut l: PlanLine =
+            serde_json::from_str(r#"{"sku":"A","status":"planned","flags":[],"why":""}"#)
+                .expect("a minimal plan line");
+        l.sold = sold.into();
+        l.quantity = quantity.into();
+        l.velocity_ratio = super::super::num::round(v, 4).into();
+        l.class = Some(Class::Severe);
+        let mut rules = Vec::new();
+        super::super::why::push_opening_bytes(
+            &mut rules,
+            sold,
+            Some(quantity),
+            Some(v),
+            Some(Class::Severe),
+        );
+        let mut line = Vec::new();
+        l.push_opening_bytes(&mut line);
+        (rules, line)
+    }
+
+    #[test]
+    fn a_ratio_just_under_a_hundredth_shows_the_exact_velocity_cut() {
+        // 0.0999995 rounds to 0.1000 but cuts to 0.09; 0.12345 rounds to 0.1235, cuts to 0.12.
+        for (sold, quantity) in [
+            ("199999", "2000000"),
+            ("0.0999995", "1"),
+            ("12345", "100000"),
+            ("1", "3"),
+            ("2", "3"),
+            ("0", "7"),
+            ("5", "1"),
+            ("79228162514264337593543950335", "0.5"),
+        ] {
+            let (rules, line) = both(sold.parse().unwrap(), quantity.parse().unwrap());
+            assert_eq!(
+                String::from_utf8_lossy(&line),
+                String::from_utf8_lossy(&rules),
+                "{sold} / {quantity}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_line_opens_as_the_rules_wrote(
+            sold in 0u64..2_000_000,
+            sold_scale in 0u32..4,
+            quantity in 1u64..2_000_000,
+            quantity_scale in 0u32..4,
+            // Near a whole hundredth: sold = quantity × k / 100 ± a little.
+            near in proptest::option::of((0u64..200, -3i64..=3)),
+        ) {
+            let q = Decimal::new(quantity as i64, quantity_scale);
+            let s = match near {
+                Some((k, nudge)) => (q * Decimal::new(k as i64, 2)
+                    + Decimal::new(nudge, 6)).max(Decimal::ZERO),
+                None => Decimal::new(sold as i64, sold_scale),
+            };
+            let (rules, line) = both(s, q);
+            prop_assert_eq!(line, rules);
+        }
     }
 }

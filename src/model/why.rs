@@ -76,7 +76,7 @@ pub fn push_opening_bytes(
     }
 }
 
-/// One shared copy of each distinct rest of a sentence (per batch of lines).
+/// One shared copy of each distinct rest of a sentence (one interner a thread of `build_lines`).
 #[derive(Default)]
 pub struct WhyInterner(HashSet<Arc<str>, foldhash::fast::RandomState>);
 

@@ -21,8 +21,10 @@ use std::sync::Arc;
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
-/// Lines decided per batch; the catalog gives back each batch's memory as it goes.
-const BATCH: usize = 32 * 1024;
+/// Lines decided per batch; the catalog gives back each batch's memory as it goes. Small
+/// enough that the batch's buffers, which the allocator keeps for reuse, stay small too (32k
+/// lines a batch peaked 3 MB higher at 1M lines, in the same time).
+pub(super) const BATCH: usize = 8 * 1024;
 
 /// Every catalog line once: planned lines in ranking order (rule 9), then skipped lines in
 /// input order.
@@ -40,15 +42,15 @@ pub fn build_lines(
         .request
         .as_ref()
         .map(|r| r.skus.iter().map(|s| s.as_str()).collect());
-    // Each line's why keeps only what its fields do not say, shared within a part (`share_why`).
-    let decide_part = |part: Vec<CatalogLine>| {
-        let mut whys = WhyInterner::default();
+    // Each line's why keeps only what its fields do not say, shared (`share_why`) through one
+    // interner a thread, kept from batch to batch (a rest recurs all over a catalog).
+    let decide_part = |part: Vec<CatalogLine>, whys: &mut WhyInterner| {
         part.into_iter()
             .map(|line| {
                 let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
                 let existing_pct = existing_for(&line, existing);
                 let mut out = decide(line, policy, existing_pct, in_request);
-                out.share_why(&mut whys);
+                out.share_why(whys);
                 out
             })
             .collect::<Vec<_>>()
@@ -58,14 +60,13 @@ pub fn build_lines(
         .min(8);
     let n = catalog.len();
     let mut out: Vec<PlanLine> = Vec::with_capacity(n);
-    // Input position of each line of `out` (batches arrive last first).
-    let mut input_pos: Vec<u32> = Vec::with_capacity(n);
+    let mut interners: Vec<WhyInterner> = (0..threads).map(|_| WhyInterner::default()).collect();
     while !catalog.is_empty() {
         let at = catalog.len().saturating_sub(BATCH);
         let batch = catalog.split_off(at);
         catalog.shrink_to_fit();
         if threads < 2 || n < 50_000 {
-            out.extend(decide_part(batch));
+            out.extend(decide_part(batch, &mut interners[0]));
         } else {
             let size = batch.len().div_ceil(threads);
             let mut parts: Vec<Vec<CatalogLine>> = Vec::with_capacity(threads);
@@ -75,11 +76,16 @@ pub fn build_lines(
                 parts.push(tail);
             }
             parts.push(rest);
-            // `parts` runs from the batch's end to its start.
+            // `parts` runs from the batch's end to its start; one interner each (never fewer:
+            // a part left without one would be dropped by the `zip` below).
+            if interners.len() < parts.len() {
+                interners.resize_with(parts.len(), WhyInterner::default);
+            }
             let decided: Vec<Vec<PlanLine>> = std::thread::scope(|scope| {
                 let handles: Vec<_> = parts
                     .into_iter()
-                    .map(|part| scope.spawn(|| decide_part(part)))
+                    .zip(interners.iter_mut())
+                    .map(|(part, whys)| scope.spawn(|| decide_part(part, whys)))
                     .collect();
                 handles
                     .into_iter()
@@ -90,26 +96,27 @@ pub fn build_lines(
                 out.extend(part);
             }
         }
-        input_pos.extend((at..at + (out.len() - input_pos.len())).map(|i| i as u32));
     }
+    drop(interners);
+    let input_pos = |i: u32| input_position(i as usize, n);
     if let (Some(budget), Some(horizon)) = (policy.budget, &policy.horizon) {
-        apply_budget(&mut out, &input_pos, budget, horizon, policy);
+        let tie: Vec<u32> = (0..n as u32).map(|i| input_pos(i) as u32).collect();
+        apply_budget(&mut out, &tie, budget, horizon, policy);
     }
     // Planned lines by rank (velocity, then capital, then sku, location and input position);
     // skipped lines by input position. The two numeric keys of a planned line sit next to its
-    // index: most comparisons end there without touching the (large, scattered) lines.
-    let mut keys: Vec<(Decimal, Decimal, u32)> = Vec::new();
-    let mut skipped: Vec<u32> = Vec::new();
-    for (i, l) in out.iter().enumerate() {
-        match l.status {
-            LineStatus::Planned => keys.push((
-                l.velocity().unwrap_or(Decimal::MAX),
-                l.capital(),
-                i as u32,
-            )),
-            LineStatus::Skipped => skipped.push(i as u32),
-        }
-    }
+    // index: most comparisons end there without touching the (large, scattered) lines. Each
+    // buffer is allocated once at its final size, the keys freed before the skipped lines are
+    // listed (the end of the rules sets a large catalog's peak memory).
+    let is_planned = |l: &PlanLine| l.status == LineStatus::Planned;
+    let mut keys: Vec<(Decimal, Decimal, u32)> =
+        Vec::with_capacity(out.iter().filter(|l| is_planned(l)).count());
+    keys.extend(
+        out.iter()
+            .enumerate()
+            .filter(|(_, l)| is_planned(l))
+            .map(|(i, l)| (l.velocity().unwrap_or(Decimal::MAX), l.capital(), i as u32)),
+    );
     // Never equal (the input position is unique), so an unstable sort gives the same order
     // without a scratch buffer.
     keys.sort_unstable_by(|(va, ca, a), (vb, cb, b)| {
@@ -119,15 +126,24 @@ pub fn build_lines(
                 .sku
                 .cmp(&b_line.sku)
                 .then_with(|| a_line.location.cmp(&b_line.location))
-                .then_with(|| input_pos[*a as usize].cmp(&input_pos[*b as usize]))
+                .then_with(|| input_pos(*a).cmp(&input_pos(*b)))
         })
     });
-    let mut planned: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
-    skipped.sort_by_key(|&i| input_pos[i as usize]);
-    drop(input_pos);
-    planned.extend(skipped);
+    let mut planned: Vec<u32> = Vec::with_capacity(out.len());
+    planned.extend(keys.iter().map(|&(_, _, i)| i));
+    let ranked = planned.len();
+    drop(keys);
+    planned.extend((0..out.len() as u32).filter(|&i| !is_planned(&out[i as usize])));
+    planned[ranked..].sort_unstable_by_key(|&i| input_pos(i));
     permute(&mut out, planned);
     out
+}
+
+/// The catalog position of `out[i]` in `build_lines`: its batches of `BATCH` lines come from
+/// the catalog's end first, each in its own order (the last, the catalog's start, shorter).
+fn input_position(i: usize, n: usize) -> usize {
+    let end = n - (i / BATCH) * BATCH;
+    end.saturating_sub(BATCH) + i % BATCH
 }
 
 /// `--budget`: each planned line's projected markdown cost at its planned depth under the
@@ -275,6 +291,7 @@ fn base_line(mut line: CatalogLine) -> PlanLine {
         model: None,
         extra: None,
         decision: None,
+        binding_limit: None,
     };
     out.set_extras(LineExtra {
         product_id: ids.product_id,

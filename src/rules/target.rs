@@ -266,7 +266,12 @@ fn at_reference_of(
         return None;
     }
     let regular = line.price.get().map(to_f64).filter(|p| *p > 0.0);
-    let today = line.live_price.get().map(to_f64).filter(|p| *p > 0.0).or(regular);
+    let today = line
+        .live_price
+        .get()
+        .map(to_f64)
+        .filter(|p| *p > 0.0)
+        .or(regular);
     let mut by_price = sales.clone();
     by_price.sort_by(|a, b| a.0.total_cmp(&b.0));
     let median = {

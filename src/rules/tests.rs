@@ -356,6 +356,50 @@ fn ranking_by_velocity_then_capital_then_sku() {
 }
 
 #[test]
+fn lines_alike_keep_the_catalog_s_order_across_batches_and_threads() {
+    // Below, at and over a batch, several batches (the last shorter), over the threaded size:
+    // planned lines the same in every key but their place, then skipped lines, each in catalog
+    // order.
+    use super::plan::BATCH;
+    for n in [
+        0,
+        1,
+        7,
+        BATCH - 1,
+        BATCH,
+        BATCH + 1,
+        2 * BATCH,
+        2 * BATCH + 7,
+    ] {
+        let lines: Vec<CatalogLine> = (0..n)
+            .map(|i| {
+                let sold = if i % 3 == 0 { "0" } else { "90" };
+                CatalogLine {
+                    row: i,
+                    ..line(
+                        if i % 3 == 0 { "SAME" } else { "FAST" },
+                        "100",
+                        sold,
+                        "10",
+                        Some("5"),
+                    )
+                }
+            })
+            .collect();
+        let out = build_lines(lines, &Policy::default(), &[]);
+        let rows: Vec<u32> = out.iter().map(|l| l.row).collect();
+        let n = n as u32;
+        let want: Vec<u32> = (0..n)
+            .filter(|i| i % 3 == 0)
+            .chain((0..n).filter(|i| i % 3 != 0))
+            .collect();
+        assert_eq!(rows, want, "{n} lines");
+        let planned = out.iter().take_while(|l| l.status == LineStatus::Planned);
+        assert_eq!(planned.count(), n.div_ceil(3) as usize, "{n} lines");
+    }
+}
+
+#[test]
 fn explicit_request_plans_exactly_those_skus() {
     let p = Policy {
         request: Some(ExplicitRequest {

@@ -355,6 +355,7 @@ pub(crate) mod tests {
             extra: None,
             model: None,
             decision: None,
+            binding_limit: None,
         };
         line.set_discount_pct(Some(d(max)));
         line.set_max_discount_pct(Some(d(max)));

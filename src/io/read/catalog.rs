@@ -1152,7 +1152,12 @@ impl RowReader<'_> {
                         Decimal::ZERO
                     }
                 };
-                line.price = line.price.get().or(base.price.get()).map(|p| p + surcharge).into();
+                line.price = line
+                    .price
+                    .get()
+                    .or(base.price.get())
+                    .map(|p| p + surcharge)
+                    .into();
                 line.cost = line.cost.get().or(base.cost.get()).into();
                 let (mode, value) = product.discount.clone();
                 line.name = match &base.name {

@@ -504,6 +504,7 @@ mod tests {
             model: None,
             extra: None,
             decision: None,
+            binding_limit: None,
         };
         let mut full = PlanLine {
             sku: "=SKU \"1\"\\ \u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é 😀".into(),
@@ -530,6 +531,7 @@ mod tests {
             model: None,
             extra: None,
             decision: None,
+            binding_limit: None,
         };
         full.set_tier_discount_pct(Some(d("26.67")));
         full.set_discount_pct(Some(d("25")));
