@@ -583,6 +583,28 @@ fn no_slow_movers_still_writes_plan() {
     assert!(planned(&plan).is_empty());
 }
 
+// ---------------------------------------------------------------- locations
+
+#[test]
+fn lines_alike_at_several_locations_rank_by_the_location_s_text() {
+    // The same sku at six locations, every figure equal: ranked by location as text, byte by
+    // byte (no location first, capitals before lower case, "WH10" before "WH2").
+    let run = plan_ok(&["fixtures/location_ties.csv"]);
+    let csv = run.plan_csv();
+    let locations: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).expect("a location field"))
+        .collect();
+    assert_eq!(locations, ["", "WH1", "WH10", "WH2", "wh1", "Été"]);
+    let json = run.plan();
+    let from_json: Vec<&str> = lines(&json)
+        .iter()
+        .map(|l| l["location"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(from_json, locations);
+}
+
 // ---------------------------------------------------------------- --from-campaign
 
 #[test]

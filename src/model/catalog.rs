@@ -1,6 +1,7 @@
 //! What the readers hand to the rules.
 
 use super::OptDecimal;
+use super::SharedStr;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -32,40 +33,19 @@ impl Inactive {
     }
 }
 
-/// One shared copy of each name (categories: a million lines name a few hundred).
-#[derive(Debug, Default)]
-pub struct SharedNames(std::collections::HashSet<std::sync::Arc<str>, foldhash::fast::RandomState>);
-
-impl SharedNames {
-    /// The shared copy of `name`.
-    pub fn get(&mut self, name: &str) -> std::sync::Arc<str> {
-        if let Some(shared) = self.0.get(name) {
-            return std::sync::Arc::clone(shared);
-        }
-        let shared: std::sync::Arc<str> = std::sync::Arc::from(name);
-        self.0.insert(std::sync::Arc::clone(&shared));
-        shared
-    }
-
-    /// Replaces `name` by the shared copy of the same text.
-    pub fn share(&mut self, name: &mut std::sync::Arc<str>) {
-        let shared = self.get(name);
-        *name = shared;
-    }
-}
-
 /// One catalog line: a product (or variant) at one location.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogLine {
     /// Row in the source file (1-based, as a spreadsheet shows it).
     pub row: usize,
-    /// Sku, name and location are `CompactString`s: up to 24 bytes held in the line itself,
-    /// without an allocation of their own (the plan line takes them over as they are).
+    /// Sku and name are `CompactString`s: up to 24 bytes held in the line itself, without an
+    /// allocation of their own (the plan line takes them over as they are).
     pub sku: CompactString,
     pub name: Option<CompactString>,
-    /// One shared copy per category name (the catalog reader hands them out).
-    pub category: Option<std::sync::Arc<str>>,
-    pub location: Option<CompactString>,
+    /// Category and location: one shared copy of each name (`SharedStr`), made as the catalog
+    /// is read; the plan line takes them over.
+    pub category: Option<SharedStr>,
+    pub location: Option<SharedStr>,
     /// Units on hand; `None` when untracked or unreadable.
     pub quantity: OptDecimal,
     pub price: OptDecimal,

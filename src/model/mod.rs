@@ -5,11 +5,11 @@ mod catalog;
 pub mod num;
 mod opt_decimal;
 pub mod plan;
+mod shared_str;
 pub mod why;
 
 pub use catalog::{
-    CatalogExtra, CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope,
-    SharedNames, Warning,
+    CatalogExtra, CatalogLine, DataIssue, ExistingDiscount, ExportRow, Inactive, Scope, Warning,
 };
 pub use opt_decimal::OptDecimal;
 pub use plan::{
@@ -17,3 +17,4 @@ pub use plan::{
     LineExtra, LineModel, LineStatus, PLAN_SCHEMA, Plan, PlanLine, PolicyRecord, Reason, Request,
     SourcePlatform, Summary,
 };
+pub use shared_str::{SharedNames, SharedStr};

@@ -4,6 +4,7 @@
 use super::OptDecimal;
 use super::Warning;
 use super::num::{de_dec, de_opt_dec, ser_num, ser_opt_float, ser_opt_money, ser_opt_num};
+use super::{SharedNames, SharedStr};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -132,14 +133,16 @@ impl BindingLimit {
 #[derive(Debug, Clone)]
 pub struct PlanLine {
     /// Product or variant identifier.
-    /// Sku, name and location are `CompactString`s: up to 24 bytes held in the line itself,
-    /// without an allocation of their own.
+    /// Sku and name are `CompactString`s: up to 24 bytes held in the line itself, without an
+    /// allocation of their own.
     pub sku: CompactString,
     pub name: Option<CompactString>,
-    /// Shared by the lines of a category (`build_lines` hands out one copy per name).
-    pub category: Option<Arc<str>>,
-    /// Warehouse, shop or region code; null in a single-location catalog.
-    pub location: Option<CompactString>,
+    /// Shared by the lines of a category: one copy per name, made as the catalog is read and
+    /// taken over from the catalog line (`SharedStr`).
+    pub category: Option<SharedStr>,
+    /// Warehouse, shop or region code; null in a single-location catalog. Shared as the
+    /// category is: a chain's million lines name a few hundred stores.
+    pub location: Option<SharedStr>,
     /// Units on hand (null when stock is not tracked or unreadable).
     pub quantity: OptDecimal,
     /// Units (or orders, with `--basis orders`) sold in the window.
@@ -199,8 +202,8 @@ pub fn velocity(sold: Decimal, quantity: Decimal) -> Decimal {
 /// discount or price, a price too small for its currency's minor unit, target met, over
 /// budget). One allocation for those lines (56 bytes, 64 with the allocator's), none for the
 /// others (see `PlanLine`): a catalog where nearly every line is slow takes a little more
-/// memory than with the fields in the line (272 bytes a decided line against 264), most
-/// catalogs much less (208 bytes a line not decided).
+/// memory than with the fields in the line (248 bytes a decided line against 240), most
+/// catalogs much less (184 bytes a line not decided).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Decision {
     /// The exact tier discount, rounded to 2 decimals.
@@ -514,6 +517,14 @@ impl Serialize for PlanLine {
     }
 }
 
+thread_local! {
+    /// One copy of each category and of each location name for the plan lines read back on
+    /// this thread (plan.json read by review, report, ...): the deserializer has no reader to
+    /// keep them in. At most 65,536 names each (`SharedNames`), kept until the thread ends.
+    static READ_NAMES: std::cell::RefCell<(SharedNames, SharedNames)> =
+        std::cell::RefCell::default();
+}
+
 impl<'de> Deserialize<'de> for PlanLine {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = Wire::<String, Box<super::ExportRow>, Box<LineModel>>::deserialize(d)?;
@@ -526,11 +537,17 @@ impl<'de> Deserialize<'de> for PlanLine {
             projected_units_sold: w.projected_units_sold.into(),
             stock_left_at_end: w.stock_left_at_end.into(),
         };
+        let (category, location) = READ_NAMES.with_borrow_mut(|(categories, locations)| {
+            (
+                w.category.as_deref().map(|c| categories.get(c)),
+                w.location.as_deref().map(|l| locations.get(l)),
+            )
+        });
         let mut line = PlanLine {
             sku: CompactString::new(&w.sku),
             name: w.name.as_deref().map(CompactString::new),
-            category: w.category.map(Arc::from),
-            location: w.location.as_deref().map(CompactString::new),
+            category,
+            location,
             quantity: w.quantity.into(),
             sold: w.sold.into(),
             velocity_ratio: w.velocity_ratio.into(),
@@ -1209,7 +1226,8 @@ mod tests {
 /// A million-line plan holds a million of these: 640 bytes a line before the side struct, the
 /// packed flags, the shared category names and the boxed strings, 416 after; 360 since its 14
 /// optional decimals are `OptDecimal`s (16 bytes each instead of 20); 208 with them in 8 bytes,
-/// the exact velocity worked out rather than held. Raise the bound only
+/// the exact velocity worked out rather than held; 184 with category and location shared
+/// behind one pointer (`SharedStr`). Raise the bound only
 /// knowing what a field costs at that scale (docs/performance.md, "Memory per plan line").
 #[cfg(test)]
 mod size {
@@ -1218,16 +1236,17 @@ mod size {
 
     #[test]
     fn a_plan_line_stays_small() {
-        // 208 bytes: optional decimals in 8 bytes (`OptDecimal`), the exact velocity worked out
-        // from sold and quantity, the source row in 32 bits beside the why's flag, sku, name and
-        // location held in the line (24 bytes each, no allocation up to 24 bytes of text), the
-        // discount decision's fields boxed apart (most lines have none).
-        assert!(size_of::<PlanLine>() <= 208, "{}", size_of::<PlanLine>());
+        // 184 bytes: optional decimals in 8 bytes (`OptDecimal`), the exact velocity worked out
+        // from sold and quantity, the source row in 32 bits beside the why's flag, sku and name
+        // held in the line (24 bytes each, no allocation up to 24 bytes of text), category and
+        // location one shared copy behind a pointer (8 bytes each), the discount decision's
+        // fields boxed apart (most lines have none).
+        assert!(size_of::<PlanLine>() <= 184, "{}", size_of::<PlanLine>());
         // What each decided line allocates besides (64 bytes with the allocator's).
         assert!(size_of::<Decision>() <= 56, "{}", size_of::<Decision>());
         // Vendor, tags, platform ids and other names are boxed apart (most lines have none).
         assert!(
-            size_of::<crate::model::CatalogLine>() <= 184,
+            size_of::<crate::model::CatalogLine>() <= 160,
             "{}",
             size_of::<crate::model::CatalogLine>()
         );
@@ -1275,6 +1294,22 @@ mod size {
         let plain = serde_json::to_string(&line("1", None, None)).expect("a plan line");
         let back: PlanLine = serde_json::from_str(&plain).expect("read back");
         assert!(back.decision.is_none());
+    }
+
+    #[test]
+    fn lines_read_back_share_one_copy_of_a_category_or_location() {
+        let mut a = line("3", Some("120"), Some("0.025"));
+        a.category = Some(SharedStr::new("Shoes"));
+        a.location = Some(SharedStr::new("WH1"));
+        let mut b = a.clone();
+        b.location = Some(SharedStr::new("WH2"));
+        let text = serde_json::to_string(&[&a, &b, &a]).expect("plan lines");
+        let back: Vec<PlanLine> = serde_json::from_str(&text).expect("read back");
+        let name = |l: &PlanLine| (l.category.clone().unwrap(), l.location.clone().unwrap());
+        let [(c0, l0), (c1, l1), (c2, l2)] = [0, 1, 2].map(|i| name(&back[i]));
+        assert_eq!((&*c0, &*l0, &*l1, &*l2), ("Shoes", "WH1", "WH2", "WH1"));
+        assert!(c0.same_copy(&c1) && c0.same_copy(&c2));
+        assert!(l0.same_copy(&l2) && !l0.same_copy(&l1));
     }
 
     #[test]

@@ -8,13 +8,13 @@ use super::number::{NumError, decimal_from_f64, parse_number};
 use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
 use crate::error::{Error, Result};
 use crate::model::{
-    CatalogExtra, CatalogLine, DataIssue, ExportRow, Inactive, OptDecimal, SourcePlatform, Warning,
+    CatalogExtra, CatalogLine, DataIssue, ExportRow, Inactive, OptDecimal, SharedNames, SharedStr,
+    SourcePlatform, Warning,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 /// The export layout the catalog was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,10 +143,10 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         pending: Vec::new(),
         percent_warned: Vec::new(),
         warnings: Vec::new(),
+        categories: SharedNames::default(),
+        locations: SharedNames::default(),
     };
     let mut lines: Vec<CatalogLine> = Vec::new();
-    // One copy of each category name for all the lines that name it.
-    let mut categories = crate::model::SharedNames::default();
     let mut rows = 0u64;
     let mut state = PlatformState::default();
     let width = header.headers.len();
@@ -160,7 +160,6 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
             }
             check_ragged(raw, width, &reader.table_where, &table_kind)?;
             rows += 1;
-            let before = lines.len();
             match layout {
                 Layout::Generic => lines.extend(reader.generic(raw)),
                 Layout::Shopify => lines.extend(reader.shopify(raw, &mut state)),
@@ -168,12 +167,6 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
                 Layout::WooCommerce => lines.extend(reader.woo(raw, &mut state)),
                 Layout::Magento => lines.extend(reader.magento(raw, &mut state)),
                 Layout::PrestaShop => lines.extend(reader.prestashop(raw)),
-            }
-            for c in lines[before..]
-                .iter_mut()
-                .filter_map(|l| l.category.as_mut())
-            {
-                categories.share(c);
             }
         }
         Ok(())
@@ -346,7 +339,7 @@ struct ShopifyProduct {
     /// `Vendor` and `Tags`, written on the product's first row only.
     vendor: Option<String>,
     tags: Vec<String>,
-    category: Option<Arc<str>>,
+    category: Option<SharedStr>,
     /// `archived` or `draft`, when the product is not active.
     inactive: Option<Inactive>,
     /// `Title` and `Option1..3 Name` as written on the first row (verbatim).
@@ -396,6 +389,10 @@ struct RowReader<'a> {
     /// Number fields already warned about for a percent format.
     percent_warned: Vec<String>,
     warnings: Vec<Warning>,
+    /// One copy of each category and of each location name for the lines that name it, a set
+    /// each (a column of per-line codes in one leaves the other shared).
+    categories: SharedNames,
+    locations: SharedNames,
 }
 
 impl RowReader<'_> {
@@ -768,11 +765,11 @@ impl RowReader<'_> {
             row: raw.row,
             sku: self.text(raw, "sku").unwrap_or_default().into(),
             name: self.text(raw, "name").map(Into::into),
-            category: self.text(raw, "category").map(Arc::from),
+            category: self.text(raw, "category").map(|c| self.categories.get(&c)),
             location: self
                 .text(raw, "location")
                 .filter(|l| l != "0")
-                .map(Into::into),
+                .map(|l| self.locations.get(&l)),
             ..CatalogLine::default()
         };
         line.set_extra(CatalogExtra {
@@ -1032,7 +1029,7 @@ impl RowReader<'_> {
                 category: self
                     .text(raw, "category")
                     .or_else(|| self.text(raw, "product_type"))
-                    .map(Arc::from),
+                    .map(|c| self.categories.get(&c)),
                 inactive: match self
                     .text(raw, "status")
                     .map(|s| s.to_lowercase())
@@ -1204,7 +1201,7 @@ impl RowReader<'_> {
             .category
             .as_deref()
             .and_then(|c| c.split(';').map(str::trim).find(|c| !c.is_empty()))
-            .map(Arc::from);
+            .map(|c| self.categories.get(c));
         if line.extra().product_id.is_none() {
             line.extra_mut().product_id = handle
                 .strip_prefix("product_")
@@ -1284,7 +1281,7 @@ impl RowReader<'_> {
             return None;
         }
         let mut line = self.common(raw, true);
-        line.category = category.as_deref().map(Arc::from);
+        line.category = category.as_deref().map(|c| self.categories.get(c));
         if kind.contains("variation") {
             if let Some(parent) = self.text(raw, "parent")
                 && line.category.is_none()
@@ -1294,7 +1291,7 @@ impl RowReader<'_> {
                     .get(&parent)
                     .cloned()
                     .flatten()
-                    .map(Arc::from);
+                    .map(|c| self.categories.get(&c));
             }
             if let Some(parent) = self.text(raw, "parent")
                 && line.extra().tags.is_empty()
@@ -1454,5 +1451,57 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("appears on rows 25001 and 50002;"), "{err}");
+    }
+
+    #[test]
+    fn lines_naming_the_same_category_or_location_hold_one_copy_of_it() {
+        let catalog = read_catalog(
+            Path::new("fixtures/multi_location.csv"),
+            &ReadOptions::default(),
+            &[],
+        )
+        .expect("the fixture reads");
+        for names in [
+            catalog
+                .lines
+                .iter()
+                .filter_map(|l| l.category.as_ref())
+                .collect::<Vec<_>>(),
+            catalog
+                .lines
+                .iter()
+                .filter_map(|l| l.location.as_ref())
+                .collect(),
+        ] {
+            assert!(names.len() >= 4, "{names:?}");
+            for a in &names {
+                for b in &names {
+                    assert_eq!(a.same_copy(b), a == b, "{a} and {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_location_of_its_own_on_every_line_leaves_the_categories_shared() {
+        // Bins read as the location, past the number of names a set keeps (65,536): the
+        // categories, first seen after them, still one copy each.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bins.csv");
+        let mut text = String::from("sku,name,category,location,quantity,price,cost\n");
+        for i in 0..70_000 {
+            let category = if i < 68_000 { "Early" } else { "Late" };
+            text.push_str(&format!("S{i},N,{category},bin {i},1,10,5\n"));
+        }
+        std::fs::write(&path, text).expect("write");
+        let catalog = read_catalog(&path, &ReadOptions::default(), &[]).expect("reads");
+        let late: Vec<_> = catalog.lines[68_000..]
+            .iter()
+            .map(|l| l.category.clone().expect("a category"))
+            .collect();
+        assert_eq!(late.len(), 2_000);
+        assert!(late.iter().all(|c| &**c == "Late" && c.same_copy(&late[0])));
+        let last = catalog.lines.last().expect("lines");
+        assert_eq!(last.location.as_deref(), Some("bin 69999"));
     }
 }
