@@ -31,13 +31,15 @@ pub fn sales_facts(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Facts>> {
     let SalesInputs { files, opts, maps } = *sales;
+    // One copy of each location name for the lines that name it.
+    let mut locations = crate::model::SharedNames::default();
     let lines: Vec<CatalogLine> = c
         .lines
         .iter()
         .map(|l| {
             let mut line = CatalogLine {
                 sku: l.sku.as_str().into(),
-                location: l.location.as_deref().map(Into::into),
+                location: l.location.as_deref().map(|x| locations.get(x)),
                 name: l.name.as_deref().map(Into::into),
                 ..CatalogLine::default()
             };

@@ -263,6 +263,8 @@ fn sold_lines(
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut lines: Vec<CatalogLine> = Vec::new();
     let mut has_category = false;
+    // One copy of each category name for the lines that name it.
+    let mut categories = crate::model::SharedNames::default();
     for path in &args.sales {
         let (skus, category_column) = sold_skus(path, opts, &args.input.maps)?;
         has_category |= category_column.is_some();
@@ -270,14 +272,14 @@ fn sold_lines(
             match seen.get(&s.sku) {
                 Some(&i) => {
                     if lines[i].category.is_none() {
-                        lines[i].category = s.category.map(Into::into);
+                        lines[i].category = s.category.map(|c| categories.get(&c));
                     }
                 }
                 None => {
                     seen.insert(s.sku.clone(), lines.len());
                     let mut line = CatalogLine {
                         sku: s.sku.into(),
-                        category: s.category.map(Into::into),
+                        category: s.category.map(|c| categories.get(&c)),
                         ..CatalogLine::default()
                     };
                     line.set_extra(CatalogExtra {

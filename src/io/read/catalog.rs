@@ -145,6 +145,7 @@ pub fn read_catalog(path: &Path, opts: &ReadOptions, maps: &[(String, String)]) 
         warnings: Vec::new(),
         categories: SharedNames::default(),
         locations: SharedNames::default(),
+        category_as_is: !matches!(layout, Layout::WooCommerce | Layout::Wix),
     };
     let mut lines: Vec<CatalogLine> = Vec::new();
     let mut rows = 0u64;
@@ -393,6 +394,10 @@ struct RowReader<'a> {
     /// each (a column of per-line codes in one leaves the other shared).
     categories: SharedNames,
     locations: SharedNames,
+    /// Whether the category cell is the line's category as it is (not WooCommerce's list or
+    /// Wix's `;`-separated one, which keep a part of it): only those are put in `categories`,
+    /// so a catalog's many category lists do not fill the set with texts no line keeps.
+    category_as_is: bool,
 }
 
 impl RowReader<'_> {
@@ -765,7 +770,13 @@ impl RowReader<'_> {
             row: raw.row,
             sku: self.text(raw, "sku").unwrap_or_default().into(),
             name: self.text(raw, "name").map(Into::into),
-            category: self.text(raw, "category").map(|c| self.categories.get(&c)),
+            category: self.text(raw, "category").map(|c| {
+                if self.category_as_is {
+                    self.categories.get(&c)
+                } else {
+                    SharedStr::new(&c)
+                }
+            }),
             location: self
                 .text(raw, "location")
                 .filter(|l| l != "0")
@@ -1503,5 +1514,43 @@ mod tests {
         assert!(late.iter().all(|c| &**c == "Late" && c.same_copy(&late[0])));
         let last = catalog.lines.last().expect("lines");
         assert_eq!(last.location.as_deref(), Some("bin 69999"));
+    }
+
+    #[test]
+    fn platform_exports_share_one_copy_of_each_category_and_location() {
+        // Shopify (category or product type), Wix (the first of its `;` list, variants from
+        // their product), WooCommerce (the first of its list, variations from their parent).
+        for (file, layout) in [
+            ("fixtures/shopify/products_export.csv", Layout::Shopify),
+            ("fixtures/wix/catalog_products.csv", Layout::Wix),
+            (
+                "fixtures/woocommerce/products_export.csv",
+                Layout::WooCommerce,
+            ),
+        ] {
+            let catalog = read_catalog(Path::new(file), &ReadOptions::default(), &[])
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(catalog.layout, layout, "{file}");
+            let categories: Vec<&SharedStr> = catalog
+                .lines
+                .iter()
+                .filter_map(|l| l.category.as_ref())
+                .collect();
+            let repeated = categories
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| categories[..*i].iter().any(|b| b == *a))
+                .count();
+            assert!(
+                repeated > 0,
+                "{file}: no category named twice: {categories:?}"
+            );
+            for a in &categories {
+                assert!(!a.contains(';'), "{file}: a list kept: {a}");
+                for b in &categories {
+                    assert_eq!(a.same_copy(b), a == b, "{file}: {a} and {b}");
+                }
+            }
+        }
     }
 }
