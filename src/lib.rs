@@ -23,7 +23,12 @@ use std::io::Write;
 /// Where results (stdout) and chatter (stderr) go. A closed stdout (`| head`) is not an error.
 pub struct Output {
     stdout: std::io::BufWriter<std::io::Stdout>,
+    /// Whether stdout stopped taking output: its reader went away (`head`, `less` quit: a
+    /// broken pipe, not an error) or a write failed (`failed`).
     broken: bool,
+    /// The first write to stdout that failed other than a broken pipe (a full disk, a
+    /// redirect to a file that cannot grow): reported by `finish`, the exit status 73.
+    failed: Option<std::io::Error>,
     /// The width chatter is wrapped to, when stderr is a terminal.
     stderr_width: Option<usize>,
 }
@@ -33,6 +38,7 @@ impl Output {
         Output {
             stdout: std::io::BufWriter::new(std::io::stdout()),
             broken: false,
+            failed: None,
             stderr_width: stderr_width(),
         }
     }
@@ -40,8 +46,17 @@ impl Output {
         if self.broken {
             return;
         }
-        if self.stdout.write_all(s.as_bytes()).is_err() {
+        let written = self.stdout.write_all(s.as_bytes());
+        self.note(written);
+    }
+    /// Records a failed write: a broken pipe stops the output quietly, any other error too
+    /// and is kept for `finish`.
+    fn note(&mut self, written: std::io::Result<()>) {
+        if let Err(e) = written {
             self.broken = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe && self.failed.is_none() {
+                self.failed = Some(e);
+            }
         }
     }
     /// Text for a person on stdout (tables, summaries): control characters from input text
@@ -54,14 +69,24 @@ impl Output {
     /// Chatter on stderr (warnings, errors): always for a person, so always made inert, and
     /// on a terminal wrapped at spaces to its width (a log or a cron mail gets whole lines).
     pub fn stderr(&mut self, s: &str) {
-        let _ = self.stdout.flush();
+        self.flush();
         let s = io::write::inert::terminal_text(s);
         let s = io::write::fit::wrap(&s, self.stderr_width);
         let _ = std::io::stderr().write_all(s.as_bytes());
     }
     pub fn flush(&mut self) {
         if !self.broken {
-            let _ = self.stdout.flush();
+            let flushed = self.stdout.flush();
+            self.note(flushed);
+        }
+    }
+    /// Flushes stdout; the error when part of the results could not be written to it (a
+    /// broken pipe is not one: the reader had what it wanted).
+    pub fn finish(&mut self) -> std::result::Result<(), std::io::Error> {
+        self.flush();
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 }

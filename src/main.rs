@@ -6,13 +6,24 @@ fn main() {
     let cli = match clearance::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            let printed = e.print();
             let code = if e.use_stderr() {
-                ExitStatus::Usage.code()
+                ExitStatus::Usage
             } else {
-                ExitStatus::Success.code()
+                ExitStatus::Success
             };
-            std::process::exit(code);
+            // `--help > /dev/full`: the help did not arrive (a closed pipe is not an error).
+            let code = match printed {
+                Err(p)
+                    if code == ExitStatus::Success
+                        && p.kind() != std::io::ErrorKind::BrokenPipe =>
+                {
+                    eprintln!("error: standard output: cannot write the help ({p})");
+                    ExitStatus::CannotWrite
+                }
+                _ => code,
+            };
+            std::process::exit(code.code());
         }
     };
     // Panics are caught and reported as one line (a damaged file, or exit 70 for a bug); the
@@ -35,7 +46,22 @@ fn main() {
             ExitStatus::Internal
         }
     };
-    out.flush();
+    // Results that did not reach stdout (a full disk under `> plan.csv`) are a failure, not a
+    // success with a cut file; a reader that went away (`| head`) is not.
+    let code = match out.finish() {
+        Err(e) => {
+            out.stderr(&format!(
+                "error: standard output: cannot write the results ({e}); what was written is \
+                 incomplete: free space where it goes, or write it elsewhere\n"
+            ));
+            if code == ExitStatus::Success {
+                ExitStatus::CannotWrite
+            } else {
+                code
+            }
+        }
+        Ok(()) => code,
+    };
     std::process::exit(code.code());
 }
 

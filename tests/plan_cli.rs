@@ -705,3 +705,72 @@ fn a_plan_with_the_largest_velocity_reads_back() {
         .success();
     assert!(template.is_file());
 }
+
+/// `plan --format csv > plan.csv` on a full disk: the results did not arrive, so the run
+/// fails (exit 73) instead of passing a cut file for a whole one.
+#[cfg(target_os = "linux")]
+#[test]
+fn results_that_cannot_reach_stdout_fail_instead_of_passing_for_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(root())
+        .args([
+            "plan",
+            "fixtures/basic.csv",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+        ])
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .stdout(full())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(73), "{err}");
+    assert!(
+        err.contains("error: standard output: cannot write the results (No space left"),
+        "{err}"
+    );
+    // The plan's own files are whole: only what went to stdout is missing.
+    assert!(dir.path().join("out/plan.csv").is_file());
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .arg("--help")
+        .stdout(full())
+        .output()
+        .expect("runs");
+    assert_eq!(help.status.code(), Some(73));
+}
+
+/// `plan --format json | head`: the reader stopping early is not an error.
+#[test]
+fn a_reader_that_stops_reading_stdout_is_not_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .current_dir(root())
+        .args([
+            "plan",
+            "examples/catalog.xlsx",
+            "--sales",
+            "examples/sales.csv",
+        ])
+        .args(["--as-of", AS_OF, "--format", "json", "--out"])
+        .arg(dir.path().join("out"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Gone before the plan (about 160 KB, more than a pipe holds) is printed.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+}
