@@ -1517,7 +1517,7 @@ mod tests {
     }
 
     #[test]
-    fn platform_exports_share_one_copy_of_each_category_and_location() {
+    fn platform_exports_share_one_copy_of_each_category() {
         // Shopify (category or product type), Wix (the first of its `;` list, variants from
         // their product), WooCommerce (the first of its list, variations from their parent).
         for (file, layout) in [
@@ -1552,5 +1552,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn woocommerce_category_lists_leave_their_first_categories_shared() {
+        // Every product in its own list of categories ("Early, u17"): the lines keep the first
+        // one, and only those go into the set, so "Late", first seen past 65,536 lists, is
+        // still one copy.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("woo.csv");
+        let mut text = String::from("ID,Type,SKU,Parent,Name,Stock,\"Regular price\",Categories\n");
+        for i in 0..70_000 {
+            let first = if i < 68_000 { "Early" } else { "Late" };
+            text.push_str(&format!("{i},simple,S{i},,N,1,10,\"{first}, u{i}\"\n"));
+        }
+        std::fs::write(&path, text).expect("write");
+        let catalog = read_catalog(&path, &ReadOptions::default(), &[]).expect("reads");
+        assert_eq!(catalog.layout, Layout::WooCommerce);
+        let late: Vec<_> = catalog.lines[68_000..]
+            .iter()
+            .map(|l| l.category.clone().expect("a category"))
+            .collect();
+        assert_eq!(late.len(), 2_000);
+        assert!(late.iter().all(|c| &**c == "Late" && c.same_copy(&late[0])));
     }
 }
