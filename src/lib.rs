@@ -81,7 +81,8 @@ impl Output {
         }
     }
     /// Flushes stdout; the error when part of the results could not be written to it (a
-    /// broken pipe is not one: the reader had what it wanted).
+    /// broken pipe is not one: the reader had what it wanted). Call it last: an `Output`
+    /// dropped without it loses that error.
     pub fn finish(&mut self) -> std::result::Result<(), std::io::Error> {
         self.flush();
         match self.failed.take() {

@@ -6,7 +6,10 @@ fn main() {
     let cli = match clearance::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let printed = e.print();
+            // Clap writes without flushing: the flush's error counts too.
+            let printed = e
+                .print()
+                .and_then(|()| std::io::Write::flush(&mut std::io::stdout()));
             let code = if e.use_stderr() {
                 ExitStatus::Usage
             } else {
@@ -51,8 +54,8 @@ fn main() {
     let code = match out.finish() {
         Err(e) => {
             out.stderr(&format!(
-                "error: standard output: cannot write the results ({e}); what was written is \
-                 incomplete: free space where it goes, or write it elsewhere\n"
+                "error: standard output: cannot write the results ({e}); what was written there \
+                 is incomplete: run again with the output going where it can be written in full\n"
             ));
             if code == ExitStatus::Success {
                 ExitStatus::CannotWrite
