@@ -1493,16 +1493,17 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_location_of_its_own_on_every_line_leaves_the_categories_shared() {
-        // Bins read as the location, past the number of names a set keeps (65,536): the
-        // categories, first seen after them, still one copy each.
+    /// A catalog of 70,000 lines written from `header` and `row(i, first)`, `first` "Early"
+    /// for the first 68,000 lines and "Late" after, past the 65,536 names a set keeps; checks
+    /// that the "Late" lines' category is "Late", one copy for them all.
+    fn late_category_one_copy(header: &str, row: impl Fn(usize, &str) -> String) -> Catalog {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("bins.csv");
-        let mut text = String::from("sku,name,category,location,quantity,price,cost\n");
+        let path = dir.path().join("catalog.csv");
+        let mut text = format!("{header}\n");
         for i in 0..70_000 {
-            let category = if i < 68_000 { "Early" } else { "Late" };
-            text.push_str(&format!("S{i},N,{category},bin {i},1,10,5\n"));
+            let first = if i < 68_000 { "Early" } else { "Late" };
+            text.push_str(&row(i, first));
+            text.push('\n');
         }
         std::fs::write(&path, text).expect("write");
         let catalog = read_catalog(&path, &ReadOptions::default(), &[]).expect("reads");
@@ -1512,6 +1513,16 @@ mod tests {
             .collect();
         assert_eq!(late.len(), 2_000);
         assert!(late.iter().all(|c| &**c == "Late" && c.same_copy(&late[0])));
+        catalog
+    }
+
+    #[test]
+    fn a_location_of_its_own_on_every_line_leaves_the_categories_shared() {
+        // Bins read as the location fill the locations' set: the categories keep their own.
+        let catalog = late_category_one_copy(
+            "sku,name,category,location,quantity,price,cost",
+            |i, category| format!("S{i},N,{category},bin {i},1,10,5"),
+        );
         let last = catalog.lines.last().expect("lines");
         assert_eq!(last.location.as_deref(), Some("bin 69999"));
     }
@@ -1557,23 +1568,11 @@ mod tests {
     #[test]
     fn woocommerce_category_lists_leave_their_first_categories_shared() {
         // Every product in its own list of categories ("Early, u17"): the lines keep the first
-        // one, and only those go into the set, so "Late", first seen past 65,536 lists, is
-        // still one copy.
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("woo.csv");
-        let mut text = String::from("ID,Type,SKU,Parent,Name,Stock,\"Regular price\",Categories\n");
-        for i in 0..70_000 {
-            let first = if i < 68_000 { "Early" } else { "Late" };
-            text.push_str(&format!("{i},simple,S{i},,N,1,10,\"{first}, u{i}\"\n"));
-        }
-        std::fs::write(&path, text).expect("write");
-        let catalog = read_catalog(&path, &ReadOptions::default(), &[]).expect("reads");
+        // one, and only those go into the set.
+        let catalog = late_category_one_copy(
+            "ID,Type,SKU,Parent,Name,Stock,\"Regular price\",Categories",
+            |i, first| format!("{i},simple,S{i},,N,1,10,\"{first}, u{i}\""),
+        );
         assert_eq!(catalog.layout, Layout::WooCommerce);
-        let late: Vec<_> = catalog.lines[68_000..]
-            .iter()
-            .map(|l| l.category.clone().expect("a category"))
-            .collect();
-        assert_eq!(late.len(), 2_000);
-        assert!(late.iter().all(|c| &**c == "Late" && c.same_copy(&late[0])));
     }
 }
