@@ -587,3 +587,29 @@ print(rows["Projected markdown cost"].value)
         "a tier plan's Summary has budget rows"
     );
 }
+
+/// Lines alike past one batch of the rules (8,192 lines) and past the catalog size where they
+/// run on several threads (50,000): the budget keeps the first of them in the catalog's order,
+/// whichever batch or thread decided them.
+#[test]
+fn lines_alike_past_the_rules_batches_keep_the_catalog_s_order_under_the_budget() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = dir.path().join("alike.csv");
+    let mut text = String::from("sku,name,category,quantity,price,cost,orders\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("S{i:05},N,C,10,10.00,5.00,1\n"));
+    }
+    std::fs::write(&catalog, text).expect("write");
+    let catalog = catalog.to_str().expect("a UTF-8 path");
+    // Each line's projected markdown cost is 0.60: 100 takes 166 of them.
+    let run = plan_ok(&[catalog, "--budget", "100"]);
+    let plan = run.plan();
+    let kept: Vec<&str> = planned(&plan).iter().map(|l| s(&l["sku"])).collect();
+    let first: Vec<String> = (0..166).map(|i| format!("S{i:05}")).collect();
+    assert_eq!(kept, first);
+    let over = lines(&plan)
+        .iter()
+        .filter(|l| l["reason"] == "over_budget")
+        .count();
+    assert_eq!(over, 60_000 - 166);
+}
