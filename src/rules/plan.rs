@@ -44,59 +44,63 @@ pub fn build_lines(
         .map(|r| r.skus.iter().map(|s| s.as_str()).collect());
     // Each line's why keeps only what its fields do not say, shared (`share_why`) through one
     // interner a thread, kept from batch to batch (a rest recurs all over a catalog).
-    let decide_part = |part: Vec<CatalogLine>, whys: &mut WhyInterner| {
-        part.into_iter()
-            .map(|line| {
+    let decide_part =
+        |part: &mut Vec<CatalogLine>, decided: &mut Vec<PlanLine>, whys: &mut WhyInterner| {
+            decided.extend(part.drain(..).map(|line| {
                 let in_request = requested.as_ref().map(|set| set.contains(line.sku.trim()));
                 let existing_pct = existing_for(&line, existing);
                 let mut out = decide(line, policy, existing_pct, in_request);
                 out.share_why(whys);
                 out
-            })
-            .collect::<Vec<_>>()
-    };
+            }));
+        };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let n = catalog.len();
     let mut out: Vec<PlanLine> = Vec::with_capacity(n);
-    let mut interners: Vec<WhyInterner> = (0..threads).map(|_| WhyInterner::default()).collect();
+    let parallel = threads >= 2 && n >= 50_000;
+    let workers = if parallel { threads } else { 1 };
+    let mut interners: Vec<WhyInterner> = (0..workers).map(|_| WhyInterner::default()).collect();
+    // One input and one output buffer a worker, reused from batch to batch: fresh buffers a
+    // batch were fresh pages a batch (a third of a million-line plan's page faults, taken on
+    // the main thread while the workers waited).
+    let mut parts: Vec<(Vec<CatalogLine>, Vec<PlanLine>)> =
+        (0..workers).map(|_| (Vec::new(), Vec::new())).collect();
     while !catalog.is_empty() {
         let at = catalog.len().saturating_sub(BATCH);
-        let batch = catalog.split_off(at);
+        // The batch in `workers` parts of `size` lines from its end (the first part the last
+        // lines; the one holding the batch's start may be shorter), taken off the catalog's
+        // end (no line after them to move).
+        let size = (catalog.len() - at).div_ceil(workers);
+        let mut used = 0;
+        while catalog.len() > at {
+            let start = catalog.len().saturating_sub(size).max(at);
+            parts[used].0.extend(catalog.drain(start..));
+            used += 1;
+        }
         catalog.shrink_to_fit();
-        if threads < 2 || n < 50_000 {
-            out.extend(decide_part(batch, &mut interners[0]));
+        if used == 1 {
+            let (part, decided) = &mut parts[0];
+            decide_part(part, decided, &mut interners[0]);
         } else {
-            let size = batch.len().div_ceil(threads);
-            let mut parts: Vec<Vec<CatalogLine>> = Vec::with_capacity(threads);
-            let mut rest = batch;
-            while rest.len() > size {
-                let tail = rest.split_off(rest.len() - size);
-                parts.push(tail);
-            }
-            parts.push(rest);
-            // `parts` runs from the batch's end to its start; one interner each (never fewer:
-            // a part left without one would be dropped by the `zip` below).
-            if interners.len() < parts.len() {
-                interners.resize_with(parts.len(), WhyInterner::default);
-            }
-            let decided: Vec<Vec<PlanLine>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = parts
-                    .into_iter()
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = parts[..used]
+                    .iter_mut()
                     .zip(interners.iter_mut())
-                    .map(|(part, whys)| scope.spawn(|| decide_part(part, whys)))
+                    .map(|((part, decided), whys)| scope.spawn(|| decide_part(part, decided, whys)))
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
+                for h in handles {
+                    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                }
             });
-            for part in decided.into_iter().rev() {
-                out.extend(part);
-            }
+        }
+        // The batch in its own order: its start (the last part) first.
+        for (_, decided) in parts[..used].iter_mut().rev() {
+            out.append(decided);
         }
     }
+    drop(parts);
     drop(interners);
     let input_pos = |i: u32| input_position(i as usize, n);
     if let (Some(budget), Some(horizon)) = (policy.budget, &policy.horizon) {
