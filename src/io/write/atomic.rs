@@ -30,7 +30,6 @@ impl Staged {
             w.flush()
                 .map_err(|e| Error::output(target, format!("cannot write: {e}")))?;
         }
-        sync_now(&tmp, target)?;
         self.files.push((tmp, target.to_path_buf()));
         Ok(())
     }
@@ -43,7 +42,6 @@ impl Staged {
     ) -> Result<()> {
         let tmp = temp_beside(target)?;
         fill(tmp.path())?;
-        sync_now(&tmp, target)?;
         self.files.push((tmp, target.to_path_buf()));
         Ok(())
     }
@@ -174,16 +172,6 @@ fn second_name(target: &Path, backup: &Path) -> Result<()> {
         .and_then(|_| std::fs::File::open(backup)?.sync_all())
         .map(|_| ())
         .map_err(|e| Error::output(target, format!("cannot keep the previous version: {e}")))
-}
-
-/// A staged file on disk as soon as it is complete, on the thread that wrote it: the other
-/// files are still being written meanwhile (a 1M-line plan's 800 MB took 0.7 s to sync at the
-/// commit, after everything else). The commit syncs every file again before the first rename
-/// (nothing left to write by then); that sync is what the all-or-nothing guarantee rests on.
-fn sync_now(tmp: &NamedTempFile, target: &Path) -> Result<()> {
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::output(target, format!("cannot write: {e}")))
 }
 
 /// Test hook: `CLEARANCE_FAIL_AFTER=<file name>` makes writing fail at that file, so tests can
