@@ -289,7 +289,13 @@ fn read_xlsx_cells(
     let mut col0 = u32::MAX;
     let mut shared_text = 0u64;
     while let Some(rec) = reader.next_cell_with_formula().map_err(unreadable)? {
-        let cell = match (&rec.value, rec.formula) {
+        // The record taken apart: its owned texts move into the cell, not copied.
+        let calamine::XlsxCellFormula {
+            pos: (r, c),
+            value,
+            formula,
+        } = rec;
+        let cell = match (value, formula) {
             (DataRef::Empty, Some(f)) if !f.is_empty() => Cell::Formula(f),
             (DataRef::SharedString(s), _) => {
                 shared_text = shared_text.saturating_add(s.len() as u64);
@@ -305,20 +311,21 @@ fn read_xlsx_cells(
                     Cell::Text(s.to_string())
                 }
             }
-            (DataRef::Int(i), _) => Cell::Number(*i as f64),
-            (DataRef::Float(f), _) => Cell::Number(*f),
-            (DataRef::String(s), _) => cell_from_data(&calamine::Data::String(s.clone())),
-            (DataRef::Bool(b), _) => Cell::Bool(*b),
-            (DataRef::DateTime(dt), _) => cell_from_data(&calamine::Data::DateTime(*dt)),
-            (DataRef::DateTimeIso(s), _) => cell_from_data(&calamine::Data::DateTimeIso(s.clone())),
-            (DataRef::DurationIso(s), _) => Cell::Text(s.clone()),
+            (DataRef::Int(i), _) => Cell::Number(i as f64),
+            (DataRef::Float(f), _) => Cell::Number(f),
+            // As `cell_from_data` reads a text (empty is no cell), without copying it.
+            (DataRef::String(s), _) if s.is_empty() => Cell::Empty,
+            (DataRef::String(s), _) => Cell::Text(s),
+            (DataRef::Bool(b), _) => Cell::Bool(b),
+            (DataRef::DateTime(dt), _) => cell_from_data(&calamine::Data::DateTime(dt)),
+            (DataRef::DateTimeIso(s), _) => cell_from_data(&calamine::Data::DateTimeIso(s)),
+            (DataRef::DurationIso(s), _) => Cell::Text(s),
             (DataRef::Error(e), _) => Cell::Error(format!("{e}")),
             (DataRef::Empty, _) => Cell::Empty,
         };
         if cell == Cell::Empty {
             continue;
         }
-        let (r, c) = rec.pos;
         col0 = col0.min(c);
         by_row.entry(r).or_default().push((c, cell));
     }
