@@ -17,6 +17,7 @@ mod pipeline;
 mod sheet;
 mod sniff;
 mod xls_check;
+mod xlsx_fast;
 
 pub use cell::{Cell, RawRow, is_percent_format, percent_shown};
 use cell::{Cut, SheetRow};

@@ -172,7 +172,16 @@ impl Table {
             let text_budget = SHARED_TEXT_BASE
                 .saturating_add((bytes.len() as u64).saturating_mul(SHARED_TEXT_PER_FILE_BYTE));
             let place = format!("{display}, sheet \"{sheet}\"");
-            let cells = read_xlsx_cells(&mut xlsx, &sheet, &place, &unreadable, text_budget);
+            let cells = crate::Timings::time("sheet cells", || {
+                read_xlsx_cells(
+                    &mut xlsx,
+                    (bytes, index),
+                    &sheet,
+                    &place,
+                    &unreadable,
+                    text_budget,
+                )
+            });
             (cells, merges.join().unwrap_or_default())
         });
         let (by_row, col0) = cells?;
@@ -254,7 +263,7 @@ fn check_xls(display: &str, bytes: &[u8]) -> Result<()> {
     }
 }
 
-type CellsByRow = std::collections::BTreeMap<u32, Vec<(u32, Cell)>>;
+use super::xlsx_fast::{self, CellsByRow};
 
 /// Text copied from the shared strings table into cells, always allowed...
 const SHARED_TEXT_BASE: u64 = 512 << 20;
@@ -264,16 +273,36 @@ const SHARED_TEXT_BASE: u64 = 512 << 20;
 const SHARED_TEXT_PER_FILE_BYTE: u64 = 64;
 
 /// The present cells of an XLSX sheet by row, and the first column used. Text copied from the
-/// shared strings table beyond `text_budget` bytes is refused (see `SHARED_TEXT_BASE`).
+/// shared strings table beyond `text_budget` bytes is refused (see `SHARED_TEXT_BASE`). A plain
+/// sheet is read by `xlsx_fast` (the file's bytes and the sheet's index are for it), any other
+/// by calamine's cell reader: the same cells either way.
 fn read_xlsx_cells(
     xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    (bytes, index): (&[u8], usize),
     sheet: &str,
     place: &str,
     unreadable: &dyn Fn(calamine::XlsxError) -> Error,
     text_budget: u64,
 ) -> Result<(CellsByRow, u32)> {
-    use calamine::DataRef;
-    let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    let styles = sheet_styles(xlsx, sheet, unreadable)?;
+    match xlsx_fast::read(bytes, index, sheet, &styles, text_budget) {
+        Some(xlsx_fast::Outcome::Cells(by_row, col0)) => {
+            let col0 = if col0 == u32::MAX { 0 } else { col0 };
+            Ok((by_row, col0))
+        }
+        Some(xlsx_fast::Outcome::OverBudget) => Err(over_budget(place, text_budget)),
+        None => calamine_cells(xlsx, sheet, place, unreadable, text_budget, &styles.percent),
+    }
+}
+
+/// The workbook's styles as the sheet's readers need them (calamine checks the sheet is one
+/// it can read first).
+fn sheet_styles(
+    xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    sheet: &str,
+    unreadable: &dyn Fn(calamine::XlsxError) -> Error,
+) -> Result<xlsx_fast::Styles> {
+    let reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
     // Which styles show a number as a percentage: only a workbook that has one pays for the
     // second pass that reads each cell's style.
     let percent_styles: Vec<bool> = reader
@@ -285,6 +314,23 @@ fn read_xlsx_cells(
                 .is_some_and(|f| is_percent_format(&f.format_code))
         })
         .collect();
+    Ok(xlsx_fast::Styles {
+        count: reader.styles().len(),
+        percent: percent_styles,
+    })
+}
+
+/// `read_xlsx_cells` through calamine's cell reader: any sheet calamine can read.
+fn calamine_cells(
+    xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    sheet: &str,
+    place: &str,
+    unreadable: &dyn Fn(calamine::XlsxError) -> Error,
+    text_budget: u64,
+    percent_styles: &[bool],
+) -> Result<(CellsByRow, u32)> {
+    use calamine::DataRef;
+    let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
     let mut by_row = CellsByRow::new();
     let mut col0 = u32::MAX;
     let mut shared_text = 0u64;
@@ -300,10 +346,7 @@ fn read_xlsx_cells(
             (DataRef::SharedString(s), _) => {
                 shared_text = shared_text.saturating_add(s.len() as u64);
                 if shared_text > text_budget {
-                    return Err(Error::Data(format!(
-                        "{place}: the cells repeat the workbook's shared strings into more than {} MiB of text (a damaged file, or one long text in every cell); re-save it from the spreadsheet program, or export it as CSV",
-                        text_budget >> 20,
-                    )));
+                    return Err(over_budget(place, text_budget));
                 }
                 if s.is_empty() {
                     Cell::Empty
@@ -352,6 +395,13 @@ fn read_xlsx_cells(
     }
     let col0 = if col0 == u32::MAX { 0 } else { col0 };
     Ok((by_row, col0))
+}
+
+fn over_budget(place: &str, text_budget: u64) -> Error {
+    Error::Data(format!(
+        "{place}: the cells repeat the workbook's shared strings into more than {} MiB of text (a damaged file, or one long text in every cell); re-save it from the spreadsheet program, or export it as CSV",
+        text_budget >> 20,
+    ))
 }
 
 /// A row's cells in ascending column order, one per column (the last listed wins).
@@ -459,5 +509,109 @@ mod tests {
                 (4, n(7.0)),
             ]
         );
+    }
+
+    /// Workbooks (zip files) under `dir`, recursively.
+    fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                workbooks(&path, out);
+            } else if std::fs::read(&path).is_ok_and(|b| is_zip(&b)) {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every sheet of every workbook under `dirs` read both ways: where the fast reader reads
+    /// a sheet, calamine reads the same cells (or refuses the same over-budget text). Returns
+    /// (sheets the fast reader read, sheets compared).
+    fn fast_and_calamine_agree(dirs: &[&Path]) -> (usize, usize) {
+        let mut files = Vec::new();
+        for dir in dirs {
+            workbooks(dir, &mut files);
+        }
+        files.sort();
+        let (mut fast, mut total) = (0, 0);
+        for file in files {
+            // As `open_sheet`: a zip bomb is refused before calamine sees it.
+            let mut f = File::open(&file).unwrap();
+            if !check_expanded_size("", &mut f, 0).is_ok_and(|(xlsx, _)| xlsx) {
+                continue;
+            }
+            let bytes = std::fs::read(&file).unwrap();
+            let names: Vec<String> = match calamine::Xlsx::new(Cursor::new(&bytes[..])) {
+                Ok(x) => x.sheets_metadata().iter().map(|s| s.name.clone()).collect(),
+                Err(_) => continue,
+            };
+            for (index, name) in names.iter().enumerate() {
+                if names[..index].contains(name) {
+                    continue;
+                }
+                let both = std::panic::catch_unwind(|| {
+                    let mut xlsx = calamine::Xlsx::new(Cursor::new(&bytes[..])).unwrap();
+                    let unreadable = |e: calamine::XlsxError| Error::Data(e.to_string());
+                    let styles = sheet_styles(&mut xlsx, name, &unreadable).ok()?;
+                    let budget = SHARED_TEXT_BASE;
+                    let quick = xlsx_fast::read(&bytes, index, name, &styles, budget);
+                    let slow =
+                        calamine_cells(&mut xlsx, name, "", &unreadable, budget, &styles.percent);
+                    Some((quick, slow.map_err(|e| e.to_string())))
+                });
+                let Ok(Some((quick, slow))) = both else {
+                    continue;
+                };
+                total += 1;
+                let place = format!("{}, sheet {name}", file.display());
+                match quick {
+                    Some(xlsx_fast::Outcome::Cells(by_row, col0)) => {
+                        fast += 1;
+                        let slow =
+                            slow.unwrap_or_else(|e| panic!("{place}: calamine refused it: {e}"));
+                        let col0 = if col0 == u32::MAX { 0 } else { col0 };
+                        assert!(slow == (by_row, col0), "{place}: the cells differ");
+                    }
+                    Some(xlsx_fast::Outcome::OverBudget) => {
+                        assert!(slow.is_err(), "{place}: only the fast reader refused it");
+                    }
+                    None if std::env::var_os("CLEARANCE_XLSX_CORPUS_VERBOSE").is_some() => {
+                        println!("left to calamine: {place}");
+                    }
+                    None => {}
+                }
+            }
+        }
+        (fast, total)
+    }
+
+    #[test]
+    fn fast_reader_agrees_with_calamine() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (fast, total) =
+            fast_and_calamine_agree(&[&root.join("fixtures"), &root.join("tests/fixtures")]);
+        // Most sheets are read by the fast reader: the comparison means something.
+        assert!(
+            fast >= 180,
+            "only {fast} of {total} sheets were read by the fast reader"
+        );
+    }
+
+    /// The same on any folders of workbooks (`CLEARANCE_XLSX_CORPUS_VERBOSE=1` lists the
+    /// sheets left to calamine): `CLEARANCE_XLSX_CORPUS=dir1:dir2 cargo test
+    /// --release fast_reader_agrees_on_a_corpus -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn fast_reader_agrees_on_a_corpus() {
+        let dirs = std::env::var("CLEARANCE_XLSX_CORPUS").unwrap_or_default();
+        let dirs: Vec<&Path> = dirs
+            .split(':')
+            .filter(|d| !d.is_empty())
+            .map(Path::new)
+            .collect();
+        let (fast, total) = fast_and_calamine_agree(&dirs);
+        println!("{fast} of {total} sheets read by the fast reader, the same cells as calamine");
     }
 }
