@@ -21,8 +21,13 @@ Needs python3 with openpyxl and xlwt. Writes:
                                           and formatted 0% (shown 10%)
     fixtures/bad/existing_merged.xlsx     the same with the percentage merged over C2:C3
     fixtures/templates/merged_discount.xlsx  the upload template with Discount % 7 merged P5:P8
+    fixtures/sales_dates/sales_1904.xlsx  fixtures/sales_dates/sales_mdy.csv with real date cells,
+                                          saved in the 1904 date system (Excel for Mac's old
+                                          default: the same day is a serial 1462 lower)
+    fixtures/sales_dates/sales_1900.xlsx  the same in the usual 1900 date system
 """
 
+import datetime
 import os
 import sys
 import tempfile
@@ -178,6 +183,25 @@ def merged_discount():
         save(wb, os.path.join(tf.OUT, "merged_discount.xlsx"))
 
 
+def sales_dates(path, epoch):
+    """The US sales export of make_sales_date_fixtures.py as a workbook of real dates."""
+    wb = openpyxl.Workbook()
+    wb.epoch = epoch
+    ws = wb.active
+    ws.title = "Sales"
+    ws.append(["Order", "Date", "SKU", "Qty"])
+    for order, (m, d), sku, qty in [
+        (1001, (11, 5), "A-1", 3),
+        (1002, (10, 2), "A-1", 2),
+        (1003, (11, 20), "A-2", 1),
+        (1004, (9, 9), "A-3", 4),
+    ]:
+        ws.append([order, datetime.date(2026, m, d), sku, qty])
+    for r in range(2, 6):
+        ws[f"B{r}"].number_format = "yyyy-mm-dd"
+    save(wb, path)
+
+
 def main():
     unterminated_quote()
     crlf_copy()
@@ -190,6 +214,8 @@ def main():
     existing("fixtures/existing_percent.xlsx", merged=False)
     existing("fixtures/bad/existing_merged.xlsx", merged=True)
     merged_discount()
+    sales_dates("fixtures/sales_dates/sales_1904.xlsx", openpyxl.utils.datetime.CALENDAR_MAC_1904)
+    sales_dates("fixtures/sales_dates/sales_1900.xlsx", openpyxl.utils.datetime.CALENDAR_WINDOWS_1900)
 
 
 if __name__ == "__main__":

@@ -447,3 +447,22 @@ fn several_stale_looking_exports_still_warn_when_the_newest_sale_is_old() {
         run.stderr()
     );
 }
+
+// ---------------------------------------------------------------- the 1904 date system
+
+#[test]
+fn a_workbook_saved_in_the_1904_date_system_reads_the_same_days() {
+    // Excel for Mac's old default stores each day as a serial 1462 lower: read as a 1900
+    // serial, every sale of this export fell four years and a day early, before the window.
+    for file in [
+        "fixtures/sales_dates/sales_1900.xlsx",
+        "fixtures/sales_dates/sales_1904.xlsx",
+    ] {
+        let run = with_sales(file, &[]);
+        run.expect_code(0);
+        let plan = run.plan();
+        assert_eq!(sold(&plan, "A-1"), 5.0, "{file}");
+        assert_eq!(sold(&plan, "A-2"), 1.0, "{file}");
+        assert_eq!(sold(&plan, "A-3"), 4.0, "{file}");
+    }
+}

@@ -1,7 +1,12 @@
 //! The cell model: one cell as read, before any field knows what it should hold, and a row of
 //! them with its number as the user sees it.
 
-use calamine::Data;
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
+
+/// Days from the 1900 date system's day 0 to the 1904 system's: a workbook saved in the 1904
+/// system (Excel for Mac's old default, `<workbookPr date1904="1"/>`) stores each date as a
+/// serial this much lower.
+pub(super) const DAYS_1900_TO_1904: f64 = 1462.0;
 
 /// One spreadsheet or CSV cell as read, before any field knows what it should hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +18,8 @@ pub enum Cell {
     /// A number cell formatted as a percentage, as stored: 0.35 for a cell that shows 35%. It
     /// reads as the percentage shown (see `percent_shown`).
     Percent(f64),
-    /// A date or date-time cell, as an Excel serial day number.
+    /// A date or date-time cell, as an Excel serial day number in the 1900 date system (a
+    /// workbook saved in the 1904 system has its serials moved to it on reading).
     Date(f64),
     /// An error cell (`#N/A`, `#DIV/0!`).
     Error(String),
@@ -179,7 +185,15 @@ pub(super) fn cell_from_data(d: &Data) -> Cell {
             if dt.is_duration() {
                 Cell::Number(dt.as_f64())
             } else {
-                Cell::Date(dt.as_f64())
+                // calamine keeps the serial as stored, and `ExcelDateTime` tells its date
+                // system only by comparison (a NaN serial compares unequal: read as it is).
+                let serial = dt.as_f64();
+                let in_1904 = *dt == ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, true);
+                Cell::Date(if in_1904 {
+                    serial + DAYS_1900_TO_1904
+                } else {
+                    serial
+                })
             }
         }
         Data::DateTimeIso(s) => match crate::io::read::dates::parse_date(s) {

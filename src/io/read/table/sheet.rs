@@ -314,9 +314,19 @@ fn sheet_styles(
                 .is_some_and(|f| is_percent_format(&f.format_code))
         })
         .collect();
+    let formats = reader
+        .styles()
+        .iter()
+        .map(|s| {
+            let format = s.number_format.as_ref()?;
+            Some((format.format_id?, format.format_code.clone()))
+        })
+        .collect();
+    drop(reader);
     Ok(xlsx_fast::Styles {
-        count: reader.styles().len(),
         percent: percent_styles,
+        formats,
+        date1904: xlsx.has_1904_epoch(),
     })
 }
 
@@ -551,19 +561,21 @@ mod tests {
                 if names[..index].contains(name) {
                     continue;
                 }
-                let both = std::panic::catch_unwind(|| {
+                let budget = SHARED_TEXT_BASE;
+                // A sheet calamine panics on is left out; the fast reader runs outside the
+                // catch, so a panic of its own fails the test.
+                let calamine = std::panic::catch_unwind(|| {
                     let mut xlsx = calamine::Xlsx::new(Cursor::new(&bytes[..])).unwrap();
                     let unreadable = |e: calamine::XlsxError| Error::Data(e.to_string());
                     let styles = sheet_styles(&mut xlsx, name, &unreadable).ok()?;
-                    let budget = SHARED_TEXT_BASE;
-                    let quick = xlsx_fast::read(&bytes, index, name, &styles, budget);
                     let slow =
                         calamine_cells(&mut xlsx, name, "", &unreadable, budget, &styles.percent);
-                    Some((quick, slow.map_err(|e| e.to_string())))
+                    Some((styles, slow.map_err(|e| e.to_string())))
                 });
-                let Ok(Some((quick, slow))) = both else {
+                let Ok(Some((styles, slow))) = calamine else {
                     continue;
                 };
+                let quick = xlsx_fast::read(&bytes, index, name, &styles, budget);
                 total += 1;
                 let place = format!("{}, sheet {name}", file.display());
                 match quick {

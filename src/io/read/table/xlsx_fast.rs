@@ -9,6 +9,7 @@
 //! `fast_reader_agrees_with_calamine` compares both on every workbook under `fixtures/`).
 
 use super::Cell;
+use super::cell::DAYS_1900_TO_1904;
 use std::io::Read;
 
 /// The present cells of a sheet by row, as `sheet::read_xlsx_cells` returns them.
@@ -21,11 +22,15 @@ pub(super) enum Outcome {
     OverBudget,
 }
 
-/// The workbook's styles as calamine read them: how many, and per style id whether numbers in
-/// it read as percentages.
+/// The workbook's styles as calamine read them, and its date system.
 pub(super) struct Styles {
-    pub count: usize,
+    /// Per style id, whether numbers in it read as percentages.
     pub percent: Vec<bool>,
+    /// Per style id, its number format's id and code as calamine read them (a custom code,
+    /// a built-in one or "General"), when it read one.
+    pub formats: Vec<Option<(u32, String)>>,
+    /// The workbook counts dates in the 1904 date system.
+    pub date1904: bool,
 }
 
 /// How calamine reads a number in a style (its `CellFormat`).
@@ -47,12 +52,10 @@ pub(super) fn read(
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let path = sheet_path(&mut zip, index, sheet)?;
     let classes = match exact_entry(&zip, "xl/styles.xml")? {
-        Some(_) => style_classes(&small_part(&mut zip, "xl/styles.xml")?)?,
-        None => Vec::new(),
+        Some(_) => style_classes(&small_part(&mut zip, "xl/styles.xml")?, styles)?,
+        None if styles.formats.is_empty() => Vec::new(),
+        None => return None,
     };
-    if classes.len() != styles.count {
-        return None;
-    }
     let strings = match exact_entry(&zip, "xl/sharedStrings.xml")? {
         Some(i) => shared_strings(zip.by_index(i).ok()?)?,
         None => Vec::new(),
@@ -62,7 +65,7 @@ pub(super) fn read(
         zip.by_index(i).ok()?,
         &strings,
         &classes,
-        &styles.percent,
+        styles,
         text_budget,
     )
 }
@@ -81,12 +84,17 @@ enum Tok {
 }
 
 /// Tags and texts of an XML stream, read a chunk at a time. A `>` inside a quoted attribute
-/// value does not end a tag.
+/// value does not end a tag. Only what calamine's XML parser reads the same way is followed:
+/// a comment, CDATA or DOCTYPE (`<!`, which end elsewhere than at the first `>`), a processing
+/// instruction other than the opening declaration (`<?xml ...?>`), a control character or
+/// bytes that are not UTF-8 in a tag end the stream as not followed.
 struct Lexer<R> {
     src: R,
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// A tag has been returned: no declaration may follow.
+    tagged: bool,
 }
 
 impl<R: Read> Lexer<R> {
@@ -96,6 +104,7 @@ impl<R: Read> Lexer<R> {
             buf: Vec::with_capacity(CHUNK * 2),
             pos: 0,
             eof: false,
+            tagged: false,
         }
     }
 
@@ -151,6 +160,18 @@ impl<R: Read> Lexer<R> {
                 };
                 match end {
                     Some(end) => {
+                        let tag = &rest[1..end];
+                        let declaration = !self.tagged
+                            && tag.starts_with(b"?xml ")
+                            && tag.ends_with(b"?")
+                            && !tag.contains(&b'>');
+                        if !tag_followed(tag)
+                            || (tag.first() == Some(&b'?') && !declaration)
+                            || !end_tag_plain(tag)
+                        {
+                            return None;
+                        }
+                        self.tagged = true;
                         let tag = self.pos + 1..self.pos + end;
                         self.pos += end + 1;
                         return Some(Some(Tok::Tag(tag)));
@@ -177,13 +198,56 @@ impl<R: Read> Lexer<R> {
         }
     }
 
+    /// The next tag of a structure, where texts between tags are only white space; `None` at
+    /// the end or on other text.
+    fn next_tag(&mut self) -> Option<std::ops::Range<usize>> {
+        loop {
+            match self.next()?? {
+                Tok::Tag(r) => return Some(r),
+                Tok::Text(r) if blank(self.slice(&r)) => {}
+                Tok::Text(_) => return None,
+            }
+        }
+    }
+
     fn slice(&self, r: &std::ops::Range<usize>) -> &[u8] {
         &self.buf[r.clone()]
     }
 }
 
+/// A tag the lexer follows: not a comment, CDATA or DOCTYPE; UTF-8 without control characters
+/// but tab and line ends (calamine's parser splits names at those four only).
+fn tag_followed(tag: &[u8]) -> bool {
+    let allowed = |b: u8| b >= 0x20 || matches!(b, b'\t' | b'\r' | b'\n');
+    tag.first() != Some(&b'!')
+        && tag.iter().all(|&b| allowed(b))
+        && (tag.is_ascii() || std::str::from_utf8(tag).is_ok())
+}
+
+/// An end tag is its name and white space only: quick-xml keeps anything after the name in it
+/// (`</c x="1">` is not `</c>` for calamine; `</row x:sheetData>` ends its sheetData).
+fn end_tag_plain(tag: &[u8]) -> bool {
+    let Some(rest) = tag.strip_prefix(b"/") else {
+        return true;
+    };
+    let end = rest.iter().position(is_xml_space).unwrap_or(rest.len());
+    end > 0 && !rest[..end].ends_with(b"/") && blank(&rest[end..])
+}
+
+/// Space, tab or a line end: XML's white space.
+fn is_xml_space(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Text that is only white space: all that may stand between the tags of a structure (calamine
+/// stops at a stray `&`, for one).
+fn blank(text: &[u8]) -> bool {
+    text.iter().all(is_xml_space)
+}
+
 /// A tag taken apart: its name (`c`, `/c` for a closing tag), what follows the name, and
-/// whether it closes itself (`<c r="A1"/>`, which calamine reads as `<c r="A1"></c>`).
+/// whether it closes itself (`<c r="A1"/>`, which calamine reads as `<c r="A1"></c>`). An end
+/// tag is only its name and white space (the lexer refuses others, `end_tag_plain`).
 struct TagParts<'a> {
     name: &'a [u8],
     attrs: &'a [u8],
@@ -195,10 +259,7 @@ fn parts(tag: &[u8]) -> TagParts<'_> {
         Some(t) => (t, true),
         None => (tag, false),
     };
-    let end = tag
-        .iter()
-        .position(|b| b.is_ascii_whitespace())
-        .unwrap_or(tag.len());
+    let end = tag.iter().position(is_xml_space).unwrap_or(tag.len());
     TagParts {
         name: &tag[..end],
         attrs: &tag[end..],
@@ -331,7 +392,10 @@ fn decode_into(raw: &[u8], out: &mut String) -> Option<()> {
             "apos" => out.push('\''),
             _ => {
                 let code = if let Some(hex) = entity.strip_prefix("#x") {
-                    if hex.is_empty() || hex.len() > 6 {
+                    if hex.is_empty()
+                        || hex.len() > 6
+                        || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+                    {
                         return None;
                     }
                     u32::from_str_radix(hex, 16).ok()?
@@ -359,25 +423,49 @@ fn decode_into(raw: &[u8], out: &mut String) -> Option<()> {
 /// the tag `/closing`, as calamine joins them: phonetic runs (`<rPh>`) left out, each `<t>`
 /// trimmed of spaces and line ends unless it keeps them (`xml:space="preserve"`).
 fn rich_text<R: Read>(lx: &mut Lexer<R>, closing: &[u8]) -> Option<String> {
+    // The `<r>` runs and their fonts (`<rPr>` and what it holds), phonetic runs and their
+    // properties: nothing to read but their `<t>`s. Other tags are not expected here.
+    const RUN_TAGS: [&[u8]; 19] = [
+        b"r",
+        b"rPr",
+        b"b",
+        b"i",
+        b"u",
+        b"sz",
+        b"color",
+        b"rFont",
+        b"family",
+        b"charset",
+        b"scheme",
+        b"strike",
+        b"vertAlign",
+        b"outline",
+        b"shadow",
+        b"condense",
+        b"extend",
+        b"phoneticPr",
+        b"rPh",
+    ];
     let mut out = String::new();
-    let mut phonetic = false;
+    // The tags open inside the string, each closed in turn (calamine's parser stops at an end
+    // tag that closes another).
+    let mut open: Vec<&[u8]> = Vec::new();
     loop {
-        let Tok::Tag(r) = lx.next()?? else {
-            continue;
-        };
-        let tag = lx.slice(&r);
-        let p = parts(tag);
-        if p.name.contains(&b':') {
-            return None;
-        }
-        if p.name.first() == Some(&b'/') {
-            match &p.name[1..] {
-                n if n == closing => return Some(out),
-                b"rPh" => phonetic = false,
-                // `</t>` outside a `<t>`, `</r>`, `</rPr>`: nothing to read.
-                _ => {}
+        let r = lx.next_tag()?;
+        let p = parts(lx.slice(&r));
+        if let Some(name) = p.name.strip_prefix(b"/") {
+            if open.is_empty() {
+                return (name == closing).then_some(out);
+            }
+            if open.pop()? != name {
+                return None;
             }
             continue;
+        }
+        let phonetic = open.contains(&&b"rPh"[..]);
+        // calamine's phonetic flag is cleared by any `</rPh>`, an inner one's too.
+        if phonetic && p.name == b"rPh" {
+            return None;
         }
         match p.name {
             b"t" => {
@@ -413,13 +501,15 @@ fn rich_text<R: Read>(lx: &mut Lexer<R>, closing: &[u8]) -> Option<String> {
                 }
                 out.push_str(text);
             }
-            b"rPh" => phonetic = !p.empty,
-            // The `<r>` runs and their fonts (`<rPr>` and what it holds), `<phoneticPr>`:
-            // nothing to read. Other tags are not expected here.
-            b"r" | b"rPr" | b"b" | b"i" | b"u" | b"sz" | b"color" | b"rFont" | b"family"
-            | b"charset" | b"scheme" | b"strike" | b"vertAlign" | b"outline" | b"shadow"
-            | b"condense" | b"extend" | b"phoneticPr" => {}
-            _ => return None,
+            name => {
+                let known = RUN_TAGS.iter().find(|t| **t == name)?;
+                if !p.empty {
+                    open.push(known);
+                }
+                if open.len() > 16 {
+                    return None;
+                }
+            }
         }
     }
 }
@@ -430,9 +520,7 @@ fn shared_strings(entry: impl Read) -> Option<Vec<String>> {
     skip_to(&mut lx, b"sst")?;
     let mut strings = Vec::new();
     loop {
-        let Tok::Tag(r) = lx.next()?? else {
-            continue;
-        };
+        let r = lx.next_tag()?;
         let p = parts(lx.slice(&r));
         match p.name {
             b"si" if p.empty => strings.push(String::new()),
@@ -443,18 +531,15 @@ fn shared_strings(entry: impl Read) -> Option<Vec<String>> {
     }
 }
 
-/// Reads up to the opening tag `name` (whose content follows); `None` when a comment, a
-/// prefixed name or the tag closing itself comes first, or it is missing.
+/// Reads up to the opening tag `name` (whose content follows); `None` when a prefixed name or
+/// the tag closing itself comes first, or it is missing. (What comes before it, calamine has
+/// read without fault before this reader starts.)
 fn skip_to<R: Read>(lx: &mut Lexer<R>, name: &[u8]) -> Option<()> {
     loop {
         let Tok::Tag(r) = lx.next()?? else {
             continue;
         };
-        let tag = lx.slice(&r);
-        if tag.first() == Some(&b'!') {
-            return None;
-        }
-        let p = parts(tag);
+        let p = parts(lx.slice(&r));
         if p.name.rsplit(|&b| b == b':').next() == Some(name) {
             return (p.name == name && !p.empty).then_some(());
         }
@@ -474,7 +559,7 @@ fn read_cells(
     entry: impl Read,
     strings: &[String],
     classes: &[Class],
-    percent: &[bool],
+    styles: &Styles,
     text_budget: u64,
 ) -> Option<Outcome> {
     let mut lx = Lexer::new(entry);
@@ -485,16 +570,21 @@ fn read_cells(
     let mut col0 = u32::MAX;
     let mut shared_text = 0u64;
     let mut last: Option<(u32, u32)> = None;
+    // Inside a `<row>` (calamine's parser stops at a `</row>` that closes nothing, or at
+    // `</sheetData>` while a row is open).
+    let mut in_row = false;
     loop {
-        let Tok::Tag(r) = lx.next()?? else {
-            continue;
-        };
+        let r = lx.next_tag()?;
         let p = parts(lx.slice(&r));
         match p.name {
+            b"/row" if in_row => {
+                in_row = false;
+                continue;
+            }
             // Every cell names its place: the rows' own numbers are not needed, but calamine
             // stops at one it cannot read.
-            b"/row" => continue,
-            b"row" => {
+            b"row" if !in_row => {
+                in_row = !p.empty;
                 let mut ok = true;
                 if !each_attr(p.attrs, |k, v| {
                     if k == b"r" {
@@ -507,7 +597,7 @@ fn read_cells(
                 }
                 continue;
             }
-            b"/sheetData" => return Some(Outcome::Cells(by_row, col0)),
+            b"/sheetData" if !in_row => return Some(Outcome::Cells(by_row, col0)),
             b"c" => {}
             _ => return None,
         }
@@ -515,16 +605,15 @@ fn read_cells(
         let attrs_ok = each_attr(p.attrs, |k, v| {
             match k {
                 b"r" => pos = cell_ref(v),
-                b"s" => style = Some(small_number(v)),
+                b"s" => {
+                    style = small_number(v);
+                    return style.is_some();
+                }
                 b"t" => kind = Some(Kind::of(v)),
                 _ => return false,
             }
             true
         });
-        let style = match style {
-            Some(s) => Some(s?),
-            None => None,
-        };
         if !attrs_ok {
             return None;
         }
@@ -546,10 +635,15 @@ fn read_cells(
                 // A cell without a style is a plain number; one whose style calamine has not
                 // read is too.
                 let class = style.and_then(|id| classes.get(id)).copied();
-                // As `cell_from_data`: a date is its serial day number, a duration a number.
+                // As `cell_from_data`: a date is its serial day number (in the 1900 date
+                // system), a duration a number.
                 if class == Some(Class::Date) {
-                    Cell::Date(f)
-                } else if style.is_some_and(|id| id > 0 && percent.get(id) == Some(&true)) {
+                    Cell::Date(if styles.date1904 {
+                        f + DAYS_1900_TO_1904
+                    } else {
+                        f
+                    })
+                } else if style.is_some_and(|id| id > 0 && styles.percent.get(id) == Some(&true)) {
                     Cell::Percent(f)
                 } else {
                     Cell::Number(f)
@@ -585,9 +679,7 @@ fn cell_body<R: Read>(
     let mut value = Value::Empty;
     let mut formula = false;
     loop {
-        let Tok::Tag(r) = lx.next()?? else {
-            continue;
-        };
+        let r = lx.next_tag()?;
         let p = parts(lx.slice(&r));
         match p.name {
             b"/c" => return Some((value, formula)),
@@ -753,24 +845,70 @@ fn small_part(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> 
     (out.len() < 16 << 20).then_some(out)
 }
 
-/// Every tag of a small part, by name and attributes; `None` when it holds a comment or a
-/// prefixed tag among those looked for.
-fn tags_of(xml: &[u8], wanted: &[u8], mut f: impl FnMut(&[u8]) -> Option<()>) -> Option<()> {
+/// Every element of a small part, in order: `f` gets its path (the names of the elements it
+/// sits in, from the root, itself last) and its attributes. `watched` are the names the caller
+/// reads, the root's first. `None` when the part is not followed: an end tag that closes
+/// another element, anything after the root element, a prefixed name whose local part is one
+/// of `watched` (calamine matches local names), an element inside the root named as the root
+/// (calamine stops at its end), or whatever `f` refuses.
+fn elements(
+    xml: &[u8],
+    watched: &[&[u8]],
+    mut f: impl FnMut(&[Vec<u8>], &[u8]) -> Option<()>,
+) -> Option<()> {
     let mut lx = Lexer::new(xml);
+    let mut path: Vec<Vec<u8>> = Vec::new();
+    let mut closed = false;
     while let Some(tok) = lx.next()? {
         let Tok::Tag(r) = tok else { continue };
-        let tag = lx.slice(&r);
-        if tag.first() == Some(&b'!') {
+        let p = parts(lx.slice(&r));
+        if p.name.first() == Some(&b'?') {
+            continue; // the declaration: the lexer follows no other instruction
+        }
+        if closed || path.len() > 64 {
             return None;
         }
-        let p = parts(tag);
-        if p.name == wanted {
-            f(p.attrs)?;
-        } else if p.name.rsplit(|&b| b == b':').next() == Some(wanted) {
+        if let Some(name) = p.name.strip_prefix(b"/") {
+            if path.pop()? != name {
+                return None;
+            }
+            closed = path.is_empty();
+            continue;
+        }
+        let local = p.name.rsplit(|&b| b == b':').next()?;
+        // calamine stops at the first end of an element named as the root (watched[0]).
+        if (local.len() != p.name.len() && watched.contains(&local))
+            || (!path.is_empty() && watched.first() == Some(&local))
+        {
             return None;
+        }
+        path.push(p.name.to_vec());
+        f(&path, p.attrs)?;
+        if p.empty {
+            path.pop();
+            closed = path.is_empty();
         }
     }
-    Some(())
+    closed.then_some(())
+}
+
+/// Whether an element's path is exactly `names`.
+fn is_path(path: &[Vec<u8>], names: &[&[u8]]) -> bool {
+    path.len() == names.len() && path.iter().zip(names).all(|(a, b)| a == b)
+}
+
+/// Each `Relationship` of a relationships part, by its attributes; `None` when one stands
+/// anywhere but in the root `Relationships`.
+fn relationships(xml: &[u8], mut f: impl FnMut(&[u8]) -> Option<()>) -> Option<()> {
+    const ROOT: &[u8] = b"Relationships";
+    const REL: &[u8] = b"Relationship";
+    elements(xml, &[ROOT, REL], |path, attrs| {
+        if path.last()? != REL {
+            return Some(());
+        }
+        is_path(path, &[ROOT, REL]).then_some(())?;
+        f(attrs)
+    })
 }
 
 /// The zip path of the `index`-th sheet, found as calamine finds it, when the package is laid
@@ -790,7 +928,7 @@ fn sheet_path(
     // The workbook part: calamine takes the last officeDocument relationship.
     let rels = small_part(zip, "_rels/.rels")?;
     let mut document = None;
-    tags_of(&rels, b"Relationship", |attrs| {
+    relationships(&rels, |attrs| {
         let (mut typ, mut target) = (None, None);
         each_attr(attrs, |k, v| {
             match k {
@@ -810,9 +948,16 @@ fn sheet_path(
     if document != b"xl/workbook.xml" && document != b"/xl/workbook.xml" {
         return None;
     }
+    // The sheets in order: only the `<sheet>`s of `<workbook><sheets>` (calamine counts one
+    // anywhere else too, but for inside a `<definedName>`).
     let workbook = small_part(zip, "xl/workbook.xml")?;
     let (mut seen, mut rel_id) = (0usize, None);
-    tags_of(&workbook, b"sheet", |attrs| {
+    let sheet_tags: [&[u8]; 3] = [b"workbook", b"sheets", b"sheet"];
+    elements(&workbook, &sheet_tags, |path, attrs| {
+        if path.last()? != b"sheet" {
+            return Some(());
+        }
+        is_path(path, &sheet_tags).then_some(())?;
         if seen == index {
             let (mut name, mut id) = (None, None);
             each_attr(attrs, |k, v| {
@@ -838,7 +983,7 @@ fn sheet_path(
     let rel_id = rel_id?;
     let rels = small_part(zip, "xl/_rels/workbook.xml.rels")?;
     let mut target = None;
-    tags_of(&rels, b"Relationship", |attrs| {
+    relationships(&rels, |attrs| {
         let (mut id, mut typ, mut t) = (None, None, None);
         each_attr(attrs, |k, v| {
             match k {
@@ -866,84 +1011,97 @@ fn sheet_path(
 }
 
 /// How calamine reads numbers in each cell style (`cellXfs`) of `xl/styles.xml`: a custom
-/// format (`numFmts`) by its code, a built-in one by its id as written.
-fn style_classes(xml: &[u8]) -> Option<Vec<Class>> {
-    #[derive(PartialEq)]
-    enum In {
-        Top,
-        NumFmts,
-        CellXfs,
-        Xf,
-    }
+/// format (`numFmts`) by its code, a built-in one by its id as written. Only the standard
+/// layout is followed: one `numFmts` before one `cellXfs`, both in the root `styleSheet`, and
+/// each style's format id and code must be those calamine read (`styles.formats`).
+fn style_classes(xml: &[u8], styles: &Styles) -> Option<Vec<Class>> {
+    const ROOT: &[u8] = b"styleSheet";
+    const NUM_FMTS: &[u8] = b"numFmts";
+    const NUM_FMT: &[u8] = b"numFmt";
+    const CELL_XFS: &[u8] = b"cellXfs";
+    const XF: &[u8] = b"xf";
     let mut custom: std::collections::HashMap<Vec<u8>, String> = Default::default();
-    let mut classes = Vec::new();
-    let mut at = In::Top;
-    let mut lx = Lexer::new(xml);
-    while let Some(tok) = lx.next()? {
-        let Tok::Tag(r) = tok else { continue };
-        let tag = lx.slice(&r);
-        if tag.first() == Some(&b'!') {
-            return None;
-        }
-        let p = parts(tag);
-        let local = p.name.rsplit(|&b| b == b':').next()?;
-        let local = local.strip_prefix(b"/").unwrap_or(local);
-        if matches!(
-            local,
-            b"numFmts" | b"numFmt" | b"cellXfs" | b"xf" | b"styleSheet"
-        ) && p.name.contains(&b':')
-        {
-            return None;
-        }
-        match (&at, p.name) {
-            (In::Top, b"numFmts") if !p.empty => at = In::NumFmts,
-            (In::Top, b"cellXfs") if !p.empty => at = In::CellXfs,
-            (In::Top, b"/styleSheet") => break,
-            (In::NumFmts, b"numFmt") => {
-                let (mut id, mut code) = (None, None);
-                each_attr(p.attrs, |k, v| {
-                    match k {
-                        b"numFmtId" => id = Some(v),
-                        b"formatCode" => code = Some(v),
-                        _ => {}
+    // Each style's number format id as written, and its custom code.
+    let mut xfs: Vec<Option<(Vec<u8>, Option<String>)>> = Vec::new();
+    let (mut num_fmts, mut cell_xfs) = (false, false);
+    elements(
+        xml,
+        &[ROOT, NUM_FMTS, NUM_FMT, CELL_XFS, XF],
+        |path, attrs| {
+            let inside = |name: &[u8]| path[..path.len() - 1].iter().any(|p| p == name);
+            match &path.last()?[..] {
+                NUM_FMTS => {
+                    (is_path(path, &[ROOT, NUM_FMTS]) && !num_fmts && !cell_xfs).then_some(())?;
+                    num_fmts = true;
+                }
+                CELL_XFS => {
+                    (is_path(path, &[ROOT, CELL_XFS]) && !cell_xfs).then_some(())?;
+                    cell_xfs = true;
+                }
+                NUM_FMT if inside(NUM_FMTS) => {
+                    is_path(path, &[ROOT, NUM_FMTS, NUM_FMT]).then_some(())?;
+                    let (mut id, mut code) = (None, None);
+                    each_attr(attrs, |k, v| {
+                        match k {
+                            b"numFmtId" => id = Some(v),
+                            b"formatCode" => code = Some(v),
+                            _ => {}
+                        }
+                        true
+                    })
+                    .then_some(())?;
+                    if let (Some(id), Some(code)) = (id, code) {
+                        if code.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+                            return None;
+                        }
+                        let mut decoded = String::new();
+                        decode_into(code, &mut decoded)?;
+                        custom.insert(id.to_vec(), decoded);
                     }
-                    true
-                })
-                .then_some(())?;
-                if let (Some(id), Some(code)) = (id, code) {
-                    if code.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
-                        return None;
+                }
+                XF if inside(CELL_XFS) => {
+                    is_path(path, &[ROOT, CELL_XFS, XF]).then_some(())?;
+                    let mut id = None;
+                    each_attr(attrs, |k, v| {
+                        if k == b"numFmtId" {
+                            id = Some(v);
+                        }
+                        true
+                    })
+                    .then_some(())?;
+                    xfs.push(id.map(|id| (id.to_vec(), custom.get(id).cloned())));
+                }
+                // A `numFmt` of a differential format (`<dxf>`), an `xf` of a cell style
+                // (`cellStyleXfs`): not what cells read.
+                _ => {}
+            }
+            Some(())
+        },
+    )?;
+    if xfs.len() != styles.formats.len() {
+        return None;
+    }
+    let mut classes = Vec::with_capacity(xfs.len());
+    for (xf, calamine) in xfs.iter().zip(&styles.formats) {
+        classes.push(match (xf, calamine) {
+            (None, None) => Class::Number,
+            (Some((id, code)), Some((calamine_id, calamine_code))) => {
+                (small_number(id)? == *calamine_id as usize).then_some(())?;
+                match code {
+                    Some(code) => {
+                        (code == calamine_code).then_some(())?;
+                        code_class(code)
                     }
-                    let mut decoded = String::new();
-                    decode_into(code, &mut decoded)?;
-                    custom.insert(id.to_vec(), decoded);
+                    // calamine reads such a style by its built-in id, or by a custom code this
+                    // reader did not see: followed only when both read numbers alike.
+                    None => {
+                        let class = builtin_class(id);
+                        (code_class(calamine_code) == class).then_some(class)?
+                    }
                 }
             }
-            (In::NumFmts, b"/numFmts") => at = In::Top,
-            (In::CellXfs, b"xf") => {
-                let mut id = None;
-                each_attr(p.attrs, |k, v| {
-                    if k == b"numFmtId" {
-                        id = Some(v);
-                    }
-                    true
-                })
-                .then_some(())?;
-                classes.push(match id {
-                    None => Class::Number,
-                    Some(id) => match custom.get(id) {
-                        Some(code) => code_class(code),
-                        None => builtin_class(id),
-                    },
-                });
-                if !p.empty {
-                    at = In::Xf;
-                }
-            }
-            (In::CellXfs, b"/cellXfs") => at = In::Top,
-            (In::Xf, b"/xf") => at = In::CellXfs,
-            _ => {}
-        }
+            _ => return None,
+        });
     }
     Some(classes)
 }
