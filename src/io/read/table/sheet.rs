@@ -303,25 +303,19 @@ fn sheet_styles(
     unreadable: &dyn Fn(calamine::XlsxError) -> Error,
 ) -> Result<xlsx_fast::Styles> {
     let reader = xlsx.worksheet_cells_reader(sheet).map_err(unreadable)?;
-    // Which styles show a number as a percentage: only a workbook that has one pays for the
-    // second pass that reads each cell's style.
-    let percent_styles: Vec<bool> = reader
+    // Per style, whether it shows a number as a percentage (only a workbook that has one pays
+    // for calamine's second pass that reads each cell's style), and its number format.
+    let (percent_styles, formats): (Vec<bool>, Vec<_>) = reader
         .styles()
         .iter()
-        .map(|s| {
-            s.number_format
-                .as_ref()
-                .is_some_and(|f| is_percent_format(&f.format_code))
+        .map(|s| match &s.number_format {
+            Some(f) => (
+                is_percent_format(&f.format_code),
+                f.format_id.map(|id| (id, f.format_code.clone())),
+            ),
+            None => (false, None),
         })
-        .collect();
-    let formats = reader
-        .styles()
-        .iter()
-        .map(|s| {
-            let format = s.number_format.as_ref()?;
-            Some((format.format_id?, format.format_code.clone()))
-        })
-        .collect();
+        .unzip();
     drop(reader);
     Ok(xlsx_fast::Styles {
         percent: percent_styles,
