@@ -183,8 +183,10 @@ def merged_discount():
         save(wb, os.path.join(tf.OUT, "merged_discount.xlsx"))
 
 
-def sales_dates(path, epoch):
-    """The US sales export of make_sales_date_fixtures.py as a workbook of real dates."""
+def sales_dates(path, epoch, plain=()):
+    """The US sales export of make_sales_date_fixtures.py as a workbook of real dates; the
+    rows in `plain` give their date as the bare serial of the workbook's date system, in a
+    cell formatted General (as a date column pasted as values shows it)."""
     wb = openpyxl.Workbook()
     wb.epoch = epoch
     ws = wb.active
@@ -199,6 +201,10 @@ def sales_dates(path, epoch):
         ws.append([order, datetime.date(2026, m, d), sku, qty])
     for r in range(2, 6):
         ws[f"B{r}"].number_format = "yyyy-mm-dd"
+    for r in plain:
+        cell = ws[f"B{r}"]
+        cell.value = (cell.value - epoch.date()).days
+        cell.number_format = "General"
     save(wb, path)
 
 
@@ -216,6 +222,11 @@ def main():
     merged_discount()
     sales_dates("fixtures/sales_dates/sales_1904.xlsx", openpyxl.utils.datetime.CALENDAR_MAC_1904)
     sales_dates("fixtures/sales_dates/sales_1900.xlsx", openpyxl.utils.datetime.CALENDAR_WINDOWS_1900)
+    sales_dates(
+        "fixtures/sales_dates/sales_1904_serials.xlsx",
+        openpyxl.utils.datetime.CALENDAR_MAC_1904,
+        plain=(3, 5),
+    )
 
 
 if __name__ == "__main__":

@@ -457,6 +457,9 @@ fn a_workbook_saved_in_the_1904_date_system_reads_the_same_days() {
     for file in [
         "fixtures/sales_dates/sales_1900.xlsx",
         "fixtures/sales_dates/sales_1904.xlsx",
+        // Two of its dates as bare serials in cells formatted General (a column pasted as
+        // values): 1904 serials too, not 1900 ones four years and a day early.
+        "fixtures/sales_dates/sales_1904_serials.xlsx",
     ] {
         let run = with_sales(file, &[]);
         run.expect_code(0);

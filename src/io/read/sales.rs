@@ -5,7 +5,7 @@ use super::dates::{ColumnOrder, DateOrder, DateText, OrderConflict, from_excel_s
 use super::mapping::{HeaderMap, SALES_FIELDS, locate_header};
 use super::number::{decimal_from_f64, parse_number};
 use super::sku_table::{NONE, SkuTable, prefetch};
-use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows};
+use super::table::{Cell, RawRow, ReadOptions, Table, check_ragged, pipelined_rows, serial_date};
 use crate::error::{Error, Result};
 use crate::model::{CatalogLine, Warning};
 use chrono::NaiveDate;
@@ -1057,6 +1057,7 @@ pub fn aggregate_sales(
     let mut first_window: Option<(Window, usize)> = None;
     let width = header.headers.len();
     let table_kind = table.kind.clone();
+    let date1904 = table.date1904;
     let date_header = header
         .header_of(date_field)
         .unwrap_or(date_field)
@@ -1109,7 +1110,7 @@ pub fn aggregate_sales(
                 raw,
                 (cs, ce),
                 &window_headers,
-                opts.date_order,
+                (opts.date_order, date1904),
                 window,
                 &mut first_window,
             )
@@ -1139,8 +1140,11 @@ pub fn aggregate_sales(
             return Ok(());
         }
         let value = match cell {
-            Some(Cell::Date(serial)) | Some(Cell::Number(serial)) => {
+            Some(Cell::Date(serial)) => {
                 from_excel_serial(*serial).map_or(DateText::Unreadable, DateText::Date)
+            }
+            Some(Cell::Number(serial)) => {
+                serial_date(*serial, date1904).map_or(DateText::Unreadable, DateText::Date)
             }
             Some(Cell::Text(s)) => read_date(s),
             _ => DateText::Unreadable,
@@ -1342,11 +1346,15 @@ pub fn aggregate_sales(
     })
 }
 
-/// A window column's date: a date cell, or text read like a sale date (a slashed date must
-/// read one way, or `--date-order` says which).
-fn window_date(cell: Option<&Cell>, order: Option<DateOrder>) -> Option<NaiveDate> {
+/// A window column's date: a date cell, a serial in the workbook's date system, or text read
+/// like a sale date (a slashed date must read one way, or `--date-order` says which).
+fn window_date(
+    cell: Option<&Cell>,
+    (order, date1904): (Option<DateOrder>, bool),
+) -> Option<NaiveDate> {
     match cell? {
-        Cell::Date(serial) | Cell::Number(serial) => from_excel_serial(*serial),
+        Cell::Date(serial) => from_excel_serial(*serial),
+        Cell::Number(serial) => serial_date(*serial, date1904),
         Cell::Text(s) => match read_date(s) {
             DateText::Date(d) => Some(d),
             DateText::Unreadable => None,
@@ -1367,7 +1375,7 @@ fn check_row_window(
     raw: &RawRow,
     (cs, ce): (usize, usize),
     names: &(String, String),
-    order: Option<DateOrder>,
+    dates: (Option<DateOrder>, bool),
     run: Window,
     first: &mut Option<(Window, usize)>,
 ) -> std::result::Result<(), String> {
@@ -1378,7 +1386,7 @@ fn check_row_window(
     );
     let read = |c: usize, name: &str| {
         let cell = raw.cells.get(c);
-        window_date(cell, order).ok_or_else(|| {
+        window_date(cell, dates).ok_or_else(|| {
             let shown = cell
                 .and_then(Cell::text_cow)
                 .map(|t| format!("\"{t}\""))
@@ -1552,7 +1560,8 @@ pub fn customer_purchases(
         let Some(sku) = text(c_sku) else { continue };
         if let Some(c) = c_date {
             let date = match raw.cells.get(c) {
-                Some(Cell::Date(serial)) | Some(Cell::Number(serial)) => from_excel_serial(*serial),
+                Some(Cell::Date(serial)) => from_excel_serial(*serial),
+                Some(Cell::Number(serial)) => table.serial_date(*serial),
                 Some(Cell::Text(s)) => read_date(s).date(order),
                 _ => None,
             };

@@ -73,6 +73,7 @@ impl Table {
             sheet: None,
             sheets: Vec::new(),
             number_formats: false,
+            date1904: false,
             kind: Kind::Csv {
                 delimiter,
                 encoding,

@@ -75,6 +75,10 @@ pub struct Table {
     /// Whether cells carry their number format (XLSX: a percent-formatted cell reads as
     /// `Cell::Percent`); XLS, ODS and XLSB are read without it.
     pub number_formats: bool,
+    /// The workbook counts its dates in the 1904 date system. Date-formatted cells are moved
+    /// to the 1900 system on reading; a plain number read as a date (a serial in a column
+    /// formatted General) is moved by `serial_date` (see `cell::DAYS_1900_TO_1904`).
+    pub date1904: bool,
     /// First column of the sheet's used range (0 = A), for naming cells.
     pub col_offset: usize,
     /// `;`-delimited files default to decimal commas.
@@ -403,6 +407,11 @@ impl Table {
         }
     }
 
+    /// A plain number read as a date serial: the day it shows in this workbook's date system.
+    pub fn serial_date(&self, serial: f64) -> Option<chrono::NaiveDate> {
+        serial_date(serial, self.date1904)
+    }
+
     /// "file", "file, sheet \"S\"" for messages.
     pub fn where_(&self) -> String {
         match &self.sheet {
@@ -410,6 +419,16 @@ impl Table {
             None => self.display.clone(),
         }
     }
+}
+
+/// A plain number read as a date serial, in the 1904 date system or the 1900 one.
+pub fn serial_date(serial: f64, date1904: bool) -> Option<chrono::NaiveDate> {
+    let shift = if date1904 {
+        cell::DAYS_1900_TO_1904
+    } else {
+        0.0
+    };
+    crate::io::read::dates::from_excel_serial(serial + shift)
 }
 
 /// A row with more fields than the header is ambiguous (SPEC section 7) unless the extra fields

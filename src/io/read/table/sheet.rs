@@ -117,12 +117,19 @@ impl Table {
             }
             _ => (Vec::new(), false),
         };
+        let date1904 = match &workbook {
+            calamine::Sheets::Xls(xls) => xls.has_1904_epoch(),
+            calamine::Sheets::Xlsx(xlsx) => xlsx.has_1904_epoch(),
+            calamine::Sheets::Xlsb(xlsb) => xlsb.has_1904_epoch(),
+            calamine::Sheets::Ods(_) => false,
+        };
         Ok(Table {
             path: path.to_path_buf(),
             display,
             sheet: Some(sheet),
             sheets,
             number_formats: false,
+            date1904,
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
@@ -203,6 +210,7 @@ impl Table {
             sheet: Some(sheet),
             sheets,
             number_formats: true,
+            date1904: xlsx.has_1904_epoch(),
             kind: Kind::Spreadsheet,
             col_offset: col0 as usize,
             decimal_comma_hint: false,
