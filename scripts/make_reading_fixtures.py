@@ -25,6 +25,15 @@ Needs python3 with openpyxl and xlwt. Writes:
                                           saved in the 1904 date system (Excel for Mac's old
                                           default: the same day is a serial 1462 lower)
     fixtures/sales_dates/sales_1900.xlsx  the same in the usual 1900 date system
+    fixtures/sales_dates/sales_1904_serials.xlsx  sales_1904.xlsx with the dates of rows 3 and
+                                          5 as bare 1904 serials in cells formatted General
+    fixtures/sales_dates/sales_1900_serials.xlsx  the same in the 1900 date system
+    fixtures/sales_dates/sales_1904.xls   sales_1904_serials.xlsx as XLS (1904 date system)
+    fixtures/sales_dates/sales_1904.ods   the same as ODS with the null date 1904-01-01 (as
+                                          LibreOffice keeps a workbook from Excel's 1904 system)
+    fixtures/sales_dates/aggregate_1904.xlsx  the sales added up per sku (units, last_sale,
+                                          window_start, window_end for as-of 2026-11-22) with
+                                          every date a bare 1904 serial in a General cell
 """
 
 import datetime
@@ -192,12 +201,7 @@ def sales_dates(path, epoch, plain=()):
     ws = wb.active
     ws.title = "Sales"
     ws.append(["Order", "Date", "SKU", "Qty"])
-    for order, (m, d), sku, qty in [
-        (1001, (11, 5), "A-1", 3),
-        (1002, (10, 2), "A-1", 2),
-        (1003, (11, 20), "A-2", 1),
-        (1004, (9, 9), "A-3", 4),
-    ]:
+    for order, (m, d), sku, qty in SALES:
         ws.append([order, datetime.date(2026, m, d), sku, qty])
     for r in range(2, 6):
         ws[f"B{r}"].number_format = "yyyy-mm-dd"
@@ -205,6 +209,93 @@ def sales_dates(path, epoch, plain=()):
         cell = ws[f"B{r}"]
         cell.value = (cell.value - epoch.date()).days
         cell.number_format = "General"
+    save(wb, path)
+
+
+SALES = [
+    (1001, (11, 5), "A-1", 3),
+    (1002, (10, 2), "A-1", 2),
+    (1003, (11, 20), "A-2", 1),
+    (1004, (9, 9), "A-3", 4),
+]
+MAC_EPOCH = datetime.date(1904, 1, 1)
+
+
+def sales_dates_xls(path):
+    """The sales as XLS in the 1904 date system: rows 2 and 4 date cells, 3 and 5 bare serials."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    wb.dates_1904 = True
+    ws = wb.add_sheet("Sales")
+    for c, h in enumerate(["Order", "Date", "SKU", "Qty"]):
+        ws.write(0, c, h)
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for i, (order, (m, d), sku, qty) in enumerate(SALES, start=1):
+        day = datetime.date(2026, m, d)
+        ws.write(i, 0, order)
+        if i % 2 == 1:
+            ws.write(i, 1, day, date_style)
+        else:
+            ws.write(i, 1, (day - MAC_EPOCH).days)
+        ws.write(i, 2, sku)
+        ws.write(i, 3, qty)
+    wb.save(path)
+
+
+def sales_dates_ods(path):
+    """The sales as ODS with the null date 1904-01-01: rows 2 and 4 date cells, 3 and 5 numbers."""
+    import zipfile
+
+    def text(v):
+        return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+
+    def num(v):
+        return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+
+    rows = ["<table:table-row>" + "".join(text(h) for h in ["Order", "Date", "SKU", "Qty"]) + "</table:table-row>"]
+    for i, (order, (m, d), sku, qty) in enumerate(SALES, start=1):
+        day = datetime.date(2026, m, d)
+        if i % 2 == 1:
+            date = f'<table:table-cell office:value-type="date" office:date-value="{day}"><text:p>{day}</text:p></table:table-cell>'
+        else:
+            date = num((day - MAC_EPOCH).days)
+        rows.append(f"<table:table-row>{num(order)}{date}{text(sku)}{num(qty)}</table:table-row>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        "<office:body><office:spreadsheet><table:calculation-settings>"
+        '<table:null-date table:date-value="1904-01-01"/></table:calculation-settings>'
+        '<table:table table:name="Sales">' + "".join(rows) + "</table:table>"
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    fixed = (1980, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype", fixed), "application/vnd.oasis.opendocument.spreadsheet")
+        for name, data in [("META-INF/manifest.xml", manifest), ("content.xml", content)]:
+            z.writestr(zipfile.ZipInfo(name, fixed), data, zipfile.ZIP_DEFLATED)
+
+
+def aggregate_1904(path):
+    """The sales added up per sku, every date a bare 1904 serial in a General cell."""
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "Aggregate"
+    ws.append(["sku", "units", "last_sale", "window_start", "window_end"])
+    serial = lambda y, m, d: (datetime.date(y, m, d) - MAC_EPOCH).days
+    start, end = serial(2026, 8, 25), serial(2026, 11, 22)
+    for sku, units, (m, d) in [("A-1", 5, (11, 5)), ("A-2", 1, (11, 20)), ("A-3", 4, (9, 9))]:
+        ws.append([sku, units, serial(2026, m, d), start, end])
     save(wb, path)
 
 
@@ -227,6 +318,14 @@ def main():
         openpyxl.utils.datetime.CALENDAR_MAC_1904,
         plain=(3, 5),
     )
+    sales_dates(
+        "fixtures/sales_dates/sales_1900_serials.xlsx",
+        openpyxl.utils.datetime.CALENDAR_WINDOWS_1900,
+        plain=(3, 5),
+    )
+    sales_dates_xls("fixtures/sales_dates/sales_1904.xls")
+    sales_dates_ods("fixtures/sales_dates/sales_1904.ods")
+    aggregate_1904("fixtures/sales_dates/aggregate_1904.xlsx")
 
 
 if __name__ == "__main__":

@@ -458,8 +458,14 @@ fn a_workbook_saved_in_the_1904_date_system_reads_the_same_days() {
         "fixtures/sales_dates/sales_1900.xlsx",
         "fixtures/sales_dates/sales_1904.xlsx",
         // Two of its dates as bare serials in cells formatted General (a column pasted as
-        // values): 1904 serials too, not 1900 ones four years and a day early.
+        // values): 1904 serials too, not 1900 ones four years and a day early; in a 1900
+        // workbook the same cells hold 1900 serials, which stay as they are.
         "fixtures/sales_dates/sales_1904_serials.xlsx",
+        "fixtures/sales_dates/sales_1900_serials.xlsx",
+        // The same as XLS in the 1904 system, and as ODS whose null date is 1904-01-01 (as
+        // LibreOffice keeps a workbook from Excel's 1904 system): date cells and numbers.
+        "fixtures/sales_dates/sales_1904.xls",
+        "fixtures/sales_dates/sales_1904.ods",
     ] {
         let run = with_sales(file, &[]);
         run.expect_code(0);
@@ -467,5 +473,19 @@ fn a_workbook_saved_in_the_1904_date_system_reads_the_same_days() {
         assert_eq!(sold(&plan, "A-1"), 5.0, "{file}");
         assert_eq!(sold(&plan, "A-2"), 1.0, "{file}");
         assert_eq!(sold(&plan, "A-3"), 4.0, "{file}");
+        assert_eq!(line(&plan, "A-3")["last_sale"], "2026-09-09", "{file}");
     }
+}
+
+#[test]
+fn an_aggregate_from_a_1904_workbook_reads_its_window_and_last_sales_as_shown() {
+    // Every date a bare 1904 serial in a General cell: read as 1900 serials, the window would
+    // be four years early and the run refused (65).
+    let run = with_sales("fixtures/sales_dates/aggregate_1904.xlsx", &[]);
+    run.expect_code(0);
+    let plan = run.plan();
+    assert_eq!(sold(&plan, "A-1"), 5.0);
+    assert_eq!(line(&plan, "A-1")["last_sale"], "2026-11-05");
+    assert_eq!(line(&plan, "A-2")["last_sale"], "2026-11-20");
+    assert_eq!(line(&plan, "A-3")["last_sale"], "2026-09-09");
 }

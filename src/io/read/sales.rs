@@ -1057,7 +1057,7 @@ pub fn aggregate_sales(
     let mut first_window: Option<(Window, usize)> = None;
     let width = header.headers.len();
     let table_kind = table.kind.clone();
-    let date1904 = table.date1904;
+    let serial_shift = table.serial_shift;
     let date_header = header
         .header_of(date_field)
         .unwrap_or(date_field)
@@ -1110,7 +1110,7 @@ pub fn aggregate_sales(
                 raw,
                 (cs, ce),
                 &window_headers,
-                (opts.date_order, date1904),
+                (opts.date_order, serial_shift),
                 window,
                 &mut first_window,
             )
@@ -1144,7 +1144,7 @@ pub fn aggregate_sales(
                 from_excel_serial(*serial).map_or(DateText::Unreadable, DateText::Date)
             }
             Some(Cell::Number(serial)) => {
-                serial_date(*serial, date1904).map_or(DateText::Unreadable, DateText::Date)
+                serial_date(*serial, serial_shift).map_or(DateText::Unreadable, DateText::Date)
             }
             Some(Cell::Text(s)) => read_date(s),
             _ => DateText::Unreadable,
@@ -1350,11 +1350,11 @@ pub fn aggregate_sales(
 /// like a sale date (a slashed date must read one way, or `--date-order` says which).
 fn window_date(
     cell: Option<&Cell>,
-    (order, date1904): (Option<DateOrder>, bool),
+    (order, serial_shift): (Option<DateOrder>, f64),
 ) -> Option<NaiveDate> {
     match cell? {
         Cell::Date(serial) => from_excel_serial(*serial),
-        Cell::Number(serial) => serial_date(*serial, date1904),
+        Cell::Number(serial) => serial_date(*serial, serial_shift),
         Cell::Text(s) => match read_date(s) {
             DateText::Date(d) => Some(d),
             DateText::Unreadable => None,
@@ -1375,7 +1375,7 @@ fn check_row_window(
     raw: &RawRow,
     (cs, ce): (usize, usize),
     names: &(String, String),
-    dates: (Option<DateOrder>, bool),
+    dates: (Option<DateOrder>, f64),
     run: Window,
     first: &mut Option<(Window, usize)>,
 ) -> std::result::Result<(), String> {

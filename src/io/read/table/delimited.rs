@@ -73,7 +73,7 @@ impl Table {
             sheet: None,
             sheets: Vec::new(),
             number_formats: false,
-            date1904: false,
+            serial_shift: 0.0,
             kind: Kind::Csv {
                 delimiter,
                 encoding,

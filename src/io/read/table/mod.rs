@@ -75,10 +75,12 @@ pub struct Table {
     /// Whether cells carry their number format (XLSX: a percent-formatted cell reads as
     /// `Cell::Percent`); XLS, ODS and XLSB are read without it.
     pub number_formats: bool,
-    /// The workbook counts its dates in the 1904 date system. Date-formatted cells are moved
-    /// to the 1900 system on reading; a plain number read as a date (a serial in a column
-    /// formatted General) is moved by `serial_date` (see `cell::DAYS_1900_TO_1904`).
-    pub date1904: bool,
+    /// Days from the 1900 date system's day 0 (1899-12-30) to the day this workbook counts
+    /// its serials from: 1,462 in a workbook saved in the 1904 date system
+    /// (`cell::DAYS_1900_TO_1904`), an ODS file's null date; 0 otherwise. Date-formatted cells
+    /// are moved on reading; a plain number read as a date (a serial in a column formatted
+    /// General) is moved by `serial_date`.
+    pub serial_shift: f64,
     /// First column of the sheet's used range (0 = A), for naming cells.
     pub col_offset: usize,
     /// `;`-delimited files default to decimal commas.
@@ -409,7 +411,7 @@ impl Table {
 
     /// A plain number read as a date serial: the day it shows in this workbook's date system.
     pub fn serial_date(&self, serial: f64) -> Option<chrono::NaiveDate> {
-        serial_date(serial, self.date1904)
+        serial_date(serial, self.serial_shift)
     }
 
     /// "file", "file, sheet \"S\"" for messages.
@@ -421,13 +423,12 @@ impl Table {
     }
 }
 
-/// A plain number read as a date serial, in the 1904 date system or the 1900 one.
-pub fn serial_date(serial: f64, date1904: bool) -> Option<chrono::NaiveDate> {
-    let shift = if date1904 {
-        cell::DAYS_1900_TO_1904
-    } else {
-        0.0
-    };
+/// A plain number read as a date serial, counted from the day `shift` days after 1899-12-30
+/// (see `Table::serial_shift`). A workbook's day 0 is its first day: no serial is below it.
+pub fn serial_date(serial: f64, shift: f64) -> Option<chrono::NaiveDate> {
+    if serial.is_nan() || serial < 0.0 {
+        return None;
+    }
     crate::io::read::dates::from_excel_serial(serial + shift)
 }
 
@@ -483,5 +484,25 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(27), "AB");
         assert_eq!(column_letters(16383), "XFD");
+    }
+
+    #[test]
+    fn a_serial_counts_from_its_workbooks_day_zero() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        // 2026-11-22 is 46348 in the 1900 system and 44886 in the 1904 one.
+        assert_eq!(serial_date(46348.0, 0.0), day(2026, 11, 22));
+        assert_eq!(
+            serial_date(44886.0, cell::DAYS_1900_TO_1904),
+            day(2026, 11, 22)
+        );
+        assert_eq!(
+            serial_date(44886.75, cell::DAYS_1900_TO_1904),
+            day(2026, 11, 22)
+        );
+        // The 1904 system's day 0 is a day; nothing is below a workbook's day 0.
+        assert_eq!(serial_date(0.0, cell::DAYS_1900_TO_1904), day(1904, 1, 1));
+        assert_eq!(serial_date(-1.0, cell::DAYS_1900_TO_1904), None);
+        assert_eq!(serial_date(0.0, 0.0), None);
+        assert_eq!(serial_date(f64::NAN, cell::DAYS_1900_TO_1904), None);
     }
 }

@@ -10,6 +10,10 @@
 //! and the memory calamine would take is estimated as it spends it: 56 bytes a cell (the value
 //! and its formula) plus the text it copies. A workbook whose estimate is above a fixed 256 MiB
 //! plus 8 bytes per byte of its XML is refused (65, naming the file and sheet).
+//!
+//! The same pass reads the workbook's null date (`<table:null-date table:date-value=...>`),
+//! the day its plain numbers count dates from: 1899-12-30 unless the document says otherwise
+//! (LibreOffice keeps 1904-01-01 for a workbook that came from Excel's 1904 date system).
 
 use crate::error::{Error, Result};
 use crate::io::read::xml_tags::{attr, name, scan_tags_at};
@@ -28,16 +32,21 @@ const MAX_ROWS: u64 = 1_048_576;
 const MAX_TAG: usize = 1 << 20;
 
 /// Refuse an ODS workbook whose repeats would take calamine far more memory than its XML
-/// holds; the message names the sheet that costs most.
-pub(super) fn check(display: &str, bytes: &[u8]) -> Result<()> {
+/// holds; the message names the sheet that costs most. Gives the days from the 1900 date
+/// system's day 0 (1899-12-30) to the workbook's null date (0 for most files).
+pub(super) fn check(display: &str, bytes: &[u8]) -> Result<f64> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports it
+        return Ok(0.0); // calamine reports it
     };
     let Ok(content) = zip.by_name("content.xml") else {
-        return Ok(());
+        return Ok(0.0);
     };
     let xml_size = content.size();
-    let (sheets, whole) = measure(content);
+    let Measured {
+        sheets,
+        whole,
+        null_date,
+    } = measure(content);
     let refuse = |what: String| {
         Err(Error::Data(format!(
             "{display}{what}; delete the unused rows and columns (or their formatting) and re-save it from the spreadsheet program, or export it as CSV"
@@ -49,7 +58,7 @@ pub(super) fn check(display: &str, bytes: &[u8]) -> Result<()> {
     let total: u64 = sheets.iter().map(|s| s.1).fold(0, u64::saturating_add);
     let budget = MIN_BUDGET.saturating_add(xml_size.saturating_mul(BYTES_PER_XML_BYTE));
     if total <= budget {
-        return Ok(());
+        return null_date_shift(display, null_date.as_deref());
     }
     let (sheet, cost) = sheets.into_iter().max_by_key(|s| s.1).unwrap_or_default();
     refuse(format!(
@@ -59,13 +68,45 @@ pub(super) fn check(display: &str, bytes: &[u8]) -> Result<()> {
     ))
 }
 
-/// Each named sheet with its estimated cost in bytes; `false` when a tag was too long to read.
-fn measure(xml: impl std::io::Read) -> (Vec<(String, u64)>, bool) {
+/// The days from 1899-12-30 to the null date a workbook names (an ISO date, maybe with a
+/// time); one it names but that is no date is refused, as its numbers' dates are unknown.
+fn null_date_shift(display: &str, null_date: Option<&[u8]>) -> Result<f64> {
+    let Some(value) = null_date else {
+        return Ok(0.0);
+    };
+    let text = String::from_utf8_lossy(value);
+    let day = text
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .filter(|_| text.len() == 10 || text.as_bytes()[10] == b'T');
+    let (Some(day), Some(zero)) = (day, chrono::NaiveDate::from_ymd_opt(1899, 12, 30)) else {
+        return Err(Error::Data(format!(
+            "{display}: the workbook's null date (table:null-date, the day its numbers count dates from) is \"{text}\", not a date; re-save it from the spreadsheet program, or export it as CSV"
+        )));
+    };
+    Ok((day - zero).num_days() as f64)
+}
+
+/// What one pass over content.xml found.
+struct Measured {
+    /// Each named sheet with its estimated cost in bytes.
+    sheets: Vec<(String, u64)>,
+    /// `false` when a tag was too long to read.
+    whole: bool,
+    /// The `table:date-value` of `<table:null-date>`, if the workbook names one.
+    null_date: Option<Vec<u8>>,
+}
+
+fn measure(xml: impl std::io::Read) -> Measured {
     let mut sheets: Vec<(String, u64)> = Vec::new();
     let mut sheet: Option<Sheet> = None;
+    let mut null_date = None;
     let whole = scan_tags_at(xml, MAX_TAG, |at, tag| {
         let closed = tag.ends_with(b"/");
         match name(tag) {
+            b"table:null-date" => {
+                null_date = attr(tag, b"table:date-value").map(<[u8]>::to_vec);
+            }
             b"table:table" => {
                 // calamine reads only the sheets that have a name.
                 sheet = attr(tag, b"table:name").map(|n| Sheet {
@@ -111,7 +152,11 @@ fn measure(xml: impl std::io::Read) -> (Vec<(String, u64)>, bool) {
         }
         true
     });
-    (sheets, whole)
+    Measured {
+        sheets,
+        whole,
+        null_date,
+    }
 }
 
 /// One sheet being measured, row by row.
@@ -263,9 +308,31 @@ mod tests {
     }
 
     fn cost(xml: &str) -> u64 {
-        let (sheets, whole) = measure(xml.as_bytes());
-        assert!(whole);
-        sheets.iter().map(|s| s.1).sum()
+        let m = measure(xml.as_bytes());
+        assert!(m.whole);
+        m.sheets.iter().map(|s| s.1).sum()
+    }
+
+    #[test]
+    fn the_null_date_gives_the_days_numbers_are_moved() {
+        let settings = |v: &str| {
+            format!(
+                r#"<office:document-content><office:body><office:spreadsheet><table:calculation-settings><table:null-date table:date-value="{v}"/></table:calculation-settings></office:spreadsheet></office:body></office:document-content>"#
+            )
+        };
+        let shift =
+            |xml: &str| null_date_shift("f.ods", measure(xml.as_bytes()).null_date.as_deref());
+        assert_eq!(shift(&sheet("")).unwrap(), 0.0);
+        assert_eq!(shift(&settings("1899-12-30")).unwrap(), 0.0);
+        assert_eq!(shift(&settings("1904-01-01")).unwrap(), 1462.0);
+        assert_eq!(shift(&settings("1904-01-01T00:00:00")).unwrap(), 1462.0);
+        assert_eq!(shift(&settings("1900-01-01")).unwrap(), 2.0);
+        let err = shift(&settings("01/01/1904")).unwrap_err().to_string();
+        assert!(
+            err.contains("f.ods") && err.contains("\"01/01/1904\", not a date"),
+            "{err}"
+        );
+        assert!(shift(&settings("1904-01-01x")).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! first (`cfb_check`, `xls_check`, `ods_check`) and then read as a range. Rows are kept sparse
 //! (`SheetRow`) until the readers take them.
 
-use super::cell::{SheetRow, cell_from_data};
+use super::cell::{DAYS_1900_TO_1904, SheetRow, cell_from_data};
 use super::sniff::{check_expanded_size, is_ole, is_zip, read_up_to};
 use super::{
     Cell, Kind, ReadOptions, Source, Table, cfb_check, is_percent_format, ods_check, xls_check,
@@ -45,8 +45,9 @@ impl Table {
         if is_ole(&bytes) {
             check_xls(&display, &bytes)?;
         }
+        let mut ods_shift = 0.0;
         if is_ods {
-            ods_check::check(&display, &bytes)?;
+            ods_shift = ods_check::check(&display, &bytes)?;
         }
         let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
             Error::Data(format!(
@@ -123,13 +124,18 @@ impl Table {
             calamine::Sheets::Xlsb(xlsb) => xlsb.has_1904_epoch(),
             calamine::Sheets::Ods(_) => false,
         };
+        let serial_shift = if date1904 {
+            DAYS_1900_TO_1904
+        } else {
+            ods_shift
+        };
         Ok(Table {
             path: path.to_path_buf(),
             display,
             sheet: Some(sheet),
             sheets,
             number_formats: false,
-            date1904,
+            serial_shift,
             kind: Kind::Spreadsheet,
             col_offset: col0,
             decimal_comma_hint: false,
@@ -210,7 +216,11 @@ impl Table {
             sheet: Some(sheet),
             sheets,
             number_formats: true,
-            date1904: xlsx.has_1904_epoch(),
+            serial_shift: if xlsx.has_1904_epoch() {
+                DAYS_1900_TO_1904
+            } else {
+                0.0
+            },
             kind: Kind::Spreadsheet,
             col_offset: col0 as usize,
             decimal_comma_hint: false,
