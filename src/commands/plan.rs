@@ -53,6 +53,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
                     xlsx::write_plan(plan_ref, &targets_ref[2], tmp)
                 })
             })?;
+            st.start_writeback();
             Ok(st)
         });
         let template_job = scope.spawn(move || -> Result<Staged> {
@@ -62,6 +63,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
                     template::write_template(Some(plan_ref), &targets_ref[3], tmp)
                 })
             })?;
+            st.start_writeback();
             Ok(st)
         });
         let text = (|| -> Result<Staged> {
@@ -76,6 +78,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<()> {
                     csv_out::write_plan(plan_ref, w, &targets_ref[1])
                 })
             })?;
+            st.start_writeback();
             Ok(st)
         })();
         let joined = |job: std::thread::ScopedJoinHandle<'_, Result<Staged>>| {

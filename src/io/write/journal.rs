@@ -189,8 +189,24 @@ pub fn carry_out(dir: &Path, journal: &Journal) -> Result<()> {
     }
     sync_dir(dir);
     remove(&dir.join(JOURNAL));
-    for b in files.iter().filter_map(|f| f.2.as_ref()) {
-        remove(b);
+    // The commit (or its undo) is done: the second names are no longer needed. Each on its
+    // own thread when there are several: unlinking a large file waits on the file system (a
+    // 1M-line plan's old plan.json took 0.12 s, the four 0.20 s one after the other). A thread
+    // that cannot be started leaves its file to this one.
+    let backups: Vec<&PathBuf> = files.iter().filter_map(|f| f.2.as_ref()).collect();
+    if backups.len() <= 1 {
+        backups.into_iter().for_each(|b| remove(b));
+    } else {
+        std::thread::scope(|scope| {
+            for b in backups {
+                if std::thread::Builder::new()
+                    .spawn_scoped(scope, move || remove(b))
+                    .is_err()
+                {
+                    remove(b);
+                }
+            }
+        });
     }
     sync_dir(dir);
     Ok(())
