@@ -333,39 +333,73 @@ pub fn write_plan(plan: &Plan, target: &Path, path: &Path) -> Result<()> {
 /// list goes on in "Plan 2", "Plan 3", ... (ranks run on across them).
 pub const LINES_PER_SHEET: usize = 1_000_000;
 
+/// One sheet of lines: its header written, its rows not yet.
+struct LineSheet<'a> {
+    ws: Worksheet,
+    lines: &'a [&'a PlanLine],
+    /// The rank of its first line less one (`None`: no rank column).
+    ranked_from: Option<usize>,
+}
+
 /// `lines` on sheets named `name`, `name 2`, ..., `per_sheet` lines each (one sheet, with its
-/// header, when there are none); `numbered`: a rank column counting on across the sheets.
-fn line_sheets(
+/// header, when there are none); `numbered`: a rank column counting on across the sheets. Only
+/// the headers are written here, on the calling thread, and every format a row uses is
+/// registered after its sheet's header in the order the rows first use it: the workbook's
+/// formats get the same indices whichever thread writes the rows first (`line_rows`).
+fn line_sheets<'a>(
     wb: &mut Workbook,
     name: &str,
-    lines: &[&PlanLine],
+    lines: &'a [&'a PlanLine],
     numbered: bool,
     fm: &Formats,
     per_sheet: usize,
-) -> Result<(), XlsxError> {
+) -> Result<Vec<LineSheet<'a>>, XlsxError> {
     let per_sheet = per_sheet.max(1);
-    let empty: [&[&PlanLine]; 1] = [&[]];
-    let chunks: Vec<&[&PlanLine]> = if lines.is_empty() {
-        empty.to_vec()
+    let empty: &'a [&'a PlanLine] = &[];
+    let chunks: Vec<&'a [&'a PlanLine]> = if lines.is_empty() {
+        vec![empty]
     } else {
         lines.chunks(per_sheet).collect()
     };
+    let mut sheets = Vec::with_capacity(chunks.len());
     for (k, chunk) in chunks.into_iter().enumerate() {
-        let ws = wb.add_worksheet_with_constant_memory()?;
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
         if k == 0 {
             ws.set_name(name)?;
         } else {
             ws.set_name(format!("{name} {}", k + 1))?;
         }
-        header_row(ws, LINE_COLUMNS, &fit_lines(chunk), fm)?;
-        for (i, l) in chunk.iter().enumerate() {
-            let rank = numbered.then_some(k * per_sheet + i + 1);
-            line_row(ws, i as u32 + 1, rank, l, fm)?;
+        header_row(&mut ws, LINE_COLUMNS, &fit_lines(chunk), fm)?;
+        // The class fills, in the order the rows first use them.
+        let mut first = [None, None];
+        for (at, class) in [Class::Severe, Class::Moderate].into_iter().enumerate() {
+            first[at] = chunk.iter().position(|l| l.class == Some(class));
         }
-        ws.autofilter(
+        let mut fills = [(first[0], &fm.severe), (first[1], &fm.moderate)];
+        fills.sort_by_key(|(at, _)| *at);
+        for (_, format) in fills.iter().filter(|(at, _)| at.is_some()) {
+            wb.register_format(format);
+        }
+        sheets.push(LineSheet {
+            ws,
+            lines: chunk,
+            ranked_from: numbered.then_some(k * per_sheet),
+        });
+    }
+    Ok(sheets)
+}
+
+/// The rows of sheets made by `line_sheets`, and their filters.
+fn line_rows(sheets: &mut [LineSheet<'_>], fm: &Formats) -> Result<(), XlsxError> {
+    for sheet in sheets {
+        for (i, l) in sheet.lines.iter().enumerate() {
+            let rank = sheet.ranked_from.map(|from| from + i + 1);
+            line_row(&mut sheet.ws, i as u32 + 1, rank, l, fm)?;
+        }
+        sheet.ws.autofilter(
             0,
             0,
-            chunk.len().max(1) as u32,
+            sheet.lines.len().max(1) as u32,
             LINE_COLUMNS.len() as u16 - 1,
         )?;
     }
@@ -399,8 +433,34 @@ fn build_with(plan: &Plan, path: &Path, per_sheet: usize) -> Result<(), XlsxErro
     summary.set_name("Summary")?;
     write_summary(summary, plan, &fm)?;
 
-    line_sheets(&mut wb, "Plan", &planned, true, &fm, per_sheet)?;
-    line_sheets(&mut wb, "Skipped", &attention, false, &fm, per_sheet)?;
+    // The Plan and Skipped rows at once: the skipped lines that need attention are about a
+    // seventh of a large plan's cells, written on another core while the planned ones are.
+    let mut plan_sheets = line_sheets(&mut wb, "Plan", &planned, true, &fm, per_sheet)?;
+    let skipped_sheets = std::sync::Mutex::new(line_sheets(
+        &mut wb, "Skipped", &attention, false, &fm, per_sheet,
+    )?);
+    let skipped_rows = || match skipped_sheets.lock() {
+        Ok(mut sheets) => line_rows(&mut sheets, &fm),
+        Err(_) => Err(XlsxError::ParameterError("a sheet writer stopped".into())),
+    };
+    std::thread::scope(|scope| -> Result<(), XlsxError> {
+        let skipped = std::thread::Builder::new()
+            .spawn_scoped(scope, skipped_rows)
+            .ok();
+        let planned = line_rows(&mut plan_sheets, &fm);
+        let skipped = match skipped {
+            Some(job) => job.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No thread to be had: the rows on this one.
+            None => skipped_rows(),
+        };
+        planned.and(skipped)
+    })?;
+    let skipped_sheets = skipped_sheets
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for sheet in plan_sheets.into_iter().chain(skipped_sheets) {
+        wb.push_worksheet(sheet.ws);
+    }
 
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Data issues")?;
