@@ -280,6 +280,10 @@ fn opt_text(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>) -> Result<(), X
     Ok(())
 }
 
+/// One line's row. Its cells take their column's number format; the only formats it uses
+/// itself are the class fills, which `line_sheets` registers before the rows are written on two
+/// threads: a format added here must be registered there too, or two threads meeting it at once
+/// could give it two indices (rust_xlsxwriter adds an unknown format without checking again).
 fn line_row(
     ws: &mut Worksheet,
     r: u32,
