@@ -34,10 +34,6 @@ Needs python3 with openpyxl and xlwt. Writes:
     fixtures/sales_dates/aggregate_1904.xlsx  the sales added up per sku (units, last_sale,
                                           window_start, window_end for as-of 2026-11-22) with
                                           every date a bare 1904 serial in a General cell
-    fixtures/bad/merge_in_comment.xlsx   fixtures/basic.csv as a workbook whose sheet XML holds,
-                                          in a comment with a `>` in it, a merged region over
-                                          the quantities of rows 2-4 (a spreadsheet program
-                                          reads no merge there)
 """
 
 import datetime
@@ -303,33 +299,6 @@ def aggregate_1904(path):
     save(wb, path)
 
 
-def merge_in_comment(path):
-    """fixtures/basic.csv as a workbook with a merged region written inside an XML comment."""
-    import csv
-    import io
-    import zipfile
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Products"
-    with open("fixtures/basic.csv", newline="") as f:
-        for i, row in enumerate(csv.reader(f)):
-            ws.append(row if i == 0 else [float(v) if v.replace(".", "").isdigit() else v for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                hidden = b'<!-- rows > 1: <mergeCells count="1"><mergeCell ref="D2:D4"/></mergeCells> -->'
-                data = data.replace(b"<sheetData>", hidden + b"<sheetData>", 1)
-                assert hidden in data
-            out.writestr(info, data)
-    tf.normalise_zip(path)
-    print(path)
-
-
 def main():
     unterminated_quote()
     crlf_copy()
@@ -357,7 +326,6 @@ def main():
     sales_dates_xls("fixtures/sales_dates/sales_1904.xls")
     sales_dates_ods("fixtures/sales_dates/sales_1904.ods")
     aggregate_1904("fixtures/sales_dates/aggregate_1904.xlsx")
-    merge_in_comment("fixtures/bad/merge_in_comment.xlsx")
 
 
 if __name__ == "__main__":

@@ -152,29 +152,6 @@ fn assert_merged_categories(file: &str) {
     assert_skipped(&plan, "M-5", "excluded");
 }
 
-#[test]
-fn a_merge_written_inside_an_xml_comment_is_no_merge() {
-    // The sheet XML holds `<mergeCell ref="D2:D4"/>` inside a comment with a `>` before it:
-    // Excel and calamine read no merge there, so neither may the planner (it took the
-    // quantities of rows 3 and 4 for the blank rest of a merged stock cell).
-    let run = plan_ok(&["fixtures/bad/merge_in_comment.xlsx"]);
-    assert!(!run.stderr().contains("merged"), "{}", run.stderr());
-    let plan = run.plan();
-    let basic = plan_ok(&["fixtures/basic.csv"]).plan();
-    for sku in ["B-ZERO", "B-V005", "B-V010"] {
-        assert_eq!(
-            line(&plan, sku)["quantity"],
-            line(&basic, sku)["quantity"],
-            "{sku}"
-        );
-        assert_eq!(
-            line(&plan, sku)["discount_pct"],
-            line(&basic, sku)["discount_pct"],
-            "{sku}"
-        );
-    }
-}
-
 /// The warning of plan.json whose message starts with `start`.
 fn merge_warning<'a>(plan: &'a Value, start: &str) -> &'a Value {
     let warnings = plan["warnings"].as_array().expect("warnings");

@@ -10,9 +10,7 @@ const MAX_TAG: usize = 1024;
 /// Call `f` with the inside of every tag (`mergeCell ref="A1:B2"/` for `<mergeCell
 /// ref="A1:B2"/>`) until it returns `false` or the input ends. Reads 64 KiB at a time and keeps
 /// nothing else: memory is constant whatever the XML holds. A `<` in XML text is always
-/// escaped, so each raw `<` starts a tag, a comment (`<!-- ... -->`) or a CDATA section
-/// (`<![CDATA[ ... ]]>`); comments and CDATA sections are skipped whole, whatever they hold (a
-/// spreadsheet program reads no tag inside them), and tags longer than `MAX_TAG` are skipped.
+/// escaped, so each raw `<` starts a tag; tags longer than `MAX_TAG` are skipped.
 pub fn scan_tags(reader: impl Read, mut f: impl FnMut(&[u8]) -> bool) {
     scan_tags_at(reader, MAX_TAG, |_, tag| f(tag));
 }
@@ -29,49 +27,14 @@ pub fn scan_tags_at(
     // Offset in the input of `buf[0]`.
     let mut base = 0u64;
     let mut whole = true;
-    // The end of the comment or CDATA section being skipped.
-    let mut skipping: Option<&'static [u8]> = None;
     loop {
         let n = reader.read(&mut chunk).unwrap_or(0);
         let end = n == 0;
         buf.extend_from_slice(&chunk[..n]);
         let mut pos = 0;
         let mut keep = buf.len();
-        loop {
-            if let Some(close) = skipping {
-                match memchr::memmem::find(&buf[pos..], close) {
-                    Some(p) => {
-                        pos += p + close.len();
-                        skipping = None;
-                    }
-                    // Keep what could be the start of the end mark.
-                    None => {
-                        keep = buf.len().saturating_sub(close.len() - 1).max(pos);
-                        break;
-                    }
-                }
-            }
-            let Some(p) = buf[pos..].iter().position(|&b| b == b'<') else {
-                break;
-            };
+        while let Some(p) = buf[pos..].iter().position(|&b| b == b'<') {
             let start = pos + p;
-            let rest = &buf[start..];
-            let opened = [(&b"<!--"[..], &b"-->"[..]), (b"<![CDATA[", b"]]>")]
-                .into_iter()
-                .find(|(open, _)| rest.starts_with(open));
-            if let Some((open, close)) = opened {
-                skipping = Some(close);
-                pos = start + open.len();
-                continue;
-            }
-            // Too short to tell yet whether it opens a comment or CDATA: read on.
-            if !end
-                && rest.len() < 9
-                && (b"<![CDATA[".starts_with(rest) || b"<!--".starts_with(rest))
-            {
-                keep = start;
-                break;
-            }
             let window = &buf[start..buf.len().min(start + max_tag)];
             match window.iter().position(|&b| b == b'>') {
                 Some(close) => {
@@ -181,53 +144,6 @@ mod tests {
         assert_eq!(
             attr_by_local_name(b"sheet name=\"S\" r:id=\"rId2\"", b"id"),
             Some(&b"rId2"[..])
-        );
-    }
-
-    /// The mergeCell refs `scan_tags` finds in `xml`, read `chunk` bytes at a time.
-    fn merge_refs(xml: &[u8], chunk: usize) -> Vec<String> {
-        struct Slow<'a>(&'a [u8], usize);
-        impl Read for Slow<'_> {
-            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-                let n = self.0.len().min(out.len()).min(self.1);
-                out[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
-        let mut found = Vec::new();
-        scan_tags(Slow(xml, chunk), |tag| {
-            if local_name(tag) == b"mergeCell" {
-                found.push(String::from_utf8_lossy(attr(tag, b"ref").unwrap_or_default()).into());
-            }
-            true
-        });
-        found
-    }
-
-    #[test]
-    fn tags_inside_comments_and_cdata_are_not_tags() {
-        // A spreadsheet program reads no tag inside a comment or a CDATA section, whatever `>`
-        // comes before it; the scanner, which cut a tag at the first `>`, took them for tags.
-        let long = "x".repeat(70_000);
-        let xml = format!(
-            "<mergeCells><!-- a > b <mergeCell ref=\"A1:A9\"/> --><mergeCell ref=\"B1:B2\"/>\
-             <![CDATA[ x > <mergeCell ref=\"C1:C9\"/> ]]><!-- {long} <mergeCell ref=\"D1:D9\"/> -- >\
-             --><mergeCell ref=\"E1:E2\"/><!----><mergeCell ref=\"F1:F2\"/></mergeCells>"
-        );
-        for chunk in [1, 2, 3, 5, 7, 64 * 1024] {
-            assert_eq!(
-                merge_refs(xml.as_bytes(), chunk),
-                ["B1:B2", "E1:E2", "F1:F2"],
-                "{chunk}"
-            );
-        }
-        // A comment never closed hides the rest.
-        assert!(merge_refs(b"<!-- <mergeCell ref=\"A1:A2\"/>", 64).is_empty());
-        // `<!DOCTYPE` and other `<!` tags are tags as before.
-        assert_eq!(
-            merge_refs(b"<!DOCTYPE x><mergeCell ref=\"A1:A2\"/>", 3),
-            ["A1:A2"]
         );
     }
 
