@@ -358,9 +358,9 @@ def declared_sizes():
         '<c r="C2"><v>20</v></c><c r="D2"><v>5</v></c></row>'
         "</sheetData></worksheet>"
     )
-    write_bytes(
-        "shared_strings_unique_count_1e11.xlsx",
-        zip_entries(
+
+    def sst_workbook(sst):
+        return zip_entries(
             [
                 (
                     "[Content_Types].xml",
@@ -392,7 +392,14 @@ def declared_sizes():
                 ("xl/worksheets/sheet1.xml", sheet),
                 ("xl/sharedStrings.xml", sst),
             ]
-        ),
+        )
+
+    write_bytes("shared_strings_unique_count_1e11.xlsx", sst_workbook(sst))
+    # The same with a `>` in a quoted value before the count (valid XML): the check ended the
+    # tag at its first `>`, missed the count, and calamine's reservation aborted the process.
+    write_bytes(
+        "shared_strings_unique_count_1e11_quoted.xlsx",
+        sst_workbook(sst.replace("<sst ", '<sst x=">" ', 1)),
     )
 
     # XLSX: a header, then 5,000 rows each holding one value in column XFD (about 91 kB).
@@ -524,6 +531,12 @@ def declared_sizes():
         "</table:table-row>"
     )
     write_bytes("repeated_row_with_a_value_in_XFD.ods", ods(head + far))
+    # The same with a `>` in a quoted value before the repeats (valid XML): the check ended
+    # each tag at its first `>` and missed them (727 MB read for 1 kB).
+    quoted = far.replace("<table:table-row ", '<table:table-row x=">" ').replace(
+        "<table:table-cell table:", '<table:table-cell x=">" table:'
+    )
+    write_bytes("repeated_row_with_a_value_in_XFD_quoted.ods", ods(head + quoted))
 
     # ODS: one cell holding 1.5 billion spaces (`<text:s text:c=...>`).
     spaces = (

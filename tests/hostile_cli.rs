@@ -1494,6 +1494,18 @@ fn shared_strings_claiming_100_billion_strings() {
     );
 }
 
+/// The same table with a `>` in a quoted value of its opening tag before the count (valid
+/// XML): the check cut the tag at that `>`, missed the count, and the process aborted.
+#[test]
+fn shared_strings_claiming_100_billion_strings_behind_a_quoted_gt() {
+    let f = fx("shared_strings_unique_count_1e11_quoted.xlsx");
+    let o = plan("shared_strings_unique_count_1e11_quoted", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[&f, "shared strings table declares 100000000000 strings"],
+    );
+}
+
 /// A header (A1:D1) and 5,000 rows each holding one value in column XFD: every row was widened
 /// to 16,384 cells before the header was looked for (past 2 GB). Rows are now kept sparse and
 /// cut to the header's width; the first data row has a value beyond the header, the usual
@@ -1698,6 +1710,21 @@ fn xls_stream_size_above_the_file_size() {
 fn ods_repeated_row_with_a_value_in_xfd() {
     let f = fx("repeated_row_with_a_value_in_XFD.ods");
     let o = plan("ods_repeated_row_XFD", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": its repeated cells, rows and spaces spread out to about",
+        ],
+    );
+}
+
+/// The same repeats behind a `>` in a quoted value of the row and cell tags (valid XML): the
+/// check cut each tag at that `>` and missed them (727 MB read for a 1 kB file).
+#[test]
+fn ods_repeated_row_with_a_value_in_xfd_behind_a_quoted_gt() {
+    let f = fx("repeated_row_with_a_value_in_XFD_quoted.ods");
+    let o = plan("ods_repeated_row_XFD_quoted", &f, &[]);
     expect_refused_small(
         &o,
         &[

@@ -7,16 +7,29 @@ use std::io::Read;
 /// Longest tag looked at by `scan_tags`; a `<mergeCell ref="..."/>` is about 30 bytes.
 const MAX_TAG: usize = 1024;
 
+/// Markup whose inside is no tag, and where it ends: comments, CDATA sections, processing
+/// instructions. quick-xml, which calamine reads workbooks with, ends them there too.
+const SKIPPED: [(&[u8], &[u8]); 3] = [(b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>")];
+/// The longest opening in `SKIPPED`.
+const LONGEST_OPENING: usize = 9;
+
 /// Call `f` with the inside of every tag (`mergeCell ref="A1:B2"/` for `<mergeCell
 /// ref="A1:B2"/>`) until it returns `false` or the input ends. Reads 64 KiB at a time and keeps
 /// nothing else: memory is constant whatever the XML holds. A `<` in XML text is always
-/// escaped, so each raw `<` starts a tag; tags longer than `MAX_TAG` are skipped.
-pub fn scan_tags(reader: impl Read, mut f: impl FnMut(&[u8]) -> bool) {
-    scan_tags_at(reader, MAX_TAG, |_, tag| f(tag));
+/// escaped, so each raw `<` starts a tag or other markup. A tag ends at the first `>` outside
+/// its quoted values (`x=">"` is a value); comments, CDATA sections and processing
+/// instructions are skipped to their end, whatever they hold, as a spreadsheet program reads
+/// no tag inside them; a DOCTYPE (no workbook writer puts one there) ends the scan. Tags longer
+/// than `MAX_TAG` are skipped. Returns `false` when the XML could not be read whole that way
+/// (see `scan_tags_at`).
+pub fn scan_tags(reader: impl Read, mut f: impl FnMut(&[u8]) -> bool) -> bool {
+    scan_tags_at(reader, MAX_TAG, |_, tag| f(tag))
 }
 
 /// `scan_tags` with each tag's offset in the input (of its `<`) and a limit of `max_tag` bytes
-/// per tag. Returns `false` when a tag longer than that was skipped.
+/// per tag. Returns `false` when a tag longer than that was skipped, a DOCTYPE or other `<!`
+/// declaration stopped the scan, or the input ended inside a comment, CDATA section or
+/// processing instruction: then tags the XML holds may not all have been seen.
 pub fn scan_tags_at(
     mut reader: impl Read,
     max_tag: usize,
@@ -27,16 +40,52 @@ pub fn scan_tags_at(
     // Offset in the input of `buf[0]`.
     let mut base = 0u64;
     let mut whole = true;
+    // The end of the comment, CDATA section or processing instruction being skipped.
+    let mut skipping: Option<&'static [u8]> = None;
     loop {
         let n = reader.read(&mut chunk).unwrap_or(0);
         let end = n == 0;
         buf.extend_from_slice(&chunk[..n]);
         let mut pos = 0;
         let mut keep = buf.len();
-        while let Some(p) = buf[pos..].iter().position(|&b| b == b'<') {
+        loop {
+            if let Some(close) = skipping {
+                match memchr::memmem::find(&buf[pos..], close) {
+                    Some(p) => {
+                        pos += p + close.len();
+                        skipping = None;
+                    }
+                    // Keep what could be the start of the end mark.
+                    None => {
+                        keep = buf.len().saturating_sub(close.len() - 1).max(pos);
+                        break;
+                    }
+                }
+            }
+            let Some(p) = memchr::memchr(b'<', &buf[pos..]) else {
+                break;
+            };
             let start = pos + p;
+            let rest = &buf[start..];
+            if let Some((open, close)) = SKIPPED.iter().find(|(open, _)| rest.starts_with(open)) {
+                skipping = Some(close);
+                pos = start + open.len();
+                continue;
+            }
+            // Too short yet to tell what it opens: read on.
+            if !end
+                && rest.len() < LONGEST_OPENING
+                && SKIPPED.iter().any(|(open, _)| open.starts_with(rest))
+            {
+                keep = start;
+                break;
+            }
+            // A DOCTYPE's internal subset (or another declaration) can hold anything.
+            if rest.get(1) == Some(&b'!') {
+                return false;
+            }
             let window = &buf[start..buf.len().min(start + max_tag)];
-            match window.iter().position(|&b| b == b'>') {
+            match tag_end(window) {
                 Some(close) => {
                     if !f(base + start as u64, &window[1..close]) {
                         return whole;
@@ -55,11 +104,25 @@ pub fn scan_tags_at(
             }
         }
         if end {
-            return whole;
+            return whole && skipping.is_none();
         }
         buf.drain(..keep);
         base += keep as u64;
     }
+}
+
+/// Where the tag starting `window` (at its `<`) ends: its first `>` outside a quoted value.
+fn tag_end(window: &[u8]) -> Option<usize> {
+    let mut quote = None;
+    for (i, &b) in window.iter().enumerate() {
+        match (quote, b) {
+            (None, b'>') => return Some(i),
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A tag's name without its namespace prefix (`x:mergeCell` → `mergeCell`).
@@ -144,6 +207,62 @@ mod tests {
         assert_eq!(
             attr_by_local_name(b"sheet name=\"S\" r:id=\"rId2\"", b"id"),
             Some(&b"rId2"[..])
+        );
+    }
+
+    /// The mergeCell refs `scan_tags` finds in `xml`, read `chunk` bytes at a time, and
+    /// whether it read the XML whole.
+    fn merge_refs(xml: &[u8], chunk: usize) -> (Vec<String>, bool) {
+        struct Slow<'a>(&'a [u8], usize);
+        impl Read for Slow<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(out.len()).min(self.1);
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut found = Vec::new();
+        let whole = scan_tags(Slow(xml, chunk), |tag| {
+            if local_name(tag) == b"mergeCell" {
+                found.push(String::from_utf8_lossy(attr(tag, b"ref").unwrap_or_default()).into());
+            }
+            true
+        });
+        (found, whole)
+    }
+
+    #[test]
+    fn markup_that_holds_no_tags_is_skipped_and_quoted_values_kept_whole() {
+        // A spreadsheet program (quick-xml, for calamine) reads no tag inside a comment, a
+        // CDATA section or a processing instruction, whatever `>` comes before it, and a `>`
+        // inside a quoted value does not end its tag.
+        let long = "x".repeat(70_000);
+        let xml = format!(
+            "<?xml version=\"1.0\"?><mergeCells><!-- a > b <mergeCell ref=\"A1:A9\"/> -->\
+             <mergeCell x=\">\" ref=\"B1:B2\"/><![CDATA[ x > <mergeCell ref=\"C1:C9\"/> ]]>\
+             <?pi > <mergeCell ref=\"G1:G9\"/> ?><!-- {long} <mergeCell ref=\"D1:D9\"/> -- > \
+             --><mergeCell y='>\"' ref=\"E1:E2\"/><!----><mergeCell ref=\"F1:F2\"/></mergeCells>"
+        );
+        for chunk in [1, 2, 3, 5, 7, 64 * 1024] {
+            assert_eq!(
+                merge_refs(xml.as_bytes(), chunk),
+                (vec!["B1:B2".into(), "E1:E2".into(), "F1:F2".into()], true),
+                "{chunk}"
+            );
+        }
+        // A comment never closed, or a DOCTYPE (whose internal subset can hold anything): the
+        // rest is not read, and the scan says so.
+        assert_eq!(
+            merge_refs(b"<!-- <mergeCell ref=\"A1:A2\"/>", 64),
+            (vec![], false)
+        );
+        assert_eq!(
+            merge_refs(
+                b"<!DOCTYPE x [<!ENTITY a \"> <!--\">]><mergeCell ref=\"A1:A2\"/>",
+                3
+            ),
+            (vec![], false)
         );
     }
 

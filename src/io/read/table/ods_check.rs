@@ -53,7 +53,10 @@ pub(super) fn check(display: &str, bytes: &[u8]) -> Result<f64> {
         )))
     };
     if !whole {
-        return refuse(": a tag of the sheet XML is longer than 1 MiB (a damaged file)".into());
+        return refuse(
+            ": its sheet XML cannot be read as tags (a tag longer than 1 MiB, a DOCTYPE, or a comment never closed: a damaged file)"
+                .into(),
+        );
     }
     let total: u64 = sheets.iter().map(|s| s.1).fold(0, u64::saturating_add);
     let budget = MIN_BUDGET.saturating_add(xml_size.saturating_mul(BYTES_PER_XML_BYTE));

@@ -3,7 +3,7 @@
 
 use super::DEFAULT_MAX_SHEET_BYTES;
 use crate::error::{Error, Result};
-use crate::io::read::xml_tags::{attr, local_name, scan_tags};
+use crate::io::read::xml_tags::{attr, local_name, scan_tags_at};
 use std::fs::File;
 use std::io::{BufReader, Read};
 
@@ -73,8 +73,17 @@ const MIN_SHARED_STRING_BYTES: u64 = 9;
 /// the table's opening tag (the first 64 KiB of the entry, inflated) and refused when the
 /// entry's size cannot hold that many strings.
 fn check_shared_string_count(display: &str, entry: impl Read, size: u64) -> Result<()> {
-    let Some(count) = declared_count(entry.take(64 * 1024)) else {
-        return Ok(());
+    let count = match declared_count(entry.take(SST_HEAD)) {
+        Ok(Some(count)) => count,
+        Ok(None) => return Ok(()),
+        // The table's opening tag is not where a spreadsheet program writes it: its count
+        // cannot be checked, and calamine would reserve room for it all the same.
+        Err(()) => {
+            return Err(Error::Data(format!(
+                "{display}: the workbook's shared strings table does not open in its first {} KiB as XML tags (a damaged file); re-save it from the spreadsheet program, or export it as CSV",
+                SST_HEAD >> 10
+            )));
+        }
     };
     if count > size / MIN_SHARED_STRING_BYTES + 1 {
         return Err(Error::Data(format!(
@@ -85,14 +94,20 @@ fn check_shared_string_count(display: &str, entry: impl Read, size: u64) -> Resu
     Ok(())
 }
 
+/// How much of the shared strings table is read for its opening tag.
+const SST_HEAD: u64 = 64 * 1024;
+
 /// The `uniqueCount` of the `<sst>` tag, when it is there and a number (calamine ignores a
-/// count it cannot read).
-fn declared_count(xml: impl Read) -> Option<u64> {
+/// count it cannot read); `Err` when no `<sst>` tag opens the part (after its declaration and
+/// any comments) or its XML cannot be read as tags up to it.
+fn declared_count(xml: impl Read) -> std::result::Result<Option<u64>, ()> {
     let mut count = None;
-    scan_tags(xml, |tag| {
+    let mut found = false;
+    let whole = scan_tags_at(xml, SST_HEAD as usize, |_, tag| {
         if local_name(tag) != b"sst" {
             return true;
         }
+        found = true;
         count = attr(tag, b"uniqueCount")
             .and_then(|v| std::str::from_utf8(v).ok())
             // calamine reads the count as a usize: anything too big for one it ignores.
@@ -100,7 +115,7 @@ fn declared_count(xml: impl Read) -> Option<u64> {
             .map(|n| n as u64);
         false
     });
-    count
+    if found && whole { Ok(count) } else { Err(()) }
 }
 
 pub(super) fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -131,10 +146,31 @@ mod tests {
     fn the_declared_count_is_read_from_the_opening_tag() {
         let xml =
             br#"<?xml version="1.0"?><sst xmlns="x" count="3" uniqueCount="100000000000"><si>"#;
-        assert_eq!(declared_count(&xml[..]), Some(100_000_000_000));
-        assert_eq!(declared_count(&br#"<x:sst uniqueCount='2'>"#[..]), Some(2));
-        assert_eq!(declared_count(&br#"<sst count="2">"#[..]), None);
-        assert_eq!(declared_count(&br#"<sst uniqueCount="x">"#[..]), None);
+        assert_eq!(declared_count(&xml[..]), Ok(Some(100_000_000_000)));
+        assert_eq!(
+            declared_count(&br#"<x:sst uniqueCount='2'>"#[..]),
+            Ok(Some(2))
+        );
+        assert_eq!(declared_count(&br#"<sst count="2">"#[..]), Ok(None));
+        assert_eq!(declared_count(&br#"<sst uniqueCount="x">"#[..]), Ok(None));
+        // A `>` in a quoted value does not end the tag (it cut the count off).
+        assert_eq!(
+            declared_count(&br#"<sst x=">" uniqueCount="100000000000">"#[..]),
+            Ok(Some(100_000_000_000))
+        );
+        // What comments and processing instructions hold is no tag.
+        let hidden = br#"<?x a > <sst uniqueCount="1"> ?><!-- > <sst uniqueCount="1"> --><sst uniqueCount="100000000000">"#;
+        assert_eq!(declared_count(&hidden[..]), Ok(Some(100_000_000_000)));
+        // No table opening the part, or XML that cannot be read as tags up to it: not checked.
+        assert_eq!(declared_count(&b"<si><t>a</t></si>"[..]), Err(()));
+        assert_eq!(
+            declared_count(&b"<!-- <sst uniqueCount=\"1\">"[..]),
+            Err(())
+        );
+        assert_eq!(
+            declared_count(&br#"<!DOCTYPE x [<!ENTITY a "> <!--">]><sst uniqueCount="9">"#[..]),
+            Err(())
+        );
     }
 
     #[test]
