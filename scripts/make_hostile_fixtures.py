@@ -401,6 +401,12 @@ def declared_sizes():
         "shared_strings_unique_count_1e11_quoted.xlsx",
         sst_workbook(sst.replace("<sst ", '<sst x=">" ', 1)),
     )
+    # The same behind a decoy `<sst/x/>` (a tag quick-xml names "sst/x"): the check took it for
+    # the table, found no count, and let the real one through.
+    write_bytes(
+        "shared_strings_unique_count_1e11_decoy.xlsx",
+        sst_workbook(sst.replace("<sst ", "<sst/x/><sst ", 1)),
+    )
 
     # XLSX: a header, then 5,000 rows each holding one value in column XFD (about 91 kB).
     wb = openpyxl.Workbook()
@@ -532,11 +538,17 @@ def declared_sizes():
     )
     write_bytes("repeated_row_with_a_value_in_XFD.ods", ods(head + far))
     # The same with a `>` in a quoted value before the repeats (valid XML): the check ended
-    # each tag at its first `>` and missed them (727 MB read for 1 kB).
+    # each tag at its first `>` and missed them (6 GB read for 1 kB).
     quoted = far.replace("<table:table-row ", '<table:table-row x=">" ').replace(
         "<table:table-cell table:", '<table:table-cell x=">" table:'
     )
     write_bytes("repeated_row_with_a_value_in_XFD_quoted.ods", ods(head + quoted))
+    # The same behind a decoy end tag that quick-xml (calamine) does not read as the sheet's end
+    # (`</table:table x="1">`): the check closed the sheet there and counted none of its rows.
+    write_bytes(
+        "repeated_row_with_a_value_in_XFD_decoy_end.ods",
+        ods('</table:table x="1">' + head + far),
+    )
 
     # ODS: one cell holding 1.5 billion spaces (`<text:s text:c=...>`).
     spaces = (

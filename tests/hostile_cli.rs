@@ -1506,6 +1506,18 @@ fn shared_strings_claiming_100_billion_strings_behind_a_quoted_gt() {
     );
 }
 
+/// The same table behind a decoy `<sst/x/>` before it (quick-xml names that tag `sst/x`): the
+/// check took it for the table, found no count, and the process aborted.
+#[test]
+fn shared_strings_claiming_100_billion_strings_behind_a_decoy_tag() {
+    let f = fx("shared_strings_unique_count_1e11_decoy.xlsx");
+    let o = plan("shared_strings_unique_count_1e11_decoy", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[&f, "shared strings table declares 100000000000 strings"],
+    );
+}
+
 /// A header (A1:D1) and 5,000 rows each holding one value in column XFD: every row was widened
 /// to 16,384 cells before the header was looked for (past 2 GB). Rows are now kept sparse and
 /// cut to the header's width; the first data row has a value beyond the header, the usual
@@ -1720,11 +1732,26 @@ fn ods_repeated_row_with_a_value_in_xfd() {
 }
 
 /// The same repeats behind a `>` in a quoted value of the row and cell tags (valid XML): the
-/// check cut each tag at that `>` and missed them (727 MB read for a 1 kB file).
+/// check cut each tag at that `>` and missed them (6 GB read for a 1 kB file).
 #[test]
 fn ods_repeated_row_with_a_value_in_xfd_behind_a_quoted_gt() {
     let f = fx("repeated_row_with_a_value_in_XFD_quoted.ods");
     let o = plan("ods_repeated_row_XFD_quoted", &f, &[]);
+    expect_refused_small(
+        &o,
+        &[
+            &f,
+            "sheet \"Products\": its repeated cells, rows and spaces spread out to about",
+        ],
+    );
+}
+
+/// The same repeats behind `</table:table x="1">` right after the sheet opens, which quick-xml
+/// does not read as the sheet's end: the check closed the sheet there (3 GB read).
+#[test]
+fn ods_repeated_row_with_a_value_in_xfd_behind_a_decoy_end_tag() {
+    let f = fx("repeated_row_with_a_value_in_XFD_decoy_end.ods");
+    let o = plan("ods_repeated_row_XFD_decoy_end", &f, &[]);
     expect_refused_small(
         &o,
         &[

@@ -125,14 +125,27 @@ fn tag_end(window: &[u8]) -> Option<usize> {
     None
 }
 
-/// A tag's name without its namespace prefix (`x:mergeCell` → `mergeCell`).
+/// The length of a tag's name, as quick-xml (calamine's parser) reads it: a start tag's name
+/// runs to the first space, tab, CR or LF (a `/` ending an empty tag is not part of it); an end
+/// tag's name is all of it but trailing blanks (`/table:table x` is no `/table:table`).
+fn name_len(tag: &[u8]) -> usize {
+    if tag.starts_with(b"/") {
+        return tag.trim_ascii_end().len();
+    }
+    let body = tag.strip_suffix(b"/").unwrap_or(tag);
+    body.iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(body.len())
+}
+
+/// A start tag's name without its namespace prefix, the part after the first `:` (`x:mergeCell`
+/// → `mergeCell`); an end tag's name is left whole (`/x:mergeCell`), so it never matches one.
 pub fn local_name(tag: &[u8]) -> &[u8] {
-    let name_end = tag
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || *b == b'/')
-        .unwrap_or(tag.len());
-    let name = &tag[..name_end];
-    match name.iter().rposition(|&b| b == b':') {
+    let name = name(tag);
+    if name.starts_with(b"/") {
+        return name;
+    }
+    match name.iter().position(|&b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
     }
@@ -140,12 +153,7 @@ pub fn local_name(tag: &[u8]) -> &[u8] {
 
 /// A tag's name as written (`table:table-cell`; `/table:table-cell` for a closing tag).
 pub fn name(tag: &[u8]) -> &[u8] {
-    let from = usize::from(tag.starts_with(b"/"));
-    let name_end = tag[from..]
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || *b == b'/')
-        .map_or(tag.len(), |p| p + from);
-    &tag[..name_end]
+    &tag[..name_len(tag)]
 }
 
 /// The raw value of the attribute named exactly `name`.
@@ -156,16 +164,13 @@ pub fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
 /// The raw value of the attribute whose local name is `name` (`r:id` for `id`).
 pub fn attr_by_local_name<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
     attrs(tag)
-        .find(|(k, _)| k.rsplit(|&b| b == b':').next() == Some(name))
+        .find(|(k, _)| k.splitn(2, |&b| b == b':').last() == Some(name))
         .map(|(_, v)| v)
 }
 
 /// `key="value"` pairs of a tag, after its name.
 pub fn attrs(tag: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    let mut rest = tag
-        .iter()
-        .position(|b| b.is_ascii_whitespace())
-        .map_or(&[][..], |i| &tag[i..]);
+    let mut rest = &tag[name_len(tag)..];
     std::iter::from_fn(move || {
         let eq = rest.iter().position(|&b| b == b'=')?;
         let key = rest[..eq].trim_ascii();
@@ -264,6 +269,34 @@ mod tests {
             ),
             (vec![], false)
         );
+    }
+
+    #[test]
+    fn names_as_quick_xml_reads_them() {
+        // Decoys a guard took for the real tag: quick-xml (calamine) reads other names.
+        assert_eq!(name(b"sst/x/"), b"sst/x");
+        assert_eq!(local_name(b"sst/x/"), b"sst/x");
+        assert_eq!(local_name(b"a:b:sst uniqueCount=\"1\"/"), b"b:sst");
+        assert_eq!(name(b"/table:table/x"), b"/table:table/x");
+        assert_eq!(name(b"/table:table x=\"1\""), b"/table:table x=\"1\"");
+        assert_eq!(local_name(b"/x:sst"), b"/x:sst");
+        assert_eq!(
+            name(b"table:table\x0ctable:name=\"S\""),
+            b"table:table\x0ctable:name=\"S\""
+        );
+        // The real ones.
+        assert_eq!(name(b"/table:table \n"), b"/table:table");
+        assert_eq!(local_name(b"x:mergeCell ref=\"A1:B2\"/"), b"mergeCell");
+        assert_eq!(local_name(b"sst/"), b"sst");
+        assert_eq!(
+            name(b"table:table-row\ttable:number-rows-repeated=\"2\""),
+            b"table:table-row"
+        );
+        assert_eq!(
+            attr(b"sst/x uniqueCount=\"9\"", b"uniqueCount"),
+            Some(&b"9"[..])
+        );
+        assert_eq!(attr_by_local_name(b"sheet a:b:id=\"rId2\"", b"id"), None);
     }
 
     #[test]

@@ -111,6 +111,12 @@ fn measure(xml: impl std::io::Read) -> Measured {
                 null_date = attr(tag, b"table:date-value").map(<[u8]>::to_vec);
             }
             b"table:table" => {
+                // A sheet opened inside another is counted on its own, and the one it was in
+                // keeps what it counted so far.
+                if let Some(s) = sheet.take() {
+                    let cost = s.cost();
+                    sheets.push((s.name, cost));
+                }
                 // calamine reads only the sheets that have a name.
                 sheet = attr(tag, b"table:name").map(|n| Sheet {
                     name: String::from_utf8_lossy(n).into_owned(),
