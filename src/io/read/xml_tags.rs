@@ -130,7 +130,11 @@ fn tag_end(window: &[u8]) -> Option<usize> {
 /// tag's name is all of it but trailing blanks (`/table:table x` is no `/table:table`).
 fn name_len(tag: &[u8]) -> usize {
     if tag.starts_with(b"/") {
-        return tag.trim_ascii_end().len();
+        // Only XML's blanks: a form feed is part of the name.
+        return tag
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .map_or(0, |p| p + 1);
     }
     let body = tag.strip_suffix(b"/").unwrap_or(tag);
     body.iter()
@@ -161,10 +165,14 @@ pub fn attr<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
     attrs(tag).find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
-/// The raw value of the attribute whose local name is `name` (`r:id` for `id`).
+/// The raw value of the attribute whose name is `name` after a `:` (`r:id` for `id`), the last
+/// one as calamine takes it.
 pub fn attr_by_local_name<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
     attrs(tag)
-        .find(|(k, _)| k.splitn(2, |&b| b == b':').last() == Some(name))
+        .filter(|(k, _)| {
+            *k == name || (k.ends_with(name) && k[..k.len() - name.len()].ends_with(b":"))
+        })
+        .last()
         .map(|(_, v)| v)
 }
 
@@ -296,7 +304,11 @@ mod tests {
             attr(b"sst/x uniqueCount=\"9\"", b"uniqueCount"),
             Some(&b"9"[..])
         );
-        assert_eq!(attr_by_local_name(b"sheet a:b:id=\"rId2\"", b"id"), None);
+        assert_eq!(
+            attr_by_local_name(b"sheet r:id=\"rId1\" a:b:id=\"rId2\"", b"id"),
+            Some(&b"rId2"[..])
+        );
+        assert_eq!(name(b"/table:table\x0c"), b"/table:table\x0c");
     }
 
     #[test]

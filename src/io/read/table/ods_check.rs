@@ -110,20 +110,28 @@ fn measure(xml: impl std::io::Read) -> Measured {
             b"table:null-date" => {
                 null_date = attr(tag, b"table:date-value").map(<[u8]>::to_vec);
             }
-            b"table:table" => {
-                // A sheet opened inside another is counted on its own, and the one it was in
-                // keeps what it counted so far.
-                if let Some(s) = sheet.take() {
-                    let cost = s.cost();
-                    sheets.push((s.name, cost));
+            b"table:table" => match &sheet {
+                // calamine reads a sheet opened inside another into the one open (its rows
+                // are that sheet's), but an empty one (`<table:table .../>`) ends it.
+                Some(_) => {
+                    if closed && let Some(s) = sheet.take() {
+                        let cost = s.cost();
+                        sheets.push((s.name, cost));
+                    }
                 }
-                // calamine reads only the sheets that have a name.
-                sheet = attr(tag, b"table:name").map(|n| Sheet {
-                    name: String::from_utf8_lossy(n).into_owned(),
-                    ..Sheet::default()
-                });
-            }
-            b"/table:table" => {
+                None => {
+                    // calamine reads only the sheets that have a name.
+                    sheet = attr(tag, b"table:name").map(|n| Sheet {
+                        name: String::from_utf8_lossy(n).into_owned(),
+                        ..Sheet::default()
+                    });
+                    if closed && let Some(s) = sheet.take() {
+                        sheets.push((s.name, 0));
+                    }
+                }
+            },
+            // Inside a row (in a cell's text, say) calamine does not end the sheet there.
+            b"/table:table" if !sheet.as_ref().is_some_and(|s| s.in_row) => {
                 if let Some(s) = sheet.take() {
                     let cost = s.cost();
                     sheets.push((s.name, cost));
@@ -195,6 +203,8 @@ struct Sheet {
     first_col: Option<u64>,
     last_col: u64,
     pushed: u64,
+    /// A row is open (between its start and end tags).
+    in_row: bool,
 }
 
 impl Sheet {
@@ -202,6 +212,7 @@ impl Sheet {
         let repeats = repeats.min(MAX_ROWS.saturating_sub(self.rows));
         self.rows += repeats;
         self.row_repeats = repeats;
+        self.in_row = true;
         self.row_cells = 0;
         self.row_text = 0;
         self.row_first = None;
@@ -210,6 +221,7 @@ impl Sheet {
     }
 
     fn end_row(&mut self) {
+        self.in_row = false;
         self.pushed = self
             .pushed
             .saturating_add(self.row_cells.saturating_mul(CELL_BYTES) + self.row_text);
@@ -320,6 +332,28 @@ mod tests {
         let m = measure(xml.as_bytes());
         assert!(m.whole);
         m.sheets.iter().map(|s| s.1).sum()
+    }
+
+    #[test]
+    fn a_sheet_ends_where_calamine_ends_it() {
+        // One row with values in A and XFD, then 6,000 repeated rows: about 5 GB as one grid.
+        let wide = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="16382"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
+        let many = r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
+        let flat = cost(&sheet(&format!("{wide}{many}")));
+        assert!(flat > 4 << 30, "{flat}");
+        // A sheet opened inside another is read into it by calamine, rows and all.
+        let nested = cost(&sheet(&format!(
+            r#"{wide}<table:table table:name="In">{many}</table:table>"#
+        )));
+        assert!(nested >= flat, "{nested} < {flat}");
+        // An end tag inside a cell's text does not end the sheet.
+        let in_cell = cost(&sheet(&format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>x<text:span></table:table></text:span></text:p></table:table-cell></table:table-row>{wide}{many}"#
+        )));
+        assert!(in_cell >= flat, "{in_cell} < {flat}");
+        // Nor does an end tag with a form feed in its name (quick-xml names it so).
+        let ff = cost(&sheet(&format!("</table:table\x0c>{wide}{many}")));
+        assert!(ff >= flat, "{ff} < {flat}");
     }
 
     #[test]
