@@ -16,7 +16,7 @@
 //! (LibreOffice keeps 1904-01-01 for a workbook that came from Excel's 1904 date system).
 
 use crate::error::{Error, Result};
-use crate::io::read::xml_tags::{attr, name, scan_tags_at};
+use crate::io::read::xml_tags::{attr, attrs, name, scan_tags_at};
 use std::io::Cursor;
 
 /// Always read below this estimate.
@@ -100,12 +100,117 @@ struct Measured {
     null_date: Option<Vec<u8>>,
 }
 
+/// A cell whose content calamine is reading: no tag inside it is a row, a sheet or a cell to
+/// calamine, whatever it names, until the cell ends where calamine ends it.
+enum OpenCell {
+    /// A cell whose text is its content: it ends at the first cell end tag (or empty cell tag)
+    /// outside an `office:annotation`, whose content calamine skips.
+    Text { in_annotation: bool },
+    /// Any other cell with content, skipped to its matching end tag (`name`, nested starts of
+    /// the same name counted).
+    Skipped { name: Vec<u8>, depth: u32 },
+}
+
+impl OpenCell {
+    /// How calamine reads the content of the cell `tag` opens: its text when it is a string
+    /// cell without a string value given (the first value attribute wins), or an error cell
+    /// whose string value is empty.
+    fn of(tag: &[u8]) -> OpenCell {
+        let (mut value_set, mut string, mut error, mut empty_string) = (false, false, false, false);
+        for (key, value) in attrs(tag) {
+            match key {
+                b"office:value"
+                | b"office:string-value"
+                | b"office:date-value"
+                | b"office:time-value"
+                | b"office:boolean-value"
+                    if !value_set =>
+                {
+                    value_set = true;
+                    empty_string = key == b"office:string-value" && value.is_empty();
+                }
+                b"office:value-type" if !value_set => string = value == b"string",
+                b"calcext:value-type" => error = value == b"error",
+                _ => {}
+            }
+        }
+        if (!value_set && string) || (error && empty_string) {
+            OpenCell::Text {
+                in_annotation: false,
+            }
+        } else {
+            OpenCell::Skipped {
+                name: name(tag).to_vec(),
+                depth: 0,
+            }
+        }
+    }
+
+    /// Whether `tag` (named `tag_name`, `closed` when empty) ends the cell.
+    fn ends_at(&mut self, tag_name: &[u8], closed: bool) -> bool {
+        let cell_tag = matches!(tag_name, b"table:table-cell" | b"table:covered-table-cell");
+        match self {
+            OpenCell::Text { in_annotation } if *in_annotation => {
+                *in_annotation = tag_name != b"/office:annotation";
+                false
+            }
+            OpenCell::Text { in_annotation } => {
+                if tag_name == b"office:annotation" && !closed {
+                    *in_annotation = true;
+                }
+                matches!(
+                    tag_name,
+                    b"/table:table-cell" | b"/table:covered-table-cell"
+                ) || (cell_tag && closed)
+            }
+            OpenCell::Skipped { name, depth } => {
+                if tag_name == &name[..] && !closed {
+                    *depth += 1;
+                    false
+                } else if tag_name.strip_prefix(b"/") == Some(&name[..]) {
+                    match depth.checked_sub(1) {
+                        Some(d) => {
+                            *depth = d;
+                            false
+                        }
+                        None => true,
+                    }
+                } else {
+                    false
+                }
+            }
+        }
+    }
+}
+
 fn measure(xml: impl std::io::Read) -> Measured {
     let mut sheets: Vec<(String, u64)> = Vec::new();
     let mut sheet: Option<Sheet> = None;
     let mut null_date = None;
+    let mut open_cell: Option<OpenCell> = None;
     let whole = scan_tags_at(xml, MAX_TAG, |at, tag| {
         let closed = tag.ends_with(b"/");
+        if let Some(cell) = &mut open_cell {
+            let tag_name = name(tag);
+            let in_annotation = matches!(
+                cell,
+                OpenCell::Text {
+                    in_annotation: true
+                }
+            );
+            if cell.ends_at(tag_name, closed) {
+                open_cell = None;
+                if let Some(s) = &mut sheet {
+                    s.end_cell(at);
+                }
+            } else if tag_name == b"text:s"
+                && !in_annotation
+                && let Some(s) = &mut sheet
+            {
+                s.spaces(count(tag, b"text:c"));
+            }
+            return true;
+        }
         match name(tag) {
             b"table:null-date" => {
                 null_date = attr(tag, b"table:date-value").map(<[u8]>::to_vec);
@@ -153,6 +258,10 @@ fn measure(xml: impl std::io::Read) -> Measured {
             b"table:table-cell" | b"table:covered-table-cell" => {
                 if let Some(s) = &mut sheet {
                     s.cell(tag, at, closed);
+                    // calamine reads a cell's content only in a row.
+                    if !closed && s.in_row {
+                        open_cell = Some(OpenCell::of(tag));
+                    }
                 }
             }
             b"/table:table-cell" | b"/table:covered-table-cell" => {
@@ -209,6 +318,10 @@ struct Sheet {
 
 impl Sheet {
     fn start_row(&mut self, repeats: u64) {
+        // A row opened in a row (calamine refuses the file): the one open is counted first.
+        if self.in_row {
+            self.end_row();
+        }
         let repeats = repeats.min(MAX_ROWS.saturating_sub(self.rows));
         self.rows += repeats;
         self.row_repeats = repeats;
@@ -334,6 +447,13 @@ mod tests {
         m.sheets.iter().map(|s| s.1).sum()
     }
 
+    /// `cost` of a sheet whose first row's number cell holds `inside`, then `wide` and `many`.
+    fn cost_of_float(inside: &str, wide: &str, many: &str) -> u64 {
+        cost(&sheet(&format!(
+            r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1{inside}</text:p></table:table-cell></table:table-row>{wide}{many}"#
+        )))
+    }
+
     #[test]
     fn a_sheet_ends_where_calamine_ends_it() {
         // One row with values in A and XFD, then 6,000 repeated rows: about 5 GB as one grid.
@@ -351,6 +471,35 @@ mod tests {
             r#"<table:table-row><table:table-cell office:value-type="string"><text:p>x<text:span></table:table></text:span></text:p></table:table-cell></table:table-row>{wide}{many}"#
         )));
         assert!(in_cell >= flat, "{in_cell} < {flat}");
+        // Row and sheet tags in a cell's text, or after a cell nested in it, are text to
+        // calamine: the sheet goes on, its rows counted.
+        for inside in [
+            "</table:table-row></table:table>",
+            "<table:table-row/></table:table>",
+        ] {
+            let cost = cost(&sheet(&format!(
+                r#"<table:table-row><table:table-cell office:value-type="string"><text:p>x{inside}</text:p></table:table-cell></table:table-row>{wide}{many}"#
+            )));
+            assert!(cost >= flat, "{inside}: {cost} < {flat}");
+        }
+        // A number cell's content calamine skips to its matching end, nested cells counted.
+        for inside in [
+            "</table:table-row></table:table>",
+            "<table:table-row/></table:table>",
+            "<table:table-cell></table:table-cell></table:table-row></table:table>",
+        ] {
+            let cost = cost_of_float(inside, wide, many);
+            assert!(cost >= flat, "float {inside}: {cost} < {flat}");
+        }
+        // A cell nested in a string cell's text ends it (calamine stops at its end tag): the
+        // spaces before it are the outer cell's text, still counted.
+        let spaces = |nested: &str| {
+            cost(&sheet(&format!(
+                r#"<table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="16000"><text:p><text:s text:c="200000"/>{nested}</text:p></table:table-cell></table:table-row>"#
+            )))
+        };
+        assert!(spaces("<table:table-cell></table:table-cell>") >= spaces(""));
+        assert!(spaces("") > 3 << 30);
         // Nor does an end tag with a form feed in its name (quick-xml names it so).
         let ff = cost(&sheet(&format!("</table:table\x0c>{wide}{many}")));
         assert!(ff >= flat, "{ff} < {flat}");
