@@ -150,8 +150,10 @@ impl OpenCell {
     fn ends_at(&mut self, tag_name: &[u8], closed: bool) -> bool {
         let cell_tag = matches!(tag_name, b"table:table-cell" | b"table:covered-table-cell");
         match self {
+            // calamine leaves the annotation at its first end, an empty one's included.
             OpenCell::Text { in_annotation } if *in_annotation => {
-                *in_annotation = tag_name != b"/office:annotation";
+                *in_annotation = !(tag_name == b"/office:annotation"
+                    || (tag_name == b"office:annotation" && closed));
                 false
             }
             OpenCell::Text { in_annotation } => {
@@ -373,7 +375,8 @@ impl Sheet {
         ]
         .iter()
         .find_map(|a| attr(tag, a));
-        let string_cell = attr(tag, b"office:value-type") == Some(b"string");
+        // As calamine decides it (the last value type before a value, `OpenCell::of`).
+        let string_cell = matches!(OpenCell::of(tag), OpenCell::Text { .. });
         // The text of any cell with content is counted, whatever its attributes say: calamine
         // reads a string cell's text from its content when it has no string value, and an
         // error cell's (`calcext:value-type="error"`) when its string value is empty.
@@ -427,8 +430,47 @@ impl Sheet {
 fn count(tag: &[u8], attr_name: &[u8]) -> u64 {
     attr(tag, attr_name)
         .and_then(|v| std::str::from_utf8(v).ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
+        .and_then(|v| unescaped(v).trim().parse::<u64>().ok())
         .unwrap_or(1)
+}
+
+/// An attribute value with its character references and the five XML entities replaced, as
+/// calamine reads a row repeat or a run of spaces (`&#54;000` is 6000); anything else is left.
+fn unescaped(v: &str) -> std::borrow::Cow<'_, str> {
+    if !v.contains('&') {
+        return v.into();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let Some(end) = after.find(';') else {
+            out.push_str(&rest[at..]);
+            return out.into();
+        };
+        let entity = &after[..end];
+        let c = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| entity.strip_prefix('#').map(|d| d.parse::<u32>()))
+                .and_then(|n| n.ok())
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[at..at + 2 + end]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 #[cfg(test)]
@@ -500,6 +542,25 @@ mod tests {
         };
         assert!(spaces("<table:table-cell></table:table-cell>") >= spaces(""));
         assert!(spaces("") > 3 << 30);
+        // An empty annotation inside one ends it, as calamine reads it: the cell ends at its
+        // end tag, and the rows after it are read.
+        let annotated = cost(&sheet(&format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><office:annotation><office:annotation/></table:table-cell></table:table-row>{wide}{many}"#
+        )));
+        assert!(annotated >= flat, "{annotated} < {flat}");
+        // A repeated value type: calamine takes the last one before a value.
+        let retyped = cost(&sheet(&format!(
+            r#"{wide}<table:table-row table:number-rows-repeated="6000"><table:table-cell office:value-type="float" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+        )));
+        assert!(retyped >= flat, "{retyped} < {flat}");
+        // Repeats written with character references.
+        let escaped = cost(&sheet(&format!(
+            "{wide}{}",
+            many.replace("\"6000\"", "\"&#54;000\"")
+        )));
+        assert!(escaped >= flat, "{escaped} < {flat}");
+        assert_eq!(unescaped("&#54;0&#x30;0&amp;"), "6000&");
+        assert_eq!(unescaped("&bogus;1"), "&bogus;1");
         // Nor does an end tag with a form feed in its name (quick-xml names it so).
         let ff = cost(&sheet(&format!("</table:table\x0c>{wide}{many}")));
         assert!(ff >= flat, "{ff} < {flat}");
