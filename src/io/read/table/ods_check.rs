@@ -54,7 +54,7 @@ pub(super) fn check(display: &str, bytes: &[u8]) -> Result<f64> {
     };
     if !whole {
         return refuse(
-            ": its sheet XML cannot be read as tags (a tag longer than 1 MiB, a DOCTYPE, or a comment never closed: a damaged file)"
+            ": its sheet XML cannot be read as tags (a tag longer than 1 MiB, a DOCTYPE, a comment never closed, or XML cut short: a damaged file)"
                 .into(),
         );
     }
@@ -282,7 +282,9 @@ fn measure(xml: impl std::io::Read) -> Measured {
     });
     Measured {
         sheets,
-        whole,
+        // XML that ends inside a sheet or a cell is cut short: calamine fails on it or, inside
+        // a sheet or an annotation, reads on forever (its loops take the end for nothing).
+        whole: whole && sheet.is_none() && open_cell.is_none(),
         null_date,
     }
 }
@@ -560,6 +562,14 @@ mod tests {
         )));
         assert!(escaped >= flat, "{escaped} < {flat}");
         assert_eq!(unescaped("&#54;0&#x30;0&amp;"), "6000&");
+        // XML cut short inside a sheet, or in a cell's annotation: not whole (calamine spins).
+        for cut in [
+            r#"<table:table table:name="S"><table:table-row><table:table-cell/></table:table-row>"#,
+            r#"<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>x"#,
+        ] {
+            assert!(!measure(cut.as_bytes()).whole, "{cut}");
+        }
+        assert!(measure(sheet("").as_bytes()).whole);
         assert_eq!(unescaped("&bogus;1"), "&bogus;1");
         // Nor does an end tag with a form feed in its name (quick-xml names it so).
         let ff = cost(&sheet(&format!("</table:table\x0c>{wide}{many}")));
